@@ -1,0 +1,117 @@
+// Os: the seam. chat/ talks to the world only through this interface; sim/ implements it on the
+// modelled kernel (model/), real/ on Linux. Each member is one syscall-shaped operation with the
+// contract of its man page (man-pages 6.03), errors returned as data, never thrown.
+//
+// Simulation contract (design.md): every call is a scheduling point, and the operation (kind and
+// the objects it touches) is known before it runs. The trailing `Site` records the chat/ line that
+// made the call; leave it defaulted.
+//
+// Per-process state lives in the process: a child's body captures what it needs by value. Never
+// keep process state in globals: simulated processes share one address space.
+#pragma once
+
+#include <functional>
+#include <source_location>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "os/result.hpp"
+#include "os/types.hpp"
+
+namespace papaya {
+
+using Site = std::source_location;
+
+class Os {
+ public:
+  virtual ~Os() = default;
+
+  // ---- processes -------------------------------------------------------------------------
+  // fork(2): creates a child that runs `child(os)` and then exits with status 0 (unless the body
+  // exits first). The child gets a copy of the fd table (sharing open file descriptions, their
+  // offsets and flock locks), the signal dispositions and mask, an empty pending set and the
+  // caught flags as they were. Returns the child's pid in the parent.
+  virtual Result<Pid> fork(std::function<void(Os&)> child, Site = Site::current()) = 0;
+  // _exit(2): ends the calling process; closes all its descriptors. Never returns.
+  [[noreturn]] virtual void exit(int code, Site = Site::current()) = 0;
+  virtual Pid getpid(Site = Site::current()) = 0;
+  // waitpid(2): pid > 0 a given child, -1 any child. With `nohang` returns pid 0 when no child has
+  // changed state. ECHILD when there is no such child; EINTR when a caught signal interrupts.
+  virtual Result<WaitStatus> waitpid(Pid pid, bool nohang, Site = Site::current()) = 0;
+  // kill(2): pid > 0 one process; 0 every process in the caller's group (caller included);
+  // < -1 every process in group -pid. ESRCH when nothing matched.
+  virtual Status kill(Pid pid, Sig sig, Site = Site::current()) = 0;
+  // setsid(2): new session and process group led by the caller; EPERM if already a group leader.
+  virtual Result<Pid> setsid(Site = Site::current()) = 0;
+  // setpgid(2): pid 0 = caller, pgid 0 = same as pid.
+  virtual Status setpgid(Pid pid, Pid pgid, Site = Site::current()) = 0;
+  // getpgid(2): pid 0 = caller.
+  virtual Result<Pid> getpgid(Pid pid, Site = Site::current()) = 0;
+
+  // ---- signals ---------------------------------------------------------------------------
+  // sigaction(2): sets the disposition of `sig`, returns the previous one. EINVAL for SIGKILL.
+  virtual Result<SigAction> sigaction(Sig sig, SigAction action, Site = Site::current()) = 0;
+  // sigprocmask(2): changes the blocked set, returns the previous one. SIGKILL cannot be blocked.
+  virtual Result<SigSet> sigprocmask(SigHow how, SigSet set, Site = Site::current()) = 0;
+  // sigsuspend(2): atomically replaces the mask with `mask` and waits until a signal is caught
+  // (or terminates the process). Restores the mask and returns EINTR, always.
+  virtual Status sigsuspend(SigSet mask, Site = Site::current()) = 0;
+  // pause(2): waits until a signal is caught or terminates the process. Returns EINTR, always.
+  virtual Status pause(Site = Site::current()) = 0;
+  // The caught flag of `sig` (set by a SigAction::catch_flag handler), read and cleared at once,
+  // like `if (flag) { flag = 0; ... }` on a sig_atomic_t. Touches only process memory.
+  virtual bool take_caught(Sig sig, Site = Site::current()) = 0;
+  // alarm(2)/setitimer(ITIMER_REAL): SIGALRM after `after` (zero cancels); returns the time that
+  // was left on the previous alarm.
+  virtual Result<Duration> alarm(Duration after, Site = Site::current()) = 0;
+
+  // ---- files -----------------------------------------------------------------------------
+  // open(2). `mode` applies with O_CREAT.
+  virtual Result<Fd> open(std::string_view path, OpenFlags flags, unsigned mode = 0600,
+                          Site = Site::current()) = 0;
+  // close(2): closes the descriptor; the open file description goes (and its flock lock is
+  // released) when its last descriptor closes. Also closes sockets and pipe ends.
+  virtual Status close(Fd fd, Site = Site::current()) = 0;
+  // dup(2): a new descriptor for the same open file description.
+  virtual Result<Fd> dup(Fd fd, Site = Site::current()) = 0;
+  // pipe(2): {read end, write end}.
+  virtual Result<std::pair<Fd, Fd>> pipe(Site = Site::current()) = 0;
+  // read(2)/write(2) at the description's offset (O_APPEND: write at the end). May be short.
+  virtual Result<size_t> read(Fd fd, std::span<char> buf, Site = Site::current()) = 0;
+  virtual Result<size_t> write(Fd fd, std::string_view bytes, Site = Site::current()) = 0;
+  // pread(2)/pwrite(2): at `off`, the description's offset unchanged.
+  virtual Result<size_t> pread(Fd fd, std::span<char> buf, Offset off, Site = Site::current()) = 0;
+  virtual Result<size_t> pwrite(Fd fd, std::string_view bytes, Offset off, Site = Site::current()) = 0;
+  virtual Result<Offset> lseek(Fd fd, Offset off, Whence whence, Site = Site::current()) = 0;
+  // fstat(2)'s st_size.
+  virtual Result<Offset> file_size(Fd fd, Site = Site::current()) = 0;
+  // flock(2): the lock belongs to the open file description. EWOULDBLOCK (eagain) on a conflict
+  // with `nonblocking`; EINTR when a caught signal interrupts a blocked request.
+  virtual Status flock(Fd fd, FlockArgs args, Site = Site::current()) = 0;
+  virtual Status unlink(std::string_view path, Site = Site::current()) = 0;
+
+  // ---- sockets (TCP over IPv4) -----------------------------------------------------------
+  // socket+SO_REUSEADDR+bind+listen(2). Port 0 picks an ephemeral port (see local_port).
+  virtual Result<Fd> listen(std::string_view host, std::uint16_t port, int backlog,
+                            Site = Site::current()) = 0;
+  virtual Result<std::uint16_t> local_port(Fd fd, Site = Site::current()) = 0;
+  virtual Result<Fd> accept(Fd listener, Site = Site::current()) = 0;
+  virtual Result<Fd> connect(std::string_view host, std::uint16_t port, Site = Site::current()) = 0;
+  // recv(2): any positive amount that has arrived, up to the buffer; 0 at end of stream.
+  virtual Result<size_t> recv(Fd fd, std::span<char> buf, Site = Site::current()) = 0;
+  // send(2) with MSG_NOSIGNAL: EPIPE instead of SIGPIPE when the peer is gone. May be short.
+  virtual Result<size_t> send(Fd fd, std::string_view bytes, Site = Site::current()) = 0;
+  virtual Status shutdown(Fd fd, ShutHow how, Site = Site::current()) = 0;
+
+  // ---- time and logging ------------------------------------------------------------------
+  // CLOCK_MONOTONIC (virtual time in the sim).
+  virtual Duration now(Site = Site::current()) = 0;
+  // nanosleep(2): EINTR when a caught signal interrupts.
+  virtual Status sleep(Duration d, Site = Site::current()) = 0;
+  // The server's log: syslog or stderr on Linux, trace events in the sim.
+  virtual void log(LogLevel level, std::string_view message, Site = Site::current()) = 0;
+};
+
+}  // namespace papaya
