@@ -1,0 +1,37 @@
+// The property checkers: one pure function per property (names: verdict.hpp), each a function of
+// a run's History alone, so a saved trace can be re-checked anywhere. See docs/properties.md.
+#pragma once
+
+#include <vector>
+
+#include "properties/history.hpp"
+#include "properties/verdict.hpp"
+
+namespace papaya::properties {
+
+// Every whole line a client sent that the server must accept (not over max_line, no NUL) appears
+// in the log exactly once, contiguous and intact, and the log holds nothing else.
+Finding check_no_interleaved_writes(const History& h);
+
+// No process holds LOCK_SH on the log (by its own flock calls) while another holds LOCK_EX, no
+// read of the log overlaps a write in progress, and a read that reached the end of the log ends
+// between two whole lines.
+Finding check_no_read_during_write(const History& h);
+
+// A reader never waits for readers: whenever a process that goes on to only read had to wait for
+// the log's lock, some holder at that moment was writing (or about to).
+Finding check_unlimited_readers(const History& h);
+// The most processes that held the log for reading at the same step.
+int max_simultaneous_readers(const History& h);
+
+// Every client that stayed to the end received exactly the log's bytes from its join point: the
+// last `history_lines` lines before it, then everything after, in order, no gap, no duplicate.
+Finding check_delivery(const History& h);
+
+// The run reached quiescence: every process ended; nothing stayed blocked.
+Finding check_no_deadlock(const History& h);
+
+// All five, in the order of all_properties.
+std::vector<Finding> check_all(const History& h);
+
+}  // namespace papaya::properties

@@ -1,0 +1,57 @@
+// History: what the property checkers see of one run. A plain value, extracted from a trace
+// (properties/from_trace.*) or written by hand in tests. The checkers are pure functions of it.
+//
+// Events concern the chat log file only; `step` orders them (it is the trace's step number, or any
+// increasing number in a hand-made history). A process's lock state is what its own successful
+// flock calls say it holds: that is the view the chat code acts on, and the one the shared-ofd
+// flaw breaks (another process's LOCK_SH converts "my" LOCK_EX behind my back).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace papaya::properties {
+
+using Step = std::uint64_t;
+using ProcessId = std::int32_t;
+
+enum class LockMode { sh, ex };
+
+struct LogEvent {
+  enum class Kind {
+    lock_blocked,   // a flock(mode) request on the log had to wait
+    lock_acquired,  // a flock(mode) request on the log succeeded (process now holds `mode`)
+    lock_released,  // flock(LOCK_UN) on the log succeeded, or the process closed/exited
+    write_begin,    // a write to the log started (bytes [offset, offset+length))
+    write_end,      // that write finished (one step after write_begin for a one-page write)
+    read,           // a read of the log returned bytes [offset, offset+length)
+  };
+  Step step = 0;
+  ProcessId pid = 0;
+  Kind kind = Kind::read;
+  LockMode mode = LockMode::sh;  // lock events
+  std::uint64_t offset = 0;      // write_begin, read
+  std::uint64_t length = 0;      // write_begin, read: bytes written or returned
+  std::uint64_t requested = 0;   // read: bytes asked for (fewer returned = it reached the end)
+};
+
+struct ClientRecord {
+  std::string name;                     // e.g. "c1"
+  std::vector<std::string> sent_lines;  // whole lines it sent, each ending in '\n'
+  std::string received;                 // every byte it received, in order
+  bool stayed_to_the_end = true;        // false when it left or vanished before quiescence
+  bool lines_may_be_lost = false;       // true when its server cluster was killed (kill -9)
+};
+
+struct History {
+  std::string log;                   // the log's bytes at the end of the run
+  std::vector<LogEvent> events;      // in step order
+  std::vector<ClientRecord> clients;
+  std::size_t max_line = 4096;       // the server's limit: longer lines, or lines with NUL, are refused
+  std::size_t history_lines = 7;     // lines a joining client first receives
+  bool quiescent = true;             // the run ended with every process done
+  std::string end_detail;            // why it did not, when it did not (deadlock, step bound, ...)
+};
+
+}  // namespace papaya::properties

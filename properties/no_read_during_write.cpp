@@ -1,0 +1,68 @@
+// no-read-during-write: readers see the log only between whole appends.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "properties/checkers.hpp"
+#include "properties/lines.hpp"
+
+namespace papaya::properties {
+
+namespace {
+
+std::string_view mode_name(LockMode m) { return m == LockMode::ex ? "LOCK_EX" : "LOCK_SH"; }
+
+// Two processes whose own flock calls say they hold conflicting locks at once.
+std::optional<std::pair<ProcessId, ProcessId>> conflict(const std::map<ProcessId, LockMode>& held) {
+  for (const auto& [a, ma] : held)
+    for (const auto& [b, mb] : held)
+      if (a != b && ma == LockMode::ex) return std::pair{a, b};
+  return std::nullopt;
+}
+
+}  // namespace
+
+Finding check_no_read_during_write(const History& h) {
+  Finding f{Property::no_read_during_write};
+  auto fail = [&](Step step, std::string why) {
+    f.holds = false;
+    f.step = step;
+    f.detail = std::move(why);
+    return f;
+  };
+  std::map<ProcessId, LockMode> held;         // each process's own view of its lock
+  std::map<ProcessId, const LogEvent*> writing;  // writes in progress
+  for (const LogEvent& e : h.events) {
+    switch (e.kind) {
+      case LogEvent::Kind::lock_acquired: {
+        held[e.pid] = e.mode;
+        if (auto c = conflict(held))
+          return fail(e.step, fmt::format("process {} holds {} on the log while process {} holds {}",
+                                          c->first, mode_name(held[c->first]), c->second,
+                                          mode_name(held[c->second])));
+        break;
+      }
+      case LogEvent::Kind::lock_released: held.erase(e.pid); break;
+      case LogEvent::Kind::write_begin: writing[e.pid] = &e; break;
+      case LogEvent::Kind::write_end: writing.erase(e.pid); break;
+      case LogEvent::Kind::read: {
+        for (const auto& [w, begin] : writing)
+          if (w != e.pid)
+            return fail(e.step, fmt::format("process {} read bytes [{}, {}) of the log while process {} "
+                                            "was writing bytes [{}, {}) (since step {})",
+                                            e.pid, e.offset, e.offset + e.length, w, begin->offset,
+                                            begin->offset + begin->length, begin->step));
+        std::uint64_t end = e.offset + e.length;
+        bool reached_eof = e.length < e.requested;
+        if (reached_eof && end > 0 && end <= h.log.size() && h.log[end - 1] != '\n')
+          return fail(e.step, fmt::format("process {} read the log up to byte {}, in the middle of a line",
+                                          e.pid, end));
+        break;
+      }
+      case LogEvent::Kind::lock_blocked: break;
+    }
+  }
+  return f;
+}
+
+}  // namespace papaya::properties

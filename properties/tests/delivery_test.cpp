@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include "builders.hpp"
+#include "properties/checkers.hpp"
+
+namespace papaya::properties {
+namespace {
+using namespace testing;
+
+History with_log(std::string log, std::size_t history_lines = 2) {
+  History h;
+  h.log = std::move(log);
+  h.history_lines = history_lines;
+  return h;
+}
+
+TEST(Delivery, HoldsForAClientPresentFromTheStart) {
+  History h = with_log("1\n2\n3\n");
+  h.clients = {client("c1", {}, "1\n2\n3\n")};
+  EXPECT_TRUE(check_delivery(h).holds);
+}
+
+TEST(Delivery, HoldsForALateJoinerThatGotTheHistoryWindowThenTheRest) {
+  History h = with_log("1\n2\n3\n4\n5\n");
+  h.clients = {client("late", {}, "2\n3\n4\n5\n")};  // joined after line 3, window of 2
+  EXPECT_TRUE(check_delivery(h).holds);
+}
+
+TEST(Delivery, FailsOnAGap) {
+  History h = with_log("1\n2\n3\n4\n");
+  h.clients = {client("c1", {}, "1\n2\n4\n")};
+  Finding f = check_delivery(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_NE(f.detail.find("c1"), std::string::npos) << f.detail;
+}
+
+TEST(Delivery, FailsOnADuplicate) {
+  History h = with_log("1\n2\n3\n");
+  h.clients = {client("c1", {}, "1\n2\n2\n3\n")};
+  EXPECT_FALSE(check_delivery(h).holds);
+}
+
+TEST(Delivery, FailsWhenTheTailNeverArrived) {
+  History h = with_log("1\n2\n3\n");
+  h.clients = {client("c1", {}, "1\n2\n")};
+  Finding f = check_delivery(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_NE(f.detail.find("more for it"), std::string::npos) << f.detail;
+}
+
+TEST(Delivery, FailsWhenTheLastByteOfAChunkArrivesAsNul) {
+  // The original's snprintf copy: every chunk's last byte (the newline) becomes NUL.
+  History h = with_log("1\n2\n");
+  h.clients = {client("c1", {}, std::string("1\0" "2\0", 4))};
+  Finding f = check_delivery(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_NE(f.detail.find("\\0"), std::string::npos) << f.detail;
+}
+
+TEST(Delivery, IgnoresClientsThatLeftEarly) {
+  History h = with_log("1\n2\n3\n");
+  h.clients = {client("c1", {}, "1\n")};
+  h.clients[0].stayed_to_the_end = false;
+  EXPECT_TRUE(check_delivery(h).holds);
+}
+
+TEST(NoDeadlock, FailsWithTheReasonWhenTheRunDidNotQuiesce) {
+  History h;
+  EXPECT_TRUE(check_no_deadlock(h).holds);
+  h.quiescent = false;
+  h.end_detail = "deadlock: every process blocked, no timer pending";
+  Finding f = check_no_deadlock(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_EQ(f.detail, h.end_detail);
+  EXPECT_EQ(check_all(h).size(), 5u);
+}
+
+}  // namespace
+}  // namespace papaya::properties
