@@ -10,10 +10,10 @@ namespace papaya::properties {
 
 namespace {
 
-// The server must refuse a line over the limit (its bytes before '\n') or one containing NUL.
+// The server must refuse a line longer than the limit (its '\n' counts, as in chat/line_framer.hpp)
+// or one containing NUL.
 bool server_must_accept(std::string_view line, std::size_t max_line) {
-  std::string_view body = line.substr(0, line.size() - 1);
-  return body.size() <= max_line && body.find('\0') == std::string_view::npos;
+  return line.size() <= max_line && line.find('\0') == std::string_view::npos;
 }
 
 struct Expectation {
