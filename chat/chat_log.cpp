@@ -1,0 +1,130 @@
+#include "chat/chat_log.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "chat/history.hpp"
+#include "os/io.hpp"
+
+namespace papaya::chat {
+
+namespace {
+// The original scanned at most 150 bytes per history line.
+constexpr Offset paper_bytes_per_line = 150;
+constexpr Offset first_tail_window = 4096;
+constexpr size_t read_chunk = 65536;
+
+// lseek(offset) then read(2) until EOF (or once): the shared-offset flaw. Another process using
+// the same description may move the offset between the lseek and any of the reads.
+Result<std::string> seek_and_read(Os& os, Fd fd, Offset offset, bool once) {
+  if (Result<Offset> at = os.lseek(fd, offset, Whence::set); !at) return at.error();
+  std::string out;
+  std::vector<char> buf(once ? paper_chunk : read_chunk);
+  for (;;) {
+    Result<size_t> r = os.read(fd, std::span<char>(buf.data(), buf.size()));
+    if (!r && r.error() == Errno::eintr) continue;
+    if (!r) return r.error();
+    out.append(buf.data(), *r);
+    if (*r == 0 || once) return out;
+  }
+}
+
+Result<std::string> pread_once(Os& os, Fd fd, Offset offset) {
+  std::string out(paper_chunk, '\0');
+  for (;;) {
+    Result<size_t> r = os.pread(fd, std::span<char>(out.data(), out.size()), offset);
+    if (!r && r.error() == Errno::eintr) continue;
+    if (!r) return r.error();
+    out.resize(*r);
+    return out;
+  }
+}
+}  // namespace
+
+Result<Fd> open_log(Os& os, std::string_view path) {
+  return os.open(path, OpenFlags::rdwr | OpenFlags::creat | OpenFlags::append | OpenFlags::cloexec,
+                 0660);
+}
+
+Status ChatLog::lock(Os& os, LockOp op) const {
+  if (flaws_.no_lock) return {};
+  for (;;) {
+    Status s = os.flock(lock_fd_, FlockArgs{.op = op});
+    if (s.error() != Errno::eintr) return s;
+  }
+}
+
+// The server ends its processes with SIGTERM (SIGINT from a terminal) at any moment. Holding
+// them off across a locked section means no process dies holding the lock or between the pieces
+// of a short write; a pending one ends the process when the mask is restored, after the unlock.
+template <class Section>
+auto ChatLog::uninterrupted(Os& os, Section section) const {
+  Result<SigSet> old = os.sigprocmask(SigHow::block, SigSet{Sig::term, Sig::int_});
+  auto result = section();
+  if (old) (void)os.sigprocmask(SigHow::setmask, *old);
+  return result;
+}
+
+Status ChatLog::append(Os& os, std::string_view line) const {
+  return uninterrupted(os, [&]() -> Status {
+    if (Status s = lock(os, LockOp::ex); !s) return s;
+    Status wrote = write_all(os, lock_fd_, line);
+    // Notify even after a failed write: a partial write is in the log and readers must see it.
+    Status notified = os.kill(-pgid_, Sig::usr1);
+    Status unlocked = lock(os, LockOp::un);
+    if (!wrote) return wrote;
+    if (!notified) return notified;
+    return unlocked;
+  });
+}
+
+// The one place a read of the log happens: pread (correct), lseek+read (shared_offset), to EOF or
+// once (short_read, paper_history).
+Result<std::string> ChatLog::read_from(Os& os, Offset offset, bool once) const {
+  if (flaws_.shared_offset) return seek_and_read(os, read_fd_, offset, once);
+  if (once) return pread_once(os, read_fd_, offset);
+  return pread_to_eof(os, read_fd_, offset, read_chunk);
+}
+
+Result<std::string> ChatLog::read_since(Os& os, Offset offset) const {
+  return uninterrupted(os, [&]() -> Result<std::string> {
+    if (Status s = lock(os, LockOp::sh); !s) return s.error();
+    Result<std::string> bytes = read_from(os, offset, flaws_.short_read);
+    Status unlocked = lock(os, LockOp::un);
+    if (bytes && !unlocked) return unlocked.error();
+    return bytes;
+  });
+}
+
+Result<Tail> ChatLog::read_tail(Os& os, size_t lines) const {
+  return uninterrupted(os, [&]() -> Result<Tail> {
+    if (Status s = lock(os, LockOp::sh); !s) return s.error();
+    Result<Tail> tail = tail_unlocked(os, lines);
+    Status unlocked = lock(os, LockOp::un);
+    if (tail && !unlocked) return unlocked.error();
+    return tail;
+  });
+}
+
+Result<Tail> ChatLog::tail_unlocked(Os& os, size_t lines) const {
+  Result<Offset> size = os.file_size(read_fd_);
+  if (!size) return size.error();
+  if (lines == 0) return Tail{.bytes = {}, .next = *size};
+  const bool paper = flaws_.paper_history;
+  Offset window = paper ? paper_bytes_per_line * static_cast<Offset>(lines) : first_tail_window;
+  for (;;) {
+    const Offset start = std::max<Offset>(0, *size - window);
+    Result<std::string> bytes = read_from(os, start, paper);
+    if (!bytes) return bytes.error();
+    const HistoryStart h = history_start(*bytes, lines);
+    // The paper's history is one window, its first line possibly cut; ours grows the window
+    // until the first line is known to be whole.
+    if (h.complete || start == 0 || paper) {
+      const Offset next = start + static_cast<Offset>(bytes->size());
+      return Tail{.bytes = bytes->substr(h.start), .next = next};
+    }
+    window *= 2;
+  }
+}
+
+}  // namespace papaya::chat

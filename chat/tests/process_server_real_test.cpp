@@ -1,0 +1,255 @@
+// The process design on the real kernel: a focused smoke test of the behaviour only a whole
+// server shows (fan-out, refusal, authentication, a clean SIGTERM), the line client, and one
+// scenario run. The `papaya serve` end-to-end suite (real/, cli/) covers daemonising and flags.
+// Each test body runs in a forked child (signals and process groups stay away from the runner).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "chat/client.hpp"
+#include "chat/process_server.hpp"
+#include "chat/scenario.hpp"
+#include "os/io.hpp"
+#include "real/real_os.hpp"
+#include "real/tests/child.hpp"
+
+namespace papaya::chat {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+using real::RealOs;
+using real::testing::run_in_child;
+using real::testing::TempDir;
+
+#define BODY_CHECK(cond)                                                                      \
+  do {                                                                                        \
+    if (!(cond)) {                                                                            \
+      std::fprintf(stderr, "%s:%d: in child: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+      return 1;                                                                               \
+    }                                                                                         \
+  } while (0)
+
+const std::string key(scenario_key);
+
+// A server in its own process group; SIGKILLs the group if the test body bails out early.
+struct Server {
+  Os& os;
+  Pid pid = -1;
+  std::uint16_t port = 0;
+
+  Server(Os& o, const ServerConfig& cfg) : os(o) {
+    Fd l = *os.listen("127.0.0.1", 0, 16);
+    port = *os.local_port(l);
+    Result<Pid> p = os.fork([cfg, l](Os& child) {
+      (void)child.setpgid(0, 0);
+      child.exit(run_process_server(child, cfg, l));
+    });
+    pid = *p;
+    (void)os.setpgid(pid, pid);
+    (void)os.close(l);
+  }
+  ~Server() {
+    if (pid <= 0) return;
+    (void)os.kill(-pid, Sig::kill);
+    (void)os.waitpid(pid, false);
+  }
+  // SIGTERM to the group; the daemon's exit code.
+  int stop() {
+    (void)os.kill(-pid, Sig::term);
+    Result<WaitStatus> w = os.waitpid(pid, false);
+    pid = -1;
+    return w && w->exited ? w->exit_code : -1;
+  }
+};
+
+ServerConfig config(const TempDir& dir) {
+  ServerConfig cfg;
+  cfg.log_path = dir.file("chat.log");
+  cfg.key = key;
+  cfg.max_line = 64;
+  cfg.auth_timeout = 300ms;
+  return cfg;
+}
+
+Fd join(Os& os, std::uint16_t port, std::string_view k = key) {
+  Fd fd = *os.connect("127.0.0.1", port);
+  (void)send_all(os, fd, k);
+  return fd;
+}
+
+// Receives until `want` bytes have arrived, the stream ends, or 3 s pass. REQUIRES: SIGALRM caught.
+std::string recv_bytes(Os& os, Fd fd, size_t want) {
+  std::string got;
+  char buf[512];
+  (void)os.alarm(3s);
+  while (got.size() < want) {
+    Result<size_t> n = os.recv(fd, std::span<char>(buf, sizeof buf));
+    if (!n || *n == 0) break;
+    got.append(buf, *n);
+  }
+  (void)os.alarm(0s);
+  return got;
+}
+
+// Reads a pipe until `want` bytes, its end, or 3 s. REQUIRES: SIGALRM caught.
+std::string read_pipe(Os& os, Fd fd, size_t want) {
+  std::string got;
+  char buf[256];
+  (void)os.alarm(3s);
+  while (got.size() < want) {
+    Result<size_t> n = os.read(fd, std::span<char>(buf, std::min(sizeof buf, want - got.size())));
+    if (!n || *n == 0) break;
+    got.append(buf, *n);
+  }
+  (void)os.alarm(0s);
+  return got;
+}
+
+std::string file_contents(Os& os, const std::string& path) {
+  Fd fd = *os.open(path, OpenFlags::rdonly);
+  std::string s = *pread_to_eof(os, fd, 0);
+  (void)os.close(fd);
+  return s;
+}
+
+TEST(ProcessServerOnLinux, LinesReachEveryClientRefusedLinesReachNobodyAndSigtermEndsAll) {
+  TempDir dir;
+  auto body = [&]() -> int {
+    RealOs os;
+    (void)os.sigaction(Sig::alrm, SigAction::catch_flag(false));
+    Server server(os, config(dir));
+    Fd a = join(os, server.port);
+    BODY_CHECK(send_all(os, a, "a: one\n").ok());
+    BODY_CHECK(recv_bytes(os, a, 7) == "a: one\n");
+    Fd b = join(os, server.port);
+    BODY_CHECK(recv_bytes(os, b, 7) == "a: one\n");  // history
+    BODY_CHECK(send_all(os, b, "b: two\n").ok());
+    BODY_CHECK(recv_bytes(os, a, 7) == "b: two\n");
+    BODY_CHECK(recv_bytes(os, b, 7) == "b: two\n");
+    const std::string too_long = "a: " + std::string(80, 'z') + "\n";
+    BODY_CHECK(send_all(os, a, too_long + "a: with\0nul\na: three\n"s).ok());
+    BODY_CHECK(recv_bytes(os, b, 9) == "a: three\n");
+    BODY_CHECK(recv_bytes(os, a, 9) == "a: three\n");
+    BODY_CHECK(server.stop() == 0);
+    // Both processes of each cluster hold its socket: end of stream means both are gone.
+    BODY_CHECK(recv_bytes(os, a, 1).empty());
+    BODY_CHECK(recv_bytes(os, b, 1).empty());
+    BODY_CHECK(file_contents(os, config(dir).log_path) == "a: one\nb: two\na: three\n");
+    return 0;
+  };
+  const real::testing::ChildOutcome out = run_in_child(body, 20s);
+  EXPECT_CHILD_OK(out);  // (the macro reads its argument more than once)
+}
+
+TEST(ProcessServerOnLinux, AWrongShortOrLateKeyIsClosedWithoutAByteAndLogsNothing) {
+  TempDir dir;
+  auto body = [&]() -> int {
+    RealOs os;
+    (void)os.sigaction(Sig::alrm, SigAction::catch_flag(false));
+    Server server(os, config(dir));
+    Fd seed = join(os, server.port);
+    BODY_CHECK(send_all(os, seed, "s: history\n").ok());
+    BODY_CHECK(recv_bytes(os, seed, 11) == "s: history\n");
+    Fd wrong = join(os, server.port, std::string(128, 'f'));
+    BODY_CHECK(recv_bytes(os, wrong, 1).empty());
+    Fd shorter = join(os, server.port, key.substr(0, 127));
+    BODY_CHECK(os.shutdown(shorter, ShutHow::wr).ok());
+    BODY_CHECK(recv_bytes(os, shorter, 1).empty());
+    Fd silent = *os.connect("127.0.0.1", server.port);  // past auth_timeout (300 ms)
+    BODY_CHECK(recv_bytes(os, silent, 1).empty());
+    BODY_CHECK(server.stop() == 0);
+    BODY_CHECK(file_contents(os, config(dir).log_path) == "s: history\n");
+    return 0;
+  };
+  const real::testing::ChildOutcome out = run_in_child(body, 20s);
+  EXPECT_CHILD_OK(out);  // (the macro reads its argument more than once)
+}
+
+TEST(ProcessServerOnLinux, TheLineClientSendsItsLinesPrintsTheServersBytesAndReturnsZero) {
+  TempDir dir;
+  auto body = [&]() -> int {
+    RealOs os;
+    (void)os.sigaction(Sig::alrm, SigAction::catch_flag(false));
+    Server server(os, config(dir));
+    Fd seed = join(os, server.port);
+    BODY_CHECK(send_all(os, seed, "s: seed\n").ok());
+    BODY_CHECK(recv_bytes(os, seed, 8) == "s: seed\n");
+    auto [in_r, in_w] = *os.pipe();
+    auto [out_r, out_w] = *os.pipe();
+    ClientConfig cfg{.host = "127.0.0.1", .port = server.port, .key = key, .user = "me"};
+    Pid client = *os.fork([&, in_r, in_w, out_r, out_w](Os& child) {
+      (void)child.close(in_w);  // or the client would never see the end of its input
+      (void)child.close(out_r);
+      child.exit(run_line_client(child, cfg, in_r, out_w));
+    });
+    (void)os.close(in_r);
+    (void)os.close(out_w);
+    BODY_CHECK(write_all(os, in_w, "hello\n").ok());
+    // The history, then its own line as every client gets it.
+    BODY_CHECK(read_pipe(os, out_r, 18) == "s: seed\nme: hello\n");
+    BODY_CHECK(write_all(os, in_w, "last without newline").ok());
+    (void)os.close(in_w);  // end of input: flush, then 0
+    (void)os.alarm(3s);
+    Result<WaitStatus> w = os.waitpid(client, false);
+    (void)os.alarm(0s);
+    if (!w) (void)os.kill(client, Sig::kill);
+    BODY_CHECK(w && w->exited && w->exit_code == 0);
+    const std::string log = file_contents(os, config(dir).log_path);
+    BODY_CHECK(log == "s: seed\nme: hello\nme: last without newline\n");
+    BODY_CHECK(recv_bytes(os, seed, log.size() - 8) == log.substr(8));
+    return 0;
+  };
+  const real::testing::ChildOutcome out = run_in_child(body, 20s);
+  EXPECT_CHILD_OK(out);  // (the macro reads its argument more than once)
+}
+
+TEST(ProcessServerOnLinux, TheLineClientReturnsTwoWhenRefusedOrWhenNobodyListens) {
+  TempDir dir;
+  auto body = [&]() -> int {
+    RealOs os;
+    Server server(os, config(dir));
+    auto [in_r, in_w] = *os.pipe();
+    auto [out_r, out_w] = *os.pipe();
+    ClientConfig cfg{
+        .host = "127.0.0.1", .port = server.port, .key = std::string(128, '0'), .user = "me"};
+    BODY_CHECK(run_line_client(os, cfg, in_r, out_w) == 2);  // closed without a byte
+    BODY_CHECK(server.stop() == 0);
+    cfg.key = key;
+    BODY_CHECK(run_line_client(os, cfg, in_r, out_w) == 2);  // ECONNREFUSED
+    (void)in_w;
+    (void)out_r;
+    return 0;
+  };
+  const real::testing::ChildOutcome out = run_in_child(body, 20s);
+  EXPECT_CHILD_OK(out);
+}
+
+TEST(ScenarioOnLinux, EveryClientSeesEveryLineAndTheLogHoldsEachOnce) {
+  TempDir dir;
+  auto body = [&]() -> int {
+    RealOs os;
+    Scenario s;
+    s.clients = 4;
+    s.messages = 20;
+    s.line_length = 40;
+    s.port = 0;
+    s.server.log_path = dir.file("chat.log");
+    ScenarioReport r = run_scenario_report(os, s);
+    BODY_CHECK(r.code == 0);
+    BODY_CHECK(r.saw_every_line == 4);
+    std::string log = file_contents(os, s.server.log_path);
+    BODY_CHECK(log.size() == static_cast<size_t>(4 * 21 * 40));  // join lines + lines
+    for (int c = 1; c <= 4; ++c) {
+      for (int m = 0; m <= 20; ++m) {
+        BODY_CHECK(log.find(scenario_line(c, m, 40)) != std::string::npos);
+      }
+    }
+    return 0;
+  };
+  const real::testing::ChildOutcome out = run_in_child(body, 30s);
+  EXPECT_CHILD_OK(out);  // (the macro reads its argument more than once)
+}
+
+}  // namespace
+}  // namespace papaya::chat

@@ -1,0 +1,54 @@
+#include "chat/variant.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace papaya::chat {
+namespace {
+
+TEST(Variant, EveryNameParsesBackToItsVariant) {
+  for (Variant v : all_variants) {
+    std::optional<Variant> back = parse_variant(variant_name(v));
+    ASSERT_TRUE(back.has_value()) << variant_name(v);
+    EXPECT_EQ(*back, v);
+  }
+}
+
+TEST(Variant, NamesAreTheContractNames) {
+  std::set<std::string> names;
+  for (Variant v : all_variants) names.insert(std::string(variant_name(v)));
+  EXPECT_EQ(names, (std::set<std::string>{"correct", "shared-ofd", "shared-offset", "lost-wakeup",
+                                          "short-read", "torn-message", "no-lock", "paper"}));
+}
+
+TEST(Variant, UnknownOrMisspelledNamesDoNotParse) {
+  EXPECT_FALSE(parse_variant("").has_value());
+  EXPECT_FALSE(parse_variant("shared_ofd").has_value());
+  EXPECT_FALSE(parse_variant("Correct").has_value());
+  EXPECT_FALSE(parse_variant("process").has_value());
+}
+
+TEST(Variant, CorrectHasNoFlawsAndEachBugVariantExactlyOne) {
+  auto count = [](Flaws f) {
+    return int(f.shared_ofd) + int(f.shared_offset) + int(f.lost_wakeup) + int(f.short_read) +
+           int(f.torn_message) + int(f.no_lock) + int(f.nul_last_byte) + int(f.paper_auth) +
+           int(f.paper_history);
+  };
+  EXPECT_EQ(count(flaws_of(Variant::correct)), 0);
+  for (Variant v : all_variants) {
+    if (v == Variant::correct || v == Variant::paper) continue;
+    EXPECT_EQ(count(flaws_of(v)), 1) << variant_name(v);
+  }
+}
+
+TEST(Variant, PaperCombinesTheOriginalsFlawsButStillLocks) {
+  Flaws f = flaws_of(Variant::paper);
+  EXPECT_TRUE(f.shared_ofd && f.shared_offset && f.lost_wakeup && f.short_read && f.torn_message &&
+              f.nul_last_byte && f.paper_auth && f.paper_history);
+  EXPECT_FALSE(f.no_lock);
+}
+
+}  // namespace
+}  // namespace papaya::chat

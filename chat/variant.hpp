@@ -1,0 +1,48 @@
+// The named variants of the process design: `correct`, and one per flaw of the original
+// papayaChat (design.md, "Names"), plus `paper`, all of them at once. The code asks `Flaws`, not
+// the variant, so each decision point reads as the flaw it reintroduces and `paper` is simply
+// every flaw switched on.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace papaya::chat {
+
+enum class Variant {
+  correct,
+  shared_ofd,
+  shared_offset,
+  lost_wakeup,
+  short_read,
+  torn_message,
+  no_lock,
+  paper
+};
+
+inline constexpr Variant all_variants[] = {
+    Variant::correct,    Variant::shared_ofd,   Variant::shared_offset, Variant::lost_wakeup,
+    Variant::short_read, Variant::torn_message, Variant::no_lock,       Variant::paper};
+
+// "correct", "shared-ofd", "shared-offset", "lost-wakeup", "short-read", "torn-message",
+// "no-lock", "paper" (contract names).
+std::string_view variant_name(Variant v);
+// The inverse of variant_name; nullopt for an unknown name.
+std::optional<Variant> parse_variant(std::string_view name);
+
+// What a variant breaks. All false is the correct design.
+struct Flaws {
+  bool shared_ofd = false;     // log opened once by the daemon; children lock/write/read through it
+  bool shared_offset = false;  // reads via lseek+read on a description shared by all children
+  bool lost_wakeup = false;    // SEND waits in a flag + pause loop, SIGUSR1 never blocked
+  bool short_read = false;     // one read of at most 4096 bytes per wakeup
+  bool torn_message = false;   // RECV appends each socket read as is: no framing, no limits
+  bool no_lock = false;        // no flock at all
+  bool nul_last_byte = false;  // snprintf-style copy: the last byte of every chunk sent is NUL
+  bool paper_auth = false;     // a single recv of the key: a short one fails authentication
+  bool paper_history = false;  // history from a fixed window of history*150 bytes, first line cut
+};
+
+Flaws flaws_of(Variant v);
+
+}  // namespace papaya::chat
