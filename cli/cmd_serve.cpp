@@ -1,0 +1,140 @@
+// `papaya serve`: the real chat daemon. Options are turned into a chat::ServerConfig and a
+// real::ServeOptions; real::serve (real/serve.hpp) does the start-up sequence and runs
+// chat::run_process_server inside it. docs/real.md is the user's guide.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "chat/key.hpp"
+#include "chat/process_server.hpp"
+#include "chat/variant.hpp"
+#include "cli/command.hpp"
+#include "real/duration_text.hpp"
+#include "real/key_file.hpp"
+#include "real/serve.hpp"
+
+namespace papaya::cli {
+
+namespace {
+
+struct ServeArgs {
+  std::string design = "process";
+  std::string log_path;
+  std::string key_file;
+  std::string host = "127.0.0.1";
+  int port = 7777;
+  size_t history = 7;
+  size_t max_line = 4096;
+  std::string auth_timeout = "1s";
+  int max_clients = 256;
+  std::string user;
+  bool foreground = false;
+  std::string pid_file;
+  std::string variant = "correct";
+};
+
+int usage(const std::string& message) {
+  std::fprintf(stderr, "papaya serve: %s\n", message.c_str());
+  return exit_usage;
+}
+
+std::string variant_names() {
+  std::string out;
+  for (chat::Variant v : chat::all_variants)
+    out += (out.empty() ? "" : ", ") + std::string(chat::variant_name(v));
+  return out;
+}
+
+// Option values CLI11 cannot check alone -> ServerConfig. Returns 0, or the exit code after
+// saying what is wrong.
+int build_config(const ServeArgs& a, chat::ServerConfig& cfg) {
+  if (a.design == "fiber")
+    return usage("--design fiber is not available yet; use --design process");
+  std::optional<Duration> timeout = real::parse_duration(a.auth_timeout);
+  if (!timeout || *timeout <= Duration::zero()) {
+    return usage("--auth-timeout: expected a positive duration such as 250ms or 1s, got '" +
+                 a.auth_timeout + "'");
+  }
+  std::optional<chat::Variant> variant = chat::parse_variant(a.variant);
+  if (!variant)
+    return usage("--variant: unknown variant '" + a.variant + "' (one of " + variant_names() + ")");
+  real::Checked<std::string> contents = real::read_key_file(a.key_file);
+  if (!contents.ok()) return usage(contents.error);
+  chat::KeyCheck key = chat::validate_key(contents.value);
+  if (!key.ok()) return usage("key file " + a.key_file + ": " + key.error);
+  cfg.log_path = a.log_path;
+  cfg.key = key.key;
+  cfg.history = a.history;
+  cfg.max_line = a.max_line;
+  cfg.auth_timeout = *timeout;
+  cfg.max_clients = a.max_clients;
+  cfg.variant = *variant;
+  return exit_ok;
+}
+
+// A daemon runs in "/" (daemon(7)), so every path it keeps is made absolute while the caller's
+// working directory is still known.
+std::string absolute(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
+}
+
+int run_serve(ServeArgs a) {
+  a.log_path = absolute(a.log_path);
+  if (!a.pid_file.empty()) a.pid_file = absolute(a.pid_file);
+  chat::ServerConfig cfg;
+  if (int code = build_config(a, cfg); code != exit_ok) return code;
+  real::ServeOptions opts;
+  opts.host = a.host;
+  opts.port = static_cast<std::uint16_t>(a.port);
+  opts.log_path = a.log_path;
+  opts.user = a.user;
+  opts.foreground = a.foreground;
+  opts.pid_file = a.pid_file;
+  return real::serve(
+      opts, [cfg](Os& os, Fd listener) { return chat::run_process_server(os, cfg, listener); });
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Run the real chat server (daemon unless --foreground)");
+  cmd->add_option("--design", args->design, "Server design: process (fiber: not yet)")
+      ->check(CLI::IsMember({"process", "fiber"}))
+      ->capture_default_str();
+  cmd->add_option("--log", args->log_path, "Chat log file (created 0660 if missing)")->required();
+  cmd->add_option("--key-file", args->key_file,
+                  "Key file: 128 hex digits on the first line, mode 0600")
+      ->required();
+  cmd->add_option("--host", args->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", args->port, "TCP port; 0 picks a free one (printed on stderr)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cmd->add_option("--history", args->history, "Lines a joining client receives first")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-line", args->max_line, "Longest accepted line in bytes, newline included")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--auth-timeout", args->auth_timeout,
+                  "Time a client has to send its key (250ms, 1s)")
+      ->capture_default_str();
+  cmd->add_option("--max-clients", args->max_clients, "Most clients connected at once")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--user", args->user, "Drop root to this user after binding and opening files");
+  cmd->add_flag("--foreground", args->foreground,
+                "Stay in the foreground, log to stderr, stop on Ctrl-C (default: daemon, syslog)");
+  cmd->add_option("--pid-file", args->pid_file,
+                  "Write the pid here; refuse to start if it is held");
+  cmd->add_option("--variant", args->variant, "Process-design variant (bug reintroductions)")
+      ->capture_default_str();
+  cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
+}
+
+}  // namespace papaya::cli

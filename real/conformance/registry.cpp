@@ -1,0 +1,24 @@
+#include "real/conformance/registry.hpp"
+
+namespace papaya::conformance {
+
+const std::vector<Scenario>& all_scenarios() {
+  static const std::vector<Scenario> all = [] {
+    std::vector<Scenario> v;
+    for (auto area : {file_scenarios, process_scenarios, flock_scenarios, signal_scenarios,
+                      waiting_scenarios, pipe_scenarios, socket_scenarios, time_scenarios}) {
+      for (Scenario& s : area()) v.push_back(std::move(s));
+    }
+    return v;
+  }();
+  return all;
+}
+
+const Scenario* find_scenario(std::string_view name) {
+  for (const Scenario& s : all_scenarios()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace papaya::conformance
