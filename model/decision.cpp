@@ -1,0 +1,24 @@
+#include "model/decision.hpp"
+
+namespace papaya::model {
+
+std::string_view decision_kind_name(DecisionKind k) {
+  switch (k) {
+    case DecisionKind::schedule: return "schedule";
+    case DecisionKind::segment: return "segment";
+    case DecisionKind::arrival: return "arrival";
+    case DecisionKind::fault: return "fault";
+    case DecisionKind::signal_race: return "signal_race";
+  }
+  return "?";
+}
+
+std::optional<DecisionKind> parse_decision_kind(std::string_view name) {
+  for (int i = 0; i < decision_kinds; ++i) {
+    auto k = static_cast<DecisionKind>(i);
+    if (decision_kind_name(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+}  // namespace papaya::model

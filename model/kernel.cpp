@@ -1,0 +1,347 @@
+// The Kernel's core: submitting, readiness, stepping (signals first, then the operation), wait
+// channels, timers and inspection. The rules themselves live in *_rules.cpp, one function each.
+#include "model/kernel.hpp"
+
+#include <algorithm>
+
+#include "model/check.hpp"
+#include "model/limits.hpp"
+
+namespace papaya::model {
+
+Kernel::Kernel(Choices& choices, Config config) : choices_(choices), config_(config) {
+  table_.push_back(&procs_.emplace_back());  // pid 0: nobody
+  files_.emplace_back();      // id 0: none
+  inodes_.emplace_back();
+  pipes_.emplace_back();
+  socks_.emplace_back();
+  listeners_.emplace_back();
+  next_ephemeral_ = limits::ephemeral_first;
+}
+
+Process& Kernel::proc(Pid pid) {
+  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(), "no such pid in the process table");
+  return *table_[static_cast<std::size_t>(pid)];
+}
+
+const Process& Kernel::proc(Pid pid) const {
+  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(), "no such pid in the process table");
+  return *table_[static_cast<std::size_t>(pid)];
+}
+
+const Process& Kernel::process(Pid pid) const { return proc(pid); }
+
+bool Kernel::live(Pid pid) const {
+  return pid > 0 && static_cast<std::size_t>(pid) < procs_.size() &&
+         procs_[static_cast<std::size_t>(pid)].state == ProcState::live;
+}
+
+bool Kernel::has_pending(Pid pid) const { return proc(pid).pending.has_value(); }
+
+OpenFile* Kernel::file_of(Process& p, Fd fd) {
+  if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
+  OfdId id = p.fds[static_cast<std::size_t>(fd)];
+  return id == 0 ? nullptr : &files_[id];
+}
+
+const OpenFile* Kernel::file_of(const Process& p, Fd fd) const {
+  if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
+  OfdId id = p.fds[static_cast<std::size_t>(fd)];
+  return id == 0 ? nullptr : &files_[id];
+}
+
+void Kernel::warn(std::string what) { warnings_.push_back(std::move(what)); }
+
+std::vector<std::string> Kernel::take_warnings() {
+  std::vector<std::string> out;
+  out.swap(warnings_);
+  return out;
+}
+
+Pid Kernel::create_init() {
+  PAPAYA_ASSERT(procs_.size() == 1, "create_init: init already exists");
+  Process& p = procs_.emplace_back();
+  table_.push_back(&p);
+  p.pid = 1;
+  p.pgid = 1;
+  p.sid = 1;
+  // fds 0, 1, 2: one description on the null device, as a shell leaves stdin/stdout/stderr open.
+  files_.push_back(OpenFile{FileKind::null, OpenFlags::rdwr, 0, 0, 0, LockMode::none, 0});
+  OfdId null_id = static_cast<OfdId>(files_.size() - 1);
+  p.fds.assign(limits::first_free_fd, null_id);
+  files_[null_id].refs = limits::first_free_fd;
+  return p.pid;
+}
+
+void Kernel::submit(Pid pid, const Op& op) {
+  Process& p = proc(pid);
+  PAPAYA_ASSERT(p.state == ProcState::live, "submit: the process is not live");
+  PAPAYA_ASSERT(!p.pending, "submit: the process already has a pending operation");
+  PAPAYA_ASSERT(!p.blocked && !p.progress.active, "submit: stale blocking state");
+  p.pending = op;
+}
+
+// ---- wait channels ------------------------------------------------------------------------
+
+void Kernel::wake(Chan chan) {
+  if (blocked_count_ == 0) return;
+  for (Process& q : procs_)
+    if (q.blocked && q.chan == chan) q.recheck = true;
+}
+
+Outcome Kernel::block(Process& p, Chan chan) {
+  p.chan = chan;
+  return Outcome::blocked();
+}
+
+bool Kernel::blocked_ready(Process& p) {
+  if (p.state != ProcState::live || !p.pending) return false;
+  if (interruptible(p.chan.kind) && signal_wakes(p)) return true;
+  // Re-evaluated only when its channel changed. Every change that can falsify a condition wakes
+  // the channel too (an acquisition as well as a release), so `woken` is never stale.
+  if (p.recheck) {
+    p.recheck = false;
+    p.woken = can_proceed(p);
+  }
+  return p.woken;
+}
+
+// Whether the pending (blocked) operation's condition holds now. Only blocking operations can be
+// false here; everything else proceeds (possibly to an error).
+bool Kernel::can_proceed(const Process& p) const {
+  PAPAYA_ASSERT(p.pending.has_value(), "can_proceed: nothing pending");
+  const Op& op = *p.pending;
+  switch (kind_of(op)) {
+    case OpKind::waitpid: return waitpid_can_proceed(p, std::get<op::Waitpid>(op));
+    case OpKind::pause:
+    case OpKind::sigsuspend: return false;
+    case OpKind::sleep: return p.sleep_until && now_ >= *p.sleep_until;
+    case OpKind::flock: {
+      const auto& o = std::get<op::Flock>(op);
+      const OpenFile* f = file_of(p, o.fd);
+      if (!f || f->kind != FileKind::regular || o.args.op == LockOp::un) return true;
+      OfdId id = p.fds[static_cast<std::size_t>(o.fd)];
+      return !flock_conflicts(inodes_[f->object], id, o.args.op == LockOp::sh ? LockMode::sh : LockMode::ex);
+    }
+    case OpKind::read:
+    case OpKind::recv: {
+      Fd fd = kind_of(op) == OpKind::read ? std::get<op::Read>(op).fd : std::get<op::Recv>(op).fd;
+      const OpenFile* f = file_of(p, fd);
+      if (!f) return true;
+      if (f->kind == FileKind::pipe_read) return pipe_read_can_proceed(pipes_[f->object]);
+      if (f->kind == FileKind::stream) return recv_can_proceed(socks_[f->object]);
+      if (f->kind == FileKind::regular) return pos_lock_free(p, *f);
+      return true;
+    }
+    case OpKind::write:
+    case OpKind::send: {
+      Fd fd = kind_of(op) == OpKind::write ? std::get<op::Write>(op).fd : std::get<op::Send>(op).fd;
+      std::size_t n = kind_of(op) == OpKind::write ? std::get<op::Write>(op).bytes.size()
+                                                   : std::get<op::Send>(op).bytes.size();
+      const OpenFile* f = file_of(p, fd);
+      if (!f) return true;
+      if (f->kind == FileKind::pipe_write) {
+        std::size_t left = n - p.progress.done;
+        return pipe_write_can_proceed(pipes_[f->object], n <= limits::pipe_buf ? left : 1);
+      }
+      if (f->kind == FileKind::stream) return send_can_proceed(socks_[f->object], n);
+      if (f->kind == FileKind::regular) return writer_lock_free(p, inodes_[f->object]) && pos_lock_free(p, *f);
+      return true;
+    }
+    case OpKind::pwrite: {
+      const OpenFile* f = file_of(p, std::get<op::Pwrite>(op).fd);
+      return !f || f->kind != FileKind::regular || writer_lock_free(p, inodes_[f->object]);
+    }
+    case OpKind::lseek: {
+      const OpenFile* f = file_of(p, std::get<op::Lseek>(op).fd);
+      return !f || f->kind != FileKind::regular || pos_lock_free(p, *f);
+    }
+    case OpKind::accept: {
+      const OpenFile* f = file_of(p, std::get<op::Accept>(op).fd);
+      if (!f || f->kind != FileKind::listener) return true;
+      const Listener& l = listeners_[f->object];
+      return !l.queue.empty() || !l.open;
+    }
+    case OpKind::connect: return connect_can_proceed(std::get<op::Connect>(op).port);
+    default: return true;
+  }
+}
+
+// ---- stepping -------------------------------------------------------------------------------
+
+Outcome Kernel::step(Pid pid) {
+  Process& p = proc(pid);
+  PAPAYA_ASSERT(p.state == ProcState::live && p.pending, "step: the process has no pending operation");
+  const bool was_blocked = p.blocked;
+  if (p.progress.active && !was_blocked) {
+    // Between two steps of one call (pages of a write): a handler would run only when the call
+    // returns, but a fatal signal ends the process here, the write left half done.
+    if (auto s = fatal_pending(p)) return terminate(p, *s);
+  } else {
+    Delivery d = deliver(p);
+    if (d.fatal) return terminate(p, *d.fatal);
+    if (was_blocked && d.handler_ran && interruptible(p.chan.kind) &&
+        !(d.restart && restartable(kind_of(*p.pending), p))) {
+      // Woken and interrupted at once: which came first is the kernel's race to decide.
+      if (!can_proceed(p) || choices_.choose(2, DecisionKind::signal_race) == 1) return interrupted(p);
+    }
+  }
+  if (was_blocked) {
+    p.blocked = false;
+    --blocked_count_;
+  }
+  p.recheck = p.woken = false;
+  p.chan = {};
+  Outcome out = std::visit([&](const auto& o) { return sys(p, o); }, *p.pending);
+  switch (out.status) {
+    case StepStatus::blocked:
+      PAPAYA_ASSERT(p.chan.kind != ChanKind::none, "blocked without a wait channel");
+      p.blocked = true;
+      ++blocked_count_;
+      break;
+    case StepStatus::done: p.pending.reset(); break;
+    case StepStatus::progress: PAPAYA_ASSERT(p.progress.active, "progress without progress state"); break;
+    case StepStatus::exited: PAPAYA_ASSERT(p.state != ProcState::live, "exited but live"); break;
+  }
+  return out;
+}
+
+// signal(7): "If a blocked call to one of the following interfaces is interrupted by a signal
+// handler, then the call is automatically restarted after the signal handler returns if the
+// SA_RESTART flag was used; otherwise the call fails with the error EINTR" ... "If an I/O call on a
+// slow device has already transferred some data by the time it is interrupted by a signal handler,
+// then the call will return a success status (normally, the number of bytes transferred)."
+Outcome Kernel::interrupted(Process& p) {
+  Outcome out = Outcome::error(Errno::eintr);
+  if (p.progress.active && p.progress.done > 0) out = Outcome::value(static_cast<std::int64_t>(p.progress.done));
+  finish_write(p);
+  if (p.saved_mask) {
+    p.mask = *p.saved_mask;  // sigsuspend(2): "the signal mask is restored"
+    p.saved_mask.reset();
+  }
+  p.sleep_until.reset();
+  if (p.blocked) {
+    p.blocked = false;
+    --blocked_count_;
+  }
+  p.recheck = p.woken = false;
+  p.chan = {};
+  p.pending.reset();
+  return out;
+}
+
+// ---- timers ---------------------------------------------------------------------------------
+
+std::optional<Duration> Kernel::next_timer() const {
+  std::optional<Duration> best;
+  for (std::size_t i = 1; i < procs_.size(); ++i) {
+    const Process& q = procs_[i];
+    if (q.state != ProcState::live) continue;
+    for (const auto& t : {q.alarm_at, q.blocked ? q.sleep_until : std::nullopt})
+      if (t && (!best || *t < *best)) best = t;
+  }
+  return best;
+}
+
+// Time jumps to the next timer when nothing can run (FoundationDB's sim2). Due alarms raise
+// SIGALRM; due sleeps become ready.
+void Kernel::advance_to(Duration t) {
+  PAPAYA_ASSERT(t >= now_, "time runs backwards");
+  now_ = t;
+  for (std::size_t i = 1; i < procs_.size(); ++i) {
+    Process& q = procs_[i];
+    if (q.state != ProcState::live) continue;
+    if (q.alarm_at && *q.alarm_at <= now_) {
+      q.alarm_at.reset();
+      generate(q, Sig::alrm);
+    }
+    if (q.blocked && q.sleep_until && *q.sleep_until <= now_) q.recheck = true;
+  }
+}
+
+// ---- inspection -----------------------------------------------------------------------------
+
+std::optional<std::string> Kernel::file_contents(std::string_view path) const {
+  auto it = names_.find(path);
+  if (it == names_.end()) return std::nullopt;
+  return inodes_[it->second].bytes;
+}
+
+Footprint Kernel::footprint(Pid pid) const {
+  const Process& p = proc(pid);
+  Footprint fp;
+  if (!p.pending) return fp;
+  auto touch_fd = [&](Fd fd) {
+    const OpenFile* f = file_of(p, fd);
+    if (!f) return;
+    fp.touches.push_back({ObjKind::file, p.fds[static_cast<std::size_t>(fd)]});
+    switch (f->kind) {
+      case FileKind::regular: fp.touches.push_back({ObjKind::inode, f->object}); break;
+      case FileKind::pipe_read:
+      case FileKind::pipe_write: fp.touches.push_back({ObjKind::pipe, f->object}); break;
+      case FileKind::stream:
+        fp.touches.push_back({ObjKind::socket, f->object});
+        fp.touches.push_back({ObjKind::socket, socks_[f->object].peer});
+        break;
+      case FileKind::listener: fp.touches.push_back({ObjKind::listener, f->object}); break;
+      case FileKind::null: break;
+    }
+  };
+  fp.touches.push_back({ObjKind::process, static_cast<std::uint32_t>(pid)});
+  std::visit(
+      [&](const auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (requires { o.fd; }) touch_fd(o.fd);
+        if constexpr (std::is_same_v<T, op::Fork> || std::is_same_v<T, op::Exit>) fp.global = true;
+        if constexpr (std::is_same_v<T, op::Kill>) {
+          if (o.pid > 0) fp.touches.push_back({ObjKind::process, static_cast<std::uint32_t>(o.pid)});
+          else if (o.pid == 0) fp.touches.push_back({ObjKind::group, static_cast<std::uint32_t>(p.pgid)});
+          else if (o.pid < -1) fp.touches.push_back({ObjKind::group, static_cast<std::uint32_t>(-o.pid)});
+          else fp.global = true;
+        }
+        if constexpr (std::is_same_v<T, op::Waitpid>) fp.global = true;  // any child's exit
+        if constexpr (std::is_same_v<T, op::Open> || std::is_same_v<T, op::Unlink>) {
+          auto it = names_.find(o.path);
+          if (it != names_.end()) fp.touches.push_back({ObjKind::inode, it->second});
+        }
+        if constexpr (std::is_same_v<T, op::Listen> || std::is_same_v<T, op::Connect>)
+          fp.touches.push_back({ObjKind::port, o.port});
+        if constexpr (std::is_same_v<T, op::Now> || std::is_same_v<T, op::Sleep> || std::is_same_v<T, op::Alarm>)
+          fp.touches.push_back({ObjKind::clock, 0});
+      },
+      *p.pending);
+  return fp;
+}
+
+void Kernel::check_invariants() const {
+  std::vector<int> refs(files_.size(), 0);
+  for (std::size_t i = 1; i < procs_.size(); ++i)
+    for (OfdId id : procs_[i].fds)
+      if (id != 0) ++refs[id];
+  for (std::size_t id = 1; id < files_.size(); ++id) {
+    const OpenFile& f = files_[id];
+    PAPAYA_ASSERT(f.refs == refs[id], "a description's refs differ from the descriptors naming it");
+    if (f.kind != FileKind::regular || f.refs == 0) {
+      PAPAYA_ASSERT(f.refs > 0 || f.lock == LockMode::none, "a closed description still holds a lock");
+      continue;
+    }
+    const Inode& ino = inodes_[f.object];
+    bool in_shared = std::find(ino.shared.begin(), ino.shared.end(), id) != ino.shared.end();
+    PAPAYA_ASSERT((f.lock == LockMode::sh) == in_shared, "LOCK_SH holder list and description disagree");
+    PAPAYA_ASSERT((f.lock == LockMode::ex) == (ino.exclusive == id), "LOCK_EX holder and description disagree");
+  }
+  for (std::size_t i = 1; i < inodes_.size(); ++i) {
+    const Inode& ino = inodes_[i];
+    PAPAYA_ASSERT(ino.exclusive == 0 || ino.shared.empty(), "a file both shared- and exclusive-locked");
+  }
+  for (std::size_t i = 1; i < socks_.size(); ++i) {
+    std::size_t n = 0;
+    for (const auto& seg : socks_[i].rx) n += seg.size();
+    PAPAYA_ASSERT(n == socks_[i].rx_bytes, "a stream's byte count differs from its segments");
+  }
+  int blocked = 0;
+  for (std::size_t i = 1; i < procs_.size(); ++i) blocked += procs_[i].blocked ? 1 : 0;
+  PAPAYA_ASSERT(blocked == blocked_count_, "blocked count out of step");
+}
+
+}  // namespace papaya::model

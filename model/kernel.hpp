@@ -1,0 +1,218 @@
+// Kernel: the simulated Unix kernel as a state machine over plain values. It owns the process
+// table, the open file descriptions, inodes, pipes and sockets, and the virtual clock. It has no
+// scheduler, no fibers and no I/O: the executor (sim/) submits each process's pending operation,
+// asks which processes are ready, and steps one of them. Every nondeterministic choice goes to
+// the Choices given at construction.
+//
+// One rule, one function: each private member below implements one kernel rule and carries its
+// man page sentence (man-pages 6.03) as its comment in the .cpp files; docs/kernel-rules.md lists
+// them. REQUIRES clauses are asserted; a broken invariant aborts (model/check.hpp).
+#pragma once
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/check.hpp"
+#include "model/decision.hpp"
+#include "model/objects.hpp"
+#include "model/op.hpp"
+#include "model/outcome.hpp"
+#include "model/process.hpp"
+#include "os/result.hpp"
+
+namespace papaya::model {
+
+// What a pending operation touches, known before it runs (for dependency analysis).
+enum class ObjKind : std::uint8_t { process, group, file, inode, pipe, socket, listener, port, clock };
+struct Touch {
+  ObjKind kind;
+  std::uint32_t id;
+  friend bool operator==(const Touch&, const Touch&) = default;
+};
+struct Footprint {
+  std::vector<Touch> touches;
+  bool global = false;  // touches everything (fork, exit, kill(-1)): dependent on every step
+};
+
+struct KernelConfig {
+  bool offer_faults = false;  // offer short sends as decisions (Linux permits them there)
+};
+
+class Kernel {
+ public:
+  using Config = KernelConfig;
+  explicit Kernel(Choices& choices, Config config = {});
+
+  // ---- the executor's interface
+  // Creates pid 1, leader of its own process group and session, fds 0-2 open on a null device.
+  Pid create_init();
+  // The process's next operation. REQUIRES: live, nothing pending.
+  void submit(Pid pid, const Op& op);
+  // Whether stepping `pid` now would do something: its op is not blocked, or it was woken (its
+  // channel changed so that it can proceed, or a signal it would act on is deliverable).
+  bool ready(Pid pid) {
+    PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(), "ready: no such pid");
+    Process& p = *table_[static_cast<std::size_t>(pid)];
+    if (!p.blocked) return p.state == ProcState::live && p.pending.has_value();
+    return blocked_ready(p);
+  }
+  // Runs the pending operation of `pid` (one step of it): signals first, then the operation.
+  Outcome step(Pid pid);
+  bool has_pending(Pid pid) const;
+
+  // ---- time
+  Duration now() const { return now_; }
+  std::optional<Duration> next_timer() const;  // earliest alarm or sleep deadline
+  void advance_to(Duration t);                 // REQUIRES: t >= now(); fires due timers
+
+  // ---- inspection
+  const Process& process(Pid pid) const;
+  Pid last_pid() const { return static_cast<Pid>(procs_.size()) - 1; }
+  bool live(Pid pid) const;
+  std::optional<std::string> file_contents(std::string_view path) const;
+  Footprint footprint(Pid pid) const;
+  // Stricter than Linux: things Linux permits that a correct program should not do (unlocking a
+  // lock not held, exiting with a lock held, reading a hole). Drained by the executor.
+  std::vector<std::string> take_warnings();
+  bool has_warnings() const { return !warnings_.empty(); }
+  // Paired checks of the object graph: descriptor references equal `refs`; lock holders mirror
+  // each description's `lock`; stream byte counts match their segments.
+  void check_invariants() const;
+
+ private:
+  struct Delivery {
+    bool handler_ran = false;
+    bool restart = true;  // every handler that ran had SA_RESTART
+    std::optional<Sig> fatal;
+  };
+
+  Process& proc(Pid pid);
+  const Process& proc(Pid pid) const;
+  bool blocked_ready(Process& p);
+  OpenFile* file_of(Process& p, Fd fd);
+  const OpenFile* file_of(const Process& p, Fd fd) const;
+  void warn(std::string what);
+  void wake(Chan chan);
+  Outcome block(Process& p, Chan chan);
+  bool can_proceed(const Process& p) const;
+  Outcome interrupted(Process& p);
+
+  // processes (proc_rules.cpp)
+  Outcome sys(Process& p, const op::Fork&);
+  Outcome sys(Process& p, const op::Exit&);
+  Outcome sys(Process& p, const op::Getpid&);
+  Outcome sys(Process& p, const op::Waitpid&);
+  Outcome sys(Process& p, const op::Setsid&);
+  Outcome sys(Process& p, const op::Setpgid&);
+  Outcome sys(Process& p, const op::Getpgid&);
+  void do_exit(Process& p, WaitStatus how);
+  void close_all_descriptors(Process& p);
+  void reparent_children(Process& p);
+  void notify_parent(Process& p);
+  void reap(Process& child);
+  bool waitpid_matches(const Process& p, Pid want, const Process& child) const;
+  bool waitpid_can_proceed(const Process& p, const op::Waitpid& o) const;
+  bool group_exists_in_session(Pid pgid, Pid sid) const;
+
+  // signals (signal_rules.cpp)
+  Outcome sys(Process& p, const op::Kill&);
+  Outcome sys(Process& p, const op::Sigaction&);
+  Outcome sys(Process& p, const op::Sigprocmask&);
+  Outcome sys(Process& p, const op::Sigsuspend&);
+  Outcome sys(Process& p, const op::Pause&);
+  Outcome sys(Process& p, const op::TakeCaught&);
+  Outcome sys(Process& p, const op::Alarm&);
+  void generate(Process& target, Sig sig);
+  static bool default_terminates(Sig sig);
+  static bool discarded_at_generation(const Process& p, Sig sig);
+  Delivery deliver(Process& p);
+  std::optional<Sig> fatal_pending(const Process& p) const;
+  bool signal_wakes(const Process& p) const;
+  static bool restartable(OpKind kind, const Process& p);
+  static bool interruptible(ChanKind kind);
+  Outcome terminate(Process& p, Sig sig);
+
+  // files (file_rules.cpp)
+  Outcome sys(Process& p, const op::Open&);
+  Outcome sys(Process& p, const op::Close&);
+  Outcome sys(Process& p, const op::Dup&);
+  Outcome sys(Process& p, const op::Read&);
+  Outcome sys(Process& p, const op::Write&);
+  Outcome sys(Process& p, const op::Pread&);
+  Outcome sys(Process& p, const op::Pwrite&);
+  Outcome sys(Process& p, const op::Lseek&);
+  Outcome sys(Process& p, const op::FileSize&);
+  Outcome sys(Process& p, const op::Unlink&);
+  std::optional<Fd> lowest_free_fd(const Process& p) const;
+  Result<OfdId> new_open_file(FileKind kind, OpenFlags flags, std::uint32_t object);
+  Outcome install_fd(Process& p, OfdId ofd);
+  void release_description(OfdId id);
+  void close_fd(Process& p, Fd fd);
+  std::size_t read_inode(OpenFile& f, Inode& ino, std::span<char> buf, Offset off);
+  Outcome write_regular(Process& p, OfdId id, std::string_view bytes, std::optional<Offset> at);
+  void finish_write(Process& p);
+  bool pos_lock_free(const Process& p, const OpenFile& f) const;
+  bool writer_lock_free(const Process& p, const Inode& ino) const;
+  static bool readable(const OpenFile& f);
+  static bool writable(const OpenFile& f);
+
+  // flock (flock_rules.cpp)
+  Outcome sys(Process& p, const op::Flock&);
+  Outcome flock_step(Process& p, const op::Flock& o);
+  bool flock_conflicts(const Inode& ino, OfdId ofd, LockMode want) const;
+  void flock_release(OfdId id);
+  void flock_grant(OfdId id, LockMode mode);
+
+  // pipes (pipe_rules.cpp)
+  Outcome sys(Process& p, const op::Pipe&);
+  Outcome pipe_read(Process& p, PipeObj& pipe, PipeId id, std::span<char> buf);
+  Outcome pipe_write(Process& p, PipeObj& pipe, PipeId id, std::string_view bytes);
+  static bool pipe_read_can_proceed(const PipeObj& pipe);
+  static bool pipe_write_can_proceed(const PipeObj& pipe, std::size_t want);
+
+  // sockets (socket_rules.cpp)
+  Outcome sys(Process& p, const op::Listen&);
+  Outcome sys(Process& p, const op::LocalPort&);
+  Outcome sys(Process& p, const op::Accept&);
+  Outcome sys(Process& p, const op::Connect&);
+  Outcome sys(Process& p, const op::Recv&);
+  Outcome sys(Process& p, const op::Send&);
+  Outcome sys(Process& p, const op::Shutdown&);
+  Outcome sock_recv(Process& p, SockId id, std::span<char> buf);
+  Outcome sock_send(Process& p, SockId id, std::string_view bytes, bool nosignal);
+  void enqueue_segments(SockEnd& to, std::string_view bytes);
+  std::size_t arrived_bytes(const SockEnd& s, std::size_t want);
+  bool recv_can_proceed(const SockEnd& s) const;
+  bool send_can_proceed(const SockEnd& s, std::size_t want) const;
+  bool connect_can_proceed(std::uint16_t port) const;
+  void close_socket_end(SockId id);
+  void close_listener(std::uint32_t id);
+  std::optional<std::uint16_t> ephemeral_port();
+
+  // time and logging (time_rules.cpp)
+  Outcome sys(Process& p, const op::Now&);
+  Outcome sys(Process& p, const op::Sleep&);
+  Outcome sys(Process& p, const op::Log&);
+
+  Choices& choices_;
+  Config config_;
+  Duration now_{0};
+  std::deque<Process> procs_;         // index = pid; [0] unused (a deque: references stay valid)
+  std::vector<Process*> table_;       // index = pid: &procs_[pid], for O(1) lookups
+  std::deque<OpenFile> files_;        // index = OfdId; [0] unused
+  std::deque<Inode> inodes_;          // index = InodeId; [0] unused
+  std::deque<PipeObj> pipes_;         // index = PipeId; [0] unused
+  std::deque<SockEnd> socks_;         // index = SockId; [0] unused
+  std::deque<Listener> listeners_;   // index = listener id; [0] unused
+  std::map<std::string, InodeId, std::less<>> names_;  // the flat file namespace
+  std::map<std::uint16_t, std::uint32_t> ports_;        // port -> open listener
+  std::uint16_t next_ephemeral_ = 0;
+  int blocked_count_ = 0;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace papaya::model

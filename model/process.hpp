@@ -1,0 +1,81 @@
+// A simulated process as a value: ids, state, fd table, signal state, timers, and its pending
+// operation with the wait channel it sleeps on (xv6's proc). The Kernel owns them; the executor
+// reads them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "model/objects.hpp"
+#include "model/op.hpp"
+#include "os/types.hpp"
+
+namespace papaya::model {
+
+enum class ProcState : std::uint8_t { live, zombie, reaped };
+
+// A wait channel (xv6's `chan`): what a blocked process sleeps on. Any change to that object marks
+// its sleepers for a re-check (Kernel::wake).
+enum class ChanKind : std::uint8_t {
+  none,
+  children,     // waitpid: a child of this process (id = the waiter's pid) changed state
+  signal,       // pause/sigsuspend: only a signal wakes it
+  timer,        // sleep: the clock reaching its deadline
+  flock,        // flock: the lock state of inode `id`
+  pipe,         // pipe `id`'s bytes or ends
+  socket,       // socket end `id`'s receive side (recv) or its peer's (send)
+  listener,     // listener `id`'s queue (accept, connect)
+  inode_write,  // inode `id`'s writer (i_rwsem): uninterruptible
+  ofd_pos,      // description `id`'s f_pos_lock: uninterruptible
+};
+struct Chan {
+  ChanKind kind = ChanKind::none;
+  std::uint32_t id = 0;
+  friend bool operator==(const Chan&, const Chan&) = default;
+};
+
+// The state of an operation that takes several steps: a regular-file write page by page (holding
+// the inode's writer lock and, without O_APPEND, the description's f_pos_lock), a pipe write
+// larger than PIPE_BUF, a flock conversion (old lock released in one step, new one requested in
+// the next).
+struct Progress {
+  bool active = false;
+  std::size_t done = 0;      // bytes transferred so far
+  Offset pos = 0;            // regular file: where the next page goes
+  InodeId inode = 0;         // inode whose writer lock this process holds, or 0
+  OfdId pos_ofd = 0;         // description whose f_pos_lock this process holds, or 0
+  bool flock_released = false;
+};
+
+inline constexpr int signal_slots = 32;  // indexed by signal number
+
+struct Process {
+  Pid pid = 0;
+  Pid ppid = 0;  // 0: no parent (init, or an orphan after init exited)
+  Pid pgid = 0;
+  Pid sid = 0;
+  ProcState state = ProcState::live;
+  WaitStatus status;               // how it ended, once a zombie
+  std::vector<OfdId> fds;          // fd -> description; 0 = not open
+  std::vector<Pid> children;       // live and zombie children, oldest first
+  // signals
+  std::array<SigAction, signal_slots> actions{};
+  SigSet mask;
+  SigSet pending_signals;
+  SigSet caught;                   // the catch_flag "handlers'" flags (process memory)
+  std::optional<SigSet> saved_mask;  // sigsuspend's mask to restore
+  // timers (virtual nanoseconds)
+  std::optional<Duration> alarm_at;
+  std::optional<Duration> sleep_until;
+  // the pending operation
+  std::optional<Op> pending;
+  bool blocked = false;
+  Chan chan;
+  bool recheck = false;  // blocked, and its channel changed since: re-evaluate
+  bool woken = false;    // blocked, and its condition held at the last re-evaluation
+  Progress progress;
+};
+
+}  // namespace papaya::model

@@ -1,0 +1,307 @@
+#include "sim/executor.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include <boost/context/fiber.hpp>
+
+#include "model/check.hpp"
+#include "sim/prefix_strategy.hpp"
+#include "sim/random_strategy.hpp"
+#include "sim/replay_strategy.hpp"
+#include "sim/sim_os.hpp"
+#include "sim/stack_pool.hpp"
+
+namespace papaya::sim {
+
+namespace {
+// Thrown on a process's fiber when the process has ended (its _exit, or a fatal signal), so the
+// fiber unwinds its stack. Not an std::exception: user code that catches std::exception lets it
+// pass. (chat/ never catches `...` without rethrowing.)
+struct ProcessExit {};
+
+std::unique_ptr<Strategy> make_strategy(const Options& o) {
+  if (o.strategy == StrategyKind::replay) return std::make_unique<ReplayStrategy>(o.replay);
+  if (o.strategy == StrategyKind::prefix) return std::make_unique<PrefixStrategy>(o.replay);
+  return std::make_unique<RandomStrategy>(o.seed);
+}
+}  // namespace
+
+struct Executor::Proc {
+  Proc(Executor& e, Pid p) : os(e, p), pid(p) {}
+  SimOs os;
+  Pid pid;
+  std::function<void(Os&)> body;
+  std::function<void(Os&)> fork_body;  // handed over by a pending fork
+  boost::context::fiber fiber;         // the process, while suspended
+  boost::context::fiber sched;         // the scheduler, while the process runs
+  model::Outcome outcome;              // of the call just completed
+  const char* file = "";
+  std::uint32_t line = 0;
+  bool dying = false;                  // ended: unwinding; calls return at once
+  bool running = false;                // has a fiber that has not returned
+};
+
+Executor::Executor(const Options& opts)
+    : opts_(opts),
+      strategy_(make_strategy(opts)),
+      replay_(dynamic_cast<ReplayStrategy*>(strategy_.get())),
+      chooser_(*strategy_, trace_.decisions),
+      kernel_(chooser_, model::KernelConfig{opts.faults}) {
+  trace_.header = opts.header;
+#ifdef PAPAYA_SIM_VERSION
+  if (trace_.header.papaya_version.empty()) trace_.header.papaya_version = PAPAYA_SIM_VERSION;
+#endif
+  trace_.header.seed = opts.seed;
+  trace_.header.strategy = std::string(strategy_->name());
+  trace_.header.max_steps = opts.max_steps;
+  trace_.header.faults = opts.faults;
+  procs_.emplace_back();
+}
+
+Executor::~Executor() { unwind_all(); }
+
+Executor::Proc& Executor::proc(Pid pid) {
+  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < procs_.size() && procs_[pid], "no such simulated process");
+  return *procs_[static_cast<std::size_t>(pid)];
+}
+
+// ---- the process side -------------------------------------------------------------------------
+
+const model::Outcome& Executor::call(Pid pid, const model::Op& op, const Site& site) {
+  Proc& p = proc(pid);
+  if (p.dying) {
+    static const model::Outcome gone = model::Outcome::error(Errno::esrch);
+    return gone;
+  }
+  kernel_.submit(pid, op);
+  p.file = site.file_name();
+  p.line = site.line();
+  p.sched = std::move(p.sched).resume();  // to the scheduler; back when the call is complete
+  if (p.outcome.status == model::StepStatus::exited) {
+    p.dying = true;
+    throw ProcessExit{};
+  }
+  return p.outcome;
+}
+
+void Executor::hand_over_fork_body(Pid pid, std::function<void(Os&)> body) { proc(pid).fork_body = std::move(body); }
+
+void Executor::unreachable_after_exit(Pid) { throw ProcessExit{}; }
+
+void Executor::fiber_main(Proc& p) {
+  try {
+    p.body(p.os);
+    p.os.exit(0);  // fork(2)'s body returning is _exit(0)
+  } catch (const ProcessExit&) {
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (!crash_) crash_ = "pid " + std::to_string(p.pid) + ": uncaught exception: " + e.what() + " (last call at " + site_of(p.pid) + ")";
+  } catch (...) {
+    if (!crash_) crash_ = "pid " + std::to_string(p.pid) + ": uncaught exception of unknown type (last call at " + site_of(p.pid) + ")";
+  }
+}
+
+// ---- the scheduler side -----------------------------------------------------------------------
+
+void Executor::start(Pid pid, std::function<void(Os&)> body) {
+  if (procs_.size() <= static_cast<std::size_t>(pid)) procs_.resize(static_cast<std::size_t>(pid) + 1);
+  procs_[static_cast<std::size_t>(pid)] = std::make_unique<Proc>(*this, pid);
+  Proc& p = *procs_[static_cast<std::size_t>(pid)];
+  p.body = std::move(body);
+  p.running = true;
+  p.fiber = boost::context::fiber(std::allocator_arg, PooledStack(StackPool::local()),
+                                  [this, &p](boost::context::fiber&& sched) {
+                                    p.sched = std::move(sched);
+                                    fiber_main(p);
+                                    return std::move(p.sched);
+                                  });
+  live_.insert(std::upper_bound(live_.begin(), live_.end(), pid), pid);
+  resume(p);
+}
+
+// Runs the process until its next Os call (or until its fiber returns).
+void Executor::resume(Proc& p) {
+  p.fiber = std::move(p.fiber).resume();
+  if (p.fiber) {
+    PAPAYA_ASSERT(p.dying || kernel_.has_pending(p.pid), "a process came back to the scheduler without a call");
+    return;
+  }
+  p.running = false;
+  live_.erase(std::find(live_.begin(), live_.end(), p.pid));
+}
+
+std::string Executor::site_of(Pid pid) const {
+  const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+  return std::string(p.file) + ":" + std::to_string(p.line);
+}
+
+void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
+                      std::size_t first_decision) {
+  const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+  traces::Step& s = trace_.steps.emplace_back();
+  s.time_ns = kernel_.now().count();
+  s.pid = pid;
+  s.op = kind;
+  s.status = out.status;
+  s.err = out.err;
+  s.ret = out.ret;
+  s.ret2 = static_cast<std::int32_t>(out.ret2);
+  if (kind == model::OpKind::waitpid && out.err == Errno::ok)
+    s.ret2 = out.wait.signaled ? -static_cast<std::int32_t>(out.wait.term_sig) : out.wait.exit_code;
+  if (out.status == model::StepStatus::exited) {
+    s.ret = out.wait.exited ? out.wait.exit_code : 0;
+    s.ret2 = out.wait.signaled ? static_cast<std::int32_t>(out.wait.term_sig) : 0;
+  }
+  s.args = args.v;
+  s.inode = out.inode;
+  s.pos = out.pos;
+  s.moved = out.moved;
+  if (!args.text.empty() || model::op_text_name(kind) != "") {
+    s.text = static_cast<std::uint32_t>(trace_.texts.size());
+    trace_.texts.emplace_back(args.text);
+  }
+  s.first_decision = static_cast<std::uint32_t>(first_decision);
+  PAPAYA_ASSERT(trace_.decisions.size() - first_decision < 0xffff, "too many decisions in one step");
+  s.decision_count = static_cast<std::uint16_t>(trace_.decisions.size() - first_decision);
+  s.file = p.file;
+  s.line = p.line;
+}
+
+void Executor::after_step(Pid pid, const model::Outcome& out, bool forked) {
+  Proc& p = proc(pid);
+  switch (out.status) {
+    case model::StepStatus::done:
+      p.outcome = out;
+      if (forked) {
+        std::function<void(Os&)> body = std::move(p.fork_body);
+        p.fork_body = nullptr;
+        if (out.err == Errno::ok) start(static_cast<Pid>(out.ret), std::move(body));
+      }
+      resume(p);
+      break;
+    case model::StepStatus::exited:
+      p.outcome = out;
+      resume(p);  // unwinds the fiber
+      break;
+    case model::StepStatus::blocked:
+    case model::StepStatus::progress: break;
+  }
+}
+
+std::string Executor::blocked_report() const {
+  std::string out;
+  for (Pid pid : live_) {
+    const model::Process& kp = kernel_.process(pid);
+    if (!kp.pending) continue;
+    if (!out.empty()) out += "; ";
+    out += "pid " + std::to_string(pid) + " blocked in " + std::string(model::op_name(model::kind_of(*kp.pending))) +
+           " at " + site_of(pid);
+  }
+  return out;
+}
+
+RunReport Executor::run(std::function<void(Os&)> init) {
+  PAPAYA_ASSERT(!ran_, "a Simulation runs once");
+  ran_ = true;
+  model::set_failure_context("seed " + std::to_string(opts_.seed) + " (" + std::string(strategy_->name()) + ")");
+  strategy_->begin_execution();
+  RunReport r;
+  start(kernel_.create_init(), std::move(init));
+  for (;;) {
+    if (crash_) {
+      r.verdict = Verdict::uncaught_exception;
+      r.detail = *crash_;
+      break;
+    }
+    if (replay_ && replay_->diverged()) {
+      r.verdict = Verdict::replay_divergence;
+      r.detail = replay_->divergence();
+      break;
+    }
+    ready_.clear();
+    for (Pid pid : live_)
+      if (kernel_.ready(pid)) ready_.push_back(pid);
+    if (ready_.empty()) {
+      if (live_.empty()) break;
+      if (std::optional<Duration> t = kernel_.next_timer()) {
+        kernel_.advance_to(*t);
+        continue;
+      }
+      r.verdict = Verdict::deadlock;
+      r.detail = blocked_report();
+      break;
+    }
+    if (steps_ >= opts_.max_steps) {
+      r.verdict = Verdict::step_bound_exceeded;
+      r.detail = std::to_string(steps_) + " steps without the run ending";
+      break;
+    }
+    chooser_.at_step(steps_);
+    std::size_t first_decision = trace_.decisions.size();
+    Pid pid = ready_.size() == 1
+                  ? ready_[0]
+                  : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()), model::DecisionKind::schedule)];
+    const model::Op& op = *kernel_.process(pid).pending;
+    model::OpKind kind = model::kind_of(op);
+    model::OpArgs args = model::op_args(op);
+    model::Outcome out = kernel_.step(pid);
+    record(pid, kind, args, out, first_decision);
+    if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
+      if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
+      if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);
+    }
+    if (kernel_.has_warnings())
+      for (std::string& w : kernel_.take_warnings()) trace_.warnings.push_back({steps_, std::move(w)});
+    ++steps_;
+    if (opts_.check_invariants) kernel_.check_invariants();
+    after_step(pid, out, kind == model::OpKind::fork);
+  }
+  return finish(r);
+}
+
+RunReport Executor::finish(RunReport r) {
+  unwind_all();
+  if (r.verdict == Verdict::ok && crash_) {
+    r.verdict = Verdict::uncaught_exception;
+    r.detail = *crash_;
+  }
+  if (r.verdict == Verdict::ok) {
+    if (replay_ && replay_->unused() > 0) {
+      r.verdict = Verdict::replay_divergence;
+      r.detail = "the run ended at step " + std::to_string(steps_) + " with " + std::to_string(replay_->unused()) +
+                 " recorded decisions unused";
+    }
+  }
+  r.steps = steps_;
+  r.decisions = trace_.decisions.size();
+  r.virtual_time = kernel_.now();
+  r.processes = static_cast<int>(procs_.size()) - 1;
+  r.bytes_sent = bytes_sent_;
+  r.bytes_received = bytes_received_;
+  for (const traces::Warning& w : trace_.warnings)
+    r.warnings.push_back("step " + std::to_string(w.step) + ": " + w.text);
+  trace_.verdict = r.verdict;
+  trace_.detail = r.detail;
+  trace_.virtual_time_ns = r.virtual_time.count();
+  model::set_failure_context("");
+  return r;
+}
+
+// Every fiber still suspended is resumed as if its process had ended, so its stack unwinds
+// (destructors run, the stack goes back to the pool).
+void Executor::unwind_all() {
+  for (std::size_t i = 1; i < procs_.size(); ++i) {
+    Proc* p = procs_[i].get();
+    if (!p || !p->running) continue;
+    p->outcome.status = model::StepStatus::exited;
+    p->dying = true;
+    p->fiber = std::move(p->fiber).resume();
+    PAPAYA_ASSERT(!p->fiber, "a fiber survived its unwinding");
+    p->running = false;
+  }
+  live_.clear();
+}
+
+}  // namespace papaya::sim

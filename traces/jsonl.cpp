@@ -1,0 +1,301 @@
+#include "traces/jsonl.hpp"
+
+#include <fstream>
+#include <istream>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace papaya::traces {
+
+namespace {
+using json = nlohmann::ordered_json;
+
+std::string site_text(const char* file, std::uint32_t line) {
+  std::string_view f = file;
+#ifdef PAPAYA_SOURCE_DIR
+  std::string_view root = PAPAYA_SOURCE_DIR;
+  if (f.substr(0, root.size()) == root) f.remove_prefix(root.size());
+#endif
+  return std::string(f) + ":" + std::to_string(line);
+}
+
+json sig_set_json(std::int64_t bits) {
+  json out = json::array();
+  for (Sig s : all_signals)
+    if (SigSet::from_bits(static_cast<std::uint64_t>(bits)).has(s)) out.push_back(sig_name(s));
+  return out;
+}
+
+json flags_json(std::int64_t v) {
+  static constexpr std::pair<OpenFlags, const char*> names[] = {
+      {OpenFlags::wronly, "wronly"}, {OpenFlags::rdwr, "rdwr"},       {OpenFlags::creat, "creat"},
+      {OpenFlags::append, "append"}, {OpenFlags::cloexec, "cloexec"}, {OpenFlags::trunc, "trunc"},
+      {OpenFlags::excl, "excl"}};
+  std::string out;
+  for (auto [f, n] : names)
+    if (has_flag(static_cast<OpenFlags>(v), f)) out += out.empty() ? n : std::string("|") + n;
+  return out.empty() ? "rdonly" : out;
+}
+
+// An argument as the trace shows it: names for enums, booleans for flags, numbers otherwise.
+json arg_json(std::string_view name, std::int64_t v) {
+  if (name == "sig") return sig_name(static_cast<Sig>(v));
+  if (name == "nohang" || name == "nb" || name == "restart") return v != 0;
+  if (name == "set" || name == "mask") return sig_set_json(v);
+  if (name == "flags") return flags_json(v);
+  if (name == "lock") return v == 0 ? "sh" : v == 1 ? "ex" : "un";
+  if (name == "whence") return v == 0 ? "set" : v == 1 ? "cur" : "end";
+  if (name == "how" && v <= 2) return v == 0 ? "rd" : v == 1 ? "wr" : "rdwr";
+  if (name == "action") return v == 0 ? "dfl" : v == 1 ? "ign" : "catch";
+  if (name == "level") return v == 0 ? "debug" : v == 1 ? "info" : v == 2 ? "warning" : "error";
+  return v;
+}
+
+json step_json(const Trace& t, const Step& s, std::size_t index) {
+  json j;
+  j["type"] = "step";
+  j["step"] = index;
+  j["t"] = s.time_ns;
+  j["pid"] = s.pid;
+  j["op"] = model::op_name(s.op);
+  auto names = model::op_arg_names(s.op);
+  json args = json::object();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty()) continue;
+    // sigprocmask's "how" is an enum of its own (block, unblock, setmask)
+    if (s.op == model::OpKind::sigprocmask && names[i] == "how")
+      args["how"] = s.args[i] == 0 ? "block" : s.args[i] == 1 ? "unblock" : "setmask";
+    else
+      args[std::string(names[i])] = arg_json(names[i], s.args[i]);
+  }
+  if (!args.empty()) j["args"] = args;
+  if (s.text != no_text) j[std::string(model::op_text_name(s.op))] = t.texts.at(s.text);
+  if (s.inode != 0) {
+    j["inode"] = s.inode;
+    if (s.moved != 0 || s.op == model::OpKind::read || s.op == model::OpKind::write ||
+        s.op == model::OpKind::pread || s.op == model::OpKind::pwrite) {
+      j["pos"] = s.pos;
+      j["moved"] = s.moved;
+    }
+  }
+  j["status"] = model::step_status_name(s.status);
+  if (s.status == model::StepStatus::done) {
+    if (s.err != Errno::ok) {
+      j["errno"] = errno_name(s.err);
+    } else {
+      j["ret"] = s.ret;
+      if (s.op == model::OpKind::pipe) j["ret2"] = s.ret2;
+      if (s.op == model::OpKind::waitpid && s.ret > 0) {
+        if (s.ret2 < 0) j["term_signal"] = sig_name(static_cast<Sig>(-s.ret2));
+        else j["exit_code"] = s.ret2;
+      }
+    }
+  } else if (s.status == model::StepStatus::exited) {
+    if (s.ret2 != 0) j["term_signal"] = sig_name(static_cast<Sig>(s.ret2));
+    else j["exit_code"] = s.ret;
+  }
+  if (s.decision_count > 0) {
+    json dec = json::array();
+    for (std::uint32_t i = 0; i < s.decision_count; ++i) {
+      const Decision& d = t.decisions.at(s.first_decision + i);
+      dec.push_back(json::array({model::decision_kind_name(d.kind), d.options, d.chosen}));
+    }
+    j["dec"] = dec;
+  }
+  j["site"] = site_text(s.file, s.line);
+  return j;
+}
+
+json header_json(const Header& h) {
+  json j;
+  j["type"] = "header";
+  j["papaya"] = h.papaya_version;
+  j["format"] = format_version;
+  j["design"] = h.design;
+  j["variant"] = h.variant;
+  j["scenario"] = json::parse(h.scenario_json.empty() ? "{}" : h.scenario_json);
+  j["seed"] = h.seed;
+  j["strategy"] = h.strategy;
+  j["max_steps"] = h.max_steps;
+  j["faults"] = h.faults;
+  return j;
+}
+}  // namespace
+
+std::vector<std::string> step_lines(const Trace& t) {
+  std::vector<std::string> out;
+  out.reserve(t.steps.size());
+  for (std::size_t i = 0; i < t.steps.size(); ++i) out.push_back(step_json(t, t.steps[i], i).dump());
+  return out;
+}
+
+void write_jsonl(const Trace& t, std::ostream& out) {
+  out << header_json(t.header).dump() << '\n';
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < t.steps.size(); ++i) {
+    for (; w < t.warnings.size() && t.warnings[w].step < i; ++w) {  // right after the step that raised it
+      json j;
+      j["type"] = "warning";
+      j["step"] = t.warnings[w].step;
+      j["text"] = t.warnings[w].text;
+      out << j.dump() << '\n';
+    }
+    out << step_json(t, t.steps[i], i).dump() << '\n';
+  }
+  for (; w < t.warnings.size(); ++w) {
+    json j;
+    j["type"] = "warning";
+    j["step"] = t.warnings[w].step;
+    j["text"] = t.warnings[w].text;
+    out << j.dump() << '\n';
+  }
+  json v;
+  v["type"] = "verdict";
+  v["verdict"] = verdict_name(t.verdict);
+  v["steps"] = t.steps.size();
+  v["decisions"] = t.decisions.size();
+  v["virtual_time_ns"] = t.virtual_time_ns;
+  v["detail"] = t.detail;
+  out << v.dump() << '\n';
+}
+
+std::string to_jsonl(const Trace& t) {
+  std::ostringstream out;
+  write_jsonl(t, out);
+  return out.str();
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+
+namespace {
+class LineReader {
+ public:
+  LineReader(const std::string& name, std::size_t line) : name_(name), line_(line) {}
+  [[noreturn]] void fail(const std::string& what) const {
+    throw TraceError(name_ + ":" + std::to_string(line_) + ": " + what);
+  }
+  const json& field(const json& j, const char* key) const {
+    auto it = j.find(key);
+    if (it == j.end()) fail(std::string("missing field \"") + key + "\"");
+    return *it;
+  }
+  template <class T>
+  T get(const json& j, const char* key) const {
+    const json& v = field(j, key);
+    try {
+      return v.get<T>();
+    } catch (const json::exception&) {
+      fail(std::string("field \"") + key + "\" has the wrong type");
+    }
+  }
+
+ private:
+  const std::string& name_;
+  std::size_t line_;
+};
+
+void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
+  if (r.get<std::string>(j, "type") != "header") r.fail("the first line is not a header line");
+  int format = r.get<int>(j, "format");
+  if (format != format_version)
+    r.fail("trace format version " + std::to_string(format) + "; this papaya reads version " +
+           std::to_string(format_version));
+  Header& h = out.header;
+  h.papaya_version = r.get<std::string>(j, "papaya");
+  h.design = r.get<std::string>(j, "design");
+  h.variant = r.get<std::string>(j, "variant");
+  const json& sc = r.field(j, "scenario");
+  if (!sc.is_object()) r.fail("field \"scenario\" is not an object");
+  h.scenario_json = sc.dump();
+  h.seed = r.get<std::uint64_t>(j, "seed");
+  h.strategy = r.get<std::string>(j, "strategy");
+  h.max_steps = r.get<std::uint64_t>(j, "max_steps");
+  h.faults = r.get<bool>(j, "faults");
+}
+
+void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
+  std::uint64_t index = r.get<std::uint64_t>(j, "step");
+  if (index != out.step_lines.size())
+    r.fail("step " + std::to_string(index) + " where step " + std::to_string(out.step_lines.size()) + " was expected");
+  r.get<std::int64_t>(j, "pid");
+  r.get<std::int64_t>(j, "t");
+  if (!model::parse_op_kind(r.get<std::string>(j, "op"))) r.fail("unknown operation \"" + j["op"].get<std::string>() + "\"");
+  std::string status = r.get<std::string>(j, "status");
+  if (status != "done" && status != "blocked" && status != "progress" && status != "exited")
+    r.fail("unknown status \"" + status + "\"");
+  r.get<std::string>(j, "site");
+  if (auto it = j.find("dec"); it != j.end()) {
+    if (!it->is_array()) r.fail("field \"dec\" is not an array");
+    for (const json& d : *it) {
+      if (!d.is_array() || d.size() != 3 || !d[0].is_string() || !d[1].is_number_unsigned() || !d[2].is_number_unsigned())
+        r.fail("a decision is not [kind, options, chosen]");
+      auto kind = model::parse_decision_kind(d[0].get<std::string>());
+      if (!kind) r.fail("unknown decision kind \"" + d[0].get<std::string>() + "\"");
+      auto options = d[1].get<std::uint32_t>();
+      auto chosen = d[2].get<std::uint32_t>();
+      if (options < 2 || chosen >= options) r.fail("a decision chose outside its options");
+      out.decisions.push_back(Decision{*kind, options, chosen});
+    }
+  }
+  out.step_lines.push_back(j.dump());
+}
+}  // namespace
+
+LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
+  LoadedTrace out;
+  std::string text;
+  std::size_t line_no = 0;
+  bool have_header = false;
+  bool have_verdict = false;
+  while (std::getline(in, text)) {
+    ++line_no;
+    LineReader r(name, line_no);
+    if (have_verdict) r.fail("data after the verdict line");
+    json j;
+    try {
+      j = json::parse(text);
+    } catch (const json::parse_error& e) {
+      r.fail(in.eof() ? "truncated (the last line is not complete JSON)" : std::string("malformed JSON: ") + e.what());
+    }
+    if (!j.is_object()) r.fail("a line is not a JSON object");
+    if (!have_header) {
+      read_header(j, r, out);
+      have_header = true;
+      continue;
+    }
+    std::string type = r.get<std::string>(j, "type");
+    if (type == "step") {
+      read_step(j, r, out);
+    } else if (type == "warning") {
+      r.get<std::string>(j, "text");
+    } else if (type == "verdict") {
+      auto v = parse_verdict(r.get<std::string>(j, "verdict"));
+      if (!v) r.fail("unknown verdict \"" + j["verdict"].get<std::string>() + "\"");
+      out.verdict = *v;
+      out.detail = r.get<std::string>(j, "detail");
+      out.steps = r.get<std::uint64_t>(j, "steps");
+      if (out.steps != out.step_lines.size())
+        r.fail("the verdict counts " + std::to_string(out.steps) + " steps, the file has " +
+               std::to_string(out.step_lines.size()));
+      have_verdict = true;
+    } else if (type == "header") {
+      r.fail("a second header line");
+    } else {
+      r.fail("unknown line type \"" + type + "\"");
+    }
+  }
+  if (!have_header) throw TraceError(name + ": empty file (no header line)");
+  if (!have_verdict)
+    throw TraceError(name + ":" + std::to_string(line_no) + ": truncated: the file ends without a verdict line");
+  return out;
+}
+
+LoadedTrace read_jsonl_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw TraceError(path + ": cannot open");
+  return read_jsonl(in, path);
+}
+
+}  // namespace papaya::traces

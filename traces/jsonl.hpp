@@ -1,0 +1,40 @@
+// The trace's file format: JSON Lines, versioned (format_version in traces/trace.hpp).
+//
+//   {"type":"header","papaya":"0.1.0","format":1,"design":"process","variant":"correct",
+//    "scenario":{...},"seed":7,"strategy":"random","max_steps":1000000,"faults":false}
+//   {"type":"step","step":0,"t":0,"pid":1,"op":"open","args":{"flags":..,"mode":384},
+//    "path":"/x","status":"done","ret":3,"dec":[["schedule",2,1]],"site":"chat/a.cpp:12"}
+//   ...
+//   {"type":"warning","step":41,"text":"..."}            (any number, anywhere after the header)
+//   {"type":"verdict","verdict":"ok","steps":123,"decisions":45,"virtual_time_ns":0,"detail":""}
+//
+// The reader validates: malformed JSON, a wrong format version, a missing field, a step out of
+// order, or a file that ends before its verdict line are errors naming the line.
+#pragma once
+
+#include <iosfwd>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "traces/trace.hpp"
+
+namespace papaya::traces {
+
+// Serialises `t` (one line per record, each ending in '\n').
+std::string to_jsonl(const Trace& t);
+void write_jsonl(const Trace& t, std::ostream& out);
+
+// Thrown by the reader: what() is one line, "FILE:LINE: problem".
+class TraceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+LoadedTrace read_jsonl(std::istream& in, const std::string& name = "trace");
+LoadedTrace read_jsonl_file(const std::string& path);
+
+// The canonical form of one step line of `t` (what read_jsonl keeps in step_lines).
+std::vector<std::string> step_lines(const Trace& t);
+
+}  // namespace papaya::traces

@@ -1,0 +1,97 @@
+// Trace: the record of one simulated run, kept compactly in memory while the run goes (no JSON is
+// built per step) and serialised to versioned JSON Lines on request (traces/jsonl.hpp).
+//
+// A trace is a header (what was run: papaya version, format version, design, variant, scenario
+// parameters, seed, strategy), one Step per scheduling step (which process, which operation with
+// its arguments, what it did, the decisions taken, the call site), and the verdict.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/decision.hpp"
+#include "model/op.hpp"
+#include "model/outcome.hpp"
+#include "os/errno.hpp"
+#include "traces/chunked.hpp"
+#include "os/types.hpp"
+#include "traces/verdict.hpp"
+
+namespace papaya::traces {
+
+inline constexpr int format_version = 1;
+
+struct Header {
+  std::string papaya_version;
+  std::string design;             // "process", ... ("" for a bare Os program)
+  std::string variant;            // "correct", ...
+  std::string scenario_json = "{}";  // the scenario's parameters, one JSON object
+  std::uint64_t seed = 0;
+  std::string strategy;           // "random", "replay"
+  std::uint64_t max_steps = 0;
+  bool faults = false;
+};
+
+struct Decision {
+  model::DecisionKind kind = model::DecisionKind::schedule;
+  std::uint32_t options = 0;  // how many there were (>= 2: single options are not decisions)
+  std::uint32_t chosen = 0;   // which one, in [0, options)
+  friend bool operator==(const Decision&, const Decision&) = default;
+};
+
+inline constexpr std::uint32_t no_text = 0xffffffffu;
+
+// One scheduling step: the chosen process's pending operation ran (or a step of it did). Its
+// position in Trace::steps is its step number. Kept small and trivially copyable (96 bytes).
+struct Step {
+  std::int64_t time_ns = 0;
+  std::int64_t ret = 0;   // the value (done); exit code (exited normally)
+  std::array<std::int64_t, 3> args{};
+  const char* file = "";  // call site (std::source_location: static storage)
+  Pid pid = 0;
+  std::int32_t ret2 = 0;  // second value (pipe's write end; waitpid's status); signal (exited by one)
+  std::uint32_t text = no_text;      // index into Trace::texts (path, host, log message)
+  std::uint32_t first_decision = 0;  // this step's decisions: decisions[first, first + count)
+  std::uint32_t line = 0;
+  std::uint32_t inode = 0;  // a regular file's inode (0: none); its bytes this step: [pos, pos+moved)
+  std::int64_t pos = 0;
+  std::int64_t moved = 0;
+  std::uint16_t decision_count = 0;
+  model::OpKind op = model::OpKind::getpid;
+  model::StepStatus status = model::StepStatus::done;
+  Errno err = Errno::ok;
+};
+
+static_assert(sizeof(Step) <= 96, "keep trace steps small: one is appended per scheduling step");
+
+struct Warning {
+  std::uint64_t step = 0;
+  std::string text;
+};
+
+struct Trace {
+  Header header;
+  Chunked<Step> steps;
+  std::vector<Decision> decisions;
+  std::vector<std::string> texts;
+  std::vector<Warning> warnings;
+  // the verdict line
+  Verdict verdict = Verdict::ok;
+  std::string detail;
+  std::int64_t virtual_time_ns = 0;
+};
+
+// A trace read back: enough to replay it (header, decisions) and to check a replay against it
+// (each step's line in canonical form).
+struct LoadedTrace {
+  Header header;
+  std::vector<Decision> decisions;
+  std::vector<std::string> step_lines;  // canonical serialisation of each step line
+  Verdict verdict = Verdict::ok;
+  std::string detail;
+  std::uint64_t steps = 0;
+};
+
+}  // namespace papaya::traces

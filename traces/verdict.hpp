@@ -1,0 +1,29 @@
+// Verdict: how a run ended, with a printable name. A closed enum (Relacy's habit): the simulator
+// produces the run-level verdicts (deadlock, step bound, ...), the history checkers in properties/
+// produce the property verdicts. Tests declare the verdict they expect.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace papaya {
+
+enum class Verdict {
+  ok,                       // every process exited; nothing went wrong
+  deadlock,                 // every live process blocked and no timer pending
+  step_bound_exceeded,      // Options::max_steps steps without the run ending
+  uncaught_exception,       // a simulated process let a C++ exception escape its body
+  replay_divergence,        // a replayed decision was out of range or of another kind
+  // Property verdicts (properties/): named here so a trace can carry them.
+  interleaved_write,
+  read_during_write,
+  reader_blocked_by_reader,
+  lost_delivery,
+  duplicate_delivery,
+};
+
+// "deadlock", "step_bound_exceeded", ...: the names traces and the CLI print.
+std::string_view verdict_name(Verdict v);
+std::optional<Verdict> parse_verdict(std::string_view name);
+
+}  // namespace papaya
