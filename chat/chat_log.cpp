@@ -86,9 +86,13 @@ Result<std::string> ChatLog::read_from(Os& os, Offset offset, bool once) const {
   return pread_to_eof(os, read_fd_, offset, read_chunk);
 }
 
+// Readers share the lock; the exclusive_read flaw makes them take it exclusively, so a reader
+// waits for every other reader (still correct, but readers no longer run side by side).
+LockOp ChatLog::read_lock() const { return flaws_.exclusive_read ? LockOp::ex : LockOp::sh; }
+
 Result<std::string> ChatLog::read_since(Os& os, Offset offset) const {
   return uninterrupted(os, [&]() -> Result<std::string> {
-    if (Status s = lock(os, LockOp::sh); !s) return s.error();
+    if (Status s = lock(os, read_lock()); !s) return s.error();
     Result<std::string> bytes = read_from(os, offset, flaws_.short_read);
     Status unlocked = lock(os, LockOp::un);
     if (bytes && !unlocked) return unlocked.error();
@@ -98,7 +102,7 @@ Result<std::string> ChatLog::read_since(Os& os, Offset offset) const {
 
 Result<Tail> ChatLog::read_tail(Os& os, size_t lines) const {
   return uninterrupted(os, [&]() -> Result<Tail> {
-    if (Status s = lock(os, LockOp::sh); !s) return s.error();
+    if (Status s = lock(os, read_lock()); !s) return s.error();
     Result<Tail> tail = tail_unlocked(os, lines);
     Status unlocked = lock(os, LockOp::un);
     if (tail && !unlocked) return unlocked.error();

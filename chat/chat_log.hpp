@@ -16,7 +16,8 @@
 // line.
 //
 // Flaws (variant.hpp) change single steps: no_lock drops the flock calls; shared_offset reads with
-// lseek+read on `read_fd`; short_read reads once, at most 4096 bytes.
+// lseek+read on `read_fd`; short_read reads once, at most 4096 bytes; exclusive_read takes
+// LOCK_EX instead of LOCK_SH to read (read_since and read_tail).
 #pragma once
 
 #include <string>
@@ -64,6 +65,7 @@ class ChatLog {
   template <class Section>
   auto uninterrupted(Os& os, Section section) const;
   Status lock(Os& os, LockOp op) const;
+  LockOp read_lock() const;
   Result<std::string> read_from(Os& os, Offset offset, bool once) const;
   Result<Tail> tail_unlocked(Os& os, size_t lines) const;
 

@@ -5,6 +5,9 @@
 // Signals coalesce (five SIGUSR1 while blocked are delivered once) but that loses nothing: each
 // wakeup reads everything up to EOF. Blocking comes BEFORE the first read of the log, so an append
 // between that read and the first wait is seen too.
+//
+// Reads lock the log through ChatLog: LOCK_SH, so readers never wait for each other (LOCK_EX with
+// the exclusive_read flaw, which serialises them and nothing else).
 #include <fmt/format.h>
 
 #include "chat/process_cluster.hpp"

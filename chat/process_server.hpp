@@ -20,6 +20,7 @@ struct ServerConfig {
   Duration auth_timeout = std::chrono::seconds(1);
   int max_clients = 256;  // live client clusters; more connections are closed at once
   Variant variant = Variant::correct;
+  friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };
 
 // Runs the accept loop on an already-listening socket until SIGTERM or SIGINT, then ends every

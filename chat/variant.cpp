@@ -11,6 +11,7 @@ std::string_view variant_name(Variant v) {
     case Variant::short_read: return "short-read";
     case Variant::torn_message: return "torn-message";
     case Variant::no_lock: return "no-lock";
+    case Variant::exclusive_read: return "exclusive-read";
     case Variant::paper: return "paper";
   }
   return "?";
@@ -33,6 +34,7 @@ Flaws flaws_of(Variant v) {
     case Variant::short_read: f.short_read = true; break;
     case Variant::torn_message: f.torn_message = true; break;
     case Variant::no_lock: f.no_lock = true; break;
+    case Variant::exclusive_read: f.exclusive_read = true; break;
     case Variant::paper:
       // The original: one description opened before the accept loop (so flock excludes nobody
       // and lseek+read share one offset), flag + pause(), one 4096-byte read per wakeup and per
@@ -43,6 +45,7 @@ Flaws flaws_of(Variant v) {
                 .short_read = true,
                 .torn_message = true,
                 .no_lock = false,
+                .exclusive_read = false,
                 .nul_last_byte = true,
                 .paper_auth = true,
                 .paper_history = true};

@@ -17,15 +17,17 @@ enum class Variant {
   short_read,
   torn_message,
   no_lock,
+  exclusive_read,
   paper
 };
 
 inline constexpr Variant all_variants[] = {
-    Variant::correct,    Variant::shared_ofd,   Variant::shared_offset, Variant::lost_wakeup,
-    Variant::short_read, Variant::torn_message, Variant::no_lock,       Variant::paper};
+    Variant::correct,     Variant::shared_ofd,   Variant::shared_offset,
+    Variant::lost_wakeup, Variant::short_read,   Variant::torn_message,
+    Variant::no_lock,     Variant::exclusive_read, Variant::paper};
 
 // "correct", "shared-ofd", "shared-offset", "lost-wakeup", "short-read", "torn-message",
-// "no-lock", "paper" (contract names).
+// "no-lock", "exclusive-read", "paper" (contract names).
 std::string_view variant_name(Variant v);
 // The inverse of variant_name; nullopt for an unknown name.
 std::optional<Variant> parse_variant(std::string_view name);
@@ -38,6 +40,8 @@ struct Flaws {
   bool short_read = false;     // one read of at most 4096 bytes per wakeup
   bool torn_message = false;   // RECV appends each socket read as is: no framing, no limits
   bool no_lock = false;        // no flock at all
+  bool exclusive_read = false;  // readers lock with LOCK_EX, not LOCK_SH: correct, but readers
+                                // wait for each other (breaks unlimited-readers)
   bool nul_last_byte = false;  // snprintf-style copy: the last byte of every chunk sent is NUL
   bool paper_auth = false;     // a single recv of the key: a short one fails authentication
   bool paper_history = false;  // history from a fixed window of history*150 bytes, first line cut

@@ -112,6 +112,30 @@ TEST_F(LogTest, ShortReadVariantReadsOnceAtMost4096Bytes) {
                              "flock 3 un", "sigprocmask setmask"}));
 }
 
+TEST_F(LogTest, ExclusiveReadVariantReadsUnderAnExclusiveLock) {
+  ChatLog log = make(Variant::exclusive_read);
+  os.files[path] = "a\nbb\n";
+  EXPECT_EQ(*log.read_since(os, 2), "bb\n");
+  EXPECT_EQ(os.calls, (Calls{"sigprocmask block SIGINT SIGTERM", "flock 3 ex", "pread 3 @2",
+                             "pread 3 @5", "flock 3 un", "sigprocmask setmask"}));
+  os.calls.clear();
+  EXPECT_EQ(log.read_tail(os, 1)->bytes, "bb\n");
+  EXPECT_EQ(os.calls[1], "flock 3 ex");
+  EXPECT_EQ(os.calls[os.calls.size() - 2], "flock 3 un");
+}
+
+TEST_F(LogTest, ExclusiveReadVariantWritesAsTheCorrectDesign) {
+  ChatLog flawed = make(Variant::exclusive_read);
+  ASSERT_TRUE(flawed.append(os, "a: hello\n").ok());
+  const Calls flawed_calls = os.calls;
+  ChatLog correct = make();
+  ASSERT_TRUE(correct.append(os, "a: hello\n").ok());
+  // Same sequence, on the new descriptor make() opened.
+  ASSERT_EQ(flawed_calls.size(), os.calls.size());
+  EXPECT_EQ(os.calls[1], "flock " + std::to_string(fd) + " ex");
+  EXPECT_EQ(flawed_calls[1], "flock " + std::to_string(fd - 1) + " ex");
+}
+
 TEST_F(LogTest, ReadTailGivesTheLastLinesAndTheOffsetAfterThem) {
   ChatLog log = make();
   os.files[path] = "1\n2\n3\n4\n";

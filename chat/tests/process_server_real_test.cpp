@@ -235,6 +235,7 @@ TEST(ScenarioOnLinux, EveryClientSeesEveryLineAndTheLogHoldsEachOnce) {
     s.line_length = 40;
     s.port = 0;
     s.server.log_path = dir.file("chat.log");
+    s.transcript_dir = dir.path();
     ScenarioReport r = run_scenario_report(os, s);
     BODY_CHECK(r.code == 0);
     BODY_CHECK(r.saw_every_line == 4);
@@ -244,11 +245,48 @@ TEST(ScenarioOnLinux, EveryClientSeesEveryLineAndTheLogHoldsEachOnce) {
       for (int m = 0; m <= 20; ++m) {
         BODY_CHECK(log.find(scenario_line(c, m, 40)) != std::string::npos);
       }
+      // Every client stayed until the last line: its transcript is the log's tail.
+      const std::string t = file_contents(os, transcript_path(s, c));
+      BODY_CHECK(!t.empty() && log.ends_with(t));
     }
     return 0;
   };
   const real::testing::ChildOutcome out = run_in_child(body, 30s);
   EXPECT_CHILD_OK(out);  // (the macro reads its argument more than once)
+}
+
+TEST(ScenarioOnLinux, PlansWithLongLinesALateJoinerAndAVanishingClient) {
+  TempDir dir;
+  auto body = [&]() -> int {
+    RealOs os;
+    Scenario s;
+    s.port = 0;
+    s.settle = 500ms;
+    s.server.log_path = dir.file("chat.log");
+    s.transcript_dir = dir.path();
+    s.plans = {ClientPlan{.line_lengths = {24, 5000, 4096}, .gap = 1ms},
+               ClientPlan{.line_lengths = {100}, .join_delay = 20ms, .late = true},
+               ClientPlan{.line_lengths = {10000, 50}, .vanish_mid_line = true}};
+    ScenarioReport r = run_scenario_report(os, s);
+    BODY_CHECK(r.code == 0);
+    BODY_CHECK(r.saw_every_line == 3);
+    const std::string log = file_contents(os, s.server.log_path);
+    size_t accepted = 0;
+    for (int c = 1; c <= 3; ++c) {
+      for (const std::string& l : sent_lines(s, c)) {
+        const bool in_log = log.find(l) != std::string::npos;
+        BODY_CHECK(in_log == (l.size() <= s.server.max_line));
+        accepted += in_log ? l.size() : 0;
+      }
+    }
+    BODY_CHECK(log.size() == accepted);
+    BODY_CHECK(log.find(vanish_half_line(s, 3)) == std::string::npos);
+    // The late client listened to the end.
+    BODY_CHECK(log.ends_with(file_contents(os, transcript_path(s, 2))));
+    return 0;
+  };
+  const real::testing::ChildOutcome out = run_in_child(body, 30s);
+  EXPECT_CHILD_OK(out);
 }
 
 }  // namespace

@@ -53,6 +53,48 @@ TEST(ScenarioLine, GarbageIsNotIdentified) {
   EXPECT_FALSE(parse_scenario_line("x1: m001 \n", 0));
 }
 
+TEST(ScenarioLine, ParsesBackAtAnyLengthWithoutBeingToldIt) {
+  for (size_t len : {size_t{0}, size_t{10}, size_t{11}, size_t{24}, size_t{4095}, size_t{4096},
+                     size_t{4097}, size_t{10000}}) {
+    for (int c : {1, 3, 12, 26, 27}) {
+      std::string l = scenario_line(c, 7, len);
+      EXPECT_EQ(parse_scenario_line(l), (LineId{c, 7})) << len;
+      EXPECT_EQ(parse_scenario_line(l.substr(0, l.size() - 1)), (LineId{c, 7})) << len;
+      EXPECT_EQ(parse_scenario_line(l, l.size()), (LineId{c, 7})) << len;
+      EXPECT_FALSE(parse_scenario_line(l, l.size() + 1)) << len;
+    }
+  }
+}
+
+TEST(ScenarioLine, TheMinimumLengthIsThePrefixAndNewline) {
+  EXPECT_EQ(scenario_line_min_length(2, 3), 10u);  // "c2: m003 \n"
+  EXPECT_EQ(scenario_line(2, 3, 0).size(), 10u);
+  EXPECT_EQ(scenario_line_min_length(12, 1234), 12u);  // "c12: m1234 \n"
+  EXPECT_EQ(parse_scenario_line(scenario_line(12, 1234, 0)), (LineId{12, 1234}));
+  // A too-short length asked of the checker means the minimum, as scenario_line does.
+  EXPECT_EQ(parse_scenario_line("c2: m003 \n", 0), (LineId{2, 3}));
+}
+
+TEST(ScenarioLine, VariedLengthLinesStayDistinct) {
+  // Two lines of one client that differ only in length are the same message; different
+  // messages never parse as each other, whatever their lengths.
+  EXPECT_EQ(parse_scenario_line(scenario_line(1, 1, 30)), parse_scenario_line(scenario_line(1, 1, 300)));
+  EXPECT_NE(parse_scenario_line(scenario_line(1, 1, 30)), parse_scenario_line(scenario_line(1, 2, 30)));
+  EXPECT_NE(parse_scenario_line(scenario_line(1, 1, 30)), parse_scenario_line(scenario_line(2, 1, 30)));
+}
+
+TEST(ScenarioLine, TornLongLinesAreNotIdentified) {
+  const std::string a = scenario_line(1, 1, 5000);
+  const std::string b = scenario_line(2, 1, 5000);
+  EXPECT_FALSE(parse_scenario_line(a.substr(0, 2500) + b));       // b landed inside a
+  EXPECT_FALSE(parse_scenario_line(a.substr(2500)));              // a's tail alone
+  EXPECT_FALSE(parse_scenario_line(a.substr(0, 2500) + a));       // a repeated inside itself
+  std::string nul = a;
+  nul[4096] = '\0';
+  EXPECT_FALSE(parse_scenario_line(nul));
+  EXPECT_FALSE(parse_scenario_line(a + a));                       // two lines are not one
+}
+
 TEST(ScenarioConfig, UsesTheFixedValidKeyAndTheSimLogPath) {
   ServerConfig cfg = scenario_server_config();
   EXPECT_EQ(cfg.log_path, "/papaya/chat.log");

@@ -20,7 +20,8 @@ TEST(Variant, NamesAreTheContractNames) {
   std::set<std::string> names;
   for (Variant v : all_variants) names.insert(std::string(variant_name(v)));
   EXPECT_EQ(names, (std::set<std::string>{"correct", "shared-ofd", "shared-offset", "lost-wakeup",
-                                          "short-read", "torn-message", "no-lock", "paper"}));
+                                          "short-read", "torn-message", "no-lock", "exclusive-read",
+                                          "paper"}));
 }
 
 TEST(Variant, UnknownOrMisspelledNamesDoNotParse) {
@@ -33,8 +34,8 @@ TEST(Variant, UnknownOrMisspelledNamesDoNotParse) {
 TEST(Variant, CorrectHasNoFlawsAndEachBugVariantExactlyOne) {
   auto count = [](Flaws f) {
     return int(f.shared_ofd) + int(f.shared_offset) + int(f.lost_wakeup) + int(f.short_read) +
-           int(f.torn_message) + int(f.no_lock) + int(f.nul_last_byte) + int(f.paper_auth) +
-           int(f.paper_history);
+           int(f.torn_message) + int(f.no_lock) + int(f.exclusive_read) + int(f.nul_last_byte) +
+           int(f.paper_auth) + int(f.paper_history);
   };
   EXPECT_EQ(count(flaws_of(Variant::correct)), 0);
   for (Variant v : all_variants) {
@@ -48,6 +49,14 @@ TEST(Variant, PaperCombinesTheOriginalsFlawsButStillLocks) {
   EXPECT_TRUE(f.shared_ofd && f.shared_offset && f.lost_wakeup && f.short_read && f.torn_message &&
               f.nul_last_byte && f.paper_auth && f.paper_history);
   EXPECT_FALSE(f.no_lock);
+  EXPECT_FALSE(f.exclusive_read);
+}
+
+TEST(Variant, ExclusiveReadRoundTripsAndOnlyChangesTheReadLock) {
+  EXPECT_EQ(variant_name(Variant::exclusive_read), "exclusive-read");
+  EXPECT_EQ(parse_variant("exclusive-read"), Variant::exclusive_read);
+  EXPECT_FALSE(parse_variant("exclusive_read").has_value());
+  EXPECT_TRUE(flaws_of(Variant::exclusive_read).exclusive_read);
 }
 
 }  // namespace
