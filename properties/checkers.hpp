@@ -25,7 +25,8 @@ Finding check_unlimited_readers(const History& h);
 int max_simultaneous_readers(const History& h);
 
 // Every client that stayed to the end received exactly the log's bytes from its join point: the
-// last `history_lines` lines before it, then everything after, in order, no gap, no duplicate.
+// last `history_lines` lines before it, then everything after, in order, no gap, no duplicate. A
+// client that left early received a prefix of that.
 Finding check_delivery(const History& h);
 
 // The run reached quiescence: every process ended; nothing stayed blocked.

@@ -34,6 +34,7 @@ struct LogEvent {
   std::uint64_t offset = 0;      // write_begin, read
   std::uint64_t length = 0;      // write_begin, read: bytes written or returned
   std::uint64_t requested = 0;   // read: bytes asked for (fewer returned = it reached the end)
+  std::uint64_t log_size = 0;    // read: the log's size when it ran (its end, if it reached it)
 };
 
 struct ClientRecord {

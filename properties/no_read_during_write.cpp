@@ -53,8 +53,9 @@ Finding check_no_read_during_write(const History& h) {
                                             e.pid, e.offset, e.offset + e.length, w, begin->offset,
                                             begin->offset + begin->length, begin->step));
         std::uint64_t end = e.offset + e.length;
-        bool reached_eof = e.length < e.requested;
-        if (reached_eof && end > 0 && end <= h.log.size() && h.log[end - 1] != '\n')
+        // It reached the end of the data (not an offset past it, which shows nothing half done).
+        bool reached_end = e.length < e.requested && end == e.log_size;
+        if (reached_end && end > 0 && end <= h.log.size() && h.log[end - 1] != '\n')
           return fail(e.step, fmt::format("process {} read the log up to byte {}, in the middle of a line",
                                           e.pid, end));
         break;

@@ -57,11 +57,13 @@ TEST(Delivery, FailsWhenTheLastByteOfAChunkArrivesAsNul) {
   EXPECT_NE(f.detail.find("\\0"), std::string::npos) << f.detail;
 }
 
-TEST(Delivery, IgnoresClientsThatLeftEarly) {
+TEST(Delivery, AClientThatLeftEarlyNeedsOnlyAPrefixButStillNoGap) {
   History h = with_log("1\n2\n3\n");
   h.clients = {client("c1", {}, "1\n")};
   h.clients[0].stayed_to_the_end = false;
   EXPECT_TRUE(check_delivery(h).holds);
+  h.clients[0].received = "1\n3\n";
+  EXPECT_FALSE(check_delivery(h).holds);
 }
 
 TEST(NoDeadlock, FailsWithTheReasonWhenTheRunDidNotQuiesce) {

@@ -44,6 +44,16 @@ TEST(NoReadDuringWrite, FailsWhenAReadReachingTheEndStopsMidLine) {
   EXPECT_FALSE(check_no_read_during_write(h).holds);
 }
 
+TEST(NoReadDuringWrite, AReadAtAnOffsetPastTheEndShowsNothingHalfDone) {
+  // A garbage shared offset (shared-offset) can point past the end: delivery catches that.
+  History h;
+  h.log = "aaaa\nbbbb\n";
+  LogEvent past = read(1, 20, 7, 0, 4096);
+  past.log_size = 5;
+  h.events = {past};
+  EXPECT_TRUE(check_no_read_during_write(h).holds);
+}
+
 TEST(NoReadDuringWrite, AFullBufferReadMayStopMidLine) {
   // A reader whose buffer filled up did not reach the end: it saw nothing half written.
   History h;

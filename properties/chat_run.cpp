@@ -1,0 +1,73 @@
+#include "properties/chat_run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "chat/variant.hpp"
+#include "properties/client_sends.hpp"
+#include "properties/log_events.hpp"
+
+namespace papaya::properties {
+
+bool CheckedRun::all_hold() const {
+  for (const Finding& f : findings)
+    if (!f.holds) return false;
+  return true;
+}
+
+const Finding& CheckedRun::finding(Property p) const {
+  for (const Finding& f : findings)
+    if (f.property == p) return f;
+  std::abort();  // findings always holds every property
+}
+
+traces::Header chat_trace_header(const chat::Scenario& s) {
+  traces::Header h;
+  h.design = "process";
+  h.variant = std::string(chat::variant_name(s.server.variant));
+  h.scenario_json = chat::to_json(s).dump();
+  return h;
+}
+
+std::function<void(Os&)> chat_init(const chat::Scenario& s) {
+  return [s](Os& os) { os.exit(chat::run_scenario(os, s)); };
+}
+
+History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const sim::RunReport& r) {
+  History h;
+  h.log = sim.file_contents(s.server.log_path).value_or("");
+  h.events = log_events(sim.trace(), s.server.log_path);
+  h.max_line = s.server.max_line;
+  h.history_lines = s.server.history;
+  h.quiescent = r.verdict == Verdict::ok;
+  if (!h.quiescent) h.end_detail = fmt::format("{}: {}", verdict_name(r.verdict), r.detail);
+  std::vector<chat::ClientPlan> plans = chat::effective_plans(s);
+  // Barrier clients leave once they have seen every barrier client's lines: that is the end of
+  // the conversation only when no late client talks after them (chat/scenario.hpp).
+  const bool late_talkers = std::any_of(plans.begin(), plans.end(), [](const chat::ClientPlan& p) { return p.late; });
+  for (int c = 1; c <= static_cast<int>(plans.size()); ++c) {
+    ClientRecord rec;
+    rec.name = fmt::format("c{}", c);
+    // What went out whole, not what was planned: a client can die before it sends everything.
+    rec.sent_lines = whole_lines_sent(chat::sent_lines(s, c), s.server.key.size(),
+                                      bytes_sent_by(sim.trace(), chat::transcript_path(s, c)));
+    rec.received = sim.file_contents(chat::transcript_path(s, c)).value_or("");
+    const chat::ClientPlan& plan = plans[static_cast<std::size_t>(c - 1)];
+    rec.stayed_to_the_end = !plan.vanish_mid_line && (plan.late || !late_talkers);
+    h.clients.push_back(std::move(rec));
+  }
+  return h;
+}
+
+CheckedRun run_and_check(const chat::Scenario& s, sim::Options opts) {
+  opts.header = chat_trace_header(s);
+  CheckedRun out;
+  out.sim = std::make_unique<sim::Simulation>(opts);
+  out.report = out.sim->run(chat_init(s));
+  out.history = chat_history(s, *out.sim, out.report);
+  out.findings = check_all(out.history);
+  return out;
+}
+
+}  // namespace papaya::properties

@@ -1,0 +1,69 @@
+#include "properties/check_suite.hpp"
+
+#include "properties/chat_run.hpp"
+#include "properties/minimise.hpp"
+#include "properties/suite.hpp"
+
+namespace papaya::properties {
+
+bool Row::any_failed() const {
+  for (const Cell& c : cells)
+    if (!c.holds) return true;
+  return false;
+}
+
+Verdict verdict_of(Property p) {
+  switch (p) {
+    case Property::no_interleaved_writes: return Verdict::interleaved_write;
+    case Property::no_read_during_write: return Verdict::read_during_write;
+    case Property::unlimited_readers: return Verdict::reader_blocked_by_reader;
+    case Property::delivery: return Verdict::lost_delivery;
+    case Property::no_deadlock: return Verdict::deadlock;
+  }
+  return Verdict::ok;
+}
+
+namespace {
+
+void record_failure(Cell& cell, const SuiteScenario& sc, std::uint64_t seed, const CheckedRun& run,
+                    const CheckOptions& opts) {
+  const Finding& f = run.finding(cell.property);
+  ++cell.failing_runs;
+  if (!cell.holds) return;  // the first failing run is the one we keep
+  cell.holds = false;
+  cell.scenario = sc.name;
+  cell.seed = seed;
+  cell.detail = f.detail;
+  cell.steps = run.report.steps;
+  Counterexample cx = minimise(sc.scenario, run, cell.property, opts.shrink_budget, opts.max_steps);
+  cell.minimised_steps = cx.trace.steps.size();
+  cell.detail = cx.detail;
+  cell.counterexample = std::move(cx.trace);
+}
+
+}  // namespace
+
+Row check_variant(chat::Variant v, const CheckOptions& opts, const Progress& progress) {
+  Row row;
+  row.variant = v;
+  for (Property p : all_properties) row.cells.emplace_back(p);
+  std::vector<SuiteScenario> suite = builtin_suite(v);
+  const int total = static_cast<int>(suite.size()) * opts.runs;
+  for (const SuiteScenario& sc : suite) {
+    for (int i = 0; i < opts.runs; ++i) {
+      sim::Options so;
+      so.seed = opts.seed + static_cast<std::uint64_t>(i);
+      so.max_steps = opts.max_steps;
+      CheckedRun run = run_and_check(sc.scenario, so);
+      ++row.runs;
+      row.steps += run.report.steps;
+      row.max_readers = std::max(row.max_readers, max_simultaneous_readers(run.history));
+      for (Cell& cell : row.cells)
+        if (!run.finding(cell.property).holds) record_failure(cell, sc, so.seed, run, opts);
+      if (progress) progress(row, row.runs, total);
+    }
+  }
+  return row;
+}
+
+}  // namespace papaya::properties

@@ -1,0 +1,32 @@
+#include "properties/client_sends.hpp"
+
+namespace papaya::properties {
+
+std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcript_path) {
+  Pid client = 0;
+  std::uint64_t sent = 0;
+  for (const traces::Step& s : trace.steps) {
+    const bool done_ok = s.status == model::StepStatus::done && s.err == Errno::ok;
+    if (client == 0 && s.op == model::OpKind::open && done_ok && s.text != traces::no_text &&
+        trace.texts[s.text] == transcript_path)
+      client = s.pid;
+    // The client opens its transcript after connecting and before its first send.
+    if (client != 0 && s.pid == client && s.op == model::OpKind::send && done_ok)
+      sent += static_cast<std::uint64_t>(s.ret);
+  }
+  return sent;
+}
+
+std::vector<std::string> whole_lines_sent(const std::vector<std::string>& planned, std::uint64_t skip,
+                                          std::uint64_t sent) {
+  std::vector<std::string> out;
+  std::uint64_t left = sent > skip ? sent - skip : 0;
+  for (const std::string& line : planned) {
+    if (line.size() > left) break;
+    left -= line.size();
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace papaya::properties

@@ -1,0 +1,23 @@
+// What a scenario client really sent, read off the trace: a client may die (its settle alarm)
+// before it has sent all it planned, so its plan is not what the server saw.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "traces/trace.hpp"
+
+namespace papaya::properties {
+
+// Bytes that the process which opened `transcript_path` handed to send(2) successfully; 0 when
+// no process opened it (the client never got as far as connecting).
+std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcript_path);
+
+// The planned lines that went out whole: after `skip` bytes (the key), as many of `planned` as
+// `sent` bytes cover completely. A line cut short by the client's death is not whole.
+std::vector<std::string> whole_lines_sent(const std::vector<std::string>& planned, std::uint64_t skip,
+                                          std::uint64_t sent);
+
+}  // namespace papaya::properties

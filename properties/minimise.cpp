@@ -1,0 +1,58 @@
+#include "properties/minimise.hpp"
+
+#include "properties/check_suite.hpp"
+#include "properties/shrink.hpp"
+
+namespace papaya::properties {
+
+namespace {
+
+Decisions chosen_of(const traces::Trace& t) {
+  Decisions d;
+  d.reserve(t.decisions.size());
+  for (const traces::Decision& x : t.decisions) d.push_back(x.chosen);
+  return d;
+}
+
+sim::Options prefix_options(const Decisions& prefix, std::uint64_t max_steps) {
+  sim::Options o;
+  o.strategy = sim::StrategyKind::prefix;
+  o.max_steps = max_steps;
+  o.replay.reserve(prefix.size());
+  for (std::uint32_t c : prefix) o.replay.push_back(traces::Decision{model::DecisionKind::schedule, 0, c});
+  return o;
+}
+
+}  // namespace
+
+void stamp_verdict(traces::Trace& t, const Finding& f) {
+  if (f.holds) return;
+  t.verdict = verdict_of(f.property);
+  t.detail = std::string(property_name(f.property)) + ": " + f.detail;
+}
+
+Counterexample minimise(const chat::Scenario& s, const CheckedRun& failing, Property p, int budget,
+                        std::uint64_t max_steps) {
+  CheckedRun best_run;  // the smallest failing run found, when smaller than `failing`
+  ShrinkOracle oracle = [&](const Decisions& prefix) {
+    CheckedRun r = run_and_check(s, prefix_options(prefix, max_steps));
+    ShrinkRun out{!r.finding(p).holds, chosen_of(r.sim->trace()), r.report.steps};
+    return out;
+  };
+  ShrinkRun start{true, chosen_of(failing.sim->trace()), failing.report.steps};
+  ShrinkResult shrunk = budget > 0 ? shrink_decisions(start, oracle, budget) : ShrinkResult{start.taken, start.steps, 0, 0};
+
+  Counterexample cx;
+  cx.replays = shrunk.replays;
+  if (shrunk.accepted > 0) {
+    // Re-run the winner once more under the prefix strategy: its trace is the counterexample.
+    best_run = run_and_check(s, prefix_options(shrunk.decisions, max_steps));
+  }
+  const CheckedRun& winner = shrunk.accepted > 0 && !best_run.finding(p).holds ? best_run : failing;
+  cx.trace = winner.sim->trace();
+  cx.detail = winner.finding(p).detail;
+  stamp_verdict(cx.trace, winner.finding(p));
+  return cx;
+}
+
+}  // namespace papaya::properties

@@ -1,0 +1,29 @@
+// Minimising a counterexample: for a fixed scenario, shrink the failing run's decision list
+// (shrink.hpp) by replaying prefixes leniently (sim's prefix strategy) and keep the smallest run
+// that still violates the property. Its trace carries the property's verdict and replays to it.
+#pragma once
+
+#include <string>
+
+#include "chat/scenario.hpp"
+#include "properties/chat_run.hpp"
+#include "properties/verdict.hpp"
+#include "traces/trace.hpp"
+
+namespace papaya::properties {
+
+struct Counterexample {
+  traces::Trace trace;  // verdict = verdict_of(property), detail = the finding
+  std::string detail;
+  int replays = 0;
+};
+
+// REQUIRES: `failing` violates `p`.
+Counterexample minimise(const chat::Scenario& s, const CheckedRun& failing, Property p, int budget,
+                        std::uint64_t max_steps);
+
+// Sets a trace's verdict line to the finding of `p` (a property failure), or leaves it as the
+// simulator's verdict when the property held.
+void stamp_verdict(traces::Trace& t, const Finding& f);
+
+}  // namespace papaya::properties
