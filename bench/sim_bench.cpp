@@ -8,8 +8,8 @@
 // Targets: (b) <= 10 x (a); (c) <= 2 x steps x (b).
 #include <benchmark/benchmark.h>
 
-#include <boost/context/fiber.hpp>
 #include <algorithm>
+#include <boost/context/fiber.hpp>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -30,16 +30,18 @@ std::map<std::string, double> ns_per_op;  // filled by each benchmark, read by m
 double chat_steps = 0;
 
 void record(benchmark::State& state, const std::string& name, double ops) {
-  state.counters["ns_per_op"] = benchmark::Counter(ops, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_op"] =
+      benchmark::Counter(ops, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   (void)name;
 }
 
 // (a)
 void BM_FiberRoundTrip(benchmark::State& state) {
-  ctx::fiber f(std::allocator_arg, sim::PooledStack(sim::StackPool::local()), [](ctx::fiber&& back) {
-    for (;;) back = std::move(back).resume();
-    return std::move(back);
-  });
+  ctx::fiber f(std::allocator_arg, sim::PooledStack(sim::StackPool::local()),
+               [](ctx::fiber&& back) {
+                 for (;;) back = std::move(back).resume();
+                 return std::move(back);
+               });
   for (auto _ : state) f = std::move(f).resume();
   record(state, "fiber", static_cast<double>(state.iterations()));
 }
@@ -50,10 +52,13 @@ constexpr int calls_per_run = 20000;
 // (b): `procs` processes each making calls_per_run / procs calls of `kind` (0 getpid, 1 lseek).
 void simulated_calls(benchmark::State& state, int procs, int kind) {
   auto body = [kind](Os& os, int n) {
-    papaya::Fd fd = kind == 1 ? *os.open("/f", papaya::OpenFlags::rdwr | papaya::OpenFlags::creat) : -1;
+    papaya::Fd fd =
+        kind == 1 ? *os.open("/f", papaya::OpenFlags::rdwr | papaya::OpenFlags::creat) : -1;
     for (int i = 0; i < n; ++i) {
-      if (kind == 0) benchmark::DoNotOptimize(os.getpid());
-      else benchmark::DoNotOptimize(os.lseek(fd, 0, papaya::Whence::set));
+      if (kind == 0)
+        benchmark::DoNotOptimize(os.getpid());
+      else
+        benchmark::DoNotOptimize(os.lseek(fd, 0, papaya::Whence::set));
     }
   };
   std::uint64_t steps = 0;
@@ -65,8 +70,10 @@ void simulated_calls(benchmark::State& state, int procs, int kind) {
     });
     steps += r.steps;
   }
-  state.counters["steps_per_run"] = static_cast<double>(steps) / static_cast<double>(state.iterations());
-  state.counters["ns_per_op"] = benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["steps_per_run"] =
+      static_cast<double>(steps) / static_cast<double>(state.iterations());
+  state.counters["ns_per_op"] = benchmark::Counter(
+      static_cast<double>(steps), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 void BM_SimGetpid_1proc(benchmark::State& s) { simulated_calls(s, 1, 0); }
 void BM_SimLseek_1proc(benchmark::State& s) { simulated_calls(s, 1, 1); }
@@ -96,9 +103,12 @@ void BM_ChatRun_3x5(benchmark::State& state) {
     sim::RunReport r = s.run([&](Os& os) { (void)papaya::chat::run_scenario(os, sc); });
     steps += r.steps;
   }
-  state.counters["steps_per_run"] = static_cast<double>(steps) / static_cast<double>(state.iterations());
-  state.counters["runs_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["ns_per_step"] = benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["steps_per_run"] =
+      static_cast<double>(steps) / static_cast<double>(state.iterations());
+  state.counters["runs_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["ns_per_step"] = benchmark::Counter(
+      static_cast<double>(steps), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_ChatRun_3x5);
 
@@ -128,8 +138,10 @@ std::size_t peak_stack_use() {
   constexpr int n = 32;
   std::vector<ctx::stack_context> stacks;
   for (int i = 0; i < n; ++i) stacks.push_back(pool.allocate());
-  const std::size_t guard = ctx::stack_traits::page_size();  // protected_fixedsize_stack's guard page
-  for (auto& sc : stacks) std::memset(static_cast<char*>(sc.sp) - sc.size + guard, 0xAA, sc.size - guard);
+  const std::size_t guard =
+      ctx::stack_traits::page_size();  // protected_fixedsize_stack's guard page
+  for (auto& sc : stacks)
+    std::memset(static_cast<char*>(sc.sp) - sc.size + guard, 0xAA, sc.size - guard);
   for (auto it = stacks.rbegin(); it != stacks.rend(); ++it) pool.deallocate(*it);
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     sim::Options o;
@@ -165,14 +177,17 @@ int main(int argc, char** argv) {
     std::printf("\n(a) fiber round trip        %8.1f ns\n", a);
     for (const char* k : {"BM_SimGetpid_1proc", "BM_SimLseek_1proc", "BM_SimGetpid_2procs"})
       if (ns_per_op[k] > 0)
-        std::printf("(b) %-24s %8.1f ns = %5.2f x (a)   (target <= 10)\n", k + 3, ns_per_op[k], ns_per_op[k] / a);
+        std::printf("(b) %-24s %8.1f ns = %5.2f x (a)   (target <= 10)\n", k + 3, ns_per_op[k],
+                    ns_per_op[k] / a);
   }
   if (b > 0 && c > 0 && chat_steps > 0)
-    std::printf("(c) chat run 3x5: %.0f steps, %.1f ns/step = %5.2f x (b) getpid; %.0f runs/s; "
-                "%.1f us/run vs steps x (b) = %.1f us   (target <= 2)\n",
-                chat_steps, c, c / b, 1e9 / (c * chat_steps), c * chat_steps / 1e3, chat_steps * b / 1e3);
+    std::printf(
+        "(c) chat run 3x5: %.0f steps, %.1f ns/step = %5.2f x (b) getpid; %.0f runs/s; "
+        "%.1f us/run vs steps x (b) = %.1f us   (target <= 2)\n",
+        chat_steps, c, c / b, 1e9 / (c * chat_steps), c * chat_steps / 1e3, chat_steps * b / 1e3);
   std::printf("peak fiber stack use over 20 chat runs: %.1f KiB of %zu KiB\n",
-              static_cast<double>(peak_stack_use()) / 1024.0, papaya::model::limits::fiber_stack / 1024);
+              static_cast<double>(peak_stack_use()) / 1024.0,
+              papaya::model::limits::fiber_stack / 1024);
   benchmark::Shutdown();
   return 0;
 }

@@ -30,7 +30,8 @@ struct Pipes {
 
 // One client's view of the run: every client's plan, so it recognises each line exactly.
 struct ClientRun {
-  ClientRun(const Scenario& scenario, const std::vector<ClientPlan>& all, int client, size_t longest_line)
+  ClientRun(const Scenario& scenario, const std::vector<ClientPlan>& all, int client,
+            size_t longest_line)
       : s(scenario), plans(all), me(client), framer(longest_line) {}
 
   const Scenario& s;
@@ -41,17 +42,18 @@ struct ClientRun {
   LineFramer framer;
   std::vector<std::vector<bool>> seen;  // [client-1][message], message 0 = join line
   bool own_join_seen = false;
-  int own_seen = 0;     // own accepted message lines seen back
-  int own_target = 0;   // own accepted message lines
-  int group_seen = 0;   // accepted message lines of non-late clients seen
+  int own_seen = 0;      // own accepted message lines seen back
+  int own_target = 0;    // own accepted message lines
+  int group_seen = 0;    // accepted message lines of non-late clients seen
   int group_target = 0;  // accepted message lines of non-late clients
   Duration horizon_end{0};
   bool timed = false;  // the scenario has a schedule (join delays, gaps): see arm_settle
 };
 
 size_t sent_length(const Scenario& s, const std::vector<ClientPlan>& plans, int c, int m) {
-  const size_t planned = m == 0 ? std::min(s.line_length, s.server.max_line)
-                                : plans[static_cast<size_t>(c - 1)].line_lengths[static_cast<size_t>(m - 1)];
+  const size_t planned =
+      m == 0 ? std::min(s.line_length, s.server.max_line)
+             : plans[static_cast<size_t>(c - 1)].line_lengths[static_cast<size_t>(m - 1)];
   return std::max(planned, scenario_line_min_length(c, m));
 }
 
@@ -134,7 +136,8 @@ int client_body(Os& os, ClientRun& run, const Pipes& p) {
   const Scenario& s = run.s;
   const ClientPlan& plan = run.plans[static_cast<size_t>(run.me - 1)];
   const std::vector<std::string> lines = sent_lines(s, run.me);
-  if (!send_all(os, run.sock, s.server.key) || !send_all(os, run.sock, lines[0])) return cannot_talk;
+  if (!send_all(os, run.sock, s.server.key) || !send_all(os, run.sock, lines[0]))
+    return cannot_talk;
   while (!run.own_join_seen) {
     if (!receive_some(os, run)) return server_closed;
   }
@@ -197,8 +200,8 @@ ClientRun make_run(Os& os, const Scenario& s, const std::vector<ClientPlan>& pla
   return run;
 }
 
-[[noreturn]] void run_client(Os& os, const Scenario& s, const std::vector<ClientPlan>& plans, int me,
-                             std::uint16_t port, Pipes p) {
+[[noreturn]] void run_client(Os& os, const Scenario& s, const std::vector<ClientPlan>& plans,
+                             int me, std::uint16_t port, Pipes p) {
   const ClientPlan& plan = plans[static_cast<size_t>(me - 1)];
   (void)os.sigaction(Sig::alrm, SigAction::dfl());
   (void)os.close(p.joined.first);
@@ -225,16 +228,16 @@ ClientRun make_run(Os& os, const Scenario& s, const std::vector<ClientPlan>& pla
     if (t) {
       run.transcript = *t;
     } else {
-      os.log(LogLevel::warning, fmt::format("scenario c{}: cannot open the transcript {}: {}", me, path,
-                                            errno_name(t.error())));
+      os.log(LogLevel::warning, fmt::format("scenario c{}: cannot open the transcript {}: {}", me,
+                                            path, errno_name(t.error())));
     }
   }
   const int code = client_body(os, run, p);
   (void)os.close(*sock);
   os.log(code == saw_all ? LogLevel::info : LogLevel::warning,
          fmt::format("scenario c{}: {}", me,
-                     code == saw_all         ? (plan.vanish_mid_line ? "vanished mid-line"
-                                                                     : "saw every line; closed")
+                     code == saw_all
+                         ? (plan.vanish_mid_line ? "vanished mid-line" : "saw every line; closed")
                      : code == server_closed ? "the server closed first"
                                              : "could not send"));
   exit_process(os, code);
@@ -286,7 +289,8 @@ struct ClientEnd {
   WaitStatus status;
 };
 
-void count_client_end(Os& os, const ClientEnd& e, const std::set<int>& late_done, ScenarioReport& r) {
+void count_client_end(Os& os, const ClientEnd& e, const std::set<int>& late_done,
+                      ScenarioReport& r) {
   const WaitStatus& w = e.status;
   if (w.exited && w.exit_code == saw_all) {
     ++r.saw_every_line;
@@ -295,7 +299,8 @@ void count_client_end(Os& os, const ClientEnd& e, const std::set<int>& late_done
   } else if (w.signaled && w.term_sig == Sig::alrm) {
     ++r.settled;
     os.log(LogLevel::warning,
-           fmt::format("scenario: client c{} (pid {}) settled without seeing every line", e.me, w.pid));
+           fmt::format("scenario: client c{} (pid {}) settled without seeing every line", e.me,
+                       w.pid));
   } else {
     ++r.failed;
   }
@@ -326,7 +331,8 @@ void run_clients(Os& os, const Scenario& s, std::uint16_t port, ScenarioReport& 
   std::vector<ClientEnd> ends;
   int barrier = 0;
   for (int me = 1; me <= static_cast<int>(plans.size()); ++me) {
-    Result<Pid> c = os.fork([s, plans, me, port, p](Os& child) { run_client(child, s, plans, me, port, p); });
+    Result<Pid> c =
+        os.fork([s, plans, me, port, p](Os& child) { run_client(child, s, plans, me, port, p); });
     if (!c) {
       report.code = 1;
       continue;
@@ -383,8 +389,8 @@ ScenarioReport run_scenario_report(Os& os, const Scenario& s) {
       report.code = 1;
     }
   }
-  os.log(LogLevel::info, fmt::format("scenario: {} of {} clients saw every line",
-                                     report.saw_every_line, clients));
+  os.log(LogLevel::info,
+         fmt::format("scenario: {} of {} clients saw every line", report.saw_every_line, clients));
   return report;
 }
 

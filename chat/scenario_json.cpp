@@ -21,7 +21,8 @@ std::string show_duration(Duration d) {
     std::int64_t ns;
     const char* name;
   };
-  for (Unit u : {Unit{1'000'000'000, "s"}, Unit{1'000'000, "ms"}, Unit{1'000, "us"}, Unit{1, "ns"}}) {
+  for (Unit u :
+       {Unit{1'000'000'000, "s"}, Unit{1'000'000, "ms"}, Unit{1'000, "us"}, Unit{1, "ns"}}) {
     if (ns >= u.ns || -ns >= u.ns || u.ns == 1) {
       if (ns % u.ns == 0) return fmt::format("{}{}", ns / u.ns, u.name);
       std::string v = fmt::format("{:.3f}", static_cast<double>(ns) / static_cast<double>(u.ns));
@@ -71,8 +72,10 @@ std::string describe(const Scenario& s) {
   std::vector<std::string> extra;
   if (s.server.variant != d.server.variant)
     extra.push_back(fmt::format("variant {}", variant_name(s.server.variant)));
-  if (s.server.max_line != d.server.max_line) extra.push_back(fmt::format("max_line {}", s.server.max_line));
-  if (s.server.history != d.server.history) extra.push_back(fmt::format("history {}", s.server.history));
+  if (s.server.max_line != d.server.max_line)
+    extra.push_back(fmt::format("max_line {}", s.server.max_line));
+  if (s.server.history != d.server.history)
+    extra.push_back(fmt::format("history {}", s.server.history));
   if (s.server.max_clients != d.server.max_clients)
     extra.push_back(fmt::format("max_clients {}", s.server.max_clients));
   if (s.server.auth_timeout != d.server.auth_timeout)
@@ -83,7 +86,8 @@ std::string describe(const Scenario& s) {
   if (s.server.key != d.server.key) extra.push_back("own key");
   if (s.server.log_path != d.server.log_path) extra.push_back("log " + s.server.log_path);
   if (s.transcript_dir != d.transcript_dir)
-    extra.push_back(s.transcript_dir.empty() ? "no transcripts" : "transcripts in " + s.transcript_dir);
+    extra.push_back(s.transcript_dir.empty() ? "no transcripts"
+                                             : "transcripts in " + s.transcript_dir);
   for (size_t i = 0; i < extra.size(); ++i) out += (i == 0 ? " (" : ", ") + extra[i];
   if (!extra.empty()) out += ")";
   return out;
@@ -141,9 +145,10 @@ class FieldReader {
     if (!v) return true;
     std::optional<std::int64_t> n = as_int64(*v);
     if (!n || *n < lo || *n > hi) {
-      return fail(key, hi == std::numeric_limits<std::int64_t>::max()
-                           ? fmt::format("expected an integer >= {}, got {}", lo, shown(*v))
-                           : fmt::format("expected an integer in [{}, {}], got {}", lo, hi, shown(*v)));
+      return fail(key,
+                  hi == std::numeric_limits<std::int64_t>::max()
+                      ? fmt::format("expected an integer >= {}, got {}", lo, shown(*v))
+                      : fmt::format("expected an integer in [{}, {}], got {}", lo, hi, shown(*v)));
     }
     out = static_cast<T>(*n);
     return true;
@@ -159,7 +164,8 @@ class FieldReader {
   bool boolean(std::string_view key, bool& out) {
     const json* v = find(key);
     if (!v) return true;
-    if (!v->is_boolean()) return fail(key, fmt::format("expected true or false, got {}", shown(*v)));
+    if (!v->is_boolean())
+      return fail(key, fmt::format("expected true or false, got {}", shown(*v)));
     out = v->get<bool>();
     return true;
   }
@@ -191,7 +197,8 @@ class FieldReader {
   static std::optional<std::int64_t> as_int64(const json& v) {
     if (v.is_number_unsigned()) {
       const auto u = v.get<std::uint64_t>();
-      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return std::nullopt;
       return static_cast<std::int64_t>(u);
     }
     if (v.is_number_integer()) return v.get<std::int64_t>();
@@ -215,7 +222,8 @@ bool read_plan(const json& v, size_t index, ClientPlan& p, std::string& error) {
   if (!r.only({"line_lengths", "join_delay_ns", "gap_ns", "late", "vanish_mid_line"})) return false;
   if (const json* lengths = r.find("line_lengths")) {
     if (!lengths->is_array())
-      return r.fail("line_lengths", "expected an array of integers, got " + FieldReader::shown(*lengths));
+      return r.fail("line_lengths",
+                    "expected an array of integers, got " + FieldReader::shown(*lengths));
     for (size_t i = 0; i < lengths->size(); ++i) {
       std::optional<std::int64_t> n = FieldReader::as_int64((*lengths)[i]);
       if (!n || *n < 0) {
@@ -245,10 +253,10 @@ ScenarioFromJson from_json(const json& j) {
     return out;
   }
   constexpr std::int64_t int_max = std::numeric_limits<int>::max();
-  if (!r.integer("clients", s.clients, 0, int_max) || !r.integer("messages", s.messages, 0, int_max) ||
-      !r.integer("line_length", s.line_length) || !r.integer("port", s.port, 0, 65535) ||
-      !r.duration("settle_ns", s.settle) || !r.integer("history", s.server.history) ||
-      !r.integer("max_line", s.server.max_line, 1) ||
+  if (!r.integer("clients", s.clients, 0, int_max) ||
+      !r.integer("messages", s.messages, 0, int_max) || !r.integer("line_length", s.line_length) ||
+      !r.integer("port", s.port, 0, 65535) || !r.duration("settle_ns", s.settle) ||
+      !r.integer("history", s.server.history) || !r.integer("max_line", s.server.max_line, 1) ||
       !r.duration("auth_timeout_ns", s.server.auth_timeout) ||
       !r.integer("max_clients", s.server.max_clients, 0, int_max) ||
       !r.string("log_path", s.server.log_path) || !r.string("key", s.server.key) ||
@@ -264,7 +272,8 @@ ScenarioFromJson from_json(const json& j) {
   }
   s.server.variant = *v;
   if (s.server.key.size() != scenario_key.size()) {
-    r.fail("key", fmt::format("expected {} bytes, got {}", scenario_key.size(), s.server.key.size()));
+    r.fail("key",
+           fmt::format("expected {} bytes, got {}", scenario_key.size(), s.server.key.size()));
     return out;
   }
   if (const json* plans = r.find("plans")) {

@@ -16,7 +16,9 @@ ServerConfig scenario_server_config() {
 }
 
 namespace {
-std::string line_prefix(int client, int message) { return fmt::format("c{}: m{:03} ", client, message); }
+std::string line_prefix(int client, int message) {
+  return fmt::format("c{}: m{:03} ", client, message);
+}
 char pad_letter(int client) { return static_cast<char>('a' + (client - 1) % 26); }
 
 // The join line is as long as the uniform lines, but always one the server accepts.
@@ -65,7 +67,8 @@ std::optional<LineId> parse_scenario_line(std::string_view line) {
   if (pad.ends_with('\n')) pad.remove_suffix(1);
   // Torn or mixed lines show another client's letter, a prefix, a NUL or a second '\n'.
   const char letter = pad_letter(*client);
-  if (!std::all_of(pad.begin(), pad.end(), [&](char ch) { return ch == letter; })) return std::nullopt;
+  if (!std::all_of(pad.begin(), pad.end(), [&](char ch) { return ch == letter; }))
+    return std::nullopt;
   return LineId{.client = *client, .message = *message};
 }
 

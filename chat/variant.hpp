@@ -22,8 +22,8 @@ enum class Variant {
 };
 
 inline constexpr Variant all_variants[] = {
-    Variant::correct,     Variant::shared_ofd,   Variant::shared_offset,
-    Variant::lost_wakeup, Variant::short_read,   Variant::torn_message,
+    Variant::correct,     Variant::shared_ofd,     Variant::shared_offset,
+    Variant::lost_wakeup, Variant::short_read,     Variant::torn_message,
     Variant::no_lock,     Variant::exclusive_read, Variant::paper};
 
 // "correct", "shared-ofd", "shared-offset", "lost-wakeup", "short-read", "torn-message",
@@ -42,9 +42,9 @@ struct Flaws {
   bool no_lock = false;        // no flock at all
   bool exclusive_read = false;  // readers lock with LOCK_EX, not LOCK_SH: correct, but readers
                                 // wait for each other (breaks unlimited-readers)
-  bool nul_last_byte = false;  // snprintf-style copy: the last byte of every chunk sent is NUL
-  bool paper_auth = false;     // a single recv of the key: a short one fails authentication
-  bool paper_history = false;  // history from a fixed window of history*150 bytes, first line cut
+  bool nul_last_byte = false;   // snprintf-style copy: the last byte of every chunk sent is NUL
+  bool paper_auth = false;      // a single recv of the key: a short one fails authentication
+  bool paper_history = false;   // history from a fixed window of history*150 bytes, first line cut
 };
 
 Flaws flaws_of(Variant v);

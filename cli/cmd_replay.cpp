@@ -26,16 +26,18 @@ int run_replay(const std::string& path) {
     std::fprintf(stderr, "papaya replay: %s: %s\n", path.c_str(), error.c_str());
     return exit_usage;
   }
-  std::printf("papaya replay: %s: design %s, variant %s, seed %llu, %zu steps, %zu decisions\n", path.c_str(),
-              t.header.design.c_str(), t.header.variant.c_str(), static_cast<unsigned long long>(t.header.seed),
-              t.step_lines.size(), t.decisions.size());
+  std::printf("papaya replay: %s: design %s, variant %s, seed %llu, %zu steps, %zu decisions\n",
+              path.c_str(), t.header.design.c_str(), t.header.variant.c_str(),
+              static_cast<unsigned long long>(t.header.seed), t.step_lines.size(),
+              t.decisions.size());
   auto out = std::make_shared<ChatOutcome>();
   sim::Simulation s(sim::replay_options(t));
   sim::RunReport r = s.run(chat_init(*c, out));
   std::string divergence = sim::replay_divergence(t, s, r);
   if (!divergence.empty()) {
     std::printf("  DIVERGED: %s\n", divergence.c_str());
-    std::fprintf(stderr, "papaya replay: the run diverged from %s (first divergent step above)\n", path.c_str());
+    std::fprintf(stderr, "papaya replay: the run diverged from %s (first divergent step above)\n",
+                 path.c_str());
     return exit_failure;
   }
   std::printf("  replayed faithfully: every step as recorded\n");
@@ -46,7 +48,8 @@ int run_replay(const std::string& path) {
 
 void add_replay_command(CLI::App& app, int& exit_code) {
   auto path = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("replay", "Re-execute a recorded simulated run and check it does not diverge");
+  CLI::App* cmd = app.add_subcommand(
+      "replay", "Re-execute a recorded simulated run and check it does not diverge");
   cmd->add_option("FILE", *path, "a trace written by papaya sim (JSON Lines)")->required();
   cmd->callback([path, &exit_code] { exit_code = run_replay(*path); });
 }

@@ -1,10 +1,10 @@
 // papaya sim: one deterministic simulated run of the chat scenario (design.md's CLI contract).
 //   papaya sim --design process --variant NAME --clients N --messages M --seed S [--trace FILE]
 //              [--check-determinism] [--max-steps K] [--faults]
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <fstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "chat/variant.hpp"
@@ -63,35 +63,40 @@ std::function<void(Os&)> chat_init(const ChatSim& c, std::shared_ptr<ChatOutcome
   };
 }
 
-int print_chat_account(const ChatSim& c, const sim::Simulation& s, const sim::RunReport& r, const ChatOutcome& out) {
+int print_chat_account(const ChatSim& c, const sim::Simulation& s, const sim::RunReport& r,
+                       const ChatOutcome& out) {
   const std::optional<std::string> log = s.file_contents(c.scenario.server.log_path);
   const int clients = static_cast<int>(chat::effective_plans(c.scenario).size());
   std::size_t lines = 0;
   if (log)
     for (char ch : *log) lines += ch == '\n' ? 1 : 0;
   std::printf("  processes %d, steps %llu, decisions %llu, virtual time %.3f s\n", r.processes,
-              static_cast<unsigned long long>(r.steps), static_cast<unsigned long long>(r.decisions),
+              static_cast<unsigned long long>(r.steps),
+              static_cast<unsigned long long>(r.decisions),
               static_cast<double>(r.virtual_time.count()) / 1e9);
   std::printf("  log: %zu lines, %zu bytes; sockets: %llu bytes sent, %llu bytes received\n", lines,
               log ? log->size() : 0, static_cast<unsigned long long>(r.bytes_sent),
               static_cast<unsigned long long>(r.bytes_received));
   if (out.finished)
-    std::printf("  clients: %d of %d saw every line, %d settled short, %d failed; scenario exit %d\n",
-                out.report.saw_every_line, clients, out.report.settled, out.report.failed,
-                out.report.code);
+    std::printf(
+        "  clients: %d of %d saw every line, %d settled short, %d failed; scenario exit %d\n",
+        out.report.saw_every_line, clients, out.report.settled, out.report.failed, out.report.code);
   else
     std::printf("  clients: the scenario did not finish\n");
   // Stricter-than-Linux flags (docs/simulator.md): the first few, and how many there were.
-  for (std::size_t i = 0; i < r.warnings.size() && i < 3; ++i) std::printf("  warning: %s\n", r.warnings[i].c_str());
-  if (r.warnings.size() > 3) std::printf("  warning: ... %zu more in the trace\n", r.warnings.size() - 3);
-  std::printf("  verdict: %s%s%s\n", std::string(verdict_name(r.verdict)).c_str(), r.detail.empty() ? "" : ": ",
-              r.detail.c_str());
+  for (std::size_t i = 0; i < r.warnings.size() && i < 3; ++i)
+    std::printf("  warning: %s\n", r.warnings[i].c_str());
+  if (r.warnings.size() > 3)
+    std::printf("  warning: ... %zu more in the trace\n", r.warnings.size() - 3);
+  std::printf("  verdict: %s%s%s\n", std::string(verdict_name(r.verdict)).c_str(),
+              r.detail.empty() ? "" : ": ", r.detail.c_str());
   // The property verdicts (properties/), from the run's history.
   bool all_hold = true;
-  for (const properties::Finding& f : properties::check_all(properties::chat_history(c.scenario, s, r))) {
+  for (const properties::Finding& f :
+       properties::check_all(properties::chat_history(c.scenario, s, r))) {
     all_hold = all_hold && f.holds;
-    std::printf("  %-22s %s%s\n", std::string(properties::property_name(f.property)).c_str(), f.holds ? "PASS" : "FAIL: ",
-                f.holds ? "" : f.detail.c_str());
+    std::printf("  %-22s %s%s\n", std::string(properties::property_name(f.property)).c_str(),
+                f.holds ? "PASS" : "FAIL: ", f.holds ? "" : f.detail.c_str());
   }
   bool delivered = out.finished && out.report.code == 0 && out.report.saw_every_line == clients;
   return r.verdict == Verdict::ok && delivered && all_hold ? exit_ok : exit_failure;
@@ -120,7 +125,8 @@ bool write_trace(const traces::Trace& t, const std::string& path) {
 
 int run_sim(const SimArgs& a) {
   if (a.design != "process") {
-    std::fprintf(stderr, "papaya sim: design \"%s\" cannot be simulated yet (only \"process\")\n", a.design.c_str());
+    std::fprintf(stderr, "papaya sim: design \"%s\" cannot be simulated yet (only \"process\")\n",
+                 a.design.c_str());
     return exit_usage;
   }
   std::optional<chat::Variant> variant = chat::parse_variant(a.variant);
@@ -142,8 +148,9 @@ int run_sim(const SimArgs& a) {
   o.max_steps = a.max_steps;
   o.faults = a.faults;
   o.header = chat_header(c);
-  std::printf("papaya sim: design %s, variant %s, %d clients x %d messages, seed %llu\n", a.design.c_str(),
-              a.variant.c_str(), a.clients, a.messages, static_cast<unsigned long long>(a.seed));
+  std::printf("papaya sim: design %s, variant %s, %d clients x %d messages, seed %llu\n",
+              a.design.c_str(), a.variant.c_str(), a.clients, a.messages,
+              static_cast<unsigned long long>(a.seed));
   auto out = std::make_shared<ChatOutcome>();
   sim::Simulation s(o);
   sim::RunReport r = s.run(chat_init(c, out));
@@ -161,8 +168,8 @@ int run_sim(const SimArgs& a) {
   if (a.check_determinism) {
     std::string diff = sim::check_determinism(o, chat_init(c, std::make_shared<ChatOutcome>()));
     if (!diff.empty()) {
-      std::printf("  determinism: FAIL: two runs of seed %llu differ: %s\n", static_cast<unsigned long long>(a.seed),
-                  diff.c_str());
+      std::printf("  determinism: FAIL: two runs of seed %llu differ: %s\n",
+                  static_cast<unsigned long long>(a.seed), diff.c_str());
       return exit_failure;
     }
     std::printf("  determinism: two more runs of seed %llu gave byte-identical traces\n",
@@ -176,15 +183,18 @@ int run_sim(const SimArgs& a) {
 void add_sim_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SimArgs>();
   CLI::App* cmd = app.add_subcommand("sim", "One deterministic simulated run of the chat scenario");
-  cmd->add_option("--design", args->design, "process (goroutine: not simulated yet)")->capture_default_str();
-  cmd->add_option("--variant", args->variant, "correct, shared-ofd, shared-offset, lost-wakeup, short-read, "
-                                              "torn-message, no-lock, paper")
+  cmd->add_option("--design", args->design, "process (goroutine: not simulated yet)")
+      ->capture_default_str();
+  cmd->add_option("--variant", args->variant,
+                  "correct, shared-ofd, shared-offset, lost-wakeup, short-read, "
+                  "torn-message, no-lock, paper")
       ->capture_default_str();
   cmd->add_option("--clients", args->clients, "clients")->capture_default_str();
   cmd->add_option("--messages", args->messages, "lines per client")->capture_default_str();
   cmd->add_option("--seed", args->seed, "the random strategy's seed")->capture_default_str();
   cmd->add_option("--max-steps", args->max_steps, "step bound of the run")->capture_default_str();
-  cmd->add_option("--trace", args->trace, "write the trace (JSON Lines) here; written anyway on failure");
+  cmd->add_option("--trace", args->trace,
+                  "write the trace (JSON Lines) here; written anyway on failure");
   cmd->add_flag("--check-determinism", args->check_determinism,
                 "run the seed twice more and require byte-identical traces");
   cmd->add_flag("--faults", args->faults, "offer short sends as decisions");

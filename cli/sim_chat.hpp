@@ -32,6 +32,7 @@ std::function<void(Os&)> chat_init(const ChatSim& c, std::shared_ptr<ChatOutcome
 // Prints the run's account (processes, steps, decisions, virtual time, log lines, bytes, clients,
 // warnings, the run's verdict and every property's) and returns the exit code: 0 when the run
 // ended ok, every client saw every line and every property holds; 1 otherwise.
-int print_chat_account(const ChatSim& c, const sim::Simulation& s, const sim::RunReport& r, const ChatOutcome& out);
+int print_chat_account(const ChatSim& c, const sim::Simulation& s, const sim::RunReport& r,
+                       const ChatOutcome& out);
 
 }  // namespace papaya::cli

@@ -7,7 +7,8 @@
 
 namespace papaya::model {
 
-[[noreturn]] void assertion_failed(const char* condition, const char* what, const char* file, int line);
+[[noreturn]] void assertion_failed(const char* condition, const char* what, const char* file,
+                                   int line);
 
 // What to print with a failed assertion so the run can be reproduced ("seed 7; replay with ...").
 // Set by the simulator for the run in progress; empty otherwise.
@@ -15,7 +16,7 @@ void set_failure_context(std::string context);
 
 }  // namespace papaya::model
 
-#define PAPAYA_ASSERT(cond, what)                                                  \
-  do {                                                                             \
+#define PAPAYA_ASSERT(cond, what)                                                    \
+  do {                                                                               \
     if (!(cond)) ::papaya::model::assertion_failed(#cond, what, __FILE__, __LINE__); \
   } while (false)

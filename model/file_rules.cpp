@@ -38,7 +38,8 @@ bool Kernel::writable(const OpenFile& f) {
 std::optional<Fd> Kernel::lowest_free_fd(const Process& p) const {
   for (std::size_t fd = 0; fd < p.fds.size(); ++fd)
     if (p.fds[fd] == 0) return static_cast<Fd>(fd);
-  if (p.fds.size() < static_cast<std::size_t>(limits::fds_per_process)) return static_cast<Fd>(p.fds.size());
+  if (p.fds.size() < static_cast<std::size_t>(limits::fds_per_process))
+    return static_cast<Fd>(p.fds.size());
   return std::nullopt;
 }
 
@@ -72,7 +73,8 @@ Outcome Kernel::sys(Process& p, const op::Open& o) {
   auto it = names_.find(o.path);
   InodeId ino_id = 0;
   if (it != names_.end()) {
-    if (has_flag(o.flags, OpenFlags::creat) && has_flag(o.flags, OpenFlags::excl)) return Outcome::error(Errno::eexist);
+    if (has_flag(o.flags, OpenFlags::creat) && has_flag(o.flags, OpenFlags::excl))
+      return Outcome::error(Errno::eexist);
     ino_id = it->second;
   } else {
     if (!has_flag(o.flags, OpenFlags::creat)) return Outcome::error(Errno::enoent);
@@ -189,11 +191,13 @@ Outcome Kernel::sys(Process& p, const op::Read& o) {
   if (!f || !readable(*f)) return Outcome::error(Errno::ebadf);
   switch (f->kind) {
     case FileKind::regular: {
-      if (!pos_lock_free(p, *f)) return block(p, Chan{ChanKind::ofd_pos, p.fds[static_cast<std::size_t>(o.fd)]});
+      if (!pos_lock_free(p, *f))
+        return block(p, Chan{ChanKind::ofd_pos, p.fds[static_cast<std::size_t>(o.fd)]});
       Offset at = f->offset;
       std::size_t n = read_inode(*f, inodes_[f->object], o.buf, at);
       f->offset += static_cast<Offset>(n);
-      return Outcome::value(static_cast<std::int64_t>(n)).on_file(f->object, at, static_cast<std::int64_t>(n));
+      return Outcome::value(static_cast<std::int64_t>(n))
+          .on_file(f->object, at, static_cast<std::int64_t>(n));
     }
     case FileKind::pipe_read: return pipe_read(p, pipes_[f->object], f->object, o.buf);
     case FileKind::stream: return sock_recv(p, f->object, o.buf);
@@ -231,7 +235,8 @@ Outcome Kernel::sys(Process& p, const op::Write& o) {
 // (who takes neither lock) sees the write page by page. write(2): "partial writes can occur ...
 // because there was insufficient space on the disk device": at limits::file_bytes the write stops
 // short (EFBIG, reported as ENOSPC, when nothing was written).
-Outcome Kernel::write_regular(Process& p, OfdId id, std::string_view bytes, std::optional<Offset> at) {
+Outcome Kernel::write_regular(Process& p, OfdId id, std::string_view bytes,
+                              std::optional<Offset> at) {
   OpenFile& f = files_[id];
   Inode& ino = inodes_[f.object];
   Progress& g = p.progress;
@@ -252,15 +257,19 @@ Outcome Kernel::write_regular(Process& p, OfdId id, std::string_view bytes, std:
     bool append = has_flag(f.flags, OpenFlags::append);
     g.pos = append ? static_cast<Offset>(ino.bytes.size()) : at ? *at : f.offset;
   }
-  PAPAYA_ASSERT(ino.writer == p.pid && g.inode == f.object, "a page of a write without the writer lock");
+  PAPAYA_ASSERT(ino.writer == p.pid && g.inode == f.object,
+                "a page of a write without the writer lock");
   std::size_t left = bytes.size() - g.done;
   std::size_t page_room = limits::page_size - static_cast<std::size_t>(g.pos) % limits::page_size;
   std::size_t n = std::min(left, page_room);
   auto limit = static_cast<Offset>(limits::file_bytes);
-  if (g.pos >= limit) n = 0;
-  else n = std::min(n, static_cast<std::size_t>(limit - g.pos));
+  if (g.pos >= limit)
+    n = 0;
+  else
+    n = std::min(n, static_cast<std::size_t>(limit - g.pos));
   if (n == 0) {
-    Outcome out = g.done > 0 ? Outcome::value(static_cast<std::int64_t>(g.done)) : Outcome::error(Errno::enospc);
+    Outcome out = g.done > 0 ? Outcome::value(static_cast<std::int64_t>(g.done))
+                             : Outcome::error(Errno::enospc);
     out.on_file(f.object, g.pos, 0);
     finish_write(p);
     return out;
@@ -274,7 +283,8 @@ Outcome Kernel::write_regular(Process& p, OfdId id, std::string_view bytes, std:
   const Offset page_at = g.pos;
   g.pos = end;
   g.done += n;
-  if (g.done < bytes.size()) return Outcome::progress().on_file(f.object, page_at, static_cast<std::int64_t>(n));
+  if (g.done < bytes.size())
+    return Outcome::progress().on_file(f.object, page_at, static_cast<std::int64_t>(n));
   Outcome out = Outcome::value(static_cast<std::int64_t>(g.done));
   out.on_file(f.object, page_at, static_cast<std::int64_t>(n));
   finish_write(p);
@@ -338,7 +348,8 @@ Outcome Kernel::sys(Process& p, const op::Lseek& o) {
   if (!f) return Outcome::error(Errno::ebadf);
   if (f->kind == FileKind::null) return Outcome::value(0);
   if (f->kind != FileKind::regular) return Outcome::error(Errno::espipe);
-  if (!pos_lock_free(p, *f)) return block(p, Chan{ChanKind::ofd_pos, p.fds[static_cast<std::size_t>(o.fd)]});
+  if (!pos_lock_free(p, *f))
+    return block(p, Chan{ChanKind::ofd_pos, p.fds[static_cast<std::size_t>(o.fd)]});
   Offset base = o.whence == Whence::set   ? 0
                 : o.whence == Whence::cur ? f->offset
                                           : static_cast<Offset>(inodes_[f->object].bytes.size());
@@ -354,7 +365,8 @@ Outcome Kernel::sys(Process& p, const op::FileSize& o) {
   const OpenFile* f = file_of(p, o.fd);
   if (!f) return Outcome::error(Errno::ebadf);
   if (f->kind != FileKind::regular) return Outcome::value(0);
-  return Outcome::value(static_cast<std::int64_t>(inodes_[f->object].bytes.size())).on_file(f->object);
+  return Outcome::value(static_cast<std::int64_t>(inodes_[f->object].bytes.size()))
+      .on_file(f->object);
 }
 
 // unlink(2): "unlink() deletes a name from the filesystem. If that name was the last link to a

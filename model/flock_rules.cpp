@@ -18,7 +18,8 @@ namespace papaya::model {
 bool Kernel::flock_conflicts(const Inode& ino, OfdId ofd, LockMode want) const {
   bool other_ex = ino.exclusive != 0 && ino.exclusive != ofd;
   if (want == LockMode::sh) return other_ex;
-  bool other_sh = std::any_of(ino.shared.begin(), ino.shared.end(), [&](OfdId h) { return h != ofd; });
+  bool other_sh =
+      std::any_of(ino.shared.begin(), ino.shared.end(), [&](OfdId h) { return h != ofd; });
   return other_ex || other_sh;
 }
 
@@ -28,8 +29,10 @@ void Kernel::flock_grant(OfdId id, LockMode mode) {
   PAPAYA_ASSERT(f.lock == LockMode::none, "grant to a description that holds a lock");
   PAPAYA_ASSERT(!flock_conflicts(ino, id, mode), "grant of a conflicting lock");
   f.lock = mode;
-  if (mode == LockMode::ex) ino.exclusive = id;
-  else ino.shared.push_back(id);
+  if (mode == LockMode::ex)
+    ino.exclusive = id;
+  else
+    ino.shared.push_back(id);
   wake(Chan{ChanKind::flock, f.object});
 }
 
@@ -64,7 +67,8 @@ void Kernel::flock_release(OfdId id) {
 // flock on a pipe or socket is EINVAL (Linux would lock its inode).
 Outcome Kernel::sys(Process& p, const op::Flock& o) {
   Outcome out = flock_step(p, o);
-  if (const OpenFile* f = file_of(p, o.fd); f && f->kind == FileKind::regular) out.on_file(f->object);
+  if (const OpenFile* f = file_of(p, o.fd); f && f->kind == FileKind::regular)
+    out.on_file(f->object);
   return out;
 }
 
@@ -74,8 +78,10 @@ Outcome Kernel::flock_step(Process& p, const op::Flock& o) {
   if (f->kind != FileKind::regular) return Outcome::error(Errno::einval);
   OfdId id = p.fds[static_cast<std::size_t>(o.fd)];
   if (o.args.op == LockOp::un) {
-    if (f->lock == LockMode::none) warn("process " + std::to_string(p.pid) + ": LOCK_UN of a lock not held");
-    else flock_release(id);
+    if (f->lock == LockMode::none)
+      warn("process " + std::to_string(p.pid) + ": LOCK_UN of a lock not held");
+    else
+      flock_release(id);
     return Outcome::value(0);
   }
   LockMode want = o.args.op == LockOp::sh ? LockMode::sh : LockMode::ex;

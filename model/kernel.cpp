@@ -11,7 +11,7 @@ namespace papaya::model {
 
 Kernel::Kernel(Choices& choices, Config config) : choices_(choices), config_(config) {
   table_.push_back(&procs_.emplace_back());  // pid 0: nobody
-  files_.emplace_back();      // id 0: none
+  files_.emplace_back();                     // id 0: none
   inodes_.emplace_back();
   pipes_.emplace_back();
   socks_.emplace_back();
@@ -20,12 +20,14 @@ Kernel::Kernel(Choices& choices, Config config) : choices_(choices), config_(con
 }
 
 Process& Kernel::proc(Pid pid) {
-  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(), "no such pid in the process table");
+  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(),
+                "no such pid in the process table");
   return *table_[static_cast<std::size_t>(pid)];
 }
 
 const Process& Kernel::proc(Pid pid) const {
-  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(), "no such pid in the process table");
+  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(),
+                "no such pid in the process table");
   return *table_[static_cast<std::size_t>(pid)];
 }
 
@@ -121,7 +123,8 @@ bool Kernel::can_proceed(const Process& p) const {
       const OpenFile* f = file_of(p, o.fd);
       if (!f || f->kind != FileKind::regular || o.args.op == LockOp::un) return true;
       OfdId id = p.fds[static_cast<std::size_t>(o.fd)];
-      return !flock_conflicts(inodes_[f->object], id, o.args.op == LockOp::sh ? LockMode::sh : LockMode::ex);
+      return !flock_conflicts(inodes_[f->object], id,
+                              o.args.op == LockOp::sh ? LockMode::sh : LockMode::ex);
     }
     case OpKind::read:
     case OpKind::recv: {
@@ -145,7 +148,8 @@ bool Kernel::can_proceed(const Process& p) const {
         return pipe_write_can_proceed(pipes_[f->object], n <= limits::pipe_buf ? left : 1);
       }
       if (f->kind == FileKind::stream) return send_can_proceed(socks_[f->object], n);
-      if (f->kind == FileKind::regular) return writer_lock_free(p, inodes_[f->object]) && pos_lock_free(p, *f);
+      if (f->kind == FileKind::regular)
+        return writer_lock_free(p, inodes_[f->object]) && pos_lock_free(p, *f);
       return true;
     }
     case OpKind::pwrite: {
@@ -171,7 +175,8 @@ bool Kernel::can_proceed(const Process& p) const {
 
 Outcome Kernel::step(Pid pid) {
   Process& p = proc(pid);
-  PAPAYA_ASSERT(p.state == ProcState::live && p.pending, "step: the process has no pending operation");
+  PAPAYA_ASSERT(p.state == ProcState::live && p.pending,
+                "step: the process has no pending operation");
   const bool was_blocked = p.blocked;
   if (p.progress.active && !was_blocked) {
     // Between two steps of one call (pages of a write): a handler would run only when the call
@@ -183,7 +188,8 @@ Outcome Kernel::step(Pid pid) {
     if (was_blocked && d.handler_ran && interruptible(p.chan.kind) &&
         !(d.restart && restartable(kind_of(*p.pending), p))) {
       // Woken and interrupted at once: which came first is the kernel's race to decide.
-      if (!can_proceed(p) || choices_.choose(2, DecisionKind::signal_race) == 1) return interrupted(p);
+      if (!can_proceed(p) || choices_.choose(2, DecisionKind::signal_race) == 1)
+        return interrupted(p);
     }
   }
   if (was_blocked) {
@@ -200,7 +206,9 @@ Outcome Kernel::step(Pid pid) {
       ++blocked_count_;
       break;
     case StepStatus::done: p.pending.reset(); break;
-    case StepStatus::progress: PAPAYA_ASSERT(p.progress.active, "progress without progress state"); break;
+    case StepStatus::progress:
+      PAPAYA_ASSERT(p.progress.active, "progress without progress state");
+      break;
     case StepStatus::exited: PAPAYA_ASSERT(p.state != ProcState::live, "exited but live"); break;
   }
   return out;
@@ -213,7 +221,8 @@ Outcome Kernel::step(Pid pid) {
 // then the call will return a success status (normally, the number of bytes transferred)."
 Outcome Kernel::interrupted(Process& p) {
   Outcome out = Outcome::error(Errno::eintr);
-  if (p.progress.active && p.progress.done > 0) out = Outcome::value(static_cast<std::int64_t>(p.progress.done));
+  if (p.progress.active && p.progress.done > 0)
+    out = Outcome::value(static_cast<std::int64_t>(p.progress.done));
   finish_write(p);
   if (p.saved_mask) {
     p.mask = *p.saved_mask;  // sigsuspend(2): "the signal mask is restored"
@@ -294,10 +303,14 @@ Footprint Kernel::footprint(Pid pid) const {
         if constexpr (requires { o.fd; }) touch_fd(o.fd);
         if constexpr (std::is_same_v<T, op::Fork> || std::is_same_v<T, op::Exit>) fp.global = true;
         if constexpr (std::is_same_v<T, op::Kill>) {
-          if (o.pid > 0) fp.touches.push_back({ObjKind::process, static_cast<std::uint32_t>(o.pid)});
-          else if (o.pid == 0) fp.touches.push_back({ObjKind::group, static_cast<std::uint32_t>(p.pgid)});
-          else if (o.pid < -1) fp.touches.push_back({ObjKind::group, static_cast<std::uint32_t>(-o.pid)});
-          else fp.global = true;
+          if (o.pid > 0)
+            fp.touches.push_back({ObjKind::process, static_cast<std::uint32_t>(o.pid)});
+          else if (o.pid == 0)
+            fp.touches.push_back({ObjKind::group, static_cast<std::uint32_t>(p.pgid)});
+          else if (o.pid < -1)
+            fp.touches.push_back({ObjKind::group, static_cast<std::uint32_t>(-o.pid)});
+          else
+            fp.global = true;
         }
         if constexpr (std::is_same_v<T, op::Waitpid>) fp.global = true;  // any child's exit
         if constexpr (std::is_same_v<T, op::Open> || std::is_same_v<T, op::Unlink>) {
@@ -306,7 +319,8 @@ Footprint Kernel::footprint(Pid pid) const {
         }
         if constexpr (std::is_same_v<T, op::Listen> || std::is_same_v<T, op::Connect>)
           fp.touches.push_back({ObjKind::port, o.port});
-        if constexpr (std::is_same_v<T, op::Now> || std::is_same_v<T, op::Sleep> || std::is_same_v<T, op::Alarm>)
+        if constexpr (std::is_same_v<T, op::Now> || std::is_same_v<T, op::Sleep> ||
+                      std::is_same_v<T, op::Alarm>)
           fp.touches.push_back({ObjKind::clock, 0});
       },
       *p.pending);
@@ -322,17 +336,21 @@ void Kernel::check_invariants() const {
     const OpenFile& f = files_[id];
     PAPAYA_ASSERT(f.refs == refs[id], "a description's refs differ from the descriptors naming it");
     if (f.kind != FileKind::regular || f.refs == 0) {
-      PAPAYA_ASSERT(f.refs > 0 || f.lock == LockMode::none, "a closed description still holds a lock");
+      PAPAYA_ASSERT(f.refs > 0 || f.lock == LockMode::none,
+                    "a closed description still holds a lock");
       continue;
     }
     const Inode& ino = inodes_[f.object];
     bool in_shared = std::find(ino.shared.begin(), ino.shared.end(), id) != ino.shared.end();
-    PAPAYA_ASSERT((f.lock == LockMode::sh) == in_shared, "LOCK_SH holder list and description disagree");
-    PAPAYA_ASSERT((f.lock == LockMode::ex) == (ino.exclusive == id), "LOCK_EX holder and description disagree");
+    PAPAYA_ASSERT((f.lock == LockMode::sh) == in_shared,
+                  "LOCK_SH holder list and description disagree");
+    PAPAYA_ASSERT((f.lock == LockMode::ex) == (ino.exclusive == id),
+                  "LOCK_EX holder and description disagree");
   }
   for (std::size_t i = 1; i < inodes_.size(); ++i) {
     const Inode& ino = inodes_[i];
-    PAPAYA_ASSERT(ino.exclusive == 0 || ino.shared.empty(), "a file both shared- and exclusive-locked");
+    PAPAYA_ASSERT(ino.exclusive == 0 || ino.shared.empty(),
+                  "a file both shared- and exclusive-locked");
   }
   for (std::size_t i = 1; i < socks_.size(); ++i) {
     std::size_t n = 0;

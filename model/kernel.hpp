@@ -27,7 +27,17 @@
 namespace papaya::model {
 
 // What a pending operation touches, known before it runs (for dependency analysis).
-enum class ObjKind : std::uint8_t { process, group, file, inode, pipe, socket, listener, port, clock };
+enum class ObjKind : std::uint8_t {
+  process,
+  group,
+  file,
+  inode,
+  pipe,
+  socket,
+  listener,
+  port,
+  clock
+};
 struct Touch {
   ObjKind kind;
   std::uint32_t id;
@@ -201,15 +211,15 @@ class Kernel {
   Choices& choices_;
   Config config_;
   Duration now_{0};
-  std::deque<Process> procs_;         // index = pid; [0] unused (a deque: references stay valid)
-  std::vector<Process*> table_;       // index = pid: &procs_[pid], for O(1) lookups
-  std::deque<OpenFile> files_;        // index = OfdId; [0] unused
-  std::deque<Inode> inodes_;          // index = InodeId; [0] unused
-  std::deque<PipeObj> pipes_;         // index = PipeId; [0] unused
-  std::deque<SockEnd> socks_;         // index = SockId; [0] unused
-  std::deque<Listener> listeners_;   // index = listener id; [0] unused
+  std::deque<Process> procs_;       // index = pid; [0] unused (a deque: references stay valid)
+  std::vector<Process*> table_;     // index = pid: &procs_[pid], for O(1) lookups
+  std::deque<OpenFile> files_;      // index = OfdId; [0] unused
+  std::deque<Inode> inodes_;        // index = InodeId; [0] unused
+  std::deque<PipeObj> pipes_;       // index = PipeId; [0] unused
+  std::deque<SockEnd> socks_;       // index = SockId; [0] unused
+  std::deque<Listener> listeners_;  // index = listener id; [0] unused
   std::map<std::string, InodeId, std::less<>> names_;  // the flat file namespace
-  std::map<std::uint16_t, std::uint32_t> ports_;        // port -> open listener
+  std::map<std::uint16_t, std::uint32_t> ports_;       // port -> open listener
   std::uint16_t next_ephemeral_ = 0;
   int blocked_count_ = 0;
   std::vector<std::string> warnings_;

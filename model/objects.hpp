@@ -44,10 +44,10 @@ struct OpenFile {
   FileKind kind = FileKind::null;
   OpenFlags flags = OpenFlags::rdonly;
   Offset offset = 0;
-  int refs = 0;             // descriptors, in any process, that refer to it
-  std::uint32_t object = 0;  // InodeId, PipeId or SockId according to `kind`
+  int refs = 0;                    // descriptors, in any process, that refer to it
+  std::uint32_t object = 0;        // InodeId, PipeId or SockId according to `kind`
   LockMode lock = LockMode::none;  // this description's flock lock (mirrors the inode's holders)
-  Pid pos_holder = 0;       // f_pos_lock: held across a multi-page write through this description
+  Pid pos_holder = 0;  // f_pos_lock: held across a multi-page write through this description
 };
 
 // pipe(7): a bounded byte queue between a read end and a write end.
@@ -72,13 +72,13 @@ struct SockEnd {
   std::uint16_t local_port = 0;
   std::deque<std::string> rx;  // segments not yet received, oldest first
   std::size_t rx_bytes = 0;    // total bytes in rx (paired with it, asserted)
-  bool rx_fin = false;     // the peer shut down writing or closed: EOF after rx drains
-  bool shut_rd = false;    // shutdown(SHUT_RD) here
-  bool shut_wr = false;    // shutdown(SHUT_WR) here
-  bool open = true;        // a descriptor still refers to this end
-  bool peer_closed = false;  // the peer end is closed (nobody will read what we send)
-  bool reset = false;      // an RST arrived: sends fail with EPIPE
-  Errno error = Errno::ok;   // a pending socket error (ECONNRESET), reported once
+  bool rx_fin = false;         // the peer shut down writing or closed: EOF after rx drains
+  bool shut_rd = false;        // shutdown(SHUT_RD) here
+  bool shut_wr = false;        // shutdown(SHUT_WR) here
+  bool open = true;            // a descriptor still refers to this end
+  bool peer_closed = false;    // the peer end is closed (nobody will read what we send)
+  bool reset = false;          // an RST arrived: sends fail with EPIPE
+  Errno error = Errno::ok;     // a pending socket error (ECONNRESET), reported once
 };
 
 }  // namespace papaya::model

@@ -6,10 +6,12 @@ namespace papaya::model {
 
 namespace {
 constexpr std::string_view names[op_kinds] = {
-    "fork", "exit", "getpid", "waitpid", "kill", "setsid", "setpgid", "getpgid", "sigaction",
-    "sigprocmask", "sigsuspend", "pause", "take_caught", "alarm", "open", "close", "dup", "pipe",
-    "read", "write", "pread", "pwrite", "lseek", "file_size", "flock", "unlink", "listen",
-    "local_port", "accept", "connect", "recv", "send", "shutdown", "now", "sleep", "log"};
+    "fork",        "exit",    "getpid",    "waitpid",     "kill",       "setsid",
+    "setpgid",     "getpgid", "sigaction", "sigprocmask", "sigsuspend", "pause",
+    "take_caught", "alarm",   "open",      "close",       "dup",        "pipe",
+    "read",        "write",   "pread",     "pwrite",      "lseek",      "file_size",
+    "flock",       "unlink",  "listen",    "local_port",  "accept",     "connect",
+    "recv",        "send",    "shutdown",  "now",         "sleep",      "log"};
 
 std::int64_t len(std::span<char> b) { return static_cast<std::int64_t>(b.size()); }
 std::int64_t len(std::string_view b) { return static_cast<std::int64_t>(b.size()); }
@@ -27,7 +29,9 @@ struct ArgsOf {
   OpArgs operator()(const op::Sigaction& o) const {
     return {{num(o.sig), num(o.action.kind), o.action.restart}, {}};
   }
-  OpArgs operator()(const op::Sigprocmask& o) const { return {{num(o.how), num(o.set.bits()), 0}, {}}; }
+  OpArgs operator()(const op::Sigprocmask& o) const {
+    return {{num(o.how), num(o.set.bits()), 0}, {}};
+  }
   OpArgs operator()(const op::Sigsuspend& o) const { return {{num(o.mask.bits()), 0, 0}, {}}; }
   OpArgs operator()(const op::Pause&) const { return {}; }
   OpArgs operator()(const op::TakeCaught& o) const { return {{num(o.sig), 0, 0}, {}}; }
@@ -42,7 +46,9 @@ struct ArgsOf {
   OpArgs operator()(const op::Pwrite& o) const { return {{o.fd, len(o.bytes), o.off}, {}}; }
   OpArgs operator()(const op::Lseek& o) const { return {{o.fd, o.off, num(o.whence)}, {}}; }
   OpArgs operator()(const op::FileSize& o) const { return {{o.fd, 0, 0}, {}}; }
-  OpArgs operator()(const op::Flock& o) const { return {{o.fd, num(o.args.op), o.args.nonblocking}, {}}; }
+  OpArgs operator()(const op::Flock& o) const {
+    return {{o.fd, num(o.args.op), o.args.nonblocking}, {}};
+  }
   OpArgs operator()(const op::Unlink& o) const { return {{}, o.path}; }
   OpArgs operator()(const op::Listen& o) const { return {{o.port, o.backlog, 0}, o.host}; }
   OpArgs operator()(const op::LocalPort& o) const { return {{o.fd, 0, 0}, {}}; }

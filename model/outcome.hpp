@@ -28,7 +28,9 @@ struct Outcome {
   std::int64_t pos = 0;
   std::int64_t moved = 0;
 
-  static Outcome value(std::int64_t v, std::int64_t v2 = 0) { return {StepStatus::done, Errno::ok, v, v2, {}, 0, 0, 0}; }
+  static Outcome value(std::int64_t v, std::int64_t v2 = 0) {
+    return {StepStatus::done, Errno::ok, v, v2, {}, 0, 0, 0};
+  }
   static Outcome error(Errno e) { return {StepStatus::done, e, 0, 0, {}, 0, 0, 0}; }
   static Outcome blocked() { return {StepStatus::blocked, Errno::ok, 0, 0, {}, 0, 0, 0}; }
   static Outcome progress() { return {StepStatus::progress, Errno::ok, 0, 0, {}, 0, 0, 0}; }

@@ -29,7 +29,9 @@ Outcome Kernel::sys(Process& p, const op::Pipe&) {
   return Outcome::value(rfd.ret, wfd.ret);
 }
 
-bool Kernel::pipe_read_can_proceed(const PipeObj& pipe) { return !pipe.bytes.empty() || !pipe.write_open; }
+bool Kernel::pipe_read_can_proceed(const PipeObj& pipe) {
+  return !pipe.bytes.empty() || !pipe.write_open;
+}
 
 // pipe(7): "If a process attempts to read from an empty pipe, then read(2) will block until data is
 // available." "If all file descriptors referring to the write end of a pipe have been closed, then
@@ -64,7 +66,8 @@ Outcome Kernel::pipe_write(Process& p, PipeObj& pipe, PipeId id, std::string_vie
   Progress& g = p.progress;
   if (!pipe.read_open) {
     generate(p, Sig::pipe);
-    Outcome out = g.done > 0 ? Outcome::value(static_cast<std::int64_t>(g.done)) : Outcome::error(Errno::epipe);
+    Outcome out = g.done > 0 ? Outcome::value(static_cast<std::int64_t>(g.done))
+                             : Outcome::error(Errno::epipe);
     g = Progress{};
     return out;
   }

@@ -16,7 +16,8 @@ namespace papaya::model {
 // signal mask." setpgid(2): "A child created via fork(2) inherits its parent's process group ID."
 // The caught flags are process memory: the child gets a copy, as of the page they live on.
 Outcome Kernel::sys(Process& p, const op::Fork&) {
-  if (procs_.size() > static_cast<std::size_t>(limits::processes)) return Outcome::error(Errno::eagain);
+  if (procs_.size() > static_cast<std::size_t>(limits::processes))
+    return Outcome::error(Errno::eagain);
   Process& c = procs_.emplace_back();  // a deque: `p` stays valid
   table_.push_back(&c);
   c.pid = static_cast<Pid>(procs_.size() - 1);
@@ -172,7 +173,8 @@ Outcome Kernel::sys(Process& p, const op::Waitpid& o) {
 // the calling process."
 Outcome Kernel::sys(Process& p, const op::Setsid&) {
   for (std::size_t i = 1; i < procs_.size(); ++i)
-    if (procs_[i].state != ProcState::reaped && procs_[i].pgid == p.pid) return Outcome::error(Errno::eperm);
+    if (procs_[i].state != ProcState::reaped && procs_[i].pgid == p.pid)
+      return Outcome::error(Errno::eperm);
   p.sid = p.pid;
   p.pgid = p.pid;
   return Outcome::value(p.sid);
@@ -180,7 +182,8 @@ Outcome Kernel::sys(Process& p, const op::Setsid&) {
 
 bool Kernel::group_exists_in_session(Pid pgid, Pid sid) const {
   for (std::size_t i = 1; i < procs_.size(); ++i)
-    if (procs_[i].state != ProcState::reaped && procs_[i].pgid == pgid && procs_[i].sid == sid) return true;
+    if (procs_[i].state != ProcState::reaped && procs_[i].pgid == pgid && procs_[i].sid == sid)
+      return true;
   return false;
 }
 
@@ -211,7 +214,8 @@ Outcome Kernel::sys(Process& p, const op::Setpgid& o) {
 // process."
 Outcome Kernel::sys(Process& p, const op::Getpgid& o) {
   if (o.pid == 0) return Outcome::value(p.pgid);
-  if (o.pid < 0 || static_cast<std::size_t>(o.pid) >= procs_.size()) return Outcome::error(Errno::esrch);
+  if (o.pid < 0 || static_cast<std::size_t>(o.pid) >= procs_.size())
+    return Outcome::error(Errno::esrch);
   const Process& t = proc(o.pid);
   if (t.state == ProcState::reaped) return Outcome::error(Errno::esrch);
   return Outcome::value(t.pgid);

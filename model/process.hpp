@@ -42,10 +42,10 @@ struct Chan {
 // the next).
 struct Progress {
   bool active = false;
-  std::size_t done = 0;      // bytes transferred so far
-  Offset pos = 0;            // regular file: where the next page goes
-  InodeId inode = 0;         // inode whose writer lock this process holds, or 0
-  OfdId pos_ofd = 0;         // description whose f_pos_lock this process holds, or 0
+  std::size_t done = 0;  // bytes transferred so far
+  Offset pos = 0;        // regular file: where the next page goes
+  InodeId inode = 0;     // inode whose writer lock this process holds, or 0
+  OfdId pos_ofd = 0;     // description whose f_pos_lock this process holds, or 0
   bool flock_released = false;
 };
 
@@ -57,14 +57,14 @@ struct Process {
   Pid pgid = 0;
   Pid sid = 0;
   ProcState state = ProcState::live;
-  WaitStatus status;               // how it ended, once a zombie
-  std::vector<OfdId> fds;          // fd -> description; 0 = not open
-  std::vector<Pid> children;       // live and zombie children, oldest first
+  WaitStatus status;          // how it ended, once a zombie
+  std::vector<OfdId> fds;     // fd -> description; 0 = not open
+  std::vector<Pid> children;  // live and zombie children, oldest first
   // signals
   std::array<SigAction, signal_slots> actions{};
   SigSet mask;
   SigSet pending_signals;
-  SigSet caught;                   // the catch_flag "handlers'" flags (process memory)
+  SigSet caught;                     // the catch_flag "handlers'" flags (process memory)
   std::optional<SigSet> saved_mask;  // sigsuspend's mask to restore
   // timers (virtual nanoseconds)
   std::optional<Duration> alarm_at;

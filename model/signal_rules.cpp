@@ -23,7 +23,8 @@ bool Kernel::default_terminates(Sig sig) { return sig != Sig::chld; }
 bool Kernel::discarded_at_generation(const Process& p, Sig sig) {
   if (sig == Sig::kill || p.mask.has(sig)) return false;
   const SigAction& a = p.actions[static_cast<int>(sig)];
-  return a.kind == SigAction::Kind::ign || (a.kind == SigAction::Kind::dfl && !default_terminates(sig));
+  return a.kind == SigAction::Kind::ign ||
+         (a.kind == SigAction::Kind::dfl && !default_terminates(sig));
 }
 
 // signal(7): "Standard signals do not queue. If multiple instances of a standard signal are
@@ -48,8 +49,8 @@ Outcome Kernel::sys(Process& p, const op::Kill& o) {
   for (std::size_t i = 1; i < procs_.size(); ++i) {
     Process& t = procs_[i];
     if (t.state == ProcState::reaped) continue;
-    bool hit = o.pid > 0    ? t.pid == o.pid
-               : o.pid == 0 ? t.pgid == p.pgid
+    bool hit = o.pid > 0     ? t.pid == o.pid
+               : o.pid == 0  ? t.pgid == p.pgid
                : o.pid == -1 ? t.pid != 1 && t.pid != p.pid
                              : t.pgid == -o.pid;
     if (!hit) continue;

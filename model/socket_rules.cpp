@@ -16,7 +16,8 @@ std::optional<std::uint16_t> Kernel::ephemeral_port() {
   constexpr int range = limits::ephemeral_last - limits::ephemeral_first + 1;
   for (int i = 0; i < range; ++i) {
     std::uint16_t port = next_ephemeral_;
-    next_ephemeral_ = port == limits::ephemeral_last ? limits::ephemeral_first : static_cast<std::uint16_t>(port + 1);
+    next_ephemeral_ = port == limits::ephemeral_last ? limits::ephemeral_first
+                                                     : static_cast<std::uint16_t>(port + 1);
     if (!ports_.contains(port)) return port;
   }
   return std::nullopt;
@@ -152,8 +153,10 @@ Outcome Kernel::sock_recv(Process& p, SockId id, std::span<char> buf) {
       std::size_t k = std::min(seg.size(), n - copied);
       std::memcpy(buf.data() + copied, seg.data(), k);
       copied += k;
-      if (k == seg.size()) s.rx.pop_front();
-      else seg.erase(0, k);
+      if (k == seg.size())
+        s.rx.pop_front();
+      else
+        seg.erase(0, k);
     }
     s.rx_bytes -= n;
     wake(Chan{ChanKind::socket, id});  // room for a sender blocked on this end's buffer
@@ -191,7 +194,8 @@ void Kernel::enqueue_segments(SockEnd& to, std::string_view bytes) {
   int segments = 1;
   while (bytes.size() > 1 && segments < limits::segments_per_send &&
          choices_.choose(2, DecisionKind::segment) == 1) {
-    std::size_t cut = 1 + choices_.choose(static_cast<std::uint32_t>(bytes.size() - 1), DecisionKind::segment);
+    std::size_t cut =
+        1 + choices_.choose(static_cast<std::uint32_t>(bytes.size() - 1), DecisionKind::segment);
     to.rx.emplace_back(bytes.substr(0, cut));
     bytes.remove_prefix(cut);
     ++segments;

@@ -5,8 +5,9 @@
 namespace papaya::model {
 
 // clock_gettime(2): "CLOCK_MONOTONIC A nonsettable system-wide clock that represents monotonic
-// time since--as described by POSIX--"some unspecified point in the past"." Here: virtual nanoseconds since the run
-// began; they advance only when every process is blocked and a timer is due.
+// time since--as described by POSIX--"some unspecified point in the past"." Here: virtual
+// nanoseconds since the run began; they advance only when every process is blocked and a timer is
+// due.
 Outcome Kernel::sys(Process&, const op::Now&) { return Outcome::value(now_.count()); }
 
 // nanosleep(2): "nanosleep() suspends the execution of the calling thread until either at least

@@ -83,7 +83,8 @@ class Os {
   virtual Result<size_t> write(Fd fd, std::string_view bytes, Site = Site::current()) = 0;
   // pread(2)/pwrite(2): at `off`, the description's offset unchanged.
   virtual Result<size_t> pread(Fd fd, std::span<char> buf, Offset off, Site = Site::current()) = 0;
-  virtual Result<size_t> pwrite(Fd fd, std::string_view bytes, Offset off, Site = Site::current()) = 0;
+  virtual Result<size_t> pwrite(Fd fd, std::string_view bytes, Offset off,
+                                Site = Site::current()) = 0;
   virtual Result<Offset> lseek(Fd fd, Offset off, Whence whence, Site = Site::current()) = 0;
   // fstat(2)'s st_size.
   virtual Result<Offset> file_size(Fd fd, Site = Site::current()) = 0;

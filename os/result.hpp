@@ -19,16 +19,27 @@ namespace papaya {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                                 // NOLINT: implicit by design
-  Result(Errno e) : v_(e) { if (e == Errno::ok) result_misuse("error Result built from Errno::ok"); }  // NOLINT
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Errno e) : v_(e) {
+    if (e == Errno::ok) result_misuse("error Result built from Errno::ok");
+  }  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   Errno error() const { return ok() ? Errno::ok : std::get<1>(v_); }
 
-  T& value() & { if (!ok()) result_misuse("value() of an error"); return std::get<0>(v_); }
-  const T& value() const& { if (!ok()) result_misuse("value() of an error"); return std::get<0>(v_); }
-  T&& value() && { if (!ok()) result_misuse("value() of an error"); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    if (!ok()) result_misuse("value() of an error");
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    if (!ok()) result_misuse("value() of an error");
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    if (!ok()) result_misuse("value() of an error");
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }

@@ -16,8 +16,18 @@ using Duration = std::chrono::nanoseconds;  // virtual in the sim, CLOCK_MONOTON
 
 // Signals the chat system and the conformance scenarios use. Values are Linux x86-64's numbers,
 // but RealOs maps them explicitly anyway.
-enum class Sig : int { hup = 1, int_ = 2, kill = 9, usr1 = 10, usr2 = 12, pipe = 13, alrm = 14, term = 15, chld = 17 };
-inline constexpr Sig all_signals[] = {Sig::hup, Sig::int_, Sig::kill, Sig::usr1, Sig::usr2,
+enum class Sig : int {
+  hup = 1,
+  int_ = 2,
+  kill = 9,
+  usr1 = 10,
+  usr2 = 12,
+  pipe = 13,
+  alrm = 14,
+  term = 15,
+  chld = 17
+};
+inline constexpr Sig all_signals[] = {Sig::hup,  Sig::int_, Sig::kill, Sig::usr1, Sig::usr2,
                                       Sig::pipe, Sig::alrm, Sig::term, Sig::chld};
 std::string_view sig_name(Sig s);  // "SIGUSR1"
 
@@ -25,13 +35,25 @@ std::string_view sig_name(Sig s);  // "SIGUSR1"
 class SigSet {
  public:
   constexpr SigSet() = default;
-  constexpr SigSet(std::initializer_list<Sig> sigs) { for (Sig s : sigs) add(s); }
-  constexpr SigSet& add(Sig s) { bits_ |= bit(s); return *this; }
-  constexpr SigSet& remove(Sig s) { bits_ &= ~bit(s); return *this; }
+  constexpr SigSet(std::initializer_list<Sig> sigs) {
+    for (Sig s : sigs) add(s);
+  }
+  constexpr SigSet& add(Sig s) {
+    bits_ |= bit(s);
+    return *this;
+  }
+  constexpr SigSet& remove(Sig s) {
+    bits_ &= ~bit(s);
+    return *this;
+  }
   constexpr bool has(Sig s) const { return (bits_ & bit(s)) != 0; }
   constexpr bool empty() const { return bits_ == 0; }
   constexpr std::uint64_t bits() const { return bits_; }
-  static constexpr SigSet from_bits(std::uint64_t b) { SigSet s; s.bits_ = b; return s; }
+  static constexpr SigSet from_bits(std::uint64_t b) {
+    SigSet s;
+    s.bits_ = b;
+    return s;
+  }
   friend constexpr bool operator==(SigSet, SigSet) = default;
 
  private:
@@ -66,7 +88,9 @@ enum class OpenFlags : unsigned {
   trunc = 1u << 5,
   excl = 1u << 6,
 };
-constexpr OpenFlags operator|(OpenFlags a, OpenFlags b) { return OpenFlags(unsigned(a) | unsigned(b)); }
+constexpr OpenFlags operator|(OpenFlags a, OpenFlags b) {
+  return OpenFlags(unsigned(a) | unsigned(b));
+}
 constexpr bool has_flag(OpenFlags set, OpenFlags f) { return (unsigned(set) & unsigned(f)) != 0; }
 
 enum class Whence { set, cur, end };
@@ -82,10 +106,10 @@ enum class ShutHow { rd, wr, rdwr };
 
 // waitpid(2)'s answer: which child changed state and how it ended.
 struct WaitStatus {
-  Pid pid = 0;             // 0 with WNOHANG when no child has exited yet
-  bool exited = false;     // WIFEXITED
-  int exit_code = 0;       // WEXITSTATUS
-  bool signaled = false;   // WIFSIGNALED
+  Pid pid = 0;               // 0 with WNOHANG when no child has exited yet
+  bool exited = false;       // WIFEXITED
+  int exit_code = 0;         // WEXITSTATUS
+  bool signaled = false;     // WIFSIGNALED
   Sig term_sig = Sig::term;  // WTERMSIG, when signaled
   friend bool operator==(const WaitStatus&, const WaitStatus&) = default;
 };

@@ -45,7 +45,8 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
   std::vector<chat::ClientPlan> plans = chat::effective_plans(s);
   // Barrier clients leave once they have seen every barrier client's lines: that is the end of
   // the conversation only when no late client talks after them (chat/scenario.hpp).
-  const bool late_talkers = std::any_of(plans.begin(), plans.end(), [](const chat::ClientPlan& p) { return p.late; });
+  const bool late_talkers =
+      std::any_of(plans.begin(), plans.end(), [](const chat::ClientPlan& p) { return p.late; });
   for (int c = 1; c <= static_cast<int>(plans.size()); ++c) {
     ClientRecord rec;
     rec.name = fmt::format("c{}", c);

@@ -16,8 +16,8 @@ namespace papaya::properties {
 struct CheckedRun {
   sim::RunReport report;
   History history;
-  std::vector<Finding> findings;          // one per property, in all_properties order
-  std::unique_ptr<sim::Simulation> sim;   // the run itself, with its trace
+  std::vector<Finding> findings;         // one per property, in all_properties order
+  std::unique_ptr<sim::Simulation> sim;  // the run itself, with its trace
 
   bool all_hold() const;
   const Finding& finding(Property p) const;

@@ -16,10 +16,10 @@
 namespace papaya::properties {
 
 struct CheckOptions {
-  int runs = 30;                         // seeds per built-in scenario
-  std::uint64_t seed = 1;                // the first seed
-  std::uint64_t max_steps = 200'000;     // per run
-  int shrink_budget = 300;               // replays spent minimising one counterexample (0: none)
+  int runs = 30;                      // seeds per built-in scenario
+  std::uint64_t seed = 1;             // the first seed
+  std::uint64_t max_steps = 200'000;  // per run
+  int shrink_budget = 300;            // replays spent minimising one counterexample (0: none)
 };
 
 struct Cell {
@@ -27,20 +27,20 @@ struct Cell {
   Property property;
   bool holds = true;
   int failing_runs = 0;
-  std::string scenario;                  // the first failing run's scenario name
-  std::uint64_t seed = 0;                //   and seed
-  std::string detail;                    //   and what broke
-  std::uint64_t steps = 0;               //   and its length
-  std::uint64_t minimised_steps = 0;     // the counterexample's length
+  std::string scenario;                         // the first failing run's scenario name
+  std::uint64_t seed = 0;                       //   and seed
+  std::string detail;                           //   and what broke
+  std::uint64_t steps = 0;                      //   and its length
+  std::uint64_t minimised_steps = 0;            // the counterexample's length
   std::optional<traces::Trace> counterexample;  // verdict and detail set to the property's
 };
 
 struct Row {
   chat::Variant variant = chat::Variant::correct;
-  std::vector<Cell> cells;               // one per property, in all_properties order
+  std::vector<Cell> cells;  // one per property, in all_properties order
   int runs = 0;
-  std::uint64_t steps = 0;               // summed over runs
-  int max_readers = 0;                   // most readers seen holding the log at once
+  std::uint64_t steps = 0;  // summed over runs
+  int max_readers = 0;      // most readers seen holding the log at once
   bool should_pass() const { return variant == chat::Variant::correct; }
   bool any_failed() const;
   bool as_expected() const { return should_pass() ? !any_failed() : any_failed(); }

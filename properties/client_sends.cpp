@@ -17,8 +17,8 @@ std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcr
   return sent;
 }
 
-std::vector<std::string> whole_lines_sent(const std::vector<std::string>& planned, std::uint64_t skip,
-                                          std::uint64_t sent) {
+std::vector<std::string> whole_lines_sent(const std::vector<std::string>& planned,
+                                          std::uint64_t skip, std::uint64_t sent) {
   std::vector<std::string> out;
   std::uint64_t left = sent > skip ? sent - skip : 0;
   for (const std::string& line : planned) {

@@ -17,7 +17,7 @@ std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcr
 
 // The planned lines that went out whole: after `skip` bytes (the key), as many of `planned` as
 // `sent` bytes cover completely. A line cut short by the client's death is not whole.
-std::vector<std::string> whole_lines_sent(const std::vector<std::string>& planned, std::uint64_t skip,
-                                          std::uint64_t sent);
+std::vector<std::string> whole_lines_sent(const std::vector<std::string>& planned,
+                                          std::uint64_t skip, std::uint64_t sent);
 
 }  // namespace papaya::properties

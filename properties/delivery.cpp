@@ -36,12 +36,14 @@ std::string mismatch(const ClientRecord& c, std::string_view log, std::size_t hi
     }
   }
   if (c.received.size() < best.size() && best_len == c.received.size() && c.stayed_to_the_end)
-    return fmt::format("client {} received {} bytes but the log had {} more for it from byte {}: \"{}\"", c.name,
-                       c.received.size(), best.size() - c.received.size(), best_len,
-                       excerpt(std::string_view(best).substr(best_len)));
+    return fmt::format(
+        "client {} received {} bytes but the log had {} more for it from byte {}: \"{}\"", c.name,
+        c.received.size(), best.size() - c.received.size(), best_len,
+        excerpt(std::string_view(best).substr(best_len)));
   if (best_len == best.size())
     return fmt::format("client {} received {} bytes more than the log holds: \"{}\"", c.name,
-                       c.received.size() - best.size(), excerpt(std::string_view(c.received).substr(best_len)));
+                       c.received.size() - best.size(),
+                       excerpt(std::string_view(c.received).substr(best_len)));
   return fmt::format("client {} received \"{}\" at byte {} where the log has \"{}\"", c.name,
                      excerpt(std::string_view(c.received).substr(best_len), 24), best_len,
                      excerpt(std::string_view(best).substr(best_len), 24));
@@ -55,7 +57,8 @@ Finding check_delivery(const History& h) {
   for (const ClientRecord& c : h.clients) {
     // A client that stayed must have everything; one that left early, a prefix of it.
     auto explains = [&](const std::string& want) {
-      return c.stayed_to_the_end ? want == c.received : want.compare(0, c.received.size(), c.received) == 0;
+      return c.stayed_to_the_end ? want == c.received
+                                 : want.compare(0, c.received.size(), c.received) == 0;
     };
     bool matched = false;
     for (std::size_t k : line_boundaries(log))

@@ -46,13 +46,14 @@ struct ClientRecord {
 };
 
 struct History {
-  std::string log;                   // the log's bytes at the end of the run
-  std::vector<LogEvent> events;      // in step order
+  std::string log;               // the log's bytes at the end of the run
+  std::vector<LogEvent> events;  // in step order
   std::vector<ClientRecord> clients;
-  std::size_t max_line = 4096;       // the server's limit ('\n' included): longer lines, or lines with NUL, are refused
-  std::size_t history_lines = 7;     // lines a joining client first receives
-  bool quiescent = true;             // the run ended with every process done
-  std::string end_detail;            // why it did not, when it did not (deadlock, step bound, ...)
+  std::size_t max_line =
+      4096;  // the server's limit ('\n' included): longer lines, or lines with NUL, are refused
+  std::size_t history_lines = 7;  // lines a joining client first receives
+  bool quiescent = true;          // the run ended with every process done
+  std::string end_detail;         // why it did not, when it did not (deadlock, step bound, ...)
 };
 
 }  // namespace papaya::properties

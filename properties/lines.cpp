@@ -42,13 +42,16 @@ std::string excerpt(std::string_view bytes, std::size_t max) {
   std::string out;
   for (std::size_t i = 0; i < bytes.size() && i < max; ++i) {
     unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (c == '\n') out += "\\n";
-    else if (c == '\0') out += "\\0";
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\0')
+      out += "\\0";
     else if (c < 0x20 || c >= 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
       out += buf;
-    } else out += static_cast<char>(c);
+    } else
+      out += static_cast<char>(c);
   }
   if (bytes.size() > max) out += "...";
   return out;

@@ -16,8 +16,10 @@ using model::StepStatus;
 class LogDescriptors {
  public:
   void opened(Pid pid, Fd fd, bool is_log) {
-    if (is_log) fds_[pid].insert(fd);
-    else fds_[pid].erase(fd);
+    if (is_log)
+      fds_[pid].insert(fd);
+    else
+      fds_[pid].erase(fd);
   }
   void duplicated(Pid pid, Fd from, Fd to) { opened(pid, to, refers(pid, from)); }
   void forked(Pid parent, Pid child) { fds_[child] = fds_[parent]; }
@@ -47,8 +49,9 @@ class Extractor {
   }
 
  private:
-  void emit(const traces::Step& s, std::size_t index, LogEvent::Kind kind, LockMode mode = LockMode::sh,
-            std::uint64_t offset = 0, std::uint64_t length = 0, std::uint64_t requested = 0) {
+  void emit(const traces::Step& s, std::size_t index, LogEvent::Kind kind,
+            LockMode mode = LockMode::sh, std::uint64_t offset = 0, std::uint64_t length = 0,
+            std::uint64_t requested = 0) {
     out_.push_back({index, s.pid, kind, mode, offset, length, requested, size_});
   }
 
@@ -56,8 +59,12 @@ class Extractor {
     if (holding_.erase(s.pid) > 0) emit(s, index, LogEvent::Kind::lock_released);
   }
 
-  bool on_log(const traces::Step& s) const { return s.inode != 0 && log_inodes_.count(s.inode) > 0; }
-  bool ok(const traces::Step& s) const { return s.status == StepStatus::done && s.err == Errno::ok; }
+  bool on_log(const traces::Step& s) const {
+    return s.inode != 0 && log_inodes_.count(s.inode) > 0;
+  }
+  bool ok(const traces::Step& s) const {
+    return s.status == StepStatus::done && s.err == Errno::ok;
+  }
 
   void step(std::size_t i, const traces::Step& s) {
     if (s.status == StepStatus::exited) {
@@ -86,15 +93,20 @@ class Extractor {
           fds_.opened(s.pid, static_cast<Fd>(s.ret2), false);
         }
         break;
-      case OpKind::listen: case OpKind::accept: case OpKind::connect:
+      case OpKind::listen:
+      case OpKind::accept:
+      case OpKind::connect:
         if (ok(s)) fds_.opened(s.pid, static_cast<Fd>(s.ret), false);
         break;
       case OpKind::close:
-        if (s.status == StepStatus::done && fds_.closed_last(s.pid, static_cast<Fd>(s.args[0]))) release(s, i);
+        if (s.status == StepStatus::done && fds_.closed_last(s.pid, static_cast<Fd>(s.args[0])))
+          release(s, i);
         break;
       case OpKind::flock: flock(i, s); break;
-      case OpKind::write: case OpKind::pwrite: write(i, s); break;
-      case OpKind::read: case OpKind::pread: read(i, s); break;
+      case OpKind::write:
+      case OpKind::pwrite: write(i, s); break;
+      case OpKind::read:
+      case OpKind::pread: read(i, s); break;
       default: break;
     }
   }
@@ -115,7 +127,8 @@ class Extractor {
 
   void write(std::size_t i, const traces::Step& s) {
     if (!on_log(s) || s.status == StepStatus::blocked) return;
-    size_ = std::max(size_, static_cast<std::uint64_t>(s.pos + s.moved));  // this step's page landed
+    size_ =
+        std::max(size_, static_cast<std::uint64_t>(s.pos + s.moved));  // this step's page landed
     if (!writing_.count(s.pid)) {
       writing_.insert(s.pid);
       emit(s, i, LogEvent::Kind::write_begin, LockMode::ex, static_cast<std::uint64_t>(s.pos),
@@ -137,8 +150,8 @@ class Extractor {
   std::string_view log_path_;
   std::set<std::uint32_t> log_inodes_;
   LogDescriptors fds_;
-  std::set<Pid> holding_;  // processes whose own flock calls say they hold the log
-  std::set<Pid> writing_;  // processes with a write of the log in progress
+  std::set<Pid> holding_;   // processes whose own flock calls say they hold the log
+  std::set<Pid> writing_;   // processes with a write of the log in progress
   std::uint64_t size_ = 0;  // the log's size so far
   std::vector<LogEvent> out_;
 };

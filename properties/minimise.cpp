@@ -19,7 +19,8 @@ sim::Options prefix_options(const Decisions& prefix, std::uint64_t max_steps) {
   o.strategy = sim::StrategyKind::prefix;
   o.max_steps = max_steps;
   o.replay.reserve(prefix.size());
-  for (std::uint32_t c : prefix) o.replay.push_back(traces::Decision{model::DecisionKind::schedule, 0, c});
+  for (std::uint32_t c : prefix)
+    o.replay.push_back(traces::Decision{model::DecisionKind::schedule, 0, c});
   return o;
 }
 
@@ -40,7 +41,8 @@ Counterexample minimise(const chat::Scenario& s, const CheckedRun& failing, Prop
     return out;
   };
   ShrinkRun start{true, chosen_of(failing.sim->trace()), failing.report.steps};
-  ShrinkResult shrunk = budget > 0 ? shrink_decisions(start, oracle, budget) : ShrinkResult{start.taken, start.steps, 0, 0};
+  ShrinkResult shrunk = budget > 0 ? shrink_decisions(start, oracle, budget)
+                                   : ShrinkResult{start.taken, start.steps, 0, 0};
 
   Counterexample cx;
   cx.replays = shrunk.replays;

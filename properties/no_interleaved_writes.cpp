@@ -47,13 +47,16 @@ Finding check_no_interleaved_writes(const History& h) {
   std::size_t offset = 0;
   for (std::string_view line : split_lines(h.log)) {
     if (line.back() != '\n')
-      return fail(fmt::format("the log ends in a partial line at byte {}: \"{}\"", offset, excerpt(line)));
+      return fail(
+          fmt::format("the log ends in a partial line at byte {}: \"{}\"", offset, excerpt(line)));
     auto it = want.find(line);
     if (it == want.end())
-      return fail(fmt::format("the log line at byte {} is no line a client sent (torn or interleaved): \"{}\"",
-                              offset, excerpt(line)));
+      return fail(fmt::format(
+          "the log line at byte {} is no line a client sent (torn or interleaved): \"{}\"", offset,
+          excerpt(line)));
     if (++seen[line] > it->second.allowed)
-      return fail(fmt::format("the line \"{}\" appears {} times in the log", excerpt(line), seen[line]));
+      return fail(
+          fmt::format("the line \"{}\" appears {} times in the log", excerpt(line), seen[line]));
     offset += line.size();
   }
   for (const auto& [line, e] : want)

@@ -30,16 +30,17 @@ Finding check_no_read_during_write(const History& h) {
     f.detail = std::move(why);
     return f;
   };
-  std::map<ProcessId, LockMode> held;         // each process's own view of its lock
+  std::map<ProcessId, LockMode> held;            // each process's own view of its lock
   std::map<ProcessId, const LogEvent*> writing;  // writes in progress
   for (const LogEvent& e : h.events) {
     switch (e.kind) {
       case LogEvent::Kind::lock_acquired: {
         held[e.pid] = e.mode;
         if (auto c = conflict(held))
-          return fail(e.step, fmt::format("process {} holds {} on the log while process {} holds {}",
-                                          c->first, mode_name(held[c->first]), c->second,
-                                          mode_name(held[c->second])));
+          return fail(
+              e.step,
+              fmt::format("process {} holds {} on the log while process {} holds {}", c->first,
+                          mode_name(held[c->first]), c->second, mode_name(held[c->second])));
         break;
       }
       case LogEvent::Kind::lock_released: held.erase(e.pid); break;
@@ -48,16 +49,18 @@ Finding check_no_read_during_write(const History& h) {
       case LogEvent::Kind::read: {
         for (const auto& [w, begin] : writing)
           if (w != e.pid)
-            return fail(e.step, fmt::format("process {} read bytes [{}, {}) of the log while process {} "
-                                            "was writing bytes [{}, {}) (since step {})",
-                                            e.pid, e.offset, e.offset + e.length, w, begin->offset,
-                                            begin->offset + begin->length, begin->step));
+            return fail(e.step,
+                        fmt::format("process {} read bytes [{}, {}) of the log while process {} "
+                                    "was writing bytes [{}, {}) (since step {})",
+                                    e.pid, e.offset, e.offset + e.length, w, begin->offset,
+                                    begin->offset + begin->length, begin->step));
         std::uint64_t end = e.offset + e.length;
         // It reached the end of the data (not an offset past it, which shows nothing half done).
         bool reached_end = e.length < e.requested && end == e.log_size;
         if (reached_end && end > 0 && end <= h.log.size() && h.log[end - 1] != '\n')
-          return fail(e.step, fmt::format("process {} read the log up to byte {}, in the middle of a line",
-                                          e.pid, end));
+          return fail(e.step,
+                      fmt::format("process {} read the log up to byte {}, in the middle of a line",
+                                  e.pid, end));
         break;
       }
       case LogEvent::Kind::lock_blocked: break;

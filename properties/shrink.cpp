@@ -6,7 +6,8 @@
 namespace papaya::properties {
 
 std::size_t non_default_count(const Decisions& d) {
-  return static_cast<std::size_t>(std::count_if(d.begin(), d.end(), [](std::uint32_t x) { return x != 0; }));
+  return static_cast<std::size_t>(
+      std::count_if(d.begin(), d.end(), [](std::uint32_t x) { return x != 0; }));
 }
 
 namespace {
@@ -46,7 +47,8 @@ class Shrinker {
   bool truncate() {
     bool any = false;
     for (std::size_t keep = 0; keep < best_.taken.size() && spent_ < budget_;) {
-      Decisions prefix(best_.taken.begin(), best_.taken.begin() + static_cast<std::ptrdiff_t>(keep));
+      Decisions prefix(best_.taken.begin(),
+                       best_.taken.begin() + static_cast<std::ptrdiff_t>(keep));
       if (try_prefix(prefix)) {
         any = true;
         keep = 0;  // the run changed: start over on the new one
@@ -60,7 +62,8 @@ class Shrinker {
   // Reset chunks of non-default decisions to the default, halving the chunk size.
   bool reset_chunks() {
     bool any = false;
-    for (std::size_t chunk = std::max<std::size_t>(1, best_.taken.size() / 2); chunk >= 1; chunk /= 2) {
+    for (std::size_t chunk = std::max<std::size_t>(1, best_.taken.size() / 2); chunk >= 1;
+         chunk /= 2) {
       for (std::size_t at = 0; at < best_.taken.size() && spent_ < budget_; at += chunk) {
         Decisions candidate = best_.taken;
         std::size_t end = std::min(candidate.size(), at + chunk);

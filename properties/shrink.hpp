@@ -19,7 +19,7 @@ using Decisions = std::vector<std::uint32_t>;
 
 struct ShrinkRun {
   bool fails = false;
-  Decisions taken;         // the decisions the run actually took, prefix and defaults
+  Decisions taken;          // the decisions the run actually took, prefix and defaults
   std::uint64_t steps = 0;  // the run's length (the size we minimise first)
 };
 using ShrinkOracle = std::function<ShrinkRun(const Decisions& prefix)>;
@@ -27,8 +27,8 @@ using ShrinkOracle = std::function<ShrinkRun(const Decisions& prefix)>;
 struct ShrinkResult {
   Decisions decisions;
   std::uint64_t steps = 0;
-  int replays = 0;          // oracle calls spent
-  int accepted = 0;         // candidates that still failed and were smaller
+  int replays = 0;   // oracle calls spent
+  int accepted = 0;  // candidates that still failed and were smaller
 };
 
 // REQUIRES: `start` is a failing run (start.fails). Never returns a run that does not fail.

@@ -56,8 +56,8 @@ std::vector<SuiteScenario> builtin_suite(chat::Variant v) {
   late.join_delay = milliseconds(5);
   chat::ClientPlan vanishing = plan({26});
   vanishing.vanish_mid_line = true;
-  mixed.plans = {plan({20, 21, 22, 23, 24, 25}, milliseconds(2)), plan({30, 5000, 31}, milliseconds(3)), late,
-                 vanishing};
+  mixed.plans = {plan({20, 21, 22, 23, 24, 25}, milliseconds(2)),
+                 plan({30, 5000, 31}, milliseconds(3)), late, vanishing};
   out.push_back({"mixed", mixed});
 
   return out;

@@ -65,8 +65,9 @@ Finding check_unlimited_readers(const History& h) {
     if (!holders.empty() && !writer_holds) {
       f.holds = false;
       f.step = e.step;
-      f.detail = fmt::format("reader process {} had to wait for the log while only readers held it ({})",
-                             e.pid, fmt::join(holders, ", "));
+      f.detail =
+          fmt::format("reader process {} had to wait for the log while only readers held it ({})",
+                      e.pid, fmt::join(holders, ", "));
       return f;
     }
   }

@@ -10,10 +10,16 @@
 
 namespace papaya::properties {
 
-enum class Property { no_interleaved_writes, no_read_during_write, unlimited_readers, delivery, no_deadlock };
-inline constexpr Property all_properties[] = {Property::no_interleaved_writes, Property::no_read_during_write,
-                                              Property::unlimited_readers, Property::delivery,
-                                              Property::no_deadlock};
+enum class Property {
+  no_interleaved_writes,
+  no_read_during_write,
+  unlimited_readers,
+  delivery,
+  no_deadlock
+};
+inline constexpr Property all_properties[] = {
+    Property::no_interleaved_writes, Property::no_read_during_write, Property::unlimited_readers,
+    Property::delivery, Property::no_deadlock};
 
 std::string_view property_name(Property p);  // "no-interleaved-writes", ...
 std::optional<Property> parse_property(std::string_view name);

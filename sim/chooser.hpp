@@ -11,7 +11,8 @@ namespace papaya::sim {
 
 class Chooser final : public model::Choices {
  public:
-  Chooser(Strategy& strategy, std::vector<traces::Decision>& record) : strategy_(strategy), record_(record) {}
+  Chooser(Strategy& strategy, std::vector<traces::Decision>& record)
+      : strategy_(strategy), record_(record) {}
 
   std::uint32_t choose(std::uint32_t n, model::DecisionKind kind) override;
   void at_step(std::uint64_t step) { step_ = step; }

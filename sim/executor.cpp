@@ -1,9 +1,8 @@
 #include "sim/executor.hpp"
 
 #include <algorithm>
-#include <exception>
-
 #include <boost/context/fiber.hpp>
+#include <exception>
 
 #include "model/check.hpp"
 #include "sim/prefix_strategy.hpp"
@@ -38,8 +37,8 @@ struct Executor::Proc {
   model::Outcome outcome;              // of the call just completed
   const char* file = "";
   std::uint32_t line = 0;
-  bool dying = false;                  // ended: unwinding; calls return at once
-  bool running = false;                // has a fiber that has not returned
+  bool dying = false;    // ended: unwinding; calls return at once
+  bool running = false;  // has a fiber that has not returned
 };
 
 Executor::Executor(const Options& opts)
@@ -62,7 +61,8 @@ Executor::Executor(const Options& opts)
 Executor::~Executor() { unwind_all(); }
 
 Executor::Proc& Executor::proc(Pid pid) {
-  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < procs_.size() && procs_[pid], "no such simulated process");
+  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < procs_.size() && procs_[pid],
+                "no such simulated process");
   return *procs_[static_cast<std::size_t>(pid)];
 }
 
@@ -85,7 +85,9 @@ const model::Outcome& Executor::call(Pid pid, const model::Op& op, const Site& s
   return p.outcome;
 }
 
-void Executor::hand_over_fork_body(Pid pid, std::function<void(Os&)> body) { proc(pid).fork_body = std::move(body); }
+void Executor::hand_over_fork_body(Pid pid, std::function<void(Os&)> body) {
+  proc(pid).fork_body = std::move(body);
+}
 
 void Executor::unreachable_after_exit(Pid) { throw ProcessExit{}; }
 
@@ -97,16 +99,21 @@ void Executor::fiber_main(Proc& p) {
   } catch (const boost::context::detail::forced_unwind&) {
     throw;
   } catch (const std::exception& e) {
-    if (!crash_) crash_ = "pid " + std::to_string(p.pid) + ": uncaught exception: " + e.what() + " (last call at " + site_of(p.pid) + ")";
+    if (!crash_)
+      crash_ = "pid " + std::to_string(p.pid) + ": uncaught exception: " + e.what() +
+               " (last call at " + site_of(p.pid) + ")";
   } catch (...) {
-    if (!crash_) crash_ = "pid " + std::to_string(p.pid) + ": uncaught exception of unknown type (last call at " + site_of(p.pid) + ")";
+    if (!crash_)
+      crash_ = "pid " + std::to_string(p.pid) +
+               ": uncaught exception of unknown type (last call at " + site_of(p.pid) + ")";
   }
 }
 
 // ---- the scheduler side -----------------------------------------------------------------------
 
 void Executor::start(Pid pid, std::function<void(Os&)> body) {
-  if (procs_.size() <= static_cast<std::size_t>(pid)) procs_.resize(static_cast<std::size_t>(pid) + 1);
+  if (procs_.size() <= static_cast<std::size_t>(pid))
+    procs_.resize(static_cast<std::size_t>(pid) + 1);
   procs_[static_cast<std::size_t>(pid)] = std::make_unique<Proc>(*this, pid);
   Proc& p = *procs_[static_cast<std::size_t>(pid)];
   p.body = std::move(body);
@@ -125,7 +132,8 @@ void Executor::start(Pid pid, std::function<void(Os&)> body) {
 void Executor::resume(Proc& p) {
   p.fiber = std::move(p.fiber).resume();
   if (p.fiber) {
-    PAPAYA_ASSERT(p.dying || kernel_.has_pending(p.pid), "a process came back to the scheduler without a call");
+    PAPAYA_ASSERT(p.dying || kernel_.has_pending(p.pid),
+                  "a process came back to the scheduler without a call");
     return;
   }
   p.running = false;
@@ -137,8 +145,8 @@ std::string Executor::site_of(Pid pid) const {
   return std::string(p.file) + ":" + std::to_string(p.line);
 }
 
-void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
-                      std::size_t first_decision) {
+void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args,
+                      const model::Outcome& out, std::size_t first_decision) {
   const Proc& p = *procs_[static_cast<std::size_t>(pid)];
   traces::Step& s = trace_.steps.emplace_back();
   s.time_ns = kernel_.now().count();
@@ -163,7 +171,8 @@ void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args, co
     trace_.texts.emplace_back(args.text);
   }
   s.first_decision = static_cast<std::uint32_t>(first_decision);
-  PAPAYA_ASSERT(trace_.decisions.size() - first_decision < 0xffff, "too many decisions in one step");
+  PAPAYA_ASSERT(trace_.decisions.size() - first_decision < 0xffff,
+                "too many decisions in one step");
   s.decision_count = static_cast<std::uint16_t>(trace_.decisions.size() - first_decision);
   s.file = p.file;
   s.line = p.line;
@@ -196,8 +205,8 @@ std::string Executor::blocked_report() const {
     const model::Process& kp = kernel_.process(pid);
     if (!kp.pending) continue;
     if (!out.empty()) out += "; ";
-    out += "pid " + std::to_string(pid) + " blocked in " + std::string(model::op_name(model::kind_of(*kp.pending))) +
-           " at " + site_of(pid);
+    out += "pid " + std::to_string(pid) + " blocked in " +
+           std::string(model::op_name(model::kind_of(*kp.pending))) + " at " + site_of(pid);
   }
   return out;
 }
@@ -205,7 +214,8 @@ std::string Executor::blocked_report() const {
 RunReport Executor::run(std::function<void(Os&)> init) {
   PAPAYA_ASSERT(!ran_, "a Simulation runs once");
   ran_ = true;
-  model::set_failure_context("seed " + std::to_string(opts_.seed) + " (" + std::string(strategy_->name()) + ")");
+  model::set_failure_context("seed " + std::to_string(opts_.seed) + " (" +
+                             std::string(strategy_->name()) + ")");
   strategy_->begin_execution();
   RunReport r;
   start(kernel_.create_init(), std::move(init));
@@ -240,9 +250,9 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     }
     chooser_.at_step(steps_);
     std::size_t first_decision = trace_.decisions.size();
-    Pid pid = ready_.size() == 1
-                  ? ready_[0]
-                  : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()), model::DecisionKind::schedule)];
+    Pid pid = ready_.size() == 1 ? ready_[0]
+                                 : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
+                                                          model::DecisionKind::schedule)];
     const model::Op& op = *kernel_.process(pid).pending;
     model::OpKind kind = model::kind_of(op);
     model::OpArgs args = model::op_args(op);
@@ -253,7 +263,8 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);
     }
     if (kernel_.has_warnings())
-      for (std::string& w : kernel_.take_warnings()) trace_.warnings.push_back({steps_, std::move(w)});
+      for (std::string& w : kernel_.take_warnings())
+        trace_.warnings.push_back({steps_, std::move(w)});
     ++steps_;
     if (opts_.check_invariants) kernel_.check_invariants();
     after_step(pid, out, kind == model::OpKind::fork);
@@ -270,8 +281,8 @@ RunReport Executor::finish(RunReport r) {
   if (r.verdict == Verdict::ok) {
     if (replay_ && replay_->unused() > 0) {
       r.verdict = Verdict::replay_divergence;
-      r.detail = "the run ended at step " + std::to_string(steps_) + " with " + std::to_string(replay_->unused()) +
-                 " recorded decisions unused";
+      r.detail = "the run ended at step " + std::to_string(steps_) + " with " +
+                 std::to_string(replay_->unused()) + " recorded decisions unused";
     }
   }
   r.steps = steps_;

@@ -33,7 +33,9 @@ class Executor {
 
   RunReport run(std::function<void(Os&)> init);
   const traces::Trace& trace() const { return trace_; }
-  std::optional<std::string> file_contents(std::string_view path) const { return kernel_.file_contents(path); }
+  std::optional<std::string> file_contents(std::string_view path) const {
+    return kernel_.file_contents(path);
+  }
 
   // ---- SimOs's side: called on the calling process's fiber.
   // Submits `op` as the pending operation of `pid`, switches to the scheduler, and returns the

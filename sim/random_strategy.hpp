@@ -12,7 +12,9 @@ class RandomStrategy final : public Strategy {
   explicit RandomStrategy(std::uint64_t seed) : prng_(seed) {}
   std::string_view name() const override { return "random"; }
   bool begin_execution() override { return !started_ && (started_ = true); }
-  std::uint32_t choose(std::uint32_t n, model::DecisionKind, std::uint64_t) override { return prng_.uniform(n); }
+  std::uint32_t choose(std::uint32_t n, model::DecisionKind, std::uint64_t) override {
+    return prng_.uniform(n);
+  }
 
  private:
   Prng prng_;

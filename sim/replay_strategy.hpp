@@ -12,7 +12,8 @@ namespace papaya::sim {
 
 class ReplayStrategy final : public Strategy {
  public:
-  explicit ReplayStrategy(std::vector<traces::Decision> decisions) : decisions_(std::move(decisions)) {}
+  explicit ReplayStrategy(std::vector<traces::Decision> decisions)
+      : decisions_(std::move(decisions)) {}
   std::string_view name() const override { return "replay"; }
   bool begin_execution() override { return !started_ && (started_ = true); }
   std::uint32_t choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t step) override;

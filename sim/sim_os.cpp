@@ -36,10 +36,16 @@ Result<WaitStatus> SimOs::waitpid(Pid pid, bool nohang, Site site) {
   return o.wait;
 }
 
-Status SimOs::kill(Pid pid, Sig sig, Site site) { return status_of(exec_.call(pid_, op::Kill{pid, sig}, site)); }
+Status SimOs::kill(Pid pid, Sig sig, Site site) {
+  return status_of(exec_.call(pid_, op::Kill{pid, sig}, site));
+}
 Result<Pid> SimOs::setsid(Site site) { return value_of<Pid>(exec_.call(pid_, op::Setsid{}, site)); }
-Status SimOs::setpgid(Pid pid, Pid pgid, Site site) { return status_of(exec_.call(pid_, op::Setpgid{pid, pgid}, site)); }
-Result<Pid> SimOs::getpgid(Pid pid, Site site) { return value_of<Pid>(exec_.call(pid_, op::Getpgid{pid}, site)); }
+Status SimOs::setpgid(Pid pid, Pid pgid, Site site) {
+  return status_of(exec_.call(pid_, op::Setpgid{pid, pgid}, site));
+}
+Result<Pid> SimOs::getpgid(Pid pid, Site site) {
+  return value_of<Pid>(exec_.call(pid_, op::Getpgid{pid}, site));
+}
 
 Result<SigAction> SimOs::sigaction(Sig sig, SigAction action, Site site) {
   const Outcome& o = exec_.call(pid_, op::Sigaction{sig, action}, site);
@@ -53,9 +59,13 @@ Result<SigSet> SimOs::sigprocmask(SigHow how, SigSet set, Site site) {
   return SigSet::from_bits(static_cast<std::uint64_t>(o.ret));
 }
 
-Status SimOs::sigsuspend(SigSet mask, Site site) { return status_of(exec_.call(pid_, op::Sigsuspend{mask}, site)); }
+Status SimOs::sigsuspend(SigSet mask, Site site) {
+  return status_of(exec_.call(pid_, op::Sigsuspend{mask}, site));
+}
 Status SimOs::pause(Site site) { return status_of(exec_.call(pid_, op::Pause{}, site)); }
-bool SimOs::take_caught(Sig sig, Site site) { return exec_.call(pid_, op::TakeCaught{sig}, site).ret != 0; }
+bool SimOs::take_caught(Sig sig, Site site) {
+  return exec_.call(pid_, op::TakeCaught{sig}, site).ret != 0;
+}
 
 Result<Duration> SimOs::alarm(Duration after, Site site) {
   const Outcome& o = exec_.call(pid_, op::Alarm{after}, site);
@@ -67,7 +77,9 @@ Result<Fd> SimOs::open(std::string_view path, OpenFlags flags, unsigned mode, Si
   return value_of<Fd>(exec_.call(pid_, op::Open{path, flags, mode}, site));
 }
 Status SimOs::close(Fd fd, Site site) { return status_of(exec_.call(pid_, op::Close{fd}, site)); }
-Result<Fd> SimOs::dup(Fd fd, Site site) { return value_of<Fd>(exec_.call(pid_, op::Dup{fd}, site)); }
+Result<Fd> SimOs::dup(Fd fd, Site site) {
+  return value_of<Fd>(exec_.call(pid_, op::Dup{fd}, site));
+}
 
 Result<std::pair<Fd, Fd>> SimOs::pipe(Site site) {
   const Outcome& o = exec_.call(pid_, op::Pipe{}, site);
@@ -90,9 +102,15 @@ Result<size_t> SimOs::pwrite(Fd fd, std::string_view bytes, Offset off, Site sit
 Result<Offset> SimOs::lseek(Fd fd, Offset off, Whence whence, Site site) {
   return value_of<Offset>(exec_.call(pid_, op::Lseek{fd, off, whence}, site));
 }
-Result<Offset> SimOs::file_size(Fd fd, Site site) { return value_of<Offset>(exec_.call(pid_, op::FileSize{fd}, site)); }
-Status SimOs::flock(Fd fd, FlockArgs args, Site site) { return status_of(exec_.call(pid_, op::Flock{fd, args}, site)); }
-Status SimOs::unlink(std::string_view path, Site site) { return status_of(exec_.call(pid_, op::Unlink{path}, site)); }
+Result<Offset> SimOs::file_size(Fd fd, Site site) {
+  return value_of<Offset>(exec_.call(pid_, op::FileSize{fd}, site));
+}
+Status SimOs::flock(Fd fd, FlockArgs args, Site site) {
+  return status_of(exec_.call(pid_, op::Flock{fd, args}, site));
+}
+Status SimOs::unlink(std::string_view path, Site site) {
+  return status_of(exec_.call(pid_, op::Unlink{path}, site));
+}
 
 Result<Fd> SimOs::listen(std::string_view host, std::uint16_t port, int backlog, Site site) {
   return value_of<Fd>(exec_.call(pid_, op::Listen{host, port, backlog}, site));
@@ -100,7 +118,9 @@ Result<Fd> SimOs::listen(std::string_view host, std::uint16_t port, int backlog,
 Result<std::uint16_t> SimOs::local_port(Fd fd, Site site) {
   return value_of<std::uint16_t>(exec_.call(pid_, op::LocalPort{fd}, site));
 }
-Result<Fd> SimOs::accept(Fd listener, Site site) { return value_of<Fd>(exec_.call(pid_, op::Accept{listener}, site)); }
+Result<Fd> SimOs::accept(Fd listener, Site site) {
+  return value_of<Fd>(exec_.call(pid_, op::Accept{listener}, site));
+}
 Result<Fd> SimOs::connect(std::string_view host, std::uint16_t port, Site site) {
   return value_of<Fd>(exec_.call(pid_, op::Connect{host, port}, site));
 }
@@ -110,13 +130,18 @@ Result<size_t> SimOs::recv(Fd fd, std::span<char> buf, Site site) {
 Result<size_t> SimOs::send(Fd fd, std::string_view bytes, Site site) {
   return value_of<size_t>(exec_.call(pid_, op::Send{fd, bytes}, site));
 }
-Status SimOs::shutdown(Fd fd, ShutHow how, Site site) { return status_of(exec_.call(pid_, op::Shutdown{fd, how}, site)); }
+Status SimOs::shutdown(Fd fd, ShutHow how, Site site) {
+  return status_of(exec_.call(pid_, op::Shutdown{fd, how}, site));
+}
 
 Duration SimOs::now(Site site) { return Duration{exec_.call(pid_, op::Now{}, site).ret}; }
-Status SimOs::sleep(Duration d, Site site) { return status_of(exec_.call(pid_, op::Sleep{d}, site)); }
+Status SimOs::sleep(Duration d, Site site) {
+  return status_of(exec_.call(pid_, op::Sleep{d}, site));
+}
 
 void SimOs::log(LogLevel level, std::string_view message, Site site) {
-  if (message.size() > model::limits::log_message) message = message.substr(0, model::limits::log_message);
+  if (message.size() > model::limits::log_message)
+    message = message.substr(0, model::limits::log_message);
   exec_.call(pid_, op::Log{level, message}, site);
 }
 

@@ -30,7 +30,8 @@ class SimOs final : public Os {
   bool take_caught(Sig sig, Site = Site::current()) override;
   Result<Duration> alarm(Duration after, Site = Site::current()) override;
 
-  Result<Fd> open(std::string_view path, OpenFlags flags, unsigned mode = 0600, Site = Site::current()) override;
+  Result<Fd> open(std::string_view path, OpenFlags flags, unsigned mode = 0600,
+                  Site = Site::current()) override;
   Status close(Fd fd, Site = Site::current()) override;
   Result<Fd> dup(Fd fd, Site = Site::current()) override;
   Result<std::pair<Fd, Fd>> pipe(Site = Site::current()) override;
@@ -43,7 +44,8 @@ class SimOs final : public Os {
   Status flock(Fd fd, FlockArgs args, Site = Site::current()) override;
   Status unlink(std::string_view path, Site = Site::current()) override;
 
-  Result<Fd> listen(std::string_view host, std::uint16_t port, int backlog, Site = Site::current()) override;
+  Result<Fd> listen(std::string_view host, std::uint16_t port, int backlog,
+                    Site = Site::current()) override;
   Result<std::uint16_t> local_port(Fd fd, Site = Site::current()) override;
   Result<Fd> accept(Fd listener, Site = Site::current()) override;
   Result<Fd> connect(std::string_view host, std::uint16_t port, Site = Site::current()) override;

@@ -9,12 +9,15 @@
 
 namespace papaya::sim {
 
-Simulation::Simulation(Options opts) : opts_(std::move(opts)), exec_(std::make_unique<Executor>(opts_)) {}
+Simulation::Simulation(Options opts)
+    : opts_(std::move(opts)), exec_(std::make_unique<Executor>(opts_)) {}
 Simulation::~Simulation() = default;
 
 RunReport Simulation::run(std::function<void(Os&)> init) { return exec_->run(std::move(init)); }
 
-std::optional<std::string> Simulation::file_contents(std::string_view path) const { return exec_->file_contents(path); }
+std::optional<std::string> Simulation::file_contents(std::string_view path) const {
+  return exec_->file_contents(path);
+}
 
 const traces::Trace& Simulation::trace() const { return exec_->trace(); }
 
@@ -23,10 +26,11 @@ std::string first_difference(const std::vector<std::string>& a, const std::vecto
                              const char* a_name, const char* b_name) {
   std::size_t n = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return "step " + std::to_string(i) + ": " + a_name + " " + a[i] + ", " + b_name + " " + b[i];
+    if (a[i] != b[i])
+      return "step " + std::to_string(i) + ": " + a_name + " " + a[i] + ", " + b_name + " " + b[i];
   if (a.size() != b.size())
-    return std::string("the ") + a_name + " run has " + std::to_string(a.size()) + " steps, the " + b_name + " run " +
-           std::to_string(b.size());
+    return std::string("the ") + a_name + " run has " + std::to_string(a.size()) + " steps, the " +
+           b_name + " run " + std::to_string(b.size());
   return {};
 }
 
@@ -49,13 +53,15 @@ Options replay_options(const traces::LoadedTrace& recorded) {
   return o;
 }
 
-std::string replay_divergence(const traces::LoadedTrace& recorded, const Simulation& replayed, const RunReport& r) {
-  std::string diff = first_difference(recorded.step_lines, traces::step_lines(replayed.trace()), "recorded", "replayed");
+std::string replay_divergence(const traces::LoadedTrace& recorded, const Simulation& replayed,
+                              const RunReport& r) {
+  std::string diff = first_difference(recorded.step_lines, traces::step_lines(replayed.trace()),
+                                      "recorded", "replayed");
   if (!diff.empty()) return diff;
   if (r.verdict == Verdict::replay_divergence) return r.detail;
   if (r.verdict != recorded.verdict)
-    return "the recorded run ended " + std::string(verdict_name(recorded.verdict)) + ", the replay " +
-           std::string(verdict_name(r.verdict));
+    return "the recorded run ended " + std::string(verdict_name(recorded.verdict)) +
+           ", the replay " + std::string(verdict_name(r.verdict));
   return {};
 }
 

@@ -33,7 +33,8 @@ struct Options {
   std::uint64_t seed = 1;
   std::uint64_t max_steps = 1'000'000;
   StrategyKind strategy = StrategyKind::random;
-  std::vector<traces::Decision> replay{};  // replay: the decisions to follow; prefix: to follow leniently
+  std::vector<traces::Decision>
+      replay{};                   // replay: the decisions to follow; prefix: to follow leniently
   bool faults = false;            // offer short sends as decisions (off: sends are whole)
   bool check_invariants = false;  // Kernel::check_invariants after every step (slow; tests)
   traces::Header header{};        // design/variant/scenario for the trace header (seed, strategy,
@@ -79,7 +80,8 @@ class Simulation {
 // decisions (replay_options), then compare the new run with the recording step by step
 // (replay_divergence: empty when every step, and the verdict, came out as recorded).
 Options replay_options(const traces::LoadedTrace& recorded);
-std::string replay_divergence(const traces::LoadedTrace& recorded, const Simulation& replayed, const RunReport& r);
+std::string replay_divergence(const traces::LoadedTrace& recorded, const Simulation& replayed,
+                              const RunReport& r);
 
 // Both at once.
 struct ReplayReport {

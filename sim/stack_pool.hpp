@@ -4,11 +4,10 @@
 // when their fiber ends; the pool keeps at most `keep` of them.
 #pragma once
 
-#include <cstddef>
-#include <vector>
-
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <boost/context/stack_context.hpp>
+#include <cstddef>
+#include <vector>
 
 namespace papaya::sim {
 

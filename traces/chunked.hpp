@@ -84,7 +84,9 @@ class Chunked {
       ++i_;
       return t;
     }
-    friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) {
+      return a.i_ == b.i_;
+    }
 
    private:
     const Chunked* c_ = nullptr;
@@ -116,7 +118,8 @@ class Chunked {
 
   // Appends a value-initialised element and returns it.
   T& emplace_back() {
-    if (size_ == chunks_.size() * per_chunk) chunks_.push_back(static_cast<T*>(detail::ChunkPool::get()));
+    if (size_ == chunks_.size() * per_chunk)
+      chunks_.push_back(static_cast<T*>(detail::ChunkPool::get()));
     T* slot = chunks_[size_ / per_chunk] + size_ % per_chunk;
     ::new (static_cast<void*>(slot)) T{};
     ++size_;

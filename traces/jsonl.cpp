@@ -2,10 +2,9 @@
 
 #include <fstream>
 #include <istream>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace papaya::traces {
 
@@ -88,13 +87,17 @@ json step_json(const Trace& t, const Step& s, std::size_t index) {
       j["ret"] = s.ret;
       if (s.op == model::OpKind::pipe) j["ret2"] = s.ret2;
       if (s.op == model::OpKind::waitpid && s.ret > 0) {
-        if (s.ret2 < 0) j["term_signal"] = sig_name(static_cast<Sig>(-s.ret2));
-        else j["exit_code"] = s.ret2;
+        if (s.ret2 < 0)
+          j["term_signal"] = sig_name(static_cast<Sig>(-s.ret2));
+        else
+          j["exit_code"] = s.ret2;
       }
     }
   } else if (s.status == model::StepStatus::exited) {
-    if (s.ret2 != 0) j["term_signal"] = sig_name(static_cast<Sig>(s.ret2));
-    else j["exit_code"] = s.ret;
+    if (s.ret2 != 0)
+      j["term_signal"] = sig_name(static_cast<Sig>(s.ret2));
+    else
+      j["exit_code"] = s.ret;
   }
   if (s.decision_count > 0) {
     json dec = json::array();
@@ -127,7 +130,8 @@ json header_json(const Header& h) {
 std::vector<std::string> step_lines(const Trace& t) {
   std::vector<std::string> out;
   out.reserve(t.steps.size());
-  for (std::size_t i = 0; i < t.steps.size(); ++i) out.push_back(step_json(t, t.steps[i], i).dump());
+  for (std::size_t i = 0; i < t.steps.size(); ++i)
+    out.push_back(step_json(t, t.steps[i], i).dump());
   return out;
 }
 
@@ -135,7 +139,8 @@ void write_jsonl(const Trace& t, std::ostream& out) {
   out << header_json(t.header).dump() << '\n';
   std::size_t w = 0;
   for (std::size_t i = 0; i < t.steps.size(); ++i) {
-    for (; w < t.warnings.size() && t.warnings[w].step < i; ++w) {  // right after the step that raised it
+    for (; w < t.warnings.size() && t.warnings[w].step < i;
+         ++w) {  // right after the step that raised it
       json j;
       j["type"] = "warning";
       j["step"] = t.warnings[w].step;
@@ -218,10 +223,12 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
 void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
   std::uint64_t index = r.get<std::uint64_t>(j, "step");
   if (index != out.step_lines.size())
-    r.fail("step " + std::to_string(index) + " where step " + std::to_string(out.step_lines.size()) + " was expected");
+    r.fail("step " + std::to_string(index) + " where step " +
+           std::to_string(out.step_lines.size()) + " was expected");
   r.get<std::int64_t>(j, "pid");
   r.get<std::int64_t>(j, "t");
-  if (!model::parse_op_kind(r.get<std::string>(j, "op"))) r.fail("unknown operation \"" + j["op"].get<std::string>() + "\"");
+  if (!model::parse_op_kind(r.get<std::string>(j, "op")))
+    r.fail("unknown operation \"" + j["op"].get<std::string>() + "\"");
   std::string status = r.get<std::string>(j, "status");
   if (status != "done" && status != "blocked" && status != "progress" && status != "exited")
     r.fail("unknown status \"" + status + "\"");
@@ -229,7 +236,8 @@ void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
   if (auto it = j.find("dec"); it != j.end()) {
     if (!it->is_array()) r.fail("field \"dec\" is not an array");
     for (const json& d : *it) {
-      if (!d.is_array() || d.size() != 3 || !d[0].is_string() || !d[1].is_number_unsigned() || !d[2].is_number_unsigned())
+      if (!d.is_array() || d.size() != 3 || !d[0].is_string() || !d[1].is_number_unsigned() ||
+          !d[2].is_number_unsigned())
         r.fail("a decision is not [kind, options, chosen]");
       auto kind = model::parse_decision_kind(d[0].get<std::string>());
       if (!kind) r.fail("unknown decision kind \"" + d[0].get<std::string>() + "\"");
@@ -257,7 +265,8 @@ LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
     try {
       j = json::parse(text);
     } catch (const json::parse_error& e) {
-      r.fail(in.eof() ? "truncated (the last line is not complete JSON)" : std::string("malformed JSON: ") + e.what());
+      r.fail(in.eof() ? "truncated (the last line is not complete JSON)"
+                      : std::string("malformed JSON: ") + e.what());
     }
     if (!j.is_object()) r.fail("a line is not a JSON object");
     if (!have_header) {
@@ -288,7 +297,8 @@ LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
   }
   if (!have_header) throw TraceError(name + ": empty file (no header line)");
   if (!have_verdict)
-    throw TraceError(name + ":" + std::to_string(line_no) + ": truncated: the file ends without a verdict line");
+    throw TraceError(name + ":" + std::to_string(line_no) +
+                     ": truncated: the file ends without a verdict line");
   return out;
 }
 

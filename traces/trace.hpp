@@ -15,8 +15,8 @@
 #include "model/op.hpp"
 #include "model/outcome.hpp"
 #include "os/errno.hpp"
-#include "traces/chunked.hpp"
 #include "os/types.hpp"
+#include "traces/chunked.hpp"
 #include "traces/verdict.hpp"
 
 namespace papaya::traces {
@@ -25,11 +25,11 @@ inline constexpr int format_version = 1;
 
 struct Header {
   std::string papaya_version;
-  std::string design;             // "process", ... ("" for a bare Os program)
-  std::string variant;            // "correct", ...
+  std::string design;                // "process", ... ("" for a bare Os program)
+  std::string variant;               // "correct", ...
   std::string scenario_json = "{}";  // the scenario's parameters, one JSON object
   std::uint64_t seed = 0;
-  std::string strategy;           // "random", "replay"
+  std::string strategy;  // "random", "replay"
   std::uint64_t max_steps = 0;
   bool faults = false;
 };
@@ -47,15 +47,17 @@ inline constexpr std::uint32_t no_text = 0xffffffffu;
 // position in Trace::steps is its step number. Kept small and trivially copyable (96 bytes).
 struct Step {
   std::int64_t time_ns = 0;
-  std::int64_t ret = 0;   // the value (done); exit code (exited normally)
+  std::int64_t ret = 0;  // the value (done); exit code (exited normally)
   std::array<std::int64_t, 3> args{};
   const char* file = "";  // call site (std::source_location: static storage)
   Pid pid = 0;
-  std::int32_t ret2 = 0;  // second value (pipe's write end; waitpid's status); signal (exited by one)
+  std::int32_t ret2 =
+      0;  // second value (pipe's write end; waitpid's status); signal (exited by one)
   std::uint32_t text = no_text;      // index into Trace::texts (path, host, log message)
   std::uint32_t first_decision = 0;  // this step's decisions: decisions[first, first + count)
   std::uint32_t line = 0;
-  std::uint32_t inode = 0;  // a regular file's inode (0: none); its bytes this step: [pos, pos+moved)
+  std::uint32_t inode =
+      0;  // a regular file's inode (0: none); its bytes this step: [pos, pos+moved)
   std::int64_t pos = 0;
   std::int64_t moved = 0;
   std::uint16_t decision_count = 0;

@@ -5,9 +5,16 @@
 namespace papaya {
 
 namespace {
-constexpr std::array<std::string_view, 10> names = {
-    "ok",          "deadlock",          "step_bound_exceeded",      "uncaught_exception", "replay_divergence",
-    "interleaved_write", "read_during_write", "reader_blocked_by_reader", "lost_delivery", "duplicate_delivery"};
+constexpr std::array<std::string_view, 10> names = {"ok",
+                                                    "deadlock",
+                                                    "step_bound_exceeded",
+                                                    "uncaught_exception",
+                                                    "replay_divergence",
+                                                    "interleaved_write",
+                                                    "read_during_write",
+                                                    "reader_blocked_by_reader",
+                                                    "lost_delivery",
+                                                    "duplicate_delivery"};
 }  // namespace
 
 std::string_view verdict_name(Verdict v) {

@@ -9,11 +9,11 @@
 namespace papaya {
 
 enum class Verdict {
-  ok,                       // every process exited; nothing went wrong
-  deadlock,                 // every live process blocked and no timer pending
-  step_bound_exceeded,      // Options::max_steps steps without the run ending
-  uncaught_exception,       // a simulated process let a C++ exception escape its body
-  replay_divergence,        // a replayed decision was out of range or of another kind
+  ok,                   // every process exited; nothing went wrong
+  deadlock,             // every live process blocked and no timer pending
+  step_bound_exceeded,  // Options::max_steps steps without the run ending
+  uncaught_exception,   // a simulated process let a C++ exception escape its body
+  replay_divergence,    // a replayed decision was out of range or of another kind
   // Property verdicts (properties/): named here so a trace can carry them.
   interleaved_write,
   read_during_write,

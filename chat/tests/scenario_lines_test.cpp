@@ -78,21 +78,24 @@ TEST(ScenarioLine, TheMinimumLengthIsThePrefixAndNewline) {
 TEST(ScenarioLine, VariedLengthLinesStayDistinct) {
   // Two lines of one client that differ only in length are the same message; different
   // messages never parse as each other, whatever their lengths.
-  EXPECT_EQ(parse_scenario_line(scenario_line(1, 1, 30)), parse_scenario_line(scenario_line(1, 1, 300)));
-  EXPECT_NE(parse_scenario_line(scenario_line(1, 1, 30)), parse_scenario_line(scenario_line(1, 2, 30)));
-  EXPECT_NE(parse_scenario_line(scenario_line(1, 1, 30)), parse_scenario_line(scenario_line(2, 1, 30)));
+  EXPECT_EQ(parse_scenario_line(scenario_line(1, 1, 30)),
+            parse_scenario_line(scenario_line(1, 1, 300)));
+  EXPECT_NE(parse_scenario_line(scenario_line(1, 1, 30)),
+            parse_scenario_line(scenario_line(1, 2, 30)));
+  EXPECT_NE(parse_scenario_line(scenario_line(1, 1, 30)),
+            parse_scenario_line(scenario_line(2, 1, 30)));
 }
 
 TEST(ScenarioLine, TornLongLinesAreNotIdentified) {
   const std::string a = scenario_line(1, 1, 5000);
   const std::string b = scenario_line(2, 1, 5000);
-  EXPECT_FALSE(parse_scenario_line(a.substr(0, 2500) + b));       // b landed inside a
-  EXPECT_FALSE(parse_scenario_line(a.substr(2500)));              // a's tail alone
-  EXPECT_FALSE(parse_scenario_line(a.substr(0, 2500) + a));       // a repeated inside itself
+  EXPECT_FALSE(parse_scenario_line(a.substr(0, 2500) + b));  // b landed inside a
+  EXPECT_FALSE(parse_scenario_line(a.substr(2500)));         // a's tail alone
+  EXPECT_FALSE(parse_scenario_line(a.substr(0, 2500) + a));  // a repeated inside itself
   std::string nul = a;
   nul[4096] = '\0';
   EXPECT_FALSE(parse_scenario_line(nul));
-  EXPECT_FALSE(parse_scenario_line(a + a));                       // two lines are not one
+  EXPECT_FALSE(parse_scenario_line(a + a));  // two lines are not one
 }
 
 TEST(ScenarioConfig, UsesTheFixedValidKeyAndTheSimLogPath) {

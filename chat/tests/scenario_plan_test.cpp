@@ -97,8 +97,9 @@ TEST(SentLines, UniformScenariosAsBefore) {
   s.clients = 2;
   s.messages = 2;
   s.line_length = 40;
-  EXPECT_EQ(sent_lines(s, 2), (std::vector<std::string>{scenario_line(2, 0, 40), scenario_line(2, 1, 40),
-                                                        scenario_line(2, 2, 40)}));
+  EXPECT_EQ(sent_lines(s, 2),
+            (std::vector<std::string>{scenario_line(2, 0, 40), scenario_line(2, 1, 40),
+                                      scenario_line(2, 2, 40)}));
 }
 
 TEST(SentLines, NoSuchClientSendsNothing) {
@@ -161,7 +162,8 @@ TEST(Describe, OneLinePerScenario) {
 }
 
 TEST(Describe, UniformScenariosFoldRepeatedLengths) {
-  EXPECT_EQ(describe(Scenario{}), "3 clients: c1 5 lines [24x5]; c2 5 lines [24x5]; c3 5 lines [24x5]");
+  EXPECT_EQ(describe(Scenario{}),
+            "3 clients: c1 5 lines [24x5]; c2 5 lines [24x5]; c3 5 lines [24x5]");
   Scenario one;
   one.clients = 1;
   one.messages = 1;
@@ -176,8 +178,9 @@ TEST(Describe, NamesTheSettingsThatDifferFromTheDefaults) {
   s.server.max_line = 100;
   s.settle = 1500ms;
   s.transcript_dir = "";
-  EXPECT_EQ(describe(s),
-            "1 client: c1 0 lines (variant exclusive-read, max_line 100, settle 1.5s, no transcripts)");
+  EXPECT_EQ(
+      describe(s),
+      "1 client: c1 0 lines (variant exclusive-read, max_line 100, settle 1.5s, no transcripts)");
 }
 
 // ---- JSON ---------------------------------------------------------------------------------------
@@ -238,19 +241,29 @@ TEST(ScenarioJson, ErrorsNameTheFieldAndTheProblem) {
     return r.error;
   };
   EXPECT_EQ(error("[]"), "the scenario is not a JSON object: []");
-  EXPECT_EQ(error(R"({"clients":"3"})"), R"(scenario field "clients": expected an integer in [0, 2147483647], got "3")");
-  EXPECT_EQ(error(R"({"clients":-1})"), R"(scenario field "clients": expected an integer in [0, 2147483647], got -1)");
-  EXPECT_EQ(error(R"({"line_length":2.5})"), R"(scenario field "line_length": expected an integer >= 0, got 2.5)");
-  EXPECT_EQ(error(R"({"port":70000})"), R"(scenario field "port": expected an integer in [0, 65535], got 70000)");
-  EXPECT_EQ(error(R"({"max_line":0})"), R"(scenario field "max_line": expected an integer >= 1, got 0)");
+  EXPECT_EQ(error(R"({"clients":"3"})"),
+            R"(scenario field "clients": expected an integer in [0, 2147483647], got "3")");
+  EXPECT_EQ(error(R"({"clients":-1})"),
+            R"(scenario field "clients": expected an integer in [0, 2147483647], got -1)");
+  EXPECT_EQ(error(R"({"line_length":2.5})"),
+            R"(scenario field "line_length": expected an integer >= 0, got 2.5)");
+  EXPECT_EQ(error(R"({"port":70000})"),
+            R"(scenario field "port": expected an integer in [0, 65535], got 70000)");
+  EXPECT_EQ(error(R"({"max_line":0})"),
+            R"(scenario field "max_line": expected an integer >= 1, got 0)");
   EXPECT_EQ(error(R"({"clinets":3})"), R"(scenario field "clinets": unknown field)");
-  EXPECT_EQ(error(R"({"variant":"nolock"})"), R"(scenario field "variant": unknown variant "nolock")");
+  EXPECT_EQ(error(R"({"variant":"nolock"})"),
+            R"(scenario field "variant": unknown variant "nolock")");
   EXPECT_EQ(error(R"({"variant":3})"), R"(scenario field "variant": expected a string, got 3)");
   EXPECT_EQ(error(R"({"key":"abc"})"), R"(scenario field "key": expected 128 bytes, got 3)");
-  EXPECT_EQ(error(R"({"plans":{}})"), R"(scenario field "plans": expected an array of objects, got {})");
-  EXPECT_EQ(error(R"({"plans":[{},3]})"), R"(scenario field "plans[1]": expected an object, got 3)");
-  EXPECT_EQ(error(R"({"plans":[{"late":1}]})"), R"(scenario field "plans[0].late": expected true or false, got 1)");
-  EXPECT_EQ(error(R"({"plans":[{"gap_ns":-5}]})"), R"(scenario field "plans[0].gap_ns": expected an integer >= 0, got -5)");
+  EXPECT_EQ(error(R"({"plans":{}})"),
+            R"(scenario field "plans": expected an array of objects, got {})");
+  EXPECT_EQ(error(R"({"plans":[{},3]})"),
+            R"(scenario field "plans[1]": expected an object, got 3)");
+  EXPECT_EQ(error(R"({"plans":[{"late":1}]})"),
+            R"(scenario field "plans[0].late": expected true or false, got 1)");
+  EXPECT_EQ(error(R"({"plans":[{"gap_ns":-5}]})"),
+            R"(scenario field "plans[0].gap_ns": expected an integer >= 0, got -5)");
   EXPECT_EQ(error(R"({"plans":[{"line_lengths":[1,-2]}]})"),
             R"(scenario field "plans[0].line_lengths[1]": expected an integer >= 0, got -2)");
   EXPECT_EQ(error(R"({"plans":[{"line_lengths":7}]})"),

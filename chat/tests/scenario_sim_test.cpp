@@ -38,7 +38,8 @@ SimRun run_on_sim(const Scenario& s, std::uint64_t seed) {
   out.report = sim.run([&](Os& os) { out.scenario = run_scenario_report(os, s); });
   out.log = sim.file_contents(s.server.log_path).value_or("");
   for (int c = 1; c <= static_cast<int>(effective_plans(s).size()); ++c) {
-    if (std::optional<std::string> t = sim.file_contents(transcript_path(s, c))) out.transcripts[c] = *t;
+    if (std::optional<std::string> t = sim.file_contents(transcript_path(s, c)))
+      out.transcripts[c] = *t;
   }
   return out;
 }
@@ -148,7 +149,9 @@ Scenario six_by_eight() {
   for (size_t c = 1; c <= 6; ++c) {
     std::vector<size_t> lengths;
     for (size_t m = 1; m <= 8; ++m) lengths.push_back(1 + (c * 7919 + m * 104729) % 10000);
-    s.plans.push_back(plan(lengths, static_cast<std::int64_t>(c % 3) * 1ms, static_cast<std::int64_t>(c % 2) * 500us, /*late=*/c == 5, /*vanish=*/c == 6));
+    s.plans.push_back(plan(lengths, static_cast<std::int64_t>(c % 3) * 1ms,
+                           static_cast<std::int64_t>(c % 2) * 500us, /*late=*/c == 5,
+                           /*vanish=*/c == 6));
   }
   return s;
 }

@@ -2,10 +2,10 @@
 // script (default 0), so each rule can be checked at the exact interleaving it is about.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <deque>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "model/kernel.hpp"
 

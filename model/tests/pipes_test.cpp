@@ -65,7 +65,8 @@ TEST(Pipes, AWriteUpToPipeBufIsAtomicAndWaitsForRoom) {
   for (std::size_t off = 0; off < fill.size(); off += limits::pipe_buf)
     h.ok(h.init, op::Write{w, std::string_view(fill).substr(off, limits::pipe_buf)});
   std::string msg(100, 'm');
-  EXPECT_EQ(h.call(c, op::Write{w, msg}).status, StepStatus::blocked);  // 10 bytes of room: not enough
+  EXPECT_EQ(h.call(c, op::Write{w, msg}).status,
+            StepStatus::blocked);  // 10 bytes of room: not enough
   h.read(h.init, r, 4096);
   EXPECT_TRUE(h.k.ready(c));
   EXPECT_EQ(h.again(c).ret, 100);

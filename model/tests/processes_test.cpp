@@ -143,12 +143,15 @@ TEST(Footprint, APendingOperationNamesTheObjectsItTouchesBeforeItRuns) {
   Footprint fp = h.k.footprint(h.init);
   EXPECT_FALSE(fp.global);
   OfdId ofd = h.k.process(h.init).fds[static_cast<std::size_t>(a)];
-  EXPECT_NE(std::find(fp.touches.begin(), fp.touches.end(), Touch{ObjKind::file, ofd}), fp.touches.end());
-  EXPECT_NE(std::find(fp.touches.begin(), fp.touches.end(), Touch{ObjKind::inode, 1}), fp.touches.end());
+  EXPECT_NE(std::find(fp.touches.begin(), fp.touches.end(), Touch{ObjKind::file, ofd}),
+            fp.touches.end());
+  EXPECT_NE(std::find(fp.touches.begin(), fp.touches.end(), Touch{ObjKind::inode, 1}),
+            fp.touches.end());
   h.k.step(h.init);
   h.k.submit(c, op::Kill{h.init, Sig::usr1});
   Footprint k = h.k.footprint(c);
-  EXPECT_NE(std::find(k.touches.begin(), k.touches.end(), Touch{ObjKind::process, 1}), k.touches.end());
+  EXPECT_NE(std::find(k.touches.begin(), k.touches.end(), Touch{ObjKind::process, 1}),
+            k.touches.end());
 }
 
 }  // namespace

@@ -36,9 +36,9 @@ TEST(Signals, FiveSignalsSentWhileBlockedInPauseRunTheHandlerOnce) {
 TEST(Signals, ASignalDeliveredJustBeforePauseIsLost) {
   Harness h;
   Pid c = catching_child(h, Sig::usr1);
-  EXPECT_EQ(h.ok(c, op::TakeCaught{Sig::usr1}), 0);  // `if (!flag)` ...
-  h.k.submit(c, op::Pause{});                        // ... pause() is about to run
-  h.ok(h.init, op::Kill{c, Sig::usr1});              // the signal arrives in between
+  EXPECT_EQ(h.ok(c, op::TakeCaught{Sig::usr1}), 0);   // `if (!flag)` ...
+  h.k.submit(c, op::Pause{});                         // ... pause() is about to run
+  h.ok(h.init, op::Kill{c, Sig::usr1});               // the signal arrives in between
   EXPECT_EQ(h.again(c).status, StepStatus::blocked);  // the handler ran, then pause waits
   EXPECT_TRUE(h.k.process(c).caught.has(Sig::usr1));
   EXPECT_FALSE(h.k.ready(c));
@@ -191,8 +191,10 @@ TEST(Signals, BlockedWaitpidIsInterruptedWithoutSaRestartAndRestartedWithIt) {
     EXPECT_EQ(h.call(h.init, op::Waitpid{c, false}).status, StepStatus::blocked);
     h.ok(c, op::Kill{1, Sig::usr1});
     Outcome o = h.again(h.init);
-    if (restart) EXPECT_EQ(o.status, StepStatus::blocked);
-    else EXPECT_EQ(o.err, Errno::eintr);
+    if (restart)
+      EXPECT_EQ(o.status, StepStatus::blocked);
+    else
+      EXPECT_EQ(o.err, Errno::eintr);
   }
 }
 
@@ -209,8 +211,10 @@ TEST(Signals, WokenAndInterruptedAtOnceIsTheChoosersDecision) {
     h.answers.push_back(answer);
     Outcome o = h.again(h.init);
     EXPECT_EQ(h.asked.back(), DecisionKind::signal_race);
-    if (answer == 0) EXPECT_EQ(o.ret, c);
-    else EXPECT_EQ(o.err, Errno::eintr);
+    if (answer == 0)
+      EXPECT_EQ(o.ret, c);
+    else
+      EXPECT_EQ(o.err, Errno::eintr);
   }
 }
 

@@ -4,8 +4,8 @@
 namespace papaya::model {
 namespace {
 
-using testing::Harness;
 using std::chrono::seconds;
+using testing::Harness;
 
 TEST(Time, SleepBlocksUntilTheClockReachesItsDeadline) {
   Harness h;

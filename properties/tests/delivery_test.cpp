@@ -51,7 +51,10 @@ TEST(Delivery, FailsWhenTheTailNeverArrived) {
 TEST(Delivery, FailsWhenTheLastByteOfAChunkArrivesAsNul) {
   // The original's snprintf copy: every chunk's last byte (the newline) becomes NUL.
   History h = with_log("1\n2\n");
-  h.clients = {client("c1", {}, std::string("1\0" "2\0", 4))};
+  h.clients = {client("c1", {},
+                      std::string("1\0"
+                                  "2\0",
+                                  4))};
   Finding f = check_delivery(h);
   EXPECT_FALSE(f.holds);
   EXPECT_NE(f.detail.find("\\0"), std::string::npos) << f.detail;

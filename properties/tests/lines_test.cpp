@@ -1,6 +1,7 @@
+#include "properties/lines.hpp"
+
 #include <gtest/gtest.h>
 
-#include "properties/lines.hpp"
 #include "properties/verdict.hpp"
 
 namespace papaya::properties {

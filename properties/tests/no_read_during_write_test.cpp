@@ -10,9 +10,16 @@ using namespace testing;
 TEST(NoReadDuringWrite, HoldsForLockedAppendsAndReadsBetweenThem) {
   History h;
   h.log = "aaaa\nbb\n";
-  h.events = {acquired(1, 10, LockMode::ex), write_begin(2, 10, 0, 5), write_end(3, 10), released(4, 10),
-              acquired(5, 20, LockMode::sh), acquired(6, 21, LockMode::sh), read(7, 20, 0, 5, 4096),
-              released(8, 20), read(9, 21, 0, 5, 4096), released(10, 21)};
+  h.events = {acquired(1, 10, LockMode::ex),
+              write_begin(2, 10, 0, 5),
+              write_end(3, 10),
+              released(4, 10),
+              acquired(5, 20, LockMode::sh),
+              acquired(6, 21, LockMode::sh),
+              read(7, 20, 0, 5, 4096),
+              released(8, 20),
+              read(9, 21, 0, 5, 4096),
+              released(10, 21)};
   EXPECT_TRUE(check_no_read_during_write(h).holds);
 }
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "properties/shrink.hpp"
+
+#include <gtest/gtest.h>
 
 namespace papaya::properties {
 namespace {
@@ -9,7 +9,8 @@ namespace {
 // decision 20 picked 1 (two specific preemptions); its length grows with the non-default picks.
 ShrinkRun toy(const Decisions& prefix) {
   ShrinkRun r;
-  for (std::size_t i = 0; i < 40; ++i) r.taken.push_back(i < prefix.size() ? std::min<std::uint32_t>(prefix[i], 2) : 0);
+  for (std::size_t i = 0; i < 40; ++i)
+    r.taken.push_back(i < prefix.size() ? std::min<std::uint32_t>(prefix[i], 2) : 0);
   r.fails = r.taken[7] == 2 && r.taken[20] == 1;
   r.steps = 40 + 3 * non_default_count(r.taken);
   return r;

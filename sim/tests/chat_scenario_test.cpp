@@ -41,8 +41,9 @@ TEST(ChatScenario, TheCorrectProcessDesignDeliversEveryLineUnderManySeeds) {
 }
 
 TEST(ChatScenario, ARunOfTheChatIsDeterministic) {
-  for (std::uint64_t seed : {1u, 42u}) EXPECT_EQ(run_chat(seed, chat::Variant::correct).trace,
-                                                 run_chat(seed, chat::Variant::correct).trace);
+  for (std::uint64_t seed : {1u, 42u})
+    EXPECT_EQ(run_chat(seed, chat::Variant::correct).trace,
+              run_chat(seed, chat::Variant::correct).trace);
 }
 
 TEST(ChatScenario, TheLostWakeupVariantLosesADeliveryUnderSomeSeed) {

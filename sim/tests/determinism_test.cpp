@@ -80,13 +80,15 @@ TEST(Replay, ADecisionOfAnotherKindIsADivergenceNamingTheStep) {
   sim.run(program);
   traces::LoadedTrace t = load(traces::to_jsonl(sim.trace()));
   ASSERT_GT(t.decisions.size(), 10u);
-  t.decisions[10].kind = t.decisions[10].kind == model::DecisionKind::schedule ? model::DecisionKind::segment
-                                                                             : model::DecisionKind::schedule;
+  t.decisions[10].kind = t.decisions[10].kind == model::DecisionKind::schedule
+                             ? model::DecisionKind::segment
+                             : model::DecisionKind::schedule;
   ReplayReport rep = replay(t, program);
   EXPECT_TRUE(rep.diverged);
   EXPECT_EQ(rep.run.verdict, Verdict::replay_divergence);
   EXPECT_NE(rep.run.detail.find("step "), std::string::npos) << rep.run.detail;
-  EXPECT_NE(rep.run.detail.find("decision 10 was recorded as a"), std::string::npos) << rep.run.detail;
+  EXPECT_NE(rep.run.detail.find("decision 10 was recorded as a"), std::string::npos)
+      << rep.run.detail;
 }
 
 TEST(Replay, RunningOutOfRecordedDecisionsIsADivergence) {

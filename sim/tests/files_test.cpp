@@ -57,13 +57,15 @@ TEST(SimFiles, OAppendWritersNeverOverwriteOrInterleave) {
       for (char ch : {'a', 'b', 'c'})
         kids.push_back(*os.fork([ch](Os& k) {
           Fd fd = *k.open("/log", OpenFlags::wronly | OpenFlags::creat | OpenFlags::append);
-          for (int i = 0; i < 3; ++i) (void)write_all(k, fd, std::string(5000, ch));  // two pages each
+          for (int i = 0; i < 3; ++i)
+            (void)write_all(k, fd, std::string(5000, ch));  // two pages each
         }));
       for (Pid k : kids) (void)os.waitpid(k, false);
     });
     std::string f = *sim.file_contents("/log");
     ASSERT_EQ(f.size(), 45000u);
-    for (std::size_t i = 0; i < f.size(); i += 5000) EXPECT_EQ(f.substr(i, 5000), std::string(5000, f[i])) << seed;
+    for (std::size_t i = 0; i < f.size(); i += 5000)
+      EXPECT_EQ(f.substr(i, 5000), std::string(5000, f[i])) << seed;
   }
 }
 
@@ -77,7 +79,8 @@ TEST(SimFiles, AReaderCanSeeAWriteHalfDoneWhenNothingExcludesIt) {
       Pid c = *os.fork([&seen](Os& k) {
         Fd r = *k.open("/f", OpenFlags::rdonly);
         std::vector<char> buf(20000);
-        for (int i = 0; i < 4; ++i) seen = std::max(seen, *k.pread(r, std::span<char>(buf.data(), buf.size()), 0) % 10000);
+        for (int i = 0; i < 4; ++i)
+          seen = std::max(seen, *k.pread(r, std::span<char>(buf.data(), buf.size()), 0) % 10000);
       });
       (void)os.write(w, std::string(10000, 'x'));
       (void)os.waitpid(c, false);

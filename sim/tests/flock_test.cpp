@@ -32,18 +32,21 @@ int final_count(std::uint64_t seed, bool lock, bool shared_description) {
 }
 
 TEST(SimFlock, ExclusiveLocksThroughSeparateOpensMakeReadModifyWriteAtomic) {
-  for (std::uint64_t seed = 1; seed <= 40; ++seed) EXPECT_EQ(final_count(seed, true, false), 15) << "seed " << seed;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed)
+    EXPECT_EQ(final_count(seed, true, false), 15) << "seed " << seed;
 }
 
 TEST(SimFlock, WithoutTheLockUpdatesGetLost) {
   int lost = 0;
-  for (std::uint64_t seed = 1; seed <= 40; ++seed) lost += final_count(seed, false, false) < 15 ? 1 : 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed)
+    lost += final_count(seed, false, false) < 15 ? 1 : 0;
   EXPECT_GT(lost, 0);
 }
 
 TEST(SimFlock, LockingThroughOneSharedDescriptionExcludesNobody) {
   int lost = 0;
-  for (std::uint64_t seed = 1; seed <= 40; ++seed) lost += final_count(seed, true, true) < 15 ? 1 : 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed)
+    lost += final_count(seed, true, true) < 15 ? 1 : 0;
   EXPECT_GT(lost, 0);
 }
 

@@ -14,16 +14,17 @@ TEST(SimPipes, AChildEchoesWhatItReadsUntilEndOfFile) {
         [&](Os& os) {
           std::pair<Fd, Fd> to_child = *os.pipe();
           auto [back_rd, back_wr] = *os.pipe();
-          Pid c = *os.fork([in = to_child.first, out = back_wr, w = to_child.second, r = back_rd](Os& k) {
-            (void)k.close(w);
-            (void)k.close(r);
-            std::vector<char> buf(7);
-            for (;;) {
-              Result<size_t> n = k.read(in, std::span<char>(buf.data(), buf.size()));
-              if (!n || *n == 0) break;
-              (void)write_all(k, out, std::string_view(buf.data(), *n));
-            }
-          });
+          Pid c = *os.fork(
+              [in = to_child.first, out = back_wr, w = to_child.second, r = back_rd](Os& k) {
+                (void)k.close(w);
+                (void)k.close(r);
+                std::vector<char> buf(7);
+                for (;;) {
+                  Result<size_t> n = k.read(in, std::span<char>(buf.data(), buf.size()));
+                  if (!n || *n == 0) break;
+                  (void)write_all(k, out, std::string_view(buf.data(), *n));
+                }
+              });
           (void)os.close(to_child.first);
           (void)os.close(back_wr);
           (void)write_all(os, to_child.second, "hello, pipe world");
@@ -47,7 +48,10 @@ TEST(SimPipes, WritingToAPipeNobodyReadsKillsWithSigpipe) {
   testing::run([&](Os& os) {
     auto [rd, wr] = *os.pipe();
     (void)os.close(rd);
-    Pid c = *os.fork([wr = wr](Os& k) { (void)k.write(wr, "x"); (void)k.getpid(); });
+    Pid c = *os.fork([wr = wr](Os& k) {
+      (void)k.write(wr, "x");
+      (void)k.getpid();
+    });
     ws = os.waitpid(c, false);
   });
   ASSERT_TRUE(ws.ok());

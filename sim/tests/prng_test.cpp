@@ -1,8 +1,8 @@
 // The random strategy's generator: fixed outputs for a seed (no dependence on the standard
 // library), uniform draws in range.
-#include <gtest/gtest.h>
-
 #include "sim/prng.hpp"
+
+#include <gtest/gtest.h>
 
 namespace papaya::sim {
 namespace {

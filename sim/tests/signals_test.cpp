@@ -35,12 +35,14 @@ Verdict notify(std::uint64_t seed, bool use_sigsuspend) {
 
 TEST(SimSignals, FlagAndPauseCanSleepThroughTheSignal) {
   int lost = 0;
-  for (std::uint64_t seed = 1; seed <= 60; ++seed) lost += notify(seed, false) == Verdict::deadlock ? 1 : 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed)
+    lost += notify(seed, false) == Verdict::deadlock ? 1 : 0;
   EXPECT_GT(lost, 0);
 }
 
 TEST(SimSignals, BlockedSignalAndSigsuspendNeverLoseIt) {
-  for (std::uint64_t seed = 1; seed <= 60; ++seed) EXPECT_EQ(notify(seed, true), Verdict::ok) << "seed " << seed;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed)
+    EXPECT_EQ(notify(seed, true), Verdict::ok) << "seed " << seed;
 }
 
 TEST(SimSignals, ADefaultActionEndsTheProcessAndWaitpidReportsTheSignal) {

@@ -24,8 +24,14 @@ TEST(SimTime, TimeJumpsToTheNextTimerWhenNothingCanRun) {
 TEST(SimTime, TheEarliestTimerFiresFirst) {
   std::vector<int> order;
   testing::run([&](Os& os) {
-    Pid a = *os.fork([&](Os& k) { (void)k.sleep(seconds(3)); order.push_back(3); });
-    Pid b = *os.fork([&](Os& k) { (void)k.sleep(seconds(1)); order.push_back(1); });
+    Pid a = *os.fork([&](Os& k) {
+      (void)k.sleep(seconds(3));
+      order.push_back(3);
+    });
+    Pid b = *os.fork([&](Os& k) {
+      (void)k.sleep(seconds(1));
+      order.push_back(1);
+    });
     (void)os.waitpid(a, false);
     (void)os.waitpid(b, false);
   });

@@ -37,7 +37,8 @@ TEST(Verdicts, TwoProcessesLockingTwoFilesInOppositeOrderCanDeadlock) {
         },
         seed);
     deadlocks += r.verdict == Verdict::deadlock ? 1 : 0;
-    EXPECT_TRUE(r.verdict == Verdict::ok || r.verdict == Verdict::deadlock) << verdict_name(r.verdict);
+    EXPECT_TRUE(r.verdict == Verdict::ok || r.verdict == Verdict::deadlock)
+        << verdict_name(r.verdict);
   }
   EXPECT_GT(deadlocks, 0);
 }
@@ -85,8 +86,9 @@ TEST(Verdicts, ProcessesLeftAtTheEndOfARunAreUnwound) {
 }
 
 TEST(Verdicts, VerdictNamesRoundTrip) {
-  for (Verdict v : {Verdict::ok, Verdict::deadlock, Verdict::step_bound_exceeded, Verdict::uncaught_exception,
-                    Verdict::replay_divergence, Verdict::lost_delivery})
+  for (Verdict v :
+       {Verdict::ok, Verdict::deadlock, Verdict::step_bound_exceeded, Verdict::uncaught_exception,
+        Verdict::replay_divergence, Verdict::lost_delivery})
     EXPECT_EQ(parse_verdict(verdict_name(v)), v);
   EXPECT_EQ(verdict_name(Verdict::deadlock), "deadlock");
 }
