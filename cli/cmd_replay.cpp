@@ -5,12 +5,34 @@
 
 #include "cli/command.hpp"
 #include "cli/sim_chat.hpp"
+#include "properties/chat_run.hpp"
+#include "properties/check_suite.hpp"
 #include "sim/simulation.hpp"
 #include "traces/jsonl.hpp"
 
 namespace papaya::cli {
 
 namespace {
+
+// A counterexample saved by `papaya check` records the property it breaks as its verdict: the
+// replay must break that property again. Other traces record the simulator's own verdict, which
+// the step-by-step comparison has already matched.
+bool same_verdict(const traces::LoadedTrace& t, const std::vector<properties::Finding>& findings) {
+  for (const properties::Finding& f : findings) {
+    if (properties::verdict_of(f.property) != t.verdict ||
+        f.property == properties::Property::no_deadlock)
+      continue;
+    if (f.holds) {
+      std::printf("  VERDICT DIFFERS: recorded %s, but %s holds on replay\n",
+                  std::string(verdict_name(t.verdict)).c_str(),
+                  std::string(properties::property_name(f.property)).c_str());
+      return false;
+    }
+    std::printf("  verdict reproduced: %s (%s)\n", std::string(verdict_name(t.verdict)).c_str(),
+                std::string(properties::property_name(f.property)).c_str());
+  }
+  return true;
+}
 
 int run_replay(const std::string& path) {
   traces::LoadedTrace t;
@@ -41,7 +63,10 @@ int run_replay(const std::string& path) {
     return exit_failure;
   }
   std::printf("  replayed faithfully: every step as recorded\n");
-  return print_chat_account(*c, s, r, *out);
+  const int account = print_chat_account(*c, s, r, *out);
+  return same_verdict(t, properties::check_all(properties::chat_history(c->scenario, s, r)))
+             ? account
+             : exit_failure;
 }
 
 }  // namespace

@@ -18,49 +18,20 @@
 namespace papaya::cli {
 
 traces::Header chat_header(const ChatSim& c) {
-  traces::Header h;
+  traces::Header h = properties::chat_trace_header(c.scenario);
   h.papaya_version = PAPAYA_VERSION;
   h.design = c.design;
-  h.variant = std::string(chat::variant_name(c.scenario.server.variant));
-  h.scenario_json = chat::to_json(c.scenario).dump();  // chat's own format: papaya check's too
   return h;
 }
 
 std::optional<ChatSim> chat_from_header(const traces::Header& h, std::string& error) {
-  if (h.design != "process") {
-    error = h.design.empty() ? "the trace is not of a chat scenario (no design)"
-                             : "design \"" + h.design + "\" cannot be simulated (only \"process\")";
-    return std::nullopt;
-  }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(h.scenario_json);
-  } catch (const nlohmann::json::exception& e) {
-    error = std::string("the header's scenario is not JSON: ") + e.what();
-    return std::nullopt;
-  }
-  chat::ScenarioFromJson parsed = chat::from_json(j);
-  if (!parsed) {
-    error = "the header's scenario: " + parsed.error;
-    return std::nullopt;
-  }
-  ChatSim c;
-  c.design = h.design;
-  c.scenario = *parsed.scenario;
-  if (chat::variant_name(c.scenario.server.variant) != h.variant) {
-    error = "the header says variant \"" + h.variant + "\" but its scenario says \"" +
-            std::string(chat::variant_name(c.scenario.server.variant)) + "\"";
-    return std::nullopt;
-  }
-  return c;
+  std::optional<chat::Scenario> s = properties::chat_from_header(h, error);
+  if (!s) return std::nullopt;
+  return ChatSim{h.design, *s};
 }
 
 std::function<void(Os&)> chat_init(const ChatSim& c, std::shared_ptr<ChatOutcome> out) {
-  return [scenario = c.scenario, out](Os& os) {
-    *out = ChatOutcome{};
-    out->report = chat::run_scenario_report(os, scenario);
-    out->finished = true;
-  };
+  return properties::chat_init(c.scenario, std::move(out));
 }
 
 int print_chat_account(const ChatSim& c, const sim::Simulation& s, const sim::RunReport& r,

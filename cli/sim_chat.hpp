@@ -8,6 +8,7 @@
 #include <string>
 
 #include "chat/scenario.hpp"
+#include "properties/chat_run.hpp"
 #include "sim/simulation.hpp"
 
 namespace papaya::cli {
@@ -17,11 +18,7 @@ struct ChatSim {
   chat::Scenario scenario;
 };
 
-// What the scenario's init reported (written by the simulated init, read after the run).
-struct ChatOutcome {
-  bool finished = false;
-  chat::ScenarioReport report;
-};
+using properties::ChatOutcome;
 
 // The header fields (design, variant, scenario parameters) for `c`.
 traces::Header chat_header(const ChatSim& c);

@@ -1,6 +1,6 @@
 #include "os/io.hpp"
 
-#include <vector>
+#include <memory>
 
 namespace papaya {
 
@@ -20,19 +20,19 @@ Status put_all(std::string_view bytes, Op op) {
 }
 }  // namespace
 
-Status write_all(Os& os, Fd fd, std::string_view bytes) {
-  return put_all(bytes, [&](std::string_view b) { return os.write(fd, b); });
+Status write_all(Os& os, Fd fd, std::string_view bytes, Site site) {
+  return put_all(bytes, [&](std::string_view b) { return os.write(fd, b, site); });
 }
 
-Status send_all(Os& os, Fd fd, std::string_view bytes) {
-  return put_all(bytes, [&](std::string_view b) { return os.send(fd, b); });
+Status send_all(Os& os, Fd fd, std::string_view bytes, Site site) {
+  return put_all(bytes, [&](std::string_view b) { return os.send(fd, b, site); });
 }
 
-Result<std::string> recv_exactly(Os& os, Fd fd, size_t n) {
+Result<std::string> recv_exactly(Os& os, Fd fd, size_t n, Site site) {
   std::string out(n, '\0');
   size_t got = 0;
   while (got < n) {
-    Result<size_t> r = os.recv(fd, std::span<char>(out.data() + got, n - got));
+    Result<size_t> r = os.recv(fd, std::span<char>(out.data() + got, n - got), site);
     if (!r) return r.error();
     if (*r == 0) break;
     got += *r;
@@ -41,17 +41,19 @@ Result<std::string> recv_exactly(Os& os, Fd fd, size_t n) {
   return out;
 }
 
-Result<std::string> pread_to_eof(Os& os, Fd fd, Offset off, size_t chunk) {
+Result<std::string> pread_to_eof(Os& os, Fd fd, Offset off, size_t chunk, Site site) {
   std::string out;
-  std::vector<char> buf(chunk);
+  // Uninitialised: zero-filling 64 KiB per call was over a third of a simulated chat run. Not
+  // static: pread is a scheduling point, and simulated processes share one address space.
+  std::unique_ptr<char[]> buf = std::make_unique_for_overwrite<char[]>(chunk);
   for (;;) {
-    Result<size_t> r = os.pread(fd, std::span<char>(buf.data(), buf.size()), off);
+    Result<size_t> r = os.pread(fd, std::span<char>(buf.get(), chunk), off, site);
     if (!r) {
       if (r.error() == Errno::eintr) continue;
       return r.error();
     }
     if (*r == 0) return out;
-    out.append(buf.data(), *r);
+    out.append(buf.get(), *r);
     off += static_cast<Offset>(*r);
   }
 }

@@ -30,8 +30,37 @@ traces::Header chat_trace_header(const chat::Scenario& s) {
   return h;
 }
 
-std::function<void(Os&)> chat_init(const chat::Scenario& s) {
-  return [s](Os& os) { os.exit(chat::run_scenario(os, s)); };
+std::optional<chat::Scenario> chat_from_header(const traces::Header& h, std::string& error) {
+  if (h.design != "process") {
+    error = h.design.empty() ? "the trace is not of a chat scenario (no design)"
+                             : "design \"" + h.design + "\" cannot be simulated (only \"process\")";
+    return std::nullopt;
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(h.scenario_json);
+  } catch (const nlohmann::json::exception& e) {
+    error = std::string("the header's scenario is not JSON: ") + e.what();
+    return std::nullopt;
+  }
+  chat::ScenarioFromJson parsed = chat::from_json(j);
+  if (!parsed) {
+    error = "the header's scenario: " + parsed.error;
+    return std::nullopt;
+  }
+  if (chat::variant_name(parsed->server.variant) != h.variant) {
+    error = "the header says variant \"" + h.variant + "\" but its scenario says \"" +
+            std::string(chat::variant_name(parsed->server.variant)) + "\"";
+    return std::nullopt;
+  }
+  return *parsed.scenario;
+}
+
+std::function<void(Os&)> chat_init(const chat::Scenario& s, std::shared_ptr<ChatOutcome> out) {
+  return [s, out](Os& os) {
+    chat::ScenarioReport report = chat::run_scenario_report(os, s);
+    if (out) *out = ChatOutcome{true, report};
+  };
 }
 
 History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const sim::RunReport& r) {

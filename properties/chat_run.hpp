@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "chat/scenario.hpp"
@@ -23,10 +25,21 @@ struct CheckedRun {
   const Finding& finding(Property p) const;
 };
 
+// What the scenario's init reported (written by the simulated init, read after the run).
+struct ChatOutcome {
+  bool finished = false;
+  chat::ScenarioReport report;
+};
+
 // The trace header of a chat run: design "process", the variant, the scenario as JSON.
 traces::Header chat_trace_header(const chat::Scenario& s);
-// The init process of a chat run (pid 1's body).
-std::function<void(Os&)> chat_init(const chat::Scenario& s);
+// The inverse; nullopt with `error` set when the header names no runnable chat scenario.
+std::optional<chat::Scenario> chat_from_header(const traces::Header& h, std::string& error);
+// The init process of a chat run (pid 1's body); it records how the scenario went in `out`.
+// `papaya sim`, `papaya replay` and `papaya check` all run this one body, so their traces replay
+// in each other.
+std::function<void(Os&)> chat_init(const chat::Scenario& s,
+                                   std::shared_ptr<ChatOutcome> out = nullptr);
 // The History of a finished chat run.
 History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const sim::RunReport& r);
 

@@ -233,6 +233,10 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     ready_.clear();
     for (Pid pid : live_)
       if (kernel_.ready(pid)) ready_.push_back(pid);
+    // Option 0 is "no preemption": the process that ran last goes on if it can. Strategies that
+    // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
+    if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_); it != ready_.end())
+      std::rotate(ready_.begin(), it, it + 1);
     if (ready_.empty()) {
       if (live_.empty()) break;
       if (std::optional<Duration> t = kernel_.next_timer()) {
@@ -253,6 +257,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     Pid pid = ready_.size() == 1 ? ready_[0]
                                  : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
                                                           model::DecisionKind::schedule)];
+    last_ran_ = pid;
     const model::Op& op = *kernel_.process(pid).pending;
     model::OpKind kind = model::kind_of(op);
     model::OpArgs args = model::op_args(op);

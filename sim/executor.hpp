@@ -69,6 +69,7 @@ class Executor {
   std::vector<std::unique_ptr<Proc>> procs_;  // index = pid; null for pid 0
   std::vector<Pid> live_;                     // processes whose fiber runs, in pid order
   std::vector<Pid> ready_;
+  Pid last_ran_ = 0;  // the process that took the previous step: option 0 when it can go on
   std::uint64_t steps_ = 0;
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_received_ = 0;

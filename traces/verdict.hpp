@@ -24,6 +24,9 @@ enum class Verdict {
 
 // "deadlock", "step_bound_exceeded", ...: the names traces and the CLI print.
 std::string_view verdict_name(Verdict v);
+// True for the property verdicts (interleaved_write and after): properties/ decides them, not the
+// simulator.
+inline bool is_property_verdict(Verdict v) { return v >= Verdict::interleaved_write; }
 std::optional<Verdict> parse_verdict(std::string_view name);
 
 }  // namespace papaya
