@@ -72,10 +72,20 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
   h.quiescent = r.verdict == Verdict::ok;
   if (!h.quiescent) h.end_detail = fmt::format("{}: {}", verdict_name(r.verdict), r.detail);
   std::vector<chat::ClientPlan> plans = chat::effective_plans(s);
-  // Barrier clients leave once they have seen every barrier client's lines: that is the end of
-  // the conversation only when no late client talks after them (chat/scenario.hpp).
+  // Barrier clients leave once they have seen every accepted message line of the barrier clients
+  // (chat/scenario.hpp). That is the end of the log only when there is such a line (join lines all
+  // come before the barrier opens, so before it) and no late client talks after them.
   const bool late_talkers =
       std::any_of(plans.begin(), plans.end(), [](const chat::ClientPlan& p) { return p.late; });
+  bool barrier_message = false;
+  for (int c = 1; c <= static_cast<int>(plans.size()); ++c) {
+    if (plans[static_cast<std::size_t>(c - 1)].late) continue;
+    std::vector<std::string> lines = chat::sent_lines(s, c);
+    barrier_message |= std::any_of(lines.begin() + 1, lines.end(), [&](const std::string& l) {
+      return l.size() <= s.server.max_line;
+    });
+  }
+  const bool barrier_waits_for_the_end = barrier_message && !late_talkers;
   for (int c = 1; c <= static_cast<int>(plans.size()); ++c) {
     ClientRecord rec;
     rec.name = fmt::format("c{}", c);
@@ -84,7 +94,7 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
                                       bytes_sent_by(sim.trace(), chat::transcript_path(s, c)));
     rec.received = sim.file_contents(chat::transcript_path(s, c)).value_or("");
     const chat::ClientPlan& plan = plans[static_cast<std::size_t>(c - 1)];
-    rec.stayed_to_the_end = !plan.vanish_mid_line && (plan.late || !late_talkers);
+    rec.stayed_to_the_end = !plan.vanish_mid_line && (plan.late || barrier_waits_for_the_end);
     h.clients.push_back(std::move(rec));
   }
   return h;
