@@ -156,10 +156,10 @@ void add_sim_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("sim", "One deterministic simulated run of the chat scenario");
   cmd->add_option("--design", args->design, "process (goroutine: not simulated yet)")
       ->capture_default_str();
-  cmd->add_option("--variant", args->variant,
-                  "correct, shared-ofd, shared-offset, lost-wakeup, short-read, "
-                  "torn-message, no-lock, paper")
-      ->capture_default_str();
+  std::string variants;
+  for (chat::Variant v : chat::all_variants)
+    variants += (variants.empty() ? "" : ", ") + std::string(chat::variant_name(v));
+  cmd->add_option("--variant", args->variant, variants)->capture_default_str();
   cmd->add_option("--clients", args->clients, "clients")->capture_default_str();
   cmd->add_option("--messages", args->messages, "lines per client")->capture_default_str();
   cmd->add_option("--seed", args->seed, "the random strategy's seed")->capture_default_str();

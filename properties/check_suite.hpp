@@ -16,7 +16,7 @@
 namespace papaya::properties {
 
 struct CheckOptions {
-  int runs = 30;                      // seeds per built-in scenario
+  int runs = 300;                     // seeds per built-in scenario
   std::uint64_t seed = 1;             // the first seed
   std::uint64_t max_steps = 200'000;  // per run
   int shrink_budget = 300;            // replays spent minimising one counterexample (0: none)

@@ -6,8 +6,8 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 
 #include "properties/chat_run.hpp"
 #include "properties/check_suite.hpp"
@@ -35,7 +35,10 @@ void check_case(const chat::Scenario& s, std::uint64_t seed, const char* tag) {
   o.max_steps = 400'000;
   CheckedRun run = run_and_check(s, o);
   // Coverage, printed by RapidCheck at the end: how big the runs were, and whether readers met.
-  RC_TAG(s.clients, run.report.steps < 500 ? "<500 steps" : run.report.steps < 2000 ? "<2000 steps" : ">=2000 steps",
+  RC_TAG(s.clients,
+         run.report.steps < 500    ? "<500 steps"
+         : run.report.steps < 2000 ? "<2000 steps"
+                                   : ">=2000 steps",
          max_simultaneous_readers(run.history) >= 2 ? "readers met" : "readers alone");
   for (const Finding& f : run.findings) {
     if (f.holds) continue;
@@ -80,23 +83,27 @@ void expect_found_and_shrunk(chat::Variant v) {
   meta.id = std::string("variant/") + std::string(chat::variant_name(v));
   rc::detail::TestResult result = rc::detail::checkTestable(property, meta, params);
   ASSERT_TRUE(result.is<rc::detail::FailureResult>())
-      << "RapidCheck did not find variant " << chat::variant_name(v) << " out in " << params.maxSuccess << " cases";
-  rc::detail::printResultMessage(result, std::cout);  // the shrunk case and its RC_PARAMS="reproduce=..."
+      << "RapidCheck did not find variant " << chat::variant_name(v) << " out in "
+      << params.maxSuccess << " cases";
+  rc::detail::printResultMessage(result,
+                                 std::cout);  // the shrunk case and its RC_PARAMS="reproduce=..."
   std::cout << "\n";
   ASSERT_TRUE(last.seen);
   sim::Options o;
   o.seed = last.seed;
   CheckedRun run = run_and_check(last.scenario, o);
-  ASSERT_FALSE(run.all_hold()) << "the shrunk case must still fail: " << chat::describe(last.scenario);
+  ASSERT_FALSE(run.all_hold()) << "the shrunk case must still fail: "
+                               << chat::describe(last.scenario);
   for (const Finding& f : run.findings) {
     if (f.holds) continue;
     Counterexample cx = minimise(last.scenario, run, f.property, 200, 400'000);
     const std::string path = save_trace(cx.trace, std::string(chat::variant_name(v)));
-    std::printf("%s: RapidCheck shrank to [%s], seed %llu; %s fails; %llu steps, minimised to %zu\n"
-                "  replay: papaya replay %s\n",
-                std::string(chat::variant_name(v)).c_str(), chat::describe(last.scenario).c_str(),
-                static_cast<unsigned long long>(last.seed), std::string(property_name(f.property)).c_str(),
-                static_cast<unsigned long long>(run.report.steps), cx.trace.steps.size(), path.c_str());
+    std::printf(
+        "%s: RapidCheck shrank to [%s], seed %llu; %s fails; %llu steps, minimised to %zu\n"
+        "  replay: papaya replay %s\n",
+        std::string(chat::variant_name(v)).c_str(), chat::describe(last.scenario).c_str(),
+        static_cast<unsigned long long>(last.seed), std::string(property_name(f.property)).c_str(),
+        static_cast<unsigned long long>(run.report.steps), cx.trace.steps.size(), path.c_str());
     EXPECT_LE(cx.trace.steps.size(), run.report.steps);
     // The saved counterexample replays, step for step, to the same verdict.
     std::string error;
@@ -106,17 +113,24 @@ void expect_found_and_shrunk(chat::Variant v) {
     sim::Simulation replayed(sim::replay_options(loaded));
     sim::RunReport r = replayed.run(chat_init(*back));
     EXPECT_EQ(sim::replay_divergence(loaded, replayed, r), "");
-    EXPECT_FALSE(check_all(chat_history(*back, replayed, r))[static_cast<std::size_t>(f.property)].holds);
+    EXPECT_FALSE(
+        check_all(chat_history(*back, replayed, r))[static_cast<std::size_t>(f.property)].holds);
     break;
   }
 }
 
-TEST(ChatPropertiesFindVariant, TornMessage) { expect_found_and_shrunk(chat::Variant::torn_message); }
+TEST(ChatPropertiesFindVariant, TornMessage) {
+  expect_found_and_shrunk(chat::Variant::torn_message);
+}
 TEST(ChatPropertiesFindVariant, SharedOfd) { expect_found_and_shrunk(chat::Variant::shared_ofd); }
-TEST(ChatPropertiesFindVariant, SharedOffset) { expect_found_and_shrunk(chat::Variant::shared_offset); }
+TEST(ChatPropertiesFindVariant, SharedOffset) {
+  expect_found_and_shrunk(chat::Variant::shared_offset);
+}
 TEST(ChatPropertiesFindVariant, ShortRead) { expect_found_and_shrunk(chat::Variant::short_read); }
 TEST(ChatPropertiesFindVariant, NoLock) { expect_found_and_shrunk(chat::Variant::no_lock); }
-TEST(ChatPropertiesFindVariant, ExclusiveRead) { expect_found_and_shrunk(chat::Variant::exclusive_read); }
+TEST(ChatPropertiesFindVariant, ExclusiveRead) {
+  expect_found_and_shrunk(chat::Variant::exclusive_read);
+}
 TEST(ChatPropertiesFindVariant, LostWakeup) { expect_found_and_shrunk(chat::Variant::lost_wakeup); }
 TEST(ChatPropertiesFindVariant, Paper) { expect_found_and_shrunk(chat::Variant::paper); }
 

@@ -37,8 +37,12 @@ inline rc::Gen<chat::ClientPlan> gen_plan() {
         return p;
       },
       rc::gen::mapcat(rc::gen::inRange(0, 9),
-                      [](int n) { return rc::gen::container<std::vector<std::size_t>>(static_cast<std::size_t>(n), gen_line_length()); }),
-      rc::gen::inRange(0, 10), rc::gen::inRange(0, 5), rc::gen::weightedElement<bool>({{4, false}, {1, true}}),
+                      [](int n) {
+                        return rc::gen::container<std::vector<std::size_t>>(
+                            static_cast<std::size_t>(n), gen_line_length());
+                      }),
+      rc::gen::inRange(0, 10), rc::gen::inRange(0, 5),
+      rc::gen::weightedElement<bool>({{4, false}, {1, true}}),
       rc::gen::weightedElement<bool>({{5, false}, {1, true}}));
 }
 
@@ -53,7 +57,10 @@ inline rc::Gen<chat::Scenario> gen_scenario(chat::Variant v) {
         return s;
       },
       rc::gen::mapcat(rc::gen::inRange(1, 7),
-                      [](int n) { return rc::gen::container<std::vector<chat::ClientPlan>>(static_cast<std::size_t>(n), gen_plan()); }),
+                      [](int n) {
+                        return rc::gen::container<std::vector<chat::ClientPlan>>(
+                            static_cast<std::size_t>(n), gen_plan());
+                      }),
       rc::gen::element<std::size_t>(4096, 16384));
 }
 
