@@ -1,5 +1,7 @@
 #include "properties/minimise.hpp"
 
+#include <algorithm>
+
 #include "properties/check_suite.hpp"
 #include "properties/shrink.hpp"
 
@@ -30,6 +32,13 @@ void stamp_verdict(traces::Trace& t, const Finding& f) {
   if (f.holds) return;
   t.verdict = verdict_of(f.property);
   t.detail = std::string(property_name(f.property)) + ": " + f.detail;
+  if (f.step > 0 && f.step < t.steps.size()) {
+    // Warnings are kept in step order (the writer interleaves them with the steps).
+    auto at = std::upper_bound(
+        t.warnings.begin(), t.warnings.end(), f.step,
+        [](std::uint64_t step, const traces::Warning& w) { return step < w.step; });
+    t.warnings.insert(at, {f.step, std::string(traces::violation_prefix) + t.detail});
+  }
 }
 
 Counterexample minimise(const chat::Scenario& s, const CheckedRun& failing, Property p, int budget,

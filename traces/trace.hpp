@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/decision.hpp"
@@ -67,6 +68,10 @@ struct Step {
 };
 
 static_assert(sizeof(Step) <= 96, "keep trace steps small: one is appended per scheduling step");
+
+// A warning whose text starts with this marks the step at which a property broke (written by
+// properties/minimise.cpp into counterexamples; the renderer highlights it).
+inline constexpr std::string_view violation_prefix = "violation: ";
 
 struct Warning {
   std::uint64_t step = 0;

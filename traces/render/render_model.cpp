@@ -71,6 +71,10 @@ Window window_of(const RenderModel& m, const RenderOptions& o) {
 std::vector<std::size_t> highlighted_steps(const RenderModel& m, const RenderOptions& o) {
   std::vector<std::size_t> out = o.highlight;
   if (m.verdict != Verdict::ok && !m.events.empty()) out.push_back(m.events.size() - 1);
+  // A counterexample saved by `papaya check` marks the step where its property broke.
+  for (const Warning& w : m.warnings)
+    if (w.text.rfind(traces::violation_prefix, 0) == 0 && w.step < m.events.size())
+      out.push_back(w.step);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
