@@ -43,7 +43,7 @@ int run_replay(const std::string& path) {
     return exit_usage;
   }
   std::string error;
-  std::optional<ChatSim> c = chat_from_header(t.header, error);
+  std::optional<chat::Scenario> c = properties::chat_from_header(t.header, error);
   if (!c) {
     std::fprintf(stderr, "papaya replay: %s: %s\n", path.c_str(), error.c_str());
     return exit_usage;
@@ -54,7 +54,7 @@ int run_replay(const std::string& path) {
               t.decisions.size());
   auto out = std::make_shared<ChatOutcome>();
   sim::Simulation s(sim::replay_options(t));
-  sim::RunReport r = s.run(chat_init(*c, out));
+  sim::RunReport r = s.run(properties::chat_init(*c, out));
   std::string divergence = sim::replay_divergence(t, s, r);
   if (!divergence.empty()) {
     std::printf("  DIVERGED: %s\n", divergence.c_str());
@@ -64,9 +64,8 @@ int run_replay(const std::string& path) {
   }
   std::printf("  replayed faithfully: every step as recorded\n");
   const int account = print_chat_account(*c, s, r, *out);
-  return same_verdict(t, properties::check_all(properties::chat_history(c->scenario, s, r)))
-             ? account
-             : exit_failure;
+  return same_verdict(t, properties::check_all(properties::chat_history(*c, s, r))) ? account
+                                                                                    : exit_failure;
 }
 
 }  // namespace

@@ -17,27 +17,10 @@
 
 namespace papaya::cli {
 
-traces::Header chat_header(const ChatSim& c) {
-  traces::Header h = properties::chat_trace_header(c.scenario);
-  h.papaya_version = PAPAYA_VERSION;
-  h.design = c.design;
-  return h;
-}
-
-std::optional<ChatSim> chat_from_header(const traces::Header& h, std::string& error) {
-  std::optional<chat::Scenario> s = properties::chat_from_header(h, error);
-  if (!s) return std::nullopt;
-  return ChatSim{h.design, *s};
-}
-
-std::function<void(Os&)> chat_init(const ChatSim& c, std::shared_ptr<ChatOutcome> out) {
-  return properties::chat_init(c.scenario, std::move(out));
-}
-
-int print_chat_account(const ChatSim& c, const sim::Simulation& s, const sim::RunReport& r,
-                       const ChatOutcome& out) {
-  const std::optional<std::string> log = s.file_contents(c.scenario.server.log_path);
-  const int clients = static_cast<int>(chat::effective_plans(c.scenario).size());
+int print_chat_account(const chat::Scenario& scenario, const sim::Simulation& s,
+                       const sim::RunReport& r, const ChatOutcome& out) {
+  const std::optional<std::string> log = s.file_contents(scenario.server.log_path);
+  const int clients = static_cast<int>(chat::effective_plans(scenario).size());
   std::size_t lines = 0;
   if (log)
     for (char ch : *log) lines += ch == '\n' ? 1 : 0;
@@ -64,7 +47,7 @@ int print_chat_account(const ChatSim& c, const sim::Simulation& s, const sim::Ru
   // The property verdicts (properties/), from the run's history.
   bool all_hold = true;
   for (const properties::Finding& f :
-       properties::check_all(properties::chat_history(c.scenario, s, r))) {
+       properties::check_all(properties::chat_history(scenario, s, r))) {
     all_hold = all_hold && f.holds;
     std::printf("  %-22s %s%s\n", std::string(properties::property_name(f.property)).c_str(),
                 f.holds ? "PASS" : "FAIL: ", f.holds ? "" : f.detail.c_str());
@@ -109,23 +92,23 @@ int run_sim(const SimArgs& a) {
     std::fprintf(stderr, "papaya sim: --clients must be at least 1 and --messages at least 0\n");
     return exit_usage;
   }
-  ChatSim c;
-  c.design = a.design;
-  c.scenario.clients = a.clients;
-  c.scenario.messages = a.messages;
-  c.scenario.server.variant = *variant;
+  chat::Scenario scenario;
+  scenario.clients = a.clients;
+  scenario.messages = a.messages;
+  scenario.server.variant = *variant;
   sim::Options o;
   o.seed = a.seed;
   o.max_steps = a.max_steps;
   o.faults = a.faults;
-  o.header = chat_header(c);
+  o.header = properties::chat_trace_header(scenario);
+  o.header.papaya_version = PAPAYA_VERSION;
   std::printf("papaya sim: design %s, variant %s, %d clients x %d messages, seed %llu\n",
               a.design.c_str(), a.variant.c_str(), a.clients, a.messages,
               static_cast<unsigned long long>(a.seed));
   auto out = std::make_shared<ChatOutcome>();
   sim::Simulation s(o);
-  sim::RunReport r = s.run(chat_init(c, out));
-  int code = print_chat_account(c, s, r, *out);
+  sim::RunReport r = s.run(properties::chat_init(scenario, out));
+  int code = print_chat_account(scenario, s, r, *out);
   std::string trace_path = a.trace;
   if (trace_path.empty() && code != exit_ok)
     trace_path = fmt::format("papaya-sim-{}-seed{}.trace.jsonl", a.variant, a.seed);
@@ -137,7 +120,7 @@ int run_sim(const SimArgs& a) {
     std::printf("  trace: %s (replay: papaya replay %s)\n", trace_path.c_str(), trace_path.c_str());
   }
   if (a.check_determinism) {
-    std::string diff = sim::check_determinism(o, chat_init(c, std::make_shared<ChatOutcome>()));
+    std::string diff = sim::check_determinism(o, properties::chat_init(scenario));
     if (!diff.empty()) {
       std::printf("  determinism: FAIL: two runs of seed %llu differ: %s\n",
                   static_cast<unsigned long long>(a.seed), diff.c_str());
