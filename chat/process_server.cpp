@@ -54,14 +54,26 @@ void log_reaped(Os& os, const WaitStatus& w, int live) {
   }
 }
 
+// A cluster killed by SIGKILL may have died between its append and its SIGUSR1 (the append
+// blocks SIGTERM and SIGINT until the multicast is out; SIGKILL "cannot be caught, blocked, or
+// ignored"): the readers would sleep on a line already in the log until the next append. The
+// daemon sends the wakeup in its place; a spare one costs a reader one empty read.
+void wake_readers_for(Os& os, const ClusterContext& ctx, const WaitStatus& w) {
+  if (ctx.flaws.no_crash_wakeup || !w.signaled || w.term_sig != Sig::kill) return;
+  os.log(LogLevel::warning,
+         fmt::format("client {}: killed; waking the readers in its place", w.pid));
+  (void)os.kill(-ctx.pgid, Sig::usr1);
+}
+
 // Reaps every child that has ended (WNOHANG), or every child at all (`block`).
-void reap(Os& os, int& live, bool block) {
+void reap(Os& os, const ClusterContext& ctx, int& live, bool block) {
   for (;;) {
     Result<WaitStatus> w = os.waitpid(-1, /*nohang=*/!block);
     if (!w && w.error() == Errno::eintr) continue;
     if (!w || w->pid == 0) return;
     --live;
     log_reaped(os, *w, live);
+    wake_readers_for(os, ctx, *w);
   }
 }
 
@@ -125,7 +137,7 @@ int shut_down(Os& os, const ClusterContext& ctx, int& live, int code) {
   (void)os.sigaction(Sig::term, SigAction::ign());  // the group's SIGTERM is not for us
   (void)os.sigaction(Sig::int_, SigAction::ign());
   (void)os.kill(-ctx.pgid, Sig::term);
-  reap(os, live, /*block=*/true);
+  reap(os, ctx, live, /*block=*/true);
   if (ctx.shared_log >= 0) (void)os.close(ctx.shared_log);
   os.log(LogLevel::info, "stopped");
   return code;
@@ -162,7 +174,7 @@ int run_process_server(Os& os, const ServerConfig& cfg, Fd listener) {
   for (;;) {
     std::optional<Result<Fd>> client = wait_for_client(os, listener);
     if (!client) return shut_down(os, ctx, live, 0);
-    reap(os, live, /*block=*/false);  // before counting live clusters
+    reap(os, ctx, live, /*block=*/false);  // before counting live clusters
     if (!*client) {
       if (accept_failed_transiently(os, client->error())) continue;
       return shut_down(os, ctx, live, 1);

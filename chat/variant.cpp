@@ -48,7 +48,8 @@ Flaws flaws_of(Variant v) {
                 .exclusive_read = false,
                 .nul_last_byte = true,
                 .paper_auth = true,
-                .paper_history = true};
+                .paper_history = true,
+                .no_crash_wakeup = true};
       break;
   }
   return f;

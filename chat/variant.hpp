@@ -40,11 +40,12 @@ struct Flaws {
   bool short_read = false;     // one read of at most 4096 bytes per wakeup
   bool torn_message = false;   // RECV appends each socket read as is: no framing, no limits
   bool no_lock = false;        // no flock at all
-  bool exclusive_read = false;  // readers lock with LOCK_EX, not LOCK_SH: correct, but readers
-                                // wait for each other (breaks unlimited-readers)
-  bool nul_last_byte = false;   // snprintf-style copy: the last byte of every chunk sent is NUL
-  bool paper_auth = false;      // a single recv of the key: a short one fails authentication
-  bool paper_history = false;   // history from a fixed window of history*150 bytes, first line cut
+  bool exclusive_read = false;   // readers lock with LOCK_EX, not LOCK_SH: correct, but readers
+                                 // wait for each other (breaks unlimited-readers)
+  bool nul_last_byte = false;    // snprintf-style copy: the last byte of every chunk sent is NUL
+  bool paper_auth = false;       // a single recv of the key: a short one fails authentication
+  bool paper_history = false;    // history from a fixed window of history*150 bytes, first line cut
+  bool no_crash_wakeup = false;  // the daemon does not re-send SIGUSR1 when a cluster is killed
 };
 
 Flaws flaws_of(Variant v);

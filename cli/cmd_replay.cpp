@@ -52,6 +52,9 @@ int run_replay(const std::string& path) {
               path.c_str(), t.header.design.c_str(), t.header.variant.c_str(),
               static_cast<unsigned long long>(t.header.seed), t.step_lines.size(),
               t.decisions.size());
+  for (const traces::KillFault& k : t.header.kills)
+    std::printf("  fault: kill -9 at step %llu of live server process %u (mod their number)\n",
+                static_cast<unsigned long long>(k.step), k.pick);
   auto out = std::make_shared<ChatOutcome>();
   sim::Simulation s(sim::replay_options(t));
   sim::RunReport r = s.run(properties::chat_init(*c, out));

@@ -1,8 +1,10 @@
 // papaya sim: one deterministic simulated run of the chat scenario (design.md's CLI contract).
 //   papaya sim --design process --variant NAME --clients N --messages M --seed S [--trace FILE]
-//              [--check-determinism] [--max-steps K] [--faults]
+//              [--check-determinism] [--max-steps K] [--faults] [--kill STEP[:PICK]]...
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,6 +14,7 @@
 #include "cli/sim_chat.hpp"
 #include "properties/chat_run.hpp"
 #include "properties/checkers.hpp"
+#include "properties/minimise.hpp"
 #include "sim/simulation.hpp"
 #include "traces/jsonl.hpp"
 
@@ -63,12 +66,28 @@ struct SimArgs {
   std::string variant = "correct";
   int clients = 3;
   int messages = 5;
+  std::size_t line_length = 24;
   std::uint64_t seed = 1;
   std::uint64_t max_steps = 1'000'000;
   std::string trace;
   bool check_determinism = false;
   bool faults = false;
+  std::vector<std::string> kills;  // "STEP" or "STEP:PICK"
 };
+
+// "120" or "120:1": kill -9 at step 120 of the first (second) live server process.
+std::optional<traces::KillFault> parse_kill(const std::string& text) {
+  traces::KillFault k;
+  const auto colon = text.find(':');
+  const std::string step = text.substr(0, colon);
+  const std::string pick = colon == std::string::npos ? "0" : text.substr(colon + 1);
+  auto num = [](const std::string& t, auto& v) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    return !t.empty() && ec == std::errc() && end == t.data() + t.size();
+  };
+  if (!num(step, k.step) || !num(pick, k.pick)) return std::nullopt;
+  return k;
+}
 
 bool write_trace(const traces::Trace& t, const std::string& path) {
   std::ofstream f(path);
@@ -92,19 +111,37 @@ int run_sim(const SimArgs& a) {
     std::fprintf(stderr, "papaya sim: --clients must be at least 1 and --messages at least 0\n");
     return exit_usage;
   }
+  std::vector<traces::KillFault> kills;
+  for (const std::string& text : a.kills) {
+    std::optional<traces::KillFault> k = parse_kill(text);
+    if (!k) {
+      std::fprintf(stderr, "papaya sim: --kill \"%s\": expected STEP or STEP:PICK (numbers)\n",
+                   text.c_str());
+      return exit_usage;
+    }
+    kills.push_back(*k);
+  }
+  std::stable_sort(
+      kills.begin(), kills.end(),
+      [](const traces::KillFault& x, const traces::KillFault& y) { return x.step < y.step; });
   chat::Scenario scenario;
   scenario.clients = a.clients;
   scenario.messages = a.messages;
+  scenario.line_length = a.line_length;
   scenario.server.variant = *variant;
   sim::Options o;
   o.seed = a.seed;
   o.max_steps = a.max_steps;
   o.faults = a.faults;
+  o.kills = kills;
   o.header = properties::chat_trace_header(scenario);
   o.header.papaya_version = PAPAYA_VERSION;
   std::printf("papaya sim: design %s, variant %s, %d clients x %d messages, seed %llu\n",
               a.design.c_str(), a.variant.c_str(), a.clients, a.messages,
               static_cast<unsigned long long>(a.seed));
+  for (const traces::KillFault& k : kills)
+    std::printf("  fault: kill -9 at step %llu of live server process %u (mod their number)\n",
+                static_cast<unsigned long long>(k.step), k.pick);
   auto out = std::make_shared<ChatOutcome>();
   sim::Simulation s(o);
   sim::RunReport r = s.run(properties::chat_init(scenario, out));
@@ -113,7 +150,16 @@ int run_sim(const SimArgs& a) {
   if (trace_path.empty() && code != exit_ok)
     trace_path = fmt::format("papaya-sim-{}-seed{}.trace.jsonl", a.variant, a.seed);
   if (!trace_path.empty()) {
-    if (!write_trace(s.trace(), trace_path)) {
+    // A run that breaks a property saves as a counterexample: `papaya replay` then checks that
+    // the replay breaks it again (as for `papaya check`'s traces).
+    traces::Trace t = s.trace();
+    for (const properties::Finding& f :
+         properties::check_all(properties::chat_history(scenario, s, r))) {
+      if (f.holds) continue;
+      properties::stamp_verdict(t, f);
+      break;
+    }
+    if (!write_trace(t, trace_path)) {
       std::fprintf(stderr, "papaya sim: cannot write the trace to %s\n", trace_path.c_str());
       return exit_usage;
     }
@@ -145,6 +191,10 @@ void add_sim_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--variant", args->variant, variants)->capture_default_str();
   cmd->add_option("--clients", args->clients, "clients")->capture_default_str();
   cmd->add_option("--messages", args->messages, "lines per client")->capture_default_str();
+  cmd->add_option("--line-length", args->line_length,
+                  "bytes per line, '\\n' included (over 4096: refused by the server; a line "
+                  "crossing a page boundary is written in two steps)")
+      ->capture_default_str();
   cmd->add_option("--seed", args->seed, "the random strategy's seed")->capture_default_str();
   cmd->add_option("--max-steps", args->max_steps, "step bound of the run")->capture_default_str();
   cmd->add_option("--trace", args->trace,
@@ -152,6 +202,9 @@ void add_sim_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--check-determinism", args->check_determinism,
                 "run the seed twice more and require byte-identical traces");
   cmd->add_flag("--faults", args->faults, "offer short sends as decisions");
+  cmd->add_option("--kill", args->kills,
+                  "STEP[:PICK]: kill -9 at step STEP the PICK-th (mod their number, default 0) "
+                  "live server process, in pid order; repeatable");
   cmd->callback([args, &exit_code] { exit_code = run_sim(*args); });
 }
 

@@ -73,6 +73,9 @@ class Kernel {
   // Runs the pending operation of `pid` (one step of it): signals first, then the operation.
   Outcome step(Pid pid);
   bool has_pending(Pid pid) const;
+  // SIGKILL from outside the simulated world (kill -9 by an operator): generated like kill(2)'s,
+  // so the process dies at its next step, even between two pages of a write.
+  void kill_from_outside(Pid pid);
 
   // ---- time
   Duration now() const { return now_; }

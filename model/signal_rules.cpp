@@ -37,6 +37,10 @@ void Kernel::generate(Process& target, Sig sig) {
   target.pending_signals.add(sig);  // a set: a second instance coalesces with the first
 }
 
+// signal(7): "The signals SIGKILL and SIGSTOP cannot be caught, blocked, or ignored." The sender is
+// not a simulated process, so no permission or group rule applies.
+void Kernel::kill_from_outside(Pid pid) { generate(proc(pid), Sig::kill); }
+
 // kill(2): "If pid is positive, then signal sig is sent to the process with the ID specified by
 // pid." "If pid equals 0, then sig is sent to every process in the process group of the calling
 // process." "If pid equals -1, then sig is sent to every process for which the calling process has

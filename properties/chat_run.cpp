@@ -7,6 +7,7 @@
 #include "chat/variant.hpp"
 #include "properties/client_sends.hpp"
 #include "properties/log_events.hpp"
+#include "properties/server_kills.hpp"
 
 namespace papaya::properties {
 
@@ -86,6 +87,13 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
     });
   }
   const bool barrier_waits_for_the_end = barrier_message && !late_talkers;
+  std::vector<std::string> transcripts;
+  for (int c = 1; c <= static_cast<int>(plans.size()); ++c)
+    transcripts.push_back(chat::transcript_path(s, c));
+  const std::vector<KillEffect> kills = kill_effects(sim.trace(), transcripts);
+  const bool any_killed =
+      std::any_of(sim.trace().steps.begin(), sim.trace().steps.end(),
+                  [](const traces::Step& st) { return st.killed_from_outside; });
   for (int c = 1; c <= static_cast<int>(plans.size()); ++c) {
     ClientRecord rec;
     rec.name = fmt::format("c{}", c);
@@ -95,6 +103,14 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
     rec.received = sim.file_contents(chat::transcript_path(s, c)).value_or("");
     const chat::ClientPlan& plan = plans[static_cast<std::size_t>(c - 1)];
     rec.stayed_to_the_end = !plan.vanish_mid_line && (plan.late || barrier_waits_for_the_end);
+    // kill -9 of its server processes: its lines may be lost, it stops hearing the log.
+    const KillEffect& k = kills[static_cast<std::size_t>(c - 1)];
+    rec.lines_may_be_lost = k.lines_may_be_lost;
+    rec.stayed_to_the_end = rec.stayed_to_the_end && !k.cut_off;
+    // A late client stays until `settle` passes with nothing new; a barrier client whose cluster
+    // died holds the barrier shut for its own settle period, so a late one may rightly leave
+    // before the others' message lines come.
+    if (plan.late && any_killed) rec.stayed_to_the_end = false;
     h.clients.push_back(std::move(rec));
   }
   return h;

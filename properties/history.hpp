@@ -25,16 +25,19 @@ struct LogEvent {
     lock_released,  // flock(LOCK_UN) on the log succeeded, or the process closed/exited
     write_begin,    // a write to the log started (bytes [offset, offset+length))
     write_end,      // that write finished (one step after write_begin for a one-page write)
+    write_cut,      // that write ended with its process, `length` bytes from `offset` written
+                    // (kill -9 between two pages of it): the log holds a torn line
     read,           // a read of the log returned bytes [offset, offset+length)
   };
   Step step = 0;
   ProcessId pid = 0;
   Kind kind = Kind::read;
   LockMode mode = LockMode::sh;  // lock events
-  std::uint64_t offset = 0;      // write_begin, read
-  std::uint64_t length = 0;      // write_begin, read: bytes written or returned
+  std::uint64_t offset = 0;      // write_begin, write_cut, read
+  std::uint64_t length = 0;      // write_begin: bytes to write; write_cut: written; read: returned
   std::uint64_t requested = 0;   // read: bytes asked for (fewer returned = it reached the end)
   std::uint64_t log_size = 0;    // read: the log's size when it ran (its end, if it reached it)
+  bool by_exit = false;          // lock_released: the process was killed (kill -9) holding it
 };
 
 struct ClientRecord {

@@ -55,8 +55,10 @@ class Extractor {
     out_.push_back({index, s.pid, kind, mode, offset, length, requested, size_});
   }
 
-  void release(const traces::Step& s, std::size_t index) {
-    if (holding_.erase(s.pid) > 0) emit(s, index, LogEvent::Kind::lock_released);
+  void release(const traces::Step& s, std::size_t index, bool by_exit = false) {
+    if (holding_.erase(s.pid) == 0) return;
+    emit(s, index, LogEvent::Kind::lock_released);
+    out_.back().by_exit = by_exit;
   }
 
   bool on_log(const traces::Step& s) const {
@@ -68,7 +70,9 @@ class Extractor {
 
   void step(std::size_t i, const traces::Step& s) {
     if (s.status == StepStatus::exited) {
-      release(s, i);
+      if (auto w = writing_.find(s.pid); w != writing_.end())
+        emit(s, i, LogEvent::Kind::write_cut, LockMode::ex, w->second.offset, w->second.landed);
+      release(s, i, /*by_exit=*/s.killed_from_outside);
       writing_.erase(s.pid);
       fds_.exited(s.pid);
       return;
@@ -130,10 +134,11 @@ class Extractor {
     size_ =
         std::max(size_, static_cast<std::uint64_t>(s.pos + s.moved));  // this step's page landed
     if (!writing_.count(s.pid)) {
-      writing_.insert(s.pid);
+      writing_[s.pid] = Writing{static_cast<std::uint64_t>(s.pos), 0};
       emit(s, i, LogEvent::Kind::write_begin, LockMode::ex, static_cast<std::uint64_t>(s.pos),
            static_cast<std::uint64_t>(s.args[1]));
     }
+    writing_[s.pid].landed += static_cast<std::uint64_t>(s.moved);
     if (s.status == StepStatus::done) {
       writing_.erase(s.pid);
       emit(s, i, LogEvent::Kind::write_end);
@@ -150,9 +155,13 @@ class Extractor {
   std::string_view log_path_;
   std::set<std::uint32_t> log_inodes_;
   LogDescriptors fds_;
-  std::set<Pid> holding_;   // processes whose own flock calls say they hold the log
-  std::set<Pid> writing_;   // processes with a write of the log in progress
-  std::uint64_t size_ = 0;  // the log's size so far
+  std::set<Pid> holding_;  // processes whose own flock calls say they hold the log
+  struct Writing {
+    std::uint64_t offset = 0;  // where its first page landed
+    std::uint64_t landed = 0;  // bytes of it in the log so far
+  };
+  std::map<Pid, Writing> writing_;  // processes with a write of the log in progress
+  std::uint64_t size_ = 0;          // the log's size so far
   std::vector<LogEvent> out_;
 };
 

@@ -16,8 +16,12 @@ Decisions chosen_of(const traces::Trace& t) {
   return d;
 }
 
-sim::Options prefix_options(const Decisions& prefix, std::uint64_t max_steps) {
+// The failing run's faults stay; the schedule follows `prefix`, then option 0.
+sim::Options prefix_options(const sim::Options& failing, const Decisions& prefix,
+                            std::uint64_t max_steps) {
   sim::Options o;
+  o.faults = failing.faults;
+  o.kills = failing.kills;
   o.strategy = sim::StrategyKind::prefix;
   o.max_steps = max_steps;
   o.replay.reserve(prefix.size());
@@ -45,7 +49,7 @@ Counterexample minimise(const chat::Scenario& s, const CheckedRun& failing, Prop
                         std::uint64_t max_steps) {
   CheckedRun best_run;  // the smallest failing run found, when smaller than `failing`
   ShrinkOracle oracle = [&](const Decisions& prefix) {
-    CheckedRun r = run_and_check(s, prefix_options(prefix, max_steps));
+    CheckedRun r = run_and_check(s, prefix_options(failing.sim->options(), prefix, max_steps));
     ShrinkRun out{!r.finding(p).holds, chosen_of(r.sim->trace()), r.report.steps};
     return out;
   };
@@ -57,7 +61,8 @@ Counterexample minimise(const chat::Scenario& s, const CheckedRun& failing, Prop
   cx.replays = shrunk.replays;
   if (shrunk.accepted > 0) {
     // Re-run the winner once more under the prefix strategy: its trace is the counterexample.
-    best_run = run_and_check(s, prefix_options(shrunk.decisions, max_steps));
+    best_run =
+        run_and_check(s, prefix_options(failing.sim->options(), shrunk.decisions, max_steps));
   }
   const CheckedRun& winner = shrunk.accepted > 0 && !best_run.finding(p).holds ? best_run : failing;
   cx.trace = winner.sim->trace();

@@ -33,6 +33,17 @@ std::map<std::string_view, Expectation> expected_lines(const History& h) {
   return want;
 }
 
+// Why a line of the log is not a client's line, when a write cut short by kill -9 explains it.
+std::string cut_by_kill(const History& h, std::size_t at, std::size_t size) {
+  for (const LogEvent& e : h.events)
+    if (e.kind == LogEvent::Kind::write_cut && e.offset < at + size && at < e.offset + e.length)
+      return fmt::format(
+          " (process {}'s write of bytes from {} was cut short by kill -9 at step {} after {} "
+          "bytes: a torn line)",
+          e.pid, e.offset, e.step, e.length);
+  return "";
+}
+
 }  // namespace
 
 Finding check_no_interleaved_writes(const History& h) {
@@ -47,13 +58,13 @@ Finding check_no_interleaved_writes(const History& h) {
   std::size_t offset = 0;
   for (std::string_view line : split_lines(h.log)) {
     if (line.back() != '\n')
-      return fail(
-          fmt::format("the log ends in a partial line at byte {}: \"{}\"", offset, excerpt(line)));
+      return fail(fmt::format("the log ends in a partial line at byte {}: \"{}\"{}", offset,
+                              excerpt(line), cut_by_kill(h, offset, line.size())));
     auto it = want.find(line);
     if (it == want.end())
       return fail(fmt::format(
-          "the log line at byte {} is no line a client sent (torn or interleaved): \"{}\"", offset,
-          excerpt(line)));
+          "the log line at byte {} is no line a client sent (torn or interleaved): \"{}\"{}",
+          offset, excerpt(line), cut_by_kill(h, offset, line.size())));
     if (++seen[line] > it->second.allowed)
       return fail(
           fmt::format("the line \"{}\" appears {} times in the log", excerpt(line), seen[line]));

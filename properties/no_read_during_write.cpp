@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <vector>
 
 #include "properties/checkers.hpp"
 #include "properties/lines.hpp"
@@ -32,6 +33,7 @@ Finding check_no_read_during_write(const History& h) {
   };
   std::map<ProcessId, LockMode> held;            // each process's own view of its lock
   std::map<ProcessId, const LogEvent*> writing;  // writes in progress
+  std::vector<const LogEvent*> cut;              // writes kill -9 ended part-way
   for (const LogEvent& e : h.events) {
     switch (e.kind) {
       case LogEvent::Kind::lock_acquired: {
@@ -46,6 +48,10 @@ Finding check_no_read_during_write(const History& h) {
       case LogEvent::Kind::lock_released: held.erase(e.pid); break;
       case LogEvent::Kind::write_begin: writing[e.pid] = &e; break;
       case LogEvent::Kind::write_end: writing.erase(e.pid); break;
+      case LogEvent::Kind::write_cut:
+        writing.erase(e.pid);
+        cut.push_back(&e);
+        break;
       case LogEvent::Kind::read: {
         for (const auto& [w, begin] : writing)
           if (w != e.pid)
@@ -57,10 +63,16 @@ Finding check_no_read_during_write(const History& h) {
         std::uint64_t end = e.offset + e.length;
         // It reached the end of the data (not an offset past it, which shows nothing half done).
         bool reached_end = e.length < e.requested && end == e.log_size;
-        if (reached_end && end > 0 && end <= h.log.size() && h.log[end - 1] != '\n')
-          return fail(e.step,
-                      fmt::format("process {} read the log up to byte {}, in the middle of a line",
-                                  e.pid, end));
+        if (reached_end && end > 0 && end <= h.log.size() && h.log[end - 1] != '\n') {
+          std::string why = fmt::format(
+              "process {} read the log up to byte {}, in the middle of a line", e.pid, end);
+          for (const LogEvent* c : cut)
+            if (c->offset + c->length == end)
+              why += fmt::format(
+                  ": the torn end of process {}'s write, cut short by kill -9 at step {}", c->pid,
+                  c->step);
+          return fail(e.step, why);
+        }
         break;
       }
       case LogEvent::Kind::lock_blocked: break;

@@ -2,7 +2,8 @@
 //
 // A "hold" is the span from a process's lock_acquired to its lock_released; it is a read hold
 // when the process writes nothing to the log inside it. Roles come from behaviour, not from the
-// lock mode asked for: a reader that takes LOCK_EX still serialises the other readers.
+// lock mode asked for: a reader that takes LOCK_EX still serialises the other readers. A process
+// that ended inside its hold (kill -9) did not finish what it took the lock for: no role.
 #include <fmt/format.h>
 
 #include <map>
@@ -31,6 +32,7 @@ std::vector<Hold> holds_of(const History& h) {
       out.push_back({e.pid, e.step, last, true});
     } else if (e.kind == LogEvent::Kind::lock_released && open.count(e.pid)) {
       out[open[e.pid]].to = e.step;
+      if (e.by_exit) out[open[e.pid]].read_only = false;
       open.erase(e.pid);
     } else if (e.kind == LogEvent::Kind::write_begin && open.count(e.pid)) {
       out[open[e.pid]].read_only = false;

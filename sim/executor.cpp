@@ -55,6 +55,7 @@ Executor::Executor(const Options& opts)
   trace_.header.strategy = std::string(strategy_->name());
   trace_.header.max_steps = opts.max_steps;
   trace_.header.faults = opts.faults;
+  trace_.header.kills = opts.kills;
   procs_.emplace_back();
 }
 
@@ -237,6 +238,13 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
     if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_); it != ready_.end())
       std::rotate(ready_.begin(), it, it + 1);
+    // A kill due now comes first, even when nothing is ready (an operator's kill -9 of a hung
+    // process): the run is deadlocked only if it is still stuck after it.
+    if (!live_.empty() && steps_ < opts_.max_steps && next_kill_ < opts_.kills.size() &&
+        opts_.kills[next_kill_].step <= steps_) {
+      kill_from_outside(opts_.kills[next_kill_++].pick);
+      continue;
+    }
     if (ready_.empty()) {
       if (live_.empty()) break;
       if (std::optional<Duration> t = kernel_.next_timer()) {
@@ -258,23 +266,48 @@ RunReport Executor::run(std::function<void(Os&)> init) {
                                  : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
                                                           model::DecisionKind::schedule)];
     last_ran_ = pid;
-    const model::Op& op = *kernel_.process(pid).pending;
-    model::OpKind kind = model::kind_of(op);
-    model::OpArgs args = model::op_args(op);
-    model::Outcome out = kernel_.step(pid);
-    record(pid, kind, args, out, first_decision);
-    if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
-      if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
-      if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);
-    }
-    if (kernel_.has_warnings())
-      for (std::string& w : kernel_.take_warnings())
-        trace_.warnings.push_back({steps_, std::move(w)});
-    ++steps_;
-    if (opts_.check_invariants) kernel_.check_invariants();
-    after_step(pid, out, kind == model::OpKind::fork);
+    take_step(pid, first_decision, false);
   }
   return finish(r);
+}
+
+// Steps `pid`'s pending operation and records the step.
+void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_outside) {
+  const model::Op& op = *kernel_.process(pid).pending;
+  model::OpKind kind = model::kind_of(op);
+  model::OpArgs args = model::op_args(op);
+  model::Outcome out = kernel_.step(pid);
+  PAPAYA_ASSERT(!killed_from_outside || out.status == model::StepStatus::exited,
+                "a process survived SIGKILL");
+  record(pid, kind, args, out, first_decision);
+  trace_.steps.back().killed_from_outside = killed_from_outside;
+  if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
+    if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
+    if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);
+  }
+  if (kernel_.has_warnings())
+    for (std::string& w : kernel_.take_warnings())
+      trace_.warnings.push_back({steps_, std::move(w)});
+  ++steps_;
+  if (opts_.check_invariants) kernel_.check_invariants();
+  after_step(pid, out, kind == model::OpKind::fork);
+}
+
+// A KillFault: SIGKILL to the pick-th live process outside init's group, which then takes this
+// step: its death (Kernel::step delivers the signal first, also between two pages of a write).
+void Executor::kill_from_outside(std::uint32_t pick) {
+  std::vector<Pid> victims;
+  const Pid init_group = kernel_.process(1).pgid;
+  for (Pid pid : live_) {
+    const model::Process& kp = kernel_.process(pid);
+    if (kp.state == model::ProcState::live && kp.pending && kp.pgid != init_group)
+      victims.push_back(pid);
+  }
+  if (victims.empty()) return;
+  const Pid pid = victims[pick % victims.size()];
+  kernel_.kill_from_outside(pid);
+  chooser_.at_step(steps_);
+  take_step(pid, trace_.decisions.size(), true);
 }
 
 RunReport Executor::finish(RunReport r) {

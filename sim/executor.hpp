@@ -55,6 +55,8 @@ class Executor {
   void after_step(Pid pid, const model::Outcome& out, bool forked);
   void record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
               std::size_t first_decision);
+  void take_step(Pid pid, std::size_t first_decision, bool killed_from_outside);
+  void kill_from_outside(std::uint32_t pick);
   std::string blocked_report() const;
   std::string site_of(Pid pid) const;
   void unwind_all();
@@ -71,6 +73,7 @@ class Executor {
   std::vector<Pid> ready_;
   Pid last_ran_ = 0;  // the process that took the previous step: option 0 when it can go on
   std::uint64_t steps_ = 0;
+  std::size_t next_kill_ = 0;  // into opts_.kills
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_received_ = 0;
   std::optional<std::string> crash_;

@@ -54,6 +54,7 @@ Options replay_options(const traces::LoadedTrace& recorded) {
   o.seed = recorded.header.seed;
   o.max_steps = recorded.header.max_steps;
   o.faults = recorded.header.faults;
+  o.kills = recorded.header.kills;
   o.strategy = StrategyKind::replay;
   o.replay = recorded.decisions;
   o.header = recorded.header;

@@ -34,8 +34,9 @@ struct Options {
   std::uint64_t max_steps = 1'000'000;
   StrategyKind strategy = StrategyKind::random;
   std::vector<traces::Decision>
-      replay{};                   // replay: the decisions to follow; prefix: to follow leniently
-  bool faults = false;            // offer short sends as decisions (off: sends are whole)
+      replay{};         // replay: the decisions to follow; prefix: to follow leniently
+  bool faults = false;  // offer short sends as decisions (off: sends are whole)
+  std::vector<traces::KillFault> kills{};  // kill -9 from outside, in step order (trace.hpp)
   bool check_invariants = false;  // Kernel::check_invariants after every step (slow; tests)
   traces::Header header{};        // design/variant/scenario for the trace header (seed, strategy,
                                   // max_steps and faults are filled in from these Options)

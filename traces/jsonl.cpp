@@ -80,6 +80,7 @@ json step_json(const Trace& t, const Step& s, std::size_t index) {
     }
   }
   j["status"] = model::step_status_name(s.status);
+  if (s.killed_from_outside) j["fault"] = "kill -9";
   if (s.status == model::StepStatus::done) {
     if (s.err != Errno::ok) {
       j["errno"] = errno_name(s.err);
@@ -123,6 +124,11 @@ json header_json(const Header& h) {
   j["strategy"] = h.strategy;
   j["max_steps"] = h.max_steps;
   j["faults"] = h.faults;
+  if (!h.kills.empty()) {
+    json kills = json::array();
+    for (const KillFault& k : h.kills) kills.push_back({{"step", k.step}, {"pick", k.pick}});
+    j["kills"] = kills;
+  }
   return j;
 }
 }  // namespace
@@ -218,6 +224,16 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
   h.strategy = r.get<std::string>(j, "strategy");
   h.max_steps = r.get<std::uint64_t>(j, "max_steps");
   h.faults = r.get<bool>(j, "faults");
+  if (auto it = j.find("kills"); it != j.end()) {  // absent: no kills (and older traces)
+    if (!it->is_array()) r.fail("field \"kills\" is not an array");
+    for (const json& k : *it) {
+      if (!k.is_object()) r.fail("a kill is not an object {\"step\": N, \"pick\": K}");
+      KillFault f{r.get<std::uint64_t>(k, "step"), r.get<std::uint32_t>(k, "pick")};
+      if (!h.kills.empty() && f.step < h.kills.back().step)
+        r.fail("the kills are not in step order");
+      h.kills.push_back(f);
+    }
+  }
 }
 
 void read_step(const json& j, const LineReader& r, LoadedTrace& out) {

@@ -24,6 +24,16 @@ namespace papaya::traces {
 
 inline constexpr int format_version = 1;
 
+// kill -9 from outside the simulated world (an operator, the OOM killer): at the start of step
+// `step`, SIGKILL goes to the (pick mod n)-th, in pid order, of the n live processes outside init's
+// process group (the system under test: a chat scenario puts its server in a group of its own),
+// and that process takes step `step` at once: its death. Nothing happens when there is none.
+struct KillFault {
+  std::uint64_t step = 0;
+  std::uint32_t pick = 0;
+  friend bool operator==(const KillFault&, const KillFault&) = default;
+};
+
 struct Header {
   std::string papaya_version;
   std::string design;                // "process", ... ("" for a bare Os program)
@@ -33,6 +43,7 @@ struct Header {
   std::string strategy;  // "random", "replay"
   std::uint64_t max_steps = 0;
   bool faults = false;
+  std::vector<KillFault> kills;  // in step order (written only when there are some)
 };
 
 struct Decision {
@@ -56,7 +67,8 @@ struct Step {
       0;  // second value (pipe's write end; waitpid's status); signal (exited by one)
   std::uint32_t text = no_text;      // index into Trace::texts (path, host, log message)
   std::uint32_t first_decision = 0;  // this step's decisions: decisions[first, first + count)
-  std::uint32_t line = 0;
+  std::uint32_t line : 31 = 0;
+  std::uint32_t killed_from_outside : 1 = 0;  // this step is a KillFault's victim dying
   std::uint32_t inode =
       0;  // a regular file's inode (0: none); its bytes this step: [pos, pos+moved)
   std::int64_t pos = 0;

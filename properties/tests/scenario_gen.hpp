@@ -2,14 +2,18 @@
 // 1..10,000 bytes (so lines over the 4096-byte limit and over a page occur), join delays, gaps,
 // late joiners, clients vanishing mid-line. Segmentation and the schedule are left to the chooser
 // (the generated seed). Shrinking makes scenarios smaller: fewer clients, fewer and shorter lines.
+// Faults: kill -9 of a server process at a chosen step (gen_kills, sim::Options::kills).
 #pragma once
 
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
+#include <vector>
 
 #include "chat/scenario.hpp"
+#include "traces/trace.hpp"
 
 namespace papaya::chat {
 // How RapidCheck prints a counterexample.
@@ -64,4 +68,35 @@ inline rc::Gen<chat::Scenario> gen_scenario(chat::Variant v) {
       rc::gen::element<std::size_t>(4096, 16384));
 }
 
+// Mostly none; else one or two kill -9s, each of a server process (`pick` among the live ones, in
+// pid order) at a step within the first 1,500 (runs of small scenarios last 150 to 3,000 steps).
+// Shrinks towards fewer kills, earlier steps and the first process.
+inline rc::Gen<std::vector<traces::KillFault>> gen_kills() {
+  auto one = rc::gen::apply(
+      [](std::uint64_t step, std::uint32_t pick) {
+        return traces::KillFault{step, pick};
+      },
+      rc::gen::inRange<std::uint64_t>(0, 1500), rc::gen::inRange<std::uint32_t>(0, 4));
+  auto some =
+      rc::gen::map(rc::gen::mapcat(rc::gen::inRange(1, 3),
+                                   [one](int n) {
+                                     return rc::gen::container<std::vector<traces::KillFault>>(
+                                         static_cast<std::size_t>(n), one);
+                                   }),
+                   [](std::vector<traces::KillFault> k) {
+                     std::stable_sort(k.begin(), k.end(),
+                                      [](const auto& a, const auto& b) { return a.step < b.step; });
+                     return k;
+                   });
+  return rc::gen::weightedOneOf<std::vector<traces::KillFault>>(
+      {{3, rc::gen::just(std::vector<traces::KillFault>{})}, {2, some}});
+}
+
 }  // namespace papaya::properties::testing
+
+namespace papaya::traces {
+// How RapidCheck prints generated kills.
+inline void showValue(const KillFault& k, std::ostream& os) {
+  os << "kill -9 at step " << k.step << " (pick " << k.pick << ")";
+}
+}  // namespace papaya::traces

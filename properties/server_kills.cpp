@@ -1,0 +1,84 @@
+#include "properties/server_kills.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace papaya::properties {
+
+namespace {
+
+bool done_ok(const traces::Step& s) {
+  return s.status == model::StepStatus::done && s.err == Errno::ok;
+}
+
+// The server side of the run, read off the trace.
+struct Served {
+  Pid server = 0;                // init's first child: the server's main process
+  std::vector<Pid> connected;    // client pids, in the order their connect completed
+  std::vector<Pid> clusters;     // the cluster of the k-th accepted connection (0: none)
+  std::map<Pid, Pid> sender_of;  // cluster (Child RECV) -> its Child SEND
+  std::set<Pid> killed;          // victims of kill -9 from outside
+};
+
+Served read_served(const traces::Trace& t) {
+  Served s;
+  bool awaiting_cluster = false;  // the server accepted and has not forked since
+  for (const traces::Step& st : t.steps) {
+    if (st.killed_from_outside) s.killed.insert(st.pid);
+    if (!done_ok(st)) continue;
+    const auto ret = static_cast<Pid>(st.ret);
+    if (st.op == model::OpKind::fork) {
+      if (st.pid == 1 && s.server == 0) {
+        s.server = ret;
+      } else if (st.pid == s.server && awaiting_cluster) {
+        s.clusters.back() = ret;
+        awaiting_cluster = false;
+      } else if (std::find(s.clusters.begin(), s.clusters.end(), st.pid) != s.clusters.end() &&
+                 !s.sender_of.count(st.pid)) {
+        s.sender_of[st.pid] = ret;
+      }
+    } else if (st.op == model::OpKind::connect) {
+      s.connected.push_back(st.pid);
+    } else if (st.op == model::OpKind::accept && st.pid == s.server) {
+      s.clusters.push_back(0);
+      awaiting_cluster = true;
+    }
+  }
+  return s;
+}
+
+Pid transcript_opener(const traces::Trace& t, const std::string& path) {
+  for (const traces::Step& st : t.steps)
+    if (st.op == model::OpKind::open && done_ok(st) && st.text != traces::no_text &&
+        t.texts[st.text] == path)
+      return st.pid;
+  return 0;
+}
+
+}  // namespace
+
+std::vector<KillEffect> kill_effects(const traces::Trace& trace,
+                                     const std::vector<std::string>& transcript_paths) {
+  std::vector<KillEffect> out(transcript_paths.size());
+  const Served s = read_served(trace);
+  if (s.killed.empty()) return out;
+  const bool server_killed = s.killed.count(s.server) > 0;
+  for (std::size_t c = 0; c < transcript_paths.size(); ++c) {
+    // The transcript is opened right after connecting (pid 0: it never connected).
+    const Pid pid = transcript_opener(trace, transcript_paths[c]);
+    auto at = std::find(s.connected.begin(), s.connected.end(), pid);
+    const auto k = static_cast<std::size_t>(at - s.connected.begin());
+    // No cluster: never connected, or never accepted, or accepted by a server killed before it
+    // forked the cluster.
+    const Pid cluster = pid != 0 && k < s.clusters.size() ? s.clusters[k] : 0;
+    KillEffect& e = out[c];
+    e.lines_may_be_lost = cluster == 0 ? server_killed : s.killed.count(cluster) > 0;
+    auto sender = s.sender_of.find(cluster);
+    e.cut_off =
+        e.lines_may_be_lost || (sender != s.sender_of.end() && s.killed.count(sender->second) > 0);
+  }
+  return out;
+}
+
+}  // namespace papaya::properties
