@@ -12,6 +12,7 @@ std::string_view variant_name(Variant v) {
     case Variant::torn_message: return "torn-message";
     case Variant::no_lock: return "no-lock";
     case Variant::exclusive_read: return "exclusive-read";
+    case Variant::no_crash_wakeup: return "no-crash-wakeup";
     case Variant::paper: return "paper";
   }
   return "?";
@@ -35,6 +36,7 @@ Flaws flaws_of(Variant v) {
     case Variant::torn_message: f.torn_message = true; break;
     case Variant::no_lock: f.no_lock = true; break;
     case Variant::exclusive_read: f.exclusive_read = true; break;
+    case Variant::no_crash_wakeup: f.no_crash_wakeup = true; break;
     case Variant::paper:
       // The original: one description opened before the accept loop (so flock excludes nobody
       // and lseek+read share one offset), flag + pause(), one 4096-byte read per wakeup and per

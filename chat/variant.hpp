@@ -18,16 +18,18 @@ enum class Variant {
   torn_message,
   no_lock,
   exclusive_read,
+  no_crash_wakeup,
   paper
 };
 
-inline constexpr Variant all_variants[] = {
-    Variant::correct,     Variant::shared_ofd,     Variant::shared_offset,
-    Variant::lost_wakeup, Variant::short_read,     Variant::torn_message,
-    Variant::no_lock,     Variant::exclusive_read, Variant::paper};
+inline constexpr Variant all_variants[] = {Variant::correct,         Variant::shared_ofd,
+                                           Variant::shared_offset,   Variant::lost_wakeup,
+                                           Variant::short_read,      Variant::torn_message,
+                                           Variant::no_lock,         Variant::exclusive_read,
+                                           Variant::no_crash_wakeup, Variant::paper};
 
 // "correct", "shared-ofd", "shared-offset", "lost-wakeup", "short-read", "torn-message",
-// "no-lock", "exclusive-read", "paper" (contract names).
+// "no-lock", "exclusive-read", "no-crash-wakeup", "paper" (contract names).
 std::string_view variant_name(Variant v);
 // The inverse of variant_name; nullopt for an unknown name.
 std::optional<Variant> parse_variant(std::string_view name);

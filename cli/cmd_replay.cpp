@@ -53,8 +53,7 @@ int run_replay(const std::string& path) {
               static_cast<unsigned long long>(t.header.seed), t.step_lines.size(),
               t.decisions.size());
   for (const traces::KillFault& k : t.header.kills)
-    std::printf("  fault: kill -9 at step %llu of live server process %u (mod their number)\n",
-                static_cast<unsigned long long>(k.step), k.pick);
+    std::printf("  fault: %s\n", traces::describe_kill(k).c_str());
   auto out = std::make_shared<ChatOutcome>();
   sim::Simulation s(sim::replay_options(t));
   sim::RunReport r = s.run(properties::chat_init(*c, out));

@@ -75,17 +75,23 @@ struct SimArgs {
   std::vector<std::string> kills;  // "STEP" or "STEP:PICK"
 };
 
-// "120" or "120:1": kill -9 at step 120 of the first (second) live server process.
+// "120" or "120:1": kill -9 at step 120 of the first (second) live server process; "120@4": of
+// process 4.
 std::optional<traces::KillFault> parse_kill(const std::string& text) {
   traces::KillFault k;
-  const auto colon = text.find(':');
-  const std::string step = text.substr(0, colon);
-  const std::string pick = colon == std::string::npos ? "0" : text.substr(colon + 1);
+  const auto sep = text.find_first_of(":@");
+  const std::string step = text.substr(0, sep);
+  const std::string rest = sep == std::string::npos ? "0" : text.substr(sep + 1);
   auto num = [](const std::string& t, auto& v) {
     auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     return !t.empty() && ec == std::errc() && end == t.data() + t.size();
   };
-  if (!num(step, k.step) || !num(pick, k.pick)) return std::nullopt;
+  if (!num(step, k.step)) return std::nullopt;
+  if (sep != std::string::npos && text[sep] == '@') {
+    if (!num(rest, k.pid) || k.pid <= 1) return std::nullopt;
+    return k;
+  }
+  if (!num(rest, k.pick)) return std::nullopt;
   return k;
 }
 
@@ -115,8 +121,9 @@ int run_sim(const SimArgs& a) {
   for (const std::string& text : a.kills) {
     std::optional<traces::KillFault> k = parse_kill(text);
     if (!k) {
-      std::fprintf(stderr, "papaya sim: --kill \"%s\": expected STEP or STEP:PICK (numbers)\n",
-                   text.c_str());
+      std::fprintf(
+          stderr, "papaya sim: --kill \"%s\": expected STEP, STEP:PICK or STEP@PID (PID above 1)\n",
+          text.c_str());
       return exit_usage;
     }
     kills.push_back(*k);
@@ -140,8 +147,7 @@ int run_sim(const SimArgs& a) {
               a.design.c_str(), a.variant.c_str(), a.clients, a.messages,
               static_cast<unsigned long long>(a.seed));
   for (const traces::KillFault& k : kills)
-    std::printf("  fault: kill -9 at step %llu of live server process %u (mod their number)\n",
-                static_cast<unsigned long long>(k.step), k.pick);
+    std::printf("  fault: %s\n", traces::describe_kill(k).c_str());
   auto out = std::make_shared<ChatOutcome>();
   sim::Simulation s(o);
   sim::RunReport r = s.run(properties::chat_init(scenario, out));
@@ -203,8 +209,8 @@ void add_sim_command(CLI::App& app, int& exit_code) {
                 "run the seed twice more and require byte-identical traces");
   cmd->add_flag("--faults", args->faults, "offer short sends as decisions");
   cmd->add_option("--kill", args->kills,
-                  "STEP[:PICK]: kill -9 at step STEP the PICK-th (mod their number, default 0) "
-                  "live server process, in pid order; repeatable");
+                  "STEP[:PICK] or STEP@PID: kill -9 at step STEP the PICK-th (mod their number, "
+                  "default 0) live server process, in pid order, or process PID; repeatable");
   cmd->callback([args, &exit_code] { exit_code = run_sim(*args); });
 }
 

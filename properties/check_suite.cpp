@@ -54,6 +54,7 @@ Row check_variant(chat::Variant v, const CheckOptions& opts, const Progress& pro
       sim::Options so;
       so.seed = opts.seed + static_cast<std::uint64_t>(i);
       so.max_steps = opts.max_steps;
+      so.kills = suite_kills(sc, so);
       CheckedRun run = run_and_check(sc.scenario, so);
       ++row.runs;
       row.steps += run.report.steps;

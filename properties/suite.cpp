@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "properties/chat_run.hpp"
+
 namespace papaya::properties {
 
 namespace {
@@ -60,7 +62,26 @@ std::vector<SuiteScenario> builtin_suite(chat::Variant v) {
                  plan({30, 5000, 31}, milliseconds(3)), late, vanishing};
   out.push_back({"mixed", mixed});
 
+  // kill -9 of the last writer between its append and its SIGUSR1: the readers sleep on a line
+  // already in the log unless someone else wakes them (the daemon, when it reaps the cluster).
+  chat::Scenario crash = base(v);
+  crash.clients = 3;
+  crash.messages = 3;
+  crash.line_length = 24;
+  out.push_back({"crash", crash, /*kill_last_writer=*/true});
+
   return out;
+}
+
+std::vector<traces::KillFault> suite_kills(const SuiteScenario& sc, const sim::Options& opts) {
+  if (!sc.kill_last_writer) return {};
+  sim::Options probe = opts;
+  probe.kills.clear();
+  const CheckedRun run = run_and_check(sc.scenario, probe);
+  for (auto e = run.history.events.rbegin(); e != run.history.events.rend(); ++e)
+    if (e->kind == LogEvent::Kind::write_end)
+      return {traces::KillFault{.step = e->step + 1, .pick = 0, .pid = e->pid}};
+  return {};
 }
 
 }  // namespace papaya::properties

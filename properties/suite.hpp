@@ -7,14 +7,23 @@
 #include <vector>
 
 #include "chat/scenario.hpp"
+#include "sim/simulation.hpp"
+#include "traces/trace.hpp"
 
 namespace papaya::properties {
 
 struct SuiteScenario {
   std::string name;
   chat::Scenario scenario;
+  bool kill_last_writer = false;  // each run kills the log's last writer right after its append
 };
 
 std::vector<SuiteScenario> builtin_suite(chat::Variant variant);
+
+// The faults of one run of `sc` under `opts`: for kill_last_writer, a probe run (no faults) finds
+// the last append to the log, and the run proper kills its writer (kill -9) the step after it,
+// before it has told anyone. The same seed takes the same steps up to there, so the kill lands
+// in that gap. None otherwise, or when the probe appended nothing.
+std::vector<traces::KillFault> suite_kills(const SuiteScenario& sc, const sim::Options& opts);
 
 }  // namespace papaya::properties

@@ -242,7 +242,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     // process): the run is deadlocked only if it is still stuck after it.
     if (!live_.empty() && steps_ < opts_.max_steps && next_kill_ < opts_.kills.size() &&
         opts_.kills[next_kill_].step <= steps_) {
-      kill_from_outside(opts_.kills[next_kill_++].pick);
+      kill_from_outside(opts_.kills[next_kill_++]);
       continue;
     }
     if (ready_.empty()) {
@@ -293,18 +293,19 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   after_step(pid, out, kind == model::OpKind::fork);
 }
 
-// A KillFault: SIGKILL to the pick-th live process outside init's group, which then takes this
-// step: its death (Kernel::step delivers the signal first, also between two pages of a write).
-void Executor::kill_from_outside(std::uint32_t pick) {
+// A KillFault: SIGKILL to its process, or the pick-th live process outside init's group, which
+// then takes this step: its death (Kernel::step delivers the signal first, also between two pages
+// of a write).
+void Executor::kill_from_outside(const traces::KillFault& k) {
   std::vector<Pid> victims;
   const Pid init_group = kernel_.process(1).pgid;
   for (Pid pid : live_) {
     const model::Process& kp = kernel_.process(pid);
-    if (kp.state == model::ProcState::live && kp.pending && kp.pgid != init_group)
-      victims.push_back(pid);
+    if (kp.state != model::ProcState::live || !kp.pending || pid == 1) continue;
+    if (k.pid != 0 ? pid == k.pid : kp.pgid != init_group) victims.push_back(pid);
   }
   if (victims.empty()) return;
-  const Pid pid = victims[pick % victims.size()];
+  const Pid pid = victims[k.pick % victims.size()];
   kernel_.kill_from_outside(pid);
   chooser_.at_step(steps_);
   take_step(pid, trace_.decisions.size(), true);

@@ -56,7 +56,7 @@ class Executor {
   void record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
               std::size_t first_decision);
   void take_step(Pid pid, std::size_t first_decision, bool killed_from_outside);
-  void kill_from_outside(std::uint32_t pick);
+  void kill_from_outside(const traces::KillFault& k);
   std::string blocked_report() const;
   std::string site_of(Pid pid) const;
   void unwind_all();

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <istream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -133,6 +134,13 @@ json header_json(const Header& h) {
 }
 }  // namespace
 
+std::string describe_kill(const KillFault& k) {
+  if (k.pid != 0)
+    return "kill -9 at step " + std::to_string(k.step) + " of process " + std::to_string(k.pid);
+  return "kill -9 at step " + std::to_string(k.step) + " of live server process " +
+         std::to_string(k.pick) + " (pick, mod their number)";
+}
+
 std::vector<std::string> step_lines(const Trace& t) {
   std::vector<std::string> out;
   out.reserve(t.steps.size());
@@ -227,10 +235,21 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
   if (auto it = j.find("kills"); it != j.end()) {  // absent: no kills (and older traces)
     if (!it->is_array()) r.fail("field \"kills\" is not an array");
     for (const json& k : *it) {
-      if (!k.is_object()) r.fail("a kill is not an object {\"step\": N, \"pick\": K}");
-      KillFault f{r.get<std::uint64_t>(k, "step"), r.get<std::uint32_t>(k, "pick")};
+      if (!k.is_object())
+        r.fail("field \"kills\": a kill is not an object {\"step\": N, \"pick\": K}");
+      // Whole numbers in range: json's get<> would wrap -1 or 2^32 and truncate 1.5 silently.
+      auto number = [&](const char* key, std::uint64_t max) {
+        auto v = k.find(key);
+        if (v == k.end() || !v->is_number_unsigned() || v->get<std::uint64_t>() > max)
+          r.fail(std::string("field \"kills\": a kill's \"") + key +
+                 "\" is missing or not a whole number in range");
+        return v->get<std::uint64_t>();
+      };
+      KillFault f{
+          number("step", std::numeric_limits<std::uint64_t>::max()),
+          static_cast<std::uint32_t>(number("pick", std::numeric_limits<std::uint32_t>::max()))};
       if (!h.kills.empty() && f.step < h.kills.back().step)
-        r.fail("the kills are not in step order");
+        r.fail("field \"kills\": the kills are not in step order");
       h.kills.push_back(f);
     }
   }

@@ -25,14 +25,18 @@ namespace papaya::traces {
 inline constexpr int format_version = 1;
 
 // kill -9 from outside the simulated world (an operator, the OOM killer): at the start of step
-// `step`, SIGKILL goes to the (pick mod n)-th, in pid order, of the n live processes outside init's
-// process group (the system under test: a chat scenario puts its server in a group of its own),
-// and that process takes step `step` at once: its death. Nothing happens when there is none.
+// `step`, SIGKILL goes to process `pid` (when not 0), else to the (pick mod n)-th, in pid order, of
+// the n live processes outside init's process group (the system under test: a chat scenario puts
+// its server in a group of its own), and that process takes step `step` at once: its death.
+// Nothing happens when there is no such live process (init is never a victim).
 struct KillFault {
   std::uint64_t step = 0;
   std::uint32_t pick = 0;
+  Pid pid = 0;
   friend bool operator==(const KillFault&, const KillFault&) = default;
 };
+// "kill -9 at step 120 of process 4", "kill -9 at step 120 of live server process 1 (pick)".
+std::string describe_kill(const KillFault& k);
 
 struct Header {
   std::string papaya_version;

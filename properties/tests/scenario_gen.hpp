@@ -96,7 +96,5 @@ inline rc::Gen<std::vector<traces::KillFault>> gen_kills() {
 
 namespace papaya::traces {
 // How RapidCheck prints generated kills.
-inline void showValue(const KillFault& k, std::ostream& os) {
-  os << "kill -9 at step " << k.step << " (pick " << k.pick << ")";
-}
+inline void showValue(const KillFault& k, std::ostream& os) { os << describe_kill(k); }
 }  // namespace papaya::traces
