@@ -127,7 +127,9 @@ json header_json(const Header& h) {
   j["faults"] = h.faults;
   if (!h.kills.empty()) {
     json kills = json::array();
-    for (const KillFault& k : h.kills) kills.push_back({{"step", k.step}, {"pick", k.pick}});
+    for (const KillFault& k : h.kills)
+      kills.push_back(k.pid != 0 ? json{{"step", k.step}, {"pid", k.pid}}
+                                 : json{{"step", k.step}, {"pick", k.pick}});
     j["kills"] = kills;
   }
   return j;
@@ -236,7 +238,9 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
     if (!it->is_array()) r.fail("field \"kills\" is not an array");
     for (const json& k : *it) {
       if (!k.is_object())
-        r.fail("field \"kills\": a kill is not an object {\"step\": N, \"pick\": K}");
+        r.fail(
+            "field \"kills\": a kill is not an object {\"step\": N, \"pick\": K} or "
+            "{\"step\": N, \"pid\": P}");
       // Whole numbers in range: json's get<> would wrap -1 or 2^32 and truncate 1.5 silently.
       auto number = [&](const char* key, std::uint64_t max) {
         auto v = k.find(key);
@@ -245,9 +249,15 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
                  "\" is missing or not a whole number in range");
         return v->get<std::uint64_t>();
       };
-      KillFault f{
-          number("step", std::numeric_limits<std::uint64_t>::max()),
-          static_cast<std::uint32_t>(number("pick", std::numeric_limits<std::uint32_t>::max()))};
+      KillFault f;
+      f.step = number("step", std::numeric_limits<std::uint64_t>::max());
+      if (k.contains("pid")) {
+        f.pid = static_cast<Pid>(number("pid", std::numeric_limits<Pid>::max()));
+        if (f.pid <= 1) r.fail("field \"kills\": a kill's \"pid\" must be above 1 (not init)");
+      } else {
+        f.pick =
+            static_cast<std::uint32_t>(number("pick", std::numeric_limits<std::uint32_t>::max()));
+      }
       if (!h.kills.empty() && f.step < h.kills.back().step)
         r.fail("field \"kills\": the kills are not in step order");
       h.kills.push_back(f);

@@ -69,5 +69,59 @@ TEST(NoReadDuringWrite, AFullBufferReadMayStopMidLine) {
   EXPECT_TRUE(check_no_read_during_write(h).holds);
 }
 
+// kill -9 between two pages of a write: the write is over (its process is gone), its first pages
+// stay in the log.
+LogEvent write_cut(Step s, ProcessId p, std::uint64_t off, std::uint64_t landed) {
+  return event(s, p, LogEvent::Kind::write_cut, LockMode::ex, off, landed);
+}
+
+TEST(NoReadDuringWrite, AWriteCutByAKillIsOverForLaterReads) {
+  History h;
+  h.log = std::string(4096, 'a');
+  LogEvent gone = released(4, 10);
+  gone.by_exit = true;
+  // A full-buffer read after the cut: it saw the torn bytes, but no write was in progress.
+  h.events = {acquired(1, 10, LockMode::ex),
+              write_begin(2, 10, 0, 5001),
+              write_cut(3, 10, 0, 4096),
+              gone,
+              acquired(5, 20, LockMode::sh),
+              read(6, 20, 0, 4096, 4096),
+              released(7, 20)};
+  Finding f = check_no_read_during_write(h);
+  EXPECT_TRUE(f.holds) << f.detail;
+  // Without the cut, the same read lands inside the write.
+  h.events.erase(h.events.begin() + 2);
+  f = check_no_read_during_write(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_NE(f.detail.find("while process 10 was writing"), std::string::npos) << f.detail;
+}
+
+TEST(NoReadDuringWrite, AReadEndingAtTheTornEndOfACutWriteSaysKill9) {
+  History h;
+  h.log = "aaaa\n" + std::string(4091, 'b');  // a whole line, then the cut write's first page
+  h.events = {write_begin(1, 10, 0, 5), write_end(2, 10), write_begin(3, 11, 5, 6000),
+              write_cut(4, 11, 5, 4091), read(5, 20, 0, 4096, 65536)};
+  Finding f = check_no_read_during_write(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_EQ(f.step, 5u);
+  EXPECT_EQ(f.detail.find("was writing"), std::string::npos) << f.detail;
+  EXPECT_NE(f.detail.find("read the log up to byte 4096, in the middle of a line"),
+            std::string::npos)
+      << f.detail;
+  EXPECT_NE(f.detail.find("cut short by kill -9 at step 4"), std::string::npos) << f.detail;
+  EXPECT_NE(f.detail.find("process 11"), std::string::npos) << f.detail;
+}
+
+TEST(NoReadDuringWrite, AReadEndingMidLineElsewhereIsNotBlamedOnTheKill) {
+  History h;
+  h.log = "aaaa\nbbbb\n" + std::string(10, 'c');
+  h.events = {write_cut(1, 11, 10, 10), read(2, 20, 0, 7, 4096)};
+  Finding f = check_no_read_during_write(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_NE(f.detail.find("in the middle of a line"), std::string::npos) << f.detail;
+  EXPECT_EQ(f.detail.find("kill -9"), std::string::npos) << f.detail;
+}
+
 }  // namespace
 }  // namespace papaya::properties
