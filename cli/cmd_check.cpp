@@ -91,13 +91,15 @@ void print_details(const std::vector<Row>& rows) {
     for (const Cell& c : r.cells)
       if (!c.holds)
         std::printf(
-            "  %s %s: %d of %d runs; first: scenario %s, seed %llu, %llu steps, minimised to %llu: "
-            "%s\n",
+            "  %s %s: %d of %d runs; first: scenario %s, seed %llu, %llu steps; minimised to %llu "
+            "steps (%llu off the default schedule) of [%s]:\n    %s\n",
             std::string(chat::variant_name(r.variant)).c_str(),
             std::string(properties::property_name(c.property)).c_str(), c.failing_runs, r.runs,
             c.scenario.c_str(), static_cast<unsigned long long>(c.seed),
             static_cast<unsigned long long>(c.steps),
-            static_cast<unsigned long long>(c.minimised_steps), c.detail.c_str());
+            static_cast<unsigned long long>(c.minimised_steps),
+            static_cast<unsigned long long>(c.minimised_preemptions), c.minimised_scenario.c_str(),
+            c.detail.c_str());
 }
 
 nlohmann::json row_json(const Row& r, const std::vector<std::string>& paths,
@@ -118,6 +120,8 @@ nlohmann::json row_json(const Row& r, const std::vector<std::string>& paths,
                 {"seed", cell.seed},
                 {"steps", cell.steps},
                 {"minimised_steps", cell.minimised_steps},
+                {"minimised_preemptions", cell.minimised_preemptions},
+                {"minimised_scenario", cell.minimised_scenario},
                 {"trace", paths[c]},
                 {"detail", cell.detail}});
     j["properties"][std::string(properties::property_name(cell.property))] = p;

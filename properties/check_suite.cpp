@@ -2,6 +2,7 @@
 
 #include "properties/chat_run.hpp"
 #include "properties/minimise.hpp"
+#include "properties/scenario_shrink.hpp"
 #include "properties/suite.hpp"
 
 namespace papaya::properties {
@@ -35,8 +36,19 @@ void record_failure(Cell& cell, const SuiteScenario& sc, std::uint64_t seed, con
   cell.seed = seed;
   cell.detail = f.detail;
   cell.steps = run.report.steps;
-  Counterexample cx = minimise(sc.scenario, run, cell.property, opts.shrink_budget, opts.max_steps);
+  // The scenario first (fewer clients and lines), then the schedule of its smallest failing run.
+  ScenarioShrinkOptions so;
+  so.budget = opts.shrink_budget;
+  so.max_steps = opts.max_steps;
+  if (sc.kill_last_writer) so.faults = kill_after_last_append;
+  ShrunkScenario small = opts.shrink_budget > 0
+                             ? shrink_scenario(sc.scenario, run, cell.property, so)
+                             : ShrunkScenario{sc.scenario, std::nullopt, 0, 0};
+  cell.minimised_scenario = chat::describe(small.scenario);
+  Counterexample cx = minimise(small.scenario, small.run ? *small.run : run, cell.property,
+                               opts.shrink_budget, opts.max_steps, so.faults);
   cell.minimised_steps = cx.trace.steps.size();
+  for (const traces::Decision& d : cx.trace.decisions) cell.minimised_preemptions += d.chosen != 0;
   cell.detail = cx.detail;
   cell.counterexample = std::move(cx.trace);
 }

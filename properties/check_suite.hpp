@@ -32,6 +32,8 @@ struct Cell {
   std::string detail;                           //   and what broke
   std::uint64_t steps = 0;                      //   and its length
   std::uint64_t minimised_steps = 0;            // the counterexample's length
+  std::string minimised_scenario;               //   and its scenario (chat::describe)
+  std::uint64_t minimised_preemptions = 0;      //   and its decisions off the default (option 0)
   std::optional<traces::Trace> counterexample;  // verdict and detail set to the property's
 };
 

@@ -46,10 +46,15 @@ void stamp_verdict(traces::Trace& t, const Finding& f) {
 }
 
 Counterexample minimise(const chat::Scenario& s, const CheckedRun& failing, Property p, int budget,
-                        std::uint64_t max_steps) {
+                        std::uint64_t max_steps, const FaultsFor& faults) {
   CheckedRun best_run;  // the smallest failing run found, when smaller than `failing`
+  auto options = [&](const Decisions& prefix) {
+    sim::Options o = prefix_options(failing.sim->options(), prefix, max_steps);
+    if (faults) o.kills = faults(s, o);
+    return o;
+  };
   ShrinkOracle oracle = [&](const Decisions& prefix) {
-    CheckedRun r = run_and_check(s, prefix_options(failing.sim->options(), prefix, max_steps));
+    CheckedRun r = run_and_check(s, options(prefix));
     ShrinkRun out{!r.finding(p).holds, chosen_of(r.sim->trace()), r.report.steps};
     return out;
   };
@@ -61,8 +66,7 @@ Counterexample minimise(const chat::Scenario& s, const CheckedRun& failing, Prop
   cx.replays = shrunk.replays;
   if (shrunk.accepted > 0) {
     // Re-run the winner once more under the prefix strategy: its trace is the counterexample.
-    best_run =
-        run_and_check(s, prefix_options(failing.sim->options(), shrunk.decisions, max_steps));
+    best_run = run_and_check(s, options(shrunk.decisions));
   }
   const CheckedRun& winner = shrunk.accepted > 0 && !best_run.finding(p).holds ? best_run : failing;
   cx.trace = winner.sim->trace();

@@ -1,6 +1,8 @@
 // Shrinking a failing schedule. For a fixed scenario, a run is a list of chooser decisions (the
-// index picked at each nondeterministic point). We look for a shorter list with fewer non-default
-// picks (index 0 is the default: the strategy's "don't preempt" choice) that still fails.
+// index picked at each nondeterministic point). We look for a list with fewer non-default picks
+// (index 0 is the default: the strategy's "don't preempt" choice), then fewer steps, that still
+// fails: first among schedules that depart from the default at a few random places only, then by
+// truncating and resetting the best one's departures.
 //
 // The oracle replays a *prefix* of decisions leniently: decision i is used where it is in range
 // (clamped otherwise), and every decision past the prefix takes the default. It reports whether

@@ -75,9 +75,14 @@ std::vector<SuiteScenario> builtin_suite(chat::Variant v) {
 
 std::vector<traces::KillFault> suite_kills(const SuiteScenario& sc, const sim::Options& opts) {
   if (!sc.kill_last_writer) return {};
+  return kill_after_last_append(sc.scenario, opts);
+}
+
+std::vector<traces::KillFault> kill_after_last_append(const chat::Scenario& s,
+                                                      const sim::Options& opts) {
   sim::Options probe = opts;
   probe.kills.clear();
-  const CheckedRun run = run_and_check(sc.scenario, probe);
+  const CheckedRun run = run_and_check(s, probe);
   for (auto e = run.history.events.rbegin(); e != run.history.events.rend(); ++e)
     if (e->kind == LogEvent::Kind::write_end)
       return {traces::KillFault{.step = e->step + 1, .pick = 0, .pid = e->pid}};

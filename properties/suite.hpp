@@ -25,5 +25,8 @@ std::vector<SuiteScenario> builtin_suite(chat::Variant variant);
 // before it has told anyone. The same seed takes the same steps up to there, so the kill lands
 // in that gap. None otherwise, or when the probe appended nothing.
 std::vector<traces::KillFault> suite_kills(const SuiteScenario& sc, const sim::Options& opts);
+// The kill_last_writer fault of any scenario (what suite_kills does for such a suite scenario).
+std::vector<traces::KillFault> kill_after_last_append(const chat::Scenario& s,
+                                                      const sim::Options& opts);
 
 }  // namespace papaya::properties

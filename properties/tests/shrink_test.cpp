@@ -53,5 +53,36 @@ TEST(ShrinkDecisions, LeavesAnAlreadyMinimalRunAlone) {
   EXPECT_EQ(r.accepted, 0);
 }
 
+// A toy whose failure needs one departure anywhere in the second half, but whose recorded run
+// departs everywhere: the few-departures search finds a one-departure schedule first.
+ShrinkRun needs_one_late(const Decisions& prefix) {
+  ShrinkRun r;
+  for (std::size_t i = 0; i < 40; ++i) r.taken.push_back(i < prefix.size() ? prefix[i] % 3 : 0);
+  r.fails = false;
+  for (std::size_t i = 20; i < 40; ++i) r.fails |= r.taken[i] != 0;
+  r.steps = 100 - non_default_count(r.taken);  // more departures, fewer steps: the trade-off
+  return r;
+}
+
+TEST(ShrinkDecisions, PrefersFewerDeparturesToFewerSteps) {
+  ShrinkRun start = needs_one_late(Decisions(40, 1));
+  ASSERT_TRUE(start.fails);
+  ShrinkResult r = shrink_decisions(start, needs_one_late, 200);
+  EXPECT_EQ(non_default_count(r.decisions), 1u);
+  EXPECT_TRUE(needs_one_late(r.decisions).fails);
+  EXPECT_EQ(r.steps, 99u);
+}
+
+TEST(ShrinkDecisions, AFailureWithNoDepartureAtAllShrinksToTheDefaultSchedule) {
+  auto always = [](const Decisions& prefix) {
+    ShrinkRun r = toy(prefix);
+    r.fails = true;
+    return r;
+  };
+  ShrinkResult r = shrink_decisions(always(Decisions(40, 2)), always, 50);
+  EXPECT_EQ(non_default_count(r.decisions), 0u);
+  EXPECT_LE(r.replays, 10) << "the all-default schedule is the first one tried";
+}
+
 }  // namespace
 }  // namespace papaya::properties
