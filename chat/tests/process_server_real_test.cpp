@@ -204,6 +204,47 @@ TEST(ProcessServerOnLinux, TheLineClientSendsItsLinesPrintsTheServersBytesAndRet
   EXPECT_CHILD_OK(out);  // (the macro reads its argument more than once)
 }
 
+// With all its input there at once and then its end (`printf ... | papaya chat`), the client still
+// prints its own lines: it hangs up only once its last line has come back (the server ends the
+// cluster, Child SEND included, as soon as it sees the client's end). The line the client knows
+// is too long (max_line given) and the one with a NUL are refused, so not waited for: the run
+// takes nowhere near the linger.
+TEST(ProcessServerOnLinux, TheLineClientHangsUpOnlyOnceItsLastLineHasComeBack) {
+  TempDir dir;
+  auto body = [&]() -> int {
+    RealOs os;
+    (void)os.sigaction(Sig::alrm, SigAction::catch_flag(false));
+    Server server(os, config(dir));
+    ClientConfig cfg{.host = "127.0.0.1",
+                     .port = server.port,
+                     .key = key,
+                     .user = "me",
+                     .linger = 10s,
+                     .max_line = config(dir).max_line};
+    for (int i = 0; i < 10; ++i) {
+      const std::string n = std::to_string(i);
+      auto [in_r, in_w] = *os.pipe();
+      auto [out_r, out_w] = *os.pipe();
+      const std::string input =
+          "a " + n + "\nb " + n + "\n" + std::string(100, 'z') + "\nnul \0 inside\n"s;
+      BODY_CHECK(write_all(os, in_w, input).ok());
+      (void)os.close(in_w);
+      const Duration start = os.now();
+      BODY_CHECK(run_line_client(os, cfg, in_r, out_w) == 0);
+      BODY_CHECK(os.now() - start < 5s);
+      (void)os.close(in_r);
+      (void)os.close(out_w);
+      const std::string out = read_pipe(os, out_r, std::string::npos);  // to its end
+      (void)os.close(out_r);
+      const std::string mine = "me: a " + n + "\nme: b " + n + "\n";
+      BODY_CHECK(out.size() >= mine.size() && out.substr(out.size() - mine.size()) == mine);
+    }
+    return 0;
+  };
+  const real::testing::ChildOutcome out = run_in_child(body, 30s);
+  EXPECT_CHILD_OK(out);  // (the macro reads its argument more than once)
+}
+
 TEST(ProcessServerOnLinux, TheLineClientReturnsTwoWhenRefusedOrWhenNobodyListens) {
   TempDir dir;
   auto body = [&]() -> int {
