@@ -100,19 +100,30 @@ Result<std::string> ChatLog::read_since(Os& os, Offset offset) const {
   });
 }
 
-Result<Tail> ChatLog::read_tail(Os& os, size_t lines) const {
+Result<Offset> ChatLog::size_now(Os& os) const {
+  return uninterrupted(os, [&]() -> Result<Offset> {
+    if (Status s = lock(os, read_lock()); !s) return s.error();
+    Result<Offset> size = os.file_size(read_fd_);
+    Status unlocked = lock(os, LockOp::un);
+    if (size && !unlocked) return unlocked.error();
+    return size;
+  });
+}
+
+Result<Tail> ChatLog::read_tail(Os& os, size_t lines, std::optional<Offset> end) const {
   return uninterrupted(os, [&]() -> Result<Tail> {
     if (Status s = lock(os, read_lock()); !s) return s.error();
-    Result<Tail> tail = tail_unlocked(os, lines);
+    Result<Tail> tail = tail_unlocked(os, lines, end);
     Status unlocked = lock(os, LockOp::un);
     if (tail && !unlocked) return unlocked.error();
     return tail;
   });
 }
 
-Result<Tail> ChatLog::tail_unlocked(Os& os, size_t lines) const {
+Result<Tail> ChatLog::tail_unlocked(Os& os, size_t lines, std::optional<Offset> end) const {
   Result<Offset> size = os.file_size(read_fd_);
   if (!size) return size.error();
+  if (end) size = std::min(*size, *end);
   if (lines == 0) return Tail{.bytes = {}, .next = *size};
   const bool paper = flaws_.paper_history;
   Offset window = paper ? paper_bytes_per_line * static_cast<Offset>(lines) : first_tail_window;
@@ -120,6 +131,8 @@ Result<Tail> ChatLog::tail_unlocked(Os& os, size_t lines) const {
     const Offset start = std::max<Offset>(0, *size - window);
     Result<std::string> bytes = read_from(os, start, paper);
     if (!bytes) return bytes.error();
+    if (start + static_cast<Offset>(bytes->size()) > *size)  // appended after the join point
+      bytes->resize(static_cast<std::size_t>(*size - start));
     const HistoryStart h = history_start(*bytes, lines);
     // The paper's history is one window, its first line possibly cut; ours grows the window
     // until the first line is known to be whole.

@@ -20,6 +20,7 @@
 // LOCK_EX instead of LOCK_SH to read (read_since and read_tail).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -56,7 +57,11 @@ class ChatLog {
   // The last `lines` lines and the offset after them, read under one LOCK_SH so that nothing
   // appended falls between them. Reads a window from the end that doubles until it holds the
   // lines (paper_history: one window of lines*150 bytes, its first line cut as the original's).
-  Result<Tail> read_tail(Os& os, size_t lines) const;
+  // With `end`, the lines before offset `end` (a join point taken earlier by size_now), and
+  // next = end: what was appended since is the reader's to read with read_since.
+  Result<Tail> read_tail(Os& os, size_t lines, std::optional<Offset> end = std::nullopt) const;
+  // The log's size under the read lock: a boundary between whole appends (a join point).
+  Result<Offset> size_now(Os& os) const;
 
   Fd lock_fd() const { return lock_fd_; }
   Fd read_fd() const { return read_fd_; }
@@ -67,7 +72,7 @@ class ChatLog {
   Status lock(Os& os, LockOp op) const;
   LockOp read_lock() const;
   Result<std::string> read_from(Os& os, Offset offset, bool once) const;
-  Result<Tail> tail_unlocked(Os& os, size_t lines) const;
+  Result<Tail> tail_unlocked(Os& os, size_t lines, std::optional<Offset> end) const;
 
   Fd lock_fd_;
   Fd read_fd_;

@@ -70,6 +70,25 @@ Result<ChatLog> open_child_log(Os& os, const ClusterContext& ctx) {
   return ChatLog(lock_fd, read_fd, ctx.pgid, ctx.flaws);
 }
 
+// The client's join point: the log's size now, before Child RECV appends any line of the client's
+// and before Child SEND first reads, so the client's own lines always come after it. (Taken at
+// Child SEND's first read instead, a line appended by Child RECV in between would count as history
+// and, with history 0, never reach its own client.) nullopt with the paper's history, or when the
+// log cannot be read now (Child SEND then joins at its first read, and reports any error).
+std::optional<Offset> join_point(Os& os, const ClusterContext& ctx, Pid me) {
+  if (ctx.flaws.paper_history) return std::nullopt;
+  Result<ChatLog> log = open_child_log(os, ctx);
+  if (!log) return std::nullopt;
+  Result<Offset> size = log->size_now(os);
+  if (!ctx.flaws.shared_ofd) (void)os.close(log->lock_fd());
+  if (!size) {
+    os.log(LogLevel::warning,
+           fmt::format("client {}: reading the log's size: {}", me, errno_name(size.error())));
+    return std::nullopt;
+  }
+  return *size;
+}
+
 void run_cluster(Os& os, const ClusterContext& ctx, Fd client) {
   reset_signals(os);
   (void)os.close(ctx.listener);
@@ -79,8 +98,9 @@ void run_cluster(Os& os, const ClusterContext& ctx, Fd client) {
     exit_process(os, cluster_auth_failed);
   }
   os.log(LogLevel::info, fmt::format("client {}: authenticated", me));
+  const std::optional<Offset> join = join_point(os, ctx, me);
   Result<Pid> send_pid =
-      os.fork([ctx, client, me](Os& child) { run_send(child, ctx, client, me); });
+      os.fork([ctx, client, me, join](Os& child) { run_send(child, ctx, client, me, join); });
   if (!send_pid) {
     os.log(LogLevel::error,
            fmt::format("client {}: fork of Child SEND: {}", me, errno_name(send_pid.error())));

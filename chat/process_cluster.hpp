@@ -31,7 +31,11 @@ struct ClusterContext {
 // Child RECV: REQUIRES SIGUSR1 ignored, SIGTERM default. Ends `send_pid` when the client leaves.
 [[noreturn]] void run_recv(Os& os, const ClusterContext& ctx, Fd client, Pid send_pid);
 // Child SEND: `cluster` is the leader's pid, for log messages.
-[[noreturn]] void run_send(Os& os, const ClusterContext& ctx, Fd client, Pid cluster);
+// `join`: where the client joined the log (its size when the cluster had authenticated it, before
+// Child RECV appended anything of the client's); Child SEND sends the history before it and
+// everything after. nullopt (the paper's way): the log's end when Child SEND first reads it.
+[[noreturn]] void run_send(Os& os, const ClusterContext& ctx, Fd client, Pid cluster,
+                           std::optional<Offset> join);
 
 // Opens the log as this child's variant wants it: its own description (correct) or the daemon's.
 Result<ChatLog> open_child_log(Os& os, const ClusterContext& ctx);

@@ -50,7 +50,8 @@ void wait_for_notification(Os& os, const ClusterContext& ctx, SigSet wait_mask) 
 
 }  // namespace
 
-void run_send(Os& os, const ClusterContext& ctx, Fd client, Pid cluster) {
+void run_send(Os& os, const ClusterContext& ctx, Fd client, Pid cluster,
+              std::optional<Offset> join) {
   SigSet wait_mask;
   if (!ctx.flaws.lost_wakeup) {
     Result<SigSet> old = os.sigprocmask(SigHow::block, SigSet{Sig::usr1});
@@ -64,7 +65,7 @@ void run_send(Os& os, const ClusterContext& ctx, Fd client, Pid cluster) {
                                         ctx.cfg.log_path, errno_name(log.error())));
     exit_process(os, cluster_failed);
   }
-  Result<Tail> tail = log->read_tail(os, ctx.cfg.history);
+  Result<Tail> tail = log->read_tail(os, ctx.cfg.history, join);
   if (!tail) log_read_failure(os, cluster, tail.error());
   if (!send_chunk(os, ctx, client, std::move(tail->bytes), cluster)) exit_process(os, cluster_left);
   Offset offset = tail->next;

@@ -15,6 +15,16 @@ std::string expected_from(std::string_view log, std::size_t k, std::size_t histo
   return out;
 }
 
+// A client joins before its own first line reaches the log: the join point is at or before the
+// first whole line of the log equal to the first line the client sent (none: no bound).
+std::size_t latest_join(std::string_view log, const ClientRecord& c) {
+  if (c.sent_lines.empty()) return log.size();
+  const std::string& first = c.sent_lines.front();
+  for (std::size_t k : line_boundaries(log))
+    if (log.compare(k, first.size(), first) == 0) return k;
+  return log.size();
+}
+
 std::size_t common_prefix(std::string_view a, std::string_view b) {
   std::size_t i = 0;
   while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
@@ -27,6 +37,7 @@ std::string mismatch(const ClientRecord& c, std::string_view log, std::size_t hi
   std::size_t best_len = 0;
   bool first = true;
   for (std::size_t k : line_boundaries(log)) {
+    if (k > latest_join(log, c)) break;
     std::string want = expected_from(log, k, history_lines);
     std::size_t n = common_prefix(want, c.received);
     if (first || n > best_len) {
@@ -61,8 +72,9 @@ Finding check_delivery(const History& h) {
                                  : want.compare(0, c.received.size(), c.received) == 0;
     };
     bool matched = false;
+    const std::size_t latest = latest_join(log, c);
     for (std::size_t k : line_boundaries(log))
-      if (explains(expected_from(log, k, h.history_lines))) {
+      if (k <= latest && explains(expected_from(log, k, h.history_lines))) {
         matched = true;
         break;
       }

@@ -245,6 +245,42 @@ TEST(ProcessServerOnLinux, TheLineClientHangsUpOnlyOnceItsLastLineHasComeBack) {
   EXPECT_CHILD_OK(out);  // (the macro reads its argument more than once)
 }
 
+// With no history, a client's first line still comes back, at once: its join point is fixed
+// before Child RECV appends anything of its own (the client would otherwise wait its linger).
+TEST(ProcessServerOnLinux, WithNoHistoryTheClientsFirstLineComesBack) {
+  TempDir dir;
+  auto body = [&]() -> int {
+    RealOs os;
+    (void)os.sigaction(Sig::alrm, SigAction::catch_flag(false));
+    ServerConfig cfg = config(dir);
+    cfg.history = 0;
+    Server server(os, cfg);
+    ClientConfig client{.host = "127.0.0.1",
+                        .port = server.port,
+                        .key = key,
+                        .user = "me",
+                        .linger = 10s,
+                        .max_line = cfg.max_line};
+    for (int i = 0; i < 20; ++i) {
+      auto [in_r, in_w] = *os.pipe();
+      auto [out_r, out_w] = *os.pipe();
+      const std::string line = "first " + std::to_string(i) + "\n";
+      BODY_CHECK(write_all(os, in_w, line).ok());
+      (void)os.close(in_w);
+      const Duration start = os.now();
+      BODY_CHECK(run_line_client(os, client, in_r, out_w) == 0);
+      BODY_CHECK(os.now() - start < 5s);
+      (void)os.close(in_r);
+      (void)os.close(out_w);
+      BODY_CHECK(read_pipe(os, out_r, std::string::npos) == "me: " + line);
+      (void)os.close(out_r);
+    }
+    return 0;
+  };
+  const real::testing::ChildOutcome out = run_in_child(body, 60s);
+  EXPECT_CHILD_OK(out);
+}
+
 TEST(ProcessServerOnLinux, TheLineClientReturnsTwoWhenRefusedOrWhenNobodyListens) {
   TempDir dir;
   auto body = [&]() -> int {

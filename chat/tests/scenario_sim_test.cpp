@@ -213,6 +213,20 @@ TEST(ScenarioOnSim, NoTranscriptDirectoryMeansNoTranscripts) {
   EXPECT_TRUE(r.transcripts.empty());
 }
 
+// The join point is fixed before Child RECV reads a line of the client's: with no history at all,
+// every client still gets its own join line back (scenario clients wait for it) on every seed.
+TEST(ScenarioOnSim, WithNoHistoryEveryClientStillHearsItsOwnLines) {
+  Scenario s;
+  s.clients = 3;
+  s.messages = 2;
+  s.server.history = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    SimRun r = run_on_sim(s, seed);
+    ASSERT_EQ(r.report.verdict, Verdict::ok) << r.report.detail;
+    EXPECT_EQ(r.scenario.saw_every_line, 3) << "seed " << seed;
+  }
+}
+
 TEST(ScenarioOnSim, TheExclusiveReadVariantStillDeliversEverything) {
   Scenario s = general();
   s.server.variant = Variant::exclusive_read;

@@ -80,5 +80,20 @@ TEST(NoDeadlock, FailsWithTheReasonWhenTheRunDidNotQuiesce) {
   EXPECT_EQ(check_all(h).size(), 5u);
 }
 
+// A client joins before its own first line reaches the log. Joined before "me\n" (at byte 4),
+// with a window of 2 it gets "1\n2\n" then the rest; a history counted from after its own line
+// ("2\nme\n", as a Child SEND that fixed the join point at its first read would send) fails.
+TEST(Delivery, TheJoinPointIsAtOrBeforeTheClientsOwnFirstLine) {
+  History h = with_log("1\n2\nme\n3\n");
+  h.clients = {client("c1", {"me\n"}, "1\n2\nme\n3\n")};
+  EXPECT_TRUE(check_delivery(h).holds);
+  h.clients = {client("c1", {"me\n"}, "2\nme\n3\n")};
+  Finding f = check_delivery(h);
+  EXPECT_FALSE(f.holds);
+  // Without a line of its own in the log, any join point still explains it.
+  h.clients = {client("c1", {}, "2\nme\n3\n")};
+  EXPECT_TRUE(check_delivery(h).holds);
+}
+
 }  // namespace
 }  // namespace papaya::properties
