@@ -147,7 +147,8 @@ std::string Executor::site_of(Pid pid) const {
 }
 
 void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args,
-                      const model::Outcome& out, std::size_t first_decision) {
+                      const model::Outcome& out, std::size_t first_decision,
+                      bool killed_from_outside) {
   const Proc& p = *procs_[static_cast<std::size_t>(pid)];
   traces::Step& s = trace_.steps.emplace_back();
   s.time_ns = kernel_.now().count();
@@ -177,6 +178,7 @@ void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args,
   s.decision_count = static_cast<std::uint16_t>(trace_.decisions.size() - first_decision);
   s.file = p.file;
   s.line = p.line;
+  s.killed_from_outside = killed_from_outside;
 }
 
 void Executor::after_step(Pid pid, const model::Outcome& out, bool forked) {
@@ -279,8 +281,7 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   model::Outcome out = kernel_.step(pid);
   PAPAYA_ASSERT(!killed_from_outside || out.status == model::StepStatus::exited,
                 "a process survived SIGKILL");
-  record(pid, kind, args, out, first_decision);
-  trace_.steps.back().killed_from_outside = killed_from_outside;
+  record(pid, kind, args, out, first_decision, killed_from_outside);
   if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
     if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
     if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);

@@ -54,7 +54,7 @@ class Executor {
   void fiber_main(Proc& p);
   void after_step(Pid pid, const model::Outcome& out, bool forked);
   void record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
-              std::size_t first_decision);
+              std::size_t first_decision, bool killed_from_outside);
   void take_step(Pid pid, std::size_t first_decision, bool killed_from_outside);
   void kill_from_outside(const traces::KillFault& k);
   std::string blocked_report() const;
