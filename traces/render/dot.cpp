@@ -190,7 +190,8 @@ std::string node_line(const Node& n, const RenderModel& m, const Marks& k,
     fill = blocked_fill;
   }
   if (e.status == model::StepStatus::exited) extra += ", peripheries=2";
-  if (!k.warning[first].empty() && !k.highlight[first])
+  // A kill -9 from outside is a fault, not the program's doing: drawn like a warning.
+  if ((!k.warning[first].empty() || e.killed_from_outside) && !k.highlight[first])
     extra += ", color=\"" + std::string(warning_line) + "\", penwidth=2.5";
   if (k.highlight[first]) {
     fill = highlight_fill;

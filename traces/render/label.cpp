@@ -116,7 +116,9 @@ std::string result_text(const Event& e) {
     case model::StepStatus::blocked: out = "blocked"; break;
     case model::StepStatus::progress: out = "in progress"; break;
     case model::StepStatus::exited:
-      if (!e.term_signal.empty())
+      if (e.killed_from_outside)
+        out = "killed by kill -9 from outside";
+      else if (!e.term_signal.empty())
         out = "killed by " + e.term_signal;
       else if (e.op != OpKind::exit)
         out = "exited " + std::to_string(e.exit_code.value_or(0));

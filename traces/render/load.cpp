@@ -87,6 +87,7 @@ Event parse_event(const json& j, std::size_t line, const LineError& e) {
   ev.ret2 = e.int_field(j, "ret2");
   ev.exit_code = e.int_field(j, "exit_code");
   ev.term_signal = e.string_field(j, "term_signal");
+  ev.killed_from_outside = !e.string_field(j, "fault").empty();
   if (auto inode = e.int_field(j, "inode")) {
     if (*inode <= 0 || *inode > 0xffffffff) e.fail("field \"inode\" is not an inode number");
     ev.inode = static_cast<std::uint32_t>(*inode);

@@ -113,6 +113,11 @@ void steps(const RenderModel& m, const RenderOptions& o, const Window& w, std::v
     j["dur"] = 1;
     j["args"] = step_args(e, warnings);
     out.push_back(Out{s, 2, j});
+    if (e.killed_from_outside) {
+      json i = base("i", "kill -9 from outside", "fault", s, e.pid);
+      i["s"] = "t";
+      out.push_back(Out{s, 4, i});
+    }
     if (!warnings[s].empty()) {
       json i = base("i", "warning: " + warnings[s], "warning", s, e.pid);
       i["s"] = "t";

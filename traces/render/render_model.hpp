@@ -40,6 +40,7 @@ struct Event {
   std::optional<std::int64_t> ret2;       // pipe's write end
   std::optional<std::int64_t> exit_code;  // exited normally (or waitpid's child did)
   std::string term_signal;                // killed by this signal (or waitpid's child was)
+  bool killed_from_outside = false;       // "fault": "kill -9": a KillFault's victim
   std::uint32_t inode = 0;                // a regular file's inode (0: none)
   std::optional<std::int64_t> pos;        // its bytes this step: [pos, pos + moved)
   std::optional<std::int64_t> moved;

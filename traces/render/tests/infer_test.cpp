@@ -6,7 +6,10 @@
 
 #include <algorithm>
 
+#include "traces/render/dot.hpp"
+#include "traces/render/label.hpp"
 #include "traces/render/load.hpp"
+#include "traces/render/perfetto.hpp"
 #include "traces/render/tests/test_data.hpp"
 
 namespace papaya::render {
@@ -156,6 +159,28 @@ TEST(RenderInfer, WindowIsClippedToTheTrace) {
   w = window_of(m, test::options({}, false, 0, 0));
   EXPECT_EQ(w.end, 13u);
   EXPECT_FALSE(w.truncated(13));
+}
+
+// A kill -9 from outside (a KillFault's victim, "fault":"kill -9") has no sender: no kill edge,
+// its step says so, and both renderers mark it as a fault.
+TEST(RenderInfer, AKillFromOutsideIsAFaultWithNoSender) {
+  RenderModel m = load_render_model(
+      trace_of({
+          R"("pid":1,"op":"fork","status":"done","ret":2,"site":"a:1")",
+          R"("pid":2,"op":"getpid","status":"exited","fault":"kill -9","term_signal":"SIGKILL","site":"a:2")",
+          R"("pid":1,"op":"waitpid","args":{"pid":2,"nohang":false},"status":"done","ret":2,"term_signal":"SIGKILL","site":"a:3")",
+      }),
+      "t");
+  ASSERT_EQ(m.events.size(), 3u);
+  EXPECT_TRUE(m.events[1].killed_from_outside);
+  EXPECT_FALSE(m.events[2].killed_from_outside);
+  EXPECT_TRUE(edges_of(m, EdgeKind::kill).empty());
+  EXPECT_EQ(result_text(m.events[1]), "killed by kill -9 from outside");
+  const std::string dot = to_dot(m, test::options({}, /*full=*/true));
+  EXPECT_NE(dot.find("killed by kill -9 from outside"), std::string::npos);
+  const std::string json = to_perfetto_json(m);
+  EXPECT_NE(json.find("\"name\":\"kill -9 from outside\",\"cat\":\"fault\""), std::string::npos)
+      << json;
 }
 
 }  // namespace
