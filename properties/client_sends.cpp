@@ -2,18 +2,28 @@
 
 namespace papaya::properties {
 
-std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcript_path) {
-  Pid client = 0;
-  std::uint64_t sent = 0;
-  for (const traces::Step& s : trace.steps) {
-    const bool done_ok = s.status == model::StepStatus::done && s.err == Errno::ok;
-    if (client == 0 && s.op == model::OpKind::open && done_ok && s.text != traces::no_text &&
+namespace {
+bool done_ok(const traces::Step& s) {
+  return s.status == model::StepStatus::done && s.err == Errno::ok;
+}
+}  // namespace
+
+Pid transcript_opener(const traces::Trace& trace, std::string_view transcript_path) {
+  for (const traces::Step& s : trace.steps)
+    if (s.op == model::OpKind::open && done_ok(s) && s.text != traces::no_text &&
         trace.texts[s.text] == transcript_path)
-      client = s.pid;
-    // The client opens its transcript after connecting and before its first send.
-    if (client != 0 && s.pid == client && s.op == model::OpKind::send && done_ok)
+      return s.pid;
+  return 0;
+}
+
+std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcript_path) {
+  // The client opens its transcript after connecting and before its first send.
+  const Pid client = transcript_opener(trace, transcript_path);
+  std::uint64_t sent = 0;
+  if (client == 0) return sent;
+  for (const traces::Step& s : trace.steps)
+    if (s.pid == client && s.op == model::OpKind::send && done_ok(s))
       sent += static_cast<std::uint64_t>(s.ret);
-  }
   return sent;
 }
 

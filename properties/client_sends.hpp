@@ -11,6 +11,10 @@
 
 namespace papaya::properties {
 
+// The scenario client whose transcript is `transcript_path`: the process that opened it (right
+// after connecting); 0 when none did (the client never got as far as connecting).
+Pid transcript_opener(const traces::Trace& trace, std::string_view transcript_path);
+
 // Bytes that the process which opened `transcript_path` handed to send(2) successfully; 0 when
 // no process opened it (the client never got as far as connecting).
 std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcript_path);

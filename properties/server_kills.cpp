@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "properties/client_sends.hpp"
+
 namespace papaya::properties {
 
 namespace {
@@ -46,14 +48,6 @@ Served read_served(const traces::Trace& t) {
     }
   }
   return s;
-}
-
-Pid transcript_opener(const traces::Trace& t, const std::string& path) {
-  for (const traces::Step& st : t.steps)
-    if (st.op == model::OpKind::open && done_ok(st) && st.text != traces::no_text &&
-        t.texts[st.text] == path)
-      return st.pid;
-  return 0;
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 //
 // Step numbers are found, not hard-coded: a first run without kills shows where the process of
 // interest is, then the same seed is run again with the kill at that step (the run is the same up
-// to it), trying picks until the victim is that process.
+// to it), aimed at that process's pid.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -97,15 +97,12 @@ std::optional<std::size_t> killed_step(const CheckedRun& r) {
   return std::nullopt;
 }
 
-// The run of `s` under `seed` with a kill at `step` whose victim is `victim`, if some pick gives
-// it.
+// The run of `s` under `seed` with a kill of `victim` at `step`, if it took that step.
 std::optional<CheckedRun> kill_at(const chat::Scenario& s, std::uint64_t seed, std::uint64_t step,
                                   Pid victim) {
-  for (std::uint32_t pick = 0; pick < 16; ++pick) {
-    CheckedRun r = run(s, seed, {{step, pick}});
-    std::optional<std::size_t> at = killed_step(r);
-    if (at && *at == step && r.sim->trace().steps[*at].pid == victim) return r;
-  }
+  CheckedRun r = run(s, seed, {traces::KillFault{.step = step, .pick = 0, .pid = victim}});
+  std::optional<std::size_t> at = killed_step(r);
+  if (at && *at == step && r.sim->trace().steps[*at].pid == victim) return r;
   return std::nullopt;
 }
 
@@ -169,7 +166,7 @@ TEST(KillEffects, KillingAClientsChildRecvLosesItsLinesAndCutsItOffAlone) {
     });
     ASSERT_TRUE(wrote);
     std::optional<CheckedRun> killed = kill_at(s, seed, *wrote + 1, recv1);
-    ASSERT_TRUE(killed) << "no pick kills process " << recv1 << " at step " << *wrote + 1;
+    ASSERT_TRUE(killed) << "no kill of process " << recv1 << " at step " << *wrote + 1;
     EXPECT_EQ(killed->report.verdict, Verdict::ok) << killed->report.detail;
 
     const std::vector<KillEffect> e = effects_of(s, *killed);
@@ -205,7 +202,7 @@ TEST(KillEffects, KillingAClientsChildSendCutsItOffButLosesNoLine) {
     });
     ASSERT_TRUE(waiting);
     std::optional<CheckedRun> killed = kill_at(s, seed, *waiting + 1, send1);
-    ASSERT_TRUE(killed) << "no pick kills process " << send1 << " at step " << *waiting + 1;
+    ASSERT_TRUE(killed) << "no kill of process " << send1 << " at step " << *waiting + 1;
     EXPECT_EQ(killed->report.verdict, Verdict::ok) << killed->report.detail;
 
     const std::vector<KillEffect> e = effects_of(s, *killed);
@@ -247,7 +244,7 @@ TEST(KillEffects, KillingTheServerBeforeItAcceptsLosesEveryClientsLines) {
     if (!both) continue;
     ++found;
     std::optional<CheckedRun> killed = kill_at(s, seed, *both, cast.server);
-    ASSERT_TRUE(killed) << "seed " << seed << ": no pick kills the server at step " << *both;
+    ASSERT_TRUE(killed) << "seed " << seed << ": no kill of the server at step " << *both;
     EXPECT_EQ(killed->report.verdict, Verdict::ok) << killed->report.detail;
     const std::vector<KillEffect> e = effects_of(s, *killed);
     ASSERT_EQ(e.size(), 2u);
@@ -281,7 +278,7 @@ TEST(KillEffects, AWriteKilledBetweenTwoPagesIsACutWriteAndATornLine) {
     const traces::Step p = first.sim->trace().steps[*page];
     EXPECT_EQ(p.pid, cast.recv[0]);
     std::optional<CheckedRun> killed = kill_at(s, seed, *page + 1, p.pid);
-    ASSERT_TRUE(killed) << "no pick kills process " << p.pid << " at step " << *page + 1;
+    ASSERT_TRUE(killed) << "no kill of process " << p.pid << " at step " << *page + 1;
     EXPECT_EQ(killed->report.verdict, Verdict::ok) << killed->report.detail;
 
     const History& h = killed->history;
