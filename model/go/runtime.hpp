@@ -1,0 +1,201 @@
+// Runtime: Go 1.19's scheduler and sync primitives as a state machine over plain values (G, P,
+// run queues, semaphores, channels, netpoll descriptors). It has no fibers and no clock: the
+// driver (a test's script, later sim/) submits each running goroutine's next operation, asks
+// which actors can step, steps one, and passes virtual time in (advance_to, sysmon). Every choice
+// the runtime leaves open -- which M/P steps next (the driver's), steal victims, select's poll
+// order, where an asynchronous preemption lands -- goes to the one Choices given at construction.
+//
+// One rule, one function: each private member below implements one runtime rule and quotes its
+// Go 1.19 source (file and function; Go 1.19.8 as Debian 12 ships it) in the .cpp files;
+// docs/goroutines.md lists them. Not modelled: Ms as separate objects (an M is the thread behind
+// a running P or a syscall), timers, GC, spinning in Mutex.lockSlow, LockOSThread.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "model/check.hpp"
+#include "model/decision.hpp"
+#include "model/go/op.hpp"
+#include "model/go/types.hpp"
+
+namespace papaya::model::go {
+
+// Which open choice the runtime is asking about; all go to Choices as DecisionKind::schedule
+// until sim/ gives them kinds of their own (docs/goroutines.md, "How sim/ will drive it").
+enum class GoChoice : std::uint8_t { actor, steal_order, select_order, preempt_lands };
+std::string_view go_choice_name(GoChoice c);
+
+struct GoConfig {
+  int gomaxprocs = 1;
+  // Offer, at each step of a goroutine that sysmon asked to stop, whether the asynchronous
+  // preemption signal lands before its next operation (a choice) instead of always at once.
+  bool async_preempt_choice = false;
+};
+
+// Something that can take a step: the M on a P (running its G's operation, or spinning in
+// findRunnable), an M returning from a syscall, or the M blocked in netpoll when epoll has news.
+struct Actor {
+  enum class Kind : std::uint8_t { p, syscall_exit, poller } kind = Kind::p;
+  std::uint32_t id = 0;  // P id, or the goroutine leaving its syscall
+  friend bool operator==(const Actor&, const Actor&) = default;
+};
+
+enum class GoStatus : std::uint8_t { done, parked, progress, exited, ended, scheduled };
+struct GoOutcome {
+  GoStatus status = GoStatus::done;
+  std::int64_t value = 0;  // received value; TryLock's 1/0
+  bool ok = false;         // a receive that got a sent value (false: closed channel)
+  int chosen = -1;         // the select case taken (-1: default)
+};
+
+struct Decision {
+  GoChoice choice;
+  std::uint32_t n;
+  std::uint32_t answer;
+};
+
+class Runtime {
+ public:
+  Runtime(Choices& choices, GoConfig config);
+
+  // ---- the driver's interface
+  // runtime.main: the main goroutine (1) running on P0; every other P idle.
+  Gid start();
+  ObjId new_mutex();
+  ObjId new_rwmutex();
+  ObjId new_cond(ObjId mutex);
+  ObjId new_chan(std::size_t cap);
+  ObjId new_fd();
+  // The goroutine's next operation. REQUIRES: running (or in a syscall it returned from), nothing
+  // pending.
+  void submit(Gid g, const GoOp& op);
+  // Running goroutines with nothing pending: the driver submits their next operation.
+  std::vector<Gid> want_op() const;
+  std::vector<Actor> actors() const;
+  GoOutcome step(Actor a);
+  Gid last_started() const { return last_started_; }
+
+  // ---- the world outside the runtime
+  void netpoll_event(ObjId fd);   // epoll reported an edge (new data) on fd
+  void syscall_returned(Gid g);   // the kernel finished the goroutine's blocking call
+  void advance_to(Duration t);    // REQUIRES: t >= now()
+  void sysmon();                  // one sysmon iteration at now()
+  Duration now() const { return now_; }
+
+  // ---- verdicts
+  // runtime/proc.go checkdead, called when no actor can step: sets the ending to deadlock when
+  // every goroutine is blocked and none waits on the network or a syscall. Returns the ending.
+  Ending check_dead();
+  Ending ending() const { return ending_; }
+  const std::string& message() const { return message_; }  // "fatal error: all goroutines ..."
+  int exit_code() const;
+  // Goroutines not dead when main returned (or now): goleak's verdict, with their wait reasons.
+  std::vector<Gid> leaked() const;
+
+  // ---- inspection
+  const G& g(Gid id) const;
+  const P& p(int id) const;
+  int gomaxprocs() const { return config_.gomaxprocs; }
+  const std::deque<Gid>& global_runq() const { return global_; }
+  const Mutex& mutex(ObjId m) const { return mutexes_.at(m); }
+  const RWMutex& rwmutex(ObjId rw) const { return rwmutexes_.at(rw); }
+  const Chan& chan(ObjId c) const { return chans_.at(c); }
+  const std::vector<Decision>& decisions() const { return decisions_; }
+  std::size_t goroutines() const { return gs_.size() - 1; }
+  void check_invariants() const;
+
+ private:
+  G& gr(Gid id);
+  P& pr(int id);
+  std::uint32_t ask(std::uint32_t n, GoChoice c);
+  void end(Ending e, std::string message);
+  GoOutcome dispatch(G& gp, P& pp);
+
+  // scheduler (sched_rules.cpp)
+  Gid newproc(P& pp, Gid parent);
+  void runqput(P& pp, Gid gp, bool next);
+  void runqputslow(P& pp, Gid gp);
+  std::optional<std::pair<Gid, bool>> runqget(P& pp);
+  Gid globrunqget(P& pp, std::size_t max);
+  Gid runqsteal(P& pp, P& victim, bool steal_runnext);
+  std::pair<Gid, bool> find_runnable(P& pp);
+  Gid steal_work(P& pp);
+  void schedule(P& pp);
+  void execute(P& pp, Gid gp, bool inherit_time);
+  void ready(Gid gp, P* pp, bool next);
+  void park(G& gp, P& pp, WaitReason why);
+  void wakep();
+  void pidleput(P& pp);
+  P* pidleget();
+  void injectglist(std::vector<Gid> list, P* pp);
+  void gosched(G& gp, P& pp);
+  void goyield(G& gp, P& pp);
+  void goexit(G& gp, P& pp);
+
+  // syscalls, sysmon, preemption (syscall_rules.cpp)
+  GoOutcome entersyscall(G& gp, P& pp);
+  GoOutcome exitsyscall(G& gp);
+  void handoffp(P& pp);
+  void retake();
+  bool preempt_lands(G& gp);
+
+  // netpoller (netpoll_rules.cpp)
+  GoOutcome wait_read(G& gp, P& pp, ObjId fd);
+  std::vector<Gid> netpoll();
+  GoOutcome poller_step();
+
+  // sync.Mutex, sync.RWMutex, runtime semaphores (mutex_rules.cpp)
+  bool semacquire(Sema& s, G& gp, P& pp, bool lifo);
+  void semrelease(Sema& s, P& pp, bool handoff, G* releaser);
+  GoOutcome lock(G& gp, P& pp, ObjId m);
+  GoOutcome lock_slow_woken(G& gp, P& pp, Mutex& mu);
+  GoOutcome lock_slow(G& gp, P& pp, Mutex& mu);
+  GoOutcome unlock(G& gp, P& pp, ObjId m);
+  GoOutcome trylock(ObjId m);
+  GoOutcome rlock(G& gp, P& pp, ObjId rw);
+  GoOutcome runlock(G& gp, P& pp, ObjId rw);
+  GoOutcome wlock(G& gp, P& pp, ObjId rw);
+  GoOutcome wunlock(G& gp, P& pp, ObjId rw);
+
+  // sync.Cond (cond_rules.cpp)
+  GoOutcome cond_wait(G& gp, P& pp, ObjId c);
+  GoOutcome cond_signal(P& pp, ObjId c);
+  GoOutcome cond_broadcast(P& pp, ObjId c);
+
+  // channels and select (chan_rules.cpp)
+  GoOutcome chansend(G& gp, P& pp, ObjId c, std::int64_t v);
+  GoOutcome chanrecv(G& gp, P& pp, ObjId c);
+  GoOutcome closechan(P& pp, ObjId c);
+  GoOutcome selectgo(G& gp, P& pp, const gop::Select& s);
+  std::vector<int> select_poll_order(std::size_t n);
+  std::optional<Waiter> dequeue(std::deque<Waiter>& q);
+  void wake_waiter(const Waiter& w, P* pp, std::int64_t value, bool ok);
+  void drop_select_waiters(Gid g);
+  GoOutcome resume_chan(G& gp);
+
+  Choices& choices_;
+  GoConfig config_;
+  Duration now_{0};
+  std::vector<G> gs_;  // index = Gid; [0] unused
+  std::vector<P> ps_;
+  std::deque<Gid> global_;  // sched.runq
+  std::vector<int> pidle_;  // sched.pidle, a LIFO stack as in pidleput/pidleget
+  int nmspinning_ = 0;
+  std::vector<Mutex> mutexes_{1};
+  std::vector<RWMutex> rwmutexes_{1};
+  std::vector<Cond> conds_{1};
+  std::vector<Chan> chans_{1};  // [0]: the nil channel's slot, never used
+  std::vector<PollDesc> fds_{1};
+  int netpoll_waiters_ = 0;
+  bool poller_blocked_ = false;  // an M sits in netpoll(-1) (sched.lastpoll == 0)
+  Duration lastpoll_{0};
+  std::vector<Gid> in_syscall_;
+  Ending ending_ = Ending::running;
+  std::string message_;
+  Gid last_started_ = 0;
+  std::vector<Decision> decisions_;
+};
+
+}  // namespace papaya::model::go
