@@ -178,7 +178,7 @@ class Runtime {
   Choices& choices_;
   GoConfig config_;
   Duration now_{0};
-  std::vector<G> gs_;  // index = Gid; [0] unused
+  std::deque<G> gs_;  // index = Gid; [0] unused (a deque: references stay valid)
   std::vector<P> ps_;
   std::deque<Gid> global_;  // sched.runq
   std::vector<int> pidle_;  // sched.pidle, a LIFO stack as in pidleput/pidleget
