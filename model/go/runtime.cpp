@@ -13,6 +13,7 @@ std::string_view go_choice_name(GoChoice c) {
     case GoChoice::steal_order: return "steal_order";
     case GoChoice::select_order: return "select_order";
     case GoChoice::preempt_lands: return "preempt_lands";
+    case GoChoice::race_randomize: return "race_randomize";
   }
   return "?";
 }
@@ -301,7 +302,7 @@ Ending Runtime::check_dead() {
 
 std::vector<Gid> Runtime::leaked() const {
   std::vector<Gid> out;
-  for (std::size_t i = 2; i < gs_.size(); ++i)
+  for (std::size_t i = 1; i < gs_.size(); ++i)
     if (gs_[i].status != GStatus::dead) out.push_back(static_cast<Gid>(i));
   return out;
 }

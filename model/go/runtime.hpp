@@ -24,7 +24,13 @@ namespace papaya::model::go {
 
 // Which open choice the runtime is asking about; all go to Choices as DecisionKind::schedule
 // until sim/ gives them kinds of their own (docs/goroutines.md, "How sim/ will drive it").
-enum class GoChoice : std::uint8_t { actor, steal_order, select_order, preempt_lands };
+enum class GoChoice : std::uint8_t {
+  actor,
+  steal_order,
+  select_order,
+  preempt_lands,
+  race_randomize
+};
 std::string_view go_choice_name(GoChoice c);
 
 struct GoConfig {
@@ -32,6 +38,8 @@ struct GoConfig {
   // Offer, at each step of a goroutine that sysmon asked to stop, whether the asynchronous
   // preemption signal lands before its next operation (a choice) instead of always at once.
   bool async_preempt_choice = false;
+  // Go built with -race randomizes runnext (proc.go "const randomizeScheduler = raceenabled").
+  bool race_randomize = false;
 };
 
 // Something that can take a step: the M on a P (running its G's operation, or spinning in
@@ -91,7 +99,8 @@ class Runtime {
   Ending ending() const { return ending_; }
   const std::string& message() const { return message_; }  // "fatal error: all goroutines ..."
   int exit_code() const;
-  // Goroutines not dead when main returned (or now): goleak's verdict, with their wait reasons.
+  // Goroutines not dead when main returned (goleak's verdict), or, after a deadlock or while
+  // running, every goroutine still alive (main included, as Go's goroutine dump lists them).
   std::vector<Gid> leaked() const;
 
   // ---- inspection

@@ -20,8 +20,10 @@ Gid Runtime::newproc(P& pp, Gid parent) {
 
 // runtime/proc.go runqput: "If next is false, runqput adds g to the tail of the runnable queue.
 // If next is true, runqput puts g in the _p_.runnext slot. If the run queue is full, runnext puts
-// g on the global queue." ... "// Kick the old runnext out to the regular run queue."
+// g on the global queue." ... "// Kick the old runnext out to the regular run queue." Under the
+// race detector: "if randomizeScheduler && next && fastrandn(2) == 0 { next = false }" (a choice).
 void Runtime::runqput(P& pp, Gid gp, bool next) {
+  if (config_.race_randomize && next && ask(2, GoChoice::race_randomize) == 0) next = false;
   if (next) {
     Gid old = pp.runnext;
     pp.runnext = gp;

@@ -32,6 +32,8 @@ std::string result_text(const PrintResult& r, const GoOutcome& o) {
     case PrintResult::Field::value: return r.prefix + std::to_string(o.value);
     case PrintResult::Field::ok: return r.prefix + (o.ok ? "true" : "false");
     case PrintResult::Field::chosen: return r.prefix + std::to_string(o.chosen);
+    case PrintResult::Field::value_ok:
+      return r.prefix + std::to_string(o.value) + (o.ok ? " true" : " false");
   }
   return r.prefix;
 }

@@ -17,7 +17,8 @@ struct Print {
   std::string text;
 };
 struct PrintResult {  // prefix + the last completed operation's value, ok flag or select case
-  enum class Field : std::uint8_t { value, ok, chosen } field = Field::value;
+  // value_ok prints "v ok" as Go's fmt.Println(v, ok) does ("0 false").
+  enum class Field : std::uint8_t { value, ok, chosen, value_ok } field = Field::value;
   std::string prefix;
 };
 struct NetEvent {  // epoll reports an edge on fd (data arrived from outside)
