@@ -1,10 +1,11 @@
 // Go conformance: each program in programs/ is built with the installed Go (Debian 12's
 // golang-go, Go 1.19) and run; what it prints on stdout, the first "panic:"/"fatal error:" line
 // on stderr, the goroutine dump's wait reasons and the exit code are compared with the runtime
-// model running the program's twin (scenarios.cpp). Deterministic scenarios run Go under
-// GOMAXPROCS=1 (and more where the outcome is schedule-independent) several times: every run
-// must agree. Select fairness is statistical, with its tolerance stated. Without `go` the tests
-// skip with a note.
+// model running the program's twin (scenarios.cpp). Scenarios run Go under GOMAXPROCS=1 (and
+// more where the outcome is schedule-independent) five times: at least one run must print the
+// model's prediction exactly, and every run must print an outcome the model reaches when sysmon's
+// preemption may strike anywhere (on a loaded machine it does: seen once as "got 1, 3, 2"). Select
+// fairness is statistical, with its tolerance stated. Without `go` the tests skip with a note.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "conformance/go/scenarios.hpp"
@@ -25,7 +27,7 @@ using model::go::ListChoices;
 using model::go::ScriptResult;
 using model::go::SeededChoices;
 
-constexpr int go_runs = 3;  // each deterministic program runs this often per GOMAXPROCS value
+constexpr int go_runs = 5;  // each deterministic program runs this often per GOMAXPROCS value
 
 struct GoRun {
   int exit_code = -1;
@@ -57,8 +59,8 @@ std::string go_env() {
 // Builds programs/<name>.go once into the build tree.
 std::string build(const std::string& name) {
   const std::string bin = std::string(PAPAYA_GO_BUILD) + "/" + name;
-  const std::string cmd = go_env() + "timeout 120 go build -o " + bin + " " +
-                          PAPAYA_GO_SOURCES + "/" + name + ".go 2>" + bin + ".build.log";
+  const std::string cmd = go_env() + "timeout 120 go build -o " + bin + " " + PAPAYA_GO_SOURCES +
+                          "/" + name + ".go 2>" + bin + ".build.log";
   EXPECT_EQ(shell(cmd), 0) << cmd << "\n" << slurp(bin + ".build.log");
   return bin;
 }
@@ -121,26 +123,41 @@ void conforms(const std::string& name) {
       ASSERT_EQ(m4.message, m.message) << name << " on 4 Ps, seed " << seed;
     }
   }
+  // What a loaded machine can add: sysmon's 10 ms preemption striking anywhere. Go's output must
+  // be one of the model's outcomes with it, and at least one run must be the exact prediction.
+  std::set<std::vector<std::string>> reachable = {m.lines};
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    SeededChoices ch(seed);
+    reachable.insert(run_script(sc.model, ch, GoConfig{1, false},
+                                model::go::ScriptLimits{.offer_preemption = true})
+                         .lines);
+  }
+  if (sc.any_procs) {  // schedule-independent: preemption cannot change what it prints
+    EXPECT_EQ(reachable.size(), 1u) << name;
+  }
   const std::string bin = build(name);
   for (int procs : sc.go_procs) {
+    int exact = 0;
     for (int i = 0; i < go_runs; ++i) {
       const GoRun g = run(bin, procs);
       SCOPED_TRACE(name + " GOMAXPROCS=" + std::to_string(procs) + " run " + std::to_string(i));
-      EXPECT_EQ(split_lines(g.out), m.lines);
+      const std::vector<std::string> out = split_lines(g.out);
+      exact += out == m.lines ? 1 : 0;
+      EXPECT_TRUE(reachable.count(out)) << "Go printed an order the model cannot produce:\n"
+                                        << g.out;
       EXPECT_EQ(g.exit_code, m.exit_code) << g.err;
       EXPECT_EQ(death_line(g.err), m.message);
       if (m.ending == Ending::deadlock) {
         EXPECT_EQ(dump_reasons(g.err), model_reasons(m));
       }
     }
+    EXPECT_GE(exact, 1) << name << ": no run printed the model's prediction";
   }
 }
 
 TEST(GoConformance, RunnextPingPongLeavesTheQueuedGoroutineUnrun) { conforms("runnext_pingpong"); }
 
-TEST(GoConformance, GoschedQueuesTheCallerBehindTheLocalQueue) {
-  conforms("gosched_global_queue");
-}
+TEST(GoConformance, GoschedQueuesTheCallerBehindTheLocalQueue) { conforms("gosched_global_queue"); }
 
 TEST(GoConformance, UnbufferedSendersAreReceivedInTheOrderTheyBlocked) {
   conforms("unbuffered_handoff_order");

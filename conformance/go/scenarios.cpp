@@ -29,9 +29,8 @@ Scenario runnext_pingpong() {
 
 Scenario gosched_global_queue() {
   Program p;
-  p.bodies = {{op(gop::Go{1}), op(gop::Go{2}), op(gop::Gosched{}), say("main")},
-              {say("a")},
-              {say("b")}};
+  p.bodies = {
+      {op(gop::Go{1}), op(gop::Go{2}), op(gop::Gosched{}), say("main")}, {say("a")}, {say("b")}};
   return {"gosched_global_queue", p, {1}, false};
 }
 
@@ -97,8 +96,8 @@ Scenario rwmutex_writer_preference() {
   p.chans = {2};  // done
   p.bodies = {
       {op(gop::RLock{1}), op(gop::Go{1}), op(gop::Gosched{}), op(gop::Go{2}), op(gop::Gosched{}),
-       say("main: the new reader waits behind the writer"), op(gop::RUnlock{1}),
-       op(gop::Recv{1}), op(gop::Recv{1})},
+       say("main: the new reader waits behind the writer"), op(gop::RUnlock{1}), op(gop::Recv{1}),
+       op(gop::Recv{1})},
       {op(gop::WLock{1}), say("writer"), op(gop::WUnlock{1}), op(gop::Send{1, 0})},
       {op(gop::RLock{1}), say("reader"), op(gop::RUnlock{1}), op(gop::Send{1, 0})},
   };
@@ -139,9 +138,9 @@ Scenario unlock_of_unlocked_mutex() {
 }  // namespace
 
 std::vector<Scenario> scenarios() {
-  return {runnext_pingpong(),          gosched_global_queue(),     unbuffered_handoff_order(),
-          cond_signal_fifo(),          cond_broadcast_order(),     rwmutex_writer_preference(),
-          recursive_rlock_deadlock(),  send_on_closed_panics(),    unlock_of_unlocked_mutex()};
+  return {runnext_pingpong(),         gosched_global_queue(),  unbuffered_handoff_order(),
+          cond_signal_fifo(),         cond_broadcast_order(),  rwmutex_writer_preference(),
+          recursive_rlock_deadlock(), send_on_closed_panics(), unlock_of_unlocked_mutex()};
 }
 
 const Scenario& scenario(const std::string& name) {

@@ -11,11 +11,11 @@
 namespace papaya::conformance::go {
 
 struct Scenario {
-  std::string name;                // programs/<name>.go
-  model::go::Program model;        // its twin
-  std::vector<int> go_procs;       // GOMAXPROCS values real Go runs it under (all must agree)
-  bool any_procs = false;          // the outcome holds for any schedule: the model is also run
-                                   // on 4 Ps under many seeds, each run must agree
+  std::string name;           // programs/<name>.go
+  model::go::Program model;   // its twin
+  std::vector<int> go_procs;  // GOMAXPROCS values real Go runs it under (all must agree)
+  bool any_procs = false;     // the outcome holds for any schedule: the model is also run
+                              // on 4 Ps under many seeds, each run must agree
 };
 
 std::vector<Scenario> scenarios();

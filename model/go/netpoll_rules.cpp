@@ -34,11 +34,11 @@ void Runtime::netpoll_event(ObjId fd) {
 }
 
 // runtime/netpoll_epoll.go netpollopen: "ev.events = _EPOLLIN | _EPOLLOUT | _EPOLLRDHUP |
-// _EPOLLET": edge-triggered, one event per edge (the driver calls netpoll_event on edges only). netpoll: "for
-// i := int32(0); i < n; i++ { ... netpollready(&toRun, pd, mode)" and netpoll.go netpollready:
-// "rg = netpollunblock(pd, 'r', true)" ... "toRun.push(rg)" (netpollunblock: with no waiter the
-// descriptor becomes pdReady, remembered for the next read). Events are taken in descriptor
-// order (epoll's ready list order is the kernel's; the model fixes one).
+// _EPOLLET": edge-triggered, one event per edge (the driver calls netpoll_event on edges only).
+// netpoll: "for i := int32(0); i < n; i++ { ... netpollready(&toRun, pd, mode)" and netpoll.go
+// netpollready: "rg = netpollunblock(pd, 'r', true)" ... "toRun.push(rg)" (netpollunblock: with no
+// waiter the descriptor becomes pdReady, remembered for the next read). Events are taken in
+// descriptor order (epoll's ready list order is the kernel's; the model fixes one).
 std::vector<Gid> Runtime::netpoll() {
   std::vector<Gid> list;
   for (PollDesc& pd : fds_) {

@@ -75,10 +75,10 @@ struct WaitRead {  // pollDesc.waitRead: the read returned EAGAIN, park until th
 struct Syscall {};  // a blocking system call (entersyscall ... exitsyscall)
 }  // namespace gop
 
-using GoOp = std::variant<gop::Go, gop::Gosched, gop::Exit, gop::Lock, gop::Unlock, gop::TryLock,
-                          gop::RLock, gop::RUnlock, gop::WLock, gop::WUnlock, gop::Wait,
-                          gop::Signal, gop::Broadcast, gop::Send, gop::Recv, gop::Close,
-                          gop::Select, gop::WaitRead, gop::Syscall>;
+using GoOp =
+    std::variant<gop::Go, gop::Gosched, gop::Exit, gop::Lock, gop::Unlock, gop::TryLock, gop::RLock,
+                 gop::RUnlock, gop::WLock, gop::WUnlock, gop::Wait, gop::Signal, gop::Broadcast,
+                 gop::Send, gop::Recv, gop::Close, gop::Select, gop::WaitRead, gop::Syscall>;
 std::string_view go_op_name(const GoOp& op);  // "go", "Mutex.Lock", "chan send", ...
 
 }  // namespace papaya::model::go

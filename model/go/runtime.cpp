@@ -19,11 +19,25 @@ std::string_view go_choice_name(GoChoice c) {
 }
 
 std::string_view go_op_name(const GoOp& op) {
-  static constexpr std::string_view names[] = {
-      "go",          "Gosched",         "return",         "Mutex.Lock",      "Mutex.Unlock",
-      "Mutex.TryLock", "RWMutex.RLock", "RWMutex.RUnlock", "RWMutex.Lock",   "RWMutex.Unlock",
-      "Cond.Wait",   "Cond.Signal",     "Cond.Broadcast", "chan send",       "chan receive",
-      "close",       "select",          "IO wait",        "syscall"};
+  static constexpr std::string_view names[] = {"go",
+                                               "Gosched",
+                                               "return",
+                                               "Mutex.Lock",
+                                               "Mutex.Unlock",
+                                               "Mutex.TryLock",
+                                               "RWMutex.RLock",
+                                               "RWMutex.RUnlock",
+                                               "RWMutex.Lock",
+                                               "RWMutex.Unlock",
+                                               "Cond.Wait",
+                                               "Cond.Signal",
+                                               "Cond.Broadcast",
+                                               "chan send",
+                                               "chan receive",
+                                               "close",
+                                               "select",
+                                               "IO wait",
+                                               "syscall"};
   static_assert(std::size(names) == std::variant_size_v<GoOp>);
   return names[op.index()];
 }

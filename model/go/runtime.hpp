@@ -86,10 +86,13 @@ class Runtime {
   Gid last_started() const { return last_started_; }
 
   // ---- the world outside the runtime
-  void netpoll_event(ObjId fd);   // epoll reported an edge (new data) on fd
-  void syscall_returned(Gid g);   // the kernel finished the goroutine's blocking call
-  void advance_to(Duration t);    // REQUIRES: t >= now()
-  void sysmon();                  // one sysmon iteration at now()
+  void netpoll_event(ObjId fd);  // epoll reported an edge (new data) on fd
+  void syscall_returned(Gid g);  // the kernel finished the goroutine's blocking call
+  void advance_to(Duration t);   // REQUIRES: t >= now()
+  void sysmon();                 // one sysmon iteration at now()
+  // sysmon's preemptone on P `p` without the clock: "its goroutine ran 10 ms" as an event the
+  // driver may offer anywhere (a loaded machine makes it happen in programs that never run long).
+  void preempt(int p);
   Duration now() const { return now_; }
 
   // ---- verdicts

@@ -100,8 +100,7 @@ Gid Runtime::runqsteal(P& pp, P& victim, bool steal_runnext) {
     }
     return 0;
   }
-  std::vector<Gid> batch(victim.runq.begin(),
-                         victim.runq.begin() + static_cast<std::ptrdiff_t>(n));
+  std::vector<Gid> batch(victim.runq.begin(), victim.runq.begin() + static_cast<std::ptrdiff_t>(n));
   victim.runq.erase(victim.runq.begin(), victim.runq.begin() + static_cast<std::ptrdiff_t>(n));
   Gid gp = batch.back();
   batch.pop_back();

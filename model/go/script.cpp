@@ -91,6 +91,9 @@ ScriptResult run_script(const Program& prog, Choices& choices, GoConfig config,
     auto n = static_cast<std::uint32_t>(actors.size());
     const Actor a = actors[n == 1 ? 0 : choices.choose(n, DecisionKind::schedule)];
     const Gid g = a.kind == Actor::Kind::p ? rt.p(static_cast<int>(a.id)).curg : a.id;
+    if (limits.offer_preemption && a.kind == Actor::Kind::p && g != 0 &&
+        choices.choose(2, DecisionKind::schedule) == 1)
+      rt.preempt(static_cast<int>(a.id));
     const GoOutcome o = rt.step(a);
     ++out.steps;
     if (g != 0 && o.status == GoStatus::done) {

@@ -39,6 +39,9 @@ struct ScriptLimits {
   std::size_t max_steps = 1'000'000;
   Duration step_time{0};     // virtual time each step takes
   Duration sysmon_every{0};  // 0: sysmon never runs
+  // Before each step of a goroutine, offer sysmon's preemption of it as a choice (the chooser
+  // answers 1 to preempt): what a loaded machine's 10 ms can do to any program.
+  bool offer_preemption = false;
 };
 
 struct ScriptResult {

@@ -7,8 +7,8 @@
 namespace papaya::model::go {
 
 namespace {
-constexpr Duration force_preempt{10'000'000};  // proc.go: "const forcePreemptNS = 10 * 1000 *
-                                               // 1000 // 10ms"
+constexpr Duration force_preempt{10'000'000};   // proc.go: "const forcePreemptNS = 10 * 1000 *
+                                                // 1000 // 10ms"
 constexpr Duration netpoll_period{10'000'000};  // sysmon: "lastpoll+10*1000*1000 < now"
 }  // namespace
 
@@ -116,6 +116,12 @@ void Runtime::retake() {
     ++pp.syscalltick;
     handoffp(pp);
   }
+}
+
+// runtime/proc.go preemptone: "gp.preempt = true" on the goroutine the P's M runs.
+void Runtime::preempt(int id) {
+  P& pp = pr(id);
+  if (pp.status == PStatus::running && pp.curg != 0) gr(pp.curg).preempt = true;
 }
 
 // runtime/proc.go sysmon: "// poll network if not polled for more than 10ms lastpoll :=

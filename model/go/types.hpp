@@ -51,7 +51,7 @@ struct G {
   WaitReason wait = WaitReason::none;
   int p = -1;  // the P running it (running), or the P left behind by its syscall (oldp)
   std::optional<GoOp> pending{};
-  int phase = 0;      // how far a multi-step operation got (Cond.Wait, RWMutex.Lock, Mutex.Lock)
+  int phase = 0;       // how far a multi-step operation got (Cond.Wait, RWMutex.Lock, Mutex.Lock)
   bool woken = false;  // readied since it parked on its pending operation
   // sync.Mutex lockSlow's locals (lock_phase 1: parked on the mutex's semaphore)
   int lock_phase = 0;

@@ -103,8 +103,7 @@ TEST(GoSelect, ABlockedSelectIsWokenByEitherCaseAndLeavesTheOtherQueue) {
   Gid g = h.spawn();
   h.run(0, gop::Gosched{});
   EXPECT_EQ(h.on(0), g);
-  EXPECT_EQ(h.run(0, gop::Select{{{false, a, 0}, {false, b, 0}}, false}).status,
-            GoStatus::parked);
+  EXPECT_EQ(h.run(0, gop::Select{{{false, a, 0}, {false, b, 0}}, false}).status, GoStatus::parked);
   EXPECT_EQ(h.rt.chan(a).recvq.size(), 1u);
   EXPECT_EQ(h.rt.chan(b).recvq.size(), 1u);
   h.run(0, gop::Send{b, 5});

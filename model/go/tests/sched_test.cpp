@@ -133,7 +133,8 @@ TEST(GoSched, RunnextPingPongOnOneP) {
   ScriptResult r = run_script(prog, ch, GoConfig{1, false});
   EXPECT_EQ(r.ending, Ending::exited);
   EXPECT_EQ(r.lines, lines({"third", "ping 1", "main done"}));
-  EXPECT_EQ(r.leaked, (std::vector<std::string>{"goroutine 2 [_Grunnable]", "goroutine 3 [_Grunnable]"}));
+  EXPECT_EQ(r.leaked,
+            (std::vector<std::string>{"goroutine 2 [_Grunnable]", "goroutine 3 [_Grunnable]"}));
 }
 
 }  // namespace

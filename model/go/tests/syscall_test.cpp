@@ -99,6 +99,23 @@ TEST(GoNetpoll, AGoroutineParkedOnADescriptorRunsOnceEpollReportsIt) {
   EXPECT_EQ(h.again(0).status, GoStatus::done);
 }
 
+TEST(GoNetpoll, SysmonPollsTheNetworkWhenNobodyHasForTenMilliseconds) {
+  Hand h;
+  const ObjId fd = h.rt.new_fd();
+  Gid g = h.spawn();
+  h.run(0, gop::WaitRead{fd});  // main parks; g keeps the only P busy, so no M sits in netpoll
+  EXPECT_EQ(h.on(0), g);
+  h.rt.netpoll_event(fd);
+  EXPECT_TRUE(h.rt.actors().empty() || h.rt.actors().front().kind == Actor::Kind::p);
+  h.rt.advance_to(5ms);
+  h.rt.sysmon();
+  EXPECT_EQ(h.rt.g(h.main).status, GStatus::waiting);
+  h.rt.advance_to(11ms);
+  h.rt.sysmon();  // lastpoll (0) + 10 ms < now: netpoll(0) and injectglist without a P
+  EXPECT_EQ(h.rt.g(h.main).status, GStatus::runnable);
+  EXPECT_EQ(h.rt.global_runq(), (std::deque<Gid>{h.main}));
+}
+
 TEST(GoNetpoll, AnEdgeNobodyWaitedForIsRememberedOnceAndOnlyOnce) {
   Hand h;
   const ObjId f0 = h.rt.new_fd(), fd = h.rt.new_fd();

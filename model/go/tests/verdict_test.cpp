@@ -36,7 +36,7 @@ TEST(GoVerdict, AGoroutineStillBlockedWhenMainReturnsIsALeak) {
   ScriptResult r = run_script(prog, ch, GoConfig{1, false});
   EXPECT_EQ(r.ending, Ending::exited);
   EXPECT_EQ(r.leaked, (std::vector<std::string>{"goroutine 2 [chan send]"}));
-  prog.bodies[0].push_back(op(gop::Recv{1}));  // the fix: main takes the value and lets the
+  prog.bodies[0].push_back(op(gop::Recv{1}));    // the fix: main takes the value and lets the
   prog.bodies[0].push_back(op(gop::Gosched{}));  // readied sender finish before it returns
   ListChoices ch2;
   EXPECT_TRUE(run_script(prog, ch2, GoConfig{1, false}).leaked.empty());
