@@ -12,7 +12,7 @@ constexpr Duration force_preempt{10'000'000};   // proc.go: "const forcePreemptN
 constexpr Duration netpoll_period{10'000'000};  // sysmon: "lastpoll+10*1000*1000 < now"
 }  // namespace
 
-// runtime/proc.go reentersyscall: "casgstatus(gp, _Grunning, _Gsyscall)" ... "pp.m = 0;
+// runtime/proc.go reentersyscall: "casgstatus(_g_, _Grunning, _Gsyscall)" ... "pp.m = 0;
 // _g_.m.oldp.set(pp); _g_.m.p = 0; atomic.Store(&pp.status, _Psyscall)". The P keeps its run
 // queue and no M runs it until the goroutine returns or sysmon retakes it.
 GoOutcome Runtime::entersyscall(G& gp, P& pp) {
