@@ -45,7 +45,10 @@ std::optional<Fd> Kernel::lowest_free_fd(const Process& p) const {
 
 Result<OfdId> Kernel::new_open_file(FileKind kind, OpenFlags flags, std::uint32_t object) {
   if (files_.size() >= limits::open_files) return Errno::emfile;
-  files_.push_back(OpenFile{kind, flags, 0, 0, object, LockMode::none, 0});
+  OpenFile& f = files_.emplace_back();
+  f.kind = kind;
+  f.flags = flags;
+  f.object = object;
   return static_cast<OfdId>(files_.size() - 1);
 }
 

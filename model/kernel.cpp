@@ -68,7 +68,9 @@ Pid Kernel::create_init() {
   p.pgid = 1;
   p.sid = 1;
   // fds 0, 1, 2: one description on the null device, as a shell leaves stdin/stdout/stderr open.
-  files_.push_back(OpenFile{FileKind::null, OpenFlags::rdwr, 0, 0, 0, LockMode::none, 0});
+  OpenFile& null_dev = files_.emplace_back();
+  null_dev.kind = FileKind::null;
+  null_dev.flags = OpenFlags::rdwr;
   OfdId null_id = static_cast<OfdId>(files_.size() - 1);
   p.fds.assign(limits::first_free_fd, null_id);
   files_[null_id].refs = limits::first_free_fd;
@@ -118,14 +120,7 @@ bool Kernel::can_proceed(const Process& p) const {
     case OpKind::pause:
     case OpKind::sigsuspend: return false;
     case OpKind::sleep: return p.sleep_until && now_ >= *p.sleep_until;
-    case OpKind::flock: {
-      const auto& o = std::get<op::Flock>(op);
-      const OpenFile* f = file_of(p, o.fd);
-      if (!f || f->kind != FileKind::regular || o.args.op == LockOp::un) return true;
-      OfdId id = p.fds[static_cast<std::size_t>(o.fd)];
-      return !flock_conflicts(inodes_[f->object], id,
-                              o.args.op == LockOp::sh ? LockMode::sh : LockMode::ex);
-    }
+    case OpKind::flock: return !p.flock_wait.queued;  // woken: off its blocker's list
     case OpKind::read:
     case OpKind::recv: {
       Fd fd = kind_of(op) == OpKind::read ? std::get<op::Read>(op).fd : std::get<op::Recv>(op).fd;
@@ -190,6 +185,10 @@ Outcome Kernel::step(Pid pid) {
       // Woken and interrupted at once: which came first is the kernel's race to decide.
       if (!can_proceed(p) || choices_.choose(2, DecisionKind::signal_race) == 1)
         return interrupted(p);
+    } else if (was_blocked && d.handler_ran && p.flock_wait.queued) {
+      // Restarted after the handler (SA_RESTART): the flock request left its queue on the way
+      // out (flock_lock_inode_wait's locks_delete_block) and asks again, at the tail.
+      flock_delete_block(p);
     }
   }
   if (was_blocked) {
@@ -224,6 +223,7 @@ Outcome Kernel::interrupted(Process& p) {
   if (p.progress.active && p.progress.done > 0)
     out = Outcome::value(static_cast<std::int64_t>(p.progress.done));
   finish_write(p);
+  flock_delete_block(p);
   if (p.saved_mask) {
     p.mask = *p.saved_mask;  // sigsuspend(2): "the signal mask is restored"
     p.saved_mask.reset();
@@ -341,17 +341,37 @@ void Kernel::check_invariants() const {
       continue;
     }
     const Inode& ino = inodes_[f.object];
-    bool in_shared = std::find(ino.shared.begin(), ino.shared.end(), id) != ino.shared.end();
-    PAPAYA_ASSERT((f.lock == LockMode::sh) == in_shared,
-                  "LOCK_SH holder list and description disagree");
-    PAPAYA_ASSERT((f.lock == LockMode::ex) == (ino.exclusive == id),
-                  "LOCK_EX holder and description disagree");
+    auto held = std::count(ino.flocks.begin(), ino.flocks.end(), static_cast<OfdId>(id));
+    PAPAYA_ASSERT(held == (f.lock == LockMode::none ? 0 : 1),
+                  "flock holder list and description disagree");
+    PAPAYA_ASSERT(f.lock != LockMode::none || f.flock_blocked.empty(),
+                  "requests blocked on a description that holds no lock");
   }
   for (std::size_t i = 1; i < inodes_.size(); ++i) {
     const Inode& ino = inodes_[i];
-    PAPAYA_ASSERT(ino.exclusive == 0 || ino.shared.empty(),
-                  "a file both shared- and exclusive-locked");
+    for (OfdId a : ino.flocks)
+      for (OfdId b : ino.flocks)
+        PAPAYA_ASSERT(!flock_locks_conflict(a, files_[a].lock, b, files_[b].lock),
+                      "two conflicting flock locks held at once");
   }
+  // Paired with the lists: a queued request is on exactly its blocker's list, and a request on a
+  // list is queued there.
+  std::vector<int> listed(procs_.size(), 0);
+  auto count_list = [&](const std::vector<Pid>& list, bool on_request, std::uint32_t blocker) {
+    for (Pid q : list) {
+      const FlockWait& w = procs_[static_cast<std::size_t>(q)].flock_wait;
+      PAPAYA_ASSERT(w.active && w.queued && w.on_request == on_request && w.blocker == blocker,
+                    "a listed flock request does not name its blocker");
+      ++listed[static_cast<std::size_t>(q)];
+    }
+  };
+  for (std::size_t id = 1; id < files_.size(); ++id)
+    count_list(files_[id].flock_blocked, false, static_cast<std::uint32_t>(id));
+  for (std::size_t i = 1; i < procs_.size(); ++i)
+    count_list(procs_[i].flock_wait.blocked, true, static_cast<std::uint32_t>(i));
+  for (std::size_t i = 1; i < procs_.size(); ++i)
+    PAPAYA_ASSERT(listed[i] == (procs_[i].flock_wait.queued ? 1 : 0),
+                  "a queued flock request is not on exactly one list");
   for (std::size_t i = 1; i < socks_.size(); ++i) {
     std::size_t n = 0;
     for (const auto& seg : socks_[i].rx) n += seg.size();

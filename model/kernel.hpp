@@ -176,9 +176,14 @@ class Kernel {
   // flock (flock_rules.cpp)
   Outcome sys(Process& p, const op::Flock&);
   Outcome flock_step(Process& p, const op::Flock& o);
-  bool flock_conflicts(const Inode& ino, OfdId ofd, LockMode want) const;
+  Outcome flock_lock_inode(Process& p, OfdId id, LockMode want, bool nonblocking);
+  static bool flock_locks_conflict(OfdId a, LockMode a_mode, OfdId b, LockMode b_mode);
+  OfdId flock_first_conflict(const Inode& ino, OfdId ofd, LockMode want) const;
+  void flock_insert_block(Process& p, OfdId blocker);
+  void flock_wake_blocks(std::vector<Pid>& blocked);
+  void flock_delete_block(Process& p);
   void flock_release(OfdId id);
-  void flock_grant(OfdId id, LockMode mode);
+  void flock_grant(OfdId id, LockMode mode, Process& by);
 
   // pipes (pipe_rules.cpp)
   Outcome sys(Process& p, const op::Pipe&);
