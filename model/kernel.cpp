@@ -301,7 +301,9 @@ Footprint Kernel::footprint(Pid pid) const {
       [&](const auto& o) {
         using T = std::decay_t<decltype(o)>;
         if constexpr (requires { o.fd; }) touch_fd(o.fd);
-        if constexpr (std::is_same_v<T, op::Fork> || std::is_same_v<T, op::Exit>) fp.global = true;
+        if constexpr (std::is_same_v<T, op::Fork> || std::is_same_v<T, op::Exit> ||
+                      std::is_same_v<T, op::Exec>)
+          fp.global = true;
         if constexpr (std::is_same_v<T, op::Kill>) {
           if (o.pid > 0)
             fp.touches.push_back({ObjKind::process, static_cast<std::uint32_t>(o.pid)});

@@ -122,6 +122,9 @@ class Kernel {
   Outcome sys(Process& p, const op::Setsid&);
   Outcome sys(Process& p, const op::Setpgid&);
   Outcome sys(Process& p, const op::Getpgid&);
+  Outcome sys(Process& p, const op::Exec&);
+  void exec_reset_caught_signals(Process& p);
+  void exec_close_cloexec_descriptors(Process& p);
   void do_exit(Process& p, WaitStatus how);
   void close_all_descriptors(Process& p);
   void reparent_children(Process& p);
@@ -162,7 +165,7 @@ class Kernel {
   Outcome sys(Process& p, const op::Unlink&);
   std::optional<Fd> lowest_free_fd(const Process& p) const;
   Result<OfdId> new_open_file(FileKind kind, OpenFlags flags, std::uint32_t object);
-  Outcome install_fd(Process& p, OfdId ofd);
+  Outcome install_fd(Process& p, OfdId ofd, bool cloexec = false);
   void release_description(OfdId id);
   void close_fd(Process& p, Fd fd);
   std::size_t read_inode(OpenFile& f, Inode& ino, std::span<char> buf, Offset off);

@@ -25,6 +25,7 @@ Outcome Kernel::sys(Process& p, const op::Fork&) {
   c.pgid = p.pgid;
   c.sid = p.sid;
   c.fds = p.fds;
+  c.cloexec = p.cloexec;
   for (OfdId id : c.fds)
     if (id != 0) {
       ++files_[id].refs;

@@ -70,9 +70,10 @@ struct Process {
   Pid pgid = 0;
   Pid sid = 0;
   ProcState state = ProcState::live;
-  WaitStatus status;          // how it ended, once a zombie
-  std::vector<OfdId> fds;     // fd -> description; 0 = not open
-  std::vector<Pid> children;  // live and zombie children, oldest first
+  WaitStatus status;                  // how it ended, once a zombie
+  std::vector<OfdId> fds;             // fd -> description; 0 = not open
+  std::vector<std::uint8_t> cloexec;  // fd -> FD_CLOEXEC (a descriptor flag; absent = 0)
+  std::vector<Pid> children;          // live and zombie children, oldest first
   // signals
   std::array<SigAction, signal_slots> actions{};
   SigSet mask;

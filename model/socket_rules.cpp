@@ -44,7 +44,7 @@ Outcome Kernel::sys(Process& p, const op::Listen& o) {
   Result<OfdId> id = new_open_file(FileKind::listener, OpenFlags::rdwr, lid);
   if (!id) return Outcome::error(id.error());
   ports_[port] = lid;
-  return install_fd(p, *id);
+  return install_fd(p, *id, true);  // SOCK_CLOEXEC, as RealOs opens every socket
 }
 
 Outcome Kernel::sys(Process& p, const op::LocalPort& o) {
@@ -77,7 +77,7 @@ Outcome Kernel::sys(Process& p, const op::Accept& o) {
   if (!id) return Outcome::error(id.error());
   l.queue.pop_front();
   wake(Chan{ChanKind::listener, lid});  // room in the queue for a blocked connect
-  return install_fd(p, *id);
+  return install_fd(p, *id, true);      // SOCK_CLOEXEC, as RealOs opens every socket
 }
 
 // listen(2): "If a connection request arrives when the queue is full, the client may receive an
@@ -113,7 +113,7 @@ Outcome Kernel::sys(Process& p, const op::Connect& o) {
   if (!id) return Outcome::error(id.error());
   listeners_[lid].queue.push_back(s);
   wake(Chan{ChanKind::listener, lid});
-  return install_fd(p, *id);
+  return install_fd(p, *id, true);  // SOCK_CLOEXEC, as RealOs opens every socket
 }
 
 bool Kernel::recv_can_proceed(const SockEnd& s) const {

@@ -15,6 +15,7 @@ std::vector<Scenario> signal_scenarios();       // signals.cpp: dispositions, ma
 std::vector<Scenario> waiting_scenarios();      // waiting.cpp: EINTR, SA_RESTART, pause, alarm
 std::vector<Scenario> pipe_scenarios();         // pipes.cpp
 std::vector<Scenario> socket_scenarios();       // sockets.cpp
+std::vector<Scenario> exec_scenarios();         // exec.cpp: execve(2)
 std::vector<Scenario> time_scenarios();         // time.cpp: sleep, alarm ordering
 
 // Every scenario, in area order; built once.
