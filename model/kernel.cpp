@@ -142,7 +142,8 @@ bool Kernel::can_proceed(const Process& p) const {
         std::size_t left = n - p.progress.done;
         return pipe_write_can_proceed(pipes_[f->object], n <= limits::pipe_buf ? left : 1);
       }
-      if (f->kind == FileKind::stream) return send_can_proceed(socks_[f->object], n);
+      if (f->kind == FileKind::stream)
+        return send_can_proceed(socks_[f->object], n - p.progress.done);
       if (f->kind == FileKind::regular)
         return writer_lock_free(p, inodes_[f->object]) && pos_lock_free(p, *f);
       return true;
@@ -180,6 +181,12 @@ Outcome Kernel::step(Pid pid) {
   } else {
     Delivery d = deliver(p);
     if (d.fatal) return terminate(p, *d.fatal);
+    if (was_blocked && d.handler_ran && interruptible(p.chan.kind) && p.progress.active &&
+        p.progress.done > 0) {
+      // Part of the data is through: the call returns it, SA_RESTART or not (pipe_write and
+      // tcp_sendmsg return what they copied rather than -ERESTARTSYS).
+      return interrupted(p);
+    }
     if (was_blocked && d.handler_ran && interruptible(p.chan.kind) &&
         !(d.restart && restartable(kind_of(*p.pending), p))) {
       // Woken and interrupted at once: which came first is the kernel's race to decide.

@@ -205,6 +205,7 @@ class Kernel {
   Outcome sys(Process& p, const op::Shutdown&);
   Outcome sock_recv(Process& p, SockId id, std::span<char> buf);
   Outcome sock_send(Process& p, SockId id, std::string_view bytes, bool nosignal);
+  Outcome send_result(Process& p, Outcome out);
   void enqueue_segments(SockEnd& to, std::string_view bytes);
   std::size_t arrived_bytes(const SockEnd& s, std::size_t want);
   bool recv_can_proceed(const SockEnd& s) const;

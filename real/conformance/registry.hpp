@@ -15,8 +15,9 @@ std::vector<Scenario> signal_scenarios();       // signals.cpp: dispositions, ma
 std::vector<Scenario> waiting_scenarios();      // waiting.cpp: EINTR, SA_RESTART, pause, alarm
 std::vector<Scenario> pipe_scenarios();         // pipes.cpp
 std::vector<Scenario> socket_scenarios();       // sockets.cpp
-std::vector<Scenario> exec_scenarios();         // exec.cpp: execve(2)
-std::vector<Scenario> time_scenarios();         // time.cpp: sleep, alarm ordering
+std::vector<Scenario> more_rule_scenarios();  // more_rules.cpp: SIGPIPE on write, partial send, ...
+std::vector<Scenario> exec_scenarios();       // exec.cpp: execve(2)
+std::vector<Scenario> time_scenarios();       // time.cpp: sleep, alarm ordering
 
 // Every scenario, in area order; built once.
 const std::vector<Scenario>& all_scenarios();
