@@ -45,16 +45,21 @@ std::optional<Fd> Kernel::lowest_free_fd(const Process& p) const {
 
 Result<OfdId> Kernel::new_open_file(FileKind kind, OpenFlags flags, std::uint32_t object) {
   if (files_.size() >= limits::open_files) return Errno::emfile;
-  files_.push_back(OpenFile{kind, flags, 0, 0, object, LockMode::none, 0});
+  OpenFile& f = files_.emplace_back();
+  f.kind = kind;
+  f.flags = flags;
+  f.object = object;
   return static_cast<OfdId>(files_.size() - 1);
 }
 
-Outcome Kernel::install_fd(Process& p, OfdId id) {
+Outcome Kernel::install_fd(Process& p, OfdId id, bool cloexec) {
   std::optional<Fd> fd = lowest_free_fd(p);
   PAPAYA_ASSERT(fd.has_value(), "install_fd without a free descriptor (check first)");
   auto slot = static_cast<std::size_t>(*fd);
   if (slot == p.fds.size()) p.fds.push_back(0);
   p.fds[slot] = id;
+  if (p.cloexec.size() < p.fds.size()) p.cloexec.resize(p.fds.size(), 0);
+  p.cloexec[slot] = cloexec ? 1 : 0;
   ++files_[id].refs;
   return Outcome::value(*fd);
 }
@@ -92,7 +97,8 @@ Outcome Kernel::sys(Process& p, const op::Open& o) {
     ino.bytes.clear();
     ino.holes.clear();
   }
-  return install_fd(p, *id).on_file(ino_id);
+  // open(2): "O_CLOEXEC Enable the close-on-exec flag for the new file descriptor."
+  return install_fd(p, *id, has_flag(o.flags, OpenFlags::cloexec)).on_file(ino_id);
 }
 
 // close(2): "close() closes a file descriptor, so that it no longer refers to any file and may be
@@ -111,6 +117,7 @@ void Kernel::close_fd(Process& p, Fd fd) {
   OfdId id = p.fds[slot];
   PAPAYA_ASSERT(id != 0 && files_[id].refs > 0, "close of a descriptor that is not open");
   p.fds[slot] = 0;
+  if (slot < p.cloexec.size()) p.cloexec[slot] = 0;
   if (--files_[id].refs == 0) release_description(id);
 }
 

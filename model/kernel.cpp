@@ -68,7 +68,9 @@ Pid Kernel::create_init() {
   p.pgid = 1;
   p.sid = 1;
   // fds 0, 1, 2: one description on the null device, as a shell leaves stdin/stdout/stderr open.
-  files_.push_back(OpenFile{FileKind::null, OpenFlags::rdwr, 0, 0, 0, LockMode::none, 0});
+  OpenFile& null_dev = files_.emplace_back();
+  null_dev.kind = FileKind::null;
+  null_dev.flags = OpenFlags::rdwr;
   OfdId null_id = static_cast<OfdId>(files_.size() - 1);
   p.fds.assign(limits::first_free_fd, null_id);
   files_[null_id].refs = limits::first_free_fd;
@@ -118,14 +120,7 @@ bool Kernel::can_proceed(const Process& p) const {
     case OpKind::pause:
     case OpKind::sigsuspend: return false;
     case OpKind::sleep: return p.sleep_until && now_ >= *p.sleep_until;
-    case OpKind::flock: {
-      const auto& o = std::get<op::Flock>(op);
-      const OpenFile* f = file_of(p, o.fd);
-      if (!f || f->kind != FileKind::regular || o.args.op == LockOp::un) return true;
-      OfdId id = p.fds[static_cast<std::size_t>(o.fd)];
-      return !flock_conflicts(inodes_[f->object], id,
-                              o.args.op == LockOp::sh ? LockMode::sh : LockMode::ex);
-    }
+    case OpKind::flock: return !p.flock_wait.queued;  // woken: off its blocker's list
     case OpKind::read:
     case OpKind::recv: {
       Fd fd = kind_of(op) == OpKind::read ? std::get<op::Read>(op).fd : std::get<op::Recv>(op).fd;
@@ -147,7 +142,8 @@ bool Kernel::can_proceed(const Process& p) const {
         std::size_t left = n - p.progress.done;
         return pipe_write_can_proceed(pipes_[f->object], n <= limits::pipe_buf ? left : 1);
       }
-      if (f->kind == FileKind::stream) return send_can_proceed(socks_[f->object], n);
+      if (f->kind == FileKind::stream)
+        return send_can_proceed(socks_[f->object], n - p.progress.done);
       if (f->kind == FileKind::regular)
         return writer_lock_free(p, inodes_[f->object]) && pos_lock_free(p, *f);
       return true;
@@ -185,11 +181,21 @@ Outcome Kernel::step(Pid pid) {
   } else {
     Delivery d = deliver(p);
     if (d.fatal) return terminate(p, *d.fatal);
+    if (was_blocked && d.handler_ran && interruptible(p.chan.kind) && p.progress.active &&
+        p.progress.done > 0) {
+      // Part of the data is through: the call returns it, SA_RESTART or not (pipe_write and
+      // tcp_sendmsg return what they copied rather than -ERESTARTSYS).
+      return interrupted(p);
+    }
     if (was_blocked && d.handler_ran && interruptible(p.chan.kind) &&
         !(d.restart && restartable(kind_of(*p.pending), p))) {
       // Woken and interrupted at once: which came first is the kernel's race to decide.
       if (!can_proceed(p) || choices_.choose(2, DecisionKind::signal_race) == 1)
         return interrupted(p);
+    } else if (was_blocked && d.handler_ran && p.flock_wait.queued) {
+      // Restarted after the handler (SA_RESTART): the flock request left its queue on the way
+      // out (flock_lock_inode_wait's locks_delete_block) and asks again, at the tail.
+      flock_delete_block(p);
     }
   }
   if (was_blocked) {
@@ -224,6 +230,7 @@ Outcome Kernel::interrupted(Process& p) {
   if (p.progress.active && p.progress.done > 0)
     out = Outcome::value(static_cast<std::int64_t>(p.progress.done));
   finish_write(p);
+  flock_delete_block(p);
   if (p.saved_mask) {
     p.mask = *p.saved_mask;  // sigsuspend(2): "the signal mask is restored"
     p.saved_mask.reset();
@@ -301,7 +308,9 @@ Footprint Kernel::footprint(Pid pid) const {
       [&](const auto& o) {
         using T = std::decay_t<decltype(o)>;
         if constexpr (requires { o.fd; }) touch_fd(o.fd);
-        if constexpr (std::is_same_v<T, op::Fork> || std::is_same_v<T, op::Exit>) fp.global = true;
+        if constexpr (std::is_same_v<T, op::Fork> || std::is_same_v<T, op::Exit> ||
+                      std::is_same_v<T, op::Exec>)
+          fp.global = true;
         if constexpr (std::is_same_v<T, op::Kill>) {
           if (o.pid > 0)
             fp.touches.push_back({ObjKind::process, static_cast<std::uint32_t>(o.pid)});
@@ -341,17 +350,37 @@ void Kernel::check_invariants() const {
       continue;
     }
     const Inode& ino = inodes_[f.object];
-    bool in_shared = std::find(ino.shared.begin(), ino.shared.end(), id) != ino.shared.end();
-    PAPAYA_ASSERT((f.lock == LockMode::sh) == in_shared,
-                  "LOCK_SH holder list and description disagree");
-    PAPAYA_ASSERT((f.lock == LockMode::ex) == (ino.exclusive == id),
-                  "LOCK_EX holder and description disagree");
+    auto held = std::count(ino.flocks.begin(), ino.flocks.end(), static_cast<OfdId>(id));
+    PAPAYA_ASSERT(held == (f.lock == LockMode::none ? 0 : 1),
+                  "flock holder list and description disagree");
+    PAPAYA_ASSERT(f.lock != LockMode::none || f.flock_blocked.empty(),
+                  "requests blocked on a description that holds no lock");
   }
   for (std::size_t i = 1; i < inodes_.size(); ++i) {
     const Inode& ino = inodes_[i];
-    PAPAYA_ASSERT(ino.exclusive == 0 || ino.shared.empty(),
-                  "a file both shared- and exclusive-locked");
+    for (OfdId a : ino.flocks)
+      for (OfdId b : ino.flocks)
+        PAPAYA_ASSERT(!flock_locks_conflict(a, files_[a].lock, b, files_[b].lock),
+                      "two conflicting flock locks held at once");
   }
+  // Paired with the lists: a queued request is on exactly its blocker's list, and a request on a
+  // list is queued there.
+  std::vector<int> listed(procs_.size(), 0);
+  auto count_list = [&](const std::vector<Pid>& list, bool on_request, std::uint32_t blocker) {
+    for (Pid q : list) {
+      const FlockWait& w = procs_[static_cast<std::size_t>(q)].flock_wait;
+      PAPAYA_ASSERT(w.active && w.queued && w.on_request == on_request && w.blocker == blocker,
+                    "a listed flock request does not name its blocker");
+      ++listed[static_cast<std::size_t>(q)];
+    }
+  };
+  for (std::size_t id = 1; id < files_.size(); ++id)
+    count_list(files_[id].flock_blocked, false, static_cast<std::uint32_t>(id));
+  for (std::size_t i = 1; i < procs_.size(); ++i)
+    count_list(procs_[i].flock_wait.blocked, true, static_cast<std::uint32_t>(i));
+  for (std::size_t i = 1; i < procs_.size(); ++i)
+    PAPAYA_ASSERT(listed[i] == (procs_[i].flock_wait.queued ? 1 : 0),
+                  "a queued flock request is not on exactly one list");
   for (std::size_t i = 1; i < socks_.size(); ++i) {
     std::size_t n = 0;
     for (const auto& seg : socks_[i].rx) n += seg.size();

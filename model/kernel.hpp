@@ -122,6 +122,9 @@ class Kernel {
   Outcome sys(Process& p, const op::Setsid&);
   Outcome sys(Process& p, const op::Setpgid&);
   Outcome sys(Process& p, const op::Getpgid&);
+  Outcome sys(Process& p, const op::Exec&);
+  void exec_reset_caught_signals(Process& p);
+  void exec_close_cloexec_descriptors(Process& p);
   void do_exit(Process& p, WaitStatus how);
   void close_all_descriptors(Process& p);
   void reparent_children(Process& p);
@@ -162,7 +165,7 @@ class Kernel {
   Outcome sys(Process& p, const op::Unlink&);
   std::optional<Fd> lowest_free_fd(const Process& p) const;
   Result<OfdId> new_open_file(FileKind kind, OpenFlags flags, std::uint32_t object);
-  Outcome install_fd(Process& p, OfdId ofd);
+  Outcome install_fd(Process& p, OfdId ofd, bool cloexec = false);
   void release_description(OfdId id);
   void close_fd(Process& p, Fd fd);
   std::size_t read_inode(OpenFile& f, Inode& ino, std::span<char> buf, Offset off);
@@ -176,9 +179,14 @@ class Kernel {
   // flock (flock_rules.cpp)
   Outcome sys(Process& p, const op::Flock&);
   Outcome flock_step(Process& p, const op::Flock& o);
-  bool flock_conflicts(const Inode& ino, OfdId ofd, LockMode want) const;
+  Outcome flock_lock_inode(Process& p, OfdId id, LockMode want, bool nonblocking);
+  static bool flock_locks_conflict(OfdId a, LockMode a_mode, OfdId b, LockMode b_mode);
+  OfdId flock_first_conflict(const Inode& ino, OfdId ofd, LockMode want) const;
+  void flock_insert_block(Process& p, OfdId blocker);
+  void flock_wake_blocks(std::vector<Pid>& blocked);
+  void flock_delete_block(Process& p);
   void flock_release(OfdId id);
-  void flock_grant(OfdId id, LockMode mode);
+  void flock_grant(OfdId id, LockMode mode, Process& by);
 
   // pipes (pipe_rules.cpp)
   Outcome sys(Process& p, const op::Pipe&);
@@ -197,6 +205,7 @@ class Kernel {
   Outcome sys(Process& p, const op::Shutdown&);
   Outcome sock_recv(Process& p, SockId id, std::span<char> buf);
   Outcome sock_send(Process& p, SockId id, std::string_view bytes, bool nosignal);
+  Outcome send_result(Process& p, Outcome out);
   void enqueue_segments(SockEnd& to, std::string_view bytes);
   std::size_t arrived_bytes(const SockEnd& s, std::size_t want);
   bool recv_can_proceed(const SockEnd& s) const;

@@ -27,9 +27,10 @@ struct Inode {
   unsigned mode = 0;
   bool linked = true;
   int open_descriptions = 0;
-  // flock(2) state: the descriptions holding a lock on this file.
-  std::vector<OfdId> shared;  // LOCK_SH holders
-  OfdId exclusive = 0;        // the LOCK_EX holder
+  // flock(2) state: the descriptions holding a lock on this file, in the order the locks were
+  // granted (fs/locks.c's ctx->flc_flock list: a new lock goes at the tail, and a request is
+  // blocked on the first held lock it conflicts with).
+  std::vector<OfdId> flocks;
   // i_rwsem: the process whose multi-page write is in progress (writers exclude one another;
   // readers do not wait for it, so they can see the write half done).
   Pid writer = 0;
@@ -48,6 +49,9 @@ struct OpenFile {
   std::uint32_t object = 0;        // InodeId, PipeId or SockId according to `kind`
   LockMode lock = LockMode::none;  // this description's flock lock (mirrors the inode's holders)
   Pid pos_holder = 0;  // f_pos_lock: held across a multi-page write through this description
+  // The flock requests blocked on this description's lock, oldest first (fs/locks.c's
+  // fl_blocked_requests of the held lock): woken, all of them, when the lock goes.
+  std::vector<Pid> flock_blocked;
 };
 
 // pipe(7): a bounded byte queue between a read end and a write end.

@@ -6,12 +6,12 @@ namespace papaya::model {
 
 namespace {
 constexpr std::string_view names[op_kinds] = {
-    "fork",        "exit",    "getpid",    "waitpid",     "kill",       "setsid",
-    "setpgid",     "getpgid", "sigaction", "sigprocmask", "sigsuspend", "pause",
-    "take_caught", "alarm",   "open",      "close",       "dup",        "pipe",
-    "read",        "write",   "pread",     "pwrite",      "lseek",      "file_size",
-    "flock",       "unlink",  "listen",    "local_port",  "accept",     "connect",
-    "recv",        "send",    "shutdown",  "now",         "sleep",      "log"};
+    "fork",    "exit",      "getpid",      "waitpid",    "kill",     "setsid",      "setpgid",
+    "getpgid", "sigaction", "sigprocmask", "sigsuspend", "pause",    "take_caught", "alarm",
+    "open",    "close",     "dup",         "pipe",       "read",     "write",       "pread",
+    "pwrite",  "lseek",     "file_size",   "flock",      "unlink",   "listen",      "local_port",
+    "accept",  "connect",   "recv",        "send",       "shutdown", "now",         "sleep",
+    "log",     "exec"};
 
 std::int64_t len(std::span<char> b) { return static_cast<std::int64_t>(b.size()); }
 std::int64_t len(std::string_view b) { return static_cast<std::int64_t>(b.size()); }
@@ -60,6 +60,7 @@ struct ArgsOf {
   OpArgs operator()(const op::Now&) const { return {}; }
   OpArgs operator()(const op::Sleep& o) const { return {{o.d.count(), 0, 0}, {}}; }
   OpArgs operator()(const op::Log& o) const { return {{num(o.level), 0, 0}, o.message}; }
+  OpArgs operator()(const op::Exec& o) const { return {{o.found, 0, 0}, o.program}; }
 };
 }  // namespace
 
@@ -107,6 +108,7 @@ std::array<std::string_view, 3> op_arg_names(OpKind k) {
     case OpKind::shutdown: return {"fd", "how", ""};
     case OpKind::sleep: return {"ns", "", ""};
     case OpKind::log: return {"level", "", ""};
+    case OpKind::exec: return {"found", "", ""};
     default: return {"", "", ""};
   }
 }
@@ -118,6 +120,7 @@ std::string_view op_text_name(OpKind k) {
     case OpKind::listen:
     case OpKind::connect: return "host";
     case OpKind::log: return "message";
+    case OpKind::exec: return "program";
     default: return "";
   }
 }

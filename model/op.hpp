@@ -137,15 +137,20 @@ struct Log {
   LogLevel level = LogLevel::info;
   std::string_view message;
 };
+struct Exec {
+  std::string_view program;
+  bool found = false;  // a program of that name is registered (os/programs.hpp)
+};
 }  // namespace op
 
 // The order of the alternatives is OpKind's order.
-using Op = std::variant<op::Fork, op::Exit, op::Getpid, op::Waitpid, op::Kill, op::Setsid,
-                        op::Setpgid, op::Getpgid, op::Sigaction, op::Sigprocmask, op::Sigsuspend,
-                        op::Pause, op::TakeCaught, op::Alarm, op::Open, op::Close, op::Dup,
-                        op::Pipe, op::Read, op::Write, op::Pread, op::Pwrite, op::Lseek,
-                        op::FileSize, op::Flock, op::Unlink, op::Listen, op::LocalPort, op::Accept,
-                        op::Connect, op::Recv, op::Send, op::Shutdown, op::Now, op::Sleep, op::Log>;
+using Op =
+    std::variant<op::Fork, op::Exit, op::Getpid, op::Waitpid, op::Kill, op::Setsid, op::Setpgid,
+                 op::Getpgid, op::Sigaction, op::Sigprocmask, op::Sigsuspend, op::Pause,
+                 op::TakeCaught, op::Alarm, op::Open, op::Close, op::Dup, op::Pipe, op::Read,
+                 op::Write, op::Pread, op::Pwrite, op::Lseek, op::FileSize, op::Flock, op::Unlink,
+                 op::Listen, op::LocalPort, op::Accept, op::Connect, op::Recv, op::Send,
+                 op::Shutdown, op::Now, op::Sleep, op::Log, op::Exec>;
 
 enum class OpKind : std::uint8_t {
   fork,
@@ -184,8 +189,9 @@ enum class OpKind : std::uint8_t {
   now,
   sleep,
   log,
+  exec,
 };
-inline constexpr int op_kinds = 36;
+inline constexpr int op_kinds = 37;
 static_assert(std::variant_size_v<Op> == op_kinds);
 
 inline OpKind kind_of(const Op& op) { return static_cast<OpKind>(op.index()); }

@@ -80,10 +80,10 @@ Outcome Kernel::pipe_write(Process& p, PipeObj& pipe, PipeId id, std::string_vie
     return Outcome::value(static_cast<std::int64_t>(bytes.size()));
   }
   if (space == 0) {
-    if (!g.active) g = Progress{true, 0, 0, 0, 0, false};
+    if (!g.active) g = Progress{true, 0, 0, 0, 0};
     return block(p, Chan{ChanKind::pipe, id});
   }
-  if (!g.active) g = Progress{true, 0, 0, 0, 0, false};
+  if (!g.active) g = Progress{true, 0, 0, 0, 0};
   std::size_t n = std::min({bytes.size() - g.done, space, limits::page_size});
   pipe.bytes.append(bytes.substr(g.done, n));
   g.done += n;

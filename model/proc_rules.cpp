@@ -25,6 +25,7 @@ Outcome Kernel::sys(Process& p, const op::Fork&) {
   c.pgid = p.pgid;
   c.sid = p.sid;
   c.fds = p.fds;
+  c.cloexec = p.cloexec;
   for (OfdId id : c.fds)
     if (id != 0) {
       ++files_[id].refs;
@@ -48,6 +49,7 @@ Outcome Kernel::sys(Process& p, const op::Exit& o) {
 void Kernel::do_exit(Process& p, WaitStatus how) {
   PAPAYA_ASSERT(p.state == ProcState::live, "exit of a process that is not live");
   finish_write(p);
+  flock_delete_block(p);
   if (p.blocked) {
     p.blocked = false;
     --blocked_count_;

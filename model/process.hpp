@@ -38,15 +38,28 @@ struct Chan {
 
 // The state of an operation that takes several steps: a regular-file write page by page (holding
 // the inode's writer lock and, without O_APPEND, the description's f_pos_lock), a pipe write
-// larger than PIPE_BUF, a flock conversion (old lock released in one step, new one requested in
-// the next).
+// larger than PIPE_BUF.
 struct Progress {
   bool active = false;
   std::size_t done = 0;  // bytes transferred so far
   Offset pos = 0;        // regular file: where the next page goes
   InodeId inode = 0;     // inode whose writer lock this process holds, or 0
   OfdId pos_ofd = 0;     // description whose f_pos_lock this process holds, or 0
-  bool flock_released = false;
+};
+
+// A blocking flock request in progress (fs/locks.c's struct file_lock used as a request): from
+// the first time it blocks until the call returns. Requests form trees (fs/locks.c's header
+// comment): a request is blocked either on a held lock (`on_request` false, `blocker` the
+// description holding it) or on an earlier waiting request it conflicts with (`on_request` true,
+// `blocker` that request's pid); `blocked` are the requests blocked on this one, oldest first.
+struct FlockWait {
+  bool active = false;
+  bool queued = false;  // on a blocker's list (fl_blocker set): not yet woken
+  bool on_request = false;
+  std::uint32_t blocker = 0;
+  OfdId ofd = 0;
+  LockMode mode = LockMode::none;
+  std::vector<Pid> blocked;
 };
 
 inline constexpr int signal_slots = 32;  // indexed by signal number
@@ -57,9 +70,10 @@ struct Process {
   Pid pgid = 0;
   Pid sid = 0;
   ProcState state = ProcState::live;
-  WaitStatus status;          // how it ended, once a zombie
-  std::vector<OfdId> fds;     // fd -> description; 0 = not open
-  std::vector<Pid> children;  // live and zombie children, oldest first
+  WaitStatus status;                  // how it ended, once a zombie
+  std::vector<OfdId> fds;             // fd -> description; 0 = not open
+  std::vector<std::uint8_t> cloexec;  // fd -> FD_CLOEXEC (a descriptor flag; absent = 0)
+  std::vector<Pid> children;          // live and zombie children, oldest first
   // signals
   std::array<SigAction, signal_slots> actions{};
   SigSet mask;
@@ -76,6 +90,7 @@ struct Process {
   bool recheck = false;  // blocked, and its channel changed since: re-evaluate
   bool woken = false;    // blocked, and its condition held at the last re-evaluation
   Progress progress;
+  FlockWait flock_wait;
 };
 
 }  // namespace papaya::model

@@ -44,7 +44,7 @@ Outcome Kernel::sys(Process& p, const op::Listen& o) {
   Result<OfdId> id = new_open_file(FileKind::listener, OpenFlags::rdwr, lid);
   if (!id) return Outcome::error(id.error());
   ports_[port] = lid;
-  return install_fd(p, *id);
+  return install_fd(p, *id, true);  // SOCK_CLOEXEC, as RealOs opens every socket
 }
 
 Outcome Kernel::sys(Process& p, const op::LocalPort& o) {
@@ -77,7 +77,7 @@ Outcome Kernel::sys(Process& p, const op::Accept& o) {
   if (!id) return Outcome::error(id.error());
   l.queue.pop_front();
   wake(Chan{ChanKind::listener, lid});  // room in the queue for a blocked connect
-  return install_fd(p, *id);
+  return install_fd(p, *id, true);      // SOCK_CLOEXEC, as RealOs opens every socket
 }
 
 // listen(2): "If a connection request arrives when the queue is full, the client may receive an
@@ -113,7 +113,7 @@ Outcome Kernel::sys(Process& p, const op::Connect& o) {
   if (!id) return Outcome::error(id.error());
   listeners_[lid].queue.push_back(s);
   wake(Chan{ChanKind::listener, lid});
-  return install_fd(p, *id);
+  return install_fd(p, *id, true);  // SOCK_CLOEXEC, as RealOs opens every socket
 }
 
 bool Kernel::recv_can_proceed(const SockEnd& s) const {
@@ -212,29 +212,56 @@ void Kernel::enqueue_segments(SockEnd& to, std::string_view bytes) {
 // short send is a decision.
 Outcome Kernel::sock_send(Process& p, SockId id, std::string_view bytes, bool nosignal) {
   SockEnd& s = socks_[id];
+  Progress& g = p.progress;
   if (s.error != Errno::ok) {
     Errno e = s.error;
     s.error = Errno::ok;
-    return Outcome::error(e);
+    return send_result(p, Outcome::error(e));
   }
   if (s.shut_wr || s.reset) {
-    if (!nosignal) generate(p, Sig::pipe);
-    return Outcome::error(Errno::epipe);
+    if (!nosignal && g.done == 0) generate(p, Sig::pipe);
+    return send_result(p, Outcome::error(Errno::epipe));
   }
   if (bytes.empty()) return Outcome::value(0);
   if (s.peer_closed) {
     s.reset = true;
+    g = Progress{};
     return Outcome::value(static_cast<std::int64_t>(bytes.size()));
   }
-  if (!send_can_proceed(s, bytes.size())) return block(p, Chan{ChanKind::socket, s.peer});
+  if (!send_can_proceed(s, bytes.size() - g.done)) return block(p, Chan{ChanKind::socket, s.peer});
   SockEnd& to = socks_[s.peer];
-  std::size_t n = std::min(bytes.size(), limits::socket_buffer - to.rx_bytes);
-  if (config_.offer_faults && n > 1 && choices_.choose(2, DecisionKind::fault) == 1)
+  std::size_t n = std::min(bytes.size() - g.done, limits::socket_buffer - to.rx_bytes);
+  bool short_fault = false;
+  if (config_.offer_faults && g.done == 0 && n > 1 &&
+      choices_.choose(2, DecisionKind::fault) == 1) {
     n = 1 + choices_.choose(static_cast<std::uint32_t>(n - 1), DecisionKind::fault);
-  enqueue_segments(to, bytes.substr(0, n));
+    short_fault = true;
+  }
+  enqueue_segments(to, bytes.substr(g.done, n));
   to.rx_bytes += n;
+  g.done += n;
   wake(Chan{ChanKind::socket, s.peer});
-  return Outcome::value(static_cast<std::int64_t>(n));
+  if (g.done < bytes.size() && !short_fault) {
+    g.active = true;  // copied what fits; sleeps for room for the rest (sk_stream_wait_memory)
+    return block(p, Chan{ChanKind::socket, s.peer});
+  }
+  Outcome out = Outcome::value(static_cast<std::int64_t>(g.done));
+  g = Progress{};
+  return out;
+}
+
+// send(2): "When the message does not fit into the send buffer of the socket, send() normally
+// blocks, unless the socket has been placed in nonblocking I/O mode." signal(7): "If an I/O call
+// on a slow device has already transferred some data by the time it is interrupted by a signal
+// handler, then the call will return a success status (normally, the number of bytes
+// transferred)." Linux's tcp_sendmsg likewise returns what it copied when an error ends the call
+// ("if (copied) goto out"), and raises SIGPIPE only when it returns EPIPE. `out` is the answer
+// when nothing was copied.
+Outcome Kernel::send_result(Process& p, Outcome out) {
+  Progress& g = p.progress;
+  if (g.done > 0) out = Outcome::value(static_cast<std::int64_t>(g.done));
+  g = Progress{};
+  return out;
 }
 
 Outcome Kernel::sys(Process& p, const op::Send& o) {

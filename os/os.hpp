@@ -17,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include "os/programs.hpp"
 #include "os/result.hpp"
 #include "os/types.hpp"
 
@@ -49,6 +50,19 @@ class Os {
   virtual Status setpgid(Pid pid, Pid pgid, Site = Site::current()) = 0;
   // getpgid(2): pid 0 = caller.
   virtual Result<Pid> getpgid(Pid pid, Site = Site::current()) = 0;
+  // execve(2) of the registered program `program` (os/programs.hpp) with `args`. Returns only on
+  // failure: ENOENT when no program has that name. On success the calling image is gone (its
+  // stack unwinds in the sim; Linux replaces it) and `program` runs in the same process: same
+  // pid, parent and process group; caught signals reset to the default, ignored ones stay ignored,
+  // the blocked mask, the pending signals and the pending alarm stay; descriptors stay open unless
+  // close-on-exec (OpenFlags::cloexec, and every socket: see listen), and so do their open file
+  // descriptions' offsets and flock locks; the caught flags (process memory) start cleared.
+  // The default is for worlds without programs (test doubles): ENOENT.
+  virtual Status exec(std::string_view program, ProgramArgs args, Site = Site::current()) {
+    (void)program;
+    (void)args;
+    return Errno::enoent;
+  }
 
   // ---- signals ---------------------------------------------------------------------------
   // sigaction(2): sets the disposition of `sig`, returns the previous one. EINVAL for SIGKILL.
@@ -95,6 +109,7 @@ class Os {
 
   // ---- sockets (TCP over IPv4) -----------------------------------------------------------
   // socket+SO_REUSEADDR+bind+listen(2). Port 0 picks an ephemeral port (see local_port).
+  // Socket descriptors (listen, accept, connect) are close-on-exec (SOCK_CLOEXEC).
   virtual Result<Fd> listen(std::string_view host, std::uint16_t port, int backlog,
                             Site = Site::current()) = 0;
   virtual Result<std::uint16_t> local_port(Fd fd, Site = Site::current()) = 0;

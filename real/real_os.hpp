@@ -8,7 +8,9 @@
 //    (real/caught_flags.hpp); `restart` is SA_RESTART. A handler installed by someone else
 //    reads back as catch_flag.
 //  - pipe() is plain pipe(2) (no O_CLOEXEC), the Os contract's semantics; sockets are opened
-//    SOCK_CLOEXEC, which changes nothing across fork (papaya never execs).
+//    SOCK_CLOEXEC: exec closes them (the model does the same).
+//  - exec re-executes this binary (/proc/self/exe) with an argv naming the registered program;
+//    the binary's main() must call run_exec_image (real/exec_image.hpp) first thing.
 //  - EINTR is always returned, never retried (sleep, connect, accept, recv, flock, ...): the
 //    caller decides, as chat/'s alarm-bounded reads require.
 //  - log() writes one line per call, `2024-05-01T12:00:00.123Z papaya[pid] info: text`, to stderr
@@ -46,6 +48,7 @@ class RealOs final : public Os {
   Result<Pid> setsid(Site = Site::current()) override;
   Status setpgid(Pid pid, Pid pgid, Site = Site::current()) override;
   Result<Pid> getpgid(Pid pid, Site = Site::current()) override;
+  Status exec(std::string_view program, ProgramArgs args, Site = Site::current()) override;
 
   // ---- signals (real_os_signal.cpp) ----
   Result<SigAction> sigaction(Sig sig, SigAction action, Site = Site::current()) override;

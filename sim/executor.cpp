@@ -18,6 +18,9 @@ namespace {
 // fiber unwinds its stack. Not an std::exception: user code that catches std::exception lets it
 // pass. (chat/ never catches `...` without rethrowing.)
 struct ProcessExit {};
+// Thrown on a process's fiber when its exec succeeded: the old image's stack unwinds and the new
+// one starts on the same fiber (Executor::fiber_main).
+struct ProcessExec {};
 
 std::unique_ptr<Strategy> make_strategy(const Options& o) {
   if (o.strategy == StrategyKind::replay) return std::make_unique<ReplayStrategy>(o.replay);
@@ -31,10 +34,12 @@ struct Executor::Proc {
   SimOs os;
   Pid pid;
   std::function<void(Os&)> body;
-  std::function<void(Os&)> fork_body;  // handed over by a pending fork
-  boost::context::fiber fiber;         // the process, while suspended
-  boost::context::fiber sched;         // the scheduler, while the process runs
-  model::Outcome outcome;              // of the call just completed
+  std::function<void(Os&)> fork_body;   // handed over by a pending fork
+  std::function<void(Os&)> exec_image;  // handed over by a pending exec
+  bool execing = false;                 // its exec succeeded: unwind to the new image
+  boost::context::fiber fiber;          // the process, while suspended
+  boost::context::fiber sched;          // the scheduler, while the process runs
+  model::Outcome outcome;               // of the call just completed
   const char* file = "";
   std::uint32_t line = 0;
   bool dying = false;    // ended: unwinding; calls return at once
@@ -83,6 +88,11 @@ const model::Outcome& Executor::call(Pid pid, const model::Op& op, const Site& s
     p.dying = true;
     throw ProcessExit{};
   }
+  if (p.execing) {
+    p.execing = false;
+    p.dying = true;  // while the old image unwinds, its calls (destructors) do nothing
+    throw ProcessExec{};
+  }
   return p.outcome;
 }
 
@@ -90,13 +100,32 @@ void Executor::hand_over_fork_body(Pid pid, std::function<void(Os&)> body) {
   proc(pid).fork_body = std::move(body);
 }
 
+void Executor::hand_over_exec_image(Pid pid, std::function<void(Os&)> image) {
+  proc(pid).exec_image = std::move(image);
+}
+
 void Executor::unreachable_after_exit(Pid) { throw ProcessExit{}; }
 
 void Executor::fiber_main(Proc& p) {
+  for (;;) {
+    try {
+      run_image(p);
+      return;
+    } catch (const ProcessExec&) {
+      p.body = std::move(p.exec_image);  // the old image's stack is unwound: run the new one
+      p.exec_image = nullptr;
+      p.dying = false;
+    }
+  }
+}
+
+void Executor::run_image(Proc& p) {
   try {
     p.body(p.os);
     p.os.exit(0);  // fork(2)'s body returning is _exit(0)
   } catch (const ProcessExit&) {
+  } catch (const ProcessExec&) {
+    throw;
   } catch (const boost::context::detail::forced_unwind&) {
     throw;
   } catch (const std::exception& e) {
@@ -291,6 +320,8 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
       trace_.warnings.push_back({steps_, std::move(w)});
   ++steps_;
   if (opts_.check_invariants) kernel_.check_invariants();
+  if (kind == model::OpKind::exec && out.status == model::StepStatus::done && out.err == Errno::ok)
+    proc(pid).execing = true;
   after_step(pid, out, kind == model::OpKind::fork);
 }
 

@@ -44,6 +44,8 @@ class Executor {
   const model::Outcome& call(Pid pid, const model::Op& op, const Site& site);
   // The body of the child that `pid`'s pending fork will create.
   void hand_over_fork_body(Pid pid, std::function<void(Os&)> body);
+  // The program image that `pid`'s pending exec will start (on success).
+  void hand_over_exec_image(Pid pid, std::function<void(Os&)> image);
   [[noreturn]] void unreachable_after_exit(Pid pid);
 
  private:
@@ -52,6 +54,7 @@ class Executor {
   void start(Pid pid, std::function<void(Os&)> body);
   void resume(Proc& p);
   void fiber_main(Proc& p);
+  void run_image(Proc& p);
   void after_step(Pid pid, const model::Outcome& out, bool forked);
   void record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
               std::size_t first_decision, bool killed_from_outside);

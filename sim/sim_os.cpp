@@ -23,6 +23,15 @@ Result<Pid> SimOs::fork(std::function<void(Os&)> child, Site site) {
   return value_of<Pid>(exec_.call(pid_, op::Fork{}, site));
 }
 
+// On success the executor unwinds this image's stack and starts `program` on the same fiber:
+// exec_.call does not return.
+Status SimOs::exec(std::string_view program, ProgramArgs args, Site site) {
+  Program main = find_program(program);
+  if (main != nullptr)
+    exec_.hand_over_exec_image(pid_, [main, args = std::move(args)](Os& os) { main(os, args); });
+  return status_of(exec_.call(pid_, op::Exec{program, main != nullptr}, site));
+}
+
 void SimOs::exit(int code, Site site) {
   exec_.call(pid_, op::Exit{code}, site);
   exec_.unreachable_after_exit(pid_);

@@ -22,6 +22,7 @@ class SimOs final : public Os {
   Result<Pid> setsid(Site = Site::current()) override;
   Status setpgid(Pid pid, Pid pgid, Site = Site::current()) override;
   Result<Pid> getpgid(Pid pid, Site = Site::current()) override;
+  Status exec(std::string_view program, ProgramArgs args, Site = Site::current()) override;
 
   Result<SigAction> sigaction(Sig sig, SigAction action, Site = Site::current()) override;
   Result<SigSet> sigprocmask(SigHow how, SigSet set, Site = Site::current()) override;

@@ -31,6 +31,9 @@ class Ctx {
  public:
   explicit Ctx(std::string dir) : dir_(std::move(dir)) {}
 
+  // The scratch directory (to hand to an exec'd program, which rebuilds its Ctx from it).
+  const std::string& dir() const { return dir_; }
+
   // A file path in the world's scratch directory.
   std::string path(std::string_view name) const;
   // The observations file: the scenario's outcome.
