@@ -60,25 +60,33 @@ Interval TreeSampler::sample() {
     busy.push_back(100.0 * static_cast<double>(c.busy - prev->busy) /
                    static_cast<double>(c.total - prev->total));
   }
-  if (config_.server_core && config_.helper_core && !busy.empty()) {
-    double worst = 0;
-    for (size_t i = 0; i < busy.size(); ++i) {
-      double ours = 0;
-      if (static_cast<int>(i) == *config_.server_core) ours += iv.server_pct;
-      if (static_cast<int>(i) == *config_.helper_core) ours += iv.helper_pct;
-      worst = std::max(worst, busy[i] - ours);
-    }
-    iv.other_pct = worst;
-    iv.quiet = worst <= config_.quiet_pct;
-  } else if (!busy.empty()) {
-    double total = 0;
-    for (double b : busy) total += b;
-    iv.other_pct = total - iv.server_pct - iv.helper_pct;
-    iv.quiet = iv.other_pct <= config_.quiet_pct * static_cast<double>(busy.size());
-  }
+  OthersUse others = others_use(busy, iv.server_pct, iv.helper_pct, config_);
+  iv.other_pct = others.pct;
+  iv.quiet = others.quiet;
   cores_last_ = std::move(cores);
   t_last_ = t;
   return iv;
+}
+
+OthersUse others_use(const std::vector<double>& busy, double server_pct, double helper_pct,
+                     const SamplerConfig& config) {
+  OthersUse o;
+  if (busy.empty()) return o;
+  if (config.server_core && config.helper_core) {
+    for (size_t i = 0; i < busy.size(); ++i) {
+      double ours = 0;
+      if (static_cast<int>(i) == *config.server_core) ours += server_pct;
+      if (static_cast<int>(i) == *config.helper_core) ours += helper_pct;
+      o.pct = std::max(o.pct, busy[i] - ours);
+    }
+    o.quiet = o.pct <= config.quiet_pct;
+    return o;
+  }
+  double total = 0;
+  for (double b : busy) total += b;
+  o.pct = total - server_pct - helper_pct;
+  o.quiet = o.pct <= config.quiet_pct * static_cast<double>(busy.size());
+  return o;
 }
 
 std::uint64_t tree_pss_kib(int root) {

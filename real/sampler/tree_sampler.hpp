@@ -55,6 +55,16 @@ class TreeSampler {
   std::chrono::steady_clock::time_point t_last_;
 };
 
+// Other tenants' use from per-core busy % (from /proc/stat) minus ours. Pinned (both cores
+// given): the busiest core's remainder, % of that core. Unpinned: the remainder summed over all
+// cores. `quiet` compares it with quiet_pct (x cores when unpinned).
+struct OthersUse {
+  double pct = 0;
+  bool quiet = false;
+};
+OthersUse others_use(const std::vector<double>& busy_pct, double server_pct, double helper_pct,
+                     const SamplerConfig& config);
+
 // PSS summed over the tree of `root` (kB); 0 if the tree is gone.
 std::uint64_t tree_pss_kib(int root);
 
