@@ -221,6 +221,7 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
       r.load_late = static_cast<std::uint64_t>(num(kv, "late"));
       r.load_lines_due = static_cast<std::uint64_t>(num(kv, "lines_due"));
       r.load_cpu_pct = num(kv, "cpu_pct");
+      r.load_bytes_received = static_cast<std::uint64_t>(num(kv, "bytes_received"));
       if (!kv["error"].empty()) r.error = "load: " + kv["error"];
     } else {
       r.error = "the load generator gave no report";

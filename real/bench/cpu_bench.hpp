@@ -52,7 +52,8 @@ struct PointResult {
   std::uint64_t load_late = 0;
   std::uint64_t load_lines_due = 0;
   double load_cpu_pct = 0;
-  std::string error;  // set when the point could not be measured
+  std::uint64_t load_bytes_received = 0;  // what the server sent back (chat: history + fan-out)
+  std::string error;                      // set when the point could not be measured
 };
 
 // The argv that starts `design`'s server on `port`, or an error (peer not built, workload not
