@@ -51,10 +51,17 @@ void build_peers_if_missing(const real::bench::CpuBenchConfig& cfg) {
     missing |= !c.error.empty() && c.error.find("not built") != std::string::npos;
   }
   if (!missing) return;
-  std::filesystem::path script =
-      std::filesystem::path(cfg.papaya_exe).parent_path().parent_path() / "bench/peers/build.sh";
-  if (!std::filesystem::exists(script)) {
-    std::fprintf(stderr, "papaya bench: peers missing and %s not found\n", script.c_str());
+  // The binary lives in build/ or build/<preset>/ of the source tree: look up from there.
+  std::filesystem::path script;
+  for (std::filesystem::path dir = std::filesystem::path(cfg.papaya_exe).parent_path();
+       !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "bench/peers/build.sh")) {
+      script = dir / "bench/peers/build.sh";
+      break;
+    }
+  }
+  if (script.empty()) {
+    std::fprintf(stderr, "papaya bench: peers missing and bench/peers/build.sh not found\n");
     return;
   }
   std::string cmd = "'" + script.string() + "' '" + cfg.peers_dir + "' >&2";

@@ -184,7 +184,15 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
     stop_group(server.pid, std::chrono::seconds(2));
     return r;
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // wait_listening's probe connection made a fork-per-client server fork: let that child end
+  // (the tree size steady over three looks 100 ms apart, at most 3 s) before the idle figure.
+  size_t steady = 0, last_size = 0;
+  for (int i = 0; i < 30 && steady < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    size_t size = sampler::process_tree(server.pid).size();
+    steady = size == last_size ? steady + 1 : 0;
+    last_size = size;
+  }
   r.pss_idle_kib = sampler::tree_pss_kib(server.pid);
   const std::uint64_t kernel_idle = sampler::kernel_share_kib().value_or(0);
   const double load_seconds = cfg.warmup_s + cfg.seconds * std::max(1.0, cfg.max_extend) + 30;
@@ -219,6 +227,8 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
       auto kv = parse_summary(*report);
       r.load_rate_bps = num(kv, "rate_bps_per_conn");
       r.load_late = static_cast<std::uint64_t>(num(kv, "late"));
+      r.load_late_p50_ms = num(kv, "late_p50_ms");
+      r.load_late_p99_ms = num(kv, "late_p99_ms");
       r.load_lines_due = static_cast<std::uint64_t>(num(kv, "lines_due"));
       r.load_cpu_pct = num(kv, "cpu_pct");
       r.load_bytes_received = static_cast<std::uint64_t>(num(kv, "bytes_received"));

@@ -50,6 +50,8 @@ struct PointResult {
   double kernel_per_conn_kib = 0;
   double load_rate_bps = 0;  // achieved per connection
   std::uint64_t load_late = 0;
+  double load_late_p50_ms = 0;
+  double load_late_p99_ms = 0;
   std::uint64_t load_lines_due = 0;
   double load_cpu_pct = 0;
   std::uint64_t load_bytes_received = 0;  // what the server sent back (chat: history + fan-out)

@@ -94,6 +94,7 @@ std::string csv_header() {
   return "design,workload,connections,repeat,intervals,quiet,dropped_load_jump,kept,mean_cpu_pct,"
          "stddev,cv,mean_cpu_pct_all,cv_all,other_pct_median,processes,pss_idle_kib,"
          "pss_loaded_kib,pss_per_conn_kib,kernel_per_conn_kib,load_rate_bps_per_conn,load_late,"
+         "load_late_p50_ms,load_late_p99_ms,"
          "load_lines_due,load_cpu_pct,load_bytes_received,error\n";
 }
 
@@ -103,11 +104,12 @@ std::string csv_row(const PointResult& r) {
   std::replace(err.begin(), err.end(), '\n', ' ');
   return fmt::format(
       "{},{},{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.2f},{},{},{},{:.1f},"
-      "{:.1f},{:.0f},{},{},{:.2f},{},{}\n",
+      "{:.1f},{:.0f},{},{:.1f},{:.1f},{},{:.2f},{},{}\n",
       r.design, r.workload, r.connections, r.repeat, r.intervals, r.quiet, r.dropped_load_jump,
       r.kept.n, r.kept.mean, r.kept.stddev, r.kept.cv, r.all.mean, r.all.cv, r.other_pct_median,
       r.processes, r.pss_idle_kib, r.pss_loaded_kib, r.pss_per_conn_kib, r.kernel_per_conn_kib,
-      r.load_rate_bps, r.load_late, r.load_lines_due, r.load_cpu_pct, r.load_bytes_received, err);
+      r.load_rate_bps, r.load_late, r.load_late_p50_ms, r.load_late_p99_ms, r.load_lines_due,
+      r.load_cpu_pct, r.load_bytes_received, err);
 }
 
 std::vector<PointResult> parse_csv(const std::string& text) {
@@ -121,7 +123,7 @@ std::vector<PointResult> parse_csv(const std::string& text) {
     std::string cell;
     while (std::getline(ss, cell, ',')) f.push_back(cell);
     if (line.back() == ',') f.emplace_back();
-    if (f.size() != 25) continue;
+    if (f.size() != 27) continue;
     auto d = [&](int i) { return std::atof(f[static_cast<size_t>(i)].c_str()); };
     auto n = [&](int i) { return std::atoi(f[static_cast<size_t>(i)].c_str()); };
     PointResult r;
@@ -147,10 +149,12 @@ std::vector<PointResult> parse_csv(const std::string& text) {
     r.kernel_per_conn_kib = d(18);
     r.load_rate_bps = d(19);
     r.load_late = static_cast<std::uint64_t>(d(20));
-    r.load_lines_due = static_cast<std::uint64_t>(d(21));
-    r.load_cpu_pct = d(22);
-    r.load_bytes_received = static_cast<std::uint64_t>(d(23));
-    r.error = f[24];
+    r.load_late_p50_ms = d(21);
+    r.load_late_p99_ms = d(22);
+    r.load_lines_due = static_cast<std::uint64_t>(d(23));
+    r.load_cpu_pct = d(24);
+    r.load_bytes_received = static_cast<std::uint64_t>(d(25));
+    r.error = f[26];
     out.push_back(r);
   }
   return out;

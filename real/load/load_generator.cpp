@@ -126,6 +126,25 @@ void watch(int ep, int i, Conn& c, bool want_out) {
 
 }  // namespace
 
+void LoadReport::compute_percentiles() {
+  std::uint64_t total = 0;
+  for (std::uint64_t n : late_hist) total += n;
+  if (total == 0) return;
+  std::uint64_t seen = 0;
+  bool have50 = false;
+  for (size_t i = 0; i < late_hist.size(); ++i) {
+    seen += late_hist[i];
+    if (!have50 && seen * 2 >= total) {
+      late_p50_ms = static_cast<double>(i) / 10;
+      have50 = true;
+    }
+    if (seen * 100 >= total * 99) {
+      late_p99_ms = static_cast<double>(i) / 10;
+      return;
+    }
+  }
+}
+
 double LoadReport::rate_bps_per_connection() const {
   if (window_s <= 0 || connections == 0) return 0;
   return static_cast<double>(bytes_sent) * 8 / window_s / connections;
@@ -134,14 +153,16 @@ double LoadReport::rate_bps_per_connection() const {
 std::string LoadReport::summary_line() const {
   return fmt::format(
       "connections={} window_s={:.3f} lines_due={} lines_sent={} bytes_sent={} "
-      "rate_bps_per_conn={:.0f} late={} max_late_ms={:.3f} backlogged={} bytes_received={} "
+      "rate_bps_per_conn={:.0f} late={} late_p50_ms={:.1f} late_p99_ms={:.1f} max_late_ms={:.3f} "
+      "backlogged={} bytes_received={} "
       "cpu_pct={:.2f} error=\"{}\"",
       connections, window_s, lines_due, lines_sent, bytes_sent, rate_bps_per_connection(), late,
-      max_late_ms, backlogged, bytes_received, cpu_pct, error);
+      late_p50_ms, late_p99_ms, max_late_ms, backlogged, bytes_received, cpu_pct, error);
 }
 
 LoadReport run_load(const LoadOptions& o) {
   LoadReport r;
+  r.late_hist.assign(1001, 0);
   const LoadPlan& plan = o.plan;
   int ep = epoll_create1(EPOLL_CLOEXEC);
   std::vector<Conn> conns(static_cast<size_t>(plan.connections));
@@ -210,6 +231,7 @@ LoadReport run_load(const LoadOptions& o) {
       if (!c.open) continue;
       double late_ms = std::chrono::duration<double, std::milli>(now - instant).count();
       r.max_late_ms = std::max(r.max_late_ms, late_ms);
+      ++r.late_hist[std::min<size_t>(r.late_hist.size() - 1, static_cast<size_t>(late_ms * 10))];
       if (now - instant > o.late_after) ++r.late;
       if (!c.pending.empty()) ++r.backlogged;
       c.pending += c.line;
@@ -222,6 +244,7 @@ LoadReport run_load(const LoadOptions& o) {
   }
   const auto stop = Clock::now();
   r.lines_sent = r.bytes_sent / plan.line_bytes;
+  r.compute_percentiles();
   r.window_s = std::chrono::duration<double>(stop - origin).count();
   r.cpu_pct = r.window_s > 0 ? 100 * (cpu_seconds() - cpu0) / r.window_s : 0;
   for (Conn& c : conns) {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "real/load/load_plan.hpp"
 
@@ -40,10 +41,15 @@ struct LoadReport {
   std::uint64_t bytes_sent = 0;
   std::uint64_t late = 0;  // sends started more than late_after past their instant
   double max_late_ms = 0;
+  double late_p50_ms = 0;  // lateness percentiles over every send, 0.1 ms resolution
+  double late_p99_ms = 0;
   std::uint64_t backlogged = 0;  // instants that found the previous line still unsent (EAGAIN)
   std::uint64_t bytes_received = 0;
   double cpu_pct = 0;  // the generator's own CPU over the window, % of one core
   std::string error;   // first failure (connect refused, reset, ...), empty when none
+  std::vector<std::uint64_t> late_hist;  // sends per 0.1 ms of lateness; the last bucket: >= 100 ms
+  // Sets late_p50_ms and late_p99_ms from late_hist.
+  void compute_percentiles();
   // Achieved rate per connection, bits per second.
   double rate_bps_per_connection() const;
   // One line, key=value, for people and for `papaya bench` to parse.

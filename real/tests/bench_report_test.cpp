@@ -25,6 +25,8 @@ TEST(BenchCsv, RowsReadBackAsWritten) {
   PointResult r = point("go-raw", 16, 2, 3.5, 8);
   r.error = "load: the server closed a connection, twice";
   r.pss_per_conn_kib = 140.5;
+  r.load_late_p99_ms = 3.5;
+  r.load_bytes_received = 777;
   std::vector<PointResult> back = parse_csv(csv_header() + csv_row(r));
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].design, "go-raw");
@@ -34,6 +36,8 @@ TEST(BenchCsv, RowsReadBackAsWritten) {
   EXPECT_DOUBLE_EQ(back[0].kept.mean, 3.5);
   EXPECT_DOUBLE_EQ(back[0].all.mean, 7);
   EXPECT_DOUBLE_EQ(back[0].pss_per_conn_kib, 140.5);
+  EXPECT_DOUBLE_EQ(back[0].load_late_p99_ms, 3.5);
+  EXPECT_EQ(back[0].load_bytes_received, 777u);
   EXPECT_EQ(back[0].error, "load: the server closed a connection; twice");  // commas escaped
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "real/load/load_generator.hpp"
+
 namespace papaya::real::load {
 namespace {
 
@@ -52,6 +54,17 @@ TEST(Line, ExactlyLineBytesLongWithThePrefixAndOneFinalNewline) {
   EXPECT_EQ(line.back(), '\n');
   EXPECT_EQ(line.find('\n'), 1459u);
   EXPECT_EQ(make_line("a-long-prefix", 4), "a-l\n");
+}
+
+TEST(Lateness, PercentilesComeFromTheTenthOfAMillisecondHistogram) {
+  LoadReport r;
+  r.late_hist.assign(1001, 0);
+  r.late_hist[0] = 90;    // 90 sends on time (< 0.1 ms late)
+  r.late_hist[20] = 9;    // 9 sends 2.0-2.1 ms late
+  r.late_hist[1000] = 1;  // one 100 ms or more
+  r.compute_percentiles();
+  EXPECT_EQ(r.late_p50_ms, 0);
+  EXPECT_EQ(r.late_p99_ms, 2.0);
 }
 
 }  // namespace
