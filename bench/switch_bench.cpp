@@ -24,6 +24,8 @@ void BM_ProcessPipePingPong(benchmark::State& state) {
   check(pipe(there) == 0 && pipe(back) == 0, state, "pipe");
   pid_t child = fork();
   if (child == 0) {
+    close(there[1]);  // else the child holds the write end and never reads EOF
+    close(back[0]);
     char c;
     while (read(there[0], &c, 1) == 1) {
       if (write(back[1], &c, 1) != 1) break;
