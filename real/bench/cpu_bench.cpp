@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "real/bench/spawn.hpp"
+#include "real/load/load_plan.hpp"
 #include "real/sampler/proc_tree.hpp"
 #include "real/sampler/tree_sampler.hpp"
 
@@ -233,6 +234,14 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
       r.load_cpu_pct = num(kv, "cpu_pct");
       r.load_bytes_received = static_cast<std::uint64_t>(num(kv, "bytes_received"));
       if (!kv["error"].empty()) r.error = "load: " + kv["error"];
+      // A generator that fell behind drove the server with less than the rate asked for: the
+      // point does not measure the experiment (it stays in the CSV, marked).
+      const double target = load::parse_rate_bps(cfg.rate).value_or(0);
+      if (r.error.empty() && r.load_rate_bps < 0.95 * target) {
+        r.error =
+            fmt::format("the load generator fell behind: {:.3f} of {:.3f} Mbit/s per connection",
+                        r.load_rate_bps / 1e6, target / 1e6);
+      }
     } else {
       r.error = "the load generator gave no report";
     }

@@ -222,7 +222,10 @@ LoadReport run_load(const LoadOptions& o) {
       if (!ok) close_conn(c, ep);
     }
     now = Clock::now();
-    while (!due.empty() && due.top().first <= now && due.top().first < end) {
+    // At most one round of sends per pass: a generator that has fallen behind still looks at
+    // its sockets, the clock and the stop flag (else it would only ever catch up, never stop).
+    for (int sent = 0; sent < plan.connections && due.top().first <= now && due.top().first < end;
+         ++sent) {
       auto [instant, i] = due.top();
       due.pop();
       due.emplace(instant + plan.interval, i);
