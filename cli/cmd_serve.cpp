@@ -9,6 +9,7 @@
 
 #include "chat/key.hpp"
 #include "chat/process_server.hpp"
+#include "chat/sink_server.hpp"
 #include "chat/variant.hpp"
 #include "cli/command.hpp"
 #include "real/duration_text.hpp"
@@ -33,6 +34,7 @@ struct ServeArgs {
   bool foreground = false;
   std::string pid_file;
   std::string variant = "correct";
+  std::string workload = "chat";  // sink: the paper's experiment server (chat/sink_server.hpp)
 };
 
 int usage(const std::string& message) {
@@ -94,6 +96,12 @@ int run_serve(ServeArgs a) {
   opts.user = a.user;
   opts.foreground = a.foreground;
   opts.pid_file = a.pid_file;
+  if (a.workload == "sink") {
+    chat::SinkConfig sink;
+    sink.max_clients = a.max_clients;
+    return real::serve(
+        opts, [sink](Os& os, Fd listener) { return chat::run_sink_server(os, sink, listener); });
+  }
   return real::serve(
       opts, [cfg](Os& os, Fd listener) { return chat::run_process_server(os, cfg, listener); });
 }
@@ -133,6 +141,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--pid-file", args->pid_file,
                   "Write the pid here; refuse to start if it is held");
   cmd->add_option("--variant", args->variant, "Process-design variant (bug reintroductions)")
+      ->capture_default_str();
+  cmd->add_option("--workload", args->workload,
+                  "chat, or sink: accept, fork per client, 4096-byte reads to /dev/null "
+                  "(papaya bench's sink workload; --log and --key-file are still checked)")
+      ->check(CLI::IsMember({"chat", "sink"}))
       ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
 }

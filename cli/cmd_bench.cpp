@@ -1,0 +1,157 @@
+// `papaya bench cpu`: the paper's experiment (real/bench/cpu_bench.hpp), written out by
+// real/bench/report.hpp. docs/results.md is the user's guide and holds the figures.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "cli/command.hpp"
+#include "real/bench/cpu_bench.hpp"
+#include "real/bench/report.hpp"
+#include "real/bench/spawn.hpp"
+
+namespace papaya::cli {
+
+namespace {
+
+struct BenchArgs {
+  std::string designs = "process,c,go,go-raw";
+  std::string workload = "sink";
+  std::string connections = "1,2,4,8,16,32,64";
+  double seconds = 60;
+  double max_extend = 1;
+  int repeat = 1;
+  bool pin = false;
+  std::string out = "bench-out";
+  std::string rate = "1Mbps";
+};
+
+int usage(const std::string& message) {
+  std::fprintf(stderr, "papaya bench: %s\n", message.c_str());
+  return exit_usage;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) out.push_back(item);
+  return out;
+}
+
+// Builds the peers with bench/peers/build.sh (next to the build directory's source tree) when a
+// design needs one that is missing.
+void build_peers_if_missing(const real::bench::CpuBenchConfig& cfg) {
+  bool missing = false;
+  for (const std::string& d : cfg.designs) {
+    if (d == "process") continue;
+    real::bench::ServerCommand c = real::bench::server_command(cfg, d, 1, "/tmp");
+    missing |= !c.error.empty() && c.error.find("not built") != std::string::npos;
+  }
+  if (!missing) return;
+  // The binary lives in build/ or build/<preset>/ of the source tree: look up from there.
+  std::filesystem::path script;
+  for (std::filesystem::path dir = std::filesystem::path(cfg.papaya_exe).parent_path();
+       !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "bench/peers/build.sh")) {
+      script = dir / "bench/peers/build.sh";
+      break;
+    }
+  }
+  if (script.empty()) {
+    std::fprintf(stderr, "papaya bench: peers missing and bench/peers/build.sh not found\n");
+    return;
+  }
+  std::string cmd = "'" + script.string() + "' '" + cfg.peers_dir + "' >&2";
+  std::fprintf(stderr, "papaya bench: building peers: %s\n", cmd.c_str());
+  (void)std::system(cmd.c_str());
+}
+
+int run_bench_cpu(const BenchArgs& a) {
+  real::bench::CpuBenchConfig cfg;
+  cfg.designs = split(a.designs);
+  for (const std::string& d : cfg.designs) {
+    if (d != "process" && d != "c" && d != "go" && d != "go-raw") {
+      if (d == "fiber") return usage("--designs: fiber is not available yet (issue 12)");
+      return usage("--designs: unknown design '" + d + "' (process, c, go, go-raw)");
+    }
+  }
+  cfg.connections.clear();
+  for (const std::string& n : split(a.connections)) {
+    char* end = nullptr;
+    long v = std::strtol(n.c_str(), &end, 10);
+    if (n.empty() || *end != '\0' || v < 1 || v > 4096)
+      return usage("--connections: expected a list like 1,2,4 of counts 1..4096, got '" + n + "'");
+    cfg.connections.push_back(static_cast<int>(v));
+  }
+  if (!(a.seconds >= 1)) return usage("--seconds: at least 1");
+  if (a.pin && real::bench::online_cores() < 2) return usage("--pin needs at least 2 online cores");
+  cfg.workload = a.workload;
+  cfg.seconds = a.seconds;
+  cfg.max_extend = a.max_extend;
+  cfg.repeat = a.repeat;
+  cfg.pin = a.pin;
+  cfg.rate = a.rate;
+  std::error_code ec;
+  std::filesystem::create_directories(a.out, ec);
+  if (ec) return usage("--out: cannot create " + a.out + ": " + ec.message());
+  cfg.out_dir = std::filesystem::absolute(a.out).string();
+  cfg.papaya_exe = real::bench::self_exe();
+  cfg.peers_dir = (std::filesystem::path(cfg.papaya_exe).parent_path() / "peers").string();
+  build_peers_if_missing(cfg);
+  int failed = 0;
+  auto results = real::bench::run_cpu_bench(cfg, [&](const real::bench::PointResult& r) {
+    if (!r.error.empty()) {
+      ++failed;
+      std::fprintf(stderr, "papaya bench: %s N=%d #%d: %s\n", r.design.c_str(), r.connections,
+                   r.repeat, r.error.c_str());
+      return;
+    }
+    std::fprintf(
+        stderr,
+        "papaya bench: %-7s N=%-4d #%d  cpu %.2f%% (cv %.3f, %zu quiet of %d; all: %.2f%%)  "
+        "pss/conn %.0f KiB  load %.3f Mbit/s/conn, %llu late of %llu\n",
+        r.design.c_str(), r.connections, r.repeat, r.kept.mean, r.kept.cv, r.kept.n, r.intervals,
+        r.all.mean, r.pss_per_conn_kib, r.load_rate_bps / 1e6,
+        static_cast<unsigned long long>(r.load_late),
+        static_cast<unsigned long long>(r.load_lines_due));
+  });
+  std::string note = real::bench::write_outputs(cfg.out_dir, results);
+  std::fprintf(stderr, "papaya bench: wrote %s/results.csv, results.md; %s\n", cfg.out_dir.c_str(),
+               note.c_str());
+  return failed == 0 ? exit_ok : exit_failure;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, int& exit_code) {
+  CLI::App* bench =
+      app.add_subcommand("bench", "Measure servers on this machine (docs/results.md)");
+  bench->require_subcommand(1);
+  auto args = std::make_shared<BenchArgs>();
+  CLI::App* cpu = bench->add_subcommand(
+      "cpu", "The paper's experiment: server CPU at N connections x 1 Mbit/s, per design");
+  cpu->add_option("--designs", args->designs, "Comma list of process, c, go, go-raw")
+      ->capture_default_str();
+  cpu->add_option("--workload", args->workload, "sink (the paper's server) or chat")
+      ->check(CLI::IsMember({"sink", "chat"}))
+      ->capture_default_str();
+  cpu->add_option("--connections", args->connections, "Comma list of connection counts")
+      ->capture_default_str();
+  cpu->add_option("--seconds", args->seconds, "Seconds sampled per point")->capture_default_str();
+  cpu->add_option("--max-extend", args->max_extend,
+                  "Keep sampling up to seconds x this until `seconds` of quiet intervals")
+      ->check(CLI::Range(1.0, 10.0))
+      ->capture_default_str();
+  cpu->add_option("--repeat", args->repeat, "Rounds per connection count (designs interleaved)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cpu->add_flag("--pin", args->pin, "Server on core 0; load generator and sampler on core 1");
+  cpu->add_option("--rate", args->rate, "Per-connection rate")->capture_default_str();
+  cpu->add_option("--out", args->out, "Output directory")->capture_default_str();
+  cpu->callback([args, &exit_code] { exit_code = run_bench_cpu(*args); });
+}
+
+}  // namespace papaya::cli

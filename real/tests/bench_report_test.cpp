@@ -1,0 +1,69 @@
+// papaya bench's outputs: CSV rows read back, the Markdown table beside the paper's, ratios per
+// round.
+#include <gtest/gtest.h>
+
+#include "real/bench/report.hpp"
+
+namespace papaya::real::bench {
+namespace {
+
+PointResult point(const std::string& design, int n, int rep, double mean, size_t kept) {
+  PointResult r;
+  r.design = design;
+  r.workload = "sink";
+  r.connections = n;
+  r.repeat = rep;
+  r.intervals = 10;
+  r.quiet = static_cast<int>(kept);
+  r.kept = {kept, mean, mean / 10, 0.1};
+  r.all = {10, mean * 2, mean / 5, 0.2};
+  r.load_rate_bps = 1e6;
+  return r;
+}
+
+TEST(BenchCsv, RowsReadBackAsWritten) {
+  PointResult r = point("go-raw", 16, 2, 3.5, 8);
+  r.error = "load: the server closed a connection, twice";
+  r.pss_per_conn_kib = 140.5;
+  r.load_late_p99_ms = 3.5;
+  r.load_bytes_received = 777;
+  std::vector<PointResult> back = parse_csv(csv_header() + csv_row(r));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].design, "go-raw");
+  EXPECT_EQ(back[0].connections, 16);
+  EXPECT_EQ(back[0].repeat, 2);
+  EXPECT_EQ(back[0].kept.n, 8u);
+  EXPECT_DOUBLE_EQ(back[0].kept.mean, 3.5);
+  EXPECT_DOUBLE_EQ(back[0].all.mean, 7);
+  EXPECT_DOUBLE_EQ(back[0].pss_per_conn_kib, 140.5);
+  EXPECT_DOUBLE_EQ(back[0].load_late_p99_ms, 3.5);
+  EXPECT_EQ(back[0].load_bytes_received, 777u);
+  EXPECT_EQ(back[0].error, "load: the server closed a connection; twice");  // commas escaped
+}
+
+TEST(BenchMarkdown, PaperRowsSitBesideOursAndRatiosArePerRound) {
+  // Round 1: go 4 x c; round 2: go 2 x c. The median of per-round ratios is 3; the ratio of the
+  // medians would be 4 / 1.5 = 2.67.
+  std::vector<PointResult> rs{point("c", 1, 1, 1, 8), point("go", 1, 1, 4, 8),
+                              point("c", 1, 2, 2, 8), point("go", 1, 2, 4, 8)};
+  std::string md = markdown_table(rs);
+  EXPECT_NE(md.find("| 1 | 0.34 (0.159) | 1.94 (0.169) | 5.7 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 64 | 2.53 (0.180) | 36.08 (0.243) | 14.3 |"), std::string::npos) << md;
+  EXPECT_NE(md.find(" 3.00 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("1.50 (0.100) [1.00-2.00]"), std::string::npos) << md;
+}
+
+TEST(BenchMarkdown, RunsWithFewQuietIntervalsUseAllIntervalsAndAreMarked) {
+  std::string md = markdown_table({point("process", 4, 1, 1, 2)});
+  EXPECT_NE(md.find("2.00 (0.200) [2.00-2.00] *"), std::string::npos) << md;
+}
+
+TEST(BenchMarkdown, FailedPointsAreLeftOut) {
+  PointResult bad = point("go", 8, 1, 9, 8);
+  bad.error = "go_sink is not built";
+  std::string md = markdown_table({bad});
+  EXPECT_EQ(md.find("go %"), std::string::npos) << md;
+}
+
+}  // namespace
+}  // namespace papaya::real::bench
