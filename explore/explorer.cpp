@@ -51,6 +51,7 @@ class RecordingRandom final : public sim::Strategy {
   void stepping(const model::Kernel& k, Pid pid) override { rec_.stepping(k, pid); }
   void stepped(Pid, model::StepStatus st) override { rec_.stepped(st, -1, false); }
   std::uint64_t trace_hash() const { return rec_.log().trace_hash(); }
+  const sim::EventLog& log() const { return rec_.log(); }
 
  private:
   sim::RandomStrategy r_;
@@ -107,6 +108,7 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
     seen.insert(s.trace_hash());
     out.traces = seen.size();
     std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
+    if (c.graph) c.graph->add_execution(s.log(), !bad.empty());
     if (!bad.empty() && !out.violation) {
       out.violation = Violation{out.executions, bad, r.sim->trace()};
       if (c.stop_at_violation) return false;
@@ -175,6 +177,7 @@ Result explore(const Program& p, const Config& c) {
         out.max_processes = std::max(out.max_processes, r.report.processes);
         out.step_bound_hit |= r.report.verdict == Verdict::step_bound_exceeded;
         if (rr) seen.insert(rr->trace_hash());
+        if (rr && c.graph) c.graph->add_execution(rr->log(), false);
         out.traces = seen.size();
         if (c.progress && out.executions % c.progress_every == 0)
           c.progress(out.executions, seen.size());

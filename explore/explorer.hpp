@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "explore/state_graph.hpp"
 #include "os/os.hpp"
 #include "sim/simulation.hpp"
 #include "traces/trace.hpp"
@@ -41,6 +42,7 @@ struct Config {
   // Called every `progress_every` executions.
   std::function<void(std::uint64_t executions, std::uint64_t traces)> progress;
   std::uint64_t progress_every = 1000;
+  StateGraph* graph = nullptr;  // when set, every execution is added to it
 };
 
 struct Violation {

@@ -31,6 +31,7 @@ class DfsStrategy final : public Strategy {
   // The finished execution's preemptions and its Mazurkiewicz trace (EventLog::trace_hash).
   int preemptions() const { return preemptions_; }
   std::uint64_t trace_hash() const { return rec_.log().trace_hash(); }
+  const EventLog& log() const { return rec_.log(); }
   // Whether some branch was cut by the preemption bound.
   bool bounded() const { return bounded_; }
 

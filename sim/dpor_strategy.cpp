@@ -64,6 +64,8 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
   want_ = 0;
   for (Pid p : list_) {
     if (has(n.disabled, p) || asleep(n, p)) continue;
+    // A branch node whose chosen process only blocked: only its backtrack set is owed.
+    if (!n.fresh && !has(n.backtrack, p)) continue;
     if (std::any_of(n.done.begin(), n.done.end(), [&](const Slept& s) { return s.pid == p; }))
       continue;
     want_ = p;
@@ -203,6 +205,7 @@ bool DporStrategy::next_execution() {
     }
     if (next != 0) {
       n.chosen = next;
+      n.fresh = false;
       answers_.resize(n.first_answer);
       replay_ = n.first_answer;
       branch_ = true;

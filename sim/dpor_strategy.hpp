@@ -32,6 +32,7 @@ class DporStrategy final : public Strategy {
   bool abandon() const override { return abandon_; }
 
   std::uint64_t trace_hash() const { return rec_.log().trace_hash(); }
+  const EventLog& log() const { return rec_.log(); }
   std::uint64_t races() const { return races_; }
 
  private:
@@ -50,6 +51,7 @@ class DporStrategy final : public Strategy {
     std::vector<Slept> sleep;
     Pid chosen = 0;
     Effect chosen_effect;
+    bool fresh = true;  // opened in the current execution (else: a replayed or branch node)
     // a non-scheduling decision
     std::uint32_t n = 0;
     std::uint32_t choice = 0;

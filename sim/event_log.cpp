@@ -48,7 +48,10 @@ std::size_t EventLog::add(Event e, std::vector<std::pair<std::size_t, std::size_
     const Event& c = events_[i];
     if (c.effect.pid == e.effect.pid) continue;
     if (!dependent(c.effect, e.effect)) continue;
-    const bool ordered = clock(j)[static_cast<std::size_t>(c.effect.pid)] >= c.nth;
+    // waitpid(c) without WNOHANG completes only after c's exit: an enabling edge (a join), not a
+    // race that another order could reverse.
+    const bool joined = e.joins != 0 && c.effect.pid == e.joins && c.op == model::OpKind::exit;
+    const bool ordered = joined || clock(j)[static_cast<std::size_t>(c.effect.pid)] >= c.nth;
     if (!ordered && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});
     join(j, i);
   }
@@ -75,6 +78,22 @@ std::size_t EventLog::add(Event e, std::vector<std::pair<std::size_t, std::size_
     creator_[static_cast<std::size_t>(e.forked)] = static_cast<std::int64_t>(j);
   events_.push_back(std::move(e));
   return j;
+}
+
+std::uint64_t EventLog::event_hash(std::size_t i) const {
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 1099511628211ull;
+  };
+  const Event& e = events_[i];
+  mix(static_cast<std::uint64_t>(e.effect.pid));
+  mix(e.nth);
+  mix(e.data);
+  const std::uint16_t* c = clock(i);
+  for (std::size_t q = 0; q < max_pids; ++q)
+    if (c[q]) mix((q << 16) | c[q]);
+  return h;
 }
 
 std::uint64_t EventLog::trace_hash() const {

@@ -20,6 +20,8 @@ struct Event {
   std::int32_t node = -1;   // the strategy's tree node that chose it (-1: none)
   std::uint64_t data = 0;   // hash of the step's non-scheduling decisions
   Pid forked = 0;           // the child a fork created
+  model::OpKind op = model::OpKind::getpid;
+  Pid joins = 0;  // a blocking waitpid of this one child: its exit enables it, never races it
 };
 
 class EventLog {
@@ -41,6 +43,9 @@ class EventLog {
   // (process, nth, decisions) and its clock, in (pid, nth) order, which every linearisation of the
   // trace shares.
   std::uint64_t trace_hash() const;
+  // The name of one event (its identity and clock): a state reached by a prefix of an execution
+  // is named by the sum of its events' names, the same for every equivalent prefix.
+  std::uint64_t event_hash(std::size_t i) const;
 
  private:
   struct ObjState {

@@ -22,6 +22,10 @@ class StepRecorder {
     effect_of(k, pid, cur_.effect);
     kind_ = model::kind_of(*k.process(pid).pending);
     cur_.data = 0;
+    cur_.op = kind_;
+    cur_.joins = 0;
+    if (const auto* w = std::get_if<model::op::Waitpid>(&*k.process(pid).pending))
+      if (w->pid > 0 && !w->nohang) cur_.joins = w->pid;
     cur_.forked = kind_ == model::OpKind::fork ? k.last_pid() + 1 : 0;
   }
   void decision(std::uint32_t chosen) { cur_.data = cur_.data * 1000003u + chosen + 1; }
@@ -32,6 +36,7 @@ class StepRecorder {
     return static_cast<std::int64_t>(log_.add(cur_, find_races ? &races_ : nullptr));
   }
   const Effect& effect() const { return cur_.effect; }
+  model::OpKind kind() const { return kind_; }
   const EventLog& log() const { return log_; }
   std::vector<std::pair<std::size_t, std::size_t>>& races() { return races_; }
 
