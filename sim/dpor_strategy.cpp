@@ -61,6 +61,9 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
   }
   if (!cont_) open_node(ready);
   Node& n = nodes_[cur_];
+  // A process that only blocked and is ready again at once was woken by its own step (a signal
+  // its new mask lets in): it is enabled here after all.
+  std::erase_if(n.disabled, [&](Pid p) { return has(list_, p); });
   want_ = 0;
   for (Pid p : list_) {
     if (has(n.disabled, p) || asleep(n, p)) continue;

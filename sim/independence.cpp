@@ -27,6 +27,25 @@ struct Builder {
 
   void add(Obj o, std::uint32_t id, bool write) { e.access.push_back({o, write, id}); }
   void proc(Pid pid) { add(Obj::process, static_cast<std::uint32_t>(pid), true); }
+  static std::uint32_t sig_id(Pid pid, Sig s) {
+    return static_cast<std::uint32_t>(pid) * 32u + static_cast<std::uint32_t>(s);
+  }
+  // signal(7): a signal is delivered at the process's next step unless it is blocked; an ignored
+  // one (SIG_IGN, or a default action of ignore: SIGCHLD) is discarded at generation. A step of
+  // `q` writes every signal that step would take delivery of.
+  void deliverable_signals(const Process& q) {
+    for (Sig s : all_signals) {
+      if (s != Sig::kill && q.mask.has(s)) continue;
+      const SigAction& a = q.actions[static_cast<std::size_t>(s)];
+      if (a.kind == SigAction::Kind::ign) continue;
+      if (a.kind == SigAction::Kind::dfl && s == Sig::chld) continue;
+      add(Obj::signal, sig_id(q.pid, s), true);
+    }
+  }
+  // Every signal of `q`: its mask or dispositions change.
+  void all_signals_of(Pid q) {
+    for (Sig s : all_signals) add(Obj::signal, sig_id(q, s), true);
+  }
 
   // What an operation through descriptor `fd` touches. `data_write`: it changes the object's
   // contents (write, send, recv: a recv consumes); `moves_offset`: read/write/lseek.
@@ -79,16 +98,21 @@ struct Builder {
 
   void op(const model::op::Fork&) {
     add(Obj::pidtable, 0, true);
-    proc(k.last_pid() + 1);  // the child-to-be: kill(pid) of it fails before, succeeds after
+    // The child-to-be: kill(pid) of it fails before, succeeds after; kill(-g) reaches it after.
+    add(Obj::alive, static_cast<std::uint32_t>(k.last_pid() + 1), true);
+    proc(k.last_pid() + 1);
+    add(Obj::group, static_cast<std::uint32_t>(p.pgid), false);
   }
   void op(const model::op::Exit&) {
     add(Obj::child, static_cast<std::uint32_t>(p.pid), true);
+    add(Obj::alive, static_cast<std::uint32_t>(p.pid), true);
+    add(Obj::group, static_cast<std::uint32_t>(p.pgid), false);
     // SIGCHLD: discarded at generation unless the parent catches it.
     if (p.ppid > 0) {
       const Process& parent = k.process(p.ppid);
       if (parent.actions[static_cast<std::size_t>(Sig::chld)].kind ==
           SigAction::Kind::catch_flag)
-        proc(p.ppid);
+        add(Obj::signal, sig_id(p.ppid, Sig::chld), true);
     }
     for (Pid c : p.children) {  // reparented to init
       proc(c);
@@ -102,18 +126,42 @@ struct Builder {
     else
       children_of_self();
   }
+  // kill(2): generation sets the signal pending in the target (or every member of the group);
+  // delivery is the target's business at its next step where the signal is unmasked.
   void op(const model::op::Kill& o) {
-    if (o.pid > 0)
-      proc(o.pid);
-    else if (o.pid == 0)
-      add(Obj::group, static_cast<std::uint32_t>(p.pgid), true);
-    else if (o.pid < -1)
-      add(Obj::group, static_cast<std::uint32_t>(-o.pid), true);
-    else
+    if (o.pid > 0) {
+      add(Obj::alive, static_cast<std::uint32_t>(o.pid), false);
+      add(Obj::signal, sig_id(o.pid, o.sig), true);
+      return;
+    }
+    if (o.pid == -1) {
       e.global = true;
+      return;
+    }
+    const Pid g = o.pid == 0 ? p.pgid : -o.pid;
+    add(Obj::group, static_cast<std::uint32_t>(g), true);
+    for (Pid q = 1; q <= k.last_pid(); ++q) {
+      const Process& m = k.process(q);
+      if (m.state == model::ProcState::live && m.pgid == g) add(Obj::signal, sig_id(q, o.sig), true);
+    }
   }
-  void op(const model::op::Setsid&) { e.global = true; }
-  void op(const model::op::Setpgid&) { e.global = true; }
+  // setsid/setpgid move a process between groups: both groups and the process are written.
+  void op(const model::op::Setsid&) {
+    add(Obj::group, static_cast<std::uint32_t>(p.pgid), true);
+    add(Obj::group, static_cast<std::uint32_t>(p.pid), true);
+  }
+  void op(const model::op::Setpgid& o) {
+    const Pid target = o.pid == 0 ? p.pid : o.pid;
+    const Pid to = o.pgid == 0 ? target : o.pgid;
+    proc(target);
+    add(Obj::alive, static_cast<std::uint32_t>(target), false);
+    if (target > 0 && target <= k.last_pid())
+      add(Obj::group, static_cast<std::uint32_t>(k.process(target).pgid), true);
+    add(Obj::group, static_cast<std::uint32_t>(to), true);
+  }
+  void op(const model::op::Sigaction& o) { all_signals_of(p.pid); (void)o; }
+  void op(const model::op::Sigprocmask&) { all_signals_of(p.pid); }
+  void op(const model::op::Sigsuspend&) { all_signals_of(p.pid); }
   void op(const model::op::Getpgid& o) {
     if (o.pid > 0) add(Obj::process, static_cast<std::uint32_t>(o.pid), false);
   }
@@ -174,7 +222,7 @@ void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   const Process& p = k.process(pid);
   Builder b{k, p, out};
   b.proc(pid);
-  b.add(Obj::group, static_cast<std::uint32_t>(p.pgid), false);
+  b.deliverable_signals(p);
   std::visit([&](const auto& o) { b.op(o); }, *p.pending);
 }
 
@@ -197,6 +245,8 @@ bool blocked_step_is_invisible(model::OpKind kind) { return kind != model::OpKin
 std::string_view obj_name(Obj o) {
   switch (o) {
     case Obj::process: return "process";
+    case Obj::alive: return "alive";
+    case Obj::signal: return "signal";
     case Obj::group: return "group";
     case Obj::child: return "child";
     case Obj::pidtable: return "pidtable";
