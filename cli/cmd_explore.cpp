@@ -46,6 +46,7 @@ struct ExploreArgs {
   std::string trace;
   std::string benchmark;  // "readers:N" or "lastzero:N"
   int minimise_budget = 300;
+  std::uint32_t data_options = 1;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -135,6 +136,7 @@ int run_explore(const ExploreArgs& a) {
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
   if (a.max_executions < 1) return fail("--max-executions must be at least 1");
   if (a.pct_depth < 1) return fail("--pct-depth must be at least 1");
+  if (a.data_options < 1) return fail("--data-options must be at least 1");
   std::optional<chat::Scenario> scenario;
   explore::Program program;
   std::string what;
@@ -169,6 +171,7 @@ int run_explore(const ExploreArgs& a) {
   c.max_steps = a.max_steps;
   c.seed = a.seed;
   c.pct_depth = a.pct_depth;
+  c.data_options = a.data_options;
   const Clock::time_point t0 = Clock::now();
   if (a.time_limit > 0) c.stop = [&] { return seconds_since(t0) >= a.time_limit; };
   Clock::time_point last_progress = t0;
@@ -191,9 +194,13 @@ int run_explore(const ExploreArgs& a) {
   const double per_s = secs > 0 ? static_cast<double>(r.executions + r.abandoned) / secs : 0;
   const double steps_per_s = secs > 0 ? static_cast<double>(r.steps) / secs : 0;
   std::string bounds = fmt::format(
-      "max {} executions, {} steps per execution, time limit {}; non-scheduling decisions: every "
-      "option (dfs, dpor); faults and kill -9: not explored",
-      a.max_executions, a.max_steps, a.time_limit > 0 ? fmt::format("{} s", a.time_limit) : "none");
+      "max {} executions, {} steps per execution, time limit {}; non-scheduling decisions "
+      "(segments, arrivals, signal races): {}; faults and kill -9: not explored",
+      a.max_executions, a.max_steps, a.time_limit > 0 ? fmt::format("{} s", a.time_limit) : "none",
+      *strategy == explore::StrategyName::dfs || *strategy == explore::StrategyName::dpor
+          ? (a.data_options == 1 ? std::string("the default option only (--data-options 1)")
+                                 : fmt::format("the first {} options of each", a.data_options))
+          : std::string("uniform random"));
   if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
   if (*strategy == explore::StrategyName::pct)
     bounds += fmt::format("; pct depth {}", a.pct_depth);
@@ -308,6 +315,10 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", args->seed, "pct, random: the first execution's seed")
       ->capture_default_str();
   cmd->add_option("--pct-depth", args->pct_depth, "pct: the bug depth d")->capture_default_str();
+  cmd->add_option("--data-options", args->data_options,
+                  "dfs, dpor: options explored per non-scheduling decision (segments, arrivals, "
+                  "signal races); 1 = the kernel's default")
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--state-graph", args->state_graph,
                   "write the explored states as Graphviz DOT (tiny configurations)");

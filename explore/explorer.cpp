@@ -125,7 +125,7 @@ Result explore(const Program& p, const Config& c) {
   switch (c.strategy) {
     case StrategyName::dfs: {
       if (c.bound < 0) {
-        sim::DfsStrategy s;
+        sim::DfsStrategy s(-1, c.data_options);
         out.exhausted = pass(p, c, s, out, seen);
         break;
       }
@@ -133,7 +133,7 @@ Result explore(const Program& p, const Config& c) {
       // schedules of the smaller bounds and counts as new those with exactly k preemptions.
       out.exhausted = true;
       for (int k = 0; k <= c.bound; ++k) {
-        sim::DfsStrategy s(k);
+        sim::DfsStrategy s(k, c.data_options);
         out.per_bound.push_back(0);
         bool done = pass(p, c, s, out, seen, k);
         out.preemption_bounded = s.bounded();
@@ -145,7 +145,7 @@ Result explore(const Program& p, const Config& c) {
       break;
     }
     case StrategyName::dpor: {
-      sim::DporStrategy s;
+      sim::DporStrategy s(c.data_options);
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       break;

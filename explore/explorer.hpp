@@ -36,6 +36,9 @@ struct Config {
   std::uint64_t max_steps = 100'000;  // per execution
   std::uint64_t seed = 1;             // pct, random: the first execution's seed
   int pct_depth = 3;
+  // dfs, dpor: options explored per non-scheduling decision (segments, arrivals, faults, signal
+  // races); 1 = the kernel's default only.
+  std::uint32_t data_options = 0xffffffffu;
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;

@@ -1,5 +1,7 @@
 #include "sim/dfs_strategy.hpp"
 
+#include <algorithm>
+
 #include "model/check.hpp"
 
 namespace papaya::sim {
@@ -31,7 +33,7 @@ bool DfsStrategy::begin_execution() {
 
 std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t) {
   if (depth_ == stack_.size()) {
-    std::uint32_t limit = n;
+    std::uint32_t limit = kind == model::DecisionKind::schedule ? n : std::min(n, data_);
     if (kind == model::DecisionKind::schedule && bound_ >= 0 && last_ready_ &&
         preemptions_ >= bound_) {
       limit = 1;

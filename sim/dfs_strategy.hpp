@@ -17,7 +17,10 @@ namespace papaya::sim {
 
 class DfsStrategy final : public Strategy {
  public:
-  explicit DfsStrategy(int preemption_bound = -1) : bound_(preemption_bound) {}
+  // `data_options`: how many options of each non-scheduling decision are explored (the first
+  // ones; option 0 is the kernel's default: a send whole, every segment arrived).
+  explicit DfsStrategy(int preemption_bound = -1, std::uint32_t data_options = 0xffffffffu)
+      : bound_(preemption_bound), data_(data_options) {}
   std::string_view name() const override { return "dfs"; }
   // Moves to the next unexplored branch; false when the tree is exhausted.
   bool next_execution();
@@ -42,6 +45,7 @@ class DfsStrategy final : public Strategy {
     std::uint32_t chosen;
   };
   int bound_;
+  std::uint32_t data_;
   std::vector<Node> stack_;
   std::size_t depth_ = 0;
   bool first_ = true;

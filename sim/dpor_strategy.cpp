@@ -103,7 +103,7 @@ std::uint32_t DporStrategy::choose(std::uint32_t n, model::DecisionKind kind, st
     Node d;
     d.schedule = false;
     d.first_answer = answers_.size();
-    d.n = n;
+    d.n = std::min(n, data_);
     nodes_.push_back(std::move(d));
     ++node_;
     answers_.push_back(0);

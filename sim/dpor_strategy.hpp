@@ -20,6 +20,8 @@ namespace papaya::sim {
 
 class DporStrategy final : public Strategy {
  public:
+  // `data_options`: how many options of each non-scheduling decision are explored (dfs's too).
+  explicit DporStrategy(std::uint32_t data_options = 0xffffffffu) : data_(data_options) {}
   std::string_view name() const override { return "dpor"; }
   // Analyses the finished execution's races and moves to the next branch; false when done.
   bool next_execution();
@@ -60,6 +62,7 @@ class DporStrategy final : public Strategy {
   bool asleep(const Node& n, Pid p) const;
   void open_node(std::span<const Pid> ready);
 
+  std::uint32_t data_;
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> answers_;  // pids for schedule decisions, options for the others
   std::size_t replay_ = 0;              // answers_[0, replay_) are followed
