@@ -129,8 +129,7 @@ int run_explore(const ExploreArgs& a) {
     return exit_usage;
   };
   std::optional<explore::StrategyName> strategy = explore::parse_strategy(a.strategy);
-  if (!strategy)
-    return fail("unknown strategy \"" + a.strategy + "\" (dfs, dpor, pct, random)");
+  if (!strategy) return fail("unknown strategy \"" + a.strategy + "\" (dfs, dpor, pct, random)");
   if (a.bound >= 0 && *strategy != explore::StrategyName::dfs)
     return fail("--bound (preemption bounding) applies to --strategy dfs only");
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
@@ -161,8 +160,9 @@ int run_explore(const ExploreArgs& a) {
     scenario->line_length = a.line_length;
     scenario->server.variant = *variant;
     program = explore::chat_program(*scenario);
-    what = fmt::format("design {}, variant {}, {} client{} x {} line{}", a.design, a.variant,
-                       a.clients, a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s");
+    what =
+        fmt::format("design {}, variant {}, {} client{} x {} line{}", a.design, a.variant,
+                    a.clients, a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s");
   }
   explore::Config c;
   c.strategy = *strategy;
@@ -181,8 +181,8 @@ int run_explore(const ExploreArgs& a) {
     last_progress = Clock::now();
     const double s = seconds_since(t0);
     std::fprintf(stderr, "papaya explore: %llu executions, %llu traces, %.1f s, %.0f/s\n",
-                 static_cast<unsigned long long>(execs), static_cast<unsigned long long>(traces),
-                 s, static_cast<double>(execs) / s);
+                 static_cast<unsigned long long>(execs), static_cast<unsigned long long>(traces), s,
+                 static_cast<double>(execs) / s);
   };
   std::unique_ptr<explore::StateGraph> graph;
   if (!a.state_graph.empty()) {
@@ -202,16 +202,16 @@ int run_explore(const ExploreArgs& a) {
                                  : fmt::format("the first {} options of each", a.data_options))
           : std::string("uniform random"));
   if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
-  if (*strategy == explore::StrategyName::pct)
-    bounds += fmt::format("; pct depth {}", a.pct_depth);
+  if (*strategy == explore::StrategyName::pct) bounds += fmt::format("; pct depth {}", a.pct_depth);
   std::string status;
   if (r.violation)
     status = "counterexample";
   else if (r.exhausted && !r.step_bound_hit)
     status = a.bound >= 0 && r.preemption_bounded
-                 ? fmt::format("verified within these bounds (every schedule with at most {} "
-                               "preemptions)",
-                               a.bound)
+                 ? fmt::format(
+                       "verified within these bounds (every schedule with at most {} "
+                       "preemptions)",
+                       a.bound)
                  : "verified within these bounds (the whole space explored)";
   else if (r.step_bound_hit)
     status = "not verified: some execution hit the step bound";
@@ -263,20 +263,20 @@ int run_explore(const ExploreArgs& a) {
   } else {
     std::printf("papaya explore: %s, strategy %s\n", what.c_str(), a.strategy.c_str());
     std::printf("  bounds: %s\n", bounds.c_str());
-    std::printf("  executions %llu (%llu more abandoned: sleep-set blocked), distinct traces %llu\n",
-                static_cast<unsigned long long>(r.executions),
-                static_cast<unsigned long long>(r.abandoned),
-                static_cast<unsigned long long>(r.traces));
+    std::printf(
+        "  executions %llu (%llu more abandoned: sleep-set blocked), distinct traces %llu\n",
+        static_cast<unsigned long long>(r.executions), static_cast<unsigned long long>(r.abandoned),
+        static_cast<unsigned long long>(r.traces));
     std::printf("  steps %llu, time %.2f s, %.0f executions/s, %.0f steps/s\n",
                 static_cast<unsigned long long>(r.steps), secs, per_s, steps_per_s);
     for (std::size_t k = 0; k < r.per_bound.size(); ++k)
       std::printf("  preemptions %zu: %llu executions\n", k,
                   static_cast<unsigned long long>(r.per_bound[k]));
     if (pct_p > 0)
-      std::printf("  pct: each run finds a depth-%d bug with probability >= 1/(n k^(d-1)) = %.3g "
-                  "(n %d processes, k %llu steps)\n",
-                  a.pct_depth, pct_p, r.max_processes,
-                  static_cast<unsigned long long>(r.max_run_steps));
+      std::printf(
+          "  pct: each run finds a depth-%d bug with probability >= 1/(n k^(d-1)) = %.3g "
+          "(n %d processes, k %llu steps)\n",
+          a.pct_depth, pct_p, r.max_processes, static_cast<unsigned long long>(r.max_run_steps));
     if (saved) {
       std::printf("  verdict: counterexample at execution %llu: %s\n",
                   static_cast<unsigned long long>(r.violation->execution), saved->detail.c_str());
@@ -286,7 +286,8 @@ int run_explore(const ExploreArgs& a) {
     } else {
       std::printf("  verdict: %s\n", status.c_str());
     }
-    if (graph) std::printf("  state graph: %s (%zu states)\n", a.state_graph.c_str(), graph->states());
+    if (graph)
+      std::printf("  state graph: %s (%zu states)\n", a.state_graph.c_str(), graph->states());
   }
   return r.violation ? exit_failure : exit_ok;
 }
@@ -296,8 +297,9 @@ int run_explore(const ExploreArgs& a) {
 void add_explore_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ExploreArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "explore", "Model checking: explore the chat's executions systematically (dfs, dpor) or by "
-                 "sampling (pct, random)");
+      "explore",
+      "Model checking: explore the chat's executions systematically (dfs, dpor) or by "
+      "sampling (pct, random)");
   cmd->add_option("--design", args->design, "process (goroutine: not simulated yet)")
       ->capture_default_str();
   cmd->add_option("--variant", args->variant, "the chat variant")->capture_default_str();

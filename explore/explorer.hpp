@@ -61,12 +61,12 @@ struct Result {
   std::uint64_t steps = 0;       // steps executed, abandoned runs included
   std::uint64_t max_run_steps = 0;
   int max_processes = 0;
-  std::uint64_t races = 0;       // dpor: races analysed
-  bool exhausted = false;        // dfs/dpor: the whole space (within the bound) was explored
+  std::uint64_t races = 0;          // dpor: races analysed
+  bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
   bool preemption_bounded = false;  // dfs --bound: some schedule was cut by the bound
   bool hit_max_executions = false;
-  bool stopped = false;          // Config::stop said so
-  bool step_bound_hit = false;   // some execution ran into max_steps
+  bool stopped = false;                  // Config::stop said so
+  bool step_bound_hit = false;           // some execution ran into max_steps
   std::vector<std::uint64_t> per_bound;  // dfs --bound: new executions with exactly k preemptions
   std::optional<Violation> violation;
 };

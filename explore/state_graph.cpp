@@ -28,7 +28,8 @@ void StateGraph::add_execution(const sim::EventLog& log, bool violating) {
 }
 
 std::string StateGraph::to_dot() const {
-  std::string out = "digraph explored {\n  rankdir=TB;\n  node [shape=circle, label=\"\", width=0.15];\n";
+  std::string out =
+      "digraph explored {\n  rankdir=TB;\n  node [shape=circle, label=\"\", width=0.15];\n";
   for (std::size_t s : final_)
     out += fmt::format("  s{} [shape=doublecircle{}];\n", s,
                        bad_.count(s) ? ", style=filled, fillcolor=red" : "");

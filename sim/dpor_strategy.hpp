@@ -69,9 +69,9 @@ class DporStrategy final : public Strategy {
   bool branch_ = false;                 // nodes_[node_] is the branch to take next
   std::size_t answer_ = 0;
   std::size_t node_ = 0;
-  std::size_t cur_ = 0;         // the schedule node of the current step
+  std::size_t cur_ = 0;          // the schedule node of the current step
   std::int64_t last_node_ = -1;  // the schedule node of the last visible step
-  bool cont_ = false;           // the last step only blocked: the same node picks again
+  bool cont_ = false;            // the last step only blocked: the same node picks again
   bool abandon_ = false;
   bool first_ = true;
   Pid want_ = 0;

@@ -16,10 +16,10 @@ namespace papaya::sim {
 
 struct Event {
   Effect effect;
-  std::uint32_t nth = 0;    // 1-based: the nth visible step of its process
-  std::int32_t node = -1;   // the strategy's tree node that chose it (-1: none)
-  std::uint64_t data = 0;   // hash of the step's non-scheduling decisions
-  Pid forked = 0;           // the child a fork created
+  std::uint32_t nth = 0;   // 1-based: the nth visible step of its process
+  std::int32_t node = -1;  // the strategy's tree node that chose it (-1: none)
+  std::uint64_t data = 0;  // hash of the step's non-scheduling decisions
+  Pid forked = 0;          // the child a fork created
   model::OpKind op = model::OpKind::getpid;
   Pid joins = 0;  // a blocking waitpid of this one child: its exit enables it, never races it
 };

@@ -110,8 +110,7 @@ struct Builder {
     // SIGCHLD: discarded at generation unless the parent catches it.
     if (p.ppid > 0) {
       const Process& parent = k.process(p.ppid);
-      if (parent.actions[static_cast<std::size_t>(Sig::chld)].kind ==
-          SigAction::Kind::catch_flag)
+      if (parent.actions[static_cast<std::size_t>(Sig::chld)].kind == SigAction::Kind::catch_flag)
         add(Obj::signal, sig_id(p.ppid, Sig::chld), true);
     }
     for (Pid c : p.children) {  // reparented to init
@@ -142,7 +141,8 @@ struct Builder {
     add(Obj::group, static_cast<std::uint32_t>(g), true);
     for (Pid q = 1; q <= k.last_pid(); ++q) {
       const Process& m = k.process(q);
-      if (m.state == model::ProcState::live && m.pgid == g) add(Obj::signal, sig_id(q, o.sig), true);
+      if (m.state == model::ProcState::live && m.pgid == g)
+        add(Obj::signal, sig_id(q, o.sig), true);
     }
   }
   // setsid/setpgid move a process between groups: both groups and the process are written.
@@ -159,7 +159,10 @@ struct Builder {
       add(Obj::group, static_cast<std::uint32_t>(k.process(target).pgid), true);
     add(Obj::group, static_cast<std::uint32_t>(to), true);
   }
-  void op(const model::op::Sigaction& o) { all_signals_of(p.pid); (void)o; }
+  void op(const model::op::Sigaction& o) {
+    all_signals_of(p.pid);
+    (void)o;
+  }
   void op(const model::op::Sigprocmask&) { all_signals_of(p.pid); }
   void op(const model::op::Sigsuspend&) { all_signals_of(p.pid); }
   void op(const model::op::Getpgid& o) {

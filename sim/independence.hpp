@@ -25,22 +25,22 @@ class Kernel;
 namespace papaya::sim {
 
 enum class Obj : std::uint8_t {
-  process,  // a process's own state: its mask, fds, pgid; every step of it writes it
-  alive,    // whether a pid names a process: fork of it and its exit write, kill(pid) reads
-  signal,   // one signal of one process (id pid * 32 + sig): kill writes it; a step of the process
-            // writes it when the signal is unmasked and not ignored there (it would be delivered)
-  group,    // process group membership: fork and exit of a member read it, kill(-g) and setpgid
-            // write it
-  child,    // a process's wait status as its parent sees it (exit writes, waitpid takes)
-  pidtable, // the next pid: fork writes it
-  bytes,    // a regular file's (inode's) bytes and size
-  locks,    // an inode's flock state
-  offset,   // an open file description's offset
-  pipe,     // a pipe's bytes and ends
-  socket,   // a stream end (its receive queue and state)
-  net,      // the listening side of TCP: ports, listeners, their queues
-  name,     // a name in the flat file namespace (hash of the path)
-  clock,    // virtual time (read only: it moves only when every process is blocked)
+  process,   // a process's own state: its mask, fds, pgid; every step of it writes it
+  alive,     // whether a pid names a process: fork of it and its exit write, kill(pid) reads
+  signal,    // one signal of one process (id pid * 32 + sig): kill writes it; a step of the process
+             // writes it when the signal is unmasked and not ignored there (it would be delivered)
+  group,     // process group membership: fork and exit of a member read it, kill(-g) and setpgid
+             // write it
+  child,     // a process's wait status as its parent sees it (exit writes, waitpid takes)
+  pidtable,  // the next pid: fork writes it
+  bytes,     // a regular file's (inode's) bytes and size
+  locks,     // an inode's flock state
+  offset,    // an open file description's offset
+  pipe,      // a pipe's bytes and ends
+  socket,    // a stream end (its receive queue and state)
+  net,       // the listening side of TCP: ports, listeners, their queues
+  name,      // a name in the flat file namespace (hash of the path)
+  clock,     // virtual time (read only: it moves only when every process is blocked)
 };
 
 struct Access {

@@ -39,7 +39,7 @@ struct Options {
       replay{};         // replay: the decisions to follow; prefix: to follow leniently
   bool faults = false;  // offer short sends as decisions (off: sends are whole)
   std::vector<traces::KillFault> kills{};  // kill -9 from outside, in step order (trace.hpp)
-  Strategy* external = nullptr;  // external: the strategy to ask (not owned; an explorer's)
+  Strategy* external = nullptr;   // external: the strategy to ask (not owned; an explorer's)
   bool check_invariants = false;  // Kernel::check_invariants after every step (slow; tests)
   traces::Header header{};        // design/variant/scenario for the trace header (seed, strategy,
                                   // max_steps and faults are filled in from these Options)

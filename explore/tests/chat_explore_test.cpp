@@ -33,7 +33,8 @@ TEST(ChatExplore, DporFindsEveryVariantDfsFindsWithinTheSameBudget) {
     Result dpor = run(v, 1, StrategyName::dpor, 150);
     if (dfs.violation) {
       ++found_by_dfs;
-      EXPECT_TRUE(dpor.violation) << chat::variant_name(v) << ": dfs found " << dfs.violation->detail;
+      EXPECT_TRUE(dpor.violation) << chat::variant_name(v) << ": dfs found "
+                                  << dfs.violation->detail;
     }
   }
   EXPECT_GE(found_by_dfs, 1) << "the comparison compared nothing";

@@ -14,7 +14,8 @@ Result run(std::function<void(Os&)> init, StrategyName s, std::uint64_t max = 1'
   Program p;
   p.init = std::move(init);
   p.check = [](const sim::Simulation&, const sim::RunReport& r) {
-    return r.verdict == Verdict::ok ? std::string() : std::string(verdict_name(r.verdict)) + r.detail;
+    return r.verdict == Verdict::ok ? std::string()
+                                    : std::string(verdict_name(r.verdict)) + r.detail;
   };
   Config c;
   c.strategy = s;
@@ -54,9 +55,9 @@ TEST(Dfs, GroupedByTraceEquivalenceGivesAsManyTracesAsDporExecutes) {
     const char* name;
     std::function<void(Os&)> init;
   };
-  for (const Case& c : {Case{"readers(1)", readers_program(1)}, Case{"readers(2)", readers_program(2)},
-                        Case{"lastzero(1)", lastzero_program(1)},
-                        Case{"lastzero(2)", lastzero_program(2)}}) {
+  for (const Case& c :
+       {Case{"readers(1)", readers_program(1)}, Case{"readers(2)", readers_program(2)},
+        Case{"lastzero(1)", lastzero_program(1)}, Case{"lastzero(2)", lastzero_program(2)}}) {
     Result dfs = run(c.init, StrategyName::dfs, 200'000);
     Result dpor = run(c.init, StrategyName::dpor);
     EXPECT_TRUE(dfs.exhausted) << c.name;

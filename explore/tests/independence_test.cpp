@@ -1,9 +1,10 @@
 // Independence over Os operations (sim/independence.hpp): each rule docs/explore.md states,
 // checked on the effects computed from a real kernel state.
+#include "sim/independence.hpp"
+
 #include <gtest/gtest.h>
 
 #include "model/kernel.hpp"
-#include "sim/independence.hpp"
 
 namespace papaya::sim {
 namespace {
