@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "model/check.hpp"
+#include "sim/borrowed_strategy.hpp"
 #include "sim/prefix_strategy.hpp"
 #include "sim/random_strategy.hpp"
 #include "sim/replay_strategy.hpp"
@@ -25,6 +26,10 @@ struct ProcessExec {};
 std::unique_ptr<Strategy> make_strategy(const Options& o) {
   if (o.strategy == StrategyKind::replay) return std::make_unique<ReplayStrategy>(o.replay);
   if (o.strategy == StrategyKind::prefix) return std::make_unique<PrefixStrategy>(o.replay);
+  if (o.strategy == StrategyKind::external) {
+    PAPAYA_ASSERT(o.external != nullptr, "an external strategy without a strategy");
+    return std::make_unique<BorrowedStrategy>(*o.external);
+  }
   return std::make_unique<RandomStrategy>(o.seed);
 }
 }  // namespace
@@ -291,12 +296,22 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       r.detail = std::to_string(steps_) + " steps without the run ending";
       break;
     }
+    const bool observed = strategy_->observes();
+    if (observed) {
+      strategy_->ready(kernel_, ready_);
+      if (strategy_->abandon()) {
+        r.abandoned = true;
+        r.detail = "abandoned by the " + std::string(strategy_->name()) + " strategy";
+        break;
+      }
+    }
     chooser_.at_step(steps_);
     std::size_t first_decision = trace_.decisions.size();
     Pid pid = ready_.size() == 1 ? ready_[0]
                                  : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
                                                           model::DecisionKind::schedule)];
     last_ran_ = pid;
+    if (observed) strategy_->stepping(kernel_, pid);
     take_step(pid, first_decision, false);
   }
   return finish(r);
@@ -322,6 +337,7 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   if (opts_.check_invariants) kernel_.check_invariants();
   if (kind == model::OpKind::exec && out.status == model::StepStatus::done && out.err == Errno::ok)
     proc(pid).execing = true;
+  if (!killed_from_outside && strategy_->observes()) strategy_->stepped(pid, out.status);
   after_step(pid, out, kind == model::OpKind::fork);
 }
 

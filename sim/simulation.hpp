@@ -27,7 +27,9 @@
 
 namespace papaya::sim {
 
-enum class StrategyKind { random, replay, prefix };
+enum class StrategyKind { random, replay, prefix, external };
+
+class Strategy;
 
 struct Options {
   std::uint64_t seed = 1;
@@ -37,6 +39,7 @@ struct Options {
       replay{};         // replay: the decisions to follow; prefix: to follow leniently
   bool faults = false;  // offer short sends as decisions (off: sends are whole)
   std::vector<traces::KillFault> kills{};  // kill -9 from outside, in step order (trace.hpp)
+  Strategy* external = nullptr;   // external: the strategy to ask (not owned; an explorer's)
   bool check_invariants = false;  // Kernel::check_invariants after every step (slow; tests)
   traces::Header header{};        // design/variant/scenario for the trace header (seed, strategy,
                                   // max_steps and faults are filled in from these Options)
@@ -52,6 +55,7 @@ struct RunReport {
   std::uint64_t bytes_sent = 0;       // bytes accepted by send/write on sockets
   std::uint64_t bytes_received = 0;   // bytes returned by recv/read on sockets
   std::vector<std::string> warnings;  // stricter than Linux (docs/simulator.md)
+  bool abandoned = false;             // the strategy gave up on the run (Strategy::abandon)
 };
 
 class Executor;

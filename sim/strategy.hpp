@@ -1,13 +1,21 @@
 // Strategy: how the Chooser answers decisions. One strategy per small file behind this interface
 // (loom's and Shuttle's habit): random (seeded), replay (a recorded decision list); PCT and
-// DFS + DPOR plug in here later.
+// DFS, DPOR and PCT see each
+// scheduling step through the exploration hooks below.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "model/decision.hpp"
+#include "model/outcome.hpp"
+#include "os/types.hpp"
+
+namespace papaya::model {
+class Kernel;
+}
 
 namespace papaya::sim {
 
@@ -22,6 +30,20 @@ class Strategy {
   virtual std::uint32_t choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t step) = 0;
   // Why the strategy could not follow the run (a replay that diverged); empty if it could.
   virtual std::string divergence() const { return {}; }
+
+  // ---- Exploration hooks (sim/dfs_strategy.hpp, sim/dpor_strategy.hpp, ...). A strategy that
+  // returns true from observes() is shown every scheduling step; the others cost nothing.
+  virtual bool observes() const { return false; }
+  // The ready processes, in the order of the options of the schedule decision that follows (asked
+  // only when there are two or more); the kernel is in the state before the step.
+  virtual void ready(const model::Kernel&, std::span<const Pid>) {}
+  // `pid` is about to take a step (its pending operation is still pending in `kernel`).
+  virtual void stepping(const model::Kernel&, Pid) {}
+  // `pid`'s step ended with `status` (its kernel decisions, if any, were asked in between).
+  virtual void stepped(Pid, model::StepStatus) {}
+  // True when the strategy gives up on the current execution (source-DPOR's sleep-set-blocked
+  // runs): the executor ends the run at once, RunReport::abandoned set.
+  virtual bool abandon() const { return false; }
 };
 
 }  // namespace papaya::sim

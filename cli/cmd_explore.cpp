@@ -1,0 +1,333 @@
+// papaya explore: model checking by systematic exploration (docs/explore.md).
+//   papaya explore --design process --variant V --clients N --messages M
+//                  --strategy dfs|dpor|pct|random [--bound K] [--max-executions X]
+//                  [--time-limit S] [--json] [--state-graph OUT.dot] [--trace FILE]
+//   papaya explore --benchmark readers:N|lastzero:N --strategy ...   (the DPOR benchmarks)
+// The wall clock (time limit, executions per second, the progress line) lives here: sim/ and
+// explore/ have none.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "chat/variant.hpp"
+#include "cli/command.hpp"
+#include "explore/chat_program.hpp"
+#include "explore/explorer.hpp"
+#include "explore/programs.hpp"
+#include "explore/state_graph.hpp"
+#include "properties/chat_run.hpp"
+#include "properties/minimise.hpp"
+#include "traces/jsonl.hpp"
+
+namespace papaya::cli {
+
+namespace {
+
+struct ExploreArgs {
+  std::string design = "process";
+  std::string variant = "correct";
+  int clients = 1;
+  int messages = 1;
+  std::size_t line_length = 24;
+  std::string strategy = "dpor";
+  int bound = -1;
+  std::uint64_t max_executions = 1'000'000;
+  std::uint64_t max_steps = 100'000;
+  double time_limit = 0;  // seconds; 0 = none
+  std::uint64_t seed = 1;
+  int pct_depth = 3;
+  bool json = false;
+  std::string state_graph;
+  std::string trace;
+  std::string benchmark;  // "readers:N" or "lastzero:N"
+  int minimise_budget = 300;
+  std::uint32_t data_options = 1;
+};
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+bool write_trace(const traces::Trace& t, const std::string& path) {
+  std::ofstream f(path);
+  if (!f) return false;
+  traces::write_jsonl(t, f);
+  return static_cast<bool>(f);
+}
+
+std::optional<explore::Program> benchmark_program(const std::string& spec, std::string& error) {
+  const auto colon = spec.find(':');
+  const std::string name = spec.substr(0, colon);
+  int n = -1;
+  try {
+    if (colon != std::string::npos) n = std::stoi(spec.substr(colon + 1));
+  } catch (...) {
+    n = -1;
+  }
+  if ((name != "readers" && name != "lastzero") || n < 1 || n > 40) {
+    error = "--benchmark \"" + spec + "\": expected readers:N or lastzero:N with N in 1..40";
+    return std::nullopt;
+  }
+  explore::Program p;
+  p.init = name == "readers" ? explore::readers_program(n) : explore::lastzero_program(n);
+  p.header.scenario_json = nlohmann::json{{"benchmark", name}, {"n", n}}.dump();
+  p.check = [](const sim::Simulation&, const sim::RunReport& r) {
+    return r.verdict == Verdict::ok ? std::string()
+                                    : std::string(verdict_name(r.verdict)) + ": " + r.detail;
+  };
+  return p;
+}
+
+// The counterexample: the violating run replayed, minimised with the existing minimiser, saved.
+struct Saved {
+  std::string path;
+  std::string detail;
+  std::uint64_t steps = 0;
+  std::uint64_t original_steps = 0;
+};
+
+std::optional<Saved> save_counterexample(const ExploreArgs& a, const chat::Scenario* scenario,
+                                         const explore::Violation& v) {
+  Saved s;
+  s.path = a.trace.empty() ? fmt::format("papaya-explore-{}-{}.trace.jsonl",
+                                         a.benchmark.empty() ? a.variant : "benchmark", a.strategy)
+                           : a.trace;
+  s.detail = v.detail;
+  s.original_steps = v.trace.steps.size();
+  traces::Trace t = v.trace;
+  if (scenario) {
+    sim::Options o;
+    o.strategy = sim::StrategyKind::replay;
+    o.replay = v.trace.decisions;
+    o.max_steps = a.max_steps;
+    properties::CheckedRun run = properties::run_and_check(*scenario, o);
+    for (const properties::Finding& f : run.findings) {
+      if (f.holds) continue;
+      properties::Counterexample cx =
+          properties::minimise(*scenario, run, f.property, a.minimise_budget, a.max_steps);
+      t = std::move(cx.trace);
+      s.detail = std::string(properties::property_name(f.property)) + ": " + cx.detail;
+      break;
+    }
+  }
+  t.header.papaya_version = PAPAYA_VERSION;
+  s.steps = t.steps.size();
+  if (!write_trace(t, s.path)) return std::nullopt;
+  return s;
+}
+
+int run_explore(const ExploreArgs& a) {
+  auto fail = [](const std::string& what) {
+    std::fprintf(stderr, "papaya explore: %s\n", what.c_str());
+    return exit_usage;
+  };
+  std::optional<explore::StrategyName> strategy = explore::parse_strategy(a.strategy);
+  if (!strategy) return fail("unknown strategy \"" + a.strategy + "\" (dfs, dpor, pct, random)");
+  if (a.bound >= 0 && *strategy != explore::StrategyName::dfs)
+    return fail("--bound (preemption bounding) applies to --strategy dfs only");
+  if (a.time_limit < 0) return fail("--time-limit must be at least 0");
+  if (a.max_executions < 1) return fail("--max-executions must be at least 1");
+  if (a.pct_depth < 1) return fail("--pct-depth must be at least 1");
+  if (a.data_options < 1) return fail("--data-options must be at least 1");
+  std::optional<chat::Scenario> scenario;
+  explore::Program program;
+  std::string what;
+  if (!a.benchmark.empty()) {
+    std::string error;
+    std::optional<explore::Program> p = benchmark_program(a.benchmark, error);
+    if (!p) return fail(error);
+    program = std::move(*p);
+    what = "benchmark " + a.benchmark;
+  } else {
+    if (a.design != "process")
+      return fail("design \"" + a.design +
+                  "\" cannot be explored yet (only \"process\": the goroutine design does not "
+                  "exist in the simulator)");
+    std::optional<chat::Variant> variant = chat::parse_variant(a.variant);
+    if (!variant) return fail("unknown variant \"" + a.variant + "\"");
+    if (a.clients < 1 || a.messages < 0)
+      return fail("--clients must be at least 1 and --messages at least 0");
+    scenario.emplace();
+    scenario->clients = a.clients;
+    scenario->messages = a.messages;
+    scenario->line_length = a.line_length;
+    scenario->server.variant = *variant;
+    program = explore::chat_program(*scenario);
+    what =
+        fmt::format("design {}, variant {}, {} client{} x {} line{}", a.design, a.variant,
+                    a.clients, a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s");
+  }
+  explore::Config c;
+  c.strategy = *strategy;
+  c.bound = a.bound;
+  c.max_executions = a.max_executions;
+  c.max_steps = a.max_steps;
+  c.seed = a.seed;
+  c.pct_depth = a.pct_depth;
+  c.data_options = a.data_options;
+  const Clock::time_point t0 = Clock::now();
+  if (a.time_limit > 0) c.stop = [&] { return seconds_since(t0) >= a.time_limit; };
+  Clock::time_point last_progress = t0;
+  c.progress_every = 100;
+  c.progress = [&](std::uint64_t execs, std::uint64_t traces) {
+    if (std::chrono::duration<double>(Clock::now() - last_progress).count() < 2) return;
+    last_progress = Clock::now();
+    const double s = seconds_since(t0);
+    std::fprintf(stderr, "papaya explore: %llu executions, %llu traces, %.1f s, %.0f/s\n",
+                 static_cast<unsigned long long>(execs), static_cast<unsigned long long>(traces), s,
+                 static_cast<double>(execs) / s);
+  };
+  std::unique_ptr<explore::StateGraph> graph;
+  if (!a.state_graph.empty()) {
+    graph = std::make_unique<explore::StateGraph>();
+    c.graph = graph.get();
+  }
+  explore::Result r = explore::explore(program, c);
+  const double secs = seconds_since(t0);
+  const double per_s = secs > 0 ? static_cast<double>(r.executions + r.abandoned) / secs : 0;
+  const double steps_per_s = secs > 0 ? static_cast<double>(r.steps) / secs : 0;
+  std::string bounds = fmt::format(
+      "max {} executions, {} steps per execution, time limit {}; non-scheduling decisions "
+      "(segments, arrivals, signal races): {}; faults and kill -9: not explored",
+      a.max_executions, a.max_steps, a.time_limit > 0 ? fmt::format("{} s", a.time_limit) : "none",
+      *strategy == explore::StrategyName::dfs || *strategy == explore::StrategyName::dpor
+          ? (a.data_options == 1 ? std::string("the default option only (--data-options 1)")
+                                 : fmt::format("the first {} options of each", a.data_options))
+          : std::string("uniform random"));
+  if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
+  if (*strategy == explore::StrategyName::pct) bounds += fmt::format("; pct depth {}", a.pct_depth);
+  std::string status;
+  if (r.violation)
+    status = "counterexample";
+  else if (r.exhausted && !r.step_bound_hit)
+    status = a.bound >= 0 && r.preemption_bounded
+                 ? fmt::format(
+                       "verified within these bounds (every schedule with at most {} "
+                       "preemptions)",
+                       a.bound)
+                 : "verified within these bounds (the whole space explored)";
+  else if (r.step_bound_hit)
+    status = "not verified: some execution hit the step bound";
+  else if (*strategy == explore::StrategyName::pct || *strategy == explore::StrategyName::random)
+    status = "no counterexample in these executions (sampling: no proof)";
+  else
+    status = r.stopped ? "not verified: the time limit stopped the exploration"
+                       : "not verified: the execution bound stopped the exploration";
+  std::optional<Saved> saved;
+  if (r.violation) {
+    saved = save_counterexample(a, scenario ? &*scenario : nullptr, *r.violation);
+    if (!saved) return fail("cannot write the counterexample trace");
+  }
+  if (graph) {
+    std::ofstream f(a.state_graph);
+    if (!f) return fail("cannot write the state graph to " + a.state_graph);
+    f << graph->to_dot();
+  }
+  // PCT's guarantee (Burckhardt et al., ASPLOS 2010): one run finds a bug of depth d with
+  // probability at least 1 / (n k^(d-1)), n processes, k steps.
+  double pct_p = 0;
+  if (*strategy == explore::StrategyName::pct && r.max_run_steps > 0)
+    pct_p = 1.0 / (std::max(1, r.max_processes) *
+                   std::pow(static_cast<double>(r.max_run_steps), a.pct_depth - 1));
+  if (a.json) {
+    nlohmann::json j{{"target", what},
+                     {"strategy", a.strategy},
+                     {"bound", a.bound},
+                     {"executions", r.executions},
+                     {"abandoned", r.abandoned},
+                     {"traces", r.traces},
+                     {"steps", r.steps},
+                     {"seconds", secs},
+                     {"executions_per_second", per_s},
+                     {"steps_per_second", steps_per_s},
+                     {"exhausted", r.exhausted},
+                     {"bounds", bounds},
+                     {"status", status},
+                     {"per_bound", r.per_bound}};
+    if (pct_p > 0) j["pct_probability_bound"] = pct_p;
+    if (saved) {
+      j["counterexample"] = {{"execution", r.violation->execution},
+                             {"detail", saved->detail},
+                             {"trace", saved->path},
+                             {"steps", saved->steps},
+                             {"steps_before_minimising", saved->original_steps}};
+    }
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("papaya explore: %s, strategy %s\n", what.c_str(), a.strategy.c_str());
+    std::printf("  bounds: %s\n", bounds.c_str());
+    std::printf(
+        "  executions %llu (%llu more abandoned: sleep-set blocked), distinct traces %llu\n",
+        static_cast<unsigned long long>(r.executions), static_cast<unsigned long long>(r.abandoned),
+        static_cast<unsigned long long>(r.traces));
+    std::printf("  steps %llu, time %.2f s, %.0f executions/s, %.0f steps/s\n",
+                static_cast<unsigned long long>(r.steps), secs, per_s, steps_per_s);
+    for (std::size_t k = 0; k < r.per_bound.size(); ++k)
+      std::printf("  preemptions %zu: %llu executions\n", k,
+                  static_cast<unsigned long long>(r.per_bound[k]));
+    if (pct_p > 0)
+      std::printf(
+          "  pct: each run finds a depth-%d bug with probability >= 1/(n k^(d-1)) = %.3g "
+          "(n %d processes, k %llu steps)\n",
+          a.pct_depth, pct_p, r.max_processes, static_cast<unsigned long long>(r.max_run_steps));
+    if (saved) {
+      std::printf("  verdict: counterexample at execution %llu: %s\n",
+                  static_cast<unsigned long long>(r.violation->execution), saved->detail.c_str());
+      std::printf("  trace: %s (%llu steps, minimised from %llu; replay: papaya replay %s)\n",
+                  saved->path.c_str(), static_cast<unsigned long long>(saved->steps),
+                  static_cast<unsigned long long>(saved->original_steps), saved->path.c_str());
+    } else {
+      std::printf("  verdict: %s\n", status.c_str());
+    }
+    if (graph)
+      std::printf("  state graph: %s (%zu states)\n", a.state_graph.c_str(), graph->states());
+  }
+  return r.violation ? exit_failure : exit_ok;
+}
+
+}  // namespace
+
+void add_explore_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ExploreArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "explore",
+      "Model checking: explore the chat's executions systematically (dfs, dpor) or by "
+      "sampling (pct, random)");
+  cmd->add_option("--design", args->design, "process (goroutine: not simulated yet)")
+      ->capture_default_str();
+  cmd->add_option("--variant", args->variant, "the chat variant")->capture_default_str();
+  cmd->add_option("--clients", args->clients, "clients")->capture_default_str();
+  cmd->add_option("--messages", args->messages, "lines per client")->capture_default_str();
+  cmd->add_option("--line-length", args->line_length, "bytes per line")->capture_default_str();
+  cmd->add_option("--strategy", args->strategy, "dfs, dpor, pct or random")->capture_default_str();
+  cmd->add_option("--bound", args->bound,
+                  "dfs: preemption bound K, explored iteratively 0..K (CHESS)");
+  cmd->add_option("--max-executions", args->max_executions, "execution bound")
+      ->capture_default_str();
+  cmd->add_option("--max-steps", args->max_steps, "step bound per execution")
+      ->capture_default_str();
+  cmd->add_option("--time-limit", args->time_limit, "seconds (0: none)")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "pct, random: the first execution's seed")
+      ->capture_default_str();
+  cmd->add_option("--pct-depth", args->pct_depth, "pct: the bug depth d")->capture_default_str();
+  cmd->add_option("--data-options", args->data_options,
+                  "dfs, dpor: options explored per non-scheduling decision (segments, arrivals, "
+                  "signal races); 1 = the kernel's default")
+      ->capture_default_str();
+  cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
+  cmd->add_option("--state-graph", args->state_graph,
+                  "write the explored states as Graphviz DOT (tiny configurations)");
+  cmd->add_option("--trace", args->trace, "where to save the counterexample");
+  cmd->add_option("--benchmark", args->benchmark,
+                  "explore a DPOR benchmark instead of the chat: readers:N or lastzero:N");
+  cmd->callback([args, &exit_code] { exit_code = run_explore(*args); });
+}
+
+}  // namespace papaya::cli

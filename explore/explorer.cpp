@@ -1,0 +1,197 @@
+#include "explore/explorer.hpp"
+
+#include <memory>
+#include <set>
+
+#include "model/check.hpp"
+#include "sim/dfs_strategy.hpp"
+#include "sim/dpor_strategy.hpp"
+#include "sim/pct_strategy.hpp"
+#include "sim/random_strategy.hpp"
+#include "sim/step_recorder.hpp"
+
+namespace papaya::explore {
+
+std::optional<StrategyName> parse_strategy(std::string_view s) {
+  if (s == "dfs") return StrategyName::dfs;
+  if (s == "dpor") return StrategyName::dpor;
+  if (s == "pct") return StrategyName::pct;
+  if (s == "random") return StrategyName::random;
+  return std::nullopt;
+}
+
+std::string_view strategy_name(StrategyName s) {
+  switch (s) {
+    case StrategyName::dfs: return "dfs";
+    case StrategyName::dpor: return "dpor";
+    case StrategyName::pct: return "pct";
+    case StrategyName::random: return "random";
+  }
+  return "?";
+}
+
+namespace {
+
+// Random exploration with the trace naming of the others: a RandomStrategy that also records the
+// run's events (sim/step_recorder.hpp).
+class RecordingRandom final : public sim::Strategy {
+ public:
+  explicit RecordingRandom(std::uint64_t seed) : r_(seed) {}
+  std::string_view name() const override { return "random"; }
+  bool begin_execution() override {
+    rec_.clear();
+    return true;
+  }
+  std::uint32_t choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t s) override {
+    std::uint32_t c = r_.choose(n, kind, s);
+    if (kind != model::DecisionKind::schedule) rec_.decision(c);
+    return c;
+  }
+  bool observes() const override { return true; }
+  void stepping(const model::Kernel& k, Pid pid) override { rec_.stepping(k, pid); }
+  void stepped(Pid, model::StepStatus st) override { rec_.stepped(st, -1, false); }
+  std::uint64_t trace_hash() const { return rec_.log().trace_hash(); }
+  const sim::EventLog& log() const { return rec_.log(); }
+
+ private:
+  sim::RandomStrategy r_;
+  sim::StepRecorder rec_;
+};
+
+struct Run {
+  sim::RunReport report;
+  std::unique_ptr<sim::Simulation> sim;
+};
+
+Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
+  sim::Options o;
+  o.strategy = sim::StrategyKind::external;
+  o.external = &s;
+  o.max_steps = c.max_steps;
+  o.seed = c.seed;
+  o.header = p.header;
+  Run r;
+  r.sim = std::make_unique<sim::Simulation>(o);
+  r.report = r.sim->run(p.init);
+  return r;
+}
+
+// One pass of a strategy that knows its next execution (dfs, dpor); `hash` names a run's trace.
+template <class S>
+bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::uint64_t>& seen,
+          int exactly_preemptions = -1) {
+  while (s.next_execution()) {
+    if (out.executions >= c.max_executions) {
+      out.hit_max_executions = true;
+      return false;
+    }
+    if (c.stop && c.stop()) {
+      out.stopped = true;
+      return false;
+    }
+    Run r = run_once(p, c, s);
+    out.steps += r.report.steps;
+    if (r.report.abandoned) {
+      ++out.abandoned;
+      continue;
+    }
+    ++out.executions;
+    if (c.progress && out.executions % c.progress_every == 0)
+      c.progress(out.executions, seen.size());
+    out.max_run_steps = std::max(out.max_run_steps, r.report.steps);
+    out.max_processes = std::max(out.max_processes, r.report.processes);
+    out.step_bound_hit |= r.report.verdict == Verdict::step_bound_exceeded;
+    if constexpr (requires { s.preemptions(); }) {
+      if (exactly_preemptions >= 0 && s.preemptions() == exactly_preemptions)
+        ++out.per_bound.back();
+    }
+    seen.insert(s.trace_hash());
+    out.traces = seen.size();
+    std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
+    if (c.graph) c.graph->add_execution(s.log(), !bad.empty());
+    if (!bad.empty() && !out.violation) {
+      out.violation = Violation{out.executions, bad, r.sim->trace()};
+      if (c.stop_at_violation) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result explore(const Program& p, const Config& c) {
+  Result out;
+  std::set<std::uint64_t> seen;
+  switch (c.strategy) {
+    case StrategyName::dfs: {
+      if (c.bound < 0) {
+        sim::DfsStrategy s(-1, c.data_options);
+        out.exhausted = pass(p, c, s, out, seen);
+        break;
+      }
+      // Iterative preemption bounding (CHESS): bound 0, 1, ..., K; each pass re-runs the
+      // schedules of the smaller bounds and counts as new those with exactly k preemptions.
+      out.exhausted = true;
+      for (int k = 0; k <= c.bound; ++k) {
+        sim::DfsStrategy s(k, c.data_options);
+        out.per_bound.push_back(0);
+        bool done = pass(p, c, s, out, seen, k);
+        out.preemption_bounded = s.bounded();
+        if (!done) {
+          out.exhausted = false;
+          break;
+        }
+      }
+      break;
+    }
+    case StrategyName::dpor: {
+      sim::DporStrategy s(c.data_options);
+      out.exhausted = pass(p, c, s, out, seen);
+      out.races = s.races();
+      break;
+    }
+    case StrategyName::pct:
+    case StrategyName::random: {
+      // One execution per seed: seeds c.seed, c.seed + 1, ... (pct: k from the first run).
+      std::uint64_t k_steps = 0;
+      for (std::uint64_t i = 0; i < c.max_executions; ++i) {
+        if (c.stop && c.stop()) {
+          out.stopped = true;
+          break;
+        }
+        std::unique_ptr<sim::Strategy> s;
+        RecordingRandom* rr = nullptr;
+        if (c.strategy == StrategyName::pct) {
+          s = std::make_unique<sim::PctStrategy>(c.seed + i, c.pct_depth,
+                                                 k_steps ? k_steps : c.max_steps / 100);
+        } else {
+          auto r = std::make_unique<RecordingRandom>(c.seed + i);
+          rr = r.get();
+          s = std::move(r);
+        }
+        Run r = run_once(p, c, *s);
+        if (k_steps == 0) k_steps = r.report.steps;
+        ++out.executions;
+        out.steps += r.report.steps;
+        out.max_run_steps = std::max(out.max_run_steps, r.report.steps);
+        out.max_processes = std::max(out.max_processes, r.report.processes);
+        out.step_bound_hit |= r.report.verdict == Verdict::step_bound_exceeded;
+        if (rr) seen.insert(rr->trace_hash());
+        if (rr && c.graph) c.graph->add_execution(rr->log(), false);
+        out.traces = seen.size();
+        if (c.progress && out.executions % c.progress_every == 0)
+          c.progress(out.executions, seen.size());
+        std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
+        if (!bad.empty() && !out.violation) {
+          out.violation = Violation{out.executions, bad, r.sim->trace()};
+          if (c.stop_at_violation) break;
+        }
+      }
+      out.hit_max_executions = out.executions >= c.max_executions;
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace papaya::explore

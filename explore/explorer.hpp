@@ -1,0 +1,76 @@
+// The explorer: runs a program again and again under one exploring strategy (dfs, dpor, pct,
+// random), each execution a fresh Simulation, until the strategy is exhausted, a bound is hit or
+// an execution violates the program's check. It counts executions, distinct Mazurkiewicz traces
+// and steps; the clock and the progress line are the caller's (cli/: the tidy test keeps clocks
+// out of here).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "explore/state_graph.hpp"
+#include "os/os.hpp"
+#include "sim/simulation.hpp"
+#include "traces/trace.hpp"
+
+namespace papaya::explore {
+
+enum class StrategyName { dfs, dpor, pct, random };
+std::optional<StrategyName> parse_strategy(std::string_view s);
+std::string_view strategy_name(StrategyName s);
+
+struct Program {
+  std::function<void(Os&)> init;  // pid 1's body, run once per execution
+  traces::Header header{};
+  // "" when the run is fine; else what went wrong (a property, a deadlock).
+  std::function<std::string(const sim::Simulation&, const sim::RunReport&)> check;
+};
+
+struct Config {
+  StrategyName strategy = StrategyName::dpor;
+  int bound = -1;  // dfs: preemption bound, explored iteratively 0..bound (-1: none)
+  std::uint64_t max_executions = 1'000'000;
+  std::uint64_t max_steps = 100'000;  // per execution
+  std::uint64_t seed = 1;             // pct, random: the first execution's seed
+  int pct_depth = 3;
+  // dfs, dpor: options explored per non-scheduling decision (segments, arrivals, faults, signal
+  // races); 1 = the kernel's default only.
+  std::uint32_t data_options = 0xffffffffu;
+  bool stop_at_violation = true;
+  // Asked between executions: true stops the exploration (the caller's time limit).
+  std::function<bool()> stop;
+  // Called every `progress_every` executions.
+  std::function<void(std::uint64_t executions, std::uint64_t traces)> progress;
+  std::uint64_t progress_every = 1000;
+  StateGraph* graph = nullptr;  // when set, every execution is added to it
+};
+
+struct Violation {
+  std::uint64_t execution = 0;  // 1-based
+  std::string detail;
+  traces::Trace trace;  // the violating run as recorded
+};
+
+struct Result {
+  std::uint64_t executions = 0;  // runs completed (abandoned ones excluded)
+  std::uint64_t abandoned = 0;   // dpor: sleep-set-blocked runs, stopped early
+  std::uint64_t traces = 0;      // distinct Mazurkiewicz traces among the executions
+  std::uint64_t steps = 0;       // steps executed, abandoned runs included
+  std::uint64_t max_run_steps = 0;
+  int max_processes = 0;
+  std::uint64_t races = 0;          // dpor: races analysed
+  bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
+  bool preemption_bounded = false;  // dfs --bound: some schedule was cut by the bound
+  bool hit_max_executions = false;
+  bool stopped = false;                  // Config::stop said so
+  bool step_bound_hit = false;           // some execution ran into max_steps
+  std::vector<std::uint64_t> per_bound;  // dfs --bound: new executions with exactly k preemptions
+  std::optional<Violation> violation;
+};
+
+Result explore(const Program& program, const Config& config);
+
+}  // namespace papaya::explore

@@ -1,0 +1,124 @@
+#include "sim/event_log.hpp"
+
+#include <algorithm>
+
+#include "model/check.hpp"
+
+namespace papaya::sim {
+
+void EventLog::clear() {
+  events_.clear();
+  clocks_.clear();
+  objs_.clear();
+  std::fill(last_of_pid_.begin(), last_of_pid_.end(), -1);
+  std::fill(creator_.begin(), creator_.end(), -1);
+  last_global_ = -1;
+}
+
+void EventLog::join(std::size_t into, std::size_t from) {
+  std::uint16_t* a = clock(into);
+  const std::uint16_t* b = clock(from);
+  for (std::size_t q = 0; q < max_pids; ++q) a[q] = std::max(a[q], b[q]);
+}
+
+std::size_t EventLog::add(Event e, std::vector<std::pair<std::size_t, std::size_t>>* races) {
+  const auto pid = static_cast<std::size_t>(e.effect.pid);
+  PAPAYA_ASSERT(pid > 0 && pid < max_pids, "explore: too many processes for the event log");
+  const std::size_t j = events_.size();
+  clocks_.resize(clocks_.size() + max_pids, 0);
+  // Program order, or the fork edge for a process's first step.
+  const std::int64_t prev = last_of_pid_[pid] >= 0 ? last_of_pid_[pid] : creator_[pid];
+  if (prev >= 0) join(j, static_cast<std::size_t>(prev));
+  // The candidates for a direct dependency: per object, the last writer and the readers since.
+  cands_.clear();
+  for (const Access& a : e.effect.access) {
+    ObjState& o = objs_[{a.obj, a.id}];
+    if (o.last_write >= 0) cands_.push_back(static_cast<std::size_t>(o.last_write));
+    if (a.write) cands_.insert(cands_.end(), o.readers.begin(), o.readers.end());
+  }
+  if (last_global_ >= 0) cands_.push_back(static_cast<std::size_t>(last_global_));
+  if (e.effect.global)
+    for (std::int64_t l : last_of_pid_)
+      if (l >= 0) cands_.push_back(static_cast<std::size_t>(l));
+  std::sort(cands_.begin(), cands_.end());
+  cands_.erase(std::unique(cands_.begin(), cands_.end()), cands_.end());
+  // Walking down: a candidate not yet in the clock is not ordered before j by a later one: a race.
+  for (auto it = cands_.rbegin(); it != cands_.rend(); ++it) {
+    const std::size_t i = *it;
+    const Event& c = events_[i];
+    if (c.effect.pid == e.effect.pid) continue;
+    if (!dependent(c.effect, e.effect)) continue;
+    // waitpid(c) without WNOHANG completes only after c's exit: an enabling edge (a join), not a
+    // race that another order could reverse.
+    const bool joined = e.joins != 0 && c.effect.pid == e.joins && c.op == model::OpKind::exit;
+    const bool ordered = joined || clock(j)[static_cast<std::size_t>(c.effect.pid)] >= c.nth;
+    if (!ordered && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});
+    join(j, i);
+  }
+  e.nth = static_cast<std::uint32_t>(clock(j)[pid] + 1);
+  clock(j)[pid] = static_cast<std::uint16_t>(e.nth);
+  // Record the accesses.
+  for (const Access& a : e.effect.access) {
+    ObjState& o = objs_[{a.obj, a.id}];
+    if (a.write) {
+      o.last_write = static_cast<std::int64_t>(j);
+      o.readers.clear();
+    } else {
+      auto r = std::find_if(o.readers.begin(), o.readers.end(),
+                            [&](std::size_t x) { return events_[x].effect.pid == e.effect.pid; });
+      if (r != o.readers.end())
+        *r = j;
+      else
+        o.readers.push_back(j);
+    }
+  }
+  if (e.effect.global) last_global_ = static_cast<std::int64_t>(j);
+  last_of_pid_[pid] = static_cast<std::int64_t>(j);
+  if (e.forked > 0 && static_cast<std::size_t>(e.forked) < max_pids)
+    creator_[static_cast<std::size_t>(e.forked)] = static_cast<std::int64_t>(j);
+  events_.push_back(std::move(e));
+  return j;
+}
+
+std::uint64_t EventLog::event_hash(std::size_t i) const {
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 1099511628211ull;
+  };
+  const Event& e = events_[i];
+  mix(static_cast<std::uint64_t>(e.effect.pid));
+  mix(e.nth);
+  mix(e.data);
+  const std::uint16_t* c = clock(i);
+  for (std::size_t q = 0; q < max_pids; ++q)
+    if (c[q]) mix((q << 16) | c[q]);
+  return h;
+}
+
+std::uint64_t EventLog::trace_hash() const {
+  std::vector<std::size_t> order(events_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const Event& x = events_[a];
+    const Event& y = events_[b];
+    return x.effect.pid != y.effect.pid ? x.effect.pid < y.effect.pid : x.nth < y.nth;
+  });
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 1099511628211ull;
+  };
+  for (std::size_t i : order) {
+    const Event& e = events_[i];
+    mix(static_cast<std::uint64_t>(e.effect.pid));
+    mix(e.nth);
+    mix(e.data);
+    const std::uint16_t* c = clock(i);
+    for (std::size_t q = 0; q < max_pids; ++q)
+      if (c[q]) mix((q << 16) | c[q]);
+  }
+  return h;
+}
+
+}  // namespace papaya::sim

@@ -1,0 +1,268 @@
+#include "sim/independence.hpp"
+
+#include <algorithm>
+#include <variant>
+
+#include "model/kernel.hpp"
+
+namespace papaya::sim {
+
+namespace {
+
+using model::FileKind;
+using model::Kernel;
+using model::OpenFile;
+using model::Process;
+
+std::uint32_t name_id(std::string_view path) {
+  std::uint32_t h = 2166136261u;  // FNV-1a: a collision only adds a dependency
+  for (char c : path) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+struct Builder {
+  const Kernel& k;
+  const Process& p;
+  Effect& e;
+
+  void add(Obj o, std::uint32_t id, bool write) { e.access.push_back({o, write, id}); }
+  void proc(Pid pid) { add(Obj::process, static_cast<std::uint32_t>(pid), true); }
+  static std::uint32_t sig_id(Pid pid, Sig s) {
+    return static_cast<std::uint32_t>(pid) * 32u + static_cast<std::uint32_t>(s);
+  }
+  // signal(7): a signal is delivered at the process's next step unless it is blocked; an ignored
+  // one (SIG_IGN, or a default action of ignore: SIGCHLD) is discarded at generation. A step of
+  // `q` writes every signal that step would take delivery of.
+  void deliverable_signals(const Process& q) {
+    for (Sig s : all_signals) {
+      if (s != Sig::kill && q.mask.has(s)) continue;
+      const SigAction& a = q.actions[static_cast<std::size_t>(s)];
+      if (a.kind == SigAction::Kind::ign) continue;
+      if (a.kind == SigAction::Kind::dfl && s == Sig::chld) continue;
+      add(Obj::signal, sig_id(q.pid, s), true);
+    }
+  }
+  // Every signal of `q`: its mask or dispositions change.
+  void all_signals_of(Pid q) {
+    for (Sig s : all_signals) add(Obj::signal, sig_id(q, s), true);
+  }
+
+  // What an operation through descriptor `fd` touches. `data_write`: it changes the object's
+  // contents (write, send, recv: a recv consumes); `moves_offset`: read/write/lseek.
+  void through_fd(Fd fd, bool data_write, bool moves_offset) {
+    if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return;
+    model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
+    if (id == 0) return;
+    const OpenFile& f = k.open_file(id);
+    switch (f.kind) {
+      case FileKind::regular:
+        if (moves_offset) add(Obj::offset, id, true);
+        add(Obj::bytes, f.object, data_write);
+        break;
+      case FileKind::pipe_read:
+      case FileKind::pipe_write: add(Obj::pipe, f.object, true); break;
+      case FileKind::stream:
+        add(Obj::socket, f.object, true);
+        add(Obj::socket, k.peer_of(f.object), true);
+        break;
+      case FileKind::listener: add(Obj::net, 0, true); break;
+      case FileKind::null: break;
+    }
+  }
+
+  // close(2) of one reference: "If fd is the last file descriptor referring to the underlying
+  // open file description, the resources associated with the open file description are freed".
+  // Dropping a reference commutes with taking one (fork, dup) and with other drops; what the last
+  // close frees is written: a held flock lock, a pipe end, a stream end, a listener.
+  void drop(model::OfdId id) {
+    if (id == 0) return;
+    const OpenFile& f = k.open_file(id);
+    switch (f.kind) {
+      case FileKind::regular:
+        if (f.lock != model::LockMode::none) add(Obj::locks, f.object, true);
+        break;
+      case FileKind::pipe_read:
+      case FileKind::pipe_write: add(Obj::pipe, f.object, true); break;
+      case FileKind::stream:
+        add(Obj::socket, f.object, true);
+        add(Obj::socket, k.peer_of(f.object), true);
+        break;
+      case FileKind::listener: add(Obj::net, 0, true); break;
+      case FileKind::null: break;
+    }
+  }
+
+  void children_of_self() {
+    for (Pid c : p.children) add(Obj::child, static_cast<std::uint32_t>(c), true);
+  }
+
+  void op(const model::op::Fork&) {
+    add(Obj::pidtable, 0, true);
+    // The child-to-be: kill(pid) of it fails before, succeeds after; kill(-g) reaches it after.
+    add(Obj::alive, static_cast<std::uint32_t>(k.last_pid() + 1), true);
+    proc(k.last_pid() + 1);
+    add(Obj::group, static_cast<std::uint32_t>(p.pgid), false);
+  }
+  void op(const model::op::Exit&) {
+    add(Obj::child, static_cast<std::uint32_t>(p.pid), true);
+    add(Obj::alive, static_cast<std::uint32_t>(p.pid), true);
+    add(Obj::group, static_cast<std::uint32_t>(p.pgid), false);
+    // SIGCHLD: discarded at generation unless the parent catches it.
+    if (p.ppid > 0) {
+      const Process& parent = k.process(p.ppid);
+      if (parent.actions[static_cast<std::size_t>(Sig::chld)].kind == SigAction::Kind::catch_flag)
+        add(Obj::signal, sig_id(p.ppid, Sig::chld), true);
+    }
+    for (Pid c : p.children) {  // reparented to init
+      proc(c);
+      add(Obj::child, static_cast<std::uint32_t>(c), true);
+    }
+    for (model::OfdId id : p.fds) drop(id);
+  }
+  void op(const model::op::Waitpid& o) {
+    if (o.pid > 0)
+      add(Obj::child, static_cast<std::uint32_t>(o.pid), true);
+    else
+      children_of_self();
+  }
+  // kill(2): generation sets the signal pending in the target (or every member of the group);
+  // delivery is the target's business at its next step where the signal is unmasked.
+  void op(const model::op::Kill& o) {
+    if (o.pid > 0) {
+      add(Obj::alive, static_cast<std::uint32_t>(o.pid), false);
+      add(Obj::signal, sig_id(o.pid, o.sig), true);
+      return;
+    }
+    if (o.pid == -1) {
+      e.global = true;
+      return;
+    }
+    const Pid g = o.pid == 0 ? p.pgid : -o.pid;
+    add(Obj::group, static_cast<std::uint32_t>(g), true);
+    for (Pid q = 1; q <= k.last_pid(); ++q) {
+      const Process& m = k.process(q);
+      if (m.state == model::ProcState::live && m.pgid == g)
+        add(Obj::signal, sig_id(q, o.sig), true);
+    }
+  }
+  // setsid/setpgid move a process between groups: both groups and the process are written.
+  void op(const model::op::Setsid&) {
+    add(Obj::group, static_cast<std::uint32_t>(p.pgid), true);
+    add(Obj::group, static_cast<std::uint32_t>(p.pid), true);
+  }
+  void op(const model::op::Setpgid& o) {
+    const Pid target = o.pid == 0 ? p.pid : o.pid;
+    const Pid to = o.pgid == 0 ? target : o.pgid;
+    proc(target);
+    add(Obj::alive, static_cast<std::uint32_t>(target), false);
+    if (target > 0 && target <= k.last_pid())
+      add(Obj::group, static_cast<std::uint32_t>(k.process(target).pgid), true);
+    add(Obj::group, static_cast<std::uint32_t>(to), true);
+  }
+  void op(const model::op::Sigaction& o) {
+    all_signals_of(p.pid);
+    (void)o;
+  }
+  void op(const model::op::Sigprocmask&) { all_signals_of(p.pid); }
+  void op(const model::op::Sigsuspend&) { all_signals_of(p.pid); }
+  void op(const model::op::Getpgid& o) {
+    if (o.pid > 0) add(Obj::process, static_cast<std::uint32_t>(o.pid), false);
+  }
+  void op(const model::op::Alarm&) { add(Obj::clock, 0, false); }
+  void op(const model::op::Now&) { add(Obj::clock, 0, false); }
+  void op(const model::op::Sleep&) { add(Obj::clock, 0, false); }
+  void op(const model::op::Open& o) {
+    const bool changes_name = has_flag(o.flags, OpenFlags::creat);
+    add(Obj::name, name_id(o.path), changes_name);
+    // The inode the name leads to now (open(O_TRUNC) empties it); a name not yet created is
+    // covered by the name object.
+    auto fp = k.footprint(p.pid);
+    for (const model::Touch& t : fp.touches)
+      if (t.kind == model::ObjKind::inode)
+        add(Obj::bytes, t.id, has_flag(o.flags, OpenFlags::trunc));
+  }
+  void op(const model::op::Unlink& o) { add(Obj::name, name_id(o.path), true); }
+  void op(const model::op::Close& o) {
+    if (o.fd >= 0 && static_cast<std::size_t>(o.fd) < p.fds.size())
+      drop(p.fds[static_cast<std::size_t>(o.fd)]);
+  }
+  void op(const model::op::Read& o) { through_fd(o.fd, false, true); }
+  void op(const model::op::Write& o) { through_fd(o.fd, true, true); }
+  void op(const model::op::Pread& o) { through_fd(o.fd, false, false); }
+  void op(const model::op::Pwrite& o) { through_fd(o.fd, true, false); }
+  void op(const model::op::Lseek& o) { through_fd(o.fd, false, true); }
+  void op(const model::op::FileSize& o) { through_fd(o.fd, false, false); }
+  void op(const model::op::Flock& o) {
+    if (o.fd < 0 || static_cast<std::size_t>(o.fd) >= p.fds.size()) return;
+    model::OfdId id = p.fds[static_cast<std::size_t>(o.fd)];
+    if (id == 0) return;
+    const OpenFile& f = k.open_file(id);
+    if (f.kind == FileKind::regular) add(Obj::locks, f.object, true);
+  }
+  void op(const model::op::Listen&) { add(Obj::net, 0, true); }
+  void op(const model::op::Connect&) { add(Obj::net, 0, true); }
+  void op(const model::op::Accept&) { add(Obj::net, 0, true); }
+  void op(const model::op::LocalPort&) { add(Obj::net, 0, false); }
+  void op(const model::op::Recv& o) { through_fd(o.fd, true, false); }
+  void op(const model::op::Send& o) { through_fd(o.fd, true, false); }
+  void op(const model::op::Shutdown& o) { through_fd(o.fd, true, false); }
+  // The process's own state only: getpid, sigaction, sigprocmask, sigsuspend, pause,
+  // take_caught, dup (a new reference commutes with drops), pipe (fresh objects), log.
+  template <class T>
+  void op(const T&) {}
+};
+
+bool conflict(const Access& a, const Access& b) {
+  return a.obj == b.obj && a.id == b.id && (a.write || b.write);
+}
+
+}  // namespace
+
+void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+  out.pid = pid;
+  out.global = false;
+  out.access.clear();
+  const Process& p = k.process(pid);
+  Builder b{k, p, out};
+  b.proc(pid);
+  b.deliverable_signals(p);
+  std::visit([&](const auto& o) { b.op(o); }, *p.pending);
+}
+
+Effect effect_of(const model::Kernel& k, Pid pid) {
+  Effect e;
+  effect_of(k, pid, e);
+  return e;
+}
+
+bool dependent(const Effect& a, const Effect& b) {
+  if (a.pid == b.pid || a.global || b.global) return true;
+  for (const Access& x : a.access)
+    for (const Access& y : b.access)
+      if (conflict(x, y)) return true;
+  return false;
+}
+
+bool blocked_step_is_invisible(model::OpKind kind) { return kind != model::OpKind::flock; }
+
+std::string_view obj_name(Obj o) {
+  switch (o) {
+    case Obj::process: return "process";
+    case Obj::alive: return "alive";
+    case Obj::signal: return "signal";
+    case Obj::group: return "group";
+    case Obj::child: return "child";
+    case Obj::pidtable: return "pidtable";
+    case Obj::bytes: return "bytes";
+    case Obj::locks: return "locks";
+    case Obj::offset: return "offset";
+    case Obj::pipe: return "pipe";
+    case Obj::socket: return "socket";
+    case Obj::net: return "net";
+    case Obj::name: return "name";
+    case Obj::clock: return "clock";
+  }
+  return "?";
+}
+
+}  // namespace papaya::sim

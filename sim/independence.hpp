@@ -1,0 +1,74 @@
+// Independence of simulated operations, for partial-order reduction (docs/explore.md has every
+// choice and its reason). The effect of a process's pending operation is the set of objects it
+// reads or writes, computed from the operation and the kernel state before it runs; two steps of
+// different processes are dependent when one writes an object the other reads or writes, or when
+// either is global. Steps of one process are always ordered (program order).
+//
+// Objects are finer than Kernel::footprint's: a regular file's bytes and its flock state are two
+// objects (flock and pread commute), a child's wait status is its own object (siblings' exits
+// commute), file names are objects (open(O_CREAT) of a name not yet created), and the listening
+// side of TCP (listen, connect, accept) is one object. Where unsure, an operation writes more.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "model/op.hpp"
+#include "model/outcome.hpp"
+#include "os/types.hpp"
+
+namespace papaya::model {
+class Kernel;
+}
+
+namespace papaya::sim {
+
+enum class Obj : std::uint8_t {
+  process,   // a process's own state: its mask, fds, pgid; every step of it writes it
+  alive,     // whether a pid names a process: fork of it and its exit write, kill(pid) reads
+  signal,    // one signal of one process (id pid * 32 + sig): kill writes it; a step of the process
+             // writes it when the signal is unmasked and not ignored there (it would be delivered)
+  group,     // process group membership: fork and exit of a member read it, kill(-g) and setpgid
+             // write it
+  child,     // a process's wait status as its parent sees it (exit writes, waitpid takes)
+  pidtable,  // the next pid: fork writes it
+  bytes,     // a regular file's (inode's) bytes and size
+  locks,     // an inode's flock state
+  offset,    // an open file description's offset
+  pipe,      // a pipe's bytes and ends
+  socket,    // a stream end (its receive queue and state)
+  net,       // the listening side of TCP: ports, listeners, their queues
+  name,      // a name in the flat file namespace (hash of the path)
+  clock,     // virtual time (read only: it moves only when every process is blocked)
+};
+
+struct Access {
+  Obj obj;
+  bool write;
+  std::uint32_t id;
+  friend bool operator==(const Access&, const Access&) = default;
+};
+
+struct Effect {
+  Pid pid = 0;
+  bool global = false;  // dependent on every step (setsid, setpgid, kill(-1))
+  std::vector<Access> access;
+};
+
+// The effect of `pid`'s pending operation in `k`'s current state. REQUIRES: one is pending.
+Effect effect_of(const model::Kernel& k, Pid pid);
+// Appends the effect to `out` (reusing its storage).
+void effect_of(const model::Kernel& k, Pid pid, Effect& out);
+
+// Whether two steps of different processes may be reordered without changing the outcome.
+bool dependent(const Effect& a, const Effect& b);
+
+// A step that only blocked (its process now sleeps on a channel; no object changed) is no event:
+// it neither races nor orders anything. flock's blocked step is kept as an event (conservative:
+// a waiter queue makes the order of waiters visible).
+bool blocked_step_is_invisible(model::OpKind kind);
+
+std::string_view obj_name(Obj o);
+
+}  // namespace papaya::sim

@@ -1,0 +1,50 @@
+// Step recorder: what the exploring strategies (dfs, dpor) share. It turns the executor's hooks
+// into visible events in an EventLog: the effect of the stepping process's operation, the hash of
+// the step's non-scheduling decisions, and whether the step was visible (a step that only blocked
+// is not, sim/independence.hpp).
+#pragma once
+
+#include <utility>
+#include <vector>
+
+#include "model/kernel.hpp"
+#include "sim/event_log.hpp"
+
+namespace papaya::sim {
+
+class StepRecorder {
+ public:
+  void clear() {
+    log_.clear();
+    races_.clear();
+  }
+  void stepping(const model::Kernel& k, Pid pid) {
+    effect_of(k, pid, cur_.effect);
+    kind_ = model::kind_of(*k.process(pid).pending);
+    cur_.data = 0;
+    cur_.op = kind_;
+    cur_.joins = 0;
+    if (const auto* w = std::get_if<model::op::Waitpid>(&*k.process(pid).pending))
+      if (w->pid > 0 && !w->nohang) cur_.joins = w->pid;
+    cur_.forked = kind_ == model::OpKind::fork ? k.last_pid() + 1 : 0;
+  }
+  void decision(std::uint32_t chosen) { cur_.data = cur_.data * 1000003u + chosen + 1; }
+  // Adds the event unless the step only blocked; returns its index, or -1 when invisible.
+  std::int64_t stepped(model::StepStatus status, std::int32_t node, bool find_races) {
+    if (status == model::StepStatus::blocked && blocked_step_is_invisible(kind_)) return -1;
+    cur_.node = node;
+    return static_cast<std::int64_t>(log_.add(cur_, find_races ? &races_ : nullptr));
+  }
+  const Effect& effect() const { return cur_.effect; }
+  model::OpKind kind() const { return kind_; }
+  const EventLog& log() const { return log_; }
+  std::vector<std::pair<std::size_t, std::size_t>>& races() { return races_; }
+
+ private:
+  EventLog log_;
+  Event cur_;
+  model::OpKind kind_ = model::OpKind::getpid;
+  std::vector<std::pair<std::size_t, std::size_t>> races_;
+};
+
+}  // namespace papaya::sim
