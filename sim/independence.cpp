@@ -206,10 +206,27 @@ struct Builder {
   void op(const model::op::Recv& o) { through_fd(o.fd, true, false); }
   void op(const model::op::Send& o) { through_fd(o.fd, true, false); }
   void op(const model::op::Shutdown& o) { through_fd(o.fd, true, false); }
-  // The process's own state only: getpid, sigaction, sigprocmask, sigsuspend, pause,
-  // take_caught, dup (a new reference commutes with drops), pipe (fresh objects), log.
+  // execve(2): "By default, file descriptors remain open across an execve()" except those marked
+  // close-on-exec; "Dispositions of any signals that are being caught are reset to the default".
+  // Conservative: every descriptor may be dropped and every signal of the process changes.
+  void op(const model::op::Exec&) {
+    all_signals_of(p.pid);
+    for (model::OfdId id : p.fds) drop(id);
+  }
+  // The process's own state only: getpid, pause, take_caught, dup (a new reference commutes with
+  // drops), pipe (fresh objects), log.
+  void op(const model::op::Getpid&) {}
+  void op(const model::op::Pause&) {}
+  void op(const model::op::TakeCaught&) {}
+  void op(const model::op::Dup&) {}
+  void op(const model::op::Pipe&) {}
+  void op(const model::op::Log&) {}
+  // An operation this file does not know yet (a new Os call) depends on everything: unsure means
+  // conservative, never silently independent.
   template <class T>
-  void op(const T&) {}
+  void op(const T&) {
+    e.global = true;
+  }
 };
 
 bool conflict(const Access& a, const Access& b) {
