@@ -137,6 +137,14 @@ struct Log {
   LogLevel level = LogLevel::info;
   std::string_view message;
 };
+struct Getppid {};
+struct SetPdeathsig {
+  Sig sig = Sig::term;
+};
+struct Ftruncate {
+  Fd fd = -1;
+  Offset length = 0;
+};
 }  // namespace op
 
 // The order of the alternatives is OpKind's order.
@@ -145,7 +153,8 @@ using Op = std::variant<op::Fork, op::Exit, op::Getpid, op::Waitpid, op::Kill, o
                         op::Pause, op::TakeCaught, op::Alarm, op::Open, op::Close, op::Dup,
                         op::Pipe, op::Read, op::Write, op::Pread, op::Pwrite, op::Lseek,
                         op::FileSize, op::Flock, op::Unlink, op::Listen, op::LocalPort, op::Accept,
-                        op::Connect, op::Recv, op::Send, op::Shutdown, op::Now, op::Sleep, op::Log>;
+                        op::Connect, op::Recv, op::Send, op::Shutdown, op::Now, op::Sleep, op::Log,
+                        op::Getppid, op::SetPdeathsig, op::Ftruncate>;
 
 enum class OpKind : std::uint8_t {
   fork,
@@ -184,8 +193,11 @@ enum class OpKind : std::uint8_t {
   now,
   sleep,
   log,
+  getppid,
+  set_pdeathsig,
+  ftruncate,
 };
-inline constexpr int op_kinds = 36;
+inline constexpr int op_kinds = 39;
 static_assert(std::variant_size_v<Op> == op_kinds);
 
 inline OpKind kind_of(const Op& op) { return static_cast<OpKind>(op.index()); }

@@ -112,6 +112,9 @@ class FileOnlyOs : public Os {
   Result<std::pair<Fd, Fd>> pipe(Site) override { no("pipe"); }
   Result<size_t> pwrite(Fd, std::string_view, Offset, Site) override { no("pwrite"); }
   Status unlink(std::string_view, Site) override { no("unlink"); }
+  Status ftruncate(Fd, Offset, Site) override { no("ftruncate"); }
+  Pid getppid(Site) override { no("getppid"); }
+  Status set_parent_death_signal(Sig, Site) override { no("set_parent_death_signal"); }
   Result<Fd> listen(std::string_view, std::uint16_t, int, Site) override { no("listen"); }
   Result<std::uint16_t> local_port(Fd, Site) override { no("local_port"); }
   Result<Fd> accept(Fd, Site) override { no("accept"); }

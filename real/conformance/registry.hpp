@@ -15,6 +15,7 @@ std::vector<Scenario> waiting_scenarios();  // waiting.cpp: EINTR, SA_RESTART, p
 std::vector<Scenario> pipe_scenarios();     // pipes.cpp
 std::vector<Scenario> socket_scenarios();   // sockets.cpp
 std::vector<Scenario> time_scenarios();     // time.cpp: sleep, alarm ordering
+std::vector<Scenario> truncate_pdeath_scenarios();  // truncate_pdeath.cpp: ftruncate, PDEATHSIG
 
 // Every scenario, in area order; built once.
 const std::vector<Scenario>& all_scenarios();
