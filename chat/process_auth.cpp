@@ -29,6 +29,14 @@ Result<std::string> recv_once(Os& os, Fd fd, size_t n) {
   return out;
 }
 
+// Hex digits compare case-blind: a key file may hold upper-case digits (key.hpp keeps them as
+// written) and a client may send either case of the same digest.
+std::string hex_lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
 // Reads the key within auth_timeout and compares it in constant time. The timeout is SIGALRM's
 // default action: it ends this process wherever it is (no window in which it could be missed),
 // the client's socket closes with it, and the daemon logs the timeout when it reaps us.
@@ -49,7 +57,7 @@ bool authenticate(Os& os, const ClusterContext& ctx, Fd client, Pid me) {
                        ctx.flaws.paper_auth ? "first read ended" : "connection closed"));
     return false;
   }
-  if (!constant_time_equal(*got, ctx.cfg.key)) {
+  if (!constant_time_equal(hex_lower(*got), hex_lower(ctx.cfg.key))) {
     os.log(LogLevel::warning, fmt::format("client {}: authentication failed: wrong key", me));
     return false;
   }
