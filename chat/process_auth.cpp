@@ -107,15 +107,31 @@ void run_cluster(Os& os, const ClusterContext& ctx, Fd client) {
   }
   os.log(LogLevel::info, fmt::format("client {}: authenticated", me));
   const std::optional<Offset> join = join_point(os, ctx, me);
-  Result<Pid> send_pid =
-      os.fork([ctx, client, me, join](Os& child) { run_send(child, ctx, client, me, join); });
-  if (!send_pid) {
+  // Child SEND (this process) learns of Child RECV's end by SIGCHLD, blocked from before the fork
+  // so that it cannot be missed: it stays pending until SEND's sigsuspend.
+  if (!ctx.flaws.half_cluster) {
+    (void)os.sigprocmask(SigHow::block, SigSet{Sig::usr1, Sig::chld});
+    (void)os.sigaction(Sig::chld, SigAction::catch_flag(/*restart=*/false));
+  }
+  Result<Pid> recv_pid = os.fork([ctx, client, me](Os& child) {
+    if (!ctx.flaws.half_cluster) {
+      // Child RECV ends with its cluster: SIGTERM when Child SEND dies, however it dies (its
+      // default action; held off only while RECV holds the log's lock). A SEND already gone
+      // before the call shows as a new parent.
+      (void)child.set_parent_death_signal(Sig::term);
+      if (child.getppid() != me) exit_process(child, cluster_failed);
+      (void)child.sigaction(Sig::chld, SigAction::dfl());
+      (void)child.sigprocmask(SigHow::setmask, SigSet{});
+    }
+    run_recv(child, ctx, client, me);
+  });
+  if (!recv_pid) {
     os.log(LogLevel::error,
-           fmt::format("client {}: fork of Child SEND: {}", me, errno_name(send_pid.error())));
+           fmt::format("client {}: fork of Child RECV: {}", me, errno_name(recv_pid.error())));
     (void)os.close(client);
     exit_process(os, cluster_failed);
   }
-  run_recv(os, ctx, client, *send_pid);
+  run_send(os, ctx, client, join, *recv_pid);
 }
 
 }  // namespace papaya::chat

@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -171,6 +172,8 @@ TEST_F(ServeReliability, AReaderResumingAfterA32MiBBacklogStaysUnder16MiB) {
   long most = 0;
   for (pid_t pid : live_in_group(server.server_group())) most = std::max(most, vm_hwm_kib(pid));
   EXPECT_LT(most, 16 * 1024) << "peak RSS of a server process, KiB";
+  RecordProperty("peak_rss_kib", std::to_string(most));
+  std::printf("peak RSS of a server process after a %zu-byte backlog: %ld KiB\n", total, most);
 }
 
 TEST_F(ServeReliability, KillingTheForegroundSupervisorStopsTheServer) {
