@@ -1,9 +1,9 @@
 #include "chat/chat_log.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "chat/history.hpp"
 #include "os/io.hpp"
@@ -77,6 +77,26 @@ Status ChatLog::append(Os& os, std::string_view line) const {
   });
 }
 
+Status ChatLog::repair(Os& os) const {
+  if (flaws_.no_heal) return {};
+  // Readers are not held up for nothing: LOCK_EX only when the log does end in a torn line.
+  const bool torn = uninterrupted(os, [&]() -> bool {
+    if (!lock(os, read_lock())) return false;
+    Result<Offset> size = os.file_size(read_fd_);
+    Result<Offset> whole = size ? whole_end(os, read_fd_, *size) : size;
+    (void)lock(os, LockOp::un);
+    return size && whole && *whole != *size;
+  });
+  if (!torn) return {};
+  return uninterrupted(os, [&]() -> Status {
+    if (Status s = lock(os, LockOp::ex); !s) return s;
+    Result<Offset> healed = heal(os);
+    Status unlocked = lock(os, LockOp::un);
+    if (!healed) return healed.error();
+    return unlocked;
+  });
+}
+
 Status ChatLog::append_locked(Os& os, std::string_view line) const {
   if (flaws_.no_heal) {
     Status wrote = write_all(os, lock_fd_, line);
@@ -121,10 +141,11 @@ Result<Offset> ChatLog::heal(Os& os) const {
   Result<Offset> whole = whole_end(os, lock_fd_, *size);
   if (!whole) return whole.error();
   if (*whole == *size) return *size;
-  os.log(LogLevel::warning,
-         fmt::format("the log ended in {} bytes of a partial line (a writer died or the disk filled "
-                     "mid-append); cut back to offset {}",
-                     *size - *whole, *whole));
+  os.log(
+      LogLevel::warning,
+      fmt::format("the log ended in {} bytes of a partial line (a writer died or the disk filled "
+                  "mid-append); cut back to offset {}",
+                  *size - *whole, *whole));
   if (Status cut = os.ftruncate(lock_fd_, *whole); !cut) return cut.error();
   return *whole;
 }
@@ -142,20 +163,22 @@ Result<std::string> ChatLog::read_from(Os& os, Offset offset, bool once) const {
 LockOp ChatLog::read_lock() const { return flaws_.exclusive_read ? LockOp::ex : LockOp::sh; }
 
 namespace {
-// At most `limit` bytes from `offset`, in a buffer sized to what the file holds there.
+// At most `limit` bytes from `offset`, in a buffer sized to what the file holds there, plus one
+// byte: a read that comes back short shows it reached the end (as a trace tells its readers).
 Result<std::string> pread_upto(Os& os, Fd fd, Offset offset, size_t limit) {
   Result<Offset> size = os.file_size(fd);
   if (!size) return size.error();
-  const auto want = static_cast<size_t>(std::max<Offset>(0, *size - offset));
-  std::string out(std::min(want, limit), '\0');
+  const auto there = static_cast<size_t>(std::max<Offset>(0, *size - offset));
+  std::string out(std::min(there + 1, limit), '\0');
   size_t got = 0;
   while (got < out.size()) {
     Result<size_t> r = os.pread(fd, std::span<char>(out.data() + got, out.size() - got),
                                 offset + static_cast<Offset>(got));
     if (!r && r.error() == Errno::eintr) continue;
     if (!r) return r.error();
-    if (*r == 0) break;
     got += *r;
+    // read(2) of a regular file: short only at its end (under LOCK_SH nobody is appending).
+    if (got < out.size()) break;
   }
   out.resize(got);
   return out;
@@ -165,8 +188,8 @@ Result<std::string> pread_upto(Os& os, Fd fd, Offset offset, size_t limit) {
 Result<std::string> ChatLog::read_since(Os& os, Offset offset, size_t limit) const {
   return uninterrupted(os, [&]() -> Result<std::string> {
     if (Status s = lock(os, read_lock()); !s) return s.error();
-    const bool bounded = limit != static_cast<size_t>(-1) && !flaws_.shared_offset &&
-                         !flaws_.short_read;
+    const bool bounded =
+        limit != static_cast<size_t>(-1) && !flaws_.shared_offset && !flaws_.short_read;
     Result<std::string> bytes = bounded ? pread_upto(os, read_fd_, offset, limit)
                                         : read_from(os, offset, flaws_.short_read);
     Status unlocked = lock(os, LockOp::un);

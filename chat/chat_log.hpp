@@ -68,6 +68,9 @@ class ChatLog {
   // With `end`, the lines before offset `end` (a join point taken earlier by size_now), and
   // next = end: what was appended since is the reader's to read with read_since.
   Result<Tail> read_tail(Os& os, size_t lines, std::optional<Offset> end = std::nullopt) const;
+  // Under LOCK_EX, cuts a torn tail back to the last whole line (what append does first), for a
+  // writer's parent that saw it die by SIGKILL: the log heals at once, not at the next append.
+  Status repair(Os& os) const;
   // The end of the log's last whole line, under the read lock: a boundary between whole appends
   // (a join point). The log's size, unless a torn tail waits for the next writer to cut it back.
   Result<Offset> size_now(Os& os) const;

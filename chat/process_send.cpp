@@ -85,14 +85,19 @@ struct Cluster {
 // died between its append and its SIGUSR1 (the append blocks SIGTERM and SIGINT until the
 // multicast is out; SIGKILL "cannot be caught, blocked, or ignored"): SEND wakes the readers in
 // its place, unless the no-crash-wakeup flaw.
-void check_recv(Os& os, const ClusterContext& ctx, const Cluster& c) {
+void check_recv(Os& os, const ClusterContext& ctx, const ChatLog& log, const Cluster& c) {
   Result<WaitStatus> w = os.waitpid(c.recv_pid, /*nohang=*/true);
   if (!w || w->pid != c.recv_pid) return;
+  if (w->signaled && w->term_sig == Sig::kill) {
+    // Killed mid-append, it may have left part of a line: cut it back now, before the client
+    // (and with it, maybe, the whole run) can move on (the log heals).
+    (void)log.repair(os);
+    if (!ctx.flaws.no_crash_wakeup) (void)os.kill(-ctx.pgid, Sig::usr1);
+  }
   (void)os.close(c.client);
   if (w->signaled) {
     os.log(LogLevel::warning, fmt::format("client {}: Child RECV ended by {}; connection closed",
                                           c.me, sig_name(w->term_sig)));
-    if (w->term_sig == Sig::kill && !ctx.flaws.no_crash_wakeup) (void)os.kill(-ctx.pgid, Sig::usr1);
     exit_process(os, cluster_failed);
   }
   exit_process(os, w->exit_code);
@@ -144,7 +149,7 @@ void run_send(Os& os, const ClusterContext& ctx, Fd client, std::optional<Offset
       if (!send_chunk_to(os, ctx, client, std::move(*fresh), me)) end_cluster(os, c, cluster_left);
       if (!more || n == 0) break;
     }
-    if (wait_for_notification(os, ctx, wait_mask)) check_recv(os, ctx, c);
+    if (wait_for_notification(os, ctx, wait_mask)) check_recv(os, ctx, *log, c);
   }
 }
 

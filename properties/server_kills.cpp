@@ -16,11 +16,11 @@ bool done_ok(const traces::Step& s) {
 
 // The server side of the run, read off the trace.
 struct Served {
-  Pid server = 0;                // init's first child: the server's main process
-  std::vector<Pid> connected;    // client pids, in the order their connect completed
-  std::vector<Pid> clusters;     // the cluster of the k-th accepted connection (0: none)
-  std::map<Pid, Pid> sender_of;  // cluster (Child RECV) -> its Child SEND
-  std::set<Pid> killed;          // victims of kill -9 from outside
+  Pid server = 0;               // init's first child: the server's main process
+  std::vector<Pid> connected;   // client pids, in the order their connect completed
+  std::vector<Pid> clusters;    // the cluster of the k-th accepted connection (0: none)
+  std::map<Pid, Pid> inner_of;  // cluster (Child SEND, the leader) -> its Child RECV
+  std::set<Pid> killed;         // victims of kill -9 from outside
 };
 
 Served read_served(const traces::Trace& t) {
@@ -37,8 +37,8 @@ Served read_served(const traces::Trace& t) {
         s.clusters.back() = ret;
         awaiting_cluster = false;
       } else if (std::find(s.clusters.begin(), s.clusters.end(), st.pid) != s.clusters.end() &&
-                 !s.sender_of.count(st.pid)) {
-        s.sender_of[st.pid] = ret;
+                 !s.inner_of.count(st.pid)) {
+        s.inner_of[st.pid] = ret;
       }
     } else if (st.op == model::OpKind::connect) {
       s.connected.push_back(st.pid);
@@ -67,10 +67,15 @@ std::vector<KillEffect> kill_effects(const traces::Trace& trace,
     // forked the cluster.
     const Pid cluster = pid != 0 && k < s.clusters.size() ? s.clusters[k] : 0;
     KillEffect& e = out[c];
-    e.lines_may_be_lost = cluster == 0 ? server_killed : s.killed.count(cluster) > 0;
-    auto sender = s.sender_of.find(cluster);
-    e.cut_off =
-        e.lines_may_be_lost || (sender != s.sender_of.end() && s.killed.count(sender->second) > 0);
+    // A cluster lives and dies as one: a kill of either half ends both (the half-cluster flaw
+    // leaves one half running; what the client missed is excused here, and no_half_served
+    // catches the half left behind).
+    auto inner = s.inner_of.find(cluster);
+    const bool cluster_hit =
+        s.killed.count(cluster) > 0 || (inner != s.inner_of.end() && s.killed.count(inner->second));
+    e.lines_may_be_lost = cluster == 0 ? server_killed : cluster_hit;
+    e.cluster_killed = cluster != 0 && cluster_hit;
+    e.cut_off = e.lines_may_be_lost;
   }
   return out;
 }
