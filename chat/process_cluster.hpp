@@ -42,8 +42,8 @@ struct ClusterContext {
 // history before it and everything after. nullopt (the paper's way): the log's end when Child
 // SEND first reads it. Ends `recv_pid` when it must stop first (the client is gone, the log
 // cannot be read).
-[[noreturn]] void run_send(Os& os, const ClusterContext& ctx, Fd client,
-                           std::optional<Offset> join, Pid recv_pid);
+[[noreturn]] void run_send(Os& os, const ClusterContext& ctx, Fd client, std::optional<Offset> join,
+                           Pid recv_pid);
 
 // Opens the log as this child's variant wants it: its own description (correct) or the daemon's.
 Result<ChatLog> open_child_log(Os& os, const ClusterContext& ctx);

@@ -24,12 +24,11 @@ enum class Variant {
   paper
 };
 
-inline constexpr Variant all_variants[] = {Variant::correct,         Variant::shared_ofd,
-                                           Variant::shared_offset,   Variant::lost_wakeup,
-                                           Variant::short_read,      Variant::torn_message,
-                                           Variant::no_lock,         Variant::exclusive_read,
-                                           Variant::no_crash_wakeup, Variant::half_cluster,
-                                           Variant::no_heal,         Variant::paper};
+inline constexpr Variant all_variants[] = {
+    Variant::correct,      Variant::shared_ofd,     Variant::shared_offset,
+    Variant::lost_wakeup,  Variant::short_read,     Variant::torn_message,
+    Variant::no_lock,      Variant::exclusive_read, Variant::no_crash_wakeup,
+    Variant::half_cluster, Variant::no_heal,        Variant::paper};
 
 // "correct", "shared-ofd", "shared-offset", "lost-wakeup", "short-read", "torn-message",
 // "no-lock", "exclusive-read", "no-crash-wakeup", "half-cluster", "no-heal", "paper" (contract
