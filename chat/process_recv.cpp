@@ -46,6 +46,8 @@ std::string_view pump(Os& os, const ClusterContext& ctx, const ChatLog& log, Fd 
   std::vector<char> buf(recv_buffer);
   std::string_view why = "end of stream";
   for (;;) {
+    // The idle timeout: SIGALRM's default action ends this process wherever it waits.
+    if (ctx.cfg.idle_timeout > Duration::zero()) (void)os.alarm(ctx.cfg.idle_timeout);
     Result<size_t> n = os.recv(client, std::span<char>(buf.data(), buf.size()));
     if (!n && n.error() == Errno::eintr) continue;
     if (!n) {

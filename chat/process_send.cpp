@@ -95,6 +95,11 @@ void check_recv(Os& os, const ClusterContext& ctx, const ChatLog& log, const Clu
     if (!ctx.flaws.no_crash_wakeup) (void)os.kill(-ctx.pgid, Sig::usr1);
   }
   (void)os.close(c.client);
+  if (w->signaled && w->term_sig == Sig::alrm) {
+    os.log(LogLevel::info, fmt::format("client {}: idle for {} ms (idle_timeout); disconnected",
+                                       c.me, ctx.cfg.idle_timeout.count() / 1'000'000));
+    exit_process(os, cluster_left);
+  }
   if (w->signaled) {
     os.log(LogLevel::warning, fmt::format("client {}: Child RECV ended by {}; connection closed",
                                           c.me, sig_name(w->term_sig)));

@@ -202,5 +202,20 @@ TEST_F(ServeReliability, AFifoAsTheKeyFileIsRefusedAtOnce) {
   EXPECT_TRUE(out.exited && out.code == 2) << out.describe();
 }
 
+TEST_F(ServeReliability, AnIdleTimeoutDisconnectsASilentClientButOnlyWhenAsked) {
+  ServeProcess server(dir, {"--idle-timeout", "300ms"});
+  ASSERT_TRUE(server.started()) << server.stderr_text();
+  auto quiet = join(server.port(), "quiet");
+  ASSERT_NE(quiet, nullptr);
+  EXPECT_TRUE(quiet->closed_within(3s)) << "a silent client outlived --idle-timeout 300ms";
+  EXPECT_NE(server.stderr_text().find("idle_timeout"), std::string::npos) << server.stderr_text();
+  TempDir other;
+  ServeProcess plain(other);  // no --idle-timeout: off
+  ASSERT_TRUE(plain.started()) << plain.stderr_text();
+  auto stays = join(plain.port(), "stays");
+  ASSERT_NE(stays, nullptr);
+  EXPECT_FALSE(stays->closed_within(1s));
+}
+
 }  // namespace
 }  // namespace papaya::cli::testing
