@@ -208,6 +208,11 @@ TEST_F(ServeReliability, AnIdleTimeoutDisconnectsASilentClientButOnlyWhenAsked) 
   auto quiet = join(server.port(), "quiet");
   ASSERT_NE(quiet, nullptr);
   EXPECT_TRUE(quiet->closed_within(3s)) << "a silent client outlived --idle-timeout 300ms";
+  // Child SEND logs it right after closing the socket.
+  for (auto until = std::chrono::steady_clock::now() + 2s;
+       server.stderr_text().find("idle_timeout") == std::string::npos &&
+       std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(10ms);
   EXPECT_NE(server.stderr_text().find("idle_timeout"), std::string::npos) << server.stderr_text();
   TempDir other;
   ServeProcess plain(other);  // no --idle-timeout: off
