@@ -18,6 +18,9 @@ std::string site_text(const char* file, std::uint32_t line) {
   std::string_view root = PAPAYA_SOURCE_DIR;
   if (f.substr(0, root.size()) == root) f.remove_prefix(root.size());
 #endif
+  // A build that compiles with relative paths (ccache's base_dir, -ffile-prefix-map) names files
+  // from its build folder inside the tree: "../../sim/x.cpp" is the tree's "sim/x.cpp".
+  while (f.substr(0, 3) == "../") f.remove_prefix(3);
   return std::string(f) + ":" + std::to_string(line);
 }
 
