@@ -1,5 +1,7 @@
 #include "chat/chat_log.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -68,14 +70,84 @@ auto ChatLog::uninterrupted(Os& os, Section section) const {
 Status ChatLog::append(Os& os, std::string_view line) const {
   return uninterrupted(os, [&]() -> Status {
     if (Status s = lock(os, LockOp::ex); !s) return s;
+    Status done = append_locked(os, line);
+    Status unlocked = lock(os, LockOp::un);
+    if (!done) return done;
+    return unlocked;
+  });
+}
+
+Status ChatLog::repair(Os& os) const {
+  if (flaws_.no_heal) return {};
+  // Readers are not held up for nothing: LOCK_EX only when the log does end in a torn line.
+  const bool torn = uninterrupted(os, [&]() -> bool {
+    if (!lock(os, read_lock())) return false;
+    Result<Offset> size = os.file_size(read_fd_);
+    Result<Offset> whole = size ? whole_end(os, read_fd_, *size) : size;
+    (void)lock(os, LockOp::un);
+    return size && whole && *whole != *size;
+  });
+  if (!torn) return {};
+  return uninterrupted(os, [&]() -> Status {
+    if (Status s = lock(os, LockOp::ex); !s) return s;
+    Result<Offset> healed = heal(os);
+    Status unlocked = lock(os, LockOp::un);
+    if (!healed) return healed.error();
+    return unlocked;
+  });
+}
+
+Status ChatLog::append_locked(Os& os, std::string_view line) const {
+  if (flaws_.no_heal) {
     Status wrote = write_all(os, lock_fd_, line);
     // Notify even after a failed write: a partial write is in the log and readers must see it.
     Status notified = os.kill(-pgid_, Sig::usr1);
-    Status unlocked = lock(os, LockOp::un);
     if (!wrote) return wrote;
-    if (!notified) return notified;
-    return unlocked;
-  });
+    return notified;
+  }
+  Result<Offset> start = heal(os);
+  if (!start) return start.error();
+  if (Status wrote = write_all(os, lock_fd_, line); !wrote) {
+    // write(2): "partial writes can occur ... because there was insufficient space on the disk
+    // device": our part of the line goes, so the log ends with a whole line again.
+    (void)os.ftruncate(lock_fd_, *start);
+    return wrote;
+  }
+  return os.kill(-pgid_, Sig::usr1);
+}
+
+// The end of the last whole line of the first `size` bytes of the log: `size` when they end with
+// '\n' (one byte read), else the offset after the last '\n' before it (0 when none).
+Result<Offset> ChatLog::whole_end(Os& os, Fd fd, Offset size) const {
+  Offset end = size;
+  while (end > 0) {
+    const Offset start = std::max<Offset>(0, end - (end == size ? 1 : first_tail_window));
+    std::string buf(static_cast<size_t>(end - start), '\0');
+    Result<size_t> r = os.pread(fd, std::span<char>(buf.data(), buf.size()), start);
+    if (!r) return r.error();
+    buf.resize(*r);
+    if (const size_t nl = buf.rfind('\n'); nl != std::string::npos)
+      return start + static_cast<Offset>(nl) + 1;
+    if (*r == 0) return start;  // shorter than its size said: nothing more to look at
+    end = start;
+  }
+  return 0;
+}
+
+// REQUIRES LOCK_EX. Cuts a torn tail back to the last whole line; returns where the log ends.
+Result<Offset> ChatLog::heal(Os& os) const {
+  Result<Offset> size = os.file_size(lock_fd_);
+  if (!size) return size.error();
+  Result<Offset> whole = whole_end(os, lock_fd_, *size);
+  if (!whole) return whole.error();
+  if (*whole == *size) return *size;
+  os.log(
+      LogLevel::warning,
+      fmt::format("the log ended in {} bytes of a partial line (a writer died or the disk filled "
+                  "mid-append); cut back to offset {}",
+                  *size - *whole, *whole));
+  if (Status cut = os.ftruncate(lock_fd_, *whole); !cut) return cut.error();
+  return *whole;
 }
 
 // The one place a read of the log happens: pread (correct), lseek+read (shared_offset), to EOF or
@@ -90,10 +162,36 @@ Result<std::string> ChatLog::read_from(Os& os, Offset offset, bool once) const {
 // waits for every other reader (still correct, but readers no longer run side by side).
 LockOp ChatLog::read_lock() const { return flaws_.exclusive_read ? LockOp::ex : LockOp::sh; }
 
-Result<std::string> ChatLog::read_since(Os& os, Offset offset) const {
+namespace {
+// At most `limit` bytes from `offset`, in a buffer sized to what the file holds there, plus one
+// byte: a read that comes back short shows it reached the end (as a trace tells its readers).
+Result<std::string> pread_upto(Os& os, Fd fd, Offset offset, size_t limit) {
+  Result<Offset> size = os.file_size(fd);
+  if (!size) return size.error();
+  const auto there = static_cast<size_t>(std::max<Offset>(0, *size - offset));
+  std::string out(std::min(there + 1, limit), '\0');
+  size_t got = 0;
+  while (got < out.size()) {
+    Result<size_t> r = os.pread(fd, std::span<char>(out.data() + got, out.size() - got),
+                                offset + static_cast<Offset>(got));
+    if (!r && r.error() == Errno::eintr) continue;
+    if (!r) return r.error();
+    got += *r;
+    // read(2) of a regular file: short only at its end (under LOCK_SH nobody is appending).
+    if (got < out.size()) break;
+  }
+  out.resize(got);
+  return out;
+}
+}  // namespace
+
+Result<std::string> ChatLog::read_since(Os& os, Offset offset, size_t limit) const {
   return uninterrupted(os, [&]() -> Result<std::string> {
     if (Status s = lock(os, read_lock()); !s) return s.error();
-    Result<std::string> bytes = read_from(os, offset, flaws_.short_read);
+    const bool bounded =
+        limit != static_cast<size_t>(-1) && !flaws_.shared_offset && !flaws_.short_read;
+    Result<std::string> bytes = bounded ? pread_upto(os, read_fd_, offset, limit)
+                                        : read_from(os, offset, flaws_.short_read);
     Status unlocked = lock(os, LockOp::un);
     if (bytes && !unlocked) return unlocked.error();
     return bytes;
@@ -104,6 +202,7 @@ Result<Offset> ChatLog::size_now(Os& os) const {
   return uninterrupted(os, [&]() -> Result<Offset> {
     if (Status s = lock(os, read_lock()); !s) return s.error();
     Result<Offset> size = os.file_size(read_fd_);
+    if (size && !flaws_.no_heal) size = whole_end(os, read_fd_, *size);
     Status unlocked = lock(os, LockOp::un);
     if (size && !unlocked) return unlocked.error();
     return size;

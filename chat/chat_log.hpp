@@ -15,6 +15,12 @@
 // unlock), so the server's shutdown never kills a process holding the lock or half way through a
 // line.
 //
+// The log heals (issue 9): a writer holding LOCK_EX that finds the log not ending in '\n' (a
+// writer killed mid-append, or a full disk) cuts it back to its last whole line with ftruncate(2)
+// before appending, and a writer whose own write fell short cuts its part back the same way and
+// reports the error. Between appends the log is whole lines; readers (process_send.cpp) send whole
+// lines only. The no_heal flaw skips both.
+//
 // Flaws (variant.hpp) change single steps: no_lock drops the flock calls; shared_offset reads with
 // lseek+read on `read_fd`; short_read reads once, at most 4096 bytes; exclusive_read takes
 // LOCK_EX instead of LOCK_SH to read (read_since and read_tail).
@@ -52,15 +58,21 @@ class ChatLog {
   // Appends `line` whole and wakes the readers. REQUIRES: the caller ignores or blocks SIGUSR1
   // (it is in the group it notifies).
   Status append(Os& os, std::string_view line) const;
-  // The log's bytes from `offset` to EOF (with short_read: at most 4096 of them).
-  Result<std::string> read_since(Os& os, Offset offset) const;
+  // The log's bytes from `offset` to EOF, at most `limit` of them (with short_read: at most 4096).
+  // With a limit, the buffer is sized to what is there, never to the limit.
+  Result<std::string> read_since(Os& os, Offset offset,
+                                 size_t limit = static_cast<size_t>(-1)) const;
   // The last `lines` lines and the offset after them, read under one LOCK_SH so that nothing
   // appended falls between them. Reads a window from the end that doubles until it holds the
   // lines (paper_history: one window of lines*150 bytes, its first line cut as the original's).
   // With `end`, the lines before offset `end` (a join point taken earlier by size_now), and
   // next = end: what was appended since is the reader's to read with read_since.
   Result<Tail> read_tail(Os& os, size_t lines, std::optional<Offset> end = std::nullopt) const;
-  // The log's size under the read lock: a boundary between whole appends (a join point).
+  // Under LOCK_EX, cuts a torn tail back to the last whole line (what append does first), for a
+  // writer's parent that saw it die by SIGKILL: the log heals at once, not at the next append.
+  Status repair(Os& os) const;
+  // The end of the log's last whole line, under the read lock: a boundary between whole appends
+  // (a join point). The log's size, unless a torn tail waits for the next writer to cut it back.
   Result<Offset> size_now(Os& os) const;
 
   Fd lock_fd() const { return lock_fd_; }
@@ -73,6 +85,9 @@ class ChatLog {
   LockOp read_lock() const;
   Result<std::string> read_from(Os& os, Offset offset, bool once) const;
   Result<Tail> tail_unlocked(Os& os, size_t lines, std::optional<Offset> end) const;
+  Result<Offset> whole_end(Os& os, Fd fd, Offset size) const;
+  Result<Offset> heal(Os& os) const;
+  Status append_locked(Os& os, std::string_view line) const;
 
   Fd lock_fd_;
   Fd read_fd_;

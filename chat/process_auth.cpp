@@ -29,6 +29,14 @@ Result<std::string> recv_once(Os& os, Fd fd, size_t n) {
   return out;
 }
 
+// Hex digits compare case-blind: a key file may hold upper-case digits (key.hpp keeps them as
+// written) and a client may send either case of the same digest.
+std::string hex_lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
 // Reads the key within auth_timeout and compares it in constant time. The timeout is SIGALRM's
 // default action: it ends this process wherever it is (no window in which it could be missed),
 // the client's socket closes with it, and the daemon logs the timeout when it reaps us.
@@ -49,7 +57,7 @@ bool authenticate(Os& os, const ClusterContext& ctx, Fd client, Pid me) {
                        ctx.flaws.paper_auth ? "first read ended" : "connection closed"));
     return false;
   }
-  if (!constant_time_equal(*got, ctx.cfg.key)) {
+  if (!constant_time_equal(hex_lower(*got), hex_lower(ctx.cfg.key))) {
     os.log(LogLevel::warning, fmt::format("client {}: authentication failed: wrong key", me));
     return false;
   }
@@ -99,15 +107,31 @@ void run_cluster(Os& os, const ClusterContext& ctx, Fd client) {
   }
   os.log(LogLevel::info, fmt::format("client {}: authenticated", me));
   const std::optional<Offset> join = join_point(os, ctx, me);
-  Result<Pid> send_pid =
-      os.fork([ctx, client, me, join](Os& child) { run_send(child, ctx, client, me, join); });
-  if (!send_pid) {
+  // Child SEND (this process) learns of Child RECV's end by SIGCHLD, blocked from before the fork
+  // so that it cannot be missed: it stays pending until SEND's sigsuspend.
+  if (!ctx.flaws.half_cluster) {
+    (void)os.sigprocmask(SigHow::block, SigSet{Sig::usr1, Sig::chld});
+    (void)os.sigaction(Sig::chld, SigAction::catch_flag(/*restart=*/false));
+  }
+  Result<Pid> recv_pid = os.fork([ctx, client, me](Os& child) {
+    if (!ctx.flaws.half_cluster) {
+      // Child RECV ends with its cluster: SIGTERM when Child SEND dies, however it dies (its
+      // default action; held off only while RECV holds the log's lock). A SEND already gone
+      // before the call shows as a new parent.
+      (void)child.set_parent_death_signal(Sig::term);
+      if (child.getppid() != me) exit_process(child, cluster_failed);
+      (void)child.sigaction(Sig::chld, SigAction::dfl());
+      (void)child.sigprocmask(SigHow::setmask, SigSet{});
+    }
+    run_recv(child, ctx, client, me);
+  });
+  if (!recv_pid) {
     os.log(LogLevel::error,
-           fmt::format("client {}: fork of Child SEND: {}", me, errno_name(send_pid.error())));
+           fmt::format("client {}: fork of Child RECV: {}", me, errno_name(recv_pid.error())));
     (void)os.close(client);
     exit_process(os, cluster_failed);
   }
-  run_recv(os, ctx, client, *send_pid);
+  run_send(os, ctx, client, join, *recv_pid);
 }
 
 }  // namespace papaya::chat

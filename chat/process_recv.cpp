@@ -10,6 +10,7 @@ namespace papaya::chat {
 
 namespace {
 
+constexpr std::string_view log_write_failed = "log write failed";
 constexpr size_t recv_buffer = 4096;  // the original's read size; any size frames the same
 
 // Appends what `bytes` completes. False when the log cannot be written: the cluster ends rather
@@ -29,7 +30,10 @@ bool take_bytes(Os& os, const ClusterContext& ctx, const ChatLog& log, LineFrame
     }
     if (Status s = log.append(os, f.line); !s) {
       os.log(LogLevel::error,
-             fmt::format("client {}: appending to the log: {}", me, errno_name(s.error())));
+             fmt::format("client {}: appending to the log: {}; the line is dropped{} and the "
+                         "client disconnected",
+                         me, errno_name(s.error()),
+                         ctx.flaws.no_heal ? "" : ", the log cut back to its last whole line"));
       return false;
     }
   }
@@ -42,6 +46,8 @@ std::string_view pump(Os& os, const ClusterContext& ctx, const ChatLog& log, Fd 
   std::vector<char> buf(recv_buffer);
   std::string_view why = "end of stream";
   for (;;) {
+    // The idle timeout: SIGALRM's default action ends this process wherever it waits.
+    if (ctx.cfg.idle_timeout > Duration::zero()) (void)os.alarm(ctx.cfg.idle_timeout);
     Result<size_t> n = os.recv(client, std::span<char>(buf.data(), buf.size()));
     if (!n && n.error() == Errno::eintr) continue;
     if (!n) {
@@ -50,7 +56,7 @@ std::string_view pump(Os& os, const ClusterContext& ctx, const ChatLog& log, Fd 
     }
     if (*n == 0) break;
     if (!take_bytes(os, ctx, log, framer, std::string_view(buf.data(), *n), me)) {
-      why = "log write failed";
+      why = log_write_failed;
       break;
     }
   }
@@ -64,25 +70,24 @@ std::string_view pump(Os& os, const ClusterContext& ctx, const ChatLog& log, Fd 
 
 }  // namespace
 
-void run_recv(Os& os, const ClusterContext& ctx, Fd client, Pid send_pid) {
-  const Pid me = os.getpid();
+void run_recv(Os& os, const ClusterContext& ctx, Fd client, Pid cluster) {
+  const Pid me = cluster;  // logs name the client by its cluster leader's pid
   int code = cluster_left;
   std::string_view why = "cannot open the log";
   if (Result<ChatLog> log = open_child_log(os, ctx); log) {
     why = pump(os, ctx, *log, client, me);
+    if (why == log_write_failed) code = cluster_failed;
   } else {
     os.log(LogLevel::error, fmt::format("client {}: cannot open log {}: {}", me, ctx.cfg.log_path,
                                         errno_name(log.error())));
     code = cluster_failed;
   }
-  // Child SEND may be asleep in sigsuspend with nothing to send: end it and wait for it.
-  (void)os.kill(send_pid, Sig::term);
-  for (;;) {
-    Result<WaitStatus> w = os.waitpid(send_pid, /*nohang=*/false);
-    if (w || w.error() != Errno::eintr) break;
-  }
   (void)os.close(client);
   os.log(LogLevel::info, fmt::format("client {}: left ({})", me, why));
+  // Child SEND, our parent, hears of our exit by SIGCHLD and ends too. With the half-cluster
+  // flaw it does not listen: it is told the old way, by SIGTERM, which works only when RECV
+  // lives to send it.
+  if (ctx.flaws.half_cluster) (void)os.kill(cluster, Sig::term);
   exit_process(os, code);
 }
 

@@ -18,6 +18,9 @@ struct ServerConfig {
   size_t history = 7;      // lines a joining client receives first
   size_t max_line = 4096;  // longest accepted line, '\n' included
   Duration auth_timeout = std::chrono::seconds(1);
+  // An authenticated client that sends nothing for this long is disconnected (SIGALRM's default
+  // action ends its Child RECV; Child SEND then closes). Zero: no idle timeout (the default).
+  Duration idle_timeout = Duration::zero();
   int max_clients = 256;  // live client clusters; more connections are closed at once
   Variant variant = Variant::correct;
   friend bool operator==(const ServerConfig&, const ServerConfig&) = default;

@@ -13,6 +13,8 @@ std::string_view variant_name(Variant v) {
     case Variant::no_lock: return "no-lock";
     case Variant::exclusive_read: return "exclusive-read";
     case Variant::no_crash_wakeup: return "no-crash-wakeup";
+    case Variant::half_cluster: return "half-cluster";
+    case Variant::no_heal: return "no-heal";
     case Variant::paper: return "paper";
   }
   return "?";
@@ -37,6 +39,8 @@ Flaws flaws_of(Variant v) {
     case Variant::no_lock: f.no_lock = true; break;
     case Variant::exclusive_read: f.exclusive_read = true; break;
     case Variant::no_crash_wakeup: f.no_crash_wakeup = true; break;
+    case Variant::half_cluster: f.half_cluster = true; break;
+    case Variant::no_heal: f.no_heal = true; break;
     case Variant::paper:
       // The original: one description opened before the accept loop (so flock excludes nobody
       // and lseek+read share one offset), flag + pause(), one 4096-byte read per wakeup and per
@@ -51,7 +55,9 @@ Flaws flaws_of(Variant v) {
                 .nul_last_byte = true,
                 .paper_auth = true,
                 .paper_history = true,
-                .no_crash_wakeup = true};
+                .no_crash_wakeup = true,
+                .half_cluster = true,
+                .no_heal = true};
       break;
   }
   return f;

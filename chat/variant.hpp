@@ -19,17 +19,20 @@ enum class Variant {
   no_lock,
   exclusive_read,
   no_crash_wakeup,
+  half_cluster,
+  no_heal,
   paper
 };
 
-inline constexpr Variant all_variants[] = {Variant::correct,         Variant::shared_ofd,
-                                           Variant::shared_offset,   Variant::lost_wakeup,
-                                           Variant::short_read,      Variant::torn_message,
-                                           Variant::no_lock,         Variant::exclusive_read,
-                                           Variant::no_crash_wakeup, Variant::paper};
+inline constexpr Variant all_variants[] = {
+    Variant::correct,      Variant::shared_ofd,     Variant::shared_offset,
+    Variant::lost_wakeup,  Variant::short_read,     Variant::torn_message,
+    Variant::no_lock,      Variant::exclusive_read, Variant::no_crash_wakeup,
+    Variant::half_cluster, Variant::no_heal,        Variant::paper};
 
 // "correct", "shared-ofd", "shared-offset", "lost-wakeup", "short-read", "torn-message",
-// "no-lock", "exclusive-read", "no-crash-wakeup", "paper" (contract names).
+// "no-lock", "exclusive-read", "no-crash-wakeup", "half-cluster", "no-heal", "paper" (contract
+// names).
 std::string_view variant_name(Variant v);
 // The inverse of variant_name; nullopt for an unknown name.
 std::optional<Variant> parse_variant(std::string_view name);
@@ -47,7 +50,11 @@ struct Flaws {
   bool nul_last_byte = false;    // snprintf-style copy: the last byte of every chunk sent is NUL
   bool paper_auth = false;       // a single recv of the key: a short one fails authentication
   bool paper_history = false;    // history from a fixed window of history*150 bytes, first line cut
-  bool no_crash_wakeup = false;  // the daemon does not re-send SIGUSR1 when a cluster is killed
+  bool no_crash_wakeup = false;  // nobody re-sends SIGUSR1 when a writer is killed
+  bool half_cluster = false;     // the cluster's halves do not watch each other: a kill -9 of one
+                                 // leaves the other serving the client, deaf or mute
+  bool no_heal = false;          // a torn or short append stays in the log; readers send partial
+                                 // lines (the next line is glued onto the fragment)
 };
 
 Flaws flaws_of(Variant v);

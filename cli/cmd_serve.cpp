@@ -29,6 +29,7 @@ struct ServeArgs {
   size_t history = 7;
   size_t max_line = 4096;
   std::string auth_timeout = "1s";
+  std::string idle_timeout = "0s";
   int max_clients = 256;
   std::string user;
   bool foreground = false;
@@ -59,6 +60,11 @@ int build_config(const ServeArgs& a, chat::ServerConfig& cfg) {
     return usage("--auth-timeout: expected a positive duration such as 250ms or 1s, got '" +
                  a.auth_timeout + "'");
   }
+  std::optional<Duration> idle = real::parse_duration(a.idle_timeout);
+  if (!idle) {
+    return usage("--idle-timeout: expected a duration such as 10m or 0s (off), got '" +
+                 a.idle_timeout + "'");
+  }
   std::optional<chat::Variant> variant = chat::parse_variant(a.variant);
   if (!variant)
     return usage("--variant: unknown variant '" + a.variant + "' (one of " + variant_names() + ")");
@@ -71,6 +77,7 @@ int build_config(const ServeArgs& a, chat::ServerConfig& cfg) {
   cfg.history = a.history;
   cfg.max_line = a.max_line;
   cfg.auth_timeout = *timeout;
+  cfg.idle_timeout = *idle;
   cfg.max_clients = a.max_clients;
   cfg.variant = *variant;
   return exit_ok;
@@ -131,6 +138,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--auth-timeout", args->auth_timeout,
                   "Time a client has to send its key (250ms, 1s)")
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", args->idle_timeout,
+                  "Disconnect an authenticated client silent this long (10m; 0s: never)")
       ->capture_default_str();
   cmd->add_option("--max-clients", args->max_clients, "Most clients connected at once")
       ->check(CLI::PositiveNumber)

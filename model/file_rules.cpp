@@ -394,6 +394,32 @@ Outcome Kernel::sys(Process&, const op::Unlink& o) {
   return Outcome::value(0);
 }
 
+// truncate(2): "The truncate() and ftruncate() functions cause the regular file named by path or
+// referenced by fd to be truncated to a size of precisely length bytes. If the file previously was
+// larger than this size, the extra data is lost. If the file previously was shorter, it is
+// extended, and the extended part reads as null bytes ('\0')." "With ftruncate(), the file must be
+// open for writing." "EINVAL The argument length is negative or larger than the maximum file
+// size." "EINVAL fd does not reference a regular file"; Linux's do_sys_ftruncate answers EINVAL
+// for a descriptor not open for writing too. The truncation takes the inode lock, so it waits for
+// a write in progress (it never cuts a write half way) and readers see it at once.
+Outcome Kernel::sys(Process& p, const op::Ftruncate& o) {
+  if (o.length < 0) return Outcome::error(Errno::einval);
+  OpenFile* f = file_of(p, o.fd);
+  if (!f) return Outcome::error(Errno::ebadf);
+  if (f->kind != FileKind::regular || !writable(*f)) return Outcome::error(Errno::einval);
+  if (o.length > static_cast<Offset>(limits::file_bytes)) return Outcome::error(Errno::einval);
+  Inode& ino = inodes_[f->object];
+  if (!writer_lock_free(p, ino)) return block(p, Chan{ChanKind::inode_write, f->object});
+  const auto size = static_cast<Offset>(ino.bytes.size());
+  if (o.length > size) ino.holes.emplace_back(size, o.length);
+  std::vector<std::pair<Offset, Offset>> kept;
+  for (auto [h0, h1] : ino.holes)
+    if (h0 < o.length) kept.emplace_back(h0, std::min(h1, o.length));
+  ino.holes = std::move(kept);
+  ino.bytes.resize(static_cast<std::size_t>(o.length), '\0');
+  return Outcome::value(0).on_file(f->object, o.length, 0);
+}
+
 // Stricter than Linux: a process that exits holding a flock lock (its last descriptor releases it)
 // is flagged.
 void Kernel::close_all_descriptors(Process& p) {

@@ -128,9 +128,12 @@ class Kernel {
   Outcome sys(Process& p, const op::Exec&);
   void exec_reset_caught_signals(Process& p);
   void exec_close_cloexec_descriptors(Process& p);
+  Outcome sys(Process& p, const op::Getppid&);
+  Outcome sys(Process& p, const op::SetPdeathsig&);
   void do_exit(Process& p, WaitStatus how);
   void close_all_descriptors(Process& p);
   void reparent_children(Process& p);
+  void send_parent_death_signal(Process& child);
   void notify_parent(Process& p);
   void reap(Process& child);
   bool waitpid_matches(const Process& p, Pid want, const Process& child) const;
@@ -166,6 +169,7 @@ class Kernel {
   Outcome sys(Process& p, const op::Lseek&);
   Outcome sys(Process& p, const op::FileSize&);
   Outcome sys(Process& p, const op::Unlink&);
+  Outcome sys(Process& p, const op::Ftruncate&);
   std::optional<Fd> lowest_free_fd(const Process& p) const;
   Result<OfdId> new_open_file(FileKind kind, OpenFlags flags, std::uint32_t object);
   Outcome install_fd(Process& p, OfdId ofd, bool cloexec = false);

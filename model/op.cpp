@@ -6,12 +6,12 @@ namespace papaya::model {
 
 namespace {
 constexpr std::string_view names[op_kinds] = {
-    "fork",    "exit",      "getpid",      "waitpid",    "kill",     "setsid",      "setpgid",
-    "getpgid", "sigaction", "sigprocmask", "sigsuspend", "pause",    "take_caught", "alarm",
-    "open",    "close",     "dup",         "pipe",       "read",     "write",       "pread",
-    "pwrite",  "lseek",     "file_size",   "flock",      "unlink",   "listen",      "local_port",
-    "accept",  "connect",   "recv",        "send",       "shutdown", "now",         "sleep",
-    "log",     "exec"};
+    "fork",    "exit",      "getpid",      "waitpid",       "kill",     "setsid",      "setpgid",
+    "getpgid", "sigaction", "sigprocmask", "sigsuspend",    "pause",    "take_caught", "alarm",
+    "open",    "close",     "dup",         "pipe",          "read",     "write",       "pread",
+    "pwrite",  "lseek",     "file_size",   "flock",         "unlink",   "listen",      "local_port",
+    "accept",  "connect",   "recv",        "send",          "shutdown", "now",         "sleep",
+    "log",     "exec",      "getppid",     "set_pdeathsig", "ftruncate"};
 
 std::int64_t len(std::span<char> b) { return static_cast<std::int64_t>(b.size()); }
 std::int64_t len(std::string_view b) { return static_cast<std::int64_t>(b.size()); }
@@ -61,6 +61,9 @@ struct ArgsOf {
   OpArgs operator()(const op::Sleep& o) const { return {{o.d.count(), 0, 0}, {}}; }
   OpArgs operator()(const op::Log& o) const { return {{num(o.level), 0, 0}, o.message}; }
   OpArgs operator()(const op::Exec& o) const { return {{o.found, 0, 0}, o.program}; }
+  OpArgs operator()(const op::Getppid&) const { return {}; }
+  OpArgs operator()(const op::SetPdeathsig& o) const { return {{num(o.sig), 0, 0}, {}}; }
+  OpArgs operator()(const op::Ftruncate& o) const { return {{o.fd, o.length, 0}, {}}; }
 };
 }  // namespace
 
@@ -109,6 +112,8 @@ std::array<std::string_view, 3> op_arg_names(OpKind k) {
     case OpKind::sleep: return {"ns", "", ""};
     case OpKind::log: return {"level", "", ""};
     case OpKind::exec: return {"found", "", ""};
+    case OpKind::set_pdeathsig: return {"sig", "", ""};
+    case OpKind::ftruncate: return {"fd", "length", ""};
     default: return {"", "", ""};
   }
 }

@@ -141,16 +141,24 @@ struct Exec {
   std::string_view program;
   bool found = false;  // a program of that name is registered (os/programs.hpp)
 };
+struct Getppid {};
+struct SetPdeathsig {
+  Sig sig = Sig::term;
+};
+struct Ftruncate {
+  Fd fd = -1;
+  Offset length = 0;
+};
 }  // namespace op
 
 // The order of the alternatives is OpKind's order.
-using Op =
-    std::variant<op::Fork, op::Exit, op::Getpid, op::Waitpid, op::Kill, op::Setsid, op::Setpgid,
-                 op::Getpgid, op::Sigaction, op::Sigprocmask, op::Sigsuspend, op::Pause,
-                 op::TakeCaught, op::Alarm, op::Open, op::Close, op::Dup, op::Pipe, op::Read,
-                 op::Write, op::Pread, op::Pwrite, op::Lseek, op::FileSize, op::Flock, op::Unlink,
-                 op::Listen, op::LocalPort, op::Accept, op::Connect, op::Recv, op::Send,
-                 op::Shutdown, op::Now, op::Sleep, op::Log, op::Exec>;
+using Op = std::variant<op::Fork, op::Exit, op::Getpid, op::Waitpid, op::Kill, op::Setsid,
+                        op::Setpgid, op::Getpgid, op::Sigaction, op::Sigprocmask, op::Sigsuspend,
+                        op::Pause, op::TakeCaught, op::Alarm, op::Open, op::Close, op::Dup,
+                        op::Pipe, op::Read, op::Write, op::Pread, op::Pwrite, op::Lseek,
+                        op::FileSize, op::Flock, op::Unlink, op::Listen, op::LocalPort, op::Accept,
+                        op::Connect, op::Recv, op::Send, op::Shutdown, op::Now, op::Sleep, op::Log,
+                        op::Exec, op::Getppid, op::SetPdeathsig, op::Ftruncate>;
 
 enum class OpKind : std::uint8_t {
   fork,
@@ -190,8 +198,11 @@ enum class OpKind : std::uint8_t {
   sleep,
   log,
   exec,
+  getppid,
+  set_pdeathsig,
+  ftruncate,
 };
-inline constexpr int op_kinds = 37;
+inline constexpr int op_kinds = 40;
 static_assert(std::variant_size_v<Op> == op_kinds);
 
 inline OpKind kind_of(const Op& op) { return static_cast<OpKind>(op.index()); }

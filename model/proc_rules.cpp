@@ -77,6 +77,7 @@ void Kernel::reparent_children(Process& p) {
   const bool init_alive = p.pid != 1 && live(1);
   for (Pid cpid : p.children) {
     Process& c = proc(cpid);
+    send_parent_death_signal(c);
     if (init_alive) {
       c.ppid = 1;
       proc(1).children.push_back(cpid);
@@ -88,6 +89,26 @@ void Kernel::reparent_children(Process& p) {
   }
   p.children.clear();
 }
+
+// prctl(2): "PR_SET_PDEATHSIG ... Set the parent-death signal of the calling process to arg2 ...
+// This is the signal that the calling process will get when its parent dies."
+void Kernel::send_parent_death_signal(Process& child) {
+  if (child.state == ProcState::live && child.parent_death_signal)
+    generate(child, *child.parent_death_signal);
+}
+
+// prctl(2), PR_SET_PDEATHSIG: "Set the parent-death signal of the calling process to arg2".
+// fork(2): "The child's parent death signal ... is reset" (the child does not get the field).
+Outcome Kernel::sys(Process& p, const op::SetPdeathsig& o) {
+  p.parent_death_signal = o.sig;
+  return Outcome::value(0);
+}
+
+// getppid(2): "getppid() returns the process ID of the parent of the calling process. This will
+// be either the ID of the process that created this process using fork(), or, if that process has
+// already terminated, the ID of the process to which this process has been reparented". 0 for an
+// orphan once init (the scenario's root) has exited.
+Outcome Kernel::sys(Process& p, const op::Getppid&) { return Outcome::value(p.ppid); }
 
 // exit(3): "If the parent has set SA_NOCLDWAIT, or has set the SIGCHLD handler to SIG_IGN, the
 // status is discarded and the child dies immediately." "Otherwise, the child becomes a "zombie"

@@ -69,6 +69,7 @@ struct Process {
   Pid ppid = 0;  // 0: no parent (init, or an orphan after init exited)
   Pid pgid = 0;
   Pid sid = 0;
+  std::optional<Sig> parent_death_signal;  // prctl(PR_SET_PDEATHSIG); not inherited by fork
   ProcState state = ProcState::live;
   WaitStatus status;                  // how it ended, once a zombie
   std::vector<OfdId> fds;             // fd -> description; 0 = not open

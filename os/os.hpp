@@ -63,6 +63,11 @@ class Os {
     (void)args;
     return Errno::enoent;
   }
+  // getppid(2): the caller's parent (1, or whoever adopted it, once the parent has died).
+  virtual Pid getppid(Site = Site::current()) = 0;
+  // prctl(2) PR_SET_PDEATHSIG: `sig` is sent to the caller when its parent dies. Not inherited by
+  // fork's child. Check getppid() after it: a parent that died before the call sends nothing.
+  virtual Status set_parent_death_signal(Sig sig, Site = Site::current()) = 0;
 
   // ---- signals ---------------------------------------------------------------------------
   // sigaction(2): sets the disposition of `sig`, returns the previous one. EINVAL for SIGKILL.
@@ -106,6 +111,9 @@ class Os {
   // with `nonblocking`; EINTR when a caught signal interrupts a blocked request.
   virtual Status flock(Fd fd, FlockArgs args, Site = Site::current()) = 0;
   virtual Status unlink(std::string_view path, Site = Site::current()) = 0;
+  // ftruncate(2): the file becomes exactly `length` bytes (cut, or extended with zeros). EINVAL
+  // when `fd` is not a regular file or length < 0; EBADF (or EINVAL) when not open for writing.
+  virtual Status ftruncate(Fd fd, Offset length, Site = Site::current()) = 0;
 
   // ---- sockets (TCP over IPv4) -----------------------------------------------------------
   // socket+SO_REUSEADDR+bind+listen(2). Port 0 picks an ephemeral port (see local_port).

@@ -11,6 +11,18 @@
 
 namespace papaya::properties {
 
+namespace {
+// Whether the client that opened `transcript_path` ended by a signal (its settle alarm: it was
+// still connected and waiting), not by returning.
+bool ended_by_signal(const traces::Trace& t, std::string_view transcript_path) {
+  const Pid pid = transcript_opener(t, transcript_path);
+  if (pid == 0) return false;
+  for (const traces::Step& st : t.steps)
+    if (st.pid == pid && st.status == model::StepStatus::exited) return st.ret2 != 0;
+  return false;
+}
+}  // namespace
+
 bool CheckedRun::all_hold() const {
   for (const Finding& f : findings)
     if (!f.holds) return false;
@@ -106,6 +118,8 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
     // kill -9 of its server processes: its lines may be lost, it stops hearing the log.
     const KillEffect& k = kills[static_cast<std::size_t>(c - 1)];
     rec.lines_may_be_lost = k.lines_may_be_lost;
+    rec.cluster_killed = k.cluster_killed;
+    rec.waited_out = !plan.late && ended_by_signal(sim.trace(), chat::transcript_path(s, c));
     rec.stayed_to_the_end = rec.stayed_to_the_end && !k.cut_off;
     // A late client stays until `settle` passes with nothing new; a barrier client whose cluster
     // died holds the barrier shut for its own settle period, so a late one may rightly leave

@@ -20,6 +20,7 @@ Verdict verdict_of(Property p) {
     case Property::unlimited_readers: return Verdict::reader_blocked_by_reader;
     case Property::delivery: return Verdict::lost_delivery;
     case Property::no_deadlock: return Verdict::deadlock;
+    case Property::no_half_served: return Verdict::half_served;
   }
   return Verdict::ok;
 }
@@ -40,7 +41,7 @@ void record_failure(Cell& cell, const SuiteScenario& sc, std::uint64_t seed, con
   ScenarioShrinkOptions so;
   so.budget = opts.shrink_budget;
   so.max_steps = opts.max_steps;
-  if (sc.kill_last_writer) so.faults = kill_after_last_append;
+  so.faults = suite_faults(sc);
   ShrunkScenario small = opts.shrink_budget > 0
                              ? shrink_scenario(sc.scenario, run, cell.property, so)
                              : ShrunkScenario{sc.scenario, std::nullopt, 0, 0};

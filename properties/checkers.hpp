@@ -32,7 +32,12 @@ Finding check_delivery(const History& h);
 // The run reached quiescence: every process ended; nothing stayed blocked.
 Finding check_no_deadlock(const History& h);
 
-// All five, in the order of all_properties.
+// A client whose cluster was killed (kill -9 of either half) was either served to the end or
+// disconnected by the server within its settle period (the bound): never left connected and
+// waiting, deaf (nobody sending to it) or mute (nobody reading it). Issue 9.
+Finding check_no_half_served(const History& h);
+
+// All six, in the order of all_properties.
 std::vector<Finding> check_all(const History& h);
 
 }  // namespace papaya::properties

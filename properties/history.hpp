@@ -46,6 +46,9 @@ struct ClientRecord {
   std::string received;                 // every byte it received, in order
   bool stayed_to_the_end = true;        // false when it left or vanished before quiescence
   bool lines_may_be_lost = false;       // true when its server cluster was killed (kill -9)
+  bool cluster_killed = false;          // a process of the cluster serving it was killed (kill -9)
+  bool waited_out = false;              // it ended by its settle alarm, still connected and waiting
+                                        // (not a late client, whose normal end that is)
 };
 
 struct History {

@@ -1,8 +1,8 @@
 // Which scenario clients a kill -9 of a server process (a sim::Options KillFault) cut off, read
 // off the trace. A client's connection is served by the cluster the server forked after accepting
-// it (Child RECV, which forks Child SEND); the listener's queue is FIFO (accept(2): "It extracts
-// the first connection request on the queue of pending connections"), so the k-th connect that
-// completed is the k-th the server accepted.
+// it (Child SEND, the leader, which forks Child RECV); the listener's queue is FIFO (accept(2): "It
+// extracts the first connection request on the queue of pending connections"), so the k-th connect
+// that completed is the k-th the server accepted.
 #pragma once
 
 #include <string>
@@ -14,9 +14,10 @@ namespace papaya::properties {
 
 struct KillEffect {
   bool lines_may_be_lost = false;  // no process reading its socket was left to write its lines:
-                                   // its Child RECV was killed, or the server before serving it
-  bool cut_off = false;            // it stopped hearing from the server: that, or its Child SEND
-                                   // was killed
+                                   // a process of its cluster was killed (the cluster ends as
+                                   // one), or the server before serving it
+  bool cut_off = false;            // it stopped hearing from the server (the same cases)
+  bool cluster_killed = false;     // a process of its cluster (not the server) was killed
 };
 
 // One entry per transcript path (client c's is transcript_paths[c-1]); all false when the trace

@@ -70,12 +70,40 @@ std::vector<SuiteScenario> builtin_suite(chat::Variant v) {
   crash.line_length = 24;
   out.push_back({"crash", crash, /*kill_last_writer=*/true});
 
+  // kill -9 of a writer between two pages of a long line (issue 9): the log holds a torn line
+  // until the next writer cuts it back; nobody may receive it, nor get the next line glued to
+  // it; the killed client must be disconnected, not left half served.
+  chat::Scenario torn = base(v);
+  torn.server.max_line = 16384;
+  torn.plans = {plan({6000}), plan({30, 31}, milliseconds(3)), plan({32, 33}, milliseconds(4))};
+  out.push_back({"torn", torn, /*kill_last_writer=*/false, /*tear_an_append=*/true});
+
   return out;
 }
 
 std::vector<traces::KillFault> suite_kills(const SuiteScenario& sc, const sim::Options& opts) {
-  if (!sc.kill_last_writer) return {};
-  return kill_after_last_append(sc.scenario, opts);
+  if (sc.kill_last_writer) return kill_after_last_append(sc.scenario, opts);
+  if (sc.tear_an_append) return kill_mid_append(sc.scenario, opts);
+  return {};
+}
+
+std::function<std::vector<traces::KillFault>(const chat::Scenario&, const sim::Options&)>
+suite_faults(const SuiteScenario& sc) {
+  if (sc.kill_last_writer) return kill_after_last_append;
+  if (sc.tear_an_append) return kill_mid_append;
+  return {};
+}
+
+std::vector<traces::KillFault> kill_mid_append(const chat::Scenario& s, const sim::Options& opts) {
+  constexpr std::uint64_t page = 4096;
+  sim::Options probe = opts;
+  probe.kills.clear();
+  const CheckedRun run = run_and_check(s, probe);
+  for (const LogEvent& e : run.history.events)
+    if (e.kind == LogEvent::Kind::write_begin && e.length > 0 &&
+        e.offset / page != (e.offset + e.length - 1) / page)
+      return {traces::KillFault{.step = e.step + 1, .pick = 0, .pid = e.pid}};
+  return {};
 }
 
 std::vector<traces::KillFault> kill_after_last_append(const chat::Scenario& s,

@@ -3,6 +3,7 @@
 // they let every variant be caught while the correct design must pass them all.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ struct SuiteScenario {
   std::string name;
   chat::Scenario scenario;
   bool kill_last_writer = false;  // each run kills the log's last writer right after its append
+  bool tear_an_append = false;    // each run kills the first writer of a multi-page line between
+                                  // two of its pages (a torn line in the log, issue 9)
 };
 
 std::vector<SuiteScenario> builtin_suite(chat::Variant variant);
@@ -28,5 +31,12 @@ std::vector<traces::KillFault> suite_kills(const SuiteScenario& sc, const sim::O
 // The kill_last_writer fault of any scenario (what suite_kills does for such a suite scenario).
 std::vector<traces::KillFault> kill_after_last_append(const chat::Scenario& s,
                                                       const sim::Options& opts);
+// The tear_an_append fault of any scenario: a probe run finds the first write to the log that
+// crosses a page boundary, and the run proper kills its writer the step after that write began,
+// so it dies between two pages. None when the probe wrote no such line.
+std::vector<traces::KillFault> kill_mid_append(const chat::Scenario& s, const sim::Options& opts);
+// The fault maker of a suite scenario (none: an empty function).
+std::function<std::vector<traces::KillFault>(const chat::Scenario&, const sim::Options&)>
+suite_faults(const SuiteScenario& sc);
 
 }  // namespace papaya::properties

@@ -9,6 +9,7 @@ std::string_view property_name(Property p) {
     case Property::unlimited_readers: return "unlimited-readers";
     case Property::delivery: return "delivery";
     case Property::no_deadlock: return "no-deadlock";
+    case Property::no_half_served: return "no-half-served";
   }
   return "?";
 }

@@ -37,7 +37,11 @@ Checked<std::string> read_bounded(int fd, const std::string& path) {
 }  // namespace
 
 Checked<std::string> read_key_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  // O_NONBLOCK so that nothing blocks before the check: fifo(7): "A process can open a FIFO in
+  // nonblocking mode. In this case, opening for read-only succeeds even if no one has opened on
+  // the write side yet". For a regular file it changes nothing (open(2): "Note that this flag has
+  // no effect for regular files and block devices").
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     return refuse<std::string>("cannot open key file " + path + ": " + std::strerror(errno));
   struct stat st = {};

@@ -49,6 +49,8 @@ class RealOs final : public Os {
   Status setpgid(Pid pid, Pid pgid, Site = Site::current()) override;
   Result<Pid> getpgid(Pid pid, Site = Site::current()) override;
   Status exec(std::string_view program, ProgramArgs args, Site = Site::current()) override;
+  Pid getppid(Site = Site::current()) override;
+  Status set_parent_death_signal(Sig sig, Site = Site::current()) override;
 
   // ---- signals (real_os_signal.cpp) ----
   Result<SigAction> sigaction(Sig sig, SigAction action, Site = Site::current()) override;
@@ -72,6 +74,7 @@ class RealOs final : public Os {
   Result<Offset> file_size(Fd fd, Site = Site::current()) override;
   Status flock(Fd fd, FlockArgs args, Site = Site::current()) override;
   Status unlink(std::string_view path, Site = Site::current()) override;
+  Status ftruncate(Fd fd, Offset length, Site = Site::current()) override;
 
   // ---- sockets (real_os_socket.cpp) ----
   Result<Fd> listen(std::string_view host, std::uint16_t port, int backlog,

@@ -1,10 +1,11 @@
 // RealOs: files. open(2), close(2), dup(2), pipe(2), read(2), write(2), pread(2), pwrite(2),
-// lseek(2), fstat(2), flock(2), unlink(2).
+// lseek(2), fstat(2), flock(2), unlink(2), ftruncate(2).
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <string>
 
 #include "real/errno_map.hpp"
@@ -110,6 +111,13 @@ Status RealOs::flock(Fd fd, FlockArgs args, Site) {
   // blocked request is interrupted (EINTR) by a caught signal; LOCK_NB conflicts: EWOULDBLOCK.
   if (::flock(fd, to_native(args)) < 0) return last_errno();
   return {};
+}
+
+Status RealOs::ftruncate(Fd fd, Offset length, Site) {
+  for (;;) {
+    if (::ftruncate(fd, static_cast<off_t>(length)) == 0) return {};
+    if (errno != EINTR) return last_errno();
+  }
 }
 
 Status RealOs::unlink(std::string_view path, Site) {

@@ -1,5 +1,7 @@
-// RealOs: processes. fork(2), _exit(2), waitpid(2), kill(2), setsid(2), setpgid(2), getpgid(2).
+// RealOs: processes. fork(2), _exit(2), waitpid(2), kill(2), setsid(2), setpgid(2), getpgid(2),
+// getppid(2), prctl(2) PR_SET_PDEATHSIG.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,6 +107,13 @@ Result<Pid> RealOs::getpgid(Pid pid, Site) {
   pid_t pgid = ::getpgid(pid);
   if (pgid < 0) return last_errno();
   return Pid{pgid};
+}
+
+Pid RealOs::getppid(Site) { return ::getppid(); }
+
+Status RealOs::set_parent_death_signal(Sig sig, Site) {
+  if (::prctl(PR_SET_PDEATHSIG, static_cast<unsigned long>(to_signo(sig))) < 0) return last_errno();
+  return {};
 }
 
 }  // namespace papaya::real

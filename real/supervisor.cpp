@@ -40,13 +40,16 @@ int exit_status(const WaitStatus& ws) {
 }
 
 // After the server is gone: whatever it left in its group is ended, bounded in time. kill(2) to
-// an empty group is ESRCH, which ends the sweep at once in the usual case.
+// an empty group is ESRCH, which ends the sweep at once in the usual case. kill(2): "Note that an
+// existing process might be a zombie": a cluster's inner process, ended by the same SIGTERM as
+// its parent, is briefly a zombie re-parented to init. Only what is still there after the pause
+// (and so needed SIGKILL) is worth a warning.
 void sweep_group(Os& os, Pid pgid, Duration pause) {
   if (!os.kill(-pgid, Sig::term).ok()) return;
-  os.log(LogLevel::warning,
-         "server left processes in group " + std::to_string(pgid) + "; ending them");
   (void)os.sleep(pause);
-  (void)os.kill(-pgid, Sig::kill);
+  if (!os.kill(-pgid, Sig::kill).ok()) return;
+  os.log(LogLevel::warning,
+         "server left processes in group " + std::to_string(pgid) + "; killed them");
 }
 
 // Waits for the server, forwarding signals to its group. Returns its wait status.
@@ -82,10 +85,15 @@ int supervise(Os& os, const std::function<int(Os&)>& server, SupervisorOptions o
     restore(os, saved);
     return 1;
   }
-  Result<Pid> child = os.fork([&server, &saved](Os& c) {
+  const Pid me = os.getpid();
+  Result<Pid> child = os.fork([&server, &saved, me](Os& c) {
     restore(c, saved);
     // setpgid(2): called by both parent and child, so the group exists whichever runs first.
     (void)c.setpgid(0, 0);
+    // A supervisor killed -9 cannot forward anything: the kernel tells the server instead, with
+    // the SIGTERM of a clean stop. A supervisor that died before this call is seen by getppid.
+    (void)c.set_parent_death_signal(Sig::term);
+    if (c.getppid() != me) c.exit(1);
     c.exit(server(c));
   });
   if (!child) {

@@ -6,6 +6,8 @@
 //   caller's group:  supervisor --fork--> server (setpgid: leads group S) --fork--> clients (in S)
 //   SIGINT/SIGTERM to the supervisor -> the same signal to group S; SIGHUP -> SIGTERM to S;
 //   no exit within `grace` -> SIGKILL to group S.
+// The server asks for SIGTERM when the supervisor dies (prctl(2) PR_SET_PDEATHSIG), so a
+// supervisor killed -9 still stops the server cleanly instead of leaving it to init.
 // When the server exits, anything left in its group gets SIGTERM, then SIGKILL, and the
 // supervisor returns the server's exit status.
 #pragma once

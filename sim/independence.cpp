@@ -221,6 +221,12 @@ struct Builder {
   void op(const model::op::Dup&) {}
   void op(const model::op::Pipe&) {}
   void op(const model::op::Log&) {}
+  // getppid and PR_SET_PDEATHSIG read or set the caller's own state; a parent's exit writes its
+  // children's process state (reparenting, the death signal), so it conflicts with both already.
+  void op(const model::op::Getppid&) {}
+  void op(const model::op::SetPdeathsig&) {}
+  // ftruncate(2) changes the file's contents (and size) without moving any offset.
+  void op(const model::op::Ftruncate& o) { through_fd(o.fd, true, false); }
   // An operation this file does not know yet (a new Os call) depends on everything: unsure means
   // conservative, never silently independent.
   template <class T>

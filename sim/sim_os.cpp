@@ -120,6 +120,15 @@ Status SimOs::flock(Fd fd, FlockArgs args, Site site) {
 Status SimOs::unlink(std::string_view path, Site site) {
   return status_of(exec_.call(pid_, op::Unlink{path}, site));
 }
+Status SimOs::ftruncate(Fd fd, Offset length, Site site) {
+  return status_of(exec_.call(pid_, op::Ftruncate{fd, length}, site));
+}
+Pid SimOs::getppid(Site site) {
+  return static_cast<Pid>(exec_.call(pid_, op::Getppid{}, site).ret);
+}
+Status SimOs::set_parent_death_signal(Sig sig, Site site) {
+  return status_of(exec_.call(pid_, op::SetPdeathsig{sig}, site));
+}
 
 Result<Fd> SimOs::listen(std::string_view host, std::uint16_t port, int backlog, Site site) {
   return value_of<Fd>(exec_.call(pid_, op::Listen{host, port, backlog}, site));

@@ -23,6 +23,8 @@ class SimOs final : public Os {
   Status setpgid(Pid pid, Pid pgid, Site = Site::current()) override;
   Result<Pid> getpgid(Pid pid, Site = Site::current()) override;
   Status exec(std::string_view program, ProgramArgs args, Site = Site::current()) override;
+  Pid getppid(Site = Site::current()) override;
+  Status set_parent_death_signal(Sig sig, Site = Site::current()) override;
 
   Result<SigAction> sigaction(Sig sig, SigAction action, Site = Site::current()) override;
   Result<SigSet> sigprocmask(SigHow how, SigSet set, Site = Site::current()) override;
@@ -44,6 +46,7 @@ class SimOs final : public Os {
   Result<Offset> file_size(Fd fd, Site = Site::current()) override;
   Status flock(Fd fd, FlockArgs args, Site = Site::current()) override;
   Status unlink(std::string_view path, Site = Site::current()) override;
+  Status ftruncate(Fd fd, Offset length, Site = Site::current()) override;
 
   Result<Fd> listen(std::string_view host, std::uint16_t port, int backlog,
                     Site = Site::current()) override;

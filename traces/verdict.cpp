@@ -5,7 +5,7 @@
 namespace papaya {
 
 namespace {
-constexpr std::array<std::string_view, 10> names = {"ok",
+constexpr std::array<std::string_view, 11> names = {"ok",
                                                     "deadlock",
                                                     "step_bound_exceeded",
                                                     "uncaught_exception",
@@ -14,7 +14,8 @@ constexpr std::array<std::string_view, 10> names = {"ok",
                                                     "read_during_write",
                                                     "reader_blocked_by_reader",
                                                     "lost_delivery",
-                                                    "duplicate_delivery"};
+                                                    "duplicate_delivery",
+                                                    "half_served"};
 }  // namespace
 
 std::string_view verdict_name(Verdict v) {

@@ -20,6 +20,7 @@ enum class Verdict {
   reader_blocked_by_reader,
   lost_delivery,
   duplicate_delivery,
+  half_served,  // a client whose cluster was killed left connected, deaf or mute (issue 9)
 };
 
 // "deadlock", "step_bound_exceeded", ...: the names traces and the CLI print.

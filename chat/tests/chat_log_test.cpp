@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,8 @@ TEST_F(LogTest, ExclusiveReadVariantWritesAsTheCorrectDesign) {
   ChatLog flawed = make(Variant::exclusive_read);
   ASSERT_TRUE(flawed.append(os, "a: hello\n").ok());
   const Calls flawed_calls = os.calls;
+  os.files[path].clear();  // the same empty log again: an append to a non-empty one looks at its
+                           // last byte first (the log heals)
   ChatLog correct = make();
   ASSERT_TRUE(correct.append(os, "a: hello\n").ok());
   // Same sequence, on the new descriptor make() opened.
@@ -187,4 +190,54 @@ TEST_F(LogTest, PaperHistoryKeepsWholeLinesThatFitItsWindow) {
 }
 
 }  // namespace
+// The log heals (issue 9).
+TEST_F(LogTest, AnAppendFirstCutsATornTailBackToTheLastWholeLine) {
+  os.files[path] = "a: whole\nc: half a li";
+  ChatLog log = make();
+  ASSERT_TRUE(log.append(os, "b: hello\n").ok());
+  EXPECT_EQ(os.files[path], "a: whole\nb: hello\n");
+  EXPECT_NE(std::find(os.calls.begin(), os.calls.end(), "ftruncate " + std::to_string(fd) + " 9"),
+            os.calls.end());
+}
+
+TEST_F(LogTest, ATornTailWithNoWholeLineBeforeItIsCutToNothing) {
+  os.files[path] = std::string(5000, 'x');
+  ChatLog log = make();
+  ASSERT_TRUE(log.append(os, "b: hello\n").ok());
+  EXPECT_EQ(os.files[path], "b: hello\n");
+}
+
+TEST_F(LogTest, AWriteCutShortByAFullDiskIsCutBackAndReported) {
+  os.files[path] = "a: whole\n";
+  os.disk_room = 12;
+  ChatLog log = make();
+  Status s = log.append(os, "b: too long for the disk\n");
+  EXPECT_EQ(s.error(), Errno::enospc);
+  EXPECT_EQ(os.files[path], "a: whole\n");
+  for (const std::string& c : os.calls) EXPECT_EQ(c.find("kill"), std::string::npos) << c;
+}
+
+TEST_F(LogTest, NoHealVariantLeavesTheFragmentAndGluesTheNextLineOnIt) {
+  os.files[path] = "a: whole\nc: half a li";
+  ChatLog log = make(Variant::no_heal);
+  ASSERT_TRUE(log.append(os, "d: hello\n").ok());
+  EXPECT_EQ(os.files[path], "a: whole\nc: half a lid: hello\n");
+}
+
+TEST_F(LogTest, TheJoinPointIsTheEndOfTheLastWholeLine) {
+  os.files[path] = "a: whole\nc: half a li";
+  ChatLog log = make();
+  EXPECT_EQ(*log.size_now(os), 9);
+  os.files[path] = "a: whole\n";
+  EXPECT_EQ(*log.size_now(os), 9);
+}
+
+TEST_F(LogTest, ReadSinceWithALimitReadsAtMostThatMuch) {
+  os.files[path] = std::string(100, 'a') + "\n";
+  ChatLog log = make();
+  EXPECT_EQ(log.read_since(os, 0, 10)->size(), 10u);
+  EXPECT_EQ(*log.read_since(os, 90, 1000), std::string(10, 'a') + "\n");
+  EXPECT_EQ(*log.read_since(os, 101, 1000), "");
+}
+
 }  // namespace papaya::chat

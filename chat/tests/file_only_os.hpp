@@ -7,6 +7,7 @@
 // fake of a whole kernel is sim/'s SimOs; this one checks order only.
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -20,9 +21,10 @@ namespace papaya::chat::testing {
 class FileOnlyOs : public Os {
  public:
   std::vector<std::string> calls;
-  std::map<std::string, std::string> files;  // path -> contents
-  size_t write_cap = 0;                      // > 0: write(2) writes at most this many bytes
-  int flock_eintr = 0;                       // the next N flock calls fail with EINTR
+  std::map<std::string, std::string> files;    // path -> contents
+  size_t write_cap = 0;                        // > 0: write(2) writes at most this many bytes
+  size_t disk_room = static_cast<size_t>(-1);  // bytes a file may hold: a full disk (ENOSPC)
+  int flock_eintr = 0;                         // the next N flock calls fail with EINTR
   Pid pgid = 100;
   SigSet mask() const { return mask_; }
 
@@ -52,8 +54,14 @@ class FileOnlyOs : public Os {
     Desc& d = descs_.at(fd);
     std::string& f = files[d.path];
     if (write_cap > 0 && bytes.size() > write_cap) bytes = bytes.substr(0, write_cap);
-    calls.push_back("write " + std::to_string(fd) + " " + std::to_string(bytes.size()));
     if (d.append) d.off = static_cast<Offset>(f.size());
+    const size_t room = disk_room > static_cast<size_t>(d.off) ? disk_room - d.off : 0;
+    if (room == 0 && !bytes.empty()) {
+      calls.push_back("write " + std::to_string(fd) + " ENOSPC");
+      return Errno::enospc;
+    }
+    bytes = bytes.substr(0, std::min(bytes.size(), room));
+    calls.push_back("write " + std::to_string(fd) + " " + std::to_string(bytes.size()));
     f.replace(static_cast<size_t>(d.off), bytes.size(), bytes);
     d.off += static_cast<Offset>(bytes.size());
     return bytes.size();
@@ -112,6 +120,13 @@ class FileOnlyOs : public Os {
   Result<std::pair<Fd, Fd>> pipe(Site) override { no("pipe"); }
   Result<size_t> pwrite(Fd, std::string_view, Offset, Site) override { no("pwrite"); }
   Status unlink(std::string_view, Site) override { no("unlink"); }
+  Status ftruncate(Fd fd, Offset length, Site) override {
+    calls.push_back("ftruncate " + std::to_string(fd) + " " + std::to_string(length));
+    files[descs_.at(fd).path].resize(static_cast<size_t>(length), '\0');
+    return {};
+  }
+  Pid getppid(Site) override { no("getppid"); }
+  Status set_parent_death_signal(Sig, Site) override { no("set_parent_death_signal"); }
   Result<Fd> listen(std::string_view, std::uint16_t, int, Site) override { no("listen"); }
   Result<std::uint16_t> local_port(Fd, Site) override { no("local_port"); }
   Result<Fd> accept(Fd, Site) override { no("accept"); }

@@ -21,7 +21,7 @@ TEST(Variant, NamesAreTheContractNames) {
   for (Variant v : all_variants) names.insert(std::string(variant_name(v)));
   EXPECT_EQ(names, (std::set<std::string>{"correct", "shared-ofd", "shared-offset", "lost-wakeup",
                                           "short-read", "torn-message", "no-lock", "exclusive-read",
-                                          "no-crash-wakeup", "paper"}));
+                                          "no-crash-wakeup", "half-cluster", "no-heal", "paper"}));
 }
 
 TEST(Variant, UnknownOrMisspelledNamesDoNotParse) {
@@ -35,7 +35,8 @@ TEST(Variant, CorrectHasNoFlawsAndEachBugVariantExactlyOne) {
   auto count = [](Flaws f) {
     return int(f.shared_ofd) + int(f.shared_offset) + int(f.lost_wakeup) + int(f.short_read) +
            int(f.torn_message) + int(f.no_lock) + int(f.exclusive_read) + int(f.nul_last_byte) +
-           int(f.paper_auth) + int(f.paper_history) + int(f.no_crash_wakeup);
+           int(f.paper_auth) + int(f.paper_history) + int(f.no_crash_wakeup) + int(f.half_cluster) +
+           int(f.no_heal);
   };
   EXPECT_EQ(count(flaws_of(Variant::correct)), 0);
   for (Variant v : all_variants) {
@@ -47,7 +48,8 @@ TEST(Variant, CorrectHasNoFlawsAndEachBugVariantExactlyOne) {
 TEST(Variant, PaperCombinesTheOriginalsFlawsButStillLocks) {
   Flaws f = flaws_of(Variant::paper);
   EXPECT_TRUE(f.shared_ofd && f.shared_offset && f.lost_wakeup && f.short_read && f.torn_message &&
-              f.nul_last_byte && f.paper_auth && f.paper_history && f.no_crash_wakeup);
+              f.nul_last_byte && f.paper_auth && f.paper_history && f.no_crash_wakeup &&
+              f.half_cluster && f.no_heal);
   EXPECT_FALSE(f.no_lock);
   EXPECT_FALSE(f.exclusive_read);
 }

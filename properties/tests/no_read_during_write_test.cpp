@@ -97,20 +97,14 @@ TEST(NoReadDuringWrite, AWriteCutByAKillIsOverForLaterReads) {
   EXPECT_NE(f.detail.find("while process 10 was writing"), std::string::npos) << f.detail;
 }
 
-TEST(NoReadDuringWrite, AReadEndingAtTheTornEndOfACutWriteSaysKill9) {
+TEST(NoReadDuringWrite, AReadEndingAtTheTornEndOfACutWriteIsNoReadDuringAWrite) {
   History h;
   h.log = "aaaa\n" + std::string(4091, 'b');  // a whole line, then the cut write's first page
   h.events = {write_begin(1, 10, 0, 5), write_end(2, 10), write_begin(3, 11, 5, 6000),
               write_cut(4, 11, 5, 4091), read(5, 20, 0, 4096, 65536)};
+  // The writer is dead: the torn end waits for the next writer to cut it back (issue 9).
   Finding f = check_no_read_during_write(h);
-  EXPECT_FALSE(f.holds);
-  EXPECT_EQ(f.step, 5u);
-  EXPECT_EQ(f.detail.find("was writing"), std::string::npos) << f.detail;
-  EXPECT_NE(f.detail.find("read the log up to byte 4096, in the middle of a line"),
-            std::string::npos)
-      << f.detail;
-  EXPECT_NE(f.detail.find("cut short by kill -9 at step 4"), std::string::npos) << f.detail;
-  EXPECT_NE(f.detail.find("process 11"), std::string::npos) << f.detail;
+  EXPECT_TRUE(f.holds) << f.detail;
 }
 
 TEST(NoReadDuringWrite, AReadEndingMidLineElsewhereIsNotBlamedOnTheKill) {

@@ -58,5 +58,20 @@ TEST(KeyFile, AMissingFileADirectoryAndAHugeFileAreRefused) {
             std::string::npos);
 }
 
+TEST(KeyFile, AFifoIsRefusedWithoutWaitingForAWriter) {
+  TempDir dir;
+  ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);
+  testing::ChildOutcome out = testing::run_in_child(
+      [&] {
+        Checked<std::string> got = read_key_file(dir.file("fifo"));
+        CHILD_CHECK(!got.ok());
+        CHILD_CHECK(got.error.find("not a regular file") != std::string::npos);
+        return 0;
+      },
+      std::chrono::seconds(5));
+  EXPECT_CHILD_OK(out);
+  ::unlink(dir.file("fifo").c_str());
+}
+
 }  // namespace
 }  // namespace papaya::real
