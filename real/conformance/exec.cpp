@@ -4,15 +4,12 @@
 // own rules decide what survives. Each program gets the scratch directory as its first argument.
 #include <charconv>
 
+#include "real/conformance/flock_args.hpp"
 #include "real/conformance/registry.hpp"
 
 namespace papaya::conformance {
 
 namespace {
-
-constexpr OpenFlags kRw = OpenFlags::rdwr | OpenFlags::creat;
-constexpr FlockArgs kEx{LockOp::ex};
-constexpr FlockArgs kExNb{LockOp::ex, true};
 
 int number(const std::string& s) {
   int v = -1;

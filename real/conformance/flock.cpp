@@ -2,18 +2,12 @@
 // (fork, dup) share its lock; separate opens exclude each other, even in one process; shared and
 // exclusive modes, conversion, LOCK_NB, release by LOCK_UN through any duplicate or on the last
 // close; blocking, EINTR and SA_RESTART.
+#include "real/conformance/flock_args.hpp"
 #include "real/conformance/registry.hpp"
 
 namespace papaya::conformance {
 
 namespace {
-
-constexpr OpenFlags kRw = OpenFlags::rdwr | OpenFlags::creat;
-constexpr FlockArgs kSh{LockOp::sh};
-constexpr FlockArgs kEx{LockOp::ex};
-constexpr FlockArgs kUn{LockOp::un};
-constexpr FlockArgs kShNb{LockOp::sh, true};
-constexpr FlockArgs kExNb{LockOp::ex, true};
 
 constexpr const char* kOfdRule =
     "flock(2): \"Locks created by flock() are associated with an open file description (see "

@@ -5,18 +5,13 @@
 // only, so readers pass a waiting writer. Every scenario here needs a process to be *blocked*
 // before the next step, which no Os call can observe: they wait 200 ms (virtual in the sim) after
 // the waiter said it is about to ask, and are marked timed.
+#include "real/conformance/flock_args.hpp"
 #include "real/conformance/registry.hpp"
 
 namespace papaya::conformance {
 
 namespace {
 
-constexpr OpenFlags kRw = OpenFlags::rdwr | OpenFlags::creat;
-constexpr FlockArgs kSh{LockOp::sh};
-constexpr FlockArgs kEx{LockOp::ex};
-constexpr FlockArgs kUn{LockOp::un};
-constexpr FlockArgs kShNb{LockOp::sh, true};
-constexpr FlockArgs kExNb{LockOp::ex, true};
 constexpr auto kBlockMargin = std::chrono::milliseconds(200);
 
 constexpr const char* kOneStepRule =
