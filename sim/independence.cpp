@@ -47,18 +47,10 @@ struct Builder {
     for (Sig s : all_signals) add(Obj::signal, sig_id(q, s), true);
   }
 
-  // What an operation through descriptor `fd` touches. `data_write`: it changes the object's
-  // contents (write, send, recv: a recv consumes); `moves_offset`: read/write/lseek.
-  void through_fd(Fd fd, bool data_write, bool moves_offset) {
-    if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return;
-    model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
-    if (id == 0) return;
-    const OpenFile& f = k.open_file(id);
+  // A description that is not a regular file is a channel between processes: any operation on
+  // it, and the last close of it, writes the channel (a pipe, both ends of a stream, the network).
+  void channel(const OpenFile& f) {
     switch (f.kind) {
-      case FileKind::regular:
-        if (moves_offset) add(Obj::offset, id, true);
-        add(Obj::bytes, f.object, data_write);
-        break;
       case FileKind::pipe_read:
       case FileKind::pipe_write: add(Obj::pipe, f.object, true); break;
       case FileKind::stream:
@@ -66,8 +58,21 @@ struct Builder {
         add(Obj::socket, k.peer_of(f.object), true);
         break;
       case FileKind::listener: add(Obj::net, 0, true); break;
+      case FileKind::regular:
       case FileKind::null: break;
     }
+  }
+
+  // What an operation through descriptor `fd` touches. `data_write`: it changes the object's
+  // contents (write, send, recv: a recv consumes); `moves_offset`: read/write/lseek.
+  void through_fd(Fd fd, bool data_write, bool moves_offset) {
+    if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return;
+    model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
+    if (id == 0) return;
+    const OpenFile& f = k.open_file(id);
+    if (f.kind != FileKind::regular) return channel(f);
+    if (moves_offset) add(Obj::offset, id, true);
+    add(Obj::bytes, f.object, data_write);
   }
 
   // close(2) of one reference: "If fd is the last file descriptor referring to the underlying
@@ -77,19 +82,8 @@ struct Builder {
   void drop(model::OfdId id) {
     if (id == 0) return;
     const OpenFile& f = k.open_file(id);
-    switch (f.kind) {
-      case FileKind::regular:
-        if (f.lock != model::LockMode::none) add(Obj::locks, f.object, true);
-        break;
-      case FileKind::pipe_read:
-      case FileKind::pipe_write: add(Obj::pipe, f.object, true); break;
-      case FileKind::stream:
-        add(Obj::socket, f.object, true);
-        add(Obj::socket, k.peer_of(f.object), true);
-        break;
-      case FileKind::listener: add(Obj::net, 0, true); break;
-      case FileKind::null: break;
-    }
+    if (f.kind != FileKind::regular) return channel(f);
+    if (f.lock != model::LockMode::none) add(Obj::locks, f.object, true);
   }
 
   void children_of_self() {
