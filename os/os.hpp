@@ -10,6 +10,7 @@
 // keep process state in globals: simulated processes share one address space.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <source_location>
 #include <span>
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <utility>
 
+#include "os/go_types.hpp"
 #include "os/programs.hpp"
 #include "os/result.hpp"
 #include "os/types.hpp"
@@ -128,6 +130,51 @@ class Os {
   // send(2) with MSG_NOSIGNAL: EPIPE instead of SIGPIPE when the peer is gone. May be short.
   virtual Result<size_t> send(Fd fd, std::string_view bytes, Site = Site::current()) = 0;
   virtual Status shutdown(Fd fd, ShutHow how, Site = Site::current()) = 0;
+
+  // ---- goroutines (the goroutine design; docs/design.md "Goroutines on the seam") ----------
+  // Go 1.19's runtime and sync package inside the calling process. Each call is one scheduling
+  // point of the calling goroutine, like `go`, `mu.Lock()` or `<-ch` in Go; the process's first
+  // body is its main goroutine, and when main returns the process exits (with all goroutines).
+  // Socket calls (accept, recv, send, connect) made on a goroutine park only that goroutine until
+  // the netpoller reports the descriptor ready, as net.Conn does; file calls (read, write, flock,
+  // ...) are blocking system calls that hand the goroutine's P off, as os.File does. A goroutine
+  // program does not fork. Misuse that makes Go fail ("sync: unlock of unlocked mutex", "close of
+  // closed channel", "send on closed channel") ends the process: a crash verdict in the sim, an
+  // abort on Linux; "all goroutines are asleep - deadlock!" is a deadlock verdict in the sim.
+  // Worlds without goroutines (test doubles) keep the defaults, which throw std::logic_error.
+  //
+  // `go f()`: starts `body` as a new goroutine of the calling process. It receives its own Os
+  // (the new goroutine's), which it must use for every call; it ends when `body` returns.
+  virtual void go(std::function<void(Os&)> body, Site = Site::current());
+  // runtime.Gosched(): yields the processor; the caller stays runnable.
+  virtual void gosched(Site = Site::current());
+  // sync.Mutex: Lock, Unlock, TryLock (true when it took the lock).
+  virtual GoMutex new_mutex(Site = Site::current());
+  virtual void lock(GoMutex m, Site = Site::current());
+  virtual void unlock(GoMutex m, Site = Site::current());
+  virtual bool try_lock(GoMutex m, Site = Site::current());
+  // sync.RWMutex: RLock, RUnlock, Lock, Unlock. A blocked Lock keeps new readers out (writer
+  // preference), so a goroutine that takes RLock twice can deadlock behind a writer.
+  virtual GoRWMutex new_rwmutex(Site = Site::current());
+  virtual void rlock(GoRWMutex rw, Site = Site::current());
+  virtual void runlock(GoRWMutex rw, Site = Site::current());
+  virtual void lock(GoRWMutex rw, Site = Site::current());
+  virtual void unlock(GoRWMutex rw, Site = Site::current());
+  // sync.Cond with L = `m`: Wait (m held; unlocks, parks, relocks), Signal (wakes the longest
+  // waiter), Broadcast (wakes all). No spurious wakeups, but Go's rule stands: wait in a loop.
+  virtual GoCond new_cond(GoMutex m, Site = Site::current());
+  virtual void wait(GoCond c, Site = Site::current());
+  virtual void signal(GoCond c, Site = Site::current());
+  virtual void broadcast(GoCond c, Site = Site::current());
+  // make(chan int64, capacity); `ch <- v`; `v, ok := <-ch`; close(ch).
+  virtual GoChan new_chan(std::size_t capacity, Site = Site::current());
+  virtual void chan_send(GoChan ch, std::int64_t v, Site = Site::current());
+  virtual GoReceived chan_recv(GoChan ch, Site = Site::current());
+  virtual void chan_close(GoChan ch, Site = Site::current());
+  // select over at most two cases, with a `default:` when `with_default`. Among ready cases Go
+  // picks uniformly at random (a chooser decision in the sim).
+  virtual GoSelected select(std::span<const GoCase> cases, bool with_default,
+                            Site = Site::current());
 
   // ---- time and logging ------------------------------------------------------------------
   // CLOCK_MONOTONIC (virtual time in the sim).
