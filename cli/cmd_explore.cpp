@@ -1,6 +1,6 @@
 // papaya explore: model checking by systematic exploration (docs/explore.md).
 //   papaya explore --design process --variant V --clients N --messages M
-//                  --strategy dfs|dpor|pct|random [--bound K] [--max-executions X]
+//                  --strategy dfs|dpor|optimal|pct|random [--bound K] [--max-executions X]
 //                  [--time-limit S] [--json] [--state-graph OUT.dot] [--trace FILE]
 //   papaya explore --benchmark readers:N|lastzero:N --strategy ...   (the DPOR benchmarks)
 // The wall clock (time limit, executions per second, the progress line) lives here: sim/ and
@@ -129,7 +129,7 @@ int run_explore(const ExploreArgs& a) {
     return exit_usage;
   };
   std::optional<explore::StrategyName> strategy = explore::parse_strategy(a.strategy);
-  if (!strategy) return fail("unknown strategy \"" + a.strategy + "\" (dfs, dpor, pct, random)");
+  if (!strategy) return fail("unknown strategy \"" + a.strategy + "\" (dfs, dpor, optimal, pct, random)");
   if (a.bound >= 0 && *strategy != explore::StrategyName::dfs)
     return fail("--bound (preemption bounding) applies to --strategy dfs only");
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
@@ -197,7 +197,8 @@ int run_explore(const ExploreArgs& a) {
       "max {} executions, {} steps per execution, time limit {}; non-scheduling decisions "
       "(segments, arrivals, signal races): {}; faults and kill -9: not explored",
       a.max_executions, a.max_steps, a.time_limit > 0 ? fmt::format("{} s", a.time_limit) : "none",
-      *strategy == explore::StrategyName::dfs || *strategy == explore::StrategyName::dpor
+      *strategy == explore::StrategyName::dfs || *strategy == explore::StrategyName::dpor ||
+              *strategy == explore::StrategyName::optimal
           ? (a.data_options == 1 ? std::string("the default option only (--data-options 1)")
                                  : fmt::format("the first {} options of each", a.data_options))
           : std::string("uniform random"));
@@ -250,7 +251,9 @@ int run_explore(const ExploreArgs& a) {
                      {"exhausted", r.exhausted},
                      {"bounds", bounds},
                      {"status", status},
-                     {"per_bound", r.per_bound}};
+                     {"per_bound", r.per_bound},
+                     {"races", r.races},
+                     {"wakeup_divergences", r.wakeup_divergences}};
     if (pct_p > 0) j["pct_probability_bound"] = pct_p;
     if (saved) {
       j["counterexample"] = {{"execution", r.violation->execution},
@@ -269,6 +272,9 @@ int run_explore(const ExploreArgs& a) {
         static_cast<unsigned long long>(r.traces));
     std::printf("  steps %llu, time %.2f s, %.0f executions/s, %.0f steps/s\n",
                 static_cast<unsigned long long>(r.steps), secs, per_s, steps_per_s);
+    if (*strategy == explore::StrategyName::optimal)
+      std::printf("  wakeup-tree branches not followable: %llu\n",
+                  static_cast<unsigned long long>(r.wakeup_divergences));
     for (std::size_t k = 0; k < r.per_bound.size(); ++k)
       std::printf("  preemptions %zu: %llu executions\n", k,
                   static_cast<unsigned long long>(r.per_bound[k]));
@@ -298,7 +304,7 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ExploreArgs>();
   CLI::App* cmd = app.add_subcommand(
       "explore",
-      "Model checking: explore the chat's executions systematically (dfs, dpor) or by "
+      "Model checking: explore the chat's executions systematically (dfs, dpor, optimal) or by "
       "sampling (pct, random)");
   cmd->add_option("--design", args->design, "process (goroutine: not simulated yet)")
       ->capture_default_str();
@@ -306,7 +312,7 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--clients", args->clients, "clients")->capture_default_str();
   cmd->add_option("--messages", args->messages, "lines per client")->capture_default_str();
   cmd->add_option("--line-length", args->line_length, "bytes per line")->capture_default_str();
-  cmd->add_option("--strategy", args->strategy, "dfs, dpor, pct or random")->capture_default_str();
+  cmd->add_option("--strategy", args->strategy, "dfs, dpor (source-DPOR), optimal (optimal DPOR), pct or random")->capture_default_str();
   cmd->add_option("--bound", args->bound,
                   "dfs: preemption bound K, explored iteratively 0..K (CHESS)");
   cmd->add_option("--max-executions", args->max_executions, "execution bound")
@@ -318,7 +324,7 @@ void add_explore_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--pct-depth", args->pct_depth, "pct: the bug depth d")->capture_default_str();
   cmd->add_option("--data-options", args->data_options,
-                  "dfs, dpor: options explored per non-scheduling decision (segments, arrivals, "
+                  "dfs, dpor, optimal: options explored per non-scheduling decision (segments, arrivals, "
                   "signal races); 1 = the kernel's default")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");

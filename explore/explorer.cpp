@@ -6,6 +6,7 @@
 #include "model/check.hpp"
 #include "sim/dfs_strategy.hpp"
 #include "sim/dpor_strategy.hpp"
+#include "sim/optimal_dpor_strategy.hpp"
 #include "sim/pct_strategy.hpp"
 #include "sim/random_strategy.hpp"
 #include "sim/step_recorder.hpp"
@@ -15,6 +16,7 @@ namespace papaya::explore {
 std::optional<StrategyName> parse_strategy(std::string_view s) {
   if (s == "dfs") return StrategyName::dfs;
   if (s == "dpor") return StrategyName::dpor;
+  if (s == "optimal") return StrategyName::optimal;
   if (s == "pct") return StrategyName::pct;
   if (s == "random") return StrategyName::random;
   return std::nullopt;
@@ -24,6 +26,7 @@ std::string_view strategy_name(StrategyName s) {
   switch (s) {
     case StrategyName::dfs: return "dfs";
     case StrategyName::dpor: return "dpor";
+    case StrategyName::optimal: return "optimal";
     case StrategyName::pct: return "pct";
     case StrategyName::random: return "random";
   }
@@ -148,6 +151,13 @@ Result explore(const Program& p, const Config& c) {
       sim::DporStrategy s(c.data_options);
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
+      break;
+    }
+    case StrategyName::optimal: {
+      sim::OptimalDporStrategy s(c.data_options);
+      out.exhausted = pass(p, c, s, out, seen);
+      out.races = s.races();
+      out.wakeup_divergences = s.wakeup_divergences();
       break;
     }
     case StrategyName::pct:

@@ -18,7 +18,7 @@
 
 namespace papaya::explore {
 
-enum class StrategyName { dfs, dpor, pct, random };
+enum class StrategyName { dfs, dpor, optimal, pct, random };
 std::optional<StrategyName> parse_strategy(std::string_view s);
 std::string_view strategy_name(StrategyName s);
 
@@ -56,12 +56,13 @@ struct Violation {
 
 struct Result {
   std::uint64_t executions = 0;  // runs completed (abandoned ones excluded)
-  std::uint64_t abandoned = 0;   // dpor: sleep-set-blocked runs, stopped early
+  std::uint64_t abandoned = 0;   // dpor, optimal: sleep-set-blocked runs, stopped early
   std::uint64_t traces = 0;      // distinct Mazurkiewicz traces among the executions
   std::uint64_t steps = 0;       // steps executed, abandoned runs included
   std::uint64_t max_run_steps = 0;
   int max_processes = 0;
-  std::uint64_t races = 0;          // dpor: races analysed
+  std::uint64_t races = 0;          // dpor, optimal: races analysed
+  std::uint64_t wakeup_divergences = 0;  // optimal: wakeup-tree branches that could not be followed
   bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
   bool preemption_bounded = false;  // dfs --bound: some schedule was cut by the bound
   bool hit_max_executions = false;
