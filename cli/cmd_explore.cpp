@@ -129,7 +129,8 @@ int run_explore(const ExploreArgs& a) {
     return exit_usage;
   };
   std::optional<explore::StrategyName> strategy = explore::parse_strategy(a.strategy);
-  if (!strategy) return fail("unknown strategy \"" + a.strategy + "\" (dfs, dpor, optimal, pct, random)");
+  if (!strategy)
+    return fail("unknown strategy \"" + a.strategy + "\" (dfs, dpor, optimal, pct, random)");
   if (a.bound >= 0 && *strategy != explore::StrategyName::dfs)
     return fail("--bound (preemption bounding) applies to --strategy dfs only");
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
@@ -312,7 +313,9 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--clients", args->clients, "clients")->capture_default_str();
   cmd->add_option("--messages", args->messages, "lines per client")->capture_default_str();
   cmd->add_option("--line-length", args->line_length, "bytes per line")->capture_default_str();
-  cmd->add_option("--strategy", args->strategy, "dfs, dpor (source-DPOR), optimal (optimal DPOR), pct or random")->capture_default_str();
+  cmd->add_option("--strategy", args->strategy,
+                  "dfs, dpor (source-DPOR), optimal (optimal DPOR), pct or random")
+      ->capture_default_str();
   cmd->add_option("--bound", args->bound,
                   "dfs: preemption bound K, explored iteratively 0..K (CHESS)");
   cmd->add_option("--max-executions", args->max_executions, "execution bound")
@@ -323,9 +326,10 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", args->seed, "pct, random: the first execution's seed")
       ->capture_default_str();
   cmd->add_option("--pct-depth", args->pct_depth, "pct: the bug depth d")->capture_default_str();
-  cmd->add_option("--data-options", args->data_options,
-                  "dfs, dpor, optimal: options explored per non-scheduling decision (segments, arrivals, "
-                  "signal races); 1 = the kernel's default")
+  cmd->add_option(
+         "--data-options", args->data_options,
+         "dfs, dpor, optimal: options explored per non-scheduling decision (segments, arrivals, "
+         "signal races); 1 = the kernel's default")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--state-graph", args->state_graph,

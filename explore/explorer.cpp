@@ -201,6 +201,7 @@ Result explore(const Program& p, const Config& c) {
       break;
     }
   }
+  if (c.keep_trace_names) out.trace_names = std::move(seen);
   return out;
 }
 

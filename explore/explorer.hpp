@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,8 @@ struct Config {
   // Called every `progress_every` executions.
   std::function<void(std::uint64_t executions, std::uint64_t traces)> progress;
   std::uint64_t progress_every = 1000;
-  StateGraph* graph = nullptr;  // when set, every execution is added to it
+  StateGraph* graph = nullptr;    // when set, every execution is added to it
+  bool keep_trace_names = false;  // fill Result::trace_names (tests comparing strategies)
 };
 
 struct Violation {
@@ -61,7 +63,7 @@ struct Result {
   std::uint64_t steps = 0;       // steps executed, abandoned runs included
   std::uint64_t max_run_steps = 0;
   int max_processes = 0;
-  std::uint64_t races = 0;          // dpor, optimal: races analysed
+  std::uint64_t races = 0;               // dpor, optimal: races analysed
   std::uint64_t wakeup_divergences = 0;  // optimal: wakeup-tree branches that could not be followed
   bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
   bool preemption_bounded = false;  // dfs --bound: some schedule was cut by the bound
@@ -70,6 +72,7 @@ struct Result {
   bool step_bound_hit = false;           // some execution ran into max_steps
   std::vector<std::uint64_t> per_bound;  // dfs --bound: new executions with exactly k preemptions
   std::optional<Violation> violation;
+  std::set<std::uint64_t> trace_names;  // when Config::keep_trace_names: every trace's name
 };
 
 Result explore(const Program& program, const Config& config);

@@ -92,8 +92,8 @@ class OptimalDporStrategy final : public Strategy {
   bool first_ = true;
   Pid want_ = 0;
   std::vector<Pid> list_;
-  std::vector<Wakeup> guide_;    // the wakeup subtree the next fresh node starts with
-  std::size_t first_new_ = 0;    // events before this index were in the previous execution too
+  std::vector<Wakeup> guide_;  // the wakeup subtree the next fresh node starts with
+  std::size_t first_new_ = 0;  // events before this index were in the previous execution too
   std::uint64_t races_ = 0;
   std::uint64_t divergences_ = 0;
   std::uint64_t insertions_ = 0;

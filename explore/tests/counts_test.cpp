@@ -10,7 +10,8 @@
 namespace papaya::explore {
 namespace {
 
-Result run(std::function<void(Os&)> init, StrategyName s, std::uint64_t max = 1'000'000) {
+Result run(std::function<void(Os&)> init, StrategyName s, std::uint64_t max = 1'000'000,
+           bool names = false) {
   Program p;
   p.init = std::move(init);
   p.check = [](const sim::Simulation&, const sim::RunReport& r) {
@@ -20,6 +21,7 @@ Result run(std::function<void(Os&)> init, StrategyName s, std::uint64_t max = 1'
   Config c;
   c.strategy = s;
   c.max_executions = max;
+  c.keep_trace_names = names;
   return explore(p, c);
 }
 
@@ -64,6 +66,69 @@ TEST(Dfs, GroupedByTraceEquivalenceGivesAsManyTracesAsDporExecutes) {
     EXPECT_GT(dfs.executions, dpor.executions) << c.name << ": no reduction";
     EXPECT_EQ(dfs.traces, dpor.executions) << c.name;
     EXPECT_EQ(dfs.traces, dpor.traces) << c.name;
+  }
+}
+
+TEST(OptimalDpor, ReadersHasTwoToTheNExecutionsAndNoneBlocked) {
+  for (int n : {1, 2, 3, 8}) {
+    Result r = run(readers_program(n), StrategyName::optimal);
+    EXPECT_TRUE(r.exhausted) << n;
+    EXPECT_FALSE(r.violation) << r.violation->detail;
+    EXPECT_EQ(r.executions, 1u << n) << "readers(" << n << ")";
+    EXPECT_EQ(r.traces, r.executions) << "readers(" << n << ")";
+    EXPECT_EQ(r.abandoned, 0u) << "readers(" << n << "): a sleep-set-blocked run";
+    EXPECT_EQ(r.wakeup_divergences, 0u) << "readers(" << n << ")";
+  }
+}
+
+TEST(OptimalDpor, LastzeroHasThePublishedCountsWithNoSleepSetBlockedRuns) {
+  const std::uint64_t want[] = {0, 2, 5, 12, 28, 64};
+  for (int n = 1; n <= 5; ++n) {
+    Result r = run(lastzero_program(n), StrategyName::optimal);
+    EXPECT_TRUE(r.exhausted);
+    EXPECT_EQ(r.executions, want[n]) << "lastzero(" << n << ")";
+    EXPECT_EQ(r.traces, r.executions) << "lastzero(" << n << ")";
+    EXPECT_EQ(r.abandoned, 0u) << "lastzero(" << n << ")";
+    EXPECT_EQ(r.wakeup_divergences, 0u) << "lastzero(" << n << ")";
+  }
+}
+
+TEST(OptimalDpor, LastzeroTenHas3328ExecutionsAndNoneBlocked) {
+  Result optimal = run(lastzero_program(10), StrategyName::optimal);
+  EXPECT_TRUE(optimal.exhausted);
+  EXPECT_EQ(optimal.executions, 3328u);
+  EXPECT_EQ(optimal.traces, 3328u);
+  EXPECT_EQ(optimal.abandoned, 0u);
+}
+
+TEST(OptimalDpor, RunsNoSleepSetBlockedExecutionWhereSourceDporRunsSome) {
+  Result optimal = run(lastzero_program(5), StrategyName::optimal);
+  Result source = run(lastzero_program(5), StrategyName::dpor);
+  EXPECT_EQ(optimal.executions, source.executions);
+  EXPECT_EQ(optimal.abandoned, 0u);
+  EXPECT_GT(source.abandoned, 0u) << "the comparison shows no difference";
+  EXPECT_LT(optimal.steps, source.steps);
+}
+
+TEST(OptimalDpor, CoversExactlyTheTracesSourceDporAndDfsCover) {
+  struct Case {
+    const char* name;
+    std::function<void(Os&)> init;
+    bool dfs;
+  };
+  for (const Case& c : {Case{"readers(2)", readers_program(2), true},
+                        Case{"lastzero(2)", lastzero_program(2), false},
+                        Case{"readers(5)", readers_program(5), false},
+                        Case{"lastzero(5)", lastzero_program(5), false}}) {
+    Result optimal = run(c.init, StrategyName::optimal, 1'000'000, true);
+    Result source = run(c.init, StrategyName::dpor, 1'000'000, true);
+    EXPECT_EQ(optimal.trace_names, source.trace_names) << c.name;
+    EXPECT_EQ(optimal.trace_names.size(), optimal.executions) << c.name;
+    if (c.dfs) {
+      Result dfs = run(c.init, StrategyName::dfs, 200'000, true);
+      EXPECT_TRUE(dfs.exhausted) << c.name;
+      EXPECT_EQ(optimal.trace_names, dfs.trace_names) << c.name;
+    }
   }
 }
 
