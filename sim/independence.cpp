@@ -33,12 +33,15 @@ struct Builder {
   // signal(7): a signal is delivered at the process's next step unless it is blocked; an ignored
   // one (SIG_IGN, or a default action of ignore: SIGCHLD) is discarded at generation. A step of
   // `q` writes every signal that step would take delivery of.
-  void deliverable_signals(const Process& q) {
+  // A caught signal only sets its flag at delivery (model/signal_rules.cpp, Kernel::deliver), so
+  // a step that cannot tell before from after (observes_caught_signals) does not take it.
+  void deliverable_signals(const Process& q, bool observes_caught) {
     for (Sig s : all_signals) {
       if (s != Sig::kill && q.mask.has(s)) continue;
       const SigAction& a = q.actions[static_cast<std::size_t>(s)];
       if (a.kind == SigAction::Kind::ign) continue;
       if (a.kind == SigAction::Kind::dfl && s == Sig::chld) continue;
+      if (a.kind == SigAction::Kind::catch_flag && !observes_caught) continue;
       add(Obj::signal, sig_id(q.pid, s), true);
     }
   }
@@ -229,6 +232,40 @@ struct Builder {
   }
 };
 
+}  // namespace
+
+// A caught signal delivered at a step sets the process's caught flag and nothing else unless the
+// step blocks (delivery before it: the flag is set and it sleeps; after: the signal interrupts
+// it), reads or changes the signal state (take_caught, sigprocmask, sigaction, sigsuspend, pause,
+// exec), or copies or ends the process (fork copies the flags, exit). These calls never block
+// (none calls Kernel::block) and touch none of that, so delivering the signal at them or at the
+// process's next step is the same; every other call, and any call added later, observes.
+bool observes_caught_signals(model::OpKind kind) {
+  using K = model::OpKind;
+  switch (kind) {
+    case K::getpid:
+    case K::getppid:
+    case K::getpgid:
+    case K::log:
+    case K::alarm:
+    case K::now:
+    case K::open:
+    case K::close:
+    case K::dup:
+    case K::pipe:
+    case K::pread:
+    case K::file_size:
+    case K::unlink:
+    case K::listen:
+    case K::local_port:
+    case K::set_pdeathsig:
+    case K::kill: return false;
+    default: return true;
+  }
+}
+
+namespace {
+
 bool conflict(const Access& a, const Access& b) {
   return a.obj == b.obj && a.id == b.id && (a.write || b.write);
 }
@@ -242,7 +279,7 @@ void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   const Process& p = k.process(pid);
   Builder b{k, p, out};
   b.proc(pid);
-  b.deliverable_signals(p);
+  b.deliverable_signals(p, observes_caught_signals(model::kind_of(*p.pending)));
   std::visit([&](const auto& o) { b.op(o); }, *p.pending);
 }
 

@@ -69,6 +69,11 @@ bool dependent(const Effect& a, const Effect& b);
 // a waiter queue makes the order of waiters visible).
 bool blocked_step_is_invisible(model::OpKind kind);
 
+// Whether a step of this kind can tell a caught signal delivered at it from one delivered at the
+// process's next step (it may block, or reads or changes signal state); false: the delivery
+// commutes with it (docs/explore.md).
+bool observes_caught_signals(model::OpKind kind);
+
 std::string_view obj_name(Obj o);
 
 }  // namespace papaya::sim

@@ -4,8 +4,12 @@
 // dpor's execution count.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"
+#include "sim/simulation.hpp"
+#include "traces/trace.hpp"
 
 namespace papaya::explore {
 namespace {
@@ -129,6 +133,47 @@ TEST(OptimalDpor, CoversExactlyTheTracesSourceDporAndDfsCover) {
       EXPECT_TRUE(dfs.exhausted) << c.name;
       EXPECT_EQ(optimal.trace_names, dfs.trace_names) << c.name;
     }
+  }
+}
+
+// A caught signal against steps that cannot tell when it came (getpid) and one that can
+// (take_caught): with the reduction, three traces (the kill before take_caught, between it and the
+// exit, after the exit: ESRCH); without it there would be five. Every strategy must still see
+// both outcomes of take_caught.
+std::function<void(Os&)> caught_signal_program() {
+  return [](Os& os) {
+    if (!os.sigaction(Sig::usr1, SigAction::catch_flag())) os.exit(2);
+    papaya::Result<Pid> child = os.fork([](Os& o) {
+      (void)o.getpid();
+      (void)o.getpid();
+      o.exit(o.take_caught(Sig::usr1) ? 1 : 0);
+    });
+    if (!child) os.exit(2);
+    (void)os.kill(*child, Sig::usr1);
+    (void)os.waitpid(*child, false);
+  };
+}
+
+TEST(Reduction, ACaughtSignalRacesOnlyWithTheStepsThatObserveItAndEveryOutcomeIsSeen) {
+  for (StrategyName s : {StrategyName::dfs, StrategyName::dpor, StrategyName::optimal}) {
+    std::set<std::int64_t> outcomes;
+    Program p;
+    p.init = caught_signal_program();
+    p.check = [&](const sim::Simulation& sim, const sim::RunReport& r) {
+      for (const traces::Step& st : sim.trace().steps)
+        if (st.op == model::OpKind::take_caught) outcomes.insert(st.ret);
+      return r.verdict == Verdict::ok ? std::string() : std::string(verdict_name(r.verdict));
+    };
+    Config c;
+    c.strategy = s;
+    Result r = explore(p, c);
+    EXPECT_TRUE(r.exhausted) << strategy_name(s);
+    EXPECT_FALSE(r.violation) << strategy_name(s) << ": " << r.violation->detail;
+    EXPECT_EQ(r.traces, 3u) << strategy_name(s);
+    if (s != StrategyName::dfs) {
+      EXPECT_EQ(r.executions, 3u) << strategy_name(s);
+    }
+    EXPECT_EQ(outcomes, (std::set<std::int64_t>{0, 1})) << strategy_name(s);
   }
 }
 

@@ -94,6 +94,35 @@ TEST(Independence, OpensOfANameNotYetCreatedAreDependent) {
   EXPECT_FALSE(dependent(x, z));
 }
 
+// The effect of `op` as b's next call after b set SIGUSR1 to be caught.
+Effect of_catching(const model::Op& op) {
+  Two t;
+  t.k.submit(t.b, model::op::Sigaction{Sig::usr1, SigAction::catch_flag()});
+  t.k.step(t.b);
+  t.k.submit(t.b, op);
+  return effect_of(t.k, t.b);
+}
+
+TEST(Independence, ACaughtSignalCommutesWithTheTargetsStepsThatCannotTellWhenItCame) {
+  Effect k = of(false, model::op::Kill{b, Sig::usr1});
+  char c;
+  EXPECT_FALSE(dependent(k, of_catching(model::op::Getpid{})));
+  EXPECT_FALSE(dependent(k, of_catching(model::op::Pread{fd, std::span<char>(&c, 1), 0})));
+  EXPECT_FALSE(dependent(k, of_catching(model::op::Log{})));
+}
+
+TEST(Independence, ACaughtSignalIsDependentOnTheTargetsStepsThatCanBlockOrReadSignals) {
+  Effect k = of(false, model::op::Kill{b, Sig::usr1});
+  char c;
+  EXPECT_TRUE(dependent(k, of_catching(model::op::TakeCaught{Sig::usr1})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Pause{})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Read{fd, std::span<char>(&c, 1)})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Pwrite{fd, "1", 0})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Fork{})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Exit{0})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Sigprocmask{SigHow::block, {Sig::usr1}})));
+}
+
 TEST(Independence, ClockReadsCommute) {
   EXPECT_FALSE(dependent(of(false, model::op::Now{}), of(true, model::op::Sleep{Duration{5}})));
 }
