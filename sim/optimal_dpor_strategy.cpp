@@ -3,8 +3,6 @@
 #include <algorithm>
 
 #include "model/check.hpp"
-#include <cstdio>
-#include <cstdlib>
 
 namespace papaya::sim {
 
@@ -200,13 +198,6 @@ void OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v)
 void OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   const EventLog& log = rec_.log();
   const Event& ei = log.event(i);
-  if (std::getenv("RACEDBG")) {
-    const Event& ej = log.event(j);
-    std::string objs;
-    for (const Access& x : ei.effect.access) for (const Access& y : ej.effect.access)
-      if (x.obj == y.obj && x.id == y.id && (x.write || y.write)) { objs += std::string(obj_name(x.obj)) + ","; }
-    std::fprintf(stderr, "RACE %d %d:%d %d %d:%d %s%s\n", (int)ei.effect.pid, (int)ei.op, (int)ej.effect.pid, (int)ej.op, (int)i, (int)j, objs.c_str(), (ei.effect.global||ej.effect.global)?"GLOBAL":"");
-  }
   if (ei.node < 0) return;
   Node& n = nodes_[static_cast<std::size_t>(ei.node)];
   if (n.ready.size() < 2) return;  // nothing else could run there
