@@ -47,6 +47,7 @@ struct ExploreArgs {
   std::string benchmark;  // "readers:N" or "lastzero:N"
   int minimise_budget = 300;
   std::uint32_t data_options = 1;
+  bool faults = false;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -173,6 +174,7 @@ int run_explore(const ExploreArgs& a) {
   c.seed = a.seed;
   c.pct_depth = a.pct_depth;
   c.data_options = a.data_options;
+  c.faults = a.faults;
   const Clock::time_point t0 = Clock::now();
   if (a.time_limit > 0) c.stop = [&] { return seconds_since(t0) >= a.time_limit; };
   Clock::time_point last_progress = t0;
@@ -196,13 +198,15 @@ int run_explore(const ExploreArgs& a) {
   const double steps_per_s = secs > 0 ? static_cast<double>(r.steps) / secs : 0;
   std::string bounds = fmt::format(
       "max {} executions, {} steps per execution, time limit {}; non-scheduling decisions "
-      "(segments, arrivals, signal races): {}; faults and kill -9: not explored",
+      "(segments, arrivals, signal races{}): {}; {}kill -9: not explored",
       a.max_executions, a.max_steps, a.time_limit > 0 ? fmt::format("{} s", a.time_limit) : "none",
+      a.faults ? ", short sends" : "",
       *strategy == explore::StrategyName::dfs || *strategy == explore::StrategyName::dpor ||
               *strategy == explore::StrategyName::optimal
           ? (a.data_options == 1 ? std::string("the default option only (--data-options 1)")
                                  : fmt::format("the first {} options of each", a.data_options))
-          : std::string("uniform random"));
+          : std::string("uniform random"),
+      a.faults ? "" : "short sends (faults): not offered (--faults); ");
   if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
   if (*strategy == explore::StrategyName::pct) bounds += fmt::format("; pct depth {}", a.pct_depth);
   std::string status;
@@ -331,6 +335,8 @@ void add_explore_command(CLI::App& app, int& exit_code) {
          "dfs, dpor, optimal: options explored per non-scheduling decision (segments, arrivals, "
          "signal races); 1 = the kernel's default")
       ->capture_default_str();
+  cmd->add_flag("--faults", args->faults,
+                "offer short sends as decisions, explored like the other non-scheduling ones");
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--state-graph", args->state_graph,
                   "write the explored states as Graphviz DOT (tiny configurations)");

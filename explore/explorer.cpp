@@ -71,6 +71,7 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
   o.strategy = sim::StrategyKind::external;
   o.external = &s;
   o.max_steps = c.max_steps;
+  o.faults = c.faults;
   o.seed = c.seed;
   o.header = p.header;
   Run r;

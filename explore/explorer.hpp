@@ -40,6 +40,9 @@ struct Config {
   // dfs, dpor: options explored per non-scheduling decision (segments, arrivals, faults, signal
   // races); 1 = the kernel's default only.
   std::uint32_t data_options = 0xffffffffu;
+  // Offer short sends as fault decisions (sim::Options::faults), explored like the other
+  // non-scheduling decisions (within data_options). kill -9 from outside is not explored.
+  bool faults = false;
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;

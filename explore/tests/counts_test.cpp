@@ -177,6 +177,92 @@ TEST(Reduction, ACaughtSignalRacesOnlyWithTheStepsThatObserveItAndEveryOutcomeIs
   }
 }
 
+// A client sends "abc" over TCP and closes; the server records how much its first recv got. How
+// the send is cut into segments and how many of them have arrived are non-scheduling decisions;
+// a short send is an offered fault.
+std::function<void(Os&)> segments_program() {
+  return [](Os& os) {
+    papaya::Result<Fd> l = os.listen("127.0.0.1", 7000, 1);
+    if (!l) os.exit(2);
+    papaya::Result<Pid> child = os.fork([](Os& o) {
+      papaya::Result<Fd> s = o.connect("127.0.0.1", 7000);
+      if (!s) o.exit(2);
+      std::string_view left = "abc";
+      while (!left.empty()) {
+        papaya::Result<size_t> n = o.send(*s, left);
+        if (!n) o.exit(2);
+        left.remove_prefix(*n);
+      }
+      (void)o.close(*s);
+    });
+    if (!child) os.exit(2);
+    papaya::Result<Fd> c = os.accept(*l);
+    if (!c) os.exit(2);
+    char buf[8];
+    (void)os.recv(*c, std::span<char>(buf, sizeof buf));
+    (void)os.waitpid(*child, false);
+  };
+}
+
+struct DataRun {
+  Result r;
+  std::set<std::int64_t> first_recv;  // sizes the first recv returned
+  std::set<std::int64_t> sends;       // sizes the sends returned
+};
+
+DataRun explore_segments(StrategyName s, std::uint32_t data_options, bool faults) {
+  DataRun out;
+  Program p;
+  p.init = segments_program();
+  p.check = [&](const sim::Simulation& sim, const sim::RunReport& r) {
+    for (const traces::Step& st : sim.trace().steps) {
+      if (st.op == model::OpKind::recv && st.status == model::StepStatus::done) {
+        out.first_recv.insert(st.ret);
+        break;
+      }
+    }
+    for (const traces::Step& st : sim.trace().steps)
+      if (st.op == model::OpKind::send && st.status == model::StepStatus::done)
+        out.sends.insert(st.ret);
+    return r.verdict == Verdict::ok ? std::string() : std::string(verdict_name(r.verdict));
+  };
+  Config c;
+  c.strategy = s;
+  c.data_options = data_options;
+  c.faults = faults;
+  out.r = explore(p, c);
+  return out;
+}
+
+TEST(NonScheduling, SegmentsAndArrivalsAreExploredWithinTheStatedBound) {
+  for (StrategyName s : {StrategyName::dfs, StrategyName::dpor, StrategyName::optimal}) {
+    DataRun one = explore_segments(s, 1, false);
+    DataRun all = explore_segments(s, 0xffffffffu, false);
+    EXPECT_TRUE(one.r.exhausted && all.r.exhausted) << strategy_name(s);
+    EXPECT_FALSE(all.r.violation) << all.r.violation->detail;
+    EXPECT_EQ(one.first_recv, (std::set<std::int64_t>{3})) << strategy_name(s) << ": default";
+    EXPECT_EQ(all.first_recv, (std::set<std::int64_t>{1, 2, 3})) << strategy_name(s);
+    EXPECT_GT(all.r.traces, one.r.traces) << strategy_name(s);
+  }
+}
+
+TEST(NonScheduling, DporAndDfsAgreeOnTheTracesWithEveryDecisionExplored) {
+  DataRun dfs = explore_segments(StrategyName::dfs, 0xffffffffu, true);
+  DataRun dpor = explore_segments(StrategyName::dpor, 0xffffffffu, true);
+  DataRun optimal = explore_segments(StrategyName::optimal, 0xffffffffu, true);
+  EXPECT_EQ(dfs.r.traces, dpor.r.traces);
+  EXPECT_EQ(dfs.r.traces, optimal.r.traces);
+  EXPECT_EQ(dpor.r.executions, dpor.r.traces);
+}
+
+TEST(NonScheduling, OfferedShortSendsAreExploredOnlyWhenFaultsAreOn) {
+  DataRun off = explore_segments(StrategyName::optimal, 0xffffffffu, false);
+  DataRun on = explore_segments(StrategyName::optimal, 0xffffffffu, true);
+  EXPECT_EQ(off.sends, (std::set<std::int64_t>{3}));
+  EXPECT_TRUE(on.sends.count(1) && on.sends.count(2)) << "no short send explored";
+  EXPECT_GT(on.r.traces, off.r.traces);
+}
+
 TEST(Dfs, PreemptionBoundZeroRunsEachProcessToItsEnd) {
   Program p;
   p.init = readers_program(2);
