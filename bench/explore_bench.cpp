@@ -1,5 +1,6 @@
 // Exploration's cost per executed step next to a plain simulated run's, side by side in one run
-// (docs/explore.md): a plain `papaya sim`-like chat run (random strategy, no hooks), dpor and dfs
+// (docs/explore.md): a plain `papaya sim`-like chat run (random strategy, no hooks), dpor, optimal
+// and dfs
 // exploring the same chat scenario (re-execution, hooks, effects, event log, race analysis,
 // backtracking all included), and the lastzero(10) benchmark's executions per second.
 #include <benchmark/benchmark.h>
@@ -68,15 +69,17 @@ void explore_chat(benchmark::State& state, ex::StrategyName strategy) {
 }
 void BM_DporChat(benchmark::State& s) { explore_chat(s, ex::StrategyName::dpor); }
 void BM_DfsChat(benchmark::State& s) { explore_chat(s, ex::StrategyName::dfs); }
+void BM_OptimalChat(benchmark::State& s) { explore_chat(s, ex::StrategyName::optimal); }
 BENCHMARK(BM_DporChat)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OptimalChat)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DfsChat)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
-// lastzero(10): the whole dpor exploration (3328 executions).
-void BM_DporLastzero10(benchmark::State& state) {
+// lastzero(10): the whole exploration (3328 executions), source-DPOR and optimal DPOR.
+void lastzero10(benchmark::State& state, ex::StrategyName strategy) {
   ex::Program p;
   p.init = ex::lastzero_program(10);
   ex::Config c;
-  c.strategy = ex::StrategyName::dpor;
+  c.strategy = strategy;
   std::uint64_t steps = 0, runs = 0;
   for (auto _ : state) {
     ex::Result r = ex::explore(p, c);
@@ -86,7 +89,10 @@ void BM_DporLastzero10(benchmark::State& state) {
   }
   per_step(state, steps, runs);
 }
+void BM_DporLastzero10(benchmark::State& s) { lastzero10(s, ex::StrategyName::dpor); }
+void BM_OptimalLastzero10(benchmark::State& s) { lastzero10(s, ex::StrategyName::optimal); }
 BENCHMARK(BM_DporLastzero10)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_OptimalLastzero10)->Unit(benchmark::kSecond)->Iterations(1);
 
 class Collector : public benchmark::ConsoleReporter {
  public:
@@ -108,7 +114,7 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&c);
   for (const char* n : {"1", "2"}) {
     const double plain = c.ns[std::string("BM_PlainChat/") + n];
-    for (const char* s : {"BM_DporChat/", "BM_DfsChat/"}) {
+    for (const char* s : {"BM_DporChat/", "BM_OptimalChat/", "BM_DfsChat/"}) {
       const double e = c.ns[std::string(s) + n];
       if (plain > 0 && e > 0)
         std::printf("%s%s: %.1f ns/step = %.2f x plain chat run's %.1f ns/step (target <= 2)\n", s,
