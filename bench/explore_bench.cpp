@@ -1,8 +1,7 @@
 // Exploration's cost per executed step next to a plain simulated run's, side by side in one run
 // (docs/explore.md): a plain `papaya sim`-like chat run (random strategy, no hooks), dpor, optimal
-// and dfs
-// exploring the same chat scenario (re-execution, hooks, effects, event log, race analysis,
-// backtracking all included), and the lastzero(10) benchmark's executions per second.
+// and dfs exploring the same chat scenario (re-execution, hooks, effects, event log, race
+// analysis, backtracking all included), and the lastzero(10) benchmark's executions per second.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
