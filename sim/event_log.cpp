@@ -7,12 +7,48 @@
 namespace papaya::sim {
 
 void EventLog::clear() {
-  events_.clear();
+  n_ = 0;  // the events' storage (their access vectors) is reused by the next execution
   clocks_.clear();
-  objs_.clear();
+  used_ = 0;
+  if (++gen_ == 0) {  // wrapped: no slot may look current
+    for (Slot& s : slots_) s.gen = 0;
+    gen_ = 1;
+  }
   std::fill(last_of_pid_.begin(), last_of_pid_.end(), -1);
   std::fill(creator_.begin(), creator_.end(), -1);
   last_global_ = -1;
+}
+
+EventLog::ObjState& EventLog::obj(Obj o, std::uint32_t id) {
+  const std::uint64_t key = (static_cast<std::uint64_t>(o) << 32 | id) + 1;  // 0: never a key
+  if (2 * (used_ + 1) > slots_.size()) {  // keep the load under 1/2: double and re-insert
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    used_ = 0;
+    for (Slot& s : old)
+      if (s.gen == gen_) {
+        Slot& n = slots_[probe(s.key)];
+        n = std::move(s);
+        ++used_;
+      }
+  }
+  Slot& s = slots_[probe(key)];
+  if (s.gen != gen_ || s.key != key) {
+    s.key = key;
+    s.gen = gen_;
+    s.state.last_write = -1;
+    s.state.readers.clear();
+    ++used_;
+  }
+  return s.state;
+}
+
+// The slot of `key` in this execution, or the free one where it goes (linear probing).
+std::size_t EventLog::probe(std::uint64_t key) const {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+  while (slots_[i].gen == gen_ && slots_[i].key != key) i = (i + 1) & mask;
+  return i;
 }
 
 void EventLog::join(std::size_t into, std::size_t from) {
@@ -21,10 +57,10 @@ void EventLog::join(std::size_t into, std::size_t from) {
   for (std::size_t q = 0; q < max_pids; ++q) a[q] = std::max(a[q], b[q]);
 }
 
-std::size_t EventLog::add(Event e, std::vector<std::pair<std::size_t, std::size_t>>* races) {
+std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std::size_t>>* races) {
   const auto pid = static_cast<std::size_t>(e.effect.pid);
   PAPAYA_ASSERT(pid > 0 && pid < max_pids, "explore: too many processes for the event log");
-  const std::size_t j = events_.size();
+  const std::size_t j = n_;
   clocks_.resize(clocks_.size() + max_pids, 0);
   // Program order, or the fork edge for a process's first step.
   const std::int64_t prev = last_of_pid_[pid] >= 0 ? last_of_pid_[pid] : creator_[pid];
@@ -32,7 +68,7 @@ std::size_t EventLog::add(Event e, std::vector<std::pair<std::size_t, std::size_
   // The candidates for a direct dependency: per object, the last writer and the readers since.
   cands_.clear();
   for (const Access& a : e.effect.access) {
-    ObjState& o = objs_[{a.obj, a.id}];
+    ObjState& o = obj(a.obj, a.id);
     if (o.last_write >= 0) cands_.push_back(static_cast<std::size_t>(o.last_write));
     if (a.write) cands_.insert(cands_.end(), o.readers.begin(), o.readers.end());
   }
@@ -55,11 +91,11 @@ std::size_t EventLog::add(Event e, std::vector<std::pair<std::size_t, std::size_
     if (!ordered && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});
     join(j, i);
   }
-  e.nth = static_cast<std::uint32_t>(clock(j)[pid] + 1);
-  clock(j)[pid] = static_cast<std::uint16_t>(e.nth);
+  const auto nth = static_cast<std::uint32_t>(clock(j)[pid] + 1);
+  clock(j)[pid] = static_cast<std::uint16_t>(nth);
   // Record the accesses.
   for (const Access& a : e.effect.access) {
-    ObjState& o = objs_[{a.obj, a.id}];
+    ObjState& o = obj(a.obj, a.id);
     if (a.write) {
       o.last_write = static_cast<std::int64_t>(j);
       o.readers.clear();
@@ -76,7 +112,17 @@ std::size_t EventLog::add(Event e, std::vector<std::pair<std::size_t, std::size_
   last_of_pid_[pid] = static_cast<std::int64_t>(j);
   if (e.forked > 0 && static_cast<std::size_t>(e.forked) < max_pids)
     creator_[static_cast<std::size_t>(e.forked)] = static_cast<std::int64_t>(j);
-  events_.push_back(std::move(e));
+  if (n_ == events_.size()) events_.emplace_back();
+  Event& slot = events_[n_++];
+  slot.effect.pid = e.effect.pid;
+  slot.effect.global = e.effect.global;
+  slot.effect.access.assign(e.effect.access.begin(), e.effect.access.end());
+  slot.nth = nth;
+  slot.node = e.node;
+  slot.data = e.data;
+  slot.forked = e.forked;
+  slot.op = e.op;
+  slot.joins = e.joins;
   return j;
 }
 
@@ -97,7 +143,7 @@ std::uint64_t EventLog::event_hash(std::size_t i) const {
 }
 
 std::uint64_t EventLog::trace_hash() const {
-  std::vector<std::size_t> order(events_.size());
+  std::vector<std::size_t> order(n_);
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const Event& x = events_[a];

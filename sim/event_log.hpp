@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <utility>
 #include <vector>
 
@@ -31,8 +30,9 @@ class EventLog {
   void clear();
   // Appends an event; when `races` is given, appends (i, j) for every earlier event i that races
   // with it (dependent, another process, not already ordered before it by other events).
-  std::size_t add(Event e, std::vector<std::pair<std::size_t, std::size_t>>* races = nullptr);
-  std::size_t size() const { return events_.size(); }
+  std::size_t add(const Event& e,
+                  std::vector<std::pair<std::size_t, std::size_t>>* races = nullptr);
+  std::size_t size() const { return n_; }
   const Event& event(std::size_t i) const { return events_[i]; }
   // Whether event i happens before event j (i < j).
   bool before(std::size_t i, std::size_t j) const {
@@ -52,13 +52,26 @@ class EventLog {
     std::int64_t last_write = -1;
     std::vector<std::size_t> readers;  // since the last write
   };
+  // The objects' states, in an open-addressing table kept across executions (an execution's
+  // objects are those whose slot carries its generation): a lookup per access without a tree
+  // walk or an allocation. Looked up only, never iterated, so its order cannot leak anywhere.
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t gen = 0;
+    ObjState state;
+  };
+  ObjState& obj(Obj o, std::uint32_t id);
+  std::size_t probe(std::uint64_t key) const;
   const std::uint16_t* clock(std::size_t i) const { return &clocks_[i * max_pids]; }
   std::uint16_t* clock(std::size_t i) { return &clocks_[i * max_pids]; }
   void join(std::size_t into, std::size_t from);
 
-  std::vector<Event> events_;
+  std::vector<Event> events_;  // [0, n_) are this execution's
+  std::size_t n_ = 0;
   std::vector<std::uint16_t> clocks_;
-  std::map<std::pair<Obj, std::uint32_t>, ObjState> objs_;
+  std::vector<Slot> slots_ = std::vector<Slot>(256);
+  std::uint32_t gen_ = 1;
+  std::size_t used_ = 0;
   std::vector<std::int64_t> last_of_pid_ = std::vector<std::int64_t>(max_pids, -1);
   std::vector<std::int64_t> creator_ = std::vector<std::int64_t>(max_pids, -1);
   std::int64_t last_global_ = -1;
