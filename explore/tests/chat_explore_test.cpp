@@ -25,16 +25,19 @@ Result run(chat::Variant v, int clients, StrategyName strategy, std::uint64_t bu
   return explore(chat_program(scenario(v, clients, 1)), c);
 }
 
-TEST(ChatExplore, DporFindsEveryVariantDfsFindsWithinTheSameBudget) {
+TEST(ChatExplore, DporAndOptimalFindEveryVariantDfsFindsWithinTheSameBudget) {
   int found_by_dfs = 0;
   for (chat::Variant v : chat::all_variants) {
     if (v == chat::Variant::correct) continue;
     Result dfs = run(v, 1, StrategyName::dfs, 150);
     Result dpor = run(v, 1, StrategyName::dpor, 150);
+    Result optimal = run(v, 1, StrategyName::optimal, 150);
     if (dfs.violation) {
       ++found_by_dfs;
       EXPECT_TRUE(dpor.violation) << chat::variant_name(v) << ": dfs found "
                                   << dfs.violation->detail;
+      EXPECT_TRUE(optimal.violation)
+          << chat::variant_name(v) << ": dfs found " << dfs.violation->detail;
     }
   }
   EXPECT_GE(found_by_dfs, 1) << "the comparison compared nothing";
@@ -53,6 +56,13 @@ TEST(ChatExplore, DporExecutionsOnTheCorrectDesignAreDistinctTracesAndViolateNot
   EXPECT_FALSE(r.violation) << r.violation->detail;
   EXPECT_EQ(r.executions, 400u);
   EXPECT_EQ(r.traces, r.executions) << "dpor ran two executions of one Mazurkiewicz trace";
+}
+
+TEST(ChatExplore, OptimalExecutionsOnTheCorrectDesignAreDistinctTracesAndViolateNothing) {
+  Result r = run(chat::Variant::correct, 1, StrategyName::optimal, 400);
+  EXPECT_FALSE(r.violation) << r.violation->detail;
+  EXPECT_EQ(r.executions, 400u);
+  EXPECT_EQ(r.traces, r.executions) << "optimal ran two executions of one Mazurkiewicz trace";
 }
 
 TEST(ChatExplore, DfsRunsManyExecutionsPerTraceWhereDporRunsOne) {
