@@ -7,6 +7,7 @@
 namespace papaya::sim {
 
 void EventLog::clear() {
+  width_ = 1;
   n_ = 0;  // the events' storage (their access vectors) is reused by the next execution
   clocks_.clear();
   used_ = 0;
@@ -54,12 +55,14 @@ std::size_t EventLog::probe(std::uint64_t key) const {
 void EventLog::join(std::size_t into, std::size_t from) {
   std::uint16_t* a = clock(into);
   const std::uint16_t* b = clock(from);
-  for (std::size_t q = 0; q < max_pids; ++q) a[q] = std::max(a[q], b[q]);
+  for (std::size_t q = 0; q < width_; ++q) a[q] = std::max(a[q], b[q]);
 }
 
 std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std::size_t>>* races) {
   const auto pid = static_cast<std::size_t>(e.effect.pid);
   PAPAYA_ASSERT(pid > 0 && pid < max_pids, "explore: too many processes for the event log");
+  // Every clock is 0 at pids this execution has not seen: joins and names stop at the widest.
+  width_ = std::max(width_, pid + 1);
   const std::size_t j = n_;
   clocks_.resize(clocks_.size() + max_pids, 0);
   // Program order, or the fork edge for a process's first step.
@@ -137,7 +140,7 @@ std::uint64_t EventLog::event_hash(std::size_t i) const {
   mix(e.nth);
   mix(e.data);
   const std::uint16_t* c = clock(i);
-  for (std::size_t q = 0; q < max_pids; ++q)
+  for (std::size_t q = 0; q < width_; ++q)
     if (c[q]) mix((q << 16) | c[q]);
   return h;
 }
@@ -161,7 +164,7 @@ std::uint64_t EventLog::trace_hash() const {
     mix(e.nth);
     mix(e.data);
     const std::uint16_t* c = clock(i);
-    for (std::size_t q = 0; q < max_pids; ++q)
+    for (std::size_t q = 0; q < width_; ++q)
       if (c[q]) mix((q << 16) | c[q]);
   }
   return h;

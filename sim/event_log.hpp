@@ -68,6 +68,7 @@ class EventLog {
 
   std::vector<Event> events_;  // [0, n_) are this execution's
   std::size_t n_ = 0;
+  std::size_t width_ = 1;  // 1 + the largest pid among this execution's events
   std::vector<std::uint16_t> clocks_;
   std::vector<Slot> slots_ = std::vector<Slot>(256);
   std::uint32_t gen_ = 1;
