@@ -1,5 +1,7 @@
 // `papaya bench cpu`: the paper's experiment (real/bench/cpu_bench.hpp), written out by
 // real/bench/report.hpp. docs/results.md is the user's guide and holds the figures.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -24,8 +26,10 @@ struct BenchArgs {
   double max_extend = 1;
   int repeat = 1;
   bool pin = false;
+  bool shared_session = false;
   std::string out = "bench-out";
-  std::string rate = "1Mbps";
+  std::string rate;    // empty: 1Mbps (sink), 10kbps (chat)
+  int line_bytes = 0;  // 0: 1460 (sink), 128 (chat)
 };
 
 int usage(const std::string& message) {
@@ -73,10 +77,8 @@ int run_bench_cpu(const BenchArgs& a) {
   real::bench::CpuBenchConfig cfg;
   cfg.designs = split(a.designs);
   for (const std::string& d : cfg.designs) {
-    if (d != "process" && d != "c" && d != "go" && d != "go-raw") {
-      if (d == "fiber") return usage("--designs: fiber is not available yet (issue 12)");
-      return usage("--designs: unknown design '" + d + "' (process, c, go, go-raw)");
-    }
+    if (d != "process" && d != "fiber" && d != "c" && d != "go" && d != "go-raw")
+      return usage("--designs: unknown design '" + d + "' (process, fiber, c, go, go-raw)");
   }
   cfg.connections.clear();
   for (const std::string& n : split(a.connections)) {
@@ -93,7 +95,13 @@ int run_bench_cpu(const BenchArgs& a) {
   cfg.max_extend = a.max_extend;
   cfg.repeat = a.repeat;
   cfg.pin = a.pin;
-  cfg.rate = a.rate;
+  cfg.own_sessions = !a.shared_session;
+  // Chat: every line goes to every client, so the server's output is N x N x the rate: 1 Mbit/s
+  // per client would be 4 Gbit/s at N=64. 10 kbit/s of 128-byte lines is ~10 lines a second per
+  // client (a busy chat), 40,000 deliveries a second at N=64.
+  const bool chat = a.workload == "chat";
+  cfg.rate = !a.rate.empty() ? a.rate : chat ? "10kbps" : "1Mbps";
+  cfg.line_bytes = a.line_bytes > 0 ? a.line_bytes : chat ? 128 : 1460;
   std::error_code ec;
   std::filesystem::create_directories(a.out, ec);
   if (ec) return usage("--out: cannot create " + a.out + ": " + ec.message());
@@ -112,11 +120,17 @@ int run_bench_cpu(const BenchArgs& a) {
     std::fprintf(
         stderr,
         "papaya bench: %-7s N=%-4d #%d  cpu %.2f%% (cv %.3f, %zu quiet of %d; all: %.2f%%)  "
-        "pss/conn %.0f KiB  load %.3f Mbit/s/conn, %llu late of %llu\n",
+        "pss/conn %.0f KiB  load %.3f Mbit/s/conn, %llu late of %llu, waited %.0f%%%s\n",
         r.design.c_str(), r.connections, r.repeat, r.kept.mean, r.kept.cv, r.kept.n, r.intervals,
         r.all.mean, r.pss_per_conn_kib, r.load_rate_bps / 1e6,
         static_cast<unsigned long long>(r.load_late),
-        static_cast<unsigned long long>(r.load_lines_due));
+        static_cast<unsigned long long>(r.load_lines_due), r.load_runq_wait_pct,
+        r.workload != "chat"
+            ? ""
+            : fmt::format("  fan-out p50/p90/p99/max {:.2f}/{:.2f}/{:.2f}/{:.2f} ms, {} of {}",
+                          r.fanout_p50_ms, r.fanout_p90_ms, r.fanout_p99_ms, r.fanout_max_ms,
+                          r.fanout_received, r.fanout_expected)
+                  .c_str());
   });
   std::string note = real::bench::write_outputs(cfg.out_dir, results);
   std::fprintf(stderr, "papaya bench: wrote %s/results.csv, results.md; %s\n", cfg.out_dir.c_str(),
@@ -133,7 +147,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cpu = bench->add_subcommand(
       "cpu", "The paper's experiment: server CPU at N connections x 1 Mbit/s, per design");
-  cpu->add_option("--designs", args->designs, "Comma list of process, c, go, go-raw")
+  cpu->add_option("--designs", args->designs, "Comma list of process, fiber, c, go, go-raw")
       ->capture_default_str();
   cpu->add_option("--workload", args->workload, "sink (the paper's server) or chat")
       ->check(CLI::IsMember({"sink", "chat"}))
@@ -149,7 +163,13 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   cpu->add_flag("--pin", args->pin, "Server on core 0; load generator and sampler on core 1");
-  cpu->add_option("--rate", args->rate, "Per-connection rate")->capture_default_str();
+  cpu->add_flag("--shared-session", args->shared_session,
+                "Keep server and load in papaya's session (one scheduler autogroup): the "
+                "set-up that starved the load generator (docs/results.md), for comparison");
+  cpu->add_option("--rate", args->rate, "Per-connection rate (default 1Mbps; chat: 10kbps)");
+  cpu->add_option("--line-bytes", args->line_bytes,
+                  "Bytes per line, newline included (default 1460; chat: 128)")
+      ->check(CLI::Range(2, 4096));
   cpu->add_option("--out", args->out, "Output directory")->capture_default_str();
   cpu->callback([args, &exit_code] { exit_code = run_bench_cpu(*args); });
 }

@@ -31,6 +31,7 @@ struct LoadArgs {
   std::string key_file;
   std::string user = "load";
   double ramp_s = 0;
+  bool fanout = false;
 };
 
 int usage(const std::string& message) {
@@ -54,6 +55,7 @@ int run_load_command(const LoadArgs& a) {
   o.seconds = std::chrono::milliseconds(std::llround(a.seconds * 1000));
   o.ramp = std::chrono::milliseconds(std::llround(a.ramp_s * 1000));
   o.user = a.user;
+  o.fanout = a.fanout;
   if (!a.key_file.empty()) {
     real::Checked<std::string> contents = real::read_key_file(a.key_file);
     if (!contents.ok()) return usage(contents.error);
@@ -100,6 +102,9 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--ramp", args->ramp_s,
                   "Seconds to open the connections over (0: 4 ms each, >= 0.2 s)")
       ->capture_default_str();
+  cmd->add_flag("--fanout", args->fanout,
+                "Chat workload: stamp every line (sender, sequence, send time) and report the "
+                "latency to every other connection, p50/p90/p99/max, and lines missing");
   cmd->callback([args, &exit_code] { exit_code = run_load_command(*args); });
 }
 
