@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 
 #include "cli/command.hpp"
 #include "real/bench/cpu_bench.hpp"
+#include "real/bench/idle_bench.hpp"
 #include "real/bench/report.hpp"
 #include "real/bench/spawn.hpp"
 
@@ -138,6 +140,67 @@ int run_bench_cpu(const BenchArgs& a) {
   return failed == 0 ? exit_ok : exit_failure;
 }
 
+struct IdleArgs {
+  std::string designs = "process,c,go,go-raw";
+  std::string workload = "sink";
+  std::string connections = "1000,10000";
+  double seconds = 10;
+  std::string out = "bench-idle";
+};
+
+int run_bench_idle(const IdleArgs& a) {
+  real::bench::CpuBenchConfig cfg;
+  cfg.designs = split(a.designs);
+  for (const std::string& d : cfg.designs) {
+    if (d != "process" && d != "fiber" && d != "c" && d != "go" && d != "go-raw")
+      return usage("--designs: unknown design '" + d + "' (process, fiber, c, go, go-raw)");
+  }
+  std::vector<int> counts;
+  for (const std::string& n : split(a.connections)) {
+    char* end = nullptr;
+    long v = std::strtol(n.c_str(), &end, 10);
+    if (n.empty() || *end != '\0' || v < 1 || v > 100000)
+      return usage("--connections: expected a list like 100,1000 of counts 1..100000, got '" + n +
+                   "'");
+    counts.push_back(static_cast<int>(v));
+  }
+  if (!(a.seconds >= 1) || a.seconds > 3600) return usage("--seconds: 1 to 3600");
+  cfg.workload = a.workload;
+  cfg.seconds = a.seconds;
+  std::error_code ec;
+  std::filesystem::create_directories(a.out + "/scratch", ec);
+  if (ec) return usage("--out: cannot create " + a.out + ": " + ec.message());
+  cfg.out_dir = std::filesystem::absolute(a.out).string();
+  cfg.papaya_exe = real::bench::self_exe();
+  cfg.peers_dir = (std::filesystem::path(cfg.papaya_exe).parent_path() / "peers").string();
+  build_peers_if_missing(cfg);
+  const std::string scratch = cfg.out_dir + "/scratch";
+  {
+    std::ofstream key(scratch + "/key");
+    key << std::string(128, 'b') << "\n";
+  }
+  std::filesystem::permissions(
+      scratch + "/key", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ofstream csv(cfg.out_dir + "/idle.csv");
+  csv << real::bench::idle_csv_header();
+  int failed = 0;
+  for (int n : counts) {
+    for (const std::string& d : cfg.designs) {
+      real::bench::IdleResult r = real::bench::run_idle_point(cfg, d, n, scratch);
+      csv << real::bench::idle_csv_row(r) << std::flush;
+      failed += r.error.empty() ? 0 : 1;
+      std::fprintf(stderr,
+                   "papaya bench idle: %-7s %s N=%-6d held %d, %d processes, ramp %.1f s, cpu "
+                   "%.3f%% (max %.3f%%), pss/conn %.1f KiB, kernel/conn %.1f KiB%s%s\n",
+                   d.c_str(), r.workload.c_str(), n, r.held, r.processes, r.ramp_s, r.cpu_pct_mean,
+                   r.cpu_pct_max, r.pss_per_conn_kib, r.kernel_per_conn_kib,
+                   r.error.empty() ? "" : "; ", r.error.c_str());
+    }
+  }
+  std::fprintf(stderr, "papaya bench idle: wrote %s/idle.csv\n", cfg.out_dir.c_str());
+  return failed == 0 ? exit_ok : exit_failure;
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, int& exit_code) {
@@ -172,6 +235,23 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(2, 4096));
   cpu->add_option("--out", args->out, "Output directory")->capture_default_str();
   cpu->callback([args, &exit_code] { exit_code = run_bench_cpu(*args); });
+
+  auto idle_args = std::make_shared<IdleArgs>();
+  CLI::App* idle = bench->add_subcommand(
+      "idle", "Memory and CPU of holding N idle connections, per design (docs/results.md)");
+  idle->add_option("--designs", idle_args->designs, "Comma list of process, fiber, c, go, go-raw")
+      ->capture_default_str();
+  idle->add_option("--workload", idle_args->workload,
+                   "sink (one process per client for process/c) or chat (papaya's full server: "
+                   "two per client; go: the Go chat peer)")
+      ->check(CLI::IsMember({"sink", "chat"}))
+      ->capture_default_str();
+  idle->add_option("--connections", idle_args->connections, "Comma list of connection counts")
+      ->capture_default_str();
+  idle->add_option("--seconds", idle_args->seconds, "Seconds of CPU sampling once all are open")
+      ->capture_default_str();
+  idle->add_option("--out", idle_args->out, "Output directory")->capture_default_str();
+  idle->callback([idle_args, &exit_code] { exit_code = run_bench_idle(*idle_args); });
 }
 
 }  // namespace papaya::cli

@@ -152,7 +152,7 @@ ServerCommand server_command(const CpuBenchConfig& cfg, const std::string& desig
               "--key-file",
               scratch + "/key",
               "--max-clients",
-              "1100",
+              std::to_string(cfg.max_clients),
               "--workload",
               sink ? "sink" : "chat"};
   } else if (design == "c" && sink) {

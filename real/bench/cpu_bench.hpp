@@ -29,6 +29,7 @@ struct CpuBenchConfig {
   double warmup_s = 1;  // after the ramp, before sampling
   double quiet_pct = 10;
   std::string out_dir = "bench-out";
+  int max_clients = 1100;  // papaya serve --max-clients
   std::string papaya_exe;  // for `serve` (design process) and `load`
   std::string peers_dir;   // c_sink, go_sink, go_raw_sink, go_chat
 };

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -274,10 +275,33 @@ bool wait_for_joins(const LoadOptions& o, Loop& loop, FanoutTracker& fan, Conn& 
   return true;
 }
 
+// getrlimit(2): "RLIMIT_NOFILE This specifies a value one greater than the maximum file
+// descriptor number that can be opened by this process." and "The soft limit is the value that
+// the kernel enforces ... an unprivileged process may set only its soft limit to a value in the
+// range from 0 up to the hard limit". One descriptor per connection, plus a few.
+bool raise_fd_limit(rlim_t wanted, std::string& error) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= wanted) return true;
+  if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < wanted) {
+    error = fmt::format(
+        "{} connections need {} file descriptors; the hard limit is {} (ulimit -Hn; "
+        "/proc/sys/fs/nr_open)",
+        wanted - 64, wanted, lim.rlim_max);
+    return false;
+  }
+  lim.rlim_cur = wanted;
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    error = fmt::format("setrlimit(RLIMIT_NOFILE, {}): {}", wanted, std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 LoadReport run_load(const LoadOptions& o) {
   LoadReport r;
+  if (!raise_fd_limit(static_cast<rlim_t>(o.plan.connections) + 64, r.error)) return r;
   r.fanout = o.fanout;
   r.late_hist.assign(1001, 0);
   const LoadPlan& plan = o.plan;
@@ -335,6 +359,10 @@ LoadReport run_load(const LoadOptions& o) {
   for (;;) {
     auto now = Clock::now();
     if (now >= end || loop.stopped()) break;
+    if (o.idle) {  // only read (the server may send history), wake now and then for the flag
+      loop.wait_and_handle(std::min(end, now + std::chrono::milliseconds(100)));
+      continue;
+    }
     loop.wait_and_handle(std::min(end, due.top().first));
     now = Clock::now();
     // At most one round of sends per pass: a generator that has fallen behind still looks at

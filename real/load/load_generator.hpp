@@ -36,6 +36,8 @@ struct LoadOptions {
   // have joined); after it, the generator keeps reading up to `drain` for lines still on their
   // way.
   bool fanout = false;
+  // Idle: open (and authenticate) every connection, then send nothing for the window.
+  bool idle = false;
   std::chrono::milliseconds join_timeout{10'000};
   std::chrono::milliseconds drain{3'000};
 };
