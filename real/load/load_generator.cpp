@@ -322,8 +322,16 @@ LoadReport run_load(const LoadOptions& o) {
                             plan.line_bytes, prefix.size() + fanout_marker_bytes + 1);
       break;
     }
+    if (o.stop != nullptr && *o.stop != 0) {
+      r.error = fmt::format("stopped during the ramp, {} of {} connections open", i,
+                            plan.connections);
+      break;
+    }
     c.fd = open_connection(o, r.error);
-    if (c.fd < 0) break;
+    if (c.fd < 0) {
+      r.error += fmt::format(" (after {} of {} connections)", i, plan.connections);
+      break;
+    }
     c.open = true;
     c.line = make_line(prefix, plan.line_bytes);
     c.marker_at = prefix.size();
@@ -336,7 +344,10 @@ LoadReport run_load(const LoadOptions& o) {
   if (r.error.empty()) std::this_thread::sleep_until(ramp_start + ramp);
   if (r.error.empty() && fan) (void)wait_for_joins(o, loop, *fan, conns[0], r);
   if (!r.error.empty()) {
-    for (Conn& c : conns) close_conn(c, ep);
+    for (Conn& c : conns) {
+      if (c.open) ++r.connections;
+      close_conn(c, ep);
+    }
     ::close(ep);
     return r;
   }
