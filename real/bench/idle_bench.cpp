@@ -65,7 +65,8 @@ IdleResult run_idle_point(const CpuBenchConfig& cfg, const std::string& design, 
   (void)settle_tree(server.pid, std::chrono::seconds(3));
   r.pss_idle_kib = sampler::tree_pss_kib(server.pid);
   const std::uint64_t kernel_idle = sampler::kernel_share_kib().value_or(0);
-  // 2 ms per connection (fork-per-client servers fork one or two processes per connect).
+  // 2 ms per connection (fork-per-client servers fork one or two processes per connect); on a
+  // busy machine a forking server accepts far slower, so the wait for "ramped" allows 15 min more.
   const double ramp_s = std::max(1.0, connections * 0.002);
   std::vector<std::string> load_argv{cfg.papaya_exe,
                                      "load",
@@ -87,7 +88,7 @@ IdleResult run_idle_point(const CpuBenchConfig& cfg, const std::string& design, 
   std::optional<std::string> ramped =
       load.pid > 0
           ? read_line(load.stdout_fd,
-                      std::chrono::milliseconds(static_cast<int>((ramp_s * 3 + 60) * 1000)))
+                      std::chrono::milliseconds(static_cast<int>((ramp_s * 3 + 900) * 1000)))
           : std::nullopt;
   r.ramp_s = std::chrono::duration<double>(Clock::now() - t0).count();
   if (ramped && *ramped == "ramped") {
