@@ -323,8 +323,8 @@ LoadReport run_load(const LoadOptions& o) {
       break;
     }
     if (o.stop != nullptr && *o.stop != 0) {
-      r.error = fmt::format("stopped during the ramp, {} of {} connections open", i,
-                            plan.connections);
+      r.error =
+          fmt::format("stopped during the ramp, {} of {} connections open", i, plan.connections);
       break;
     }
     c.fd = open_connection(o, r.error);
