@@ -1,14 +1,18 @@
 // `papaya bench cpu`: the paper's experiment (real/bench/cpu_bench.hpp), written out by
 // real/bench/report.hpp. docs/results.md is the user's guide and holds the figures.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 
 #include "cli/command.hpp"
 #include "real/bench/cpu_bench.hpp"
+#include "real/bench/idle_bench.hpp"
 #include "real/bench/report.hpp"
 #include "real/bench/spawn.hpp"
 
@@ -24,8 +28,10 @@ struct BenchArgs {
   double max_extend = 1;
   int repeat = 1;
   bool pin = false;
+  bool shared_session = false;
   std::string out = "bench-out";
-  std::string rate = "1Mbps";
+  std::string rate;    // empty: 1Mbps (sink), 10kbps (chat)
+  int line_bytes = 0;  // 0: 1460 (sink), 128 (chat)
 };
 
 int usage(const std::string& message) {
@@ -73,10 +79,8 @@ int run_bench_cpu(const BenchArgs& a) {
   real::bench::CpuBenchConfig cfg;
   cfg.designs = split(a.designs);
   for (const std::string& d : cfg.designs) {
-    if (d != "process" && d != "c" && d != "go" && d != "go-raw") {
-      if (d == "fiber") return usage("--designs: fiber is not available yet (issue 12)");
-      return usage("--designs: unknown design '" + d + "' (process, c, go, go-raw)");
-    }
+    if (d != "process" && d != "fiber" && d != "c" && d != "go" && d != "go-raw")
+      return usage("--designs: unknown design '" + d + "' (process, fiber, c, go, go-raw)");
   }
   cfg.connections.clear();
   for (const std::string& n : split(a.connections)) {
@@ -93,7 +97,13 @@ int run_bench_cpu(const BenchArgs& a) {
   cfg.max_extend = a.max_extend;
   cfg.repeat = a.repeat;
   cfg.pin = a.pin;
-  cfg.rate = a.rate;
+  cfg.own_sessions = !a.shared_session;
+  // Chat: every line goes to every client, so the server's output is N x N x the rate: 1 Mbit/s
+  // per client would be 4 Gbit/s at N=64. 10 kbit/s of 128-byte lines is ~10 lines a second per
+  // client (a busy chat), 40,000 deliveries a second at N=64.
+  const bool chat = a.workload == "chat";
+  cfg.rate = !a.rate.empty() ? a.rate : chat ? "10kbps" : "1Mbps";
+  cfg.line_bytes = a.line_bytes > 0 ? a.line_bytes : chat ? 128 : 1460;
   std::error_code ec;
   std::filesystem::create_directories(a.out, ec);
   if (ec) return usage("--out: cannot create " + a.out + ": " + ec.message());
@@ -112,15 +122,82 @@ int run_bench_cpu(const BenchArgs& a) {
     std::fprintf(
         stderr,
         "papaya bench: %-7s N=%-4d #%d  cpu %.2f%% (cv %.3f, %zu quiet of %d; all: %.2f%%)  "
-        "pss/conn %.0f KiB  load %.3f Mbit/s/conn, %llu late of %llu\n",
+        "pss/conn %.0f KiB  load %.3f Mbit/s/conn, %llu late of %llu, waited %.0f%%%s\n",
         r.design.c_str(), r.connections, r.repeat, r.kept.mean, r.kept.cv, r.kept.n, r.intervals,
         r.all.mean, r.pss_per_conn_kib, r.load_rate_bps / 1e6,
         static_cast<unsigned long long>(r.load_late),
-        static_cast<unsigned long long>(r.load_lines_due));
+        static_cast<unsigned long long>(r.load_lines_due), r.load_runq_wait_pct,
+        r.workload != "chat"
+            ? ""
+            : fmt::format("  fan-out p50/p90/p99/max {:.2f}/{:.2f}/{:.2f}/{:.2f} ms, {} of {}",
+                          r.fanout_p50_ms, r.fanout_p90_ms, r.fanout_p99_ms, r.fanout_max_ms,
+                          r.fanout_received, r.fanout_expected)
+                  .c_str());
   });
   std::string note = real::bench::write_outputs(cfg.out_dir, results);
   std::fprintf(stderr, "papaya bench: wrote %s/results.csv, results.md; %s\n", cfg.out_dir.c_str(),
                note.c_str());
+  return failed == 0 ? exit_ok : exit_failure;
+}
+
+struct IdleArgs {
+  std::string designs = "process,c,go,go-raw";
+  std::string workload = "sink";
+  std::string connections = "1000,10000";
+  double seconds = 10;
+  std::string out = "bench-idle";
+};
+
+int run_bench_idle(const IdleArgs& a) {
+  real::bench::CpuBenchConfig cfg;
+  cfg.designs = split(a.designs);
+  for (const std::string& d : cfg.designs) {
+    if (d != "process" && d != "fiber" && d != "c" && d != "go" && d != "go-raw")
+      return usage("--designs: unknown design '" + d + "' (process, fiber, c, go, go-raw)");
+  }
+  std::vector<int> counts;
+  for (const std::string& n : split(a.connections)) {
+    char* end = nullptr;
+    long v = std::strtol(n.c_str(), &end, 10);
+    if (n.empty() || *end != '\0' || v < 1 || v > 100000)
+      return usage("--connections: expected a list like 100,1000 of counts 1..100000, got '" + n +
+                   "'");
+    counts.push_back(static_cast<int>(v));
+  }
+  if (!(a.seconds >= 1) || a.seconds > 3600) return usage("--seconds: 1 to 3600");
+  cfg.workload = a.workload;
+  cfg.seconds = a.seconds;
+  std::error_code ec;
+  std::filesystem::create_directories(a.out + "/scratch", ec);
+  if (ec) return usage("--out: cannot create " + a.out + ": " + ec.message());
+  cfg.out_dir = std::filesystem::absolute(a.out).string();
+  cfg.papaya_exe = real::bench::self_exe();
+  cfg.peers_dir = (std::filesystem::path(cfg.papaya_exe).parent_path() / "peers").string();
+  build_peers_if_missing(cfg);
+  const std::string scratch = cfg.out_dir + "/scratch";
+  {
+    std::ofstream key(scratch + "/key");
+    key << std::string(128, 'b') << "\n";
+  }
+  std::filesystem::permissions(
+      scratch + "/key", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ofstream csv(cfg.out_dir + "/idle.csv");
+  csv << real::bench::idle_csv_header();
+  int failed = 0;
+  for (int n : counts) {
+    for (const std::string& d : cfg.designs) {
+      real::bench::IdleResult r = real::bench::run_idle_point(cfg, d, n, scratch);
+      csv << real::bench::idle_csv_row(r) << std::flush;
+      failed += r.error.empty() ? 0 : 1;
+      std::fprintf(stderr,
+                   "papaya bench idle: %-7s %s N=%-6d held %d, %d processes, ramp %.1f s, cpu "
+                   "%.3f%% (max %.3f%%), pss/conn %.1f KiB, kernel/conn %.1f KiB%s%s\n",
+                   d.c_str(), r.workload.c_str(), n, r.held, r.processes, r.ramp_s, r.cpu_pct_mean,
+                   r.cpu_pct_max, r.pss_per_conn_kib, r.kernel_per_conn_kib,
+                   r.error.empty() ? "" : "; ", r.error.c_str());
+    }
+  }
+  std::fprintf(stderr, "papaya bench idle: wrote %s/idle.csv\n", cfg.out_dir.c_str());
   return failed == 0 ? exit_ok : exit_failure;
 }
 
@@ -133,7 +210,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cpu = bench->add_subcommand(
       "cpu", "The paper's experiment: server CPU at N connections x 1 Mbit/s, per design");
-  cpu->add_option("--designs", args->designs, "Comma list of process, c, go, go-raw")
+  cpu->add_option("--designs", args->designs, "Comma list of process, fiber, c, go, go-raw")
       ->capture_default_str();
   cpu->add_option("--workload", args->workload, "sink (the paper's server) or chat")
       ->check(CLI::IsMember({"sink", "chat"}))
@@ -149,9 +226,32 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   cpu->add_flag("--pin", args->pin, "Server on core 0; load generator and sampler on core 1");
-  cpu->add_option("--rate", args->rate, "Per-connection rate")->capture_default_str();
+  cpu->add_flag("--shared-session", args->shared_session,
+                "Keep server and load in papaya's session (one scheduler autogroup): the "
+                "set-up that starved the load generator (docs/results.md), for comparison");
+  cpu->add_option("--rate", args->rate, "Per-connection rate (default 1Mbps; chat: 10kbps)");
+  cpu->add_option("--line-bytes", args->line_bytes,
+                  "Bytes per line, newline included (default 1460; chat: 128)")
+      ->check(CLI::Range(2, 4096));
   cpu->add_option("--out", args->out, "Output directory")->capture_default_str();
   cpu->callback([args, &exit_code] { exit_code = run_bench_cpu(*args); });
+
+  auto idle_args = std::make_shared<IdleArgs>();
+  CLI::App* idle = bench->add_subcommand(
+      "idle", "Memory and CPU of holding N idle connections, per design (docs/results.md)");
+  idle->add_option("--designs", idle_args->designs, "Comma list of process, fiber, c, go, go-raw")
+      ->capture_default_str();
+  idle->add_option("--workload", idle_args->workload,
+                   "sink (one process per client for process/c) or chat (papaya's full server: "
+                   "two per client; go: the Go chat peer)")
+      ->check(CLI::IsMember({"sink", "chat"}))
+      ->capture_default_str();
+  idle->add_option("--connections", idle_args->connections, "Comma list of connection counts")
+      ->capture_default_str();
+  idle->add_option("--seconds", idle_args->seconds, "Seconds of CPU sampling once all are open")
+      ->capture_default_str();
+  idle->add_option("--out", idle_args->out, "Output directory")->capture_default_str();
+  idle->callback([idle_args, &exit_code] { exit_code = run_bench_idle(*idle_args); });
 }
 
 }  // namespace papaya::cli

@@ -31,6 +31,8 @@ struct LoadArgs {
   std::string key_file;
   std::string user = "load";
   double ramp_s = 0;
+  bool fanout = false;
+  bool idle = false;
 };
 
 int usage(const std::string& message) {
@@ -54,6 +56,9 @@ int run_load_command(const LoadArgs& a) {
   o.seconds = std::chrono::milliseconds(std::llround(a.seconds * 1000));
   o.ramp = std::chrono::milliseconds(std::llround(a.ramp_s * 1000));
   o.user = a.user;
+  o.fanout = a.fanout;
+  o.idle = a.idle;
+  if (a.idle && a.fanout) return usage("--idle and --fanout exclude each other");
   if (!a.key_file.empty()) {
     real::Checked<std::string> contents = real::read_key_file(a.key_file);
     if (!contents.ok()) return usage(contents.error);
@@ -86,7 +91,7 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--host", args->host, "Server IPv4 address")->capture_default_str();
   cmd->add_option("--port", args->port, "Server TCP port")->check(CLI::Range(1, 65535))->required();
   cmd->add_option("--connections", args->connections, "Concurrent connections")
-      ->check(CLI::Range(1, 10000))
+      ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   cmd->add_option("--rate", args->rate, "Per-connection rate: 1Mbps, 500kbps, ...")
       ->capture_default_str();
@@ -100,6 +105,12 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--ramp", args->ramp_s,
                   "Seconds to open the connections over (0: 4 ms each, >= 0.2 s)")
       ->capture_default_str();
+  cmd->add_flag("--fanout", args->fanout,
+                "Chat workload: stamp every line (sender, sequence, send time) and report the "
+                "latency to every other connection, p50/p90/p99/max, and lines missing");
+  cmd->add_flag("--idle", args->idle,
+                "Open (and authenticate) the connections, then send nothing: what holding N "
+                "idle clients costs the server (papaya bench idle)");
   cmd->callback([args, &exit_code] { exit_code = run_load_command(*args); });
 }
 

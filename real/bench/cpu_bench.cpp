@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -34,6 +35,13 @@ bool write_file(const std::string& path, const std::string& text, mode_t mode) {
   ::fchmod(fd, mode);
   ::close(fd);
   return ok;
+}
+
+std::string first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line.empty() ? "no message" : line;
 }
 
 std::string peer(const CpuBenchConfig& cfg, const std::string& name) {
@@ -116,14 +124,24 @@ void sample(const CpuBenchConfig& cfg, pid_t server, pid_t load, PointResult& r)
 
 }  // namespace
 
+double PointResult::deliveries_per_cpu_s() const {
+  const double cpu = kept.n >= 4 ? kept.mean : all.mean;
+  if (load_window_s <= 0 || cpu <= 0) return 0;
+  return static_cast<double>(fanout_received) / load_window_s / (cpu / 100);
+}
+
 ServerCommand server_command(const CpuBenchConfig& cfg, const std::string& design, int port,
                              const std::string& scratch) {
   ServerCommand c;
   const std::string p = std::to_string(port);
   const bool sink = cfg.workload == "sink";
-  if (design == "process") {
+  if (design == "process" || design == "fiber") {
+    // fiber: the same daemon with goroutines on Boost.Fiber (issue 12); until `papaya serve`
+    // accepts --design fiber, its refusal ends up in the point's error.
     c.argv = {cfg.papaya_exe,
               "serve",
+              "--design",
+              design,
               "--foreground",
               "--host",
               "127.0.0.1",
@@ -134,7 +152,7 @@ ServerCommand server_command(const CpuBenchConfig& cfg, const std::string& desig
               "--key-file",
               scratch + "/key",
               "--max-clients",
-              "1100",
+              std::to_string(cfg.max_clients),
               "--workload",
               sink ? "sink" : "chat"};
   } else if (design == "c" && sink) {
@@ -164,6 +182,7 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
   r.connections = connections;
   r.repeat = repeat;
   write_file(scratch + "/key", bench_key + "\n", 0600);
+  std::filesystem::remove(scratch + "/chat.log");  // a fresh log: no history from other points
   std::optional<int> port = free_port();
   ServerCommand sc = server_command(cfg, design, port.value_or(0), scratch);
   if (!sc.error.empty() || !port) {
@@ -173,15 +192,20 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
   const std::string log_dir = cfg.out_dir + "/logs";
   std::filesystem::create_directories(log_dir);
   const std::string tag = fmt::format("{}-{}-{}", design, connections, repeat);
-  SpawnSpec server_spec{sc.argv, sc.stdout_path, log_dir + "/" + tag + ".server.txt", false,
-                        cfg.pin ? std::optional<int>(server_core) : std::nullopt};
+  SpawnSpec server_spec{sc.argv,
+                        sc.stdout_path,
+                        log_dir + "/" + tag + ".server.txt",
+                        false,
+                        cfg.pin ? std::optional<int>(server_core) : std::nullopt,
+                        cfg.own_sessions};
   Spawned server = spawn(server_spec);
   if (server.pid < 0) {
     r.error = server.error;
     return r;
   }
-  if (!wait_listening(*port, std::chrono::seconds(15))) {
-    r.error = "the server did not listen within 15 s (see " + server_spec.stderr_path + ")";
+  if (!wait_listening(*port, std::chrono::seconds(15), server.pid)) {
+    r.error = "the server did not listen (exited, or not within 15 s): " +
+              first_line(server_spec.stderr_path) + " (" + server_spec.stderr_path + ")";
     stop_group(server.pid, std::chrono::seconds(2));
     return r;
   }
@@ -205,10 +229,11 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
                                      "--line-bytes",  std::to_string(cfg.line_bytes),
                                      "--seconds",     fmt::format("{}", load_seconds)};
   if (cfg.workload == "chat") {
-    load_argv.insert(load_argv.end(), {"--key-file", scratch + "/key"});
+    load_argv.insert(load_argv.end(), {"--key-file", scratch + "/key", "--fanout"});
   }
-  Spawned load = spawn({load_argv, "", log_dir + "/" + tag + ".load.txt", true,
-                        cfg.pin ? std::optional<int>(helper_core) : std::nullopt});
+  Spawned load =
+      spawn({load_argv, "", log_dir + "/" + tag + ".load.txt", true,
+             cfg.pin ? std::optional<int>(helper_core) : std::nullopt, cfg.own_sessions});
   std::optional<std::string> ramped =
       load.pid > 0 ? read_line(load.stdout_fd, std::chrono::seconds(60)) : std::nullopt;
   if (!ramped || *ramped != "ramped") {
@@ -233,6 +258,15 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
       r.load_lines_due = static_cast<std::uint64_t>(num(kv, "lines_due"));
       r.load_cpu_pct = num(kv, "cpu_pct");
       r.load_bytes_received = static_cast<std::uint64_t>(num(kv, "bytes_received"));
+      r.load_runq_wait_pct = num(kv, "runq_wait_pct");
+      r.load_window_s = num(kv, "window_s");
+      r.fanout_expected = static_cast<std::uint64_t>(num(kv, "fanout_expected"));
+      r.fanout_received = static_cast<std::uint64_t>(num(kv, "fanout_received"));
+      r.fanout_duplicates = static_cast<std::uint64_t>(num(kv, "fanout_duplicates"));
+      r.fanout_p50_ms = num(kv, "fanout_p50_ms");
+      r.fanout_p90_ms = num(kv, "fanout_p90_ms");
+      r.fanout_p99_ms = num(kv, "fanout_p99_ms");
+      r.fanout_max_ms = num(kv, "fanout_max_ms");
       if (!kv["error"].empty()) r.error = "load: " + kv["error"];
       // A generator that fell behind drove the server with less than the rate asked for: the
       // point does not measure the experiment (it stays in the CSV, marked).
@@ -244,6 +278,10 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
       }
       // Half the sends more than 1 ms late: lines went out bunched, several per wake-up of the
       // server, which makes the server cheaper than at the constant rate the experiment asks for.
+      if (r.error.empty() && r.fanout_received < r.fanout_expected) {
+        r.error = fmt::format("{} of {} fan-out deliveries never arrived",
+                              r.fanout_expected - r.fanout_received, r.fanout_expected);
+      }
       if (r.error.empty() && r.load_late_p50_ms > 1.0) {
         r.error = fmt::format("the load generator ran late (median {:.1f} ms): lines were bunched",
                               r.load_late_p50_ms);

@@ -23,11 +23,13 @@ struct CpuBenchConfig {
   double max_extend = 1;  // keep sampling up to seconds x this until `seconds` are quiet
   int repeat = 1;
   bool pin = false;
-  std::string rate = "1Mbps";
+  bool own_sessions = true;    // server and load each in its own session (autogroup): spawn.cpp
+  std::string rate = "1Mbps";  // chat: 10kbps of 128-byte lines unless told (cmd_bench.cpp)
   int line_bytes = 1460;
   double warmup_s = 1;  // after the ramp, before sampling
   double quiet_pct = 10;
   std::string out_dir = "bench-out";
+  int max_clients = 1100;  // papaya serve --max-clients
   std::string papaya_exe;  // for `serve` (design process) and `load`
   std::string peers_dir;   // c_sink, go_sink, go_raw_sink, go_chat
 };
@@ -55,7 +57,16 @@ struct PointResult {
   std::uint64_t load_lines_due = 0;
   double load_cpu_pct = 0;
   std::uint64_t load_bytes_received = 0;  // what the server sent back (chat: history + fan-out)
-  std::string error;                      // set when the point could not be measured
+  double load_runq_wait_pct = 0;          // the generator's own wait for a CPU, % of its window
+  // Chat workload: send -> arrival at every other connection (real/load/fanout.hpp).
+  std::uint64_t fanout_expected = 0;
+  std::uint64_t fanout_received = 0;
+  std::uint64_t fanout_duplicates = 0;
+  double fanout_p50_ms = 0, fanout_p90_ms = 0, fanout_p99_ms = 0, fanout_max_ms = 0;
+  double load_window_s = 0;
+  // Deliveries to other connections per second of server CPU (lines per core-second).
+  double deliveries_per_cpu_s() const;
+  std::string error;  // set when the point could not be measured
 };
 
 // The argv that starts `design`'s server on `port`, or an error (peer not built, workload not

@@ -95,7 +95,9 @@ std::string csv_header() {
          "stddev,cv,mean_cpu_pct_all,cv_all,other_pct_median,processes,pss_idle_kib,"
          "pss_loaded_kib,pss_per_conn_kib,kernel_per_conn_kib,load_rate_bps_per_conn,load_late,"
          "load_late_p50_ms,load_late_p99_ms,"
-         "load_lines_due,load_cpu_pct,load_bytes_received,error\n";
+         "load_lines_due,load_cpu_pct,load_bytes_received,load_runq_wait_pct,load_window_s,"
+         "fanout_expected,fanout_received,fanout_duplicates,fanout_p50_ms,fanout_p90_ms,"
+         "fanout_p99_ms,fanout_max_ms,error\n";
 }
 
 std::string csv_row(const PointResult& r) {
@@ -104,12 +106,15 @@ std::string csv_row(const PointResult& r) {
   std::replace(err.begin(), err.end(), '\n', ' ');
   return fmt::format(
       "{},{},{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.2f},{},{},{},{:.1f},"
-      "{:.1f},{:.0f},{},{:.1f},{:.1f},{},{:.2f},{},{}\n",
+      "{:.1f},{:.0f},{},{:.1f},{:.1f},{},{:.2f},{},{:.1f},{:.3f},{},{},{},{:.3f},{:.3f},{:.3f},"
+      "{:.3f},{}\n",
       r.design, r.workload, r.connections, r.repeat, r.intervals, r.quiet, r.dropped_load_jump,
       r.kept.n, r.kept.mean, r.kept.stddev, r.kept.cv, r.all.mean, r.all.cv, r.other_pct_median,
       r.processes, r.pss_idle_kib, r.pss_loaded_kib, r.pss_per_conn_kib, r.kernel_per_conn_kib,
       r.load_rate_bps, r.load_late, r.load_late_p50_ms, r.load_late_p99_ms, r.load_lines_due,
-      r.load_cpu_pct, r.load_bytes_received, err);
+      r.load_cpu_pct, r.load_bytes_received, r.load_runq_wait_pct, r.load_window_s,
+      r.fanout_expected, r.fanout_received, r.fanout_duplicates, r.fanout_p50_ms, r.fanout_p90_ms,
+      r.fanout_p99_ms, r.fanout_max_ms, err);
 }
 
 std::vector<PointResult> parse_csv(const std::string& text) {
@@ -123,7 +128,7 @@ std::vector<PointResult> parse_csv(const std::string& text) {
     std::string cell;
     while (std::getline(ss, cell, ',')) f.push_back(cell);
     if (line.back() == ',') f.emplace_back();
-    if (f.size() != 27) continue;
+    if (f.size() != 36) continue;
     auto d = [&](int i) { return std::atof(f[static_cast<size_t>(i)].c_str()); };
     auto n = [&](int i) { return std::atoi(f[static_cast<size_t>(i)].c_str()); };
     PointResult r;
@@ -154,7 +159,16 @@ std::vector<PointResult> parse_csv(const std::string& text) {
     r.load_lines_due = static_cast<std::uint64_t>(d(23));
     r.load_cpu_pct = d(24);
     r.load_bytes_received = static_cast<std::uint64_t>(d(25));
-    r.error = f[26];
+    r.load_runq_wait_pct = d(26);
+    r.load_window_s = d(27);
+    r.fanout_expected = static_cast<std::uint64_t>(d(28));
+    r.fanout_received = static_cast<std::uint64_t>(d(29));
+    r.fanout_duplicates = static_cast<std::uint64_t>(d(30));
+    r.fanout_p50_ms = d(31);
+    r.fanout_p90_ms = d(32);
+    r.fanout_p99_ms = d(33);
+    r.fanout_max_ms = d(34);
+    r.error = f[35];
     out.push_back(r);
   }
   return out;
@@ -206,6 +220,48 @@ std::string markdown_table(const std::vector<PointResult>& results) {
   return md;
 }
 
+std::string chat_table(const std::vector<PointResult>& results) {
+  Grouped g = group(results);
+  std::string md =
+      "| N | design | server CPU % (CV) [min-max] | PSS per connection, KiB | fan-out latency "
+      "p50 / p90 / p99 / max, ms | deliveries per CPU-second | missing |\n"
+      "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (int n : g.ns) {
+    for (const std::string& d : g.designs) {
+      auto it = g.cells[d].find(n);
+      if (it == g.cells[d].end()) continue;
+      const Cell& c = it->second;
+      auto [lo, hi] = std::minmax_element(c.means.begin(), c.means.end());
+      std::vector<double> pss, p50, p90, p99, mx, per_cpu;
+      std::uint64_t missing = 0, expected = 0;
+      for (const PointResult& r : results) {
+        if (r.design != d || r.connections != n || !r.error.empty() || r.intervals == 0) continue;
+        pss.push_back(r.pss_per_conn_kib);
+        p50.push_back(r.fanout_p50_ms);
+        p90.push_back(r.fanout_p90_ms);
+        p99.push_back(r.fanout_p99_ms);
+        mx.push_back(r.fanout_max_ms);
+        per_cpu.push_back(r.deliveries_per_cpu_s());
+        expected += r.fanout_expected;
+        missing += r.fanout_expected - std::min(r.fanout_expected, r.fanout_received);
+      }
+      md += fmt::format(
+          "| {} | {} | {:.2f} ({:.3f}) [{:.2f}-{:.2f}]{} | {:.0f} | {:.2f} / {:.2f} / {:.2f} / "
+          "{:.2f} | {:.0f} | {} of {} |\n",
+          n, d, median_of(c.means), median_of(c.cvs), *lo, *hi, c.any_from_all ? " *" : "",
+          median_of(pss), median_of(p50), median_of(p90), median_of(p99), median_of(mx),
+          median_of(per_cpu), missing, expected);
+    }
+  }
+  md +=
+      "\nServer CPU: median over repeats of each run's mean (% of one core), quiet intervals only "
+      "unless marked `*` (fewer than 4 quiet: all intervals). Fan-out latency: from a line's send "
+      "to its arrival at each other connection, medians over repeats of each run's percentiles. "
+      "PSS per connection: (loaded - idle) / N. Deliveries per CPU-second: lines that reached "
+      "another connection per second of server CPU. Rejected points (errors) are left out.\n";
+  return md;
+}
+
 std::string write_outputs(const std::string& dir, const std::vector<PointResult>& results) {
   {
     std::ofstream csv(dir + "/results.csv");
@@ -214,7 +270,9 @@ std::string write_outputs(const std::string& dir, const std::vector<PointResult>
   }
   {
     std::ofstream md(dir + "/results.md");
-    md << markdown_table(results);
+    const bool chat = std::any_of(results.begin(), results.end(),
+                                  [](const PointResult& r) { return r.workload == "chat"; });
+    md << (chat ? chat_table(results) : markdown_table(results));
   }
   Grouped g = group(results);
   {

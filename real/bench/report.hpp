@@ -25,6 +25,10 @@ std::vector<PointResult> parse_csv(const std::string& text);
 // ratios to `c` computed per round (back to back) and then the median taken.
 std::string markdown_table(const std::vector<PointResult>& results);
 
+// The chat workload's table: per N and design, server CPU, PSS per connection, fan-out latency
+// percentiles, deliveries per CPU-second and lines missing.
+std::string chat_table(const std::vector<PointResult>& results);
+
 // Writes results.csv, results.md, plot data and plot.gp into `dir`, then runs gnuplot if
 // present. Returns a note for the user ("plots: ...png" or why not).
 std::string write_outputs(const std::string& dir, const std::vector<PointResult>& results);

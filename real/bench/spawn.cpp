@@ -28,6 +28,17 @@ void redirect(const std::string& path, int target) {
   }
 }
 
+// sched(7), "The autogroup feature": "A new autogroup is created when a new session is created
+// via setsid(2)". With autogroups on (/proc/sys/kernel/sched_autogroup_enabled, the Debian
+// default), CPU time is shared between groups first and between the tasks of a group second, and
+// a group's weight on a core follows its load there. Left in the caller's session, the load
+// generator pinned to core 1 shared one group with a forked server tree busy on core 0: the
+// group's weight on core 1 shrank to a sliver, and other sessions' tasks there (even nice 10
+// ones: nice only orders tasks inside a group) kept it waiting 8-17 ms a turn
+// (docs/results.md). Its own session gives each measured program its own group, as its own
+// machine would.
+pid_t new_session() { return ::setsid(); }
+
 }  // namespace
 
 Spawned spawn(const SpawnSpec& spec) {
@@ -46,7 +57,10 @@ Spawned spawn(const SpawnSpec& spec) {
     return s;
   }
   if (pid == 0) {
-    ::setpgid(0, 0);
+    if (spec.own_session)
+      (void)new_session();
+    else
+      ::setpgid(0, 0);
     if (spec.core) (void)pin_self(*spec.core);
     if (spec.pipe_stdout)
       ::dup2(out[1], 1);
@@ -57,7 +71,11 @@ Spawned spawn(const SpawnSpec& spec) {
     dprintf(2, "exec %s: %s\n", argv[0], std::strerror(errno));
     ::_exit(127);
   }
-  ::setpgid(pid, pid);  // both sides, so the group exists whichever runs first
+  // The child's setsid makes it a group leader; the parent must not setpgid it first (setsid(2):
+  // "EPERM The process group ID of any process equals the PID of the calling process"), so it
+  // waits, bounded, until the group exists: stop_group signals the group.
+  for (int i = 0; i < 500 && ::getpgid(pid) != pid; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   s.pid = pid;
   if (spec.pipe_stdout) {
     ::close(out[1]);
@@ -135,9 +153,11 @@ std::optional<int> free_port() {
   return port;
 }
 
-bool wait_listening(int port, std::chrono::milliseconds deadline) {
+bool wait_listening(int port, std::chrono::milliseconds deadline, pid_t server) {
   const auto end = Clock::now() + deadline;
   while (Clock::now() < end) {
+    int status = 0;
+    if (server > 0 && ::waitpid(server, &status, WNOHANG) == server) return false;
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;

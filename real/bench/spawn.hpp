@@ -1,4 +1,5 @@
-// Starting and stopping the programs `papaya bench` measures: each in its own process group,
+// Starting and stopping the programs `papaya bench` measures: each in its own session (its own
+// process group, and its own scheduler autogroup: spawn.cpp says why),
 // optionally pinned to one core, its output sent to a file or a pipe, and every wait bounded.
 #pragma once
 
@@ -17,6 +18,7 @@ struct SpawnSpec {
   std::string stderr_path = "/dev/null";
   bool pipe_stdout = false;  // Spawned::stdout_fd reads the child's standard output
   std::optional<int> core;   // sched_setaffinity to this one core before exec
+  bool own_session = true;   // setsid (own autogroup); false: only its own process group
 };
 
 struct Spawned {
@@ -42,8 +44,9 @@ int online_cores();
 
 // A free TCP port on 127.0.0.1 now (bind to port 0, read it back, close).
 std::optional<int> free_port();
-// True once a TCP connect to 127.0.0.1:port succeeds (retries every 20 ms until `deadline`).
-bool wait_listening(int port, std::chrono::milliseconds deadline);
+// True once a TCP connect to 127.0.0.1:port succeeds (retries every 20 ms until `deadline`);
+// false at once when `server` (if > 0) has exited (it is then reaped).
+bool wait_listening(int port, std::chrono::milliseconds deadline, pid_t server = 0);
 
 // The running binary's path (/proc/self/exe).
 std::string self_exe();

@@ -31,6 +31,24 @@ struct LoadOptions {
   std::chrono::microseconds late_after{1000};  // a send this much past its instant is late
   const volatile std::sig_atomic_t* stop =
       nullptr;  // set (by a signal handler): end the window now
+  // Chat workload: mark every line and measure fan-out latency (real/load/fanout.hpp). Before
+  // the window, connection 0 sends join probes until every connection has received one (all
+  // have joined); after it, the generator keeps reading up to `drain` for lines still on their
+  // way.
+  bool fanout = false;
+  // Idle: open (and authenticate) every connection, then send nothing for the window.
+  bool idle = false;
+  std::chrono::milliseconds join_timeout{10'000};
+  std::chrono::milliseconds drain{3'000};
+};
+
+struct FanoutReport {
+  std::uint64_t expected = 0;  // lines sent in the window x (connections - 1)
+  std::uint64_t received = 0;  // of those, arrived at another connection by the end of the drain
+  std::uint64_t duplicates = 0;
+  std::uint64_t reordered = 0;
+  double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;  // send -> arrival at another connection
+  std::uint64_t missing() const { return expected > received ? expected - received : 0; }
 };
 
 struct LoadReport {
@@ -46,7 +64,14 @@ struct LoadReport {
   std::uint64_t backlogged = 0;  // instants that found the previous line still unsent (EAGAIN)
   std::uint64_t bytes_received = 0;
   double cpu_pct = 0;  // the generator's own CPU over the window, % of one core
-  std::string error;   // first failure (connect refused, reset, ...), empty when none
+  // The generator's own wait for a CPU over the window (/proc/thread-self/schedstat: "time spent
+  // waiting on a runqueue"), % of the window, and its epoll wake-ups: a starved generator shows
+  // a high wait and few wake-ups, each finding many sends due.
+  double runq_wait_pct = 0;
+  std::uint64_t wakeups = 0;
+  bool fanout = false;
+  FanoutReport fan;
+  std::string error;  // first failure (connect refused, reset, ...), empty when none
   std::vector<std::uint64_t> late_hist;  // sends per 0.1 ms of lateness; the last bucket: >= 100 ms
   // Sets late_p50_ms and late_p99_ms from late_hist.
   void compute_percentiles();

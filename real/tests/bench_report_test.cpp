@@ -41,6 +41,51 @@ TEST(BenchCsv, RowsReadBackAsWritten) {
   EXPECT_EQ(back[0].error, "load: the server closed a connection; twice");  // commas escaped
 }
 
+TEST(BenchCsv, FanOutColumnsReadBackAsWritten) {
+  PointResult r = point("go", 64, 1, 20, 8);
+  r.workload = "chat";
+  r.load_runq_wait_pct = 12.5;
+  r.load_window_s = 10;
+  r.fanout_expected = 4032;
+  r.fanout_received = 4031;
+  r.fanout_duplicates = 2;
+  r.fanout_p50_ms = 0.25;
+  r.fanout_p90_ms = 1.5;
+  r.fanout_p99_ms = 8.125;
+  r.fanout_max_ms = 40;
+  std::vector<PointResult> back = parse_csv(csv_header() + csv_row(r));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].workload, "chat");
+  EXPECT_DOUBLE_EQ(back[0].load_runq_wait_pct, 12.5);
+  EXPECT_EQ(back[0].fanout_expected, 4032u);
+  EXPECT_EQ(back[0].fanout_received, 4031u);
+  EXPECT_EQ(back[0].fanout_duplicates, 2u);
+  EXPECT_DOUBLE_EQ(back[0].fanout_p50_ms, 0.25);
+  EXPECT_DOUBLE_EQ(back[0].fanout_p99_ms, 8.125);
+  EXPECT_DOUBLE_EQ(back[0].fanout_max_ms, 40);
+  EXPECT_EQ(back[0].error, "");
+  // 4031 deliveries in 10 s on 20% of a core: 2015.5 per CPU-second.
+  EXPECT_DOUBLE_EQ(back[0].deliveries_per_cpu_s(), 2015.5);
+}
+
+TEST(BenchMarkdown, ChatTableShowsFanOutPercentilesAndMissingLines) {
+  PointResult r = point("process", 16, 1, 5, 8);
+  r.workload = "chat";
+  r.fanout_expected = 100;
+  r.fanout_received = 97;
+  r.fanout_p50_ms = 0.5;
+  r.fanout_p90_ms = 2;
+  r.fanout_p99_ms = 9;
+  r.fanout_max_ms = 30;
+  r.pss_per_conn_kib = 150;
+  std::string md = chat_table({r});
+  EXPECT_NE(
+      md.find("| 16 | process | 5.00 (0.100) [5.00-5.00] | 150 | 0.50 / 2.00 / 9.00 / 30.00 |"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| 3 of 100 |"), std::string::npos) << md;
+}
+
 TEST(BenchMarkdown, PaperRowsSitBesideOursAndRatiosArePerRound) {
   // Round 1: go 4 x c; round 2: go 2 x c. The median of per-round ratios is 3; the ratio of the
   // medians would be 4 / 1.5 = 2.67.
