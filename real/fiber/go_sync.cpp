@@ -49,7 +49,7 @@ struct Mu {
   boost::fibers::condition_variable cv;
   bool locked = false;
 };
-Table<Mu> g_mutexes;
+Table<Mu>& g_mutexes = *new Table<Mu>;  // never destroyed (see g_chan_mu)
 
 void mu_lock(Mu& mu) {
   FLock lk(mu.m);
@@ -79,7 +79,7 @@ struct RW {
   bool writer_holds = false;
   std::uint64_t release = 0;  // bumped by Unlock: the blocked readers it let in
 };
-Table<RW> g_rwmutexes;
+Table<RW>& g_rwmutexes = *new Table<RW>;  // never destroyed (see g_chan_mu)
 
 // ---- sync.Cond -------------------------------------------------------------------------------
 struct CondWaiter {
@@ -91,7 +91,7 @@ struct Cnd {
   boost::fibers::mutex m;
   std::deque<CondWaiter*> tickets;  // notifyList: oldest ticket first
 };
-Table<Cnd> g_conds;
+Table<Cnd>& g_conds = *new Table<Cnd>;  // never destroyed (see g_chan_mu)
 
 // ---- channels --------------------------------------------------------------------------------
 // runtime/runtime2.go's sudog: a parked goroutine in a channel's queue (one per case for select).
@@ -113,8 +113,10 @@ struct Chan {
   bool closed = false;
   std::deque<Waiting> recvq, sendq;
 };
-Table<Chan> g_chans;
-boost::fibers::mutex g_chan_mu;  // one lock for every channel (go_sync.hpp says why)
+Table<Chan>& g_chans = *new Table<Chan>;  // never destroyed (see g_chan_mu)
+// One lock for every channel (go_sync.hpp says why). The tables and this lock are never destroyed:
+// goroutines of other threads may still use them while the process exits after main returns.
+boost::fibers::mutex& g_chan_mu = *new boost::fibers::mutex;
 
 // The first waiter of a queue still waiting (a select parked on two queues may have completed in
 // the other one and not yet taken itself out).

@@ -40,7 +40,9 @@ struct Worker {
   std::deque<std::function<void()>> inbox;
 };
 
-std::vector<std::unique_ptr<Worker>> g_workers;  // written once by run(), before any spawn
+// Written once by run() before any spawn; never destroyed: when main returns the process exits
+// with the other threads still parked on them.
+std::vector<std::unique_ptr<Worker>>& g_workers = *new std::vector<std::unique_ptr<Worker>>;
 std::atomic<unsigned> g_next{0};
 thread_local Worker* t_worker = nullptr;
 
