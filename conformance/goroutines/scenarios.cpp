@@ -226,6 +226,32 @@ std::string socket_parks_goroutine(Os& os) {
   return obs.text(os);
 }
 
+// Closing a socket that a goroutine is parked on wakes it with an error (Go's Close of a
+// net.Conn: "Any blocked Read or Write operations will be unblocked and return errors").
+std::string close_wakes_parked_reader(Os& os) {
+  Observations obs(os);
+  Result<Fd> listener = os.listen("127.0.0.1", 0, 8);
+  if (!listener) return "listen failed\n";
+  Result<std::uint16_t> port = os.local_port(*listener);
+  Result<Fd> client = os.connect("127.0.0.1", *port);
+  Result<Fd> server = os.accept(*listener);
+  if (!client || !server) return "connect/accept failed\n";
+  GoChan done = os.new_chan(1);
+  os.go([&, done](Os& g) {
+    std::array<char, 16> buf{};
+    Result<size_t> n = g.recv(*server, buf);
+    obs.add(g, n ? "reader got " + std::to_string(*n) + " bytes" : "reader got an error");
+    g.chan_send(done, 1);
+  });
+  (void)os.sleep(kMargin);  // the reader is parked in recv
+  obs.add(os, "closing");
+  (void)os.close(*server);
+  os.chan_recv(done);
+  (void)os.close(*client);
+  (void)os.close(*listener);
+  return obs.text(os);
+}
+
 // Closing a closed channel is Go's panic, which ends the process with Go's message.
 std::string close_of_closed_channel(Os& os) {
   GoChan ch = os.new_chan(0);
@@ -287,6 +313,10 @@ const std::vector<GoScenario>& scenarios() {
        socket_parks_goroutine,
        "accepted\ncounter ran 1000 steps; reader done: no\nreader got hello\nmain: returned\n",
        true},
+      {"ClosingASocketWakesTheGoroutineParkedOnIt",
+       "net/net.go (*conn).Close: \"Any blocked Read or Write operations will be unblocked and "
+       "return errors\"; internal/poll/fd_unix.go Close: fd.pd.evict()",
+       close_wakes_parked_reader, "closing\nreader got an error\nmain: returned\n", true},
       {"CloseOfClosedChannelPanics",
        "runtime/chan.go closechan: panic(\"close of closed channel\")", close_of_closed_channel,
        "main: aborted: panic: close of closed channel\n"},

@@ -61,7 +61,7 @@ Result<Fd> FiberOs::accept(Fd listener, Site) {
     int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd >= 0) return Fd{fd};
     if (!would_block(errno)) return last_errno();
-    this_poller().park(listener, Readiness::readable);
+    if (!this_poller().park(listener, Readiness::readable)) return Errno::ebadf;
   }
 }
 
@@ -78,7 +78,7 @@ Result<size_t> FiberOs::recv(Fd fd, std::span<char> buf, Site) {
     ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
     if (n >= 0) return static_cast<size_t>(n);
     if (!would_block(errno)) return last_errno();
-    this_poller().park(fd, Readiness::readable);
+    if (!this_poller().park(fd, Readiness::readable)) return Errno::ebadf;
   }
 }
 
@@ -87,7 +87,7 @@ Result<size_t> FiberOs::send(Fd fd, std::string_view bytes, Site) {
     ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n >= 0) return static_cast<size_t>(n);
     if (!would_block(errno)) return last_errno();
-    this_poller().park(fd, Readiness::writable);
+    if (!this_poller().park(fd, Readiness::writable)) return Errno::ebadf;
   }
 }
 
@@ -95,7 +95,7 @@ Result<size_t> FiberOs::read(Fd fd, std::span<char> buf, Site site) {
   for (;;) {
     Result<size_t> r = RealOs::read(fd, buf, site);
     if (r || r.error() != Errno::eagain) return r;
-    this_poller().park(fd, Readiness::readable);
+    if (!this_poller().park(fd, Readiness::readable)) return Errno::ebadf;
   }
 }
 
@@ -103,8 +103,15 @@ Result<size_t> FiberOs::write(Fd fd, std::string_view bytes, Site site) {
   for (;;) {
     Result<size_t> r = RealOs::write(fd, bytes, site);
     if (r || r.error() != Errno::eagain) return r;
-    this_poller().park(fd, Readiness::writable);
+    if (!this_poller().park(fd, Readiness::writable)) return Errno::ebadf;
   }
+}
+
+// Go's (*netFD).Close: pd.evict() first, so goroutines blocked on the descriptor return
+// ErrNetClosing (here EBADF) instead of waiting on a number the kernel may reuse; then close(2).
+Status FiberOs::close(Fd fd, Site site) {
+  evict(fd);
+  return RealOs::close(fd, site);
 }
 
 // time.Sleep parks the goroutine on a timer: the thread's other fibers run meanwhile.

@@ -9,6 +9,7 @@
 //  - connect(2) to the loopback completes at once, so connect blocks the thread like a syscall;
 //  - read/write on a non-blocking socket that would block park the fiber too;
 //  - sleep parks the fiber (time.Sleep), it does not block the thread;
+//  - close wakes the goroutines parked on the descriptor first (they get EBADF), as Go's does;
 //  - a goroutine starts on a thread chosen round-robin and stays there (no work stealing);
 //  - no deadlock detector: goroutines all asleep just sleep.
 #pragma once
@@ -53,6 +54,7 @@ class FiberOs final : public RealOs {
   Result<size_t> send(Fd fd, std::string_view bytes, Site = Site::current()) override;
   Result<size_t> read(Fd fd, std::span<char> buf, Site = Site::current()) override;
   Result<size_t> write(Fd fd, std::string_view bytes, Site = Site::current()) override;
+  Status close(Fd fd, Site = Site::current()) override;
   Status sleep(Duration d, Site = Site::current()) override;
 };
 

@@ -18,6 +18,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -74,16 +75,34 @@ void serve_inbox(Worker& w) {
 
 // ---- Poller -------------------------------------------------------------------------------
 
-// The fibers of this thread parked on one descriptor, by direction.
-struct Poller::Waiters {
-  struct Entry {
-    std::vector<boost::fibers::context*> readers;
-    std::vector<boost::fibers::context*> writers;
-  };
-  std::map<Fd, Entry> by_fd;
+namespace {
+
+// A fiber parked on a descriptor. It waits on a condition_variable_any with the table's
+// std::mutex: the waiter is queued on the condvar before the mutex is released and suspends
+// under the condvar's own spinlock, so a wake from any thread (epoll loop or close) between
+// the two is never lost.
+struct Parked {
+  Fd fd = -1;
+  Readiness what = Readiness::readable;
+  Poller* poller = nullptr;  // whose epoll set it is armed in
+  bool woken = false;
+  bool evicted = false;
+  boost::fibers::condition_variable_any cv;
 };
 
-Poller::Poller() : waiters_(new Waiters) {
+// The process-wide table of parked fibers, by descriptor. Never destroyed (see g_workers).
+std::mutex& g_park_mu = *new std::mutex;
+std::map<Fd, std::vector<Parked*>>& g_parked = *new std::map<Fd, std::vector<Parked*>>;
+
+void unpark(Parked* p, bool evicted) {
+  p->woken = true;
+  p->evicted = evicted;
+  p->cv.notify_one();
+}
+
+}  // namespace
+
+Poller::Poller() {
   // epoll_create1(2) / eventfd(2): the eventfd is the doorbell other threads ring (notify()).
   epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epfd_ < 0) die("epoll_create1");
@@ -98,31 +117,35 @@ Poller::Poller() : waiters_(new Waiters) {
 Poller::~Poller() {
   ::close(eventfd_);
   ::close(epfd_);
-  delete waiters_;
 }
 
 // Level-triggered and EPOLLONESHOT: one report per arming, re-armed while fibers still wait.
-// epoll(7): "the caller must rearm the file descriptor using epoll_ctl(2) with EPOLL_CTL_MOD".
-// A descriptor closed since it was last armed has left the set by itself ("closing a file
-// descriptor cause[s] it to be removed from all epoll interest lists"), hence MOD, else ADD.
+// epoll_ctl(2) EPOLLONESHOT: "the caller must rearm the file descriptor using epoll_ctl() with
+// EPOLL_CTL_MOD". A descriptor closed since it was last armed has left the set by itself
+// (epoll(7): closing it "cause[s] it to be removed from all epoll interest lists"): MOD, else ADD.
 void Poller::arm(Fd fd) {
-  const Waiters::Entry& e = waiters_->by_fd[fd];
   epoll_event ev = {};
   ev.events = EPOLLONESHOT;
-  if (!e.readers.empty()) ev.events |= EPOLLIN | EPOLLRDHUP;
-  if (!e.writers.empty()) ev.events |= EPOLLOUT;
+  for (const Parked* p : g_parked[fd]) {
+    if (p->poller != this) continue;
+    ev.events |= p->what == Readiness::readable ? EPOLLIN | EPOLLRDHUP : EPOLLOUT;
+  }
   ev.data.fd = fd;
   if (::epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) == 0) return;
   if (errno == ENOENT && ::epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) == 0) return;
   die("epoll_ctl");
 }
 
-void Poller::park(Fd fd, Readiness what) {
-  boost::fibers::context* self = boost::fibers::context::active();
-  Waiters::Entry& e = waiters_->by_fd[fd];
-  (what == Readiness::readable ? e.readers : e.writers).push_back(self);
+bool Poller::park(Fd fd, Readiness what) {
+  Parked me;
+  me.fd = fd;
+  me.what = what;
+  me.poller = this;
+  std::unique_lock<std::mutex> lk(g_park_mu);
+  g_parked[fd].push_back(&me);
   arm(fd);
-  self->suspend();  // wait() schedules us again from this same thread
+  me.cv.wait(lk, [&] { return me.woken; });  // whoever woke us took us out of the table
+  return !me.evicted;
 }
 
 void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
@@ -138,8 +161,7 @@ void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
     if (errno == EINTR) return;
     die("epoll_wait");
   }
-  ++wakeups_;
-  boost::fibers::context* me = boost::fibers::context::active();
+  std::lock_guard<std::mutex> g(g_park_mu);
   for (int i = 0; i < n; ++i) {
     const Fd fd = evs[i].data.fd;
     if (fd == eventfd_) {
@@ -147,29 +169,39 @@ void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
       [[maybe_unused]] ssize_t r = ::read(eventfd_, &count, sizeof count);  // reset the doorbell
       continue;
     }
-    auto it = waiters_->by_fd.find(fd);
-    if (it == waiters_->by_fd.end()) continue;
+    auto it = g_parked.find(fd);
+    if (it == g_parked.end()) continue;
     const std::uint32_t ev = evs[i].events;
-    Waiters::Entry& e = it->second;
-    if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
-      for (auto* c : e.readers) me->schedule(c);
-      e.readers.clear();
+    const bool readable = ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+    const bool writable = ev & (EPOLLOUT | EPOLLHUP | EPOLLERR);
+    bool left_here = false;
+    auto& list = it->second;
+    for (auto p = list.begin(); p != list.end();) {
+      Parked* w = *p;
+      if (w->poller == this && (w->what == Readiness::readable ? readable : writable)) {
+        p = list.erase(p);
+        unpark(w, false);
+      } else {
+        left_here = left_here || w->poller == this;
+        ++p;
+      }
     }
-    if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
-      for (auto* c : e.writers) me->schedule(c);
-      e.writers.clear();
-    }
-    if (e.readers.empty() && e.writers.empty()) {
-      waiters_->by_fd.erase(it);
-    } else {
-      arm(fd);
-    }
+    if (left_here) arm(fd);
+    if (list.empty()) g_parked.erase(it);
   }
 }
 
 void Poller::wake() noexcept {
   std::uint64_t one = 1;
   [[maybe_unused]] ssize_t r = ::write(eventfd_, &one, sizeof one);
+}
+
+void evict(Fd fd) {
+  std::lock_guard<std::mutex> g(g_park_mu);
+  auto it = g_parked.find(fd);
+  if (it == g_parked.end()) return;
+  for (Parked* p : it->second) unpark(p, true);
+  g_parked.erase(it);
 }
 
 // ---- EpollAlgorithm -------------------------------------------------------------------------

@@ -21,8 +21,9 @@ namespace papaya::real::fiber {
 // What a parked fiber waits for on a descriptor.
 enum class Readiness : std::uint8_t { readable, writable };
 
-// One thread's epoll set: the eventfd that other threads write to wake it, and the fibers of this
-// thread parked on descriptors. Used only by its own thread (except wake(), which any may call).
+// One thread's epoll set and the eventfd other threads write to wake it. The fibers parked on
+// descriptors are in one process-wide table (so close() can wake them from any thread); each is
+// armed in the epoll set of its own thread.
 class Poller {
  public:
   Poller();
@@ -31,24 +32,25 @@ class Poller {
   Poller& operator=(const Poller&) = delete;
 
   // Parks the calling fiber (of this thread) until `fd` is ready for `what` (or hung up / in
-  // error: the retried call then reports it). Other fibers of the thread run meanwhile.
-  void park(Fd fd, Readiness what);
+  // error: the retried call then reports it). Other fibers of the thread run meanwhile. False
+  // when it was woken because the descriptor was closed (evict).
+  [[nodiscard]] bool park(Fd fd, Readiness what);
   // Sleeps in epoll_wait until `until` (time_point::max(): no timeout) or an event; resumes the
   // fibers whose descriptors are ready. Called by the scheduler with no fiber runnable.
   void wait(std::chrono::steady_clock::time_point until) noexcept;
   // From any thread: ends this thread's epoll_wait (now or the next one).
   void wake() noexcept;
-  std::uint64_t wakeups() const { return wakeups_; }
 
  private:
-  struct Parked;
-  void arm(Fd fd);
+  void arm(Fd fd);  // with the process-wide table locked
   int epfd_ = -1;
   int eventfd_ = -1;
-  std::uint64_t wakeups_ = 0;
-  struct Waiters;
-  Waiters* waiters_;  // fd -> the fibers parked on it (reader, writer)
 };
+
+// Wakes every fiber parked on `fd`, on any thread (their park() returns false), before the
+// descriptor is closed: Go's close of a net.Conn unblocks its pending reads and writes with an
+// error, and no fiber is left waiting on a number the kernel may hand out again.
+void evict(Fd fd);
 
 // The scheduling algorithm of one thread: FIFO ready queue, and epoll as its idle wait.
 class EpollAlgorithm final : public boost::fibers::algo::algorithm {
