@@ -13,12 +13,14 @@
 #include <boost/fiber/mutex.hpp>
 #include <boost/fiber/operations.hpp>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -241,20 +243,34 @@ void spawn(std::function<void()> body) {
   target->cv.notify_one();
 }
 
+// Every scheduler thread is a new, detached thread; the caller only waits for main's result. So
+// no thread that exits normally ever owns a fiber scheduler: Boost.Fiber's scheduler, destroyed
+// with its thread, waits for all its fibers to end, and parked goroutines never do (a process
+// whose main thread ran a scheduler would spin in that wait at exit).
 int run(unsigned threads, const std::function<int()>& main) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) g_workers.push_back(std::make_unique<Worker>());
-  for (unsigned i = 1; i < threads; ++i) {
-    std::thread([w = g_workers[i].get()] {
+  std::mutex m;
+  std::condition_variable cv;
+  std::optional<int> result;
+  for (unsigned i = 0; i < threads; ++i) {
+    std::thread([&, i, w = g_workers[i].get()] {
       t_worker = w;
       boost::fibers::use_scheduling_algorithm<EpollAlgorithm>(w->poller);
+      if (i == 0) {
+        launch_here([&] {
+          int code = main();
+          std::lock_guard<std::mutex> g(m);
+          result = code;
+          cv.notify_one();
+        });
+      }
       serve_inbox(*w);
     }).detach();
   }
-  t_worker = g_workers[0].get();
-  boost::fibers::use_scheduling_algorithm<EpollAlgorithm>(t_worker->poller);
-  launch_here([w = t_worker] { serve_inbox(*w); });
-  return main();
+  std::unique_lock<std::mutex> lk(m);
+  cv.wait(lk, [&] { return result.has_value(); });
+  return *result;
 }
 
 }  // namespace papaya::real::fiber

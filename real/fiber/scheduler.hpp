@@ -74,10 +74,10 @@ Poller& this_poller();
 // round-robin; it never migrates. Does not yield, as `go f()` does not.
 void spawn(std::function<void()> body);
 
-// Runs `main` as the main goroutine on the calling thread, with `threads - 1` more scheduler
-// threads (threads == 0: the number of cores, like GOMAXPROCS). Returns main's result when main
-// returns; the other goroutines are abandoned parked, so the caller must end the process then
-// (std::exit or _exit), as Go's runtime does when main returns. Once per process.
+// Runs `main` as the main goroutine on `threads` new scheduler threads (threads == 0: the number
+// of cores, like GOMAXPROCS); the calling thread waits. Returns main's result when main returns,
+// with the other goroutines left parked on their threads: the caller should then end the
+// process, as Go's runtime does when main returns. Once per process.
 int run(unsigned threads, const std::function<int()>& main);
 
 // The runtime's thread count (0 before run).
