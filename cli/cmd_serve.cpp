@@ -16,6 +16,9 @@
 #include "real/duration_text.hpp"
 #include "real/key_file.hpp"
 #include "real/serve.hpp"
+#if PAPAYA_HAVE_FIBER
+#include "real/fiber/fiber_os.hpp"
+#endif
 
 namespace papaya::cli {
 
@@ -36,6 +39,7 @@ struct ServeArgs {
   bool foreground = false;
   std::string pid_file;
   std::string workload = "chat";  // sink: the paper's experiment server (chat/sink_server.hpp)
+  int threads = 0;                // --design fiber: scheduler threads (0: not given, one per core)
 };
 
 int usage(const std::string& message) {
@@ -49,8 +53,14 @@ int build_config(const ServeArgs& a, chat::ServerConfig& cfg) {
   const DesignChoice choice = resolve_designs(a.design, World::real, /*many=*/false);
   if (!choice.ok()) return usage(choice.error);
   const chat::DesignVariant dv = choice.rows.front();
-  if (dv.design != chat::Design::process)
-    return usage("--design fiber is not available yet; use --design process");
+  if (a.threads != 0 && dv.design != chat::Design::goroutine)
+    return usage("--threads: only --design fiber has scheduler threads");
+  if (dv.design == chat::Design::goroutine) {
+#if !PAPAYA_HAVE_FIBER
+    return usage("--design fiber: not in this build (sanitizer builds leave out Boost.Fiber)");
+#endif
+    if (a.workload != "chat") return usage("--workload sink: only --design process has a sink");
+  }
   std::optional<Duration> timeout = real::parse_duration(a.auth_timeout);
   if (!timeout || *timeout <= Duration::zero()) {
     return usage("--auth-timeout: expected a positive duration such as 250ms or 1s, got '" +
@@ -103,6 +113,20 @@ int run_serve(ServeArgs a) {
     return real::serve(
         opts, [sink](Os& os, Fd listener) { return chat::run_sink_server(os, sink, listener); });
   }
+#if PAPAYA_HAVE_FIBER
+  if (cfg.design == chat::Design::goroutine) {
+    // The goroutine design on Boost.Fiber (docs/fiber.md): the server process runs the chat
+    // server as its main goroutine on `threads` scheduler threads, logging as `os` does.
+    const unsigned threads = static_cast<unsigned>(a.threads);
+    return real::serve(opts, [cfg, threads](Os& os, Fd listener) {
+      auto* real_os = dynamic_cast<real::RealOs*>(&os);
+      real::RealOs::Options log_options = real_os ? real_os->options() : real::RealOs::Options{};
+      return real::fiber::run_main(log_options, threads, [&](Os& main_goroutine) {
+        return chat::run_server(main_goroutine, cfg, listener);
+      });
+    });
+  }
+#endif
   return real::serve(opts,
                      [cfg](Os& os, Fd listener) { return chat::run_server(os, cfg, listener); });
 }
@@ -142,6 +166,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                 "Stay in the foreground, log to stderr, stop on Ctrl-C (default: daemon, syslog)");
   cmd->add_option("--pid-file", args->pid_file,
                   "Write the pid here; refuse to start if it is held");
+  cmd->add_option("--threads", args->threads,
+                  "--design fiber: scheduler threads, like GOMAXPROCS (default: one per core)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--workload", args->workload,
                   "chat, or sink: accept, fork per client, 4096-byte reads to /dev/null "
                   "(papaya bench's sink workload; --log and --key-file are still checked)")
