@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "chat/process_server.hpp"
+#include "chat/process/process_server.hpp"
 
 namespace papaya::chat {
 

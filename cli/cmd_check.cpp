@@ -29,7 +29,19 @@ struct CheckArgs {
   properties::CheckOptions opts;
   std::string trace_dir = "papaya-check";
   bool json = false;
+  bool list = false;
 };
+
+// `--list`: what a full check would run, for scripts (scripts/refresh-corpus): "row DESIGN
+// VARIANT" per row, then "property NAME" per column.
+int print_list(const DesignChoice& choice) {
+  for (const chat::DesignVariant& dv : choice.rows)
+    std::printf("row %s %s\n", std::string(chat::design_name(dv.design)).c_str(),
+                std::string(chat::variant_name(dv.variant)).c_str());
+  for (auto p : properties::all_properties)
+    std::printf("property %s\n", std::string(properties::property_name(p)).c_str());
+  return exit_ok;
+}
 
 // "process/no-lock" (with sep "-": process-no-lock, for file names).
 std::string row_name(const Row& r, std::string_view sep = "/") {
@@ -143,6 +155,7 @@ int run_check(const CheckArgs& a) {
     std::fprintf(stderr, "papaya check: %s\n", choice.error.c_str());
     return exit_usage;
   }
+  if (a.list) return print_list(choice);
   std::string designs;
   for (const chat::DesignVariant& dv : choice.rows)
     if (designs.find(chat::design_name(dv.design)) == std::string::npos)
@@ -211,6 +224,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--trace-dir", a->trace_dir, "where minimised counterexamples are written")
       ->capture_default_str();
   cmd->add_flag("--json", a->json, "print the results as JSON instead of a table");
+  cmd->add_flag("--list", a->list,
+                "print the rows (\"row DESIGN VARIANT\") and properties (\"property NAME\") a "
+                "check would run, and exit");
   cmd->callback([a, &exit_code] { exit_code = run_check(*a); });
 }
 

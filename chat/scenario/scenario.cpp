@@ -1,5 +1,5 @@
 // The scenario's processes: init, server, clients (scenario.hpp).
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 
 #include <fmt/format.h>
 

@@ -5,7 +5,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 
 namespace papaya::chat {
 
