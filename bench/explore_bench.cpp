@@ -8,7 +8,7 @@
 #include <map>
 #include <string>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "explore/chat_program.hpp"
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"

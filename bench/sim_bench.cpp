@@ -15,7 +15,7 @@
 #include <map>
 #include <string>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "model/limits.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stack_pool.hpp"

@@ -162,9 +162,6 @@ Result<std::string> ChatLog::read_from(Os& os, Offset offset, bool once) const {
 // waits for every other reader (still correct, but readers no longer run side by side).
 LockOp ChatLog::read_lock() const { return flaws_.exclusive_read ? LockOp::ex : LockOp::sh; }
 
-namespace {
-// At most `limit` bytes from `offset`, in a buffer sized to what the file holds there, plus one
-// byte: a read that comes back short shows it reached the end (as a trace tells its readers).
 Result<std::string> pread_upto(Os& os, Fd fd, Offset offset, size_t limit) {
   Result<Offset> size = os.file_size(fd);
   if (!size) return size.error();
@@ -177,13 +174,12 @@ Result<std::string> pread_upto(Os& os, Fd fd, Offset offset, size_t limit) {
     if (!r && r.error() == Errno::eintr) continue;
     if (!r) return r.error();
     got += *r;
-    // read(2) of a regular file: short only at its end (under LOCK_SH nobody is appending).
+    // read(2) of a regular file: short only at its end (under the read lock nobody appends).
     if (got < out.size()) break;
   }
   out.resize(got);
   return out;
 }
-}  // namespace
 
 Result<std::string> ChatLog::read_since(Os& os, Offset offset, size_t limit) const {
   return uninterrupted(os, [&]() -> Result<std::string> {

@@ -41,6 +41,11 @@ inline constexpr size_t paper_chunk = 4096;
 // open(2) flags and mode of the log, as the original: O_RDWR|O_CREAT|O_APPEND|O_CLOEXEC, 0660.
 Result<Fd> open_log(Os& os, std::string_view path);
 
+// At most `limit` bytes of `fd` from `offset`, by pread(2), in a buffer sized to what the file
+// holds there plus one byte: a read that comes back short shows it reached the end (as a trace
+// tells its readers). REQUIRES: the caller holds the log's read lock (its design's).
+Result<std::string> pread_upto(Os& os, Fd fd, Offset offset, size_t limit);
+
 // What a joining reader gets: the history bytes and the offset to follow the log from.
 struct Tail {
   std::string bytes;  // the last lines of the log (history.hpp: a suffix of the log)

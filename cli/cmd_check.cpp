@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/design_options.hpp"
 #include "properties/check_suite.hpp"
 #include "traces/jsonl.hpp"
 
@@ -24,16 +25,39 @@ using properties::Cell;
 using properties::Row;
 
 struct CheckArgs {
-  std::string design = "process";
-  std::vector<std::string> variants;
+  DesignArgs designs;
   properties::CheckOptions opts;
   std::string trace_dir = "papaya-check";
   bool json = false;
+  bool list = false;
 };
 
+// `--list`: what a full check would run, for scripts (scripts/refresh-corpus): "row DESIGN
+// VARIANT" per row, then "property NAME" per column.
+int print_list(const DesignChoice& choice) {
+  for (const chat::DesignVariant& dv : choice.rows)
+    std::printf("row %s %s\n", std::string(chat::design_name(dv.design)).c_str(),
+                std::string(chat::variant_name(dv.variant)).c_str());
+  for (auto p : properties::all_properties)
+    std::printf("property %s\n", std::string(properties::property_name(p)).c_str());
+  return exit_ok;
+}
+
+// "process/no-lock" (with sep "-": process-no-lock, for file names).
+std::string row_name(const Row& r, std::string_view sep = "/") {
+  return fmt::format("{}{}{}", chat::design_name(r.design), sep, chat::variant_name(r.variant));
+}
+
+// Variant names are unique across designs, so a counterexample is named by its variant (as before
+// there were two designs), except `correct`, which every design has: "goroutine-correct".
+std::string file_stem(const Row& r) {
+  if (r.variant != chat::Variant::correct) return std::string(chat::variant_name(r.variant));
+  return row_name(r, "-");
+}
+
 std::string trace_file(const CheckArgs& a, const Row& r, const Cell& c) {
-  return (fs::path(a.trace_dir) / fmt::format("{}-{}.jsonl", chat::variant_name(r.variant),
-                                              properties::property_name(c.property)))
+  return (fs::path(a.trace_dir) /
+          fmt::format("{}-{}.jsonl", file_stem(r), properties::property_name(c.property)))
       .string();
 }
 
@@ -61,15 +85,13 @@ std::string row_result(const Row& r) {
   return r.any_failed() ? "caught" : "NOT CAUGHT";
 }
 
-void print_table(const std::vector<Row>& rows, const std::vector<std::vector<std::string>>& paths,
-                 const std::string& design) {
+void print_table(const std::vector<Row>& rows, const std::vector<std::vector<std::string>>& paths) {
   std::vector<std::string> head{"design/variant"};
   for (auto p : properties::all_properties) head.emplace_back(properties::property_name(p));
   head.emplace_back("result");
   std::vector<std::vector<std::string>> cells{head};
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    std::vector<std::string> line{
-        fmt::format("{}/{}", design, chat::variant_name(rows[i].variant))};
+    std::vector<std::string> line{row_name(rows[i])};
     for (std::size_t c = 0; c < rows[i].cells.size(); ++c)
       line.push_back(rows[i].cells[c].holds ? "PASS" : "FAIL " + paths[i][c]);
     line.push_back(row_result(rows[i]));
@@ -93,18 +115,16 @@ void print_details(const std::vector<Row>& rows) {
         std::printf(
             "  %s %s: %d of %d runs; first: scenario %s, seed %llu, %llu steps; minimised to %llu "
             "steps (%llu off the default schedule) of [%s]:\n    %s\n",
-            std::string(chat::variant_name(r.variant)).c_str(),
-            std::string(properties::property_name(c.property)).c_str(), c.failing_runs, r.runs,
-            c.scenario.c_str(), static_cast<unsigned long long>(c.seed),
+            row_name(r).c_str(), std::string(properties::property_name(c.property)).c_str(),
+            c.failing_runs, r.runs, c.scenario.c_str(), static_cast<unsigned long long>(c.seed),
             static_cast<unsigned long long>(c.steps),
             static_cast<unsigned long long>(c.minimised_steps),
             static_cast<unsigned long long>(c.minimised_preemptions), c.minimised_scenario.c_str(),
             c.detail.c_str());
 }
 
-nlohmann::json row_json(const Row& r, const std::vector<std::string>& paths,
-                        const std::string& design) {
-  nlohmann::json j{{"design", design},
+nlohmann::json row_json(const Row& r, const std::vector<std::string>& paths) {
+  nlohmann::json j{{"design", chat::design_name(r.design)},
                    {"variant", chat::variant_name(r.variant)},
                    {"runs", r.runs},
                    {"steps", r.steps},
@@ -130,31 +150,23 @@ nlohmann::json row_json(const Row& r, const std::vector<std::string>& paths,
 }
 
 int run_check(const CheckArgs& a) {
-  if (a.design != "process") {
-    std::fprintf(stderr, "papaya check: design '%s' is not simulated yet (use --design process)\n",
-                 a.design.c_str());
+  const DesignChoice choice = resolve_designs(a.designs, World::sim, /*many=*/true);
+  if (!choice.ok()) {
+    std::fprintf(stderr, "papaya check: %s\n", choice.error.c_str());
     return exit_usage;
   }
-  std::vector<chat::Variant> variants;
-  for (const std::string& name : a.variants) {
-    std::optional<chat::Variant> v = chat::parse_variant(name);
-    if (!v) {
-      std::fprintf(stderr, "papaya check: unknown variant '%s'\n", name.c_str());
-      return exit_usage;
-    }
-    variants.push_back(*v);
-  }
-  if (variants.empty())
-    variants.assign(std::begin(chat::all_variants), std::end(chat::all_variants));
+  if (a.list) return print_list(choice);
+  std::string designs;
+  for (const chat::DesignVariant& dv : choice.rows)
+    if (designs.find(chat::design_name(dv.design)) == std::string::npos)
+      designs += (designs.empty() ? "" : ", ") + std::string(chat::design_name(dv.design));
   const bool tty = isatty(STDERR_FILENO) == 1 && !a.json;
   auto started = std::chrono::steady_clock::now();
   std::vector<Row> rows;
   std::vector<std::vector<std::string>> paths;
-  for (chat::Variant v : variants) {
-    rows.push_back(properties::check_variant(v, a.opts, [&](const Row& r, int done, int total) {
-      if (tty)
-        std::fprintf(stderr, "\r  %-14s %4d/%d runs",
-                     std::string(chat::variant_name(r.variant)).c_str(), done, total);
+  for (const chat::DesignVariant& dv : choice.rows) {
+    rows.push_back(properties::check_variant(dv, a.opts, [&](const Row& r, int done, int total) {
+      if (tty) std::fprintf(stderr, "\r  %-28s %4d/%d runs", row_name(r).c_str(), done, total);
     }));
     if (tty) std::fprintf(stderr, "\r%40s\r", "");
     paths.push_back(save_counterexamples(a, rows.back()));
@@ -167,26 +179,25 @@ int run_check(const CheckArgs& a) {
   for (const Row& r : rows) {
     runs += r.runs;
     readers = std::max(readers, r.max_readers);
-    ok = ok && (a.variants.size() == 1 ? !r.any_failed() : r.as_expected());
+    ok = ok && (choice.rows.size() == 1 ? !r.any_failed() : r.as_expected());
   }
   if (a.json) {
-    nlohmann::json j{{"design", a.design},
+    nlohmann::json j{{"design", designs},
                      {"runs", runs},
                      {"seconds", seconds},
                      {"ok", ok},
                      {"max_simultaneous_readers", readers},
                      {"rows", nlohmann::json::array()}};
-    for (std::size_t i = 0; i < rows.size(); ++i)
-      j["rows"].push_back(row_json(rows[i], paths[i], a.design));
+    for (std::size_t i = 0; i < rows.size(); ++i) j["rows"].push_back(row_json(rows[i], paths[i]));
     std::printf("%s\n", j.dump(2).c_str());
     return ok ? exit_ok : exit_failure;
   }
   std::printf(
       "papaya check: design %s, %d runs in %.1f s (%.0f runs/s), seeds %llu..%llu per scenario\n",
-      a.design.c_str(), runs, seconds, runs / std::max(seconds, 1e-9),
+      designs.c_str(), runs, seconds, runs / std::max(seconds, 1e-9),
       static_cast<unsigned long long>(a.opts.seed),
       static_cast<unsigned long long>(a.opts.seed + static_cast<std::uint64_t>(a.opts.runs) - 1));
-  print_table(rows, paths, a.design);
+  print_table(rows, paths);
   print_details(rows);
   std::printf("most readers holding the log at once: %d\n", readers);
   std::printf("%s\n", ok ? "papaya check: ok" : "papaya check: FAILED");
@@ -200,9 +211,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "check",
       "Run the built-in scenario suite for every design and variant and check every property");
-  cmd->add_option("--design", a->design, "process (goroutine: not simulated yet)")
-      ->capture_default_str();
-  cmd->add_option("--variant", a->variants, "only these variants (repeatable); default: all");
+  add_design_options(cmd, a->designs, World::sim, /*many=*/true);
   cmd->add_option("--runs", a->opts.runs, "seeds per built-in scenario")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
@@ -215,6 +224,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--trace-dir", a->trace_dir, "where minimised counterexamples are written")
       ->capture_default_str();
   cmd->add_flag("--json", a->json, "print the results as JSON instead of a table");
+  cmd->add_flag("--list", a->list,
+                "print the rows (\"row DESIGN VARIANT\") and properties (\"property NAME\") a "
+                "check would run, and exit");
   cmd->callback([a, &exit_code] { exit_code = run_check(*a); });
 }
 

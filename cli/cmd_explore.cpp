@@ -14,8 +14,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "chat/variant.hpp"
+#include "chat/design.hpp"
 #include "cli/command.hpp"
+#include "cli/design_options.hpp"
 #include "explore/chat_program.hpp"
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"
@@ -29,8 +30,7 @@ namespace papaya::cli {
 namespace {
 
 struct ExploreArgs {
-  std::string design = "process";
-  std::string variant = "correct";
+  DesignArgs design;
   int clients = 1;
   int messages = 1;
   std::size_t line_length = 24;
@@ -97,9 +97,12 @@ struct Saved {
 std::optional<Saved> save_counterexample(const ExploreArgs& a, const chat::Scenario* scenario,
                                          const explore::Violation& v) {
   Saved s;
-  s.path = a.trace.empty() ? fmt::format("papaya-explore-{}-{}.trace.jsonl",
-                                         a.benchmark.empty() ? a.variant : "benchmark", a.strategy)
-                           : a.trace;
+  s.path = a.trace.empty()
+               ? fmt::format("papaya-explore-{}-{}.trace.jsonl",
+                             scenario ? std::string(chat::variant_name(scenario->server.variant))
+                                      : std::string("benchmark"),
+                             a.strategy)
+               : a.trace;
   s.detail = v.detail;
   s.original_steps = v.trace.steps.size();
   traces::Trace t = v.trace;
@@ -148,23 +151,25 @@ int run_explore(const ExploreArgs& a) {
     program = std::move(*p);
     what = "benchmark " + a.benchmark;
   } else {
-    if (a.design != "process")
-      return fail("design \"" + a.design +
-                  "\" cannot be explored yet (only \"process\": the goroutine design does not "
-                  "exist in the simulator)");
-    std::optional<chat::Variant> variant = chat::parse_variant(a.variant);
-    if (!variant) return fail("unknown variant \"" + a.variant + "\"");
+    const DesignChoice choice = resolve_designs(a.design, World::sim, /*many=*/false);
+    if (!choice.ok()) return fail(choice.error);
+    const chat::DesignVariant dv = choice.rows.front();
+    if (dv.design != chat::Design::process)
+      return fail("design \"" + std::string(chat::design_name(dv.design)) +
+                  "\" cannot be explored yet (only \"process\": the explorer's operations know "
+                  "no goroutine calls)");
     if (a.clients < 1 || a.messages < 0)
       return fail("--clients must be at least 1 and --messages at least 0");
     scenario.emplace();
     scenario->clients = a.clients;
     scenario->messages = a.messages;
     scenario->line_length = a.line_length;
-    scenario->server.variant = *variant;
+    scenario->server.design = dv.design;
+    scenario->server.variant = dv.variant;
     program = explore::chat_program(*scenario);
-    what =
-        fmt::format("design {}, variant {}, {} client{} x {} line{}", a.design, a.variant,
-                    a.clients, a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s");
+    what = fmt::format("design {}, variant {}, {} client{} x {} line{}",
+                       chat::design_name(dv.design), chat::variant_name(dv.variant), a.clients,
+                       a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s");
   }
   explore::Config c;
   c.strategy = *strategy;
@@ -311,9 +316,7 @@ void add_explore_command(CLI::App& app, int& exit_code) {
       "explore",
       "Model checking: explore the chat's executions systematically (dfs, dpor, optimal) or by "
       "sampling (pct, random)");
-  cmd->add_option("--design", args->design, "process (goroutine: not simulated yet)")
-      ->capture_default_str();
-  cmd->add_option("--variant", args->variant, "the chat variant")->capture_default_str();
+  add_design_options(cmd, args->design, World::sim, /*many=*/false);
   cmd->add_option("--clients", args->clients, "clients")->capture_default_str();
   cmd->add_option("--messages", args->messages, "lines per client")->capture_default_str();
   cmd->add_option("--line-length", args->line_length, "bytes per line")->capture_default_str();

@@ -1,6 +1,6 @@
 // `papaya serve`: the real chat daemon. Options are turned into a chat::ServerConfig and a
 // real::ServeOptions; real::serve (real/serve.hpp) does the start-up sequence and runs
-// chat::run_process_server inside it. docs/real.md is the user's guide.
+// chat::run_server (the design's server) inside it. docs/real.md is the user's guide.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -8,20 +8,24 @@
 #include <string>
 
 #include "chat/key.hpp"
-#include "chat/process_server.hpp"
+#include "chat/server.hpp"
 #include "chat/sink_server.hpp"
 #include "chat/variant.hpp"
 #include "cli/command.hpp"
+#include "cli/design_options.hpp"
 #include "real/duration_text.hpp"
 #include "real/key_file.hpp"
 #include "real/serve.hpp"
+#if PAPAYA_HAVE_FIBER
+#include "real/fiber/fiber_os.hpp"
+#endif
 
 namespace papaya::cli {
 
 namespace {
 
 struct ServeArgs {
-  std::string design = "process";
+  DesignArgs design;
   std::string log_path;
   std::string key_file;
   std::string host = "127.0.0.1";
@@ -34,8 +38,8 @@ struct ServeArgs {
   std::string user;
   bool foreground = false;
   std::string pid_file;
-  std::string variant = "correct";
   std::string workload = "chat";  // sink: the paper's experiment server (chat/sink_server.hpp)
+  int threads = 0;                // --design fiber: scheduler threads (0: not given, one per core)
 };
 
 int usage(const std::string& message) {
@@ -43,18 +47,20 @@ int usage(const std::string& message) {
   return exit_usage;
 }
 
-std::string variant_names() {
-  std::string out;
-  for (chat::Variant v : chat::all_variants)
-    out += (out.empty() ? "" : ", ") + std::string(chat::variant_name(v));
-  return out;
-}
-
 // Option values CLI11 cannot check alone -> ServerConfig. Returns 0, or the exit code after
 // saying what is wrong.
 int build_config(const ServeArgs& a, chat::ServerConfig& cfg) {
-  if (a.design == "fiber")
-    return usage("--design fiber is not available yet; use --design process");
+  const DesignChoice choice = resolve_designs(a.design, World::real, /*many=*/false);
+  if (!choice.ok()) return usage(choice.error);
+  const chat::DesignVariant dv = choice.rows.front();
+  if (a.threads != 0 && dv.design != chat::Design::goroutine)
+    return usage("--threads: only --design fiber has scheduler threads");
+  if (dv.design == chat::Design::goroutine) {
+#if !PAPAYA_HAVE_FIBER
+    return usage("--design fiber: not in this build (sanitizer builds leave out Boost.Fiber)");
+#endif
+    if (a.workload != "chat") return usage("--workload sink: only --design process has a sink");
+  }
   std::optional<Duration> timeout = real::parse_duration(a.auth_timeout);
   if (!timeout || *timeout <= Duration::zero()) {
     return usage("--auth-timeout: expected a positive duration such as 250ms or 1s, got '" +
@@ -65,9 +71,6 @@ int build_config(const ServeArgs& a, chat::ServerConfig& cfg) {
     return usage("--idle-timeout: expected a duration such as 10m or 0s (off), got '" +
                  a.idle_timeout + "'");
   }
-  std::optional<chat::Variant> variant = chat::parse_variant(a.variant);
-  if (!variant)
-    return usage("--variant: unknown variant '" + a.variant + "' (one of " + variant_names() + ")");
   real::Checked<std::string> contents = real::read_key_file(a.key_file);
   if (!contents.ok()) return usage(contents.error);
   chat::KeyCheck key = chat::validate_key(contents.value);
@@ -79,7 +82,8 @@ int build_config(const ServeArgs& a, chat::ServerConfig& cfg) {
   cfg.auth_timeout = *timeout;
   cfg.idle_timeout = *idle;
   cfg.max_clients = a.max_clients;
-  cfg.variant = *variant;
+  cfg.design = dv.design;
+  cfg.variant = dv.variant;
   return exit_ok;
 }
 
@@ -109,8 +113,22 @@ int run_serve(ServeArgs a) {
     return real::serve(
         opts, [sink](Os& os, Fd listener) { return chat::run_sink_server(os, sink, listener); });
   }
-  return real::serve(
-      opts, [cfg](Os& os, Fd listener) { return chat::run_process_server(os, cfg, listener); });
+#if PAPAYA_HAVE_FIBER
+  if (cfg.design == chat::Design::goroutine) {
+    // The goroutine design on Boost.Fiber (docs/fiber.md): the server process runs the chat
+    // server as its main goroutine on `threads` scheduler threads, logging as `os` does.
+    const unsigned threads = static_cast<unsigned>(a.threads);
+    return real::serve(opts, [cfg, threads](Os& os, Fd listener) {
+      auto* real_os = dynamic_cast<real::RealOs*>(&os);
+      real::RealOs::Options log_options = real_os ? real_os->options() : real::RealOs::Options{};
+      return real::fiber::run_main(log_options, threads, [&](Os& main_goroutine) {
+        return chat::run_server(main_goroutine, cfg, listener);
+      });
+    });
+  }
+#endif
+  return real::serve(opts,
+                     [cfg](Os& os, Fd listener) { return chat::run_server(os, cfg, listener); });
 }
 
 }  // namespace
@@ -119,9 +137,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* cmd =
       app.add_subcommand("serve", "Run the real chat server (daemon unless --foreground)");
-  cmd->add_option("--design", args->design, "Server design: process (fiber: not yet)")
-      ->check(CLI::IsMember({"process", "fiber"}))
-      ->capture_default_str();
+  add_design_options(cmd, args->design, World::real, /*many=*/false);
   cmd->add_option("--log", args->log_path, "Chat log file (created 0660 if missing)")->required();
   cmd->add_option("--key-file", args->key_file,
                   "Key file: 128 hex digits on the first line, mode 0600")
@@ -150,8 +166,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                 "Stay in the foreground, log to stderr, stop on Ctrl-C (default: daemon, syslog)");
   cmd->add_option("--pid-file", args->pid_file,
                   "Write the pid here; refuse to start if it is held");
-  cmd->add_option("--variant", args->variant, "Process-design variant (bug reintroductions)")
-      ->capture_default_str();
+  cmd->add_option("--threads", args->threads,
+                  "--design fiber: scheduler threads, like GOMAXPROCS (default: one per core)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--workload", args->workload,
                   "chat, or sink: accept, fork per client, 4096-byte reads to /dev/null "
                   "(papaya bench's sink workload; --log and --key-file are still checked)")

@@ -9,8 +9,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "chat/variant.hpp"
+#include "chat/design.hpp"
 #include "cli/command.hpp"
+#include "cli/design_options.hpp"
 #include "cli/sim_chat.hpp"
 #include "properties/chat_run.hpp"
 #include "properties/checkers.hpp"
@@ -62,8 +63,7 @@ int print_chat_account(const chat::Scenario& scenario, const sim::Simulation& s,
 namespace {
 
 struct SimArgs {
-  std::string design = "process";
-  std::string variant = "correct";
+  DesignArgs design;
   int clients = 3;
   int messages = 5;
   std::size_t line_length = 24;
@@ -103,16 +103,14 @@ bool write_trace(const traces::Trace& t, const std::string& path) {
 }
 
 int run_sim(const SimArgs& a) {
-  if (a.design != "process") {
-    std::fprintf(stderr, "papaya sim: design \"%s\" cannot be simulated yet (only \"process\")\n",
-                 a.design.c_str());
+  const DesignChoice choice = resolve_designs(a.design, World::sim, /*many=*/false);
+  if (!choice.ok()) {
+    std::fprintf(stderr, "papaya sim: %s\n", choice.error.c_str());
     return exit_usage;
   }
-  std::optional<chat::Variant> variant = chat::parse_variant(a.variant);
-  if (!variant) {
-    std::fprintf(stderr, "papaya sim: unknown variant \"%s\"\n", a.variant.c_str());
-    return exit_usage;
-  }
+  const chat::DesignVariant dv = choice.rows.front();
+  const std::string design(chat::design_name(dv.design));
+  const std::string variant(chat::variant_name(dv.variant));
   if (a.clients < 1 || a.messages < 0) {
     std::fprintf(stderr, "papaya sim: --clients must be at least 1 and --messages at least 0\n");
     return exit_usage;
@@ -135,7 +133,8 @@ int run_sim(const SimArgs& a) {
   scenario.clients = a.clients;
   scenario.messages = a.messages;
   scenario.line_length = a.line_length;
-  scenario.server.variant = *variant;
+  scenario.server.design = dv.design;
+  scenario.server.variant = dv.variant;
   sim::Options o;
   o.seed = a.seed;
   o.max_steps = a.max_steps;
@@ -144,7 +143,7 @@ int run_sim(const SimArgs& a) {
   o.header = properties::chat_trace_header(scenario);
   o.header.papaya_version = PAPAYA_VERSION;
   std::printf("papaya sim: design %s, variant %s, %d clients x %d messages, seed %llu\n",
-              a.design.c_str(), a.variant.c_str(), a.clients, a.messages,
+              design.c_str(), variant.c_str(), a.clients, a.messages,
               static_cast<unsigned long long>(a.seed));
   for (const traces::KillFault& k : kills)
     std::printf("  fault: %s\n", traces::describe_kill(k).c_str());
@@ -154,7 +153,7 @@ int run_sim(const SimArgs& a) {
   int code = print_chat_account(scenario, s, r, *out);
   std::string trace_path = a.trace;
   if (trace_path.empty() && code != exit_ok)
-    trace_path = fmt::format("papaya-sim-{}-seed{}.trace.jsonl", a.variant, a.seed);
+    trace_path = fmt::format("papaya-sim-{}-seed{}.trace.jsonl", variant, a.seed);
   if (!trace_path.empty()) {
     // A run that breaks a property saves as a counterexample: `papaya replay` then checks that
     // the replay breaks it again (as for `papaya check`'s traces).
@@ -189,12 +188,7 @@ int run_sim(const SimArgs& a) {
 void add_sim_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SimArgs>();
   CLI::App* cmd = app.add_subcommand("sim", "One deterministic simulated run of the chat scenario");
-  cmd->add_option("--design", args->design, "process (goroutine: not simulated yet)")
-      ->capture_default_str();
-  std::string variants;
-  for (chat::Variant v : chat::all_variants)
-    variants += (variants.empty() ? "" : ", ") + std::string(chat::variant_name(v));
-  cmd->add_option("--variant", args->variant, variants)->capture_default_str();
+  add_design_options(cmd, args->design, World::sim, /*many=*/false);
   cmd->add_option("--clients", args->clients, "clients")->capture_default_str();
   cmd->add_option("--messages", args->messages, "lines per client")->capture_default_str();
   cmd->add_option("--line-length", args->line_length,

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "properties/chat_run.hpp"
 #include "sim/simulation.hpp"
 

@@ -3,7 +3,7 @@
 // (deadlock, step bound) fails too.
 #pragma once
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "explore/explorer.hpp"
 
 namespace papaya::explore {

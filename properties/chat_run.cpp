@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "chat/variant.hpp"
+#include "chat/design.hpp"
 #include "properties/client_sends.hpp"
 #include "properties/log_events.hpp"
 #include "properties/server_kills.hpp"
@@ -37,16 +37,18 @@ const Finding& CheckedRun::finding(Property p) const {
 
 traces::Header chat_trace_header(const chat::Scenario& s) {
   traces::Header h;
-  h.design = "process";
+  h.design = std::string(chat::design_name(s.server.design));
   h.variant = std::string(chat::variant_name(s.server.variant));
   h.scenario_json = chat::to_json(s).dump();
   return h;
 }
 
 std::optional<chat::Scenario> chat_from_header(const traces::Header& h, std::string& error) {
-  if (h.design != "process") {
+  const std::optional<chat::Design> design = chat::parse_design(h.design);
+  if (!design) {
     error = h.design.empty() ? "the trace is not of a chat scenario (no design)"
-                             : "design \"" + h.design + "\" cannot be simulated (only \"process\")";
+                             : "design \"" + h.design + "\" cannot be simulated (one of " +
+                                   chat::design_names() + ")";
     return std::nullopt;
   }
   nlohmann::json j;
@@ -59,6 +61,11 @@ std::optional<chat::Scenario> chat_from_header(const traces::Header& h, std::str
   chat::ScenarioFromJson parsed = chat::from_json(j);
   if (!parsed) {
     error = "the header's scenario: " + parsed.error;
+    return std::nullopt;
+  }
+  if (parsed->server.design != *design) {
+    error = "the header says design \"" + h.design + "\" but its scenario says \"" +
+            std::string(chat::design_name(parsed->server.design)) + "\"";
     return std::nullopt;
   }
   if (chat::variant_name(parsed->server.variant) != h.variant) {
@@ -86,7 +93,7 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
   if (!h.quiescent) h.end_detail = fmt::format("{}: {}", verdict_name(r.verdict), r.detail);
   std::vector<chat::ClientPlan> plans = chat::effective_plans(s);
   // Barrier clients leave once they have seen every accepted message line of the barrier clients
-  // (chat/scenario.hpp). That is the end of the log only when there is such a line (join lines all
+  // (chat/scenario/scenario.hpp). That is the end of the log only when there is such a line (join lines all
   // come before the barrier opens, so before it) and no late client talks after them.
   const bool late_talkers =
       std::any_of(plans.begin(), plans.end(), [](const chat::ClientPlan& p) { return p.late; });

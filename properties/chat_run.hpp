@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "properties/checkers.hpp"
 #include "properties/history.hpp"
 #include "sim/simulation.hpp"
@@ -31,7 +31,7 @@ struct ChatOutcome {
   chat::ScenarioReport report;
 };
 
-// The trace header of a chat run: design "process", the variant, the scenario as JSON.
+// The trace header of a chat run: the design, the variant, the scenario as JSON.
 traces::Header chat_trace_header(const chat::Scenario& s);
 // The inverse; nullopt with `error` set when the header names no runnable chat scenario.
 std::optional<chat::Scenario> chat_from_header(const traces::Header& h, std::string& error);

@@ -56,9 +56,10 @@ void record_failure(Cell& cell, const SuiteScenario& sc, std::uint64_t seed, con
 
 }  // namespace
 
-Row check_variant(chat::Variant v, const CheckOptions& opts, const Progress& progress) {
+Row check_variant(chat::DesignVariant v, const CheckOptions& opts, const Progress& progress) {
   Row row;
-  row.variant = v;
+  row.design = v.design;
+  row.variant = v.variant;
   for (Property p : all_properties) row.cells.emplace_back(p);
   std::vector<SuiteScenario> suite = builtin_suite(v);
   const int total = static_cast<int>(suite.size()) * opts.runs;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/variant.hpp"
+#include "chat/design.hpp"
 #include "properties/verdict.hpp"
 #include "traces/trace.hpp"
 
@@ -38,6 +38,7 @@ struct Cell {
 };
 
 struct Row {
+  chat::Design design = chat::Design::process;
   chat::Variant variant = chat::Variant::correct;
   std::vector<Cell> cells;  // one per property, in all_properties order
   int runs = 0;
@@ -54,6 +55,6 @@ Verdict verdict_of(Property p);
 // Called after every run: the row so far, runs done, runs in all.
 using Progress = std::function<void(const Row&, int done, int total)>;
 
-Row check_variant(chat::Variant v, const CheckOptions& opts, const Progress& progress = {});
+Row check_variant(chat::DesignVariant dv, const CheckOptions& opts, const Progress& progress = {});
 
 }  // namespace papaya::properties

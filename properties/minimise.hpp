@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "properties/chat_run.hpp"
 #include "properties/verdict.hpp"
 #include "traces/trace.hpp"

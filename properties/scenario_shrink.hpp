@@ -13,7 +13,7 @@
 #include <optional>
 #include <vector>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "properties/chat_run.hpp"
 #include "properties/minimise.hpp"
 #include "traces/trace.hpp"

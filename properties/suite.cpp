@@ -10,9 +10,10 @@ namespace {
 
 using std::chrono::milliseconds;
 
-chat::Scenario base(chat::Variant v) {
+chat::Scenario base(chat::DesignVariant dv) {
   chat::Scenario s;
-  s.server.variant = v;
+  s.server.design = dv.design;
+  s.server.variant = dv.variant;
   return s;
 }
 
@@ -25,7 +26,7 @@ chat::ClientPlan plan(std::vector<std::size_t> lengths, milliseconds gap = milli
 
 }  // namespace
 
-std::vector<SuiteScenario> builtin_suite(chat::Variant v) {
+std::vector<SuiteScenario> builtin_suite(chat::DesignVariant v) {
   std::vector<SuiteScenario> out;
 
   // Short lines from three clients at once: appends race, notifications coalesce.

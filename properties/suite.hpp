@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "sim/simulation.hpp"
 #include "traces/trace.hpp"
 
@@ -21,7 +21,7 @@ struct SuiteScenario {
                                   // two of its pages (a torn line in the log, issue 9)
 };
 
-std::vector<SuiteScenario> builtin_suite(chat::Variant variant);
+std::vector<SuiteScenario> builtin_suite(chat::DesignVariant dv);
 
 // The faults of one run of `sc` under `opts`: for kill_last_writer, a probe run (no faults) finds
 // the last append to the log, and the run proper kills its writer (kill -9) the step after it,

@@ -24,7 +24,7 @@
 
 namespace papaya::real {
 
-class RealOs final : public Os {
+class RealOs : public Os {  // not final: real/fiber/ adds goroutines (FiberOs)
  public:
   struct Options {
     bool syslog = false;           // log() to syslog(3) (facility LOG_DAEMON) instead of stderr

@@ -7,8 +7,8 @@
 #include <cstdio>
 
 #include "chat/client.hpp"
-#include "chat/process_server.hpp"
-#include "chat/scenario.hpp"
+#include "chat/process/process_server.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "os/io.hpp"
 #include "real/real_os.hpp"
 #include "real/tests/child.hpp"

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "chat/key.hpp"
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 
 namespace papaya::chat {
 namespace {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 
 namespace papaya::chat {
 namespace {

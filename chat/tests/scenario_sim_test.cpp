@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "sim/simulation.hpp"
 
 namespace papaya::chat {

@@ -173,7 +173,11 @@ TEST_F(ServeLife, BadOptionsAreRefusedWithOneLineAndExitTwo) {
   expect_one_line_refusal(with({"--auth-timeout", "banana"}), "papaya serve: ", "--auth-timeout");
   expect_one_line_refusal(with({"--auth-timeout", "0s"}), "papaya serve: ", "--auth-timeout");
   expect_one_line_refusal(with({"--variant", "nope"}), "papaya serve: ", "unknown variant 'nope'");
-  expect_one_line_refusal(with({"--design", "fiber"}), "papaya serve: ", "fiber");
+  expect_one_line_refusal(with({"--threads", "0"}), "papaya: ", "--threads");
+  if (serve_design() == "process") {  // the fiber run already names its --design
+    expect_one_line_refusal(with({"--design", "goroutine"}), "papaya serve: ", "unknown design");
+    expect_one_line_refusal(with({"--threads", "2"}), "papaya serve: ", "only --design fiber");
+  }
   expect_one_line_refusal(with({"--user", "papaya-no-such-user"}),
                           "papaya serve: ", "no such user");
   expect_one_line_refusal(with({"--host", "192.0.2.1"}),

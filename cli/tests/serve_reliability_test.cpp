@@ -54,6 +54,8 @@ std::pair<pid_t, pid_t> only_cluster(pid_t server) {
 }
 
 void kill_half_and_expect_the_client_closed(const TempDir& dir, bool leader) {
+  if (serve_design() != "process")
+    GTEST_SKIP() << "process design only: the fiber design has no per-client processes";
   ServeProcess server(dir);
   ASSERT_TRUE(server.started()) << server.stderr_text();
   auto alice = join(server.port(), "alice");

@@ -37,7 +37,25 @@ int open_or_null(const std::string& path, int flags) {
   ::_exit(127);
 }
 
+// `papaya serve ...` with `--design D` added right after "serve" when PAPAYA_SERVE_DESIGN=D:
+// CMake registers the serve tests once per design (cli/tests/CMakeLists.txt).
+std::vector<std::string> with_design(const std::vector<std::string>& args) {
+  const char* design = std::getenv("PAPAYA_SERVE_DESIGN");
+  if (design == nullptr || args.size() < 2 || args[0] != papaya_binary() || args[1] != "serve")
+    return args;
+  std::vector<std::string> out(args.begin(), args.begin() + 2);
+  out.push_back("--design");
+  out.push_back(design);
+  out.insert(out.end(), args.begin() + 2, args.end());
+  return out;
+}
+
 }  // namespace
+
+std::string serve_design() {
+  const char* design = std::getenv("PAPAYA_SERVE_DESIGN");
+  return design == nullptr ? "process" : design;
+}
 
 Spawned spawn(const std::vector<std::string>& args, const SpawnOptions& o) {
   int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1};
@@ -46,8 +64,9 @@ Spawned spawn(const std::vector<std::string>& args, const SpawnOptions& o) {
   int in = o.pipe_stdin ? in_pipe[0] : open_or_null("", O_RDONLY);
   int out = o.pipe_stdout ? out_pipe[1] : open_or_null(o.stdout_path, O_WRONLY | O_CREAT | O_TRUNC);
   int err = open_or_null(o.stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
+  const std::vector<std::string> full = with_design(args);
   std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : full) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid < 0) std::abort();

@@ -28,6 +28,10 @@ struct Spawned {
   int out = -1;  // read end of the child's stdout, when piped
 };
 
+// The server design the serve tests run (PAPAYA_SERVE_DESIGN, default "process"); spawn() adds
+// `--design` to every `papaya serve` it starts when the variable is set.
+std::string serve_design();
+
 // Runs `args` (args[0] is the program path). Aborts the test process if fork fails.
 Spawned spawn(const std::vector<std::string>& args, const SpawnOptions& options);
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "properties/chat_run.hpp"
 #include "properties/server_kills.hpp"
 #include "traces/jsonl.hpp"

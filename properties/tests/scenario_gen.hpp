@@ -12,7 +12,7 @@
 #include <ostream>
 #include <vector>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "traces/trace.hpp"
 
 namespace papaya::chat {

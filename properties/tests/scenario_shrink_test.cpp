@@ -80,7 +80,7 @@ TEST(SimplerScenarios, OneClientWithNothingLeftHasOnlyItsJoinLineToHalve) {
 // A real failing run of a built-in scenario shrinks to a smaller one that still fails, with
 // fewer steps, and never to one that passes.
 void expect_shrinks(chat::Variant v, const std::string& scenario_name, Property p) {
-  for (const SuiteScenario& sc : builtin_suite(v)) {
+  for (const SuiteScenario& sc : builtin_suite({chat::Design::process, v})) {
     if (sc.name != scenario_name) continue;
     for (std::uint64_t seed = 1; seed <= 40; ++seed) {
       sim::Options o;
@@ -117,7 +117,8 @@ TEST(ShrinkScenario, NoCrashWakeupKeepsItsKillWhileShrinking) {
   expect_shrinks(chat::Variant::no_crash_wakeup, "crash", Property::delivery);
 }
 TEST(ShrinkScenario, ABudgetOfOneRunStopsAfterOneRun) {
-  for (const SuiteScenario& sc : builtin_suite(chat::Variant::shared_ofd)) {
+  for (const SuiteScenario& sc :
+       builtin_suite({chat::Design::process, chat::Variant::shared_ofd})) {
     if (sc.name != "chatter") continue;
     sim::Options o;
     CheckedRun run = run_and_check(sc.scenario, o);

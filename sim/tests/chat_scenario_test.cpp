@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 #include "sim/tests/helpers.hpp"
 #include "traces/jsonl.hpp"
 

@@ -9,11 +9,14 @@ namespace papaya::render {
 namespace {
 
 // The chat role a call site's file names ("" for shared code: chat_log.cpp, os/io.cpp, ...).
+// Traces recorded before chat/ was split by design name the files without their folder.
 std::string_view role_of_site(std::string_view file) {
-  if (file == "chat/process_recv.cpp") return "Child RECV";
-  if (file == "chat/process_send.cpp") return "Child SEND";
-  if (file == "chat/process_auth.cpp") return "auth";
-  if (file == "chat/scenario.cpp") return "client";
+  for (std::string_view folder : {"chat/process/", "chat/scenario/"})
+    if (file.starts_with(folder)) file = file.substr(folder.size() - 1);  // keeps the '/'
+  if (file == "/process_recv.cpp" || file == "chat/process_recv.cpp") return "Child RECV";
+  if (file == "/process_send.cpp" || file == "chat/process_send.cpp") return "Child SEND";
+  if (file == "/process_auth.cpp" || file == "chat/process_auth.cpp") return "auth";
+  if (file == "/scenario.cpp" || file == "chat/scenario.cpp") return "client";
   return "";
 }
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "chat/line_framer.hpp"
-#include "chat/process_cluster.hpp"
+#include "chat/process/process_cluster.hpp"
 
 namespace papaya::chat {
 

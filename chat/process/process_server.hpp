@@ -3,28 +3,10 @@
 // original's flaws available as named variants (variant.hpp). docs/chat.md draws it.
 #pragma once
 
-#include <chrono>
-#include <cstddef>
-#include <string>
-
-#include "chat/variant.hpp"
+#include "chat/server.hpp"
 #include "os/os.hpp"
 
 namespace papaya::chat {
-
-struct ServerConfig {
-  std::string log_path;
-  std::string key;         // exactly 128 bytes (key.hpp validates a key file)
-  size_t history = 7;      // lines a joining client receives first
-  size_t max_line = 4096;  // longest accepted line, '\n' included
-  Duration auth_timeout = std::chrono::seconds(1);
-  // An authenticated client that sends nothing for this long is disconnected (SIGALRM's default
-  // action ends its Child RECV; Child SEND then closes). Zero: no idle timeout (the default).
-  Duration idle_timeout = Duration::zero();
-  int max_clients = 256;  // live client clusters; more connections are closed at once
-  Variant variant = Variant::correct;
-  friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
-};
 
 // Runs the accept loop on an already-listening socket until SIGTERM or SIGINT, then ends every
 // process of the server and returns the exit code: 0 after a signal, 1 when the log cannot be

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 
 namespace papaya::chat {
 

@@ -1,5 +1,5 @@
 // The scenario's processes: init, server, clients (scenario.hpp).
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 
 #include <fmt/format.h>
 
@@ -309,7 +309,7 @@ void count_client_end(Os& os, const ClientEnd& e, const std::set<int>& late_done
 Result<Pid> start_server(Os& os, const Scenario& s, Fd listener) {
   Result<Pid> pid = os.fork([cfg = s.server, listener](Os& child) {
     (void)child.setpgid(0, 0);
-    child.exit(run_process_server(child, cfg, listener));
+    child.exit(run_server(child, cfg, listener));
   });
   // Both sides set the group, so it is set before either goes on (the classic fork race).
   if (pid) (void)os.setpgid(*pid, *pid);

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/process_server.hpp"
+#include "chat/server.hpp"
 #include "os/os.hpp"
 
 namespace papaya::chat {

@@ -1,11 +1,11 @@
 // The daemon of the process design: accept, fork a cluster per client, reap, shut down.
-#include "chat/process_server.hpp"
+#include "chat/process/process_server.hpp"
 
 #include <fmt/format.h>
 
 #include "chat/chat_log.hpp"
 #include "chat/key.hpp"
-#include "chat/process_cluster.hpp"
+#include "chat/process/process_cluster.hpp"
 
 namespace papaya::chat {
 

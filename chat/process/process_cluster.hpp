@@ -15,7 +15,7 @@
 
 #include "chat/chat_log.hpp"
 #include "chat/exit_process.hpp"
-#include "chat/process_server.hpp"
+#include "chat/process/process_server.hpp"
 #include "os/os.hpp"
 
 namespace papaya::chat {

@@ -3,7 +3,7 @@
 
 #include "chat/ct_compare.hpp"
 #include "chat/key.hpp"
-#include "chat/process_cluster.hpp"
+#include "chat/process/process_cluster.hpp"
 #include "os/io.hpp"
 
 namespace papaya::chat {

@@ -5,7 +5,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "chat/scenario.hpp"
+#include "chat/scenario/scenario.hpp"
 
 namespace papaya::chat {
 
@@ -70,6 +70,8 @@ std::string describe(const Scenario& s) {
   // The settings that differ from a default Scenario's.
   const Scenario d;
   std::vector<std::string> extra;
+  if (s.server.design != d.server.design)
+    extra.push_back(fmt::format("design {}", design_name(s.server.design)));
   if (s.server.variant != d.server.variant)
     extra.push_back(fmt::format("variant {}", variant_name(s.server.variant)));
   if (s.server.max_line != d.server.max_line)
@@ -104,6 +106,9 @@ json to_json(const Scenario& s) {
   j["max_line"] = s.server.max_line;
   j["auth_timeout_ns"] = s.server.auth_timeout.count();
   j["max_clients"] = s.server.max_clients;
+  // The design only when it is not the process design, so that headers written before there was
+  // a second design read back unchanged.
+  if (s.server.design != Design::process) j["design"] = std::string(design_name(s.server.design));
   j["variant"] = std::string(variant_name(s.server.variant));
   j["log_path"] = s.server.log_path;
   if (s.server.key != scenario_key) j["key"] = s.server.key;
@@ -248,8 +253,8 @@ ScenarioFromJson from_json(const json& j) {
   Scenario s;
   FieldReader r(j, "", out.error);
   if (!r.only({"clients", "messages", "line_length", "port", "settle_ns", "history", "max_line",
-               "auth_timeout_ns", "max_clients", "variant", "log_path", "key", "transcript_dir",
-               "plans"})) {
+               "auth_timeout_ns", "max_clients", "design", "variant", "log_path", "key",
+               "transcript_dir", "plans"})) {
     return out;
   }
   constexpr std::int64_t int_max = std::numeric_limits<int>::max();
@@ -263,6 +268,14 @@ ScenarioFromJson from_json(const json& j) {
       !r.string("transcript_dir", s.transcript_dir)) {
     return out;
   }
+  std::string design(design_name(s.server.design));
+  if (!r.string("design", design)) return out;
+  std::optional<Design> d = parse_design(design);
+  if (!d) {
+    r.fail("design", fmt::format("unknown design \"{}\"", design));
+    return out;
+  }
+  s.server.design = *d;
   std::string variant(variant_name(s.server.variant));
   if (!r.string("variant", variant)) return out;
   std::optional<Variant> v = parse_variant(variant);
@@ -271,6 +284,11 @@ ScenarioFromJson from_json(const json& j) {
     return out;
   }
   s.server.variant = *v;
+  if (!design_has(s.server.design, s.server.variant)) {
+    r.fail("variant", fmt::format("variant \"{}\" is not one of design {}'s ({})", variant, design,
+                                  variant_names(s.server.design)));
+    return out;
+  }
   if (s.server.key.size() != scenario_key.size()) {
     r.fail("key",
            fmt::format("expected {} bytes, got {}", scenario_key.size(), s.server.key.size()));

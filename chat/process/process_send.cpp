@@ -18,7 +18,7 @@
 
 #include <algorithm>
 
-#include "chat/process_cluster.hpp"
+#include "chat/process/process_cluster.hpp"
 #include "os/io.hpp"
 
 namespace papaya::chat {

@@ -1,0 +1,128 @@
+// FiberOs (fiber_os.hpp): the goroutine calls and the parking socket calls.
+#include "real/fiber/fiber_os.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/fiber/operations.hpp>
+#include <cerrno>
+
+#include "real/errno_map.hpp"
+#include "real/fiber/go_sync.hpp"
+#include "real/fiber/scheduler.hpp"
+
+namespace papaya::real::fiber {
+
+namespace {
+
+bool would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
+
+// fcntl(2) F_SETFL O_NONBLOCK: "If the operation would block, the call fails with EAGAIN".
+void make_nonblocking(int fd) {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0 && !(flags & O_NONBLOCK)) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+}  // namespace
+
+void FiberOs::go(std::function<void(Os&)> body, Site) {
+  spawn([this, body = std::move(body)] { body(*this); });
+}
+void FiberOs::gosched(Site) { boost::this_fiber::yield(); }
+
+GoMutex FiberOs::new_mutex(Site) { return fiber::new_mutex(); }
+void FiberOs::lock(GoMutex m, Site) { fiber::lock(m); }
+void FiberOs::unlock(GoMutex m, Site) { fiber::unlock(m); }
+bool FiberOs::try_lock(GoMutex m, Site) { return fiber::try_lock(m); }
+GoRWMutex FiberOs::new_rwmutex(Site) { return fiber::new_rwmutex(); }
+void FiberOs::rlock(GoRWMutex rw, Site) { fiber::rlock(rw); }
+void FiberOs::runlock(GoRWMutex rw, Site) { fiber::runlock(rw); }
+void FiberOs::lock(GoRWMutex rw, Site) { fiber::lock(rw); }
+void FiberOs::unlock(GoRWMutex rw, Site) { fiber::unlock(rw); }
+GoCond FiberOs::new_cond(GoMutex m, Site) { return fiber::new_cond(m); }
+void FiberOs::wait(GoCond c, Site) { fiber::wait(c); }
+void FiberOs::signal(GoCond c, Site) { fiber::signal(c); }
+void FiberOs::broadcast(GoCond c, Site) { fiber::broadcast(c); }
+GoChan FiberOs::new_chan(std::size_t capacity, Site) { return fiber::new_chan(capacity); }
+void FiberOs::chan_send(GoChan ch, std::int64_t v, Site) { fiber::chan_send(ch, v); }
+GoReceived FiberOs::chan_recv(GoChan ch, Site) { return fiber::chan_recv(ch); }
+void FiberOs::chan_close(GoChan ch, Site) { fiber::chan_close(ch); }
+GoSelected FiberOs::select(std::span<const GoCase> cases, bool with_default, Site) {
+  return fiber::select(cases, with_default);
+}
+
+// accept4(2) on a non-blocking listener: "EAGAIN or EWOULDBLOCK: The socket is marked
+// nonblocking and no connections are present to be accepted"; then park until it is readable.
+// The new socket is SOCK_NONBLOCK too.
+Result<Fd> FiberOs::accept(Fd listener, Site) {
+  make_nonblocking(listener);
+  for (;;) {
+    int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd >= 0) return Fd{fd};
+    if (!would_block(errno)) return last_errno();
+    if (!this_poller().park(listener, Readiness::readable)) return Errno::ebadf;
+  }
+}
+
+Result<Fd> FiberOs::connect(std::string_view host, std::uint16_t port, Site site) {
+  Result<Fd> fd = RealOs::connect(host, port, site);
+  if (fd) make_nonblocking(*fd);
+  return fd;
+}
+
+// recv(2) MSG_DONTWAIT: "Enables nonblocking operation; if the operation would block, the call
+// fails with the error EAGAIN or EWOULDBLOCK."
+Result<size_t> FiberOs::recv(Fd fd, std::span<char> buf, Site) {
+  for (;;) {
+    ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (!would_block(errno)) return last_errno();
+    if (!this_poller().park(fd, Readiness::readable)) return Errno::ebadf;
+  }
+}
+
+Result<size_t> FiberOs::send(Fd fd, std::string_view bytes, Site) {
+  for (;;) {
+    ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (!would_block(errno)) return last_errno();
+    if (!this_poller().park(fd, Readiness::writable)) return Errno::ebadf;
+  }
+}
+
+Result<size_t> FiberOs::read(Fd fd, std::span<char> buf, Site site) {
+  for (;;) {
+    Result<size_t> r = RealOs::read(fd, buf, site);
+    if (r || r.error() != Errno::eagain) return r;
+    if (!this_poller().park(fd, Readiness::readable)) return Errno::ebadf;
+  }
+}
+
+Result<size_t> FiberOs::write(Fd fd, std::string_view bytes, Site site) {
+  for (;;) {
+    Result<size_t> r = RealOs::write(fd, bytes, site);
+    if (r || r.error() != Errno::eagain) return r;
+    if (!this_poller().park(fd, Readiness::writable)) return Errno::ebadf;
+  }
+}
+
+// Go's (*netFD).Close: pd.evict() first, so goroutines blocked on the descriptor return
+// ErrNetClosing (here EBADF) instead of waiting on a number the kernel may reuse; then close(2).
+Status FiberOs::close(Fd fd, Site site) {
+  evict(fd);
+  return RealOs::close(fd, site);
+}
+
+// time.Sleep parks the goroutine on a timer: the thread's other fibers run meanwhile.
+Status FiberOs::sleep(Duration d, Site) {
+  boost::this_fiber::sleep_for(d);
+  return {};
+}
+
+int run_main(RealOs::Options options, unsigned threads, const std::function<int(Os&)>& main) {
+  static FiberOs* os = new FiberOs(std::move(options));  // lives as long as the process
+  return run(threads, [&] { return main(*os); });
+}
+
+}  // namespace papaya::real::fiber
