@@ -194,11 +194,31 @@ std::string to_jsonl(const Trace& t) {
 // ---- reading ----------------------------------------------------------------------------------
 
 namespace {
+// An error message as one line of printable ASCII: a byte outside it (a newline inside a JSON
+// string, invalid UTF-8 quoted by the JSON parser's message) becomes \xNN. Found by the
+// trace_jsonl fuzzer (fuzz/): a message with raw bytes could not itself be written into JSON.
+std::string printable(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f) {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 class LineReader {
  public:
   LineReader(const std::string& name, std::size_t line) : name_(name), line_(line) {}
   [[noreturn]] void fail(const std::string& what) const {
-    throw TraceError(name_ + ":" + std::to_string(line_) + ": " + what);
+    throw TraceError(printable(name_ + ":" + std::to_string(line_) + ": " + what));
   }
   const json& field(const json& j, const char* key) const {
     auto it = j.find(key);
@@ -343,10 +363,10 @@ LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
       r.fail("unknown line type \"" + type + "\"");
     }
   }
-  if (!have_header) throw TraceError(name + ": empty file (no header line)");
+  if (!have_header) throw TraceError(printable(name + ": empty file (no header line)"));
   if (!have_verdict)
-    throw TraceError(name + ":" + std::to_string(line_no) +
-                     ": truncated: the file ends without a verdict line");
+    throw TraceError(printable(name + ":" + std::to_string(line_no) +
+                               ": truncated: the file ends without a verdict line"));
   return out;
 }
 
