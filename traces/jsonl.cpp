@@ -128,6 +128,7 @@ json header_json(const Header& h) {
   j["strategy"] = h.strategy;
   j["max_steps"] = h.max_steps;
   j["faults"] = h.faults;
+  if (!h.disk_full.empty()) j["disk_full"] = h.disk_full;
   if (!h.kills.empty()) {
     json kills = json::array();
     for (const KillFault& k : h.kills)
@@ -257,6 +258,11 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
   h.strategy = r.get<std::string>(j, "strategy");
   h.max_steps = r.get<std::uint64_t>(j, "max_steps");
   h.faults = r.get<bool>(j, "faults");
+  if (auto it = j.find("disk_full"); it != j.end()) {  // absent: never full (and older traces)
+    if (!it->is_string() || it->get<std::string>().empty())
+      r.fail("field \"disk_full\" is not a file's path");
+    h.disk_full = it->get<std::string>();
+  }
   if (auto it = j.find("kills"); it != j.end()) {  // absent: no kills (and older traces)
     if (!it->is_array()) r.fail("field \"kills\" is not an array");
     for (const json& k : *it) {

@@ -5,7 +5,7 @@
 namespace papaya {
 
 namespace {
-constexpr std::array<std::string_view, 11> names = {"ok",
+constexpr std::array<std::string_view, 12> names = {"ok",
                                                     "deadlock",
                                                     "step_bound_exceeded",
                                                     "uncaught_exception",
@@ -15,7 +15,8 @@ constexpr std::array<std::string_view, 11> names = {"ok",
                                                     "reader_blocked_by_reader",
                                                     "lost_delivery",
                                                     "duplicate_delivery",
-                                                    "half_served"};
+                                                    "half_served",
+                                                    "torn_log"};
 }  // namespace
 
 std::string_view verdict_name(Verdict v) {
