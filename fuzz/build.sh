@@ -12,7 +12,9 @@ command -v clang++-16 >/dev/null || apt-get install -y clang-16 libclang-rt-16-d
 cxx=clang++-16
 out=build/fuzz
 mkdir -p "$out"
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. -Wall -Wextra -Werror)
+# -fno-sanitize-recover: undefined behaviour stops the run (UBSan only reports it otherwise).
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I.
+       -Wall -Wextra -Werror)
 "$cxx" "${flags[@]}" fuzz/fuzz_line_framer.cpp chat/line_framer.cpp -o "$out/line_framer"
 "$cxx" "${flags[@]}" fuzz/fuzz_duration_text.cpp real/duration_text.cpp -o "$out/duration_text"
 "$cxx" "${flags[@]}" fuzz/fuzz_key.cpp chat/key.cpp -lfmt -o "$out/key"

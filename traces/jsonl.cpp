@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
+#include <type_traits>
 
 namespace papaya::traces {
 
@@ -215,6 +216,18 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+// Whether the JSON integer `v` fits T.
+template <class T>
+bool whole_in_range(const json& v) {
+  if (v.is_number_unsigned())
+    return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+  const auto s = v.get<std::int64_t>();
+  if constexpr (std::is_signed_v<T>)
+    return s >= std::numeric_limits<T>::min() && s <= std::numeric_limits<T>::max();
+  else
+    return s >= 0 && static_cast<std::uint64_t>(s) <= std::numeric_limits<T>::max();
+}
+
 class LineReader {
  public:
   LineReader(const std::string& name, std::size_t line) : name_(name), line_(line) {}
@@ -229,6 +242,13 @@ class LineReader {
   template <class T>
   T get(const json& j, const char* key) const {
     const json& v = field(j, key);
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // Whole numbers in T's range only: json's get<> of 1e49 into an integer is undefined
+      // behaviour, and of 4294967297 into an int wraps (found by the trace_jsonl fuzzer).
+      if (!v.is_number_integer()) fail(std::string("field \"") + key + "\" is not a whole number");
+      if (!whole_in_range<T>(v)) fail(std::string("field \"") + key + "\" is out of range");
+      return v.get<T>();
+    }
     try {
       return v.get<T>();
     } catch (const json::exception&) {
@@ -311,7 +331,8 @@ void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
     if (!it->is_array()) r.fail("field \"dec\" is not an array");
     for (const json& d : *it) {
       if (!d.is_array() || d.size() != 3 || !d[0].is_string() || !d[1].is_number_unsigned() ||
-          !d[2].is_number_unsigned())
+          !d[2].is_number_unsigned() || !whole_in_range<std::uint32_t>(d[1]) ||
+          !whole_in_range<std::uint32_t>(d[2]))
         r.fail("a decision is not [kind, options, chosen]");
       auto kind = model::parse_decision_kind(d[0].get<std::string>());
       if (!kind) r.fail("unknown decision kind \"" + d[0].get<std::string>() + "\"");
