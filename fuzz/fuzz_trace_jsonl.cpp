@@ -1,6 +1,6 @@
 // libFuzzer target: read_jsonl (traces/jsonl.hpp), the trace file reader. Every input either loads
-// or is refused with a TraceError whose what() is one line ("NAME:LINE: problem") that can itself be
-// written into JSON (valid UTF-8). A loaded trace keeps the invariants replay relies on: one
+// or is refused with a TraceError whose what() is one line ("NAME:LINE: problem") that can itself
+// be written into JSON (valid UTF-8). A loaded trace keeps the invariants replay relies on: one
 // canonical line per step, decisions chosen inside their options, kills in step order, and a
 // verdict that counts the steps the file has.
 #include <cstdint>

@@ -317,9 +317,8 @@ void Kernel::offer_disk_full(InodeId ino, std::size_t count) {
     return;
   }
   if (choices_.choose(2, DecisionKind::fault) == 0) return;
-  const std::uint64_t fit =
-      choices_.choose(static_cast<std::uint32_t>(std::min<std::size_t>(count, 1u << 20)),
-                      DecisionKind::fault);
+  const std::uint64_t fit = choices_.choose(
+      static_cast<std::uint32_t>(std::min<std::size_t>(count, 1u << 20)), DecisionKind::fault);
   fs_limit_ = inodes_[ino].bytes.size() + fit;
 }
 

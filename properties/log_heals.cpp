@@ -38,7 +38,8 @@ Finding appends_begin_whole(const History& h) {
     switch (e.kind) {
       case LogEvent::Kind::write_begin: {
         auto it = appends.find(e.pid);
-        const bool continues = it != appends.end() && !it->second.writing && it->second.end == e.offset;
+        const bool continues =
+            it != appends.end() && !it->second.writing && it->second.end == e.offset;
         if (!continues && !whole.count(e.offset)) {
           f.holds = false;
           f.step = e.step;

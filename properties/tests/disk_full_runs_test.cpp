@@ -75,8 +75,7 @@ TEST(DiskFullRuns, ARunWithTheFaultReplaysFromItsTraceBitForBit) {
     const std::optional<chat::Scenario> s = chat_from_header(loaded.header, error);
     ASSERT_TRUE(s) << error;
     again.run(chat_init(*s));
-    EXPECT_EQ(traces::to_jsonl(again.trace()).substr(text.find('\n')),
-              text.substr(text.find('\n')))
+    EXPECT_EQ(traces::to_jsonl(again.trace()).substr(text.find('\n')), text.substr(text.find('\n')))
         << "seed " << seed;
     return;
   }

@@ -37,9 +37,9 @@ TEST(LogHeals, AnAppendAfterAShortWriteLeftInPlaceFails) {
 
 TEST(LogHeals, AShortWriteCutBackBeforeTheNextAppendHolds) {
   History h;
-  h.events = {write_begin(1, 5, 0, 10), write_done(2, 5, 0, 10), write_begin(3, 5, 10, 10),
-              write_done(4, 5, 10, 3), write_begin(5, 5, 13, 7), write_done(6, 5, 13, 0),
-              truncated(7, 5, 10), released(8, 5), write_begin(9, 6, 10, 7),
+  h.events = {write_begin(1, 5, 0, 10), write_done(2, 5, 0, 10),  write_begin(3, 5, 10, 10),
+              write_done(4, 5, 10, 3),  write_begin(5, 5, 13, 7), write_done(6, 5, 13, 0),
+              truncated(7, 5, 10),      released(8, 5),           write_begin(9, 6, 10, 7),
               write_done(10, 6, 10, 7)};
   EXPECT_TRUE(check_log_heals(h).holds) << check_log_heals(h).detail;
 }

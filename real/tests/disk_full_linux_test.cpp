@@ -5,13 +5,12 @@
 // Needs root (a 16 KiB tmpfs, mounted in a private mount namespace of a forked child); skipped
 // otherwise. RLIMIT_FSIZE is not this rule: it gives EFBIG and SIGXFSZ (setrlimit(2)).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cerrno>
 #include <string>

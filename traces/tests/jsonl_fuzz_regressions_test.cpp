@@ -31,7 +31,9 @@ bool printable_ascii(const std::string& s) {
 TEST(JsonlFuzzRegressions, InvalidUtf8InAHeaderLineGivesAPrintableOneLineError) {
   // fuzz/ found this: a byte 0xcf inside the header's "type" string. nlohmann's parse error quotes
   // the raw bytes, and the message could not be put into JSON (type_error 316).
-  const std::string e = error_of("{\"type\":\"head\xcf" "er\",\"format\":1}\n");
+  const std::string e = error_of(
+      "{\"type\":\"head\xcf"
+      "er\",\"format\":1}\n");
   ASSERT_FALSE(e.empty());
   EXPECT_EQ(e.rfind("t:1: ", 0), 0u) << e;
   EXPECT_TRUE(printable_ascii(e)) << e;
@@ -67,15 +69,18 @@ TEST(JsonlFuzzRegressions, AFractionalOrHugeNumberWhereAWholeOneBelongsIsRefused
   ASSERT_EQ(error_of(good_header + "\n" + verdict0), "");
   // fuzz/ found this: 1.1e49 as a uint64 field was undefined behaviour (UBSan: "outside the
   // range of representable values"); 1.5 was silently cut to 1.
-  EXPECT_NE(error_of(with(good_header, "\"seed\":1", "\"seed\":1.1e49")).find("\"seed\" is not a whole number"),
+  EXPECT_NE(error_of(with(good_header, "\"seed\":1", "\"seed\":1.1e49"))
+                .find("\"seed\" is not a whole number"),
             std::string::npos);
   EXPECT_NE(error_of(with(good_header, "\"max_steps\":9", "\"max_steps\":9.5")).find("max_steps"),
             std::string::npos);
   // A format of 2^32 + 1 wrapped to 1 (the version this papaya reads) and was accepted.
-  EXPECT_NE(error_of(with(good_header, "\"format\":1", "\"format\":4294967297")).find("\"format\" is out of range"),
+  EXPECT_NE(error_of(with(good_header, "\"format\":1", "\"format\":4294967297"))
+                .find("\"format\" is out of range"),
             std::string::npos);
-  EXPECT_NE(error_of(with(good_header, "\"seed\":1", "\"seed\":-1")).find("\"seed\" is out of range"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(with(good_header, "\"seed\":1", "\"seed\":-1")).find("\"seed\" is out of range"),
+      std::string::npos);
 }
 
 TEST(JsonlFuzzRegressions, ADecisionBeyond32BitsIsRefusedNotWrapped) {
