@@ -263,6 +263,7 @@ Outcome Kernel::write_regular(Process& p, OfdId id, std::string_view bytes,
     }
     bool append = has_flag(f.flags, OpenFlags::append);
     g.pos = append ? static_cast<Offset>(ino.bytes.size()) : at ? *at : f.offset;
+    offer_disk_full(f.object, bytes.size());
   }
   PAPAYA_ASSERT(ino.writer == p.pid && g.inode == f.object,
                 "a page of a write without the writer lock");
@@ -274,6 +275,7 @@ Outcome Kernel::write_regular(Process& p, OfdId id, std::string_view bytes,
     n = 0;
   else
     n = std::min(n, static_cast<std::size_t>(limit - g.pos));
+  n = fs_room(f.object, g.pos, n);
   if (n == 0) {
     Outcome out = g.done > 0 ? Outcome::value(static_cast<std::int64_t>(g.done))
                              : Outcome::error(Errno::enospc);
@@ -296,6 +298,38 @@ Outcome Kernel::write_regular(Process& p, OfdId id, std::string_view bytes,
   out.on_file(f.object, page_at, static_cast<std::int64_t>(n));
   finish_write(p);
   return out;
+}
+
+// The disk-full fault (KernelConfig::disk_full_path): the log alone on a file system that can
+// fill. write(2): "ENOSPC The device containing the file referred to by fd has no room for the
+// data." and "The number of bytes written may be less than count if, for example, there is
+// insufficient space on the underlying physical medium". At the first step of each write to the
+// log one fault decision: while there is room, whether the file system fills now (then a second:
+// how many of this write's bytes still fit, [0, count): 0 is ENOSPC, more is a short write); while
+// it is full, whether space returns (an operator freed some). Space the log gives back (a writer
+// cutting its torn tail with ftruncate) is room again under the same limit.
+void Kernel::offer_disk_full(InodeId ino, std::size_t count) {
+  if (config_.disk_full_path.empty() || count == 0) return;
+  auto it = names_.find(config_.disk_full_path);
+  if (it == names_.end() || it->second != ino) return;
+  if (fs_limit_) {
+    if (choices_.choose(2, DecisionKind::fault) == 1) fs_limit_.reset();
+    return;
+  }
+  if (choices_.choose(2, DecisionKind::fault) == 0) return;
+  const std::uint64_t fit = choices_.choose(
+      static_cast<std::uint32_t>(std::min<std::size_t>(count, 1u << 20)), DecisionKind::fault);
+  fs_limit_ = inodes_[ino].bytes.size() + fit;
+}
+
+std::size_t Kernel::fs_room(InodeId ino, Offset pos, std::size_t n) const {
+  if (!fs_limit_) return n;
+  auto it = names_.find(config_.disk_full_path);
+  if (it == names_.end() || it->second != ino) return n;
+  const auto size = static_cast<Offset>(inodes_[ino].bytes.size());
+  const Offset end = std::max(size, static_cast<Offset>(*fs_limit_));  // the most the file holds
+  if (pos >= end) return 0;
+  return std::min(n, static_cast<std::size_t>(end - pos));
 }
 
 // Ends a multi-step write (completed, interrupted, or the writer died): the offset advances by what

@@ -50,6 +50,10 @@ struct Footprint {
 
 struct KernelConfig {
   bool offer_faults = false;  // offer short sends as decisions (Linux permits them there)
+  // Disk full as a fault: the regular file at this path (the chat log) lives alone on a small file
+  // system. At each write to it the chooser decides whether that file system fills (and how many
+  // of the write's bytes still fit) and, once full, whether space returns. "" : never full.
+  std::string disk_full_path;
 };
 
 class Kernel {
@@ -182,6 +186,11 @@ class Kernel {
   void close_fd(Process& p, Fd fd);
   std::size_t read_inode(OpenFile& f, Inode& ino, std::span<char> buf, Offset off);
   Outcome write_regular(Process& p, OfdId id, std::string_view bytes, std::optional<Offset> at);
+  // The disk-full fault's decisions at the first step of a write to `ino` (file_rules.cpp).
+  void offer_disk_full(InodeId ino, std::size_t count);
+  // How many of the `n` bytes a page of a write at `pos` of `ino` may add under the file
+  // system's size limit (n when there is none).
+  std::size_t fs_room(InodeId ino, Offset pos, std::size_t n) const;
   void finish_write(Process& p);
   bool pos_lock_free(const Process& p, const OpenFile& f) const;
   bool writer_lock_free(const Process& p, const Inode& ino) const;
@@ -247,6 +256,8 @@ class Kernel {
   std::uint16_t next_ephemeral_ = 0;
   int blocked_count_ = 0;
   std::vector<std::string> warnings_;
+  // The disk-full fault: the log's file system's size limit while it is full (nullopt: room).
+  std::optional<std::uint64_t> fs_limit_;
 };
 
 }  // namespace papaya::model

@@ -110,9 +110,12 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
   for (int c = 1; c <= static_cast<int>(plans.size()); ++c)
     transcripts.push_back(chat::transcript_path(s, c));
   const std::vector<KillEffect> kills = kill_effects(sim.trace(), transcripts);
+  // A kill -9, or a client dropped because the disk was full (a late client may rightly leave
+  // before lines that never come).
   const bool any_killed =
       std::any_of(sim.trace().steps.begin(), sim.trace().steps.end(),
-                  [](const traces::Step& st) { return st.killed_from_outside; });
+                  [](const traces::Step& st) { return st.killed_from_outside; }) ||
+      std::any_of(kills.begin(), kills.end(), [&](const KillEffect& k) { return k.cut_off; });
   for (int c = 1; c <= static_cast<int>(plans.size()); ++c) {
     ClientRecord rec;
     rec.name = fmt::format("c{}", c);

@@ -21,6 +21,7 @@ Verdict verdict_of(Property p) {
     case Property::delivery: return Verdict::lost_delivery;
     case Property::no_deadlock: return Verdict::deadlock;
     case Property::no_half_served: return Verdict::half_served;
+    case Property::log_heals: return Verdict::torn_log;
   }
   return Verdict::ok;
 }
@@ -69,6 +70,7 @@ Row check_variant(chat::DesignVariant v, const CheckOptions& opts, const Progres
       so.seed = opts.seed + static_cast<std::uint64_t>(i);
       so.max_steps = opts.max_steps;
       so.kills = suite_kills(sc, so);
+      if (sc.disk_full) so.disk_full = sc.scenario.server.log_path;
       CheckedRun run = run_and_check(sc.scenario, so);
       ++row.runs;
       row.steps += run.report.steps;

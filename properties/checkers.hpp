@@ -37,7 +37,13 @@ Finding check_no_deadlock(const History& h);
 // waiting, deaf (nobody sending to it) or mute (nobody reading it). Issue 9.
 Finding check_no_half_served(const History& h);
 
-// All six, in the order of all_properties.
+// The log heals (issue 9): every append begins where the log ends in a whole line (a writer that
+// finds a torn tail, from a kill -9 mid-append or a full disk, cuts it back first), and no client
+// receives a partial line: each line it received whole is a line some client sent, and one that
+// stayed to the end received nothing after its last '\n'. Assumes each append is one line.
+Finding check_log_heals(const History& h);
+
+// All seven, in the order of all_properties.
 std::vector<Finding> check_all(const History& h);
 
 }  // namespace papaya::properties

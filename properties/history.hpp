@@ -24,10 +24,12 @@ struct LogEvent {
     lock_acquired,  // a flock(mode) request on the log succeeded (process now holds `mode`)
     lock_released,  // flock(LOCK_UN) on the log succeeded, or the process closed/exited
     write_begin,    // a write to the log started (bytes [offset, offset+length))
-    write_end,      // that write finished (one step after write_begin for a one-page write)
+    write_end,      // that write finished (one step after write_begin for a one-page write):
+                    // `length` bytes from `offset` written (fewer than begun: a short write)
     write_cut,      // that write ended with its process, `length` bytes from `offset` written
                     // (kill -9 between two pages of it): the log holds a torn line
     read,           // a read of the log returned bytes [offset, offset+length)
+    truncate,       // ftruncate(2) of the log to `offset` bytes
   };
   Step step = 0;
   ProcessId pid = 0;

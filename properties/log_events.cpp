@@ -111,6 +111,12 @@ class Extractor {
       case OpKind::pwrite: write(i, s); break;
       case OpKind::read:
       case OpKind::pread: read(i, s); break;
+      case OpKind::ftruncate:
+        if (on_log(s) && ok(s)) {
+          size_ = static_cast<std::uint64_t>(s.pos);
+          emit(s, i, LogEvent::Kind::truncate, LockMode::ex, size_);
+        }
+        break;
       default: break;
     }
   }
@@ -140,8 +146,9 @@ class Extractor {
     }
     writing_[s.pid].landed += static_cast<std::uint64_t>(s.moved);
     if (s.status == StepStatus::done) {
+      emit(s, i, LogEvent::Kind::write_end, LockMode::ex, writing_[s.pid].offset,
+           writing_[s.pid].landed);
       writing_.erase(s.pid);
-      emit(s, i, LogEvent::Kind::write_end);
     }
   }
 

@@ -22,6 +22,7 @@ sim::Options prefix_options(const sim::Options& failing, const Decisions& prefix
   sim::Options o;
   o.faults = failing.faults;
   o.kills = failing.kills;
+  o.disk_full = failing.disk_full;
   o.strategy = sim::StrategyKind::prefix;
   o.max_steps = max_steps;
   o.replay.reserve(prefix.size());

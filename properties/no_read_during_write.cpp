@@ -49,6 +49,7 @@ Finding check_no_read_during_write(const History& h) {
       case LogEvent::Kind::lock_released: held.erase(e.pid); break;
       case LogEvent::Kind::write_begin: writing[e.pid] = &e; break;
       case LogEvent::Kind::write_end: writing.erase(e.pid); break;
+      case LogEvent::Kind::truncate: break;
       case LogEvent::Kind::write_cut:
         writing.erase(e.pid);
         cut.push_back(&e);

@@ -64,6 +64,7 @@ ShrunkScenario shrink_scenario(const chat::Scenario& s, const CheckedRun& failin
     o.seed = seed;
     o.max_steps = opts.max_steps;
     o.kills = opts.faults ? opts.faults(c, o) : failing.sim->options().kills;
+    if (!failing.sim->options().disk_full.empty()) o.disk_full = c.server.log_path;
     ++best.runs;
     return run_and_check(c, o);
   };

@@ -22,7 +22,17 @@ struct Served {
   std::map<Pid, Pid> inner_of;            // cluster (Child SEND, the leader) -> its Child RECV
   std::set<Pid> killed;                   // victims of kill -9 from outside
   std::map<Pid, std::int64_t> killed_at;  // victim -> the virtual time its kill -9 landed
+  std::set<Pid> write_failed;  // processes whose write to a regular file (the log) fell short or
+                               // failed (ENOSPC: the disk-full fault): the server drops the client
 };
+
+// A write to a regular file (the only one a server process writes is the log) that ended short
+// of its count or with an error.
+bool file_write_failed(const traces::Step& st) {
+  if (st.op != model::OpKind::write && st.op != model::OpKind::pwrite) return false;
+  if (st.status != model::StepStatus::done || st.inode == 0) return false;
+  return st.err != Errno::ok || st.ret < st.args[1];
+}
 
 // The surviving half of a cluster hears of the other's death at once (SIGCHLD, or the parent-
 // death signal) and closes the client's socket within a few steps: far less than this much
@@ -46,6 +56,7 @@ Served read_served(const traces::Trace& t) {
       s.killed.insert(st.pid);
       s.killed_at.emplace(st.pid, st.time_ns);
     }
+    if (file_write_failed(st)) s.write_failed.insert(st.pid);
     if (!done_ok(st)) continue;
     const auto ret = static_cast<Pid>(st.ret);
     if (st.op == model::OpKind::fork) {
@@ -74,7 +85,7 @@ std::vector<KillEffect> kill_effects(const traces::Trace& trace,
                                      const std::vector<std::string>& transcript_paths) {
   std::vector<KillEffect> out(transcript_paths.size());
   const Served s = read_served(trace);
-  if (s.killed.empty()) return out;
+  if (s.killed.empty() && s.write_failed.empty()) return out;
   const bool server_killed = s.killed.count(s.server) > 0;
   for (std::size_t c = 0; c < transcript_paths.size(); ++c) {
     // The transcript is opened right after connecting (pid 0: it never connected).
@@ -103,6 +114,12 @@ std::vector<KillEffect> kill_effects(const traces::Trace& trace,
         before_client_left(cluster) ||
         (inner != s.inner_of.end() && before_client_left(inner->second));
     e.cluster_killed = cluster != 0 && cluster_hit_while_there;
+    // A full disk: the half that could not append its line ends the cluster (process_recv.cpp),
+    // so the client's lines may be lost and it stops hearing from the server.
+    const bool append_failed =
+        cluster != 0 && (s.write_failed.count(cluster) > 0 ||
+                         (inner != s.inner_of.end() && s.write_failed.count(inner->second) > 0));
+    e.lines_may_be_lost = e.lines_may_be_lost || append_failed;
     e.cut_off = e.lines_may_be_lost;
   }
   return out;

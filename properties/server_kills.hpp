@@ -21,7 +21,8 @@ struct KillEffect {
 };
 
 // One entry per transcript path (client c's is transcript_paths[c-1]); all false when the trace
-// has no killed_from_outside step.
+// has no killed_from_outside step and no write of its cluster to the log fell short (the
+// disk-full fault, sim::Options::disk_full: that client is disconnected, its lines may be lost).
 std::vector<KillEffect> kill_effects(const traces::Trace& trace,
                                      const std::vector<std::string>& transcript_paths);
 

@@ -79,6 +79,16 @@ std::vector<SuiteScenario> builtin_suite(chat::DesignVariant v) {
   torn.plans = {plan({6000}), plan({30, 31}, milliseconds(3)), plan({32, 33}, milliseconds(4))};
   out.push_back({"torn", torn, /*kill_last_writer=*/false, /*tear_an_append=*/true});
 
+  // The disk fills (issue 9): the log alone on a file system that may fill at any append and
+  // whose space may return at any later one (sim::Options::disk_full, fault decisions). A short
+  // write leaves a partial line unless its writer cuts it back; its client is dropped; nobody may
+  // receive the fragment, nor get the next line glued to it once space returns.
+  chat::Scenario disk = base(v);
+  disk.clients = 3;
+  disk.messages = 3;
+  disk.line_length = 40;
+  out.push_back({"disk-full", disk, false, false, /*disk_full=*/true});
+
   return out;
 }
 

@@ -19,6 +19,7 @@ struct SuiteScenario {
   bool kill_last_writer = false;  // each run kills the log's last writer right after its append
   bool tear_an_append = false;    // each run kills the first writer of a multi-page line between
                                   // two of its pages (a torn line in the log, issue 9)
+  bool disk_full = false;         // the log's file system may fill (sim::Options::disk_full)
 };
 
 std::vector<SuiteScenario> builtin_suite(chat::DesignVariant dv);

@@ -16,12 +16,16 @@ enum class Property {
   unlimited_readers,
   delivery,
   no_deadlock,
-  no_half_served
+  no_half_served,
+  log_heals
 };
-inline constexpr Property all_properties[] = {
-    Property::no_interleaved_writes, Property::no_read_during_write,
-    Property::unlimited_readers,     Property::delivery,
-    Property::no_deadlock,           Property::no_half_served};
+inline constexpr Property all_properties[] = {Property::no_interleaved_writes,
+                                              Property::no_read_during_write,
+                                              Property::unlimited_readers,
+                                              Property::delivery,
+                                              Property::no_deadlock,
+                                              Property::no_half_served,
+                                              Property::log_heals};
 
 std::string_view property_name(Property p);  // "no-interleaved-writes", ...
 std::optional<Property> parse_property(std::string_view name);

@@ -32,7 +32,7 @@ Executor::Executor(const Options& opts)
       strategy_(make_strategy(opts)),
       replay_(dynamic_cast<ReplayStrategy*>(strategy_.get())),
       chooser_(*strategy_, trace_.decisions),
-      kernel_(chooser_, model::KernelConfig{opts.faults}) {
+      kernel_(chooser_, model::KernelConfig{opts.faults, opts.disk_full}) {
   trace_.header = opts.header;
 #ifdef PAPAYA_SIM_VERSION
   if (trace_.header.papaya_version.empty()) trace_.header.papaya_version = PAPAYA_SIM_VERSION;
@@ -42,6 +42,7 @@ Executor::Executor(const Options& opts)
   trace_.header.max_steps = opts.max_steps;
   trace_.header.faults = opts.faults;
   trace_.header.kills = opts.kills;
+  trace_.header.disk_full = opts.disk_full;
   procs_.emplace_back();
 }
 

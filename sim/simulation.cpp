@@ -55,6 +55,7 @@ Options replay_options(const traces::LoadedTrace& recorded) {
   o.max_steps = recorded.header.max_steps;
   o.faults = recorded.header.faults;
   o.kills = recorded.header.kills;
+  o.disk_full = recorded.header.disk_full;
   o.strategy = StrategyKind::replay;
   o.replay = recorded.decisions;
   o.header = recorded.header;

@@ -39,6 +39,8 @@ struct Options {
       replay{};         // replay: the decisions to follow; prefix: to follow leniently
   bool faults = false;  // offer short sends as decisions (off: sends are whole)
   std::vector<traces::KillFault> kills{};  // kill -9 from outside, in step order (trace.hpp)
+  std::string disk_full{};  // the file that lives alone on a file system that may fill: each write
+                            // to it is a fault decision (model::KernelConfig); "": never full
   Strategy* external = nullptr;   // external: the strategy to ask (not owned; an explorer's)
   bool check_invariants = false;  // Kernel::check_invariants after every step (slow; tests)
   int gomaxprocs = 2;             // Ps of each goroutine program's Go runtime (GOMAXPROCS)

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
+#include <type_traits>
 
 namespace papaya::traces {
 
@@ -128,6 +129,7 @@ json header_json(const Header& h) {
   j["strategy"] = h.strategy;
   j["max_steps"] = h.max_steps;
   j["faults"] = h.faults;
+  if (!h.disk_full.empty()) j["disk_full"] = h.disk_full;
   if (!h.kills.empty()) {
     json kills = json::array();
     for (const KillFault& k : h.kills)
@@ -194,11 +196,43 @@ std::string to_jsonl(const Trace& t) {
 // ---- reading ----------------------------------------------------------------------------------
 
 namespace {
+// An error message as one line of printable ASCII: a byte outside it (a newline inside a JSON
+// string, invalid UTF-8 quoted by the JSON parser's message) becomes \xNN. Found by the
+// trace_jsonl fuzzer (fuzz/): a message with raw bytes could not itself be written into JSON.
+std::string printable(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f) {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Whether the JSON integer `v` fits T.
+template <class T>
+bool whole_in_range(const json& v) {
+  if (v.is_number_unsigned())
+    return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+  const auto s = v.get<std::int64_t>();
+  if constexpr (std::is_signed_v<T>)
+    return s >= std::numeric_limits<T>::min() && s <= std::numeric_limits<T>::max();
+  else
+    return s >= 0 && static_cast<std::uint64_t>(s) <= std::numeric_limits<T>::max();
+}
+
 class LineReader {
  public:
   LineReader(const std::string& name, std::size_t line) : name_(name), line_(line) {}
   [[noreturn]] void fail(const std::string& what) const {
-    throw TraceError(name_ + ":" + std::to_string(line_) + ": " + what);
+    throw TraceError(printable(name_ + ":" + std::to_string(line_) + ": " + what));
   }
   const json& field(const json& j, const char* key) const {
     auto it = j.find(key);
@@ -208,6 +242,13 @@ class LineReader {
   template <class T>
   T get(const json& j, const char* key) const {
     const json& v = field(j, key);
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // Whole numbers in T's range only: json's get<> of 1e49 into an integer is undefined
+      // behaviour, and of 4294967297 into an int wraps (found by the trace_jsonl fuzzer).
+      if (!v.is_number_integer()) fail(std::string("field \"") + key + "\" is not a whole number");
+      if (!whole_in_range<T>(v)) fail(std::string("field \"") + key + "\" is out of range");
+      return v.get<T>();
+    }
     try {
       return v.get<T>();
     } catch (const json::exception&) {
@@ -237,6 +278,11 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
   h.strategy = r.get<std::string>(j, "strategy");
   h.max_steps = r.get<std::uint64_t>(j, "max_steps");
   h.faults = r.get<bool>(j, "faults");
+  if (auto it = j.find("disk_full"); it != j.end()) {  // absent: never full (and older traces)
+    if (!it->is_string() || it->get<std::string>().empty())
+      r.fail("field \"disk_full\" is not a file's path");
+    h.disk_full = it->get<std::string>();
+  }
   if (auto it = j.find("kills"); it != j.end()) {  // absent: no kills (and older traces)
     if (!it->is_array()) r.fail("field \"kills\" is not an array");
     for (const json& k : *it) {
@@ -285,7 +331,8 @@ void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
     if (!it->is_array()) r.fail("field \"dec\" is not an array");
     for (const json& d : *it) {
       if (!d.is_array() || d.size() != 3 || !d[0].is_string() || !d[1].is_number_unsigned() ||
-          !d[2].is_number_unsigned())
+          !d[2].is_number_unsigned() || !whole_in_range<std::uint32_t>(d[1]) ||
+          !whole_in_range<std::uint32_t>(d[2]))
         r.fail("a decision is not [kind, options, chosen]");
       auto kind = model::parse_decision_kind(d[0].get<std::string>());
       if (!kind) r.fail("unknown decision kind \"" + d[0].get<std::string>() + "\"");
@@ -343,10 +390,10 @@ LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
       r.fail("unknown line type \"" + type + "\"");
     }
   }
-  if (!have_header) throw TraceError(name + ": empty file (no header line)");
+  if (!have_header) throw TraceError(printable(name + ": empty file (no header line)"));
   if (!have_verdict)
-    throw TraceError(name + ":" + std::to_string(line_no) +
-                     ": truncated: the file ends without a verdict line");
+    throw TraceError(printable(name + ":" + std::to_string(line_no) +
+                               ": truncated: the file ends without a verdict line"));
   return out;
 }
 

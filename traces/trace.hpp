@@ -48,6 +48,9 @@ struct Header {
   std::uint64_t max_steps = 0;
   bool faults = false;
   std::vector<KillFault> kills;  // in step order (written only when there are some)
+  // The disk-full fault: the file alone on a file system that may fill (sim::Options::disk_full;
+  // written only when set; absent: never full). Its fault decisions are in the steps' "dec".
+  std::string disk_full;
 };
 
 struct Decision {

@@ -16,7 +16,8 @@ constexpr std::array<std::string_view, 12> names = {"ok",
                                                     "reader_blocked_by_reader",
                                                     "lost_delivery",
                                                     "duplicate_delivery",
-                                                    "half_served"};
+                                                    "half_served",
+                                                    "torn_log"};
 }  // namespace
 
 std::string_view verdict_name(Verdict v) {

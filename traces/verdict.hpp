@@ -22,6 +22,7 @@ enum class Verdict {
   lost_delivery,
   duplicate_delivery,
   half_served,  // a client whose cluster was killed left connected, deaf or mute (issue 9)
+  torn_log,     // an append began after a partial line, or a client received one (log-heals)
 };
 
 // "deadlock", "step_bound_exceeded", ...: the names traces and the CLI print.
