@@ -55,6 +55,8 @@ Options replay_options(const traces::LoadedTrace& recorded) {
   o.max_steps = recorded.header.max_steps;
   o.faults = recorded.header.faults;
   o.kills = recorded.header.kills;
+  o.gomaxprocs = recorded.header.gomaxprocs;
+  o.go_preempt = recorded.header.go_preempt;
   o.strategy = StrategyKind::replay;
   o.replay = recorded.decisions;
   o.header = recorded.header;

@@ -128,6 +128,8 @@ json header_json(const Header& h) {
   j["strategy"] = h.strategy;
   j["max_steps"] = h.max_steps;
   j["faults"] = h.faults;
+  if (h.gomaxprocs != 2) j["gomaxprocs"] = h.gomaxprocs;
+  if (h.go_preempt) j["go_preempt"] = true;
   if (!h.kills.empty()) {
     json kills = json::array();
     for (const KillFault& k : h.kills)
@@ -237,6 +239,15 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
   h.strategy = r.get<std::string>(j, "strategy");
   h.max_steps = r.get<std::uint64_t>(j, "max_steps");
   h.faults = r.get<bool>(j, "faults");
+  if (auto it = j.find("gomaxprocs"); it != j.end()) {  // absent: 2
+    if (!it->is_number_integer() || it->get<int>() < 1 || it->get<int>() > 256)
+      r.fail("field \"gomaxprocs\" is not an integer in 1..256");
+    h.gomaxprocs = it->get<int>();
+  }
+  if (auto it = j.find("go_preempt"); it != j.end()) {
+    if (!it->is_boolean()) r.fail("field \"go_preempt\" is not a boolean");
+    h.go_preempt = it->get<bool>();
+  }
   if (auto it = j.find("kills"); it != j.end()) {  // absent: no kills (and older traces)
     if (!it->is_array()) r.fail("field \"kills\" is not an array");
     for (const json& k : *it) {

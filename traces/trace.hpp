@@ -48,6 +48,10 @@ struct Header {
   std::uint64_t max_steps = 0;
   bool faults = false;
   std::vector<KillFault> kills;  // in step order (written only when there are some)
+  // Goroutine programs' runtime (written only when not the defaults, so older traces read back
+  // with GOMAXPROCS 2 and no preemption offered).
+  int gomaxprocs = 2;
+  bool go_preempt = false;
 };
 
 struct Decision {
