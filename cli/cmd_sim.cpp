@@ -69,6 +69,7 @@ struct SimArgs {
   std::size_t line_length = 24;
   std::uint64_t seed = 1;
   std::uint64_t max_steps = 1'000'000;
+  int gomaxprocs = 2;
   std::string trace;
   bool check_determinism = false;
   bool faults = false;
@@ -138,6 +139,7 @@ int run_sim(const SimArgs& a) {
   sim::Options o;
   o.seed = a.seed;
   o.max_steps = a.max_steps;
+  o.gomaxprocs = a.gomaxprocs;
   o.faults = a.faults;
   o.kills = kills;
   o.header = properties::chat_trace_header(scenario);
@@ -197,6 +199,10 @@ void add_sim_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "the random strategy's seed")->capture_default_str();
   cmd->add_option("--max-steps", args->max_steps, "step bound of the run")->capture_default_str();
+  cmd->add_option("--gomaxprocs", args->gomaxprocs,
+                  "Ps of a goroutine program's Go runtime (GOMAXPROCS)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   cmd->add_option("--trace", args->trace,
                   "write the trace (JSON Lines) here; written anyway on failure");
   cmd->add_flag("--check-determinism", args->check_determinism,

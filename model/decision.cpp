@@ -9,6 +9,10 @@ std::string_view decision_kind_name(DecisionKind k) {
     case DecisionKind::arrival: return "arrival";
     case DecisionKind::fault: return "fault";
     case DecisionKind::signal_race: return "signal_race";
+    case DecisionKind::go_steal: return "go_steal";
+    case DecisionKind::go_select: return "go_select";
+    case DecisionKind::go_preempt: return "go_preempt";
+    case DecisionKind::go_race: return "go_race";
   }
   return "?";
 }

@@ -17,8 +17,13 @@ enum class DecisionKind : std::uint8_t {
   arrival,      // how many queued segments have arrived when recv looks
   fault,        // whether an offered fault (a short write or send) fires, and how short
   signal_race,  // a blocked call both woken and interrupted: 0 = it completes, 1 = EINTR
+  // The Go runtime model's open choices (model/go/runtime.hpp GoChoice):
+  go_steal,    // stealWork's victim order (randomOrder's start and stride: fastrand)
+  go_select,   // selectgo's poll order (fastrandn per case): which ready case wins
+  go_preempt,  // whether an asynchronous preemption lands before the next operation
+  go_race,     // runqput under -race: runnext or the tail (fastrandn(2))
 };
-inline constexpr int decision_kinds = 5;
+inline constexpr int decision_kinds = 9;
 
 std::string_view decision_kind_name(DecisionKind k);
 std::optional<DecisionKind> parse_decision_kind(std::string_view name);

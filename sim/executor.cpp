@@ -43,6 +43,8 @@ Executor::Executor(const Options& opts)
   trace_.header.faults = opts.faults;
   trace_.header.kills = opts.kills;
   trace_.header.disk_full = opts.disk_full;
+  trace_.header.gomaxprocs = opts.gomaxprocs;
+  trace_.header.go_preempt = opts.go_preempt;
   procs_.emplace_back();
 }
 
@@ -278,7 +280,9 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     if (auto it = std::find(options_.begin(), options_.end(), last_ran_); it != options_.end())
       std::rotate(options_.begin(), it, it + 1);
     ready_.clear();
-    for (const Option& o : options_) ready_.push_back(o.pid);
+    for (const Option& o : options_)
+      ready_.push_back(
+          o.go ? go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id) : o.pid);
     // A kill due now comes first, even when nothing is ready (an operator's kill -9 of a hung
     // process): the run is deadlocked only if it is still stuck after it.
     if (!live_.empty() && steps_ < opts_.max_steps && next_kill_ < opts_.kills.size() &&
@@ -321,7 +325,10 @@ RunReport Executor::run(std::function<void(Os&)> init) {
                                                     model::DecisionKind::schedule)];
     last_ran_ = o;
     if (o.go) {
+      const Pid id = go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id);
+      if (observed) strategy_->stepping(kernel_, id);
       go_step(o.pid, o.actor);
+      if (observed) strategy_->stepped(id, model::StepStatus::done);
     } else {
       if (observed) strategy_->stepping(kernel_, o.pid);
       take_step(o.pid, first_decision, false);

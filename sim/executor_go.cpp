@@ -204,6 +204,11 @@ void Executor::go_step(Pid pid, go::Actor a) {
     enters_syscall =
         std::holds_alternative<go::gop::Syscall>(*rt.g(g).pending) && rt.g(g).phase == 0;
   }
+  // sysmon's preemptone as a choice (Options::go_preempt): "its goroutine ran 10 ms", which a
+  // loaded machine makes happen before any operation.
+  if (opts_.go_preempt && a.kind == go::Actor::Kind::p && g != 0 &&
+      chooser_.choose(2, model::DecisionKind::go_preempt) == 1)
+    rt.preempt(static_cast<int>(a.id));
   const go::GoOutcome o = rt.step(a);
   ++go_steps_;
   if (opts_.check_invariants) rt.check_invariants();

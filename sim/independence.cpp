@@ -283,6 +283,12 @@ void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   std::visit([&](const auto& o) { b.op(o); }, *p.pending);
 }
 
+void go_actor_effect(Pid actor, Effect& out) {
+  out.pid = actor;
+  out.global = true;
+  out.access.clear();
+}
+
 Effect effect_of(const model::Kernel& k, Pid pid) {
   Effect e;
   effect_of(k, pid, e);

@@ -61,6 +61,15 @@ Effect effect_of(const model::Kernel& k, Pid pid);
 // Appends the effect to `out` (reusing its storage).
 void effect_of(const model::Kernel& k, Pid pid, Effect& out);
 
+// The effect of a step of a Go program's runtime (an actor, sim/strategy.hpp go_actor_id): global.
+// Conservative on purpose: the runtime's run queues, Ps and sync objects are shared by all its
+// actors; the netpoller's edges come from whatever kernel step made a watched descriptor ready
+// (Executor::go_poll runs after every step) and sysmon from the clock; and a goroutine's syscall
+// completion (syscall_returned) changes what its actors can do. Treating each such step as
+// dependent on every other step keeps exploration sound; a finer relation (per-object access of
+// Mutex, channel and descriptor operations) is future work.
+void go_actor_effect(Pid actor, Effect& out);
+
 // Whether two steps of different processes may be reordered without changing the outcome.
 bool dependent(const Effect& a, const Effect& b);
 

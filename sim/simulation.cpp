@@ -56,6 +56,8 @@ Options replay_options(const traces::LoadedTrace& recorded) {
   o.faults = recorded.header.faults;
   o.kills = recorded.header.kills;
   o.disk_full = recorded.header.disk_full;
+  o.gomaxprocs = recorded.header.gomaxprocs;
+  o.go_preempt = recorded.header.go_preempt;
   o.strategy = StrategyKind::replay;
   o.replay = recorded.decisions;
   o.header = recorded.header;

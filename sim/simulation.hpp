@@ -44,6 +44,7 @@ struct Options {
   Strategy* external = nullptr;   // external: the strategy to ask (not owned; an explorer's)
   bool check_invariants = false;  // Kernel::check_invariants after every step (slow; tests)
   int gomaxprocs = 2;             // Ps of each goroutine program's Go runtime (GOMAXPROCS)
+  bool go_preempt = false;        // offer sysmon's preemption before each goroutine step
   traces::Header header{};        // design/variant/scenario for the trace header (seed, strategy,
                                   // max_steps and faults are filled in from these Options)
 };

@@ -9,6 +9,8 @@
 
 #include "model/kernel.hpp"
 #include "sim/event_log.hpp"
+#include "sim/independence.hpp"
+#include "sim/strategy.hpp"
 
 namespace papaya::sim {
 
@@ -19,6 +21,15 @@ class StepRecorder {
     races_.clear();
   }
   void stepping(const model::Kernel& k, Pid pid) {
+    if (is_go_actor(pid)) {  // a Go runtime's step: dependent on everything (independence.hpp)
+      go_actor_effect(pid, cur_.effect);
+      kind_ = model::OpKind::getpid;
+      cur_.data = 0;
+      cur_.op = kind_;
+      cur_.joins = 0;
+      cur_.forked = 0;
+      return;
+    }
     effect_of(k, pid, cur_.effect);
     kind_ = model::kind_of(*k.process(pid).pending);
     cur_.data = 0;

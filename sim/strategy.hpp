@@ -19,6 +19,16 @@ class Kernel;
 
 namespace papaya::sim {
 
+// An option that is an actor of a Go program's runtime (an M on a P, an M leaving a syscall, the
+// netpoller) reaches the exploration hooks as an id above every pid: the process, the actor's kind
+// and its P or goroutine, so each actor keeps one identity from state to state.
+inline constexpr Pid go_actor_bit = 0x40000000;
+inline Pid go_actor_id(Pid pid, std::uint32_t kind, std::uint32_t id) {
+  return go_actor_bit | ((pid & 0x3ff) << 20) | static_cast<Pid>((kind & 3u) << 18) |
+         static_cast<Pid>(id & 0x3ffffu);
+}
+inline bool is_go_actor(Pid id) { return (id & go_actor_bit) != 0; }
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -34,8 +44,9 @@ class Strategy {
   // ---- Exploration hooks (sim/dfs_strategy.hpp, sim/dpor_strategy.hpp, ...). A strategy that
   // returns true from observes() is shown every scheduling step; the others cost nothing.
   virtual bool observes() const { return false; }
-  // The ready processes, in the order of the options of the schedule decision that follows (asked
-  // only when there are two or more); the kernel is in the state before the step.
+  // The ready processes (and Go actors, go_actor_id), in the order of the options of the schedule
+  // decision that follows (asked only when there are two or more); the kernel is in the state
+  // before the step.
   virtual void ready(const model::Kernel&, std::span<const Pid>) {}
   // `pid` is about to take a step (its pending operation is still pending in `kernel`).
   virtual void stepping(const model::Kernel&, Pid) {}

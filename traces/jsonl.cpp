@@ -130,6 +130,8 @@ json header_json(const Header& h) {
   j["max_steps"] = h.max_steps;
   j["faults"] = h.faults;
   if (!h.disk_full.empty()) j["disk_full"] = h.disk_full;
+  if (h.gomaxprocs != 2) j["gomaxprocs"] = h.gomaxprocs;
+  if (h.go_preempt) j["go_preempt"] = true;
   if (!h.kills.empty()) {
     json kills = json::array();
     for (const KillFault& k : h.kills)
@@ -282,6 +284,15 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
     if (!it->is_string() || it->get<std::string>().empty())
       r.fail("field \"disk_full\" is not a file's path");
     h.disk_full = it->get<std::string>();
+  }
+  if (auto it = j.find("gomaxprocs"); it != j.end()) {  // absent: 2
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 256)
+      r.fail("field \"gomaxprocs\" is not an integer in 1..256");
+    h.gomaxprocs = static_cast<int>(it->get<std::int64_t>());
+  }
+  if (auto it = j.find("go_preempt"); it != j.end()) {
+    if (!it->is_boolean()) r.fail("field \"go_preempt\" is not a boolean");
+    h.go_preempt = it->get<bool>();
   }
   if (auto it = j.find("kills"); it != j.end()) {  // absent: no kills (and older traces)
     if (!it->is_array()) r.fail("field \"kills\" is not an array");

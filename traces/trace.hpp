@@ -51,6 +51,10 @@ struct Header {
   // The disk-full fault: the file alone on a file system that may fill (sim::Options::disk_full;
   // written only when set; absent: never full). Its fault decisions are in the steps' "dec".
   std::string disk_full;
+  // Goroutine programs' runtime (written only when not the defaults, so older traces read back
+  // with GOMAXPROCS 2 and no preemption offered).
+  int gomaxprocs = 2;
+  bool go_preempt = false;
 };
 
 struct Decision {

@@ -18,6 +18,17 @@ std::string_view go_choice_name(GoChoice c) {
   return "?";
 }
 
+DecisionKind decision_kind(GoChoice c) {
+  switch (c) {
+    case GoChoice::actor: return DecisionKind::schedule;
+    case GoChoice::steal_order: return DecisionKind::go_steal;
+    case GoChoice::select_order: return DecisionKind::go_select;
+    case GoChoice::preempt_lands: return DecisionKind::go_preempt;
+    case GoChoice::race_randomize: return DecisionKind::go_race;
+  }
+  return DecisionKind::schedule;
+}
+
 std::string_view go_op_name(const GoOp& op) {
   static constexpr std::string_view names[] = {"go",
                                                "Gosched",
@@ -115,7 +126,7 @@ const P& Runtime::p(int id) const {
 std::uint32_t Runtime::ask(std::uint32_t n, GoChoice c) {
   PAPAYA_ASSERT(n >= 1, "a choice among nothing");
   if (n == 1) return 0;
-  std::uint32_t a = choices_.choose(n, DecisionKind::schedule);
+  std::uint32_t a = choices_.choose(n, decision_kind(c));
   PAPAYA_ASSERT(a < n, "chooser answered out of range");
   decisions_.push_back({c, n, a});
   return a;

@@ -22,8 +22,8 @@
 
 namespace papaya::model::go {
 
-// Which open choice the runtime is asking about; all go to Choices as DecisionKind::schedule
-// until sim/ gives them kinds of their own (docs/goroutines.md, "How sim/ will drive it").
+// Which open choice the runtime is asking about; each reaches Choices as a DecisionKind of its own
+// (decision_kind), so traces name it; the driver's choice of actor is the schedule decision.
 enum class GoChoice : std::uint8_t {
   actor,
   steal_order,
@@ -32,6 +32,7 @@ enum class GoChoice : std::uint8_t {
   race_randomize
 };
 std::string_view go_choice_name(GoChoice c);
+DecisionKind decision_kind(GoChoice c);
 
 struct GoConfig {
   int gomaxprocs = 1;

@@ -92,7 +92,7 @@ ScriptResult run_script(const Program& prog, Choices& choices, GoConfig config,
     const Actor a = actors[n == 1 ? 0 : choices.choose(n, DecisionKind::schedule)];
     const Gid g = a.kind == Actor::Kind::p ? rt.p(static_cast<int>(a.id)).curg : a.id;
     if (limits.offer_preemption && a.kind == Actor::Kind::p && g != 0 &&
-        choices.choose(2, DecisionKind::schedule) == 1)
+        choices.choose(2, DecisionKind::go_preempt) == 1)
       rt.preempt(static_cast<int>(a.id));
     const GoOutcome o = rt.step(a);
     ++out.steps;
