@@ -132,6 +132,12 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
     // died holds the barrier shut for its own settle period, so a late one may rightly leave
     // before the others' message lines come.
     if (plan.late && any_killed) rec.stayed_to_the_end = false;
+    rec.stopped_reading = plan.stop_reading_for > Duration::zero();
+    if (rec.stopped_reading) rec.stayed_to_the_end = false;
+    const ClientTimeline timeline = client_timeline(sim.trace(), chat::transcript_path(s, c));
+    rec.connected_ns = timeline.connected_ns;
+    rec.ended_ns = timeline.ended_ns;
+    for (const auto& [bytes, at] : timeline.receipts) rec.receipts.push_back({bytes, at});
     h.clients.push_back(std::move(rec));
   }
   return h;

@@ -21,6 +21,7 @@ Verdict verdict_of(Property p) {
     case Property::delivery: return Verdict::lost_delivery;
     case Property::no_deadlock: return Verdict::deadlock;
     case Property::no_half_served: return Verdict::half_served;
+    case Property::slow_client: return Verdict::delivery_delayed;
   }
   return Verdict::ok;
 }

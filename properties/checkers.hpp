@@ -37,7 +37,13 @@ Finding check_no_deadlock(const History& h);
 // waiting, deaf (nobody sending to it) or mute (nobody reading it). Issue 9.
 Finding check_no_half_served(const History& h);
 
-// All six, in the order of all_properties.
+// While a client has stopped reading (it stays connected, its socket buffer fills), every other
+// client still receives each line of the log within delivery_bound_ns of its append (or of its own
+// connection, for lines older than that): one stuck client must not stall the others. Holds
+// vacuously when no client stops reading.
+Finding check_slow_client(const History& h);
+
+// All of them, in the order of all_properties.
 std::vector<Finding> check_all(const History& h);
 
 }  // namespace papaya::properties

@@ -10,6 +10,7 @@ std::string_view property_name(Property p) {
     case Property::delivery: return "delivery";
     case Property::no_deadlock: return "no-deadlock";
     case Property::no_half_served: return "no-half-served";
+    case Property::slow_client: return "slow-client";
   }
   return "?";
 }
