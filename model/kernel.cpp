@@ -93,9 +93,25 @@ void Kernel::wake(Chan chan) {
     if (q.blocked && q.chan == chan) q.recheck = true;
 }
 
+// send(2)/recv(2)/accept(2): "EAGAIN or EWOULDBLOCK The socket is marked nonblocking and the
+// receive operation would block" ("... and the requested operation would block", "... and no
+// connections are present to be accepted"). A nonblocking send that copied part of its bytes
+// returns what it copied (tcp_sendmsg: "if (copied) goto out").
 Outcome Kernel::block(Process& p, Chan chan) {
+  if (p.nonblocking_sockets && (chan.kind == ChanKind::socket || chan.kind == ChanKind::listener)) {
+    if (p.progress.active && p.progress.done > 0) return send_result(p, Outcome::value(0));
+    p.progress = Progress{};
+    return Outcome::error(Errno::eagain);
+  }
   p.chan = chan;
   return Outcome::blocked();
+}
+
+void Kernel::set_nonblocking_sockets(Pid pid) { proc(pid).nonblocking_sockets = true; }
+
+bool Kernel::would_block(Pid pid, const Op& op) const {
+  const Process& p = proc(pid);
+  return p.state == ProcState::live && !can_proceed(p, op);
 }
 
 bool Kernel::blocked_ready(Process& p) {
@@ -112,9 +128,7 @@ bool Kernel::blocked_ready(Process& p) {
 
 // Whether the pending (blocked) operation's condition holds now. Only blocking operations can be
 // false here; everything else proceeds (possibly to an error).
-bool Kernel::can_proceed(const Process& p) const {
-  PAPAYA_ASSERT(p.pending.has_value(), "can_proceed: nothing pending");
-  const Op& op = *p.pending;
+bool Kernel::can_proceed(const Process& p, const Op& op) const {
   switch (kind_of(op)) {
     case OpKind::waitpid: return waitpid_can_proceed(p, std::get<op::Waitpid>(op));
     case OpKind::pause:

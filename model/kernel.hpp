@@ -73,6 +73,10 @@ class Kernel {
   // Runs the pending operation of `pid` (one step of it): signals first, then the operation.
   Outcome step(Pid pid);
   bool has_pending(Pid pid) const;
+  // Marks every socket of `pid` O_NONBLOCK, as Go's net package does for a goroutine program.
+  void set_nonblocking_sockets(Pid pid);
+  // Whether `op`, run by `pid` now, would block (what epoll's readiness says of its descriptor).
+  bool would_block(Pid pid, const Op& op) const;
   // SIGKILL from outside the simulated world (kill -9 by an operator): generated like kill(2)'s,
   // so the process dies at its next step, even between two pages of a write.
   void kill_from_outside(Pid pid);
@@ -114,7 +118,8 @@ class Kernel {
   void warn(std::string what);
   void wake(Chan chan);
   Outcome block(Process& p, Chan chan);
-  bool can_proceed(const Process& p) const;
+  bool can_proceed(const Process& p) const { return can_proceed(p, *p.pending); }
+  bool can_proceed(const Process& p, const Op& op) const;
   Outcome interrupted(Process& p);
 
   // processes (proc_rules.cpp)

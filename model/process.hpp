@@ -92,6 +92,9 @@ struct Process {
   bool woken = false;    // blocked, and its condition held at the last re-evaluation
   Progress progress;
   FlockWait flock_wait;
+  // Go's net package puts every socket in O_NONBLOCK mode (internal/poll): a goroutine program's
+  // socket calls fail with EAGAIN instead of blocking (Kernel::set_nonblocking_sockets).
+  bool nonblocking_sockets = false;
 };
 
 }  // namespace papaya::model

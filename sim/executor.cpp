@@ -6,6 +6,7 @@
 
 #include "model/check.hpp"
 #include "sim/borrowed_strategy.hpp"
+#include "sim/executor_internal.hpp"
 #include "sim/prefix_strategy.hpp"
 #include "sim/random_strategy.hpp"
 #include "sim/replay_strategy.hpp"
@@ -15,14 +16,6 @@
 namespace papaya::sim {
 
 namespace {
-// Thrown on a process's fiber when the process has ended (its _exit, or a fatal signal), so the
-// fiber unwinds its stack. Not an std::exception: user code that catches std::exception lets it
-// pass. (chat/ never catches `...` without rethrowing.)
-struct ProcessExit {};
-// Thrown on a process's fiber when its exec succeeded: the old image's stack unwinds and the new
-// one starts on the same fiber (Executor::fiber_main).
-struct ProcessExec {};
-
 std::unique_ptr<Strategy> make_strategy(const Options& o) {
   if (o.strategy == StrategyKind::replay) return std::make_unique<ReplayStrategy>(o.replay);
   if (o.strategy == StrategyKind::prefix) return std::make_unique<PrefixStrategy>(o.replay);
@@ -33,23 +26,6 @@ std::unique_ptr<Strategy> make_strategy(const Options& o) {
   return std::make_unique<RandomStrategy>(o.seed);
 }
 }  // namespace
-
-struct Executor::Proc {
-  Proc(Executor& e, Pid p) : os(e, p), pid(p) {}
-  SimOs os;
-  Pid pid;
-  std::function<void(Os&)> body;
-  std::function<void(Os&)> fork_body;   // handed over by a pending fork
-  std::function<void(Os&)> exec_image;  // handed over by a pending exec
-  bool execing = false;                 // its exec succeeded: unwind to the new image
-  boost::context::fiber fiber;          // the process, while suspended
-  boost::context::fiber sched;          // the scheduler, while the process runs
-  model::Outcome outcome;               // of the call just completed
-  const char* file = "";
-  std::uint32_t line = 0;
-  bool dying = false;    // ended: unwinding; calls return at once
-  bool running = false;  // has a fiber that has not returned
-};
 
 Executor::Executor(const Options& opts)
     : opts_(opts),
@@ -79,12 +55,14 @@ Executor::Proc& Executor::proc(Pid pid) {
 
 // ---- the process side -------------------------------------------------------------------------
 
-const model::Outcome& Executor::call(Pid pid, const model::Op& op, const Site& site) {
+const model::Outcome& Executor::call(Pid pid, model::go::Gid gid, const model::Op& op,
+                                     const Site& site) {
   Proc& p = proc(pid);
   if (p.dying) {
     static const model::Outcome gone = model::Outcome::error(Errno::esrch);
     return gone;
   }
+  if (p.go) return go_kernel_call(p, gid, op, site);
   kernel_.submit(pid, op);
   p.file = site.file_name();
   p.line = site.line();
@@ -167,7 +145,7 @@ void Executor::start(Pid pid, std::function<void(Os&)> body) {
 void Executor::resume(Proc& p) {
   p.fiber = std::move(p.fiber).resume();
   if (p.fiber) {
-    PAPAYA_ASSERT(p.dying || kernel_.has_pending(p.pid),
+    PAPAYA_ASSERT(p.dying || kernel_.has_pending(p.pid) || p.go,
                   "a process came back to the scheduler without a call");
     return;
   }
@@ -217,6 +195,10 @@ void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args,
 
 void Executor::after_step(Pid pid, const model::Outcome& out, bool forked) {
   Proc& p = proc(pid);
+  if (p.go) {
+    go_after_kernel_step(p, out);
+    return;
+  }
   switch (out.status) {
     case model::StepStatus::done:
       p.outcome = out;
@@ -239,6 +221,12 @@ void Executor::after_step(Pid pid, const model::Outcome& out, bool forked) {
 std::string Executor::blocked_report() const {
   std::string out;
   for (Pid pid : live_) {
+    const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+    if (p.go) {
+      if (!out.empty()) out += "; ";
+      out += go_blocked_report(p);
+      continue;
+    }
     const model::Process& kp = kernel_.process(pid);
     if (!kp.pending) continue;
     if (!out.empty()) out += "; ";
@@ -267,13 +255,29 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       r.detail = replay_->divergence();
       break;
     }
-    ready_.clear();
-    for (Pid pid : live_)
-      if (kernel_.ready(pid)) ready_.push_back(pid);
-    // Option 0 is "no preemption": the process that ran last goes on if it can. Strategies that
+    if (go_fatal_) {
+      r.verdict = Verdict::go_fatal;
+      r.detail = *go_fatal_;
+      break;
+    }
+    if (go_deadlock_) {
+      r.verdict = Verdict::deadlock;
+      r.detail = *go_deadlock_;
+      break;
+    }
+    options_.clear();
+    for (Pid pid : live_) {
+      if (kernel_.ready(pid)) options_.push_back({pid});
+      const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+      if (p.go && !p.go->ended)
+        for (const model::go::Actor& a : p.go->rt.actors()) options_.push_back({pid, true, a});
+    }
+    // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
     // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
-    if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_); it != ready_.end())
-      std::rotate(ready_.begin(), it, it + 1);
+    if (auto it = std::find(options_.begin(), options_.end(), last_ran_); it != options_.end())
+      std::rotate(options_.begin(), it, it + 1);
+    ready_.clear();
+    for (const Option& o : options_) ready_.push_back(o.pid);
     // A kill due now comes first, even when nothing is ready (an operator's kill -9 of a hung
     // process): the run is deadlocked only if it is still stuck after it.
     if (!live_.empty() && steps_ < opts_.max_steps && next_kill_ < opts_.kills.size() &&
@@ -281,19 +285,22 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       kill_from_outside(opts_.kills[next_kill_++]);
       continue;
     }
-    if (ready_.empty()) {
+    if (options_.empty()) {
       if (live_.empty()) break;
-      if (std::optional<Duration> t = kernel_.next_timer()) {
-        kernel_.advance_to(*t);
+      std::optional<Duration> t = kernel_.next_timer();
+      if (std::optional<Duration> g = go_next_timer(); g && (!t || *g < *t)) t = g;
+      if (t) {
+        kernel_.advance_to(std::max(*t, kernel_.now()));
+        go_advance_to(kernel_.now());
         continue;
       }
       r.verdict = Verdict::deadlock;
       r.detail = blocked_report();
       break;
     }
-    if (steps_ >= opts_.max_steps) {
+    if (steps_ + go_steps_ >= opts_.max_steps) {
       r.verdict = Verdict::step_bound_exceeded;
-      r.detail = std::to_string(steps_) + " steps without the run ending";
+      r.detail = std::to_string(steps_ + go_steps_) + " steps without the run ending";
       break;
     }
     const bool observed = strategy_->observes();
@@ -307,12 +314,18 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     }
     chooser_.at_step(steps_);
     std::size_t first_decision = trace_.decisions.size();
-    Pid pid = ready_.size() == 1 ? ready_[0]
-                                 : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
-                                                          model::DecisionKind::schedule)];
-    last_ran_ = pid;
-    if (observed) strategy_->stepping(kernel_, pid);
-    take_step(pid, first_decision, false);
+    const Option o = options_.size() == 1
+                         ? options_[0]
+                         : options_[chooser_.choose(static_cast<std::uint32_t>(options_.size()),
+                                                    model::DecisionKind::schedule)];
+    last_ran_ = o;
+    if (o.go) {
+      go_step(o.pid, o.actor);
+    } else {
+      if (observed) strategy_->stepping(kernel_, o.pid);
+      take_step(o.pid, first_decision, false);
+    }
+    go_poll();
   }
   return finish(r);
 }
@@ -349,11 +362,15 @@ void Executor::kill_from_outside(const traces::KillFault& k) {
   const Pid init_group = kernel_.process(1).pgid;
   for (Pid pid : live_) {
     const model::Process& kp = kernel_.process(pid);
-    if (kp.state != model::ProcState::live || !kp.pending || pid == 1) continue;
+    const bool go_idle = procs_[static_cast<std::size_t>(pid)]->go && !kp.pending;
+    if (kp.state != model::ProcState::live || (!kp.pending && !go_idle) || pid == 1) continue;
     if (k.pid != 0 ? pid == k.pid : kp.pgid != init_group) victims.push_back(pid);
   }
   if (victims.empty()) return;
   const Pid pid = victims[k.pick % victims.size()];
+  // A Go program none of whose goroutines is in the kernel dies at a step of its own (its threads
+  // run user code): recorded as a getpid, the kill's step.
+  if (!kernel_.process(pid).pending) kernel_.submit(pid, model::op::Getpid{});
   kernel_.kill_from_outside(pid);
   chooser_.at_step(steps_);
   take_step(pid, trace_.decisions.size(), true);
@@ -378,6 +395,7 @@ RunReport Executor::finish(RunReport r) {
   r.processes = static_cast<int>(procs_.size()) - 1;
   r.bytes_sent = bytes_sent_;
   r.bytes_received = bytes_received_;
+  r.goroutine_leaks = goroutine_leaks_;
   for (const traces::Warning& w : trace_.warnings)
     r.warnings.push_back("step " + std::to_string(w.step) + ": " + w.text);
   trace_.verdict = r.verdict;
@@ -392,6 +410,7 @@ RunReport Executor::finish(RunReport r) {
 void Executor::unwind_all() {
   for (std::size_t i = 1; i < procs_.size(); ++i) {
     Proc* p = procs_[i].get();
+    if (p && p->go) go_unwind(*p);
     if (!p || !p->running) continue;
     p->outcome.status = model::StepStatus::exited;
     p->dying = true;

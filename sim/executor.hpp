@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "model/go/runtime.hpp"
 #include "model/kernel.hpp"
 #include "sim/chooser.hpp"
 #include "sim/simulation.hpp"
@@ -41,7 +42,27 @@ class Executor {
   // Submits `op` as the pending operation of `pid`, switches to the scheduler, and returns the
   // outcome once the operation completed. If the process ended meanwhile, unwinds its fiber
   // (throws the internal exit exception). A process being unwound gets ESRCH without a step.
-  const model::Outcome& call(Pid pid, const model::Op& op, const Site& site);
+  const model::Outcome& call(Pid pid, const model::Op& op, const Site& site) {
+    return call(pid, 0, op, site);
+  }
+  // The same from goroutine `gid` of `pid` (0: the process's first thread, its main goroutine once
+  // it is a Go program). A goroutine's kernel call is a Go syscall (entersyscall, the kernel step,
+  // exitsyscall); a socket call that would block parks the goroutine in the netpoller and retries.
+  const model::Outcome& call(Pid pid, model::go::Gid gid, const model::Op& op, const Site& site);
+
+  // ---- goroutines (sim/executor_go.cpp): called on the calling goroutine's fiber.
+  // Submits `op` for goroutine `gid` (0: main) and returns its outcome once the runtime has run
+  // it. The process becomes a Go program at its first call here (or to go_runtime).
+  model::go::GoOutcome go_call(Pid pid, model::go::Gid gid, const model::go::GoOp& op,
+                               const Site& site);
+  // The body of the goroutine that `gid`'s pending `go` starts.
+  void hand_over_go_body(Pid pid, model::go::Gid gid, std::function<void(Os&)> body);
+  // The process's Go runtime (made at the first call): for new_mutex and friends.
+  model::go::Runtime& go_runtime(Pid pid);
+  // time.Sleep on goroutine `gid`: parks it until the virtual clock reaches now + d.
+  void go_sleep(Pid pid, model::go::Gid gid, Duration d, const Site& site);
+  bool is_go(Pid pid);
+  Duration clock() const { return kernel_.now(); }
   // The body of the child that `pid`'s pending fork will create.
   void hand_over_fork_body(Pid pid, std::function<void(Os&)> body);
   // The program image that `pid`'s pending exec will start (on success).
@@ -50,6 +71,16 @@ class Executor {
 
  private:
   struct Proc;
+  struct Goroutine;
+  struct GoProc;
+  // What can take the next step: a process's pending kernel operation, or an actor of a Go
+  // program's runtime (an M on a P, an M leaving a syscall, the M blocked in netpoll).
+  struct Option {
+    Pid pid = 0;
+    bool go = false;
+    model::go::Actor actor{};
+    friend bool operator==(const Option&, const Option&) = default;
+  };
   Proc& proc(Pid pid);
   void start(Pid pid, std::function<void(Os&)> body);
   void resume(Proc& p);
@@ -65,6 +96,24 @@ class Executor {
   void unwind_all();
   RunReport finish(RunReport r);
 
+  // goroutines (sim/executor_go.cpp)
+  GoProc& make_go(Proc& p);
+  const model::Outcome& go_kernel_call(Proc& p, model::go::Gid gid, const model::Op& op,
+                                       const Site& site);
+  void go_submit_kernel(Proc& p);
+  Goroutine& goroutine(Proc& p, model::go::Gid gid);
+  void suspend(Proc& p, Goroutine& g);
+  void resume_goroutine(Proc& p, Goroutine& g);
+  void goroutine_main(Proc& p, Goroutine& g);
+  void go_step(Pid pid, model::go::Actor a);
+  void go_after_kernel_step(Proc& p, const model::Outcome& out);
+  void go_run_wanting(Proc& p);
+  void end_go_process(Proc& p, const model::Outcome& out);
+  void go_poll();
+  std::optional<Duration> go_next_timer() const;
+  void go_advance_to(Duration t);
+  std::string go_blocked_report(const Proc& p) const;
+  void go_unwind(Proc& p);
   Options opts_;
   std::unique_ptr<Strategy> strategy_;
   ReplayStrategy* replay_;  // strategy_, when it replays
@@ -73,8 +122,13 @@ class Executor {
   model::Kernel kernel_;
   std::vector<std::unique_ptr<Proc>> procs_;  // index = pid; null for pid 0
   std::vector<Pid> live_;                     // processes whose fiber runs, in pid order
-  std::vector<Pid> ready_;
-  Pid last_ran_ = 0;  // the process that took the previous step: option 0 when it can go on
+  std::vector<Pid> ready_;                    // the pid of each option, for the strategy's hooks
+  std::vector<Option> options_;
+  Option last_ran_{};  // the option that took the previous step: option 0 when it can go on
+  std::uint64_t go_steps_ = 0;              // steps of Go runtimes (not yet in the trace's steps)
+  std::optional<std::string> go_fatal_;     // a Go program's fatal error or panic
+  std::optional<std::string> go_deadlock_;  // a Go program's checkdead verdict
+  std::vector<std::string> goroutine_leaks_;
   std::uint64_t steps_ = 0;
   std::size_t next_kill_ = 0;  // into opts_.kills
   std::uint64_t bytes_sent_ = 0;

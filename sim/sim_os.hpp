@@ -1,7 +1,8 @@
 // SimOs: the Os of one simulated process. Each call builds the operation as data (model::Op),
 // hands it to the executor with its call site and waits (its fiber suspended) until the scheduler
-// has stepped it; then it turns the kernel's Outcome into the Os answer. One SimOs per process; it
-// knows its pid.
+// has stepped it; then it turns the kernel's Outcome into the Os answer. One SimOs per process, and
+// one per goroutine of a Go program; it knows its pid and goroutine id (0: the process's first
+// thread, which is the main goroutine once the process made a goroutine call).
 #pragma once
 
 #include "os/os.hpp"
@@ -12,7 +13,7 @@ class Executor;
 
 class SimOs final : public Os {
  public:
-  SimOs(Executor& exec, Pid pid) : exec_(exec), pid_(pid) {}
+  SimOs(Executor& exec, Pid pid, std::uint32_t gid = 0) : exec_(exec), pid_(pid), gid_(gid) {}
 
   Result<Pid> fork(std::function<void(Os&)> child, Site = Site::current()) override;
   [[noreturn]] void exit(int code, Site = Site::current()) override;
@@ -61,9 +62,32 @@ class SimOs final : public Os {
   Status sleep(Duration d, Site = Site::current()) override;
   void log(LogLevel level, std::string_view message, Site = Site::current()) override;
 
+  void go(std::function<void(Os&)> body, Site = Site::current()) override;
+  void gosched(Site = Site::current()) override;
+  GoMutex new_mutex(Site = Site::current()) override;
+  void lock(GoMutex m, Site = Site::current()) override;
+  void unlock(GoMutex m, Site = Site::current()) override;
+  bool try_lock(GoMutex m, Site = Site::current()) override;
+  GoRWMutex new_rwmutex(Site = Site::current()) override;
+  void rlock(GoRWMutex rw, Site = Site::current()) override;
+  void runlock(GoRWMutex rw, Site = Site::current()) override;
+  void lock(GoRWMutex rw, Site = Site::current()) override;
+  void unlock(GoRWMutex rw, Site = Site::current()) override;
+  GoCond new_cond(GoMutex m, Site = Site::current()) override;
+  void wait(GoCond c, Site = Site::current()) override;
+  void signal(GoCond c, Site = Site::current()) override;
+  void broadcast(GoCond c, Site = Site::current()) override;
+  GoChan new_chan(std::size_t capacity, Site = Site::current()) override;
+  void chan_send(GoChan ch, std::int64_t v, Site = Site::current()) override;
+  GoReceived chan_recv(GoChan ch, Site = Site::current()) override;
+  void chan_close(GoChan ch, Site = Site::current()) override;
+  GoSelected select(std::span<const GoCase> cases, bool with_default,
+                    Site = Site::current()) override;
+
  private:
   Executor& exec_;
   Pid pid_;
+  std::uint32_t gid_;
 };
 
 }  // namespace papaya::sim

@@ -41,6 +41,7 @@ struct Options {
   std::vector<traces::KillFault> kills{};  // kill -9 from outside, in step order (trace.hpp)
   Strategy* external = nullptr;   // external: the strategy to ask (not owned; an explorer's)
   bool check_invariants = false;  // Kernel::check_invariants after every step (slow; tests)
+  int gomaxprocs = 2;             // Ps of each goroutine program's Go runtime (GOMAXPROCS)
   traces::Header header{};        // design/variant/scenario for the trace header (seed, strategy,
                                   // max_steps and faults are filled in from these Options)
 };
@@ -56,6 +57,9 @@ struct RunReport {
   std::uint64_t bytes_received = 0;   // bytes returned by recv/read on sockets
   std::vector<std::string> warnings;  // stricter than Linux (docs/simulator.md)
   bool abandoned = false;             // the strategy gave up on the run (Strategy::abandon)
+  // Goroutines still alive when their process exited normally (goleak's verdict), one per line:
+  // "pid 2: goroutine 3 [chan receive]".
+  std::vector<std::string> goroutine_leaks;
 };
 
 class Executor;

@@ -5,11 +5,12 @@
 namespace papaya {
 
 namespace {
-constexpr std::array<std::string_view, 11> names = {"ok",
+constexpr std::array<std::string_view, 12> names = {"ok",
                                                     "deadlock",
                                                     "step_bound_exceeded",
                                                     "uncaught_exception",
                                                     "replay_divergence",
+                                                    "go_fatal",
                                                     "interleaved_write",
                                                     "read_during_write",
                                                     "reader_blocked_by_reader",

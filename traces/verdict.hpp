@@ -14,6 +14,7 @@ enum class Verdict {
   step_bound_exceeded,  // Options::max_steps steps without the run ending
   uncaught_exception,   // a simulated process let a C++ exception escape its body
   replay_divergence,    // a replayed decision was out of range or of another kind
+  go_fatal,  // a goroutine program's Go runtime failed: a fatal error or panic (Go's message)
   // Property verdicts (properties/): named here so a trace can carry them.
   interleaved_write,
   read_during_write,

@@ -114,6 +114,11 @@ class Runtime {
   const Mutex& mutex(ObjId m) const { return mutexes_.at(m); }
   const RWMutex& rwmutex(ObjId rw) const { return rwmutexes_.at(rw); }
   const Chan& chan(ObjId c) const { return chans_.at(c); }
+  // How many of each object exist, id 0 included (ids run 1 .. count - 1).
+  std::size_t mutexes() const { return mutexes_.size(); }
+  std::size_t rwmutexes() const { return rwmutexes_.size(); }
+  std::size_t conds() const { return conds_.size(); }
+  std::size_t chans() const { return chans_.size(); }
   const std::vector<Decision>& decisions() const { return decisions_; }
   std::size_t goroutines() const { return gs_.size() - 1; }
   void check_invariants() const;

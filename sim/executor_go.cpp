@@ -1,0 +1,366 @@
+// The executor's goroutines: a process becomes a Go program at its first goroutine call, and
+// from then on its threads are the actors of a Go 1.19 runtime model (model/go/runtime.hpp). Each
+// goroutine runs on a fiber of its own (the main goroutine on the process's fiber); its runtime
+// operations are submitted to the runtime, its kernel calls are Go syscalls that queue for the
+// process's one kernel thread, and its socket calls that would block park it in the netpoller
+// until the kernel makes the descriptor ready (docs/goroutines.md, "Goroutines in the simulator").
+#include <algorithm>
+#include <boost/context/fiber.hpp>
+
+#include "model/check.hpp"
+#include "sim/executor.hpp"
+#include "sim/executor_internal.hpp"
+#include "sim/stack_pool.hpp"
+
+namespace papaya::sim {
+
+namespace go = model::go;
+using go::Gid;
+
+namespace {
+// Go's net package retries these after EAGAIN once the netpoller reports the descriptor
+// (internal/poll/fd_unix.go Read: "if err == syscall.EAGAIN && fd.pd.pollable() { if err =
+// fd.pd.waitRead(fd.isFile); err == nil { continue }"). Only sockets answer EAGAIN here (the
+// kernel marks a Go program's sockets nonblocking); files block in the kernel as syscalls.
+bool parks_on_eagain(model::OpKind k) {
+  switch (k) {
+    case model::OpKind::accept:
+    case model::OpKind::recv:
+    case model::OpKind::send:
+    case model::OpKind::read:
+    case model::OpKind::write:
+    case model::OpKind::connect: return true;
+    default: return false;
+  }
+}
+
+// sysmon's shortest sleep (runtime/proc.go sysmon: "if idle == 0 { // start with 20us sleep...
+// delay = 20").
+constexpr Duration sysmon_tick{20'000};
+
+std::string describe(const go::Runtime& rt, Gid g) {
+  const go::G& gp = rt.g(g);
+  std::string state = gp.status == go::GStatus::waiting ? std::string(go::wait_reason_name(gp.wait))
+                                                        : std::string(go::gstatus_name(gp.status));
+  return "goroutine " + std::to_string(g) + " [" + state + "]";
+}
+}  // namespace
+
+bool Executor::is_go(Pid pid) { return proc(pid).go != nullptr; }
+
+Executor::GoProc& Executor::make_go(Proc& p) {
+  if (p.go) return *p.go;
+  p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
+  p.go->rt.advance_to(kernel_.now());
+  const Gid main = p.go->rt.start();
+  auto g = std::make_unique<Goroutine>(*this, p.pid, main);
+  g->running = true;  // on the process's fiber
+  p.go->gs.emplace(main, std::move(g));
+  kernel_.set_nonblocking_sockets(p.pid);
+  return *p.go;
+}
+
+go::Runtime& Executor::go_runtime(Pid pid) { return make_go(proc(pid)).rt; }
+
+Executor::Goroutine& Executor::goroutine(Proc& p, Gid gid) {
+  PAPAYA_ASSERT(p.go != nullptr, "a goroutine of a process that is no Go program");
+  auto it = p.go->gs.find(gid == 0 ? 1 : gid);
+  PAPAYA_ASSERT(it != p.go->gs.end(), "no such goroutine");
+  return *it->second;
+}
+
+// ---- the goroutine side -----------------------------------------------------------------------
+
+void Executor::suspend(Proc& p, Goroutine& g) {
+  if (g.gid == 1)
+    p.sched = std::move(p.sched).resume();
+  else
+    g.sched = std::move(g.sched).resume();
+  if (p.go->ended) throw ProcessExit{};
+}
+
+go::GoOutcome Executor::go_call(Pid pid, Gid gid, const go::GoOp& op, const Site& site) {
+  Proc& p = proc(pid);
+  if (p.dying) return {};
+  GoProc& gp = make_go(p);
+  Goroutine& g = goroutine(p, gid);
+  g.file = site.file_name();
+  g.line = site.line();
+  gp.rt.submit(g.gid, op);
+  suspend(p, g);
+  return g.gout;
+}
+
+void Executor::hand_over_go_body(Pid pid, Gid gid, std::function<void(Os&)> body) {
+  Proc& p = proc(pid);
+  make_go(p);
+  goroutine(p, gid).go_body = std::move(body);
+}
+
+// A kernel call from a goroutine: entersyscall, the process's kernel thread runs it (after the
+// syscalls queued before it), exitsyscall. A socket call answered EAGAIN parks the goroutine on its
+// poll descriptor (gop::WaitRead) and retries once the netpoller readied it.
+const model::Outcome& Executor::go_kernel_call(Proc& p, Gid gid, const model::Op& op,
+                                               const Site& site) {
+  GoProc& gp = *p.go;
+  Goroutine& g = goroutine(p, gid);
+  g.file = site.file_name();
+  g.line = site.line();
+  for (;;) {
+    g.kop = &op;
+    gp.rt.submit(g.gid, go::gop::Syscall{});
+    suspend(p, g);
+    g.kop = nullptr;
+    if (g.kout.err != Errno::eagain || !parks_on_eagain(model::kind_of(op))) return g.kout;
+    gp.rt.submit(g.gid, go::gop::WaitRead{g.io_pd});
+    suspend(p, g);
+  }
+}
+
+void Executor::go_sleep(Pid pid, Gid gid, Duration d, const Site& site) {
+  Proc& p = proc(pid);
+  if (p.dying) return;
+  GoProc& gp = make_go(p);
+  Goroutine& g = goroutine(p, gid);
+  if (d.count() <= 0)
+    return;  // time.Sleep: "A negative or zero duration causes Sleep to return
+             // immediately."
+  if (g.timer_pd == 0) g.timer_pd = gp.rt.new_fd();
+  gp.timers.emplace(kernel_.now() + d, g.gid);
+  g.file = site.file_name();
+  g.line = site.line();
+  gp.rt.submit(g.gid, go::gop::WaitRead{g.timer_pd});
+  suspend(p, g);
+}
+
+void Executor::goroutine_main(Proc& p, Goroutine& g) {
+  try {
+    g.body(g.os);
+    go_call(p.pid, g.gid, go::gop::Exit{}, Site::current());
+  } catch (const ProcessExit&) {
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (!crash_)
+      crash_ = "pid " + std::to_string(p.pid) + " goroutine " + std::to_string(g.gid) +
+               ": uncaught exception: " + e.what() + " (last call at " + g.file + ":" +
+               std::to_string(g.line) + ")";
+  } catch (...) {
+    if (!crash_)
+      crash_ = "pid " + std::to_string(p.pid) + " goroutine " + std::to_string(g.gid) +
+               ": uncaught exception of unknown type";
+  }
+}
+
+// ---- the scheduler side -----------------------------------------------------------------------
+
+void Executor::resume_goroutine(Proc& p, Goroutine& g) {
+  if (g.gid == 1) {
+    resume(p);
+    return;
+  }
+  if (!g.running) {  // its first run: a fiber of its own
+    g.running = true;
+    g.fiber = boost::context::fiber(std::allocator_arg, PooledStack(StackPool::local()),
+                                    [this, &p, &g](boost::context::fiber&& sched) {
+                                      g.sched = std::move(sched);
+                                      goroutine_main(p, g);
+                                      return std::move(g.sched);
+                                    });
+  }
+  g.fiber = std::move(g.fiber).resume();
+  if (!g.fiber) g.running = false;
+}
+
+// The process's kernel thread takes the oldest queued syscall when it is free.
+void Executor::go_submit_kernel(Proc& p) {
+  GoProc& gp = *p.go;
+  if (gp.kq.empty() || kernel_.has_pending(p.pid)) return;
+  Goroutine& g = goroutine(p, gp.kq.front());
+  p.file = g.file;
+  p.line = g.line;
+  kernel_.submit(p.pid, *g.kop);
+}
+
+// Every running goroutine with nothing pending runs its user code up to its next call.
+void Executor::go_run_wanting(Proc& p) {
+  for (Gid g : p.go->rt.want_op()) {
+    if (p.go->ended) return;
+    resume_goroutine(p, goroutine(p, g));
+  }
+}
+
+void Executor::go_step(Pid pid, go::Actor a) {
+  Proc& p = proc(pid);
+  GoProc& gp = *p.go;
+  go::Runtime& rt = gp.rt;
+  Gid g = 0;
+  if (a.kind == go::Actor::Kind::p) g = rt.p(static_cast<int>(a.id)).curg;
+  if (a.kind == go::Actor::Kind::syscall_exit) g = a.id;
+  bool starts_go = false;
+  bool enters_syscall = false;
+  if (g != 0 && rt.g(g).pending) {
+    starts_go = std::holds_alternative<go::gop::Go>(*rt.g(g).pending);
+    enters_syscall =
+        std::holds_alternative<go::gop::Syscall>(*rt.g(g).pending) && rt.g(g).phase == 0;
+  }
+  const go::GoOutcome o = rt.step(a);
+  ++go_steps_;
+  if (opts_.check_invariants) rt.check_invariants();
+  if (g != 0) {
+    Goroutine& gr = goroutine(p, g);
+    if (o.status == go::GoStatus::done) {
+      gr.gout = o;
+      if (starts_go) {
+        auto ng = std::make_unique<Goroutine>(*this, pid, static_cast<Gid>(o.value));
+        ng->body = std::move(gr.go_body);
+        gr.go_body = nullptr;
+        gp.gs.emplace(ng->gid, std::move(ng));
+      }
+    } else if (o.status == go::GoStatus::parked && enters_syscall &&
+               rt.g(g).status == go::GStatus::syscall) {
+      gp.kq.push_back(g);
+      go_submit_kernel(p);
+    } else if (o.status == go::GoStatus::exited) {
+      resume_goroutine(p, gr);  // its body returned: the fiber ends
+      PAPAYA_ASSERT(!gr.running, "a goroutine ran on after it exited");
+      gp.gs.erase(g);
+    }
+  }
+  if (rt.ending() == go::Ending::panic || rt.ending() == go::Ending::fatal) {
+    if (!go_fatal_) go_fatal_ = "pid " + std::to_string(pid) + ": " + rt.message();
+    return;
+  }
+  go_run_wanting(p);
+  if (!gp.ended && gp.kq.empty() && rt.actors().empty() &&
+      rt.check_dead() == go::Ending::deadlock && !go_deadlock_) {
+    std::string d = "pid " + std::to_string(pid) + ": " + rt.message();
+    for (Gid l : rt.leaked())
+      d += "; " + describe(rt, l) + " at " + goroutine(p, l).file + ":" +
+           std::to_string(goroutine(p, l).line);
+    go_deadlock_ = std::move(d);
+  }
+}
+
+// The process's kernel thread finished a step of the front syscall (or the process ended).
+void Executor::go_after_kernel_step(Proc& p, const model::Outcome& out) {
+  GoProc& gp = *p.go;
+  if (out.status == model::StepStatus::exited) {
+    end_go_process(p, out);
+    return;
+  }
+  if (out.status != model::StepStatus::done) return;
+  PAPAYA_ASSERT(!gp.kq.empty(), "a Go program's kernel step without a syscall");
+  const Gid g = gp.kq.front();
+  gp.kq.pop_front();
+  Goroutine& gr = goroutine(p, g);
+  gr.kout = out;
+  if (out.err == Errno::eagain && parks_on_eagain(model::kind_of(*gr.kop))) {
+    if (gr.io_pd == 0) gr.io_pd = gp.rt.new_fd();
+    gp.watches.insert_or_assign(g, *gr.kop);  // its buffers live while it waits
+  }
+  gp.rt.syscall_returned(g);
+  go_submit_kernel(p);
+}
+
+// The process exited (os.Exit, main returning, a fatal signal): every goroutine ends with it. On a
+// normal exit, goroutines parked on something are leaks (goleak's verdict; runnable ones are not,
+// as goleak's retries would see them finish).
+void Executor::end_go_process(Proc& p, const model::Outcome& out) {
+  GoProc& gp = *p.go;
+  if (out.wait.exited && !out.wait.signaled) {
+    const Gid caller = gp.kq.empty() ? 1 : gp.kq.front();
+    for (Gid l : gp.rt.leaked())
+      if (l != caller && l != 1 && gp.rt.g(l).status == go::GStatus::waiting)
+        goroutine_leaks_.push_back("pid " + std::to_string(p.pid) + ": " + describe(gp.rt, l));
+  }
+  p.outcome = out;
+  go_unwind(p);
+  resume(p);  // the main goroutine, on the process's fiber, unwinds
+}
+
+// Unwinds every goroutine fiber but main's (the process's fiber: its caller unwinds it).
+void Executor::go_unwind(Proc& p) {
+  GoProc& gp = *p.go;
+  if (gp.ended) return;
+  gp.ended = true;
+  p.dying = true;
+  gp.kq.clear();
+  gp.watches.clear();
+  gp.timers.clear();
+  for (auto& [gid, g] : gp.gs) {
+    if (gid == 1 || !g->running) continue;
+    g->fiber = std::move(g->fiber).resume();
+    PAPAYA_ASSERT(!g->fiber, "a goroutine survived its unwinding");
+    g->running = false;
+  }
+}
+
+// After every step: a descriptor some goroutine got EAGAIN on that would not block now has had an
+// edge (netpoll_epoll.go registers it with EPOLLET); the runtime hears of it through netpoll.
+void Executor::go_poll() {
+  for (Pid pid : live_) {
+    Proc& p = *procs_[static_cast<std::size_t>(pid)];
+    if (!p.go || p.go->ended) continue;
+    GoProc& gp = *p.go;
+    for (auto it = gp.watches.begin(); it != gp.watches.end();) {
+      if (kernel_.would_block(pid, it->second)) {
+        ++it;
+        continue;
+      }
+      gp.rt.netpoll_event(goroutine(p, it->first).io_pd);
+      it = gp.watches.erase(it);
+    }
+  }
+}
+
+// The earliest sleeping goroutine's deadline; or sysmon's next tick when sysmon has work (a P
+// left in a syscall while goroutines wait to run: retake hands it off).
+std::optional<Duration> Executor::go_next_timer() const {
+  std::optional<Duration> best;
+  for (Pid pid : live_) {
+    const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+    if (!p.go || p.go->ended) continue;
+    const GoProc& gp = *p.go;
+    if (!gp.timers.empty() && (!best || gp.timers.begin()->first < *best))
+      best = gp.timers.begin()->first;
+    bool queued = !gp.rt.global_runq().empty();
+    bool stuck = false;
+    for (int i = 0; i < gp.rt.gomaxprocs(); ++i) {
+      const go::P& pp = gp.rt.p(i);
+      queued = queued || !pp.runq.empty() || pp.runnext != 0;
+      stuck = stuck || pp.status == go::PStatus::syscall;
+    }
+    if (queued && stuck) {
+      Duration t = kernel_.now() + sysmon_tick;
+      if (!best || t < *best) best = t;
+    }
+  }
+  return best;
+}
+
+// The virtual clock moved to t: each Go program's timers that are due fire (their goroutines'
+// descriptors become ready, as the timer's goroutineReady would ready them), then sysmon runs.
+void Executor::go_advance_to(Duration t) {
+  for (Pid pid : live_) {
+    Proc& p = *procs_[static_cast<std::size_t>(pid)];
+    if (!p.go || p.go->ended) continue;
+    GoProc& gp = *p.go;
+    gp.rt.advance_to(t);
+    while (!gp.timers.empty() && gp.timers.begin()->first <= t) {
+      gp.rt.netpoll_event(goroutine(p, gp.timers.begin()->second).timer_pd);
+      gp.timers.erase(gp.timers.begin());
+    }
+    gp.rt.sysmon();
+  }
+}
+
+std::string Executor::go_blocked_report(const Proc& p) const {
+  std::string out = "pid " + std::to_string(p.pid) + " (Go):";
+  for (const auto& [gid, g] : p.go->gs)
+    out += " " + describe(p.go->rt, gid) + " at " + g->file + ":" + std::to_string(g->line) + ",";
+  if (out.back() == ',') out.pop_back();
+  return out;
+}
+
+}  // namespace papaya::sim

@@ -1,0 +1,80 @@
+// The executor's private pieces, shared by sim/executor.cpp (processes) and sim/executor_go.cpp
+// (goroutines): what a fiber throws when its process ends, and the per-process and per-goroutine
+// records.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "model/go/runtime.hpp"
+#include "sim/executor.hpp"
+#include "sim/sim_os.hpp"
+
+namespace papaya::sim {
+
+// Thrown on a process's fiber when the process has ended (its _exit, or a fatal signal), so the
+// fiber unwinds its stack. Not an std::exception: user code that catches std::exception lets it
+// pass. (chat/ never catches `...` without rethrowing.)
+struct ProcessExit {};
+// Thrown on a process's fiber when its exec succeeded: the old image's stack unwinds and the new
+// one starts on the same fiber (Executor::fiber_main).
+struct ProcessExec {};
+
+// One goroutine of a Go program. The main goroutine (1) runs on its process's fiber; every other
+// one has a fiber of its own, started when the runtime first runs it.
+struct Executor::Goroutine {
+  Goroutine(Executor& e, Pid pid, model::go::Gid g) : os(e, pid, g), gid(g) {}
+  SimOs os;
+  model::go::Gid gid;
+  std::function<void(Os&)> body;     // what it runs (not the main goroutine's)
+  std::function<void(Os&)> go_body;  // handed over by its pending `go`
+  boost::context::fiber fiber;       // the goroutine, while suspended
+  boost::context::fiber sched;       // the scheduler, while it runs
+  bool running = false;              // has a fiber that has not returned
+  model::go::GoOutcome gout;         // of its last runtime operation
+  model::Outcome kout;               // of its last kernel call
+  const model::Op* kop = nullptr;    // its kernel call, while in a syscall
+  const char* file = "";
+  std::uint32_t line = 0;
+  model::go::ObjId io_pd = 0;     // its netpoll descriptor (parking after EAGAIN)
+  model::go::ObjId timer_pd = 0;  // its sleep's descriptor (time.Sleep's timer)
+};
+
+// A Go program: its runtime, goroutines, the syscalls waiting for the process's one kernel slot,
+// and what the netpoller watches.
+struct Executor::GoProc {
+  GoProc(model::Choices& c, model::go::GoConfig cfg) : rt(c, cfg) {}
+  model::go::Runtime rt;
+  std::map<model::go::Gid, std::unique_ptr<Goroutine>> gs;
+  // Goroutines in a syscall, in the order they entered it. The simulated process has one kernel
+  // thread: the front one's call is the process's pending kernel operation.
+  std::deque<model::go::Gid> kq;
+  // Armed after EAGAIN: the goroutine's call, polled after every step until it would not block
+  // (then netpoll_event on its io_pd: the edge).
+  std::map<model::go::Gid, model::Op> watches;
+  std::multimap<Duration, model::go::Gid> timers;  // sleeping goroutines by deadline
+  bool ended = false;
+};
+
+struct Executor::Proc {
+  Proc(Executor& e, Pid p) : os(e, p), pid(p) {}
+  SimOs os;
+  Pid pid;
+  std::function<void(Os&)> body;
+  std::function<void(Os&)> fork_body;   // handed over by a pending fork
+  std::function<void(Os&)> exec_image;  // handed over by a pending exec
+  bool execing = false;                 // its exec succeeded: unwind to the new image
+  boost::context::fiber fiber;          // the process, while suspended
+  boost::context::fiber sched;          // the scheduler, while the process runs
+  model::Outcome outcome;               // of the call just completed
+  const char* file = "";
+  std::uint32_t line = 0;
+  bool dying = false;          // ended: unwinding; calls return at once
+  bool running = false;        // has a fiber that has not returned
+  std::unique_ptr<GoProc> go;  // once it made its first goroutine call
+};
+
+}  // namespace papaya::sim
