@@ -7,7 +7,7 @@ namespace papaya::chat {
 
 namespace {
 
-constexpr Design designs[] = {Design::process};
+constexpr Design designs[] = {Design::process, Design::goroutine};
 
 constexpr Variant process_variants[] = {
     Variant::correct,      Variant::shared_ofd,     Variant::shared_offset,

@@ -93,8 +93,8 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
   if (!h.quiescent) h.end_detail = fmt::format("{}: {}", verdict_name(r.verdict), r.detail);
   std::vector<chat::ClientPlan> plans = chat::effective_plans(s);
   // Barrier clients leave once they have seen every accepted message line of the barrier clients
-  // (chat/scenario/scenario.hpp). That is the end of the log only when there is such a line (join lines all
-  // come before the barrier opens, so before it) and no late client talks after them.
+  // (chat/scenario/scenario.hpp). That is the end of the log only when there is such a line (join
+  // lines all come before the barrier opens, so before it) and no late client talks after them.
   const bool late_talkers =
       std::any_of(plans.begin(), plans.end(), [](const chat::ClientPlan& p) { return p.late; });
   bool barrier_message = false;

@@ -13,9 +13,12 @@ Finding check_no_deadlock(const History& h) {
 }
 
 std::vector<Finding> check_all(const History& h) {
-  return {check_no_interleaved_writes(h), check_no_read_during_write(h),
-          check_unlimited_readers(h),     check_delivery(h),
-          check_no_deadlock(h),           check_no_half_served(h),
+  return {check_no_interleaved_writes(h),
+          check_no_read_during_write(h),
+          check_unlimited_readers(h),
+          check_delivery(h),
+          check_no_deadlock(h),
+          check_no_half_served(h),
           check_slow_client(h)};
 }
 

@@ -79,16 +79,17 @@ Finding check_slow_client(const History& h) {
       if (!got && (r.ended_ns < 0 || r.ended_ns <= deadline)) continue;  // it left in time
       f.holds = false;
       f.step = a.step;
-      f.detail =
-          got ? fmt::format("client {} received the line ending at byte {} of the log {} after "
-                            "it was appended (bound {}) while client {} had stopped reading",
-                            r.name, a.end, ms(*got - std::max(a.time_ns, r.connected_ns)),
-                            ms(h.delivery_bound_ns), stuck->name)
-              : fmt::format("client {} never received the line ending at byte {} of the log, "
-                            "though it stayed connected {} after it was appended (bound {}), "
-                            "while client {} had stopped reading",
-                            r.name, a.end, ms(r.ended_ns - std::max(a.time_ns, r.connected_ns)),
-                            ms(h.delivery_bound_ns), stuck->name);
+      f.detail = got ? fmt::format(
+                           "client {} received the line ending at byte {} of the log {} after "
+                           "it was appended (bound {}) while client {} had stopped reading",
+                           r.name, a.end, ms(*got - std::max(a.time_ns, r.connected_ns)),
+                           ms(h.delivery_bound_ns), stuck->name)
+                     : fmt::format(
+                           "client {} never received the line ending at byte {} of the log, "
+                           "though it stayed connected {} after it was appended (bound {}), "
+                           "while client {} had stopped reading",
+                           r.name, a.end, ms(r.ended_ns - std::max(a.time_ns, r.connected_ns)),
+                           ms(h.delivery_bound_ns), stuck->name);
       return f;
     }
   }

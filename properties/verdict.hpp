@@ -19,11 +19,13 @@ enum class Property {
   no_half_served,
   slow_client
 };
-inline constexpr Property all_properties[] = {
-    Property::no_interleaved_writes, Property::no_read_during_write,
-    Property::unlimited_readers,     Property::delivery,
-    Property::no_deadlock,           Property::no_half_served,
-    Property::slow_client};
+inline constexpr Property all_properties[] = {Property::no_interleaved_writes,
+                                              Property::no_read_during_write,
+                                              Property::unlimited_readers,
+                                              Property::delivery,
+                                              Property::no_deadlock,
+                                              Property::no_half_served,
+                                              Property::slow_client};
 
 std::string_view property_name(Property p);  // "no-interleaved-writes", ...
 std::optional<Property> parse_property(std::string_view name);

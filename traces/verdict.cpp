@@ -5,7 +5,7 @@
 namespace papaya {
 
 namespace {
-constexpr std::array<std::string_view, 12> names = {"ok",
+constexpr std::array<std::string_view, 13> names = {"ok",
                                                     "deadlock",
                                                     "step_bound_exceeded",
                                                     "uncaught_exception",
@@ -16,7 +16,8 @@ constexpr std::array<std::string_view, 12> names = {"ok",
                                                     "reader_blocked_by_reader",
                                                     "lost_delivery",
                                                     "duplicate_delivery",
-                                                    "half_served"};
+                                                    "half_served",
+                                                    "delivery_delayed"};
 }  // namespace
 
 std::string_view verdict_name(Verdict v) {

@@ -21,7 +21,8 @@ enum class Verdict {
   reader_blocked_by_reader,
   lost_delivery,
   duplicate_delivery,
-  half_served,  // a client whose cluster was killed left connected, deaf or mute (issue 9)
+  half_served,       // a client whose cluster was killed left connected, deaf or mute (issue 9)
+  delivery_delayed,  // a client that stopped reading held up another's delivery (slow-client)
 };
 
 // "deadlock", "step_bound_exceeded", ...: the names traces and the CLI print.

@@ -243,10 +243,9 @@ ClientRun make_run(Os& os, const Scenario& s, const std::vector<ClientPlan>& pla
   (void)os.close(*sock);
   os.log(code == saw_all ? LogLevel::info : LogLevel::warning,
          fmt::format("scenario c{}: {}", me,
-                     code == saw_all
-                         ? (plan.vanish_mid_line             ? "vanished mid-line"
-                            : plan.stop_reading_for.count() ? "stopped reading; closed"
-                                                            : "saw every line; closed")
+                     code == saw_all         ? (plan.vanish_mid_line            ? "vanished mid-line"
+                                                : plan.stop_reading_for.count() ? "stopped reading; closed"
+                                                                                : "saw every line; closed")
                      : code == server_closed ? "the server closed first"
                                              : "could not send"));
   exit_process(os, code);
@@ -393,7 +392,10 @@ ScenarioReport run_scenario_report(Os& os, const Scenario& s) {
     Result<WaitStatus> w = os.waitpid(-1, /*nohang=*/false);
     if (!w && w.error() == Errno::eintr) continue;
     if (!w) break;
-    if (w->pid == *server && !(w->exited && w->exit_code == 0)) {
+    // The goroutine design ends by SIGTERM's default action (goroutine_server.hpp).
+    const bool by_term =
+        s.server.design == Design::goroutine && w->signaled && w->term_sig == Sig::term;
+    if (w->pid == *server && !(w->exited && w->exit_code == 0) && !by_term) {
       os.log(LogLevel::error, "scenario: the server did not stop cleanly (see its log)");
       report.code = 1;
     }
