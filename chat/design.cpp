@@ -7,7 +7,7 @@ namespace papaya::chat {
 
 namespace {
 
-constexpr Design designs[] = {Design::process};
+constexpr Design designs[] = {Design::process, Design::goroutine};
 
 constexpr Variant process_variants[] = {
     Variant::correct,      Variant::shared_ofd,     Variant::shared_offset,
@@ -15,7 +15,9 @@ constexpr Variant process_variants[] = {
     Variant::no_lock,      Variant::exclusive_read, Variant::no_crash_wakeup,
     Variant::half_cluster, Variant::no_heal,        Variant::paper};
 
-constexpr Variant goroutine_variants[] = {Variant::correct};
+constexpr Variant goroutine_variants[] = {Variant::correct, Variant::go_no_rlock,
+                                          Variant::go_cond_no_loop, Variant::go_recursive_rlock,
+                                          Variant::go_blocking_fanout};
 
 }  // namespace
 

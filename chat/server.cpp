@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "chat/goroutine/goroutine_server.hpp"
 #include "chat/process/process_server.hpp"
 
 namespace papaya::chat {
@@ -15,10 +16,8 @@ int run_server(Os& os, const ServerConfig& cfg, Fd listener) {
   }
   switch (cfg.design) {
     case Design::process: return run_process_server(os, cfg, listener);
-    case Design::goroutine: break;
+    case Design::goroutine: return run_goroutine_server(os, cfg, listener);
   }
-  os.log(LogLevel::error,
-         fmt::format("server: design {} is not implemented", design_name(cfg.design)));
   return 2;
 }
 

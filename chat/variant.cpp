@@ -16,6 +16,10 @@ std::string_view variant_name(Variant v) {
     case Variant::half_cluster: return "half-cluster";
     case Variant::no_heal: return "no-heal";
     case Variant::paper: return "paper";
+    case Variant::go_no_rlock: return "go-no-rlock";
+    case Variant::go_cond_no_loop: return "go-cond-no-loop";
+    case Variant::go_recursive_rlock: return "go-recursive-rlock";
+    case Variant::go_blocking_fanout: return "go-blocking-fanout";
   }
   return "?";
 }
@@ -41,6 +45,10 @@ Flaws flaws_of(Variant v) {
     case Variant::no_crash_wakeup: f.no_crash_wakeup = true; break;
     case Variant::half_cluster: f.half_cluster = true; break;
     case Variant::no_heal: f.no_heal = true; break;
+    case Variant::go_no_rlock:
+    case Variant::go_cond_no_loop:
+    case Variant::go_recursive_rlock:
+    case Variant::go_blocking_fanout: break;  // not the process design's
     case Variant::paper:
       // The original: one description opened before the accept loop (so flock excludes nobody
       // and lseek+read share one offset), flag + pause(), one 4096-byte read per wakeup and per

@@ -21,23 +21,32 @@ enum class Variant {
   no_crash_wakeup,
   half_cluster,
   no_heal,
-  paper
+  paper,
+  // The goroutine design's (chat/goroutine/go_flaws.hpp).
+  go_no_rlock,
+  go_cond_no_loop,
+  go_recursive_rlock,
+  go_blocking_fanout
 };
 
 inline constexpr Variant all_variants[] = {
-    Variant::correct,      Variant::shared_ofd,     Variant::shared_offset,
-    Variant::lost_wakeup,  Variant::short_read,     Variant::torn_message,
-    Variant::no_lock,      Variant::exclusive_read, Variant::no_crash_wakeup,
-    Variant::half_cluster, Variant::no_heal,        Variant::paper};
+    Variant::correct,           Variant::shared_ofd,      Variant::shared_offset,
+    Variant::lost_wakeup,       Variant::short_read,      Variant::torn_message,
+    Variant::no_lock,           Variant::exclusive_read,  Variant::no_crash_wakeup,
+    Variant::half_cluster,      Variant::no_heal,         Variant::paper,
+    Variant::go_no_rlock,       Variant::go_cond_no_loop, Variant::go_recursive_rlock,
+    Variant::go_blocking_fanout};
 
 // "correct", "shared-ofd", "shared-offset", "lost-wakeup", "short-read", "torn-message",
-// "no-lock", "exclusive-read", "no-crash-wakeup", "half-cluster", "no-heal", "paper" (contract
-// names).
+// "no-lock", "exclusive-read", "no-crash-wakeup", "half-cluster", "no-heal", "paper", and the
+// goroutine design's "go-no-rlock", "go-cond-no-loop", "go-recursive-rlock", "go-blocking-fanout"
+// (contract names). Which design has which: design.hpp.
 std::string_view variant_name(Variant v);
 // The inverse of variant_name; nullopt for an unknown name.
 std::optional<Variant> parse_variant(std::string_view name);
 
-// What a variant breaks. All false is the correct design.
+// What a variant of the process design breaks. All false is the correct design (and what every
+// goroutine variant has: its flaws are GoFlaws).
 struct Flaws {
   bool shared_ofd = false;     // log opened once by the daemon; children lock/write/read through it
   bool shared_offset = false;  // reads via lseek+read on a description shared by all children
@@ -55,6 +64,7 @@ struct Flaws {
                                  // leaves the other serving the client, deaf or mute
   bool no_heal = false;          // a torn or short append stays in the log; readers send partial
                                  // lines (the next line is glued onto the fragment)
+  friend bool operator==(const Flaws&, const Flaws&) = default;
 };
 
 Flaws flaws_of(Variant v);

@@ -93,8 +93,8 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
   if (!h.quiescent) h.end_detail = fmt::format("{}: {}", verdict_name(r.verdict), r.detail);
   std::vector<chat::ClientPlan> plans = chat::effective_plans(s);
   // Barrier clients leave once they have seen every accepted message line of the barrier clients
-  // (chat/scenario/scenario.hpp). That is the end of the log only when there is such a line (join lines all
-  // come before the barrier opens, so before it) and no late client talks after them.
+  // (chat/scenario/scenario.hpp). That is the end of the log only when there is such a line (join
+  // lines all come before the barrier opens, so before it) and no late client talks after them.
   const bool late_talkers =
       std::any_of(plans.begin(), plans.end(), [](const chat::ClientPlan& p) { return p.late; });
   bool barrier_message = false;
@@ -135,6 +135,12 @@ History chat_history(const chat::Scenario& s, const sim::Simulation& sim, const 
     // died holds the barrier shut for its own settle period, so a late one may rightly leave
     // before the others' message lines come.
     if (plan.late && any_killed) rec.stayed_to_the_end = false;
+    rec.stopped_reading = plan.stop_reading_for > Duration::zero();
+    if (rec.stopped_reading) rec.stayed_to_the_end = false;
+    const ClientTimeline timeline = client_timeline(sim.trace(), chat::transcript_path(s, c));
+    rec.connected_ns = timeline.connected_ns;
+    rec.ended_ns = timeline.ended_ns;
+    for (const auto& [bytes, at] : timeline.receipts) rec.receipts.push_back({bytes, at});
     h.clients.push_back(std::move(rec));
   }
   return h;

@@ -22,6 +22,7 @@ Verdict verdict_of(Property p) {
     case Property::no_deadlock: return Verdict::deadlock;
     case Property::no_half_served: return Verdict::half_served;
     case Property::log_heals: return Verdict::torn_log;
+    case Property::slow_client: return Verdict::delivery_delayed;
   }
   return Verdict::ok;
 }

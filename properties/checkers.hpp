@@ -43,7 +43,13 @@ Finding check_no_half_served(const History& h);
 // stayed to the end received nothing after its last '\n'. Assumes each append is one line.
 Finding check_log_heals(const History& h);
 
-// All seven, in the order of all_properties.
+// While a client has stopped reading (it stays connected, its socket buffer fills), every other
+// client still receives each line of the log within delivery_bound_ns of its append (or of its own
+// connection, for lines older than that): one stuck client must not stall the others. Holds
+// vacuously when no client stops reading.
+Finding check_slow_client(const History& h);
+
+// All of them, in the order of all_properties.
 std::vector<Finding> check_all(const History& h);
 
 }  // namespace papaya::properties

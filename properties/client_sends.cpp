@@ -27,6 +27,23 @@ std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcr
   return sent;
 }
 
+ClientTimeline client_timeline(const traces::Trace& trace, std::string_view transcript_path) {
+  ClientTimeline out;
+  const Pid client = transcript_opener(trace, transcript_path);
+  if (client == 0) return out;
+  std::uint64_t got = 0;
+  for (const traces::Step& s : trace.steps) {
+    if (s.pid != client) continue;
+    if (s.op == model::OpKind::connect && done_ok(s)) out.connected_ns = s.time_ns;
+    if (s.op == model::OpKind::recv && done_ok(s) && s.ret > 0) {
+      got += static_cast<std::uint64_t>(s.ret);
+      out.receipts.emplace_back(got, s.time_ns);
+    }
+    if (s.status == model::StepStatus::exited) out.ended_ns = s.time_ns;
+  }
+  return out;
+}
+
 std::vector<std::string> whole_lines_sent(const std::vector<std::string>& planned,
                                           std::uint64_t skip, std::uint64_t sent) {
   std::vector<std::string> out;

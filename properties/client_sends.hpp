@@ -19,6 +19,15 @@ Pid transcript_opener(const traces::Trace& trace, std::string_view transcript_pa
 // no process opened it (the client never got as far as connecting).
 std::uint64_t bytes_sent_by(const traces::Trace& trace, std::string_view transcript_path);
 
+// When the client whose transcript is `transcript_path` connected, what it received when (its
+// recv(2) calls, cumulated) and when it ended; `receipts` empty when no process opened it.
+struct ClientTimeline {
+  std::int64_t connected_ns = 0;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> receipts;  // bytes so far, virtual time
+  std::int64_t ended_ns = -1;
+};
+ClientTimeline client_timeline(const traces::Trace& trace, std::string_view transcript_path);
+
 // The planned lines that went out whole: after `skip` bytes (the key), as many of `planned` as
 // `sent` bytes cover completely. A line cut short by the client's death is not whole.
 std::vector<std::string> whole_lines_sent(const std::vector<std::string>& planned,

@@ -40,6 +40,13 @@ struct LogEvent {
   std::uint64_t requested = 0;   // read: bytes asked for (fewer returned = it reached the end)
   std::uint64_t log_size = 0;    // read: the log's size when it ran (its end, if it reached it)
   bool by_exit = false;          // lock_released: the process was killed (kill -9) holding it
+  std::int64_t time_ns = 0;      // virtual time of the step (slow-client's clock)
+};
+
+// One chunk a client received: its bytes received so far, and when (virtual time).
+struct Receipt {
+  std::uint64_t bytes = 0;
+  std::int64_t time_ns = 0;
 };
 
 struct ClientRecord {
@@ -51,6 +58,10 @@ struct ClientRecord {
   bool cluster_killed = false;          // a process of the cluster serving it was killed (kill -9)
   bool waited_out = false;              // it ended by its settle alarm, still connected and waiting
                                         // (not a late client, whose normal end that is)
+  bool stopped_reading = false;         // its plan: after joining it stops reading (slow-client)
+  std::vector<Receipt> receipts;        // what it received when, in order (empty: not recorded)
+  std::int64_t connected_ns = 0;        // when it connected
+  std::int64_t ended_ns = -1;           // when it ended (-1: not recorded)
 };
 
 struct History {
@@ -62,6 +73,9 @@ struct History {
   std::size_t history_lines = 7;  // lines a joining client first receives
   bool quiescent = true;          // the run ended with every process done
   std::string end_detail;         // why it did not, when it did not (deadlock, step bound, ...)
+  // slow-client: the longest a connected client may wait for a line in the log while another
+  // client has stopped reading (virtual time).
+  std::int64_t delivery_bound_ns = 1'000'000'000;
 };
 
 }  // namespace papaya::properties

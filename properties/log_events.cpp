@@ -53,6 +53,7 @@ class Extractor {
             LockMode mode = LockMode::sh, std::uint64_t offset = 0, std::uint64_t length = 0,
             std::uint64_t requested = 0) {
     out_.push_back({index, s.pid, kind, mode, offset, length, requested, size_});
+    out_.back().time_ns = s.time_ns;
   }
 
   void release(const traces::Step& s, std::size_t index, bool by_exit = false) {

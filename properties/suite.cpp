@@ -24,6 +24,24 @@ chat::ClientPlan plan(std::vector<std::size_t> lengths, milliseconds gap = milli
   return p;
 }
 
+void add_kill_scenarios(chat::DesignVariant v, std::vector<SuiteScenario>& out) {
+  // kill -9 of the last writer between its append and its SIGUSR1: the readers sleep on a line
+  // already in the log unless someone else wakes them (the daemon, when it reaps the cluster).
+  chat::Scenario crash = base(v);
+  crash.clients = 3;
+  crash.messages = 3;
+  crash.line_length = 24;
+  out.push_back({"crash", crash, /*kill_last_writer=*/true});
+
+  // kill -9 of a writer between two pages of a long line (issue 9): the log holds a torn line
+  // until the next writer cuts it back; nobody may receive it, nor get the next line glued to
+  // it; the killed client must be disconnected, not left half served.
+  chat::Scenario torn = base(v);
+  torn.server.max_line = 16384;
+  torn.plans = {plan({6000}), plan({30, 31}, milliseconds(3)), plan({32, 33}, milliseconds(4))};
+  out.push_back({"torn", torn, /*kill_last_writer=*/false, /*tear_an_append=*/true});
+}
+
 }  // namespace
 
 std::vector<SuiteScenario> builtin_suite(chat::DesignVariant v) {
@@ -63,21 +81,22 @@ std::vector<SuiteScenario> builtin_suite(chat::DesignVariant v) {
                  plan({30, 5000, 31}, milliseconds(3)), late, vanishing};
   out.push_back({"mixed", mixed});
 
-  // kill -9 of the last writer between its append and its SIGUSR1: the readers sleep on a line
-  // already in the log unless someone else wakes them (the daemon, when it reaps the cluster).
-  chat::Scenario crash = base(v);
-  crash.clients = 3;
-  crash.messages = 3;
-  crash.line_length = 24;
-  out.push_back({"crash", crash, /*kill_last_writer=*/true});
+  // The kill -9 scenarios kill one server process and check that the others carry on. The
+  // goroutine design has one server process: a kill -9 of it ends every client at once, and
+  // there is no survivor to check (a goroutine cannot be killed alone).
+  if (v.design == chat::Design::process) add_kill_scenarios(v, out);
 
-  // kill -9 of a writer between two pages of a long line (issue 9): the log holds a torn line
-  // until the next writer cuts it back; nobody may receive it, nor get the next line glued to
-  // it; the killed client must be disconnected, not left half served.
-  chat::Scenario torn = base(v);
-  torn.server.max_line = 16384;
-  torn.plans = {plan({6000}), plan({30, 31}, milliseconds(3)), plan({32, 33}, milliseconds(4))};
-  out.push_back({"torn", torn, /*kill_last_writer=*/false, /*tear_an_append=*/true});
+  // A client that stops reading (slow-client): it joins, then reads nothing for 5 s while over a
+  // megabyte (more than its socket buffer, model/limits.hpp) comes its way; the others must keep
+  // receiving. Whoever sends to it blocks: its own sender only, unless the design makes someone
+  // else wait for that sender.
+  chat::Scenario slow = base(v);
+  slow.server.max_line = 262144;
+  chat::ClientPlan stuck = plan({});
+  stuck.stop_reading_for = std::chrono::seconds(5);
+  slow.plans = {stuck, plan({250000, 250000, 250000, 250000, 250000}),
+                plan({30, 31}, milliseconds(1))};
+  out.push_back({"slow", slow});
 
   // The disk fills (issue 9): the log alone on a file system that may fill at any append and
   // whose space may return at any later one (sim::Options::disk_full, fault decisions). A short

@@ -11,6 +11,7 @@ std::string_view property_name(Property p) {
     case Property::no_deadlock: return "no-deadlock";
     case Property::no_half_served: return "no-half-served";
     case Property::log_heals: return "log-heals";
+    case Property::slow_client: return "slow-client";
   }
   return "?";
 }

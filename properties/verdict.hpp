@@ -17,7 +17,8 @@ enum class Property {
   delivery,
   no_deadlock,
   no_half_served,
-  log_heals
+  log_heals,
+  slow_client
 };
 inline constexpr Property all_properties[] = {Property::no_interleaved_writes,
                                               Property::no_read_during_write,
@@ -25,7 +26,8 @@ inline constexpr Property all_properties[] = {Property::no_interleaved_writes,
                                               Property::delivery,
                                               Property::no_deadlock,
                                               Property::no_half_served,
-                                              Property::log_heals};
+                                              Property::log_heals,
+                                              Property::slow_client};
 
 std::string_view property_name(Property p);  // "no-interleaved-writes", ...
 std::optional<Property> parse_property(std::string_view name);

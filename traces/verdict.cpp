@@ -5,7 +5,7 @@
 namespace papaya {
 
 namespace {
-constexpr std::array<std::string_view, 12> names = {"ok",
+constexpr std::array<std::string_view, 14> names = {"ok",
                                                     "deadlock",
                                                     "step_bound_exceeded",
                                                     "uncaught_exception",
@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, 12> names = {"ok",
                                                     "lost_delivery",
                                                     "duplicate_delivery",
                                                     "half_served",
-                                                    "torn_log"};
+                                                    "torn_log",
+                                                    "delivery_delayed"};
 }  // namespace
 
 std::string_view verdict_name(Verdict v) {

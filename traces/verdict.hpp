@@ -21,8 +21,9 @@ enum class Verdict {
   reader_blocked_by_reader,
   lost_delivery,
   duplicate_delivery,
-  half_served,  // a client whose cluster was killed left connected, deaf or mute (issue 9)
-  torn_log,     // an append began after a partial line, or a client received one (log-heals)
+  half_served,       // a client whose cluster was killed left connected, deaf or mute (issue 9)
+  torn_log,          // an append began after a partial line, or a client received one (log-heals)
+  delivery_delayed,  // a client that stopped reading held up another's delivery (slow-client)
 };
 
 // "deadlock", "step_bound_exceeded", ...: the names traces and the CLI print.

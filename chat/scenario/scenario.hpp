@@ -41,6 +41,9 @@ struct ClientPlan {
                                           // after join_delay, any time)
   bool vanish_mid_line = false;           // after its lines, sends the first half of one more
                                           // line, then closes (the half never shows up in the log)
+  Duration stop_reading_for{0};           // > 0: after the barrier and its lines it stops
+                                          // reading for this long, still connected (its socket
+                                          // buffer fills), then closes (slow-client)
   friend bool operator==(const ClientPlan&, const ClientPlan&) = default;
 };
 

@@ -66,6 +66,8 @@ std::string describe(const Scenario& s) {
     if (n > 0) out += " " + show_lengths(p.line_lengths);
     if (p.gap != Duration::zero()) out += " gap " + show_duration(p.gap);
     if (p.vanish_mid_line) out += " vanishes mid-line";
+    if (p.stop_reading_for != Duration::zero())
+      out += " stops reading " + show_duration(p.stop_reading_for);
   }
   // The settings that differ from a default Scenario's.
   const Scenario d;
@@ -120,6 +122,8 @@ json to_json(const Scenario& s) {
                          {"gap_ns", p.gap.count()},
                          {"late", p.late},
                          {"vanish_mid_line", p.vanish_mid_line}});
+    if (p.stop_reading_for != Duration::zero())
+      plans.back()["stop_reading_ns"] = p.stop_reading_for.count();
   }
   j["plans"] = std::move(plans);
   return j;
@@ -224,7 +228,9 @@ bool read_plan(const json& v, size_t index, ClientPlan& p, std::string& error) {
     return false;
   }
   FieldReader r(v, where, error);
-  if (!r.only({"line_lengths", "join_delay_ns", "gap_ns", "late", "vanish_mid_line"})) return false;
+  if (!r.only({"line_lengths", "join_delay_ns", "gap_ns", "late", "vanish_mid_line",
+               "stop_reading_ns"}))
+    return false;
   if (const json* lengths = r.find("line_lengths")) {
     if (!lengths->is_array())
       return r.fail("line_lengths",
@@ -239,7 +245,8 @@ bool read_plan(const json& v, size_t index, ClientPlan& p, std::string& error) {
     }
   }
   return r.duration("join_delay_ns", p.join_delay) && r.duration("gap_ns", p.gap) &&
-         r.boolean("late", p.late) && r.boolean("vanish_mid_line", p.vanish_mid_line);
+         r.boolean("late", p.late) && r.boolean("vanish_mid_line", p.vanish_mid_line) &&
+         r.duration("stop_reading_ns", p.stop_reading_for);
 }
 
 }  // namespace

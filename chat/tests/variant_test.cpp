@@ -5,6 +5,9 @@
 #include <set>
 #include <string>
 
+#include "chat/design.hpp"
+#include "chat/goroutine/go_flaws.hpp"
+
 namespace papaya::chat {
 namespace {
 
@@ -21,7 +24,9 @@ TEST(Variant, NamesAreTheContractNames) {
   for (Variant v : all_variants) names.insert(std::string(variant_name(v)));
   EXPECT_EQ(names, (std::set<std::string>{"correct", "shared-ofd", "shared-offset", "lost-wakeup",
                                           "short-read", "torn-message", "no-lock", "exclusive-read",
-                                          "no-crash-wakeup", "half-cluster", "no-heal", "paper"}));
+                                          "no-crash-wakeup", "half-cluster", "no-heal", "paper",
+                                          "go-no-rlock", "go-cond-no-loop", "go-recursive-rlock",
+                                          "go-blocking-fanout"}));
 }
 
 TEST(Variant, UnknownOrMisspelledNamesDoNotParse) {
@@ -39,7 +44,7 @@ TEST(Variant, CorrectHasNoFlawsAndEachBugVariantExactlyOne) {
            int(f.no_heal);
   };
   EXPECT_EQ(count(flaws_of(Variant::correct)), 0);
-  for (Variant v : all_variants) {
+  for (Variant v : variants_of(Design::process)) {
     if (v == Variant::correct || v == Variant::paper) continue;
     EXPECT_EQ(count(flaws_of(v)), 1) << variant_name(v);
   }
@@ -66,6 +71,18 @@ TEST(Variant, NoCrashWakeupRoundTripsAndOnlyDropsTheDaemonsWakeup) {
   EXPECT_EQ(parse_variant("no-crash-wakeup"), Variant::no_crash_wakeup);
   EXPECT_TRUE(flaws_of(Variant::no_crash_wakeup).no_crash_wakeup);
   EXPECT_FALSE(flaws_of(Variant::correct).no_crash_wakeup);
+}
+
+TEST(Variant, EachGoroutineVariantHasExactlyOneGoFlawAndNoProcessFlaw) {
+  auto count = [](GoFlaws f) {
+    return int(f.no_rlock) + int(f.cond_no_loop) + int(f.recursive_rlock) + int(f.blocking_fanout);
+  };
+  EXPECT_EQ(count(go_flaws_of(Variant::correct)), 0);
+  for (Variant v : variants_of(Design::goroutine)) {
+    if (v == Variant::correct) continue;
+    EXPECT_EQ(count(go_flaws_of(v)), 1) << variant_name(v);
+    EXPECT_EQ(flaws_of(v), Flaws{}) << variant_name(v);
+  }
 }
 
 }  // namespace

@@ -46,9 +46,9 @@ bool torn_by_kill(const History& h, const Finding& f) {
 }
 
 // The second: the daemon stands in for a writer killed between the start of its append and its
-// SIGUSR1 (chat/process/process_server.cpp, wake_readers_for), but only while it lives. With the daemon
-// killed first (init's first child), a writer then killed in its write (a cut write) or in its
-// kill(-pgid, SIGUSR1) leaves the readers asleep on bytes already in the log: `delivery` fails.
+// SIGUSR1 (chat/process/process_server.cpp, wake_readers_for), but only while it lives. With the
+// daemon killed first (init's first child), a writer then killed in its write (a cut write) or in
+// its kill(-pgid, SIGUSR1) leaves the readers asleep on bytes already in the log: `delivery` fails.
 bool wakeup_lost_with_no_daemon(const traces::Trace& t, const History& h, const Finding& f) {
   if (f.property != Property::delivery) return false;
   Pid daemon = 0;

@@ -77,7 +77,7 @@ TEST(NoDeadlock, FailsWithTheReasonWhenTheRunDidNotQuiesce) {
   Finding f = check_no_deadlock(h);
   EXPECT_FALSE(f.holds);
   EXPECT_EQ(f.detail, h.end_detail);
-  EXPECT_EQ(check_all(h).size(), 7u);
+  EXPECT_EQ(check_all(h).size(), std::size(all_properties));
 }
 
 // A client joins before its own first line reaches the log. Joined before "me\n" (at byte 4),

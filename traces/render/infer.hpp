@@ -10,9 +10,10 @@ namespace papaya::render {
 
 // One lane per process (by pid), its parent (from fork's return) and its role:
 //   pid 1 -> "init"; a process that calls accept -> "daemon"; otherwise the chat roles its call
-//   sites name, in order of appearance (chat/process/process_auth.cpp "auth", chat/process/process_recv.cpp
-//   "Child RECV", chat/process/process_send.cpp "Child SEND", chat/scenario/scenario.cpp "client"), joined by
-//   " -> " ("auth -> Child RECV": the cluster leader authenticates, then receives).
+//   sites name, in order of appearance (chat/process/process_auth.cpp "auth",
+//   chat/process/process_recv.cpp "Child RECV", chat/process/process_send.cpp "Child SEND",
+//   chat/scenario/scenario.cpp "client"), joined by " -> " ("auth -> Child RECV": the cluster
+//   leader authenticates, then receives).
 std::vector<Lane> infer_lanes(const std::vector<Event>& events);
 
 // fork -> the child's first step; a child's exit -> the waitpid that reaped it; kill -> the
