@@ -16,7 +16,7 @@ namespace papaya::properties {
 namespace {
 
 SuiteScenario disk_full_scenario(chat::Variant v) {
-  for (SuiteScenario& sc : builtin_suite(v))
+  for (SuiteScenario& sc : builtin_suite({chat::Design::process, v}))
     if (sc.disk_full) return sc;
   ADD_FAILURE() << "the suite has no disk-full scenario";
   return {};
