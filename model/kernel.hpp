@@ -68,6 +68,9 @@ class Kernel {
   void submit(Pid pid, const Op& op);
   // Whether stepping `pid` now would do something: its op is not blocked, or it was woken (its
   // channel changed so that it can proceed, or a signal it would act on is deliverable).
+  // A signal is pending and unblocked whose action is to terminate the process (SIGKILL, or a
+  // default action that terminates): the process dies at its next step.
+  bool fatal_signal_pending(Pid pid) const { return fatal_pending(process(pid)).has_value(); }
   bool ready(Pid pid) {
     PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(), "ready: no such pid");
     Process& p = *table_[static_cast<std::size_t>(pid)];

@@ -270,8 +270,15 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     }
     options_.clear();
     for (Pid pid : live_) {
-      if (kernel_.ready(pid)) options_.push_back({pid});
       const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+      // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at
+      // once: its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends
+      // (signal(7): "Term Default action is to terminate the process"). Its death is a step of
+      // its own, recorded as a getpid, as kill_from_outside records a kill -9.
+      if (p.go && !p.go->ended && !kernel_.process(pid).pending &&
+          kernel_.fatal_signal_pending(pid))
+        kernel_.submit(pid, model::op::Getpid{});
+      if (kernel_.ready(pid)) options_.push_back({pid});
       if (p.go && !p.go->ended)
         for (const model::go::Actor& a : p.go->rt.actors()) options_.push_back({pid, true, a});
     }
