@@ -15,9 +15,13 @@ constexpr Variant process_variants[] = {
     Variant::no_lock,      Variant::exclusive_read, Variant::no_crash_wakeup,
     Variant::half_cluster, Variant::no_heal,        Variant::paper};
 
-constexpr Variant goroutine_variants[] = {Variant::correct, Variant::go_no_rlock,
-                                          Variant::go_cond_no_loop, Variant::go_recursive_rlock,
-                                          Variant::go_blocking_fanout};
+// go-no-rlock (Variant::go_no_rlock, its flaw in chat/goroutine/go_log.cpp) is not offered yet:
+// nothing can catch it. The simulator runs a Go program's system calls on one kernel thread, so
+// an unlocked pread can never overlap the writer's write, and no-read-during-write sees flock,
+// not the RWMutex. Both gaps are in docs/goroutines.md; the variant joins this list when they
+// close.
+constexpr Variant goroutine_variants[] = {Variant::correct, Variant::go_cond_no_loop,
+                                          Variant::go_recursive_rlock, Variant::go_blocking_fanout};
 
 }  // namespace
 
