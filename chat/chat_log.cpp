@@ -119,6 +119,10 @@ Status ChatLog::append_locked(Os& os, std::string_view line) const {
 // The end of the last whole line of the first `size` bytes of the log: `size` when they end with
 // '\n' (one byte read), else the offset after the last '\n' before it (0 when none).
 Result<Offset> ChatLog::whole_end(Os& os, Fd fd, Offset size) const {
+  return whole_line_end(os, fd, size);
+}
+
+Result<Offset> whole_line_end(Os& os, Fd fd, Offset size) {
   Offset end = size;
   while (end > 0) {
     const Offset start = std::max<Offset>(0, end - (end == size ? 1 : first_tail_window));

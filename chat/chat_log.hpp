@@ -46,6 +46,10 @@ Result<Fd> open_log(Os& os, std::string_view path);
 // tells its readers). REQUIRES: the caller holds the log's read lock (its design's).
 Result<std::string> pread_upto(Os& os, Fd fd, Offset offset, size_t limit);
 
+// The end of the last whole line of the first `size` bytes of the log at `fd`: `size` when they
+// end with '\n', else the offset after the last '\n' before it (0 when none).
+Result<Offset> whole_line_end(Os& os, Fd fd, Offset size);
+
 // What a joining reader gets: the history bytes and the offset to follow the log from.
 struct Tail {
   std::string bytes;  // the last lines of the log (history.hpp: a suffix of the log)

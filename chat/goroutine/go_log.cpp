@@ -1,7 +1,10 @@
 #include "chat/goroutine/go_log.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
+#include "chat/chat_log.hpp"
 #include "chat/history.hpp"
 #include "os/io.hpp"
 
@@ -15,6 +18,19 @@ Status GoLog::append(Os& os, std::string_view line) const {
   os.lock(rw_);
   Status result;
   Result<Offset> start = os.file_size(fd_);
+  // The log heals (issue 9, as chat_log.hpp): a torn tail left by a writer killed mid-append or a
+  // full disk is cut back to the last whole line before this line goes after it.
+  if (Result<Offset> whole = start ? whole_line_end(os, fd_, *start) : start;
+      whole && *whole != *start) {
+    os.log(LogLevel::warning,
+           fmt::format("the log ended in {} bytes of a partial line; cut back to offset {}",
+                       *start - *whole, *whole));
+    if (Status cut = os.ftruncate(fd_, *whole); !cut) {
+      start = cut.error();
+    } else {
+      start = *whole;
+    }
+  }
   if (!start) {
     result = start.error();
   } else if (Status wrote = write_all(os, fd_, line); !wrote) {
@@ -38,6 +54,9 @@ Result<std::string> GoLog::read_since(Os& os, Offset offset, size_t limit) const
 Result<Offset> GoLog::size_now(Os& os) const {
   os.rlock(rw_);
   Result<Offset> size = os.file_size(fd_);
+  // A torn tail (a writer killed mid-append, a full disk) is not part of the log: the join point
+  // is the end of the last whole line, so neither history nor the next read starts mid-line.
+  if (size) size = whole_line_end(os, fd_, *size);
   os.runlock(rw_);
   return size;
 }
