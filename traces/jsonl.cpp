@@ -158,9 +158,27 @@ std::vector<std::string> step_lines(const Trace& t) {
   return out;
 }
 
+// Decisions taken between recorded steps (a goroutine's steps are not trace steps, but their
+// choices are decisions) go on a line of their own, in order, so the file keeps every decision
+// and a replay from it takes the same ones: {"type":"decisions","dec":[[kind, options, chosen]]}.
+void write_decisions_before(const Trace& t, std::size_t until, std::size_t& next_dec,
+                            std::ostream& out) {
+  if (until <= next_dec) return;
+  json dec = json::array();
+  for (; next_dec < until; ++next_dec) {
+    const Decision& d = t.decisions.at(next_dec);
+    dec.push_back(json::array({model::decision_kind_name(d.kind), d.options, d.chosen}));
+  }
+  json j;
+  j["type"] = "decisions";
+  j["dec"] = dec;
+  out << j.dump() << '\n';
+}
+
 void write_jsonl(const Trace& t, std::ostream& out) {
   out << header_json(t.header).dump() << '\n';
   std::size_t w = 0;
+  std::size_t next_dec = 0;
   for (std::size_t i = 0; i < t.steps.size(); ++i) {
     for (; w < t.warnings.size() && t.warnings[w].step < i;
          ++w) {  // right after the step that raised it
@@ -170,8 +188,13 @@ void write_jsonl(const Trace& t, std::ostream& out) {
       j["text"] = t.warnings[w].text;
       out << j.dump() << '\n';
     }
+    if (t.steps[i].decision_count > 0) {
+      write_decisions_before(t, t.steps[i].first_decision, next_dec, out);
+      next_dec = t.steps[i].first_decision + t.steps[i].decision_count;
+    }
     out << step_json(t, t.steps[i], i).dump() << '\n';
   }
+  write_decisions_before(t, t.decisions.size(), next_dec, out);
   for (; w < t.warnings.size(); ++w) {
     json j;
     j["type"] = "warning";
@@ -325,19 +348,7 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
   }
 }
 
-void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
-  std::uint64_t index = r.get<std::uint64_t>(j, "step");
-  if (index != out.step_lines.size())
-    r.fail("step " + std::to_string(index) + " where step " +
-           std::to_string(out.step_lines.size()) + " was expected");
-  r.get<std::int64_t>(j, "pid");
-  r.get<std::int64_t>(j, "t");
-  if (!model::parse_op_kind(r.get<std::string>(j, "op")))
-    r.fail("unknown operation \"" + j["op"].get<std::string>() + "\"");
-  std::string status = r.get<std::string>(j, "status");
-  if (status != "done" && status != "blocked" && status != "progress" && status != "exited")
-    r.fail("unknown status \"" + status + "\"");
-  r.get<std::string>(j, "site");
+void read_decisions(const json& j, const LineReader& r, LoadedTrace& out) {
   if (auto it = j.find("dec"); it != j.end()) {
     if (!it->is_array()) r.fail("field \"dec\" is not an array");
     for (const json& d : *it) {
@@ -353,6 +364,22 @@ void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
       out.decisions.push_back(Decision{*kind, options, chosen});
     }
   }
+}
+
+void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
+  std::uint64_t index = r.get<std::uint64_t>(j, "step");
+  if (index != out.step_lines.size())
+    r.fail("step " + std::to_string(index) + " where step " +
+           std::to_string(out.step_lines.size()) + " was expected");
+  r.get<std::int64_t>(j, "pid");
+  r.get<std::int64_t>(j, "t");
+  if (!model::parse_op_kind(r.get<std::string>(j, "op")))
+    r.fail("unknown operation \"" + j["op"].get<std::string>() + "\"");
+  std::string status = r.get<std::string>(j, "status");
+  if (status != "done" && status != "blocked" && status != "progress" && status != "exited")
+    r.fail("unknown status \"" + status + "\"");
+  r.get<std::string>(j, "site");
+  read_decisions(j, r, out);
   out.step_lines.push_back(j.dump());
 }
 }  // namespace
@@ -383,6 +410,9 @@ LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
     std::string type = r.get<std::string>(j, "type");
     if (type == "step") {
       read_step(j, r, out);
+    } else if (type == "decisions") {  // taken between steps (goroutine steps): see write_jsonl
+      if (j.find("dec") == j.end()) r.fail("a decisions line without \"dec\"");
+      read_decisions(j, r, out);
     } else if (type == "warning") {
       r.get<std::string>(j, "text");
     } else if (type == "verdict") {

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <sstream>
 
 #include "sim/independence.hpp"
 #include "sim/strategy.hpp"
 #include "sim/tests/helpers.hpp"
+#include "traces/jsonl.hpp"
 
 namespace papaya::sim {
 namespace {
@@ -77,6 +79,35 @@ TEST(SimGoroutinesExplore, AGoRunReplaysFromItsDecisions) {
   again.strategy = StrategyKind::replay;
   again.replay = sim.trace().decisions;
   again.seed = 12345;  // the decisions, not the seed, make the run
+  std::vector<int> second;
+  Simulation replayed(again);
+  RunReport r2 = replayed.run(two_appenders(second));
+  EXPECT_EQ(r2.verdict, Verdict::ok) << r2.detail;
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(r.steps, r2.steps);
+}
+
+// A goroutine's steps are not trace steps, but their choices are decisions: the JSON Lines file
+// must keep them (its "decisions" lines), or a replay from the file takes other choices and
+// diverges. Before the fix the file kept only the decisions of kernel steps.
+TEST(SimGoroutinesExplore, AGoRunReplaysFromItsJsonLinesFile) {
+  Options o = testing::checked(9);
+  o.go_preempt = true;
+  std::vector<int> first;
+  Simulation sim(o);
+  RunReport r = sim.run(two_appenders(first));
+  ASSERT_EQ(r.verdict, Verdict::ok) << r.detail;
+  std::stringstream file;
+  traces::write_jsonl(sim.trace(), file);
+  traces::LoadedTrace loaded = traces::read_jsonl(file, "memory");
+  ASSERT_EQ(loaded.decisions.size(), sim.trace().decisions.size());
+  for (std::size_t i = 0; i < loaded.decisions.size(); ++i) {
+    EXPECT_EQ(loaded.decisions[i].kind, sim.trace().decisions[i].kind) << i;
+    EXPECT_EQ(loaded.decisions[i].chosen, sim.trace().decisions[i].chosen) << i;
+  }
+  Options again = o;
+  again.strategy = StrategyKind::replay;
+  again.replay = loaded.decisions;
   std::vector<int> second;
   Simulation replayed(again);
   RunReport r2 = replayed.run(two_appenders(second));
