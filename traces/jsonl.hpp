@@ -6,6 +6,8 @@
 //    "path":"/x","status":"done","ret":3,"dec":[["schedule",2,1]],"site":"chat/a.cpp:12"}
 //   ...
 //   {"type":"warning","step":41,"text":"..."}            (any number, anywhere after the header)
+//   {"type":"decisions","dec":[["go_select",2,1],...]}  (decisions taken between steps: a
+//                                                    goroutine's; in order among the steps')
 //   {"type":"verdict","verdict":"ok","steps":123,"decisions":45,"virtual_time_ns":0,"detail":""}
 //
 // The reader validates: malformed JSON, a wrong format version, a missing field, a step out of
