@@ -19,9 +19,9 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 "$cxx" "${flags[@]}" fuzz/fuzz_duration_text.cpp real/duration_text.cpp -o "$out/duration_text"
 "$cxx" "${flags[@]}" fuzz/fuzz_key.cpp chat/key.cpp -lfmt -o "$out/key"
 "$cxx" "${flags[@]}" fuzz/fuzz_trace_jsonl.cpp traces/jsonl.cpp traces/verdict.cpp model/decision.cpp \
-  model/op.cpp model/outcome.cpp os/errno.cpp os/types.cpp -o "$out/trace_jsonl"
+  model/op.cpp model/outcome.cpp os/errno.cpp os/types.cpp os/printable.cpp -o "$out/trace_jsonl"
 "$cxx" "${flags[@]}" fuzz/fuzz_scenario_json.cpp chat/scenario/scenario_json.cpp chat/scenario/scenario_lines.cpp \
-  chat/variant.cpp chat/design.cpp -lfmt -o "$out/scenario_json"
+  chat/variant.cpp chat/design.cpp os/printable.cpp -lfmt -o "$out/scenario_json"
 targets=(line_framer duration_text key trace_jsonl scenario_json)
 if [ "${1:-}" = run ]; then
   [ $# -gt 2 ] && targets=("${@:3}")

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <type_traits>
 
+#include "os/printable.hpp"
+
 namespace papaya::traces {
 
 namespace {
@@ -221,25 +223,6 @@ std::string to_jsonl(const Trace& t) {
 // ---- reading ----------------------------------------------------------------------------------
 
 namespace {
-// An error message as one line of printable ASCII: a byte outside it (a newline inside a JSON
-// string, invalid UTF-8 quoted by the JSON parser's message) becomes \xNN. Found by the
-// trace_jsonl fuzzer (fuzz/): a message with raw bytes could not itself be written into JSON.
-std::string printable(std::string_view text) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7f) {
-      out += ch;
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // Whether the JSON integer `v` fits T.
 template <class T>
@@ -400,6 +383,8 @@ LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
     } catch (const json::parse_error& e) {
       r.fail(in.eof() ? "truncated (the last line is not complete JSON)"
                       : std::string("malformed JSON: ") + e.what());
+    } catch (const json::exception& e) {  // e.g. out_of_range: a number too large (8e8889)
+      r.fail(std::string("malformed JSON: ") + e.what());
     }
     if (!j.is_object()) r.fail("a line is not a JSON object");
     if (!have_header) {

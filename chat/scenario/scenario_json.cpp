@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/scenario/scenario.hpp"
+#include "os/printable.hpp"
 
 namespace papaya::chat {
 
@@ -193,7 +194,7 @@ class FieldReader {
   }
 
   bool fail(std::string_view key, const std::string& what) {
-    error_ = fmt::format("scenario field \"{}{}\": {}", where_, key, what);
+    error_ = printable(fmt::format("scenario field \"{}{}\": {}", where_, key, what));
     return false;
   }
 

@@ -185,6 +185,15 @@ TEST(Describe, NamesTheSettingsThatDifferFromTheDefaults) {
 
 // ---- JSON ---------------------------------------------------------------------------------------
 
+TEST(ScenarioJson, AnUnknownKeyWithANewlineIsRefusedOnOneLine) {
+  // fuzz/ (scenario_json) found this: the error quoted the key as is, newline and all.
+  nlohmann::json j = nlohmann::json::parse("{\"clients\": 1, \"vari\\nt\": \"paper\"}");
+  ScenarioFromJson s = from_json(j);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error.find('\n'), std::string::npos) << s.error;
+  EXPECT_NE(s.error.find("vari\\x0at"), std::string::npos) << s.error;
+}
+
 TEST(ScenarioJson, RoundTripsEveryField) {
   Scenario s = general();
   s.clients = 7;
