@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "chat/accept_retry.hpp"
 #include "chat/chat_log.hpp"
 #include "chat/ct_compare.hpp"
 #include "chat/goroutine/go_log.hpp"
@@ -212,24 +213,6 @@ void serve(Os& os, const std::shared_ptr<Shared>& s, const std::shared_ptr<Conn>
                                             errno_name(st.error())));
     }
     s->hub.notify_all(os);
-  }
-}
-
-// False when accept failed for good (as the process design's daemon decides).
-bool accept_failed_transiently(Os& os, Errno e) {
-  switch (e) {
-    case Errno::eintr:
-    case Errno::eagain:
-    case Errno::econnreset: return true;
-    case Errno::emfile:
-    case Errno::enomem:
-    case Errno::other:
-      os.log(LogLevel::warning, fmt::format("accept: {}; retrying shortly", errno_name(e)));
-      (void)os.sleep(std::chrono::milliseconds(100));  // do not spin while out of descriptors
-      return true;
-    default:
-      os.log(LogLevel::error, fmt::format("accept: {}; stopping", errno_name(e)));
-      return false;
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "chat/accept_retry.hpp"
 #include "chat/chat_log.hpp"
 #include "chat/key.hpp"
 #include "chat/process/process_cluster.hpp"
@@ -96,24 +97,6 @@ std::optional<Result<Fd>> wait_for_client(Os& os, Fd listener) {
     os.log(LogLevel::info, fmt::format("shutting down on {}", term ? "SIGTERM" : "SIGINT"));
   }
   return got;
-}
-
-// False when accept failed for good.
-bool accept_failed_transiently(Os& os, Errno e) {
-  switch (e) {
-    case Errno::eintr:
-    case Errno::eagain:
-    case Errno::econnreset: return true;
-    case Errno::emfile:
-    case Errno::enomem:
-    case Errno::other:
-      os.log(LogLevel::warning, fmt::format("accept: {}; retrying shortly", errno_name(e)));
-      (void)os.sleep(std::chrono::milliseconds(100));  // do not spin while out of descriptors
-      return true;
-    default:
-      os.log(LogLevel::error, fmt::format("accept: {}; stopping", errno_name(e)));
-      return false;
-  }
 }
 
 void start_cluster(Os& os, const ClusterContext& ctx, Fd client, int& live) {
