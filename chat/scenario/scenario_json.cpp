@@ -224,8 +224,8 @@ class FieldReader {
 bool read_plan(const json& v, size_t index, ClientPlan& p, std::string& error) {
   const std::string where = fmt::format("plans[{}].", index);
   if (!v.is_object()) {
-    error = fmt::format("scenario field \"plans[{}]\": expected an object, got {}", index,
-                        FieldReader::shown(v));
+    error = printable(fmt::format("scenario field \"plans[{}]\": expected an object, got {}", index,
+                                  FieldReader::shown(v)));
     return false;
   }
   FieldReader r(v, where, error);
@@ -255,7 +255,9 @@ bool read_plan(const json& v, size_t index, ClientPlan& p, std::string& error) {
 ScenarioFromJson from_json(const json& j) {
   ScenarioFromJson out;
   if (!j.is_object()) {
-    out.error = fmt::format("the scenario is not a JSON object: {}", FieldReader::shown(j));
+    // shown() cuts long values, possibly inside a UTF-8 sequence (found by fuzz/scenario_json).
+    out.error =
+        printable(fmt::format("the scenario is not a JSON object: {}", FieldReader::shown(j)));
     return out;
   }
   Scenario s;

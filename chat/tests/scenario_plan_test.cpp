@@ -185,6 +185,15 @@ TEST(Describe, NamesTheSettingsThatDifferFromTheDefaults) {
 
 // ---- JSON ---------------------------------------------------------------------------------------
 
+TEST(ScenarioJson, ALongNonObjectIsRefusedWithValidUtf8EvenWhenCutMidCharacter) {
+  // fuzz/ (scenario_json) found this: the error shows the value cut short, which could split a
+  // two-byte character and leave invalid UTF-8 that cannot itself be put into JSON.
+  const nlohmann::json j = std::string("/hhhhhhhj''\xd7\xbdh");
+  ScenarioFromJson s = from_json(j);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NO_THROW((void)nlohmann::json(s.error).dump()) << s.error;
+}
+
 TEST(ScenarioJson, AnUnknownKeyWithANewlineIsRefusedOnOneLine) {
   // fuzz/ (scenario_json) found this: the error quoted the key as is, newline and all.
   nlohmann::json j = nlohmann::json::parse("{\"clients\": 1, \"vari\\nt\": \"paper\"}");
