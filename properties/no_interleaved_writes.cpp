@@ -5,6 +5,7 @@
 
 #include "properties/checkers.hpp"
 #include "properties/lines.hpp"
+#include "properties/torn_by_kill.hpp"
 
 namespace papaya::properties {
 
@@ -33,14 +34,10 @@ std::map<std::string_view, Expectation> expected_lines(const History& h) {
   return want;
 }
 
-// Why a line of the log is not a client's line, when a write cut short by kill -9 explains it.
+// Why a line of the log is not a client's line, when an append torn by kill -9 explains it.
 std::string cut_by_kill(const History& h, std::size_t at, std::size_t size) {
-  for (const LogEvent& e : h.events)
-    if (e.kind == LogEvent::Kind::write_cut && e.offset < at + size && at < e.offset + e.length)
-      return fmt::format(
-          " (process {}'s write of bytes from {} was cut short by kill -9 at step {} after {} "
-          "bytes: a torn line)",
-          e.pid, e.offset, e.step, e.length);
+  for (const TornAppend& t : appends_torn_by_kill(h))
+    if (t.offset < at + size && at < t.end) return describe(t);
   return "";
 }
 

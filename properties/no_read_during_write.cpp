@@ -7,6 +7,7 @@
 
 #include "properties/checkers.hpp"
 #include "properties/lines.hpp"
+#include "properties/torn_by_kill.hpp"
 
 namespace papaya::properties {
 
@@ -34,7 +35,7 @@ Finding check_no_read_during_write(const History& h) {
   };
   std::map<ProcessId, LockMode> held;            // each process's own view of its lock
   std::map<ProcessId, const LogEvent*> writing;  // writes in progress
-  std::vector<const LogEvent*> cut;              // writes kill -9 ended part-way
+  const std::vector<TornAppend> torn = appends_torn_by_kill(h);
   for (const LogEvent& e : h.events) {
     switch (e.kind) {
       case LogEvent::Kind::lock_acquired: {
@@ -50,10 +51,7 @@ Finding check_no_read_during_write(const History& h) {
       case LogEvent::Kind::write_begin: writing[e.pid] = &e; break;
       case LogEvent::Kind::write_end: writing.erase(e.pid); break;
       case LogEvent::Kind::truncate: break;
-      case LogEvent::Kind::write_cut:
-        writing.erase(e.pid);
-        cut.push_back(&e);
-        break;
+      case LogEvent::Kind::write_cut: writing.erase(e.pid); break;
       case LogEvent::Kind::read: {
         for (const auto& [w, begin] : writing)
           if (w != e.pid)
@@ -65,12 +63,13 @@ Finding check_no_read_during_write(const History& h) {
         std::uint64_t end = e.offset + e.length;
         // It reached the end of the data (not an offset past it, which shows nothing half done).
         bool reached_end = e.length < e.requested && end == e.log_size;
-        // The torn end of a write that kill -9 cut short is no write in progress: its writer is
-        // gone, and the log heals (chat_log.hpp: the next writer cuts it back; readers send whole
-        // lines only). What a client received of it is delivery's business; what the log keeps
-        // of it, no-interleaved-writes'.
-        const bool torn_end = std::any_of(cut.begin(), cut.end(), [&](const LogEvent* c) {
-          return c->offset + c->length == end;
+        // The torn end of an append kill -9 ended (torn_by_kill.hpp) is no write in progress: its
+        // writer is gone, and the log heals (chat_log.hpp: the next writer cuts it back; readers
+        // send whole lines only). What a client received of it is log-heals' and delivery's
+        // business; what the log keeps of it, no-interleaved-writes'. Only a kill before this
+        // read counts.
+        const bool torn_end = std::any_of(torn.begin(), torn.end(), [&](const TornAppend& t) {
+          return t.step <= e.step && t.end == end;
         });
         if (reached_end && !torn_end && end > 0 && end <= h.log.size() && h.log[end - 1] != '\n') {
           return fail(e.step,

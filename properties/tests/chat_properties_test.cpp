@@ -14,6 +14,7 @@
 #include "properties/chat_run.hpp"
 #include "properties/check_suite.hpp"
 #include "properties/minimise.hpp"
+#include "properties/torn_by_kill.hpp"
 #include "scenario_gen.hpp"
 #include "traces/jsonl.hpp"
 
@@ -35,11 +36,12 @@ bool has_cut_write(const History& h) {
                      [](const LogEvent& e) { return e.kind == LogEvent::Kind::write_cut; });
 }
 
-// The one way kill -9 breaks the correct design: a write of the log that crosses a page boundary,
-// cut between its pages (Linux checks for a fatal signal before each page), leaves a torn line in
-// the log, which no-interleaved-writes and no-read-during-write then report, naming the kill.
+// The one way kill -9 breaks the correct design: an append it ends part-way (torn_by_kill.hpp: a
+// write cut between its pages, or a short write on a full disk and the kill before the rest) leaves
+// a torn line in the log, which no-interleaved-writes and no-read-during-write then report, naming
+// the kill.
 bool torn_by_kill(const History& h, const Finding& f) {
-  return has_cut_write(h) &&
+  return !appends_torn_by_kill(h).empty() &&
          (f.property == Property::no_interleaved_writes ||
           f.property == Property::no_read_during_write) &&
          f.detail.find("kill -9") != std::string::npos;

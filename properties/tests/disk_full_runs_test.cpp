@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "chat/scenario/scenario.hpp"
 #include "properties/chat_run.hpp"
 #include "properties/suite.hpp"
+#include "properties/torn_by_kill.hpp"
 #include "sim/simulation.hpp"
 #include "traces/jsonl.hpp"
 
@@ -80,6 +83,30 @@ TEST(DiskFullRuns, ARunWithTheFaultReplaysFromItsTraceBitForBit) {
     return;
   }
   FAIL() << "the disk never filled in seeds 1-10";
+}
+
+// Found by RapidCheck in CI: the disk fills in the middle of a writer's line (9 of its 24 bytes
+// land), kill -9 takes the writer before write_all's next round, and its Child SEND reads the
+// 9 bytes before it cuts them back. The torn end is no write in progress (torn_by_kill.hpp): every
+// property holds, and the checkers name the kill. The data file is the run's trace header.
+TEST(DiskFullRuns, AWriterKilledAfterAShortWriteLeavesATornEndThatIsNoReadDuringAWrite) {
+  const traces::LoadedTrace t =
+      traces::read_jsonl_file(PAPAYA_TEST_DATA "/short-write-then-kill-9.jsonl");
+  const chat::ScenarioFromJson s = chat::from_json(nlohmann::json::parse(t.header.scenario_json));
+  ASSERT_TRUE(s.ok()) << s.error;
+  sim::Options o;
+  o.seed = t.header.seed;
+  o.kills = t.header.kills;
+  o.disk_full = (*s).server.log_path;
+  const CheckedRun run = run_and_check(*s, o);
+  const std::vector<TornAppend> torn = appends_torn_by_kill(run.history);
+  ASSERT_EQ(torn.size(), 1u) << "the run no longer tears a line; regenerate the data";
+  EXPECT_TRUE(torn[0].short_write);
+  EXPECT_EQ(torn[0].end - torn[0].offset, 9u);
+  EXPECT_NE(describe(torn[0]).find("fell short after 9 bytes"), std::string::npos)
+      << describe(torn[0]);
+  for (const Finding& f : run.findings)
+    EXPECT_TRUE(f.holds) << property_name(f.property) << ": " << f.detail;
 }
 
 }  // namespace
