@@ -12,7 +12,7 @@
 #include "explore/chat_program.hpp"
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"
-#include "properties/chat_run.hpp"
+#include "check/chat_run.hpp"
 #include "sim/simulation.hpp"
 
 namespace sim = papaya::sim;

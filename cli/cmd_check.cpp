@@ -13,7 +13,7 @@
 
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
-#include "properties/check_suite.hpp"
+#include "check/check_suite.hpp"
 #include "traces/jsonl.hpp"
 
 namespace papaya::cli {

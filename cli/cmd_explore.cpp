@@ -21,8 +21,8 @@
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"
 #include "explore/state_graph.hpp"
-#include "properties/chat_run.hpp"
-#include "properties/minimise.hpp"
+#include "check/chat_run.hpp"
+#include "check/minimise.hpp"
 #include "traces/jsonl.hpp"
 
 namespace papaya::cli {

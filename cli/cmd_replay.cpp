@@ -5,8 +5,8 @@
 
 #include "cli/command.hpp"
 #include "cli/sim_chat.hpp"
-#include "properties/chat_run.hpp"
-#include "properties/check_suite.hpp"
+#include "check/chat_run.hpp"
+#include "check/check_suite.hpp"
 #include "sim/simulation.hpp"
 #include "traces/jsonl.hpp"
 

@@ -13,9 +13,9 @@
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
 #include "cli/sim_chat.hpp"
-#include "properties/chat_run.hpp"
+#include "check/chat_run.hpp"
 #include "properties/checkers.hpp"
-#include "properties/minimise.hpp"
+#include "check/minimise.hpp"
 #include "sim/simulation.hpp"
 #include "traces/jsonl.hpp"
 

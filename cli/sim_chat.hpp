@@ -1,5 +1,5 @@
 // The account of a simulated chat run, printed by both `papaya sim` and `papaya replay`
-// (implemented in cmd_sim.cpp). The run itself (header, init, History) is properties/chat_run.hpp.
+// (implemented in cmd_sim.cpp). The run itself (header, init, History) is check/chat_run.hpp.
 #pragma once
 
 #include <memory>
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "chat/scenario/scenario.hpp"
-#include "properties/chat_run.hpp"
+#include "check/chat_run.hpp"
 #include "sim/simulation.hpp"
 
 namespace papaya::cli {

@@ -1,6 +1,6 @@
 #include "explore/chat_program.hpp"
 
-#include "properties/chat_run.hpp"
+#include "check/chat_run.hpp"
 #include "properties/checkers.hpp"
 
 namespace papaya::explore {

@@ -93,7 +93,7 @@ struct Step {
 static_assert(sizeof(Step) <= 96, "keep trace steps small: one is appended per scheduling step");
 
 // A warning whose text starts with this marks the step at which a property broke (written by
-// properties/minimise.cpp into counterexamples; the renderer highlights it).
+// check/minimise.cpp into counterexamples; the renderer highlights it).
 inline constexpr std::string_view violation_prefix = "violation: ";
 
 struct Warning {
