@@ -11,7 +11,9 @@
 
 #include "os/os.hpp"
 #include "sim/pct_strategy.hpp"
+#include "sim/prng.hpp"
 #include "sim/simulation.hpp"
+#include "sim/strategy.hpp"
 
 namespace papaya::conformance::go {
 namespace {
@@ -180,15 +182,31 @@ std::vector<std::string> wait_reasons(const std::string& detail) {
   return out;
 }
 
+// Pick::sparse: every decision uniform, except that a preemption lands one time in 16.
+class SparsePreemption final : public sim::Strategy {
+ public:
+  explicit SparsePreemption(std::uint64_t seed) : prng_(seed) {}
+  std::string_view name() const override { return "sparse-preemption"; }
+  bool begin_execution() override { return true; }
+  std::uint32_t choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t) override {
+    if (kind == model::DecisionKind::go_preempt) return prng_.uniform(16) == 0 ? 1 : 0;
+    return prng_.uniform(n);
+  }
+
+ private:
+  sim::Prng prng_;
+};
+
 sim::RunReport run_on_sim(const std::function<void(Os&)>& body, std::uint64_t seed, int procs,
                           bool preempt, Pick pick = Pick::random) {
   sim::Options o;
   o.seed = seed;
   // PCT's change points are drawn among the first 64 steps: each twin runs 20 to 100 steps.
   sim::PctStrategy pct(seed, 3, 64);
-  if (pick == Pick::pct) {
+  SparsePreemption sparse(seed);
+  if (pick != Pick::random) {
     o.strategy = sim::StrategyKind::external;
-    o.external = &pct;
+    o.external = pick == Pick::pct ? static_cast<sim::Strategy*>(&pct) : &sparse;
   }
   o.gomaxprocs = procs;
   o.go_preempt = preempt;

@@ -23,10 +23,12 @@ struct SimOutcome {
 // The programs that have a twin on SimOs (select_fairness has its own, sim_select_first_wins).
 std::vector<std::string> sim_twin_names();
 
-// How the simulator's Chooser picks: uniformly at random (every actor as likely at every step), or
-// by PCT priorities (sim/pct_strategy.hpp, depth 3), which lets one P's M sit still for many steps
-// as a thread the kernel has not woken yet does on Linux.
-enum class Pick { random, pct };
+// How the simulator's Chooser picks: uniformly at random (every actor as likely at every step, and
+// a preemption offered before a step lands half the time); with preemption landing one time in 16
+// (`sparse`: one or two preemptions per run, the shape a loaded machine gives, which the uniform
+// chooser reaches about once in 250 runs); or by PCT priorities (sim/pct_strategy.hpp, depth 3),
+// which let one P's M sit still for many steps as a thread the kernel has not woken yet does.
+enum class Pick { random, sparse, pct };
 
 // Runs the twin of programs/<name>.go under `seed` with `procs` Ps; `preempt` offers sysmon's
 // preemption before every goroutine step (a loaded machine).
