@@ -277,8 +277,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       // its own, recorded as a getpid, as kill_from_outside records a kill -9.
       // Likewise a signal it catches (signal_notify's handler) runs at once on one of its
       // threads: a step of its own too, with the handler's effect (the caught flag).
-      if (p.go && !p.go->ended && !kernel_.process(pid).pending &&
-          kernel_.signal_pending_acts(pid))
+      if (p.go && !p.go->ended && !kernel_.process(pid).pending && kernel_.signal_pending_acts(pid))
         kernel_.submit(pid, model::op::Getpid{});
       if (kernel_.ready(pid)) options_.push_back({pid});
       if (p.go && !p.go->ended)

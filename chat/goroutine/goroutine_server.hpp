@@ -39,7 +39,8 @@
 namespace papaya::chat {
 
 // Runs the accept loop on an already-listening socket until SIGTERM or SIGINT (returns 0); returns
-// 1 when the log cannot be opened or accept fails for good, 2 for a bad configuration. REQUIRES: a world with goroutines (Os::go).
+// 1 when the log cannot be opened or accept fails for good, 2 for a bad configuration. REQUIRES: a
+// world with goroutines (Os::go).
 int run_goroutine_server(Os& os, const ServerConfig& cfg, Fd listener);
 
 }  // namespace papaya::chat

@@ -92,7 +92,8 @@ GoChan FiberOs::signal_notify(SigSet sigs, Site) {
       if (!n && n.error() == Errno::eintr) continue;
       if (!n) {
         log(LogLevel::error, std::string("signal relay: reading its pipe: ") +
-                                 std::string(errno_name(n.error())) + "; signals are no longer relayed");
+                                 std::string(errno_name(n.error())) +
+                                 "; signals are no longer relayed");
         return;
       }
       for (size_t i = 0; i < *n; ++i) {
