@@ -65,10 +65,10 @@ class FiberOs final : public RealOs {
 };
 
 // Runs `main` as the main goroutine of this process on a FiberOs with `threads` scheduler
-// threads (0: one per core, like GOMAXPROCS) and returns its result; the calling thread only
-// waits. Other goroutines are left parked: the caller should end the process, as Go exits when
-// main returns (returning from main() is fine: no thread that exits owns a fiber scheduler).
-// Once per process.
+// threads (0: one per core the process may run on, like GOMAXPROCS) and returns its result; the
+// calling thread only waits. Other goroutines are left parked: the caller should end the process,
+// as Go exits when main returns (returning from main() is fine: no thread that exits owns a fiber
+// scheduler). Once per process.
 int run_main(RealOs::Options options, unsigned threads, const std::function<int(Os&)>& main);
 
 }  // namespace papaya::real::fiber
