@@ -103,10 +103,12 @@ std::vector<SuiteScenario> builtin_suite(chat::DesignVariant v) {
   // write leaves a partial line unless its writer cuts it back; its client is dropped; nobody may
   // receive the fragment, nor get the next line glued to it once space returns.
   //
-  // Not for the goroutine design yet, a known finding (docs/goroutines.md): its one writer
-  // goroutine cuts a failed append back but only logs the loss, and the client whose line it was
-  // stays connected and is not told; and the checker could not name that client anyway, since
-  // every append is the one server process's step (traces carry no goroutine ids yet).
+  // Not for the goroutine design yet: its writer goroutine now drops the client whose line the
+  // log could not take (issue 12; properties_goroutine_server_tests), but the checker cannot name
+  // that client: kill_effects finds a dropped client by the process whose write failed, and every
+  // append is the one server process's step, made for whichever client's line it was (traces
+  // carry no goroutine ids yet). On, every run whose disk fills fails no-interleaved-writes ("the
+  // accepted line ... is missing") and delivery for the dropped client (docs/fiber.md).
   chat::Scenario disk = base(v);
   disk.clients = 3;
   disk.messages = 3;

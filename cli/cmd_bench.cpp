@@ -20,8 +20,14 @@ namespace papaya::cli {
 
 namespace {
 
+// The designs a workload offers, when --designs is not given: the sink is the paper's server
+// (fiber has none: the goroutine design is a chat server), chat is papaya's protocol.
+std::string default_designs(const std::string& workload) {
+  return workload == "chat" ? "process,fiber,go" : "process,c,go,go-raw";
+}
+
 struct BenchArgs {
-  std::string designs = "process,c,go,go-raw";
+  std::string designs;  // empty: default_designs(workload)
   std::string workload = "sink";
   std::string connections = "1,2,4,8,16,32,64";
   double seconds = 60;
@@ -77,7 +83,7 @@ void build_peers_if_missing(const real::bench::CpuBenchConfig& cfg) {
 
 int run_bench_cpu(const BenchArgs& a) {
   real::bench::CpuBenchConfig cfg;
-  cfg.designs = split(a.designs);
+  cfg.designs = split(a.designs.empty() ? default_designs(a.workload) : a.designs);
   for (const std::string& d : cfg.designs) {
     if (d != "process" && d != "fiber" && d != "c" && d != "go" && d != "go-raw")
       return usage("--designs: unknown design '" + d + "' (process, fiber, c, go, go-raw)");
@@ -141,7 +147,7 @@ int run_bench_cpu(const BenchArgs& a) {
 }
 
 struct IdleArgs {
-  std::string designs = "process,c,go,go-raw";
+  std::string designs;  // empty: default_designs(workload)
   std::string workload = "sink";
   std::string connections = "1000,10000";
   double seconds = 10;
@@ -150,7 +156,7 @@ struct IdleArgs {
 
 int run_bench_idle(const IdleArgs& a) {
   real::bench::CpuBenchConfig cfg;
-  cfg.designs = split(a.designs);
+  cfg.designs = split(a.designs.empty() ? default_designs(a.workload) : a.designs);
   for (const std::string& d : cfg.designs) {
     if (d != "process" && d != "fiber" && d != "c" && d != "go" && d != "go-raw")
       return usage("--designs: unknown design '" + d + "' (process, fiber, c, go, go-raw)");
@@ -210,8 +216,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cpu = bench->add_subcommand(
       "cpu", "The paper's experiment: server CPU at N connections x 1 Mbit/s, per design");
-  cpu->add_option("--designs", args->designs, "Comma list of process, fiber, c, go, go-raw")
-      ->capture_default_str();
+  cpu->add_option("--designs", args->designs,
+                  "Comma list of process, fiber, c, go, go-raw (default: process,c,go,go-raw for "
+                  "the sink, process,fiber,go for chat)");
   cpu->add_option("--workload", args->workload, "sink (the paper's server) or chat")
       ->check(CLI::IsMember({"sink", "chat"}))
       ->capture_default_str();
@@ -239,8 +246,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto idle_args = std::make_shared<IdleArgs>();
   CLI::App* idle = bench->add_subcommand(
       "idle", "Memory and CPU of holding N idle connections, per design (docs/results.md)");
-  idle->add_option("--designs", idle_args->designs, "Comma list of process, fiber, c, go, go-raw")
-      ->capture_default_str();
+  idle->add_option("--designs", idle_args->designs,
+                   "Comma list of process, fiber, c, go, go-raw (default: process,c,go,go-raw for "
+                   "the sink, process,fiber,go for chat)");
   idle->add_option("--workload", idle_args->workload,
                    "sink (one process per client for process/c) or chat (papaya's full server: "
                    "two per client; go: the Go chat peer)")

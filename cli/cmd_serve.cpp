@@ -166,8 +166,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                 "Stay in the foreground, log to stderr, stop on Ctrl-C (default: daemon, syslog)");
   cmd->add_option("--pid-file", args->pid_file,
                   "Write the pid here; refuse to start if it is held");
-  cmd->add_option("--threads", args->threads,
-                  "--design fiber: scheduler threads, like GOMAXPROCS (default: one per core)")
+  cmd->add_option(
+         "--threads", args->threads,
+         "--design fiber: scheduler threads, like GOMAXPROCS (default: one per core it may run on)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--workload", args->workload,
                   "chat, or sink: accept, fork per client, 4096-byte reads to /dev/null "

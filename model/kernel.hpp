@@ -71,6 +71,8 @@ class Kernel {
   // A signal is pending and unblocked whose action is to terminate the process (SIGKILL, or a
   // default action that terminates): the process dies at its next step.
   bool fatal_signal_pending(Pid pid) const { return fatal_pending(process(pid)).has_value(); }
+  // A pending, unblocked signal that would do something (terminate it, or run its handler).
+  bool signal_pending_acts(Pid pid) const { return signal_wakes(process(pid)); }
   bool ready(Pid pid) {
     PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(), "ready: no such pid");
     Process& p = *table_[static_cast<std::size_t>(pid)];

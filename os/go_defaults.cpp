@@ -36,5 +36,6 @@ void Os::chan_send(GoChan, std::int64_t, Site) { no_goroutines("chan_send"); }
 GoReceived Os::chan_recv(GoChan, Site) { no_goroutines("chan_recv"); }
 void Os::chan_close(GoChan, Site) { no_goroutines("chan_close"); }
 GoSelected Os::select(std::span<const GoCase>, bool, Site) { no_goroutines("select"); }
+GoChan Os::signal_notify(SigSet, Site) { no_goroutines("signal_notify"); }
 
 }  // namespace papaya

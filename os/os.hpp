@@ -175,6 +175,13 @@ class Os {
   // picks uniformly at random (a chooser decision in the sim).
   virtual GoSelected select(std::span<const GoCase> cases, bool with_default,
                             Site = Site::current());
+  // os/signal.Notify(c, sigs...) with c := make(chan os.Signal, 1): "Notify causes package
+  // signal to relay incoming signals to c" and "Package signal will not block sending to c" (a
+  // signal that finds the channel full is dropped; one waiting is enough to stop). The value
+  // received is the Sig's number. From then on the signals in `sigs` no longer have their default
+  // action (they are caught, SA_RESTART, as Go's runtime installs its handler); a goroutine of the
+  // runtime relays them. Call it once per program, before the signals can come.
+  virtual GoChan signal_notify(SigSet sigs, Site = Site::current());
 
   // ---- time and logging ------------------------------------------------------------------
   // CLOCK_MONOTONIC (virtual time in the sim).

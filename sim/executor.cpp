@@ -275,8 +275,9 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       // once: its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends
       // (signal(7): "Term Default action is to terminate the process"). Its death is a step of
       // its own, recorded as a getpid, as kill_from_outside records a kill -9.
-      if (p.go && !p.go->ended && !kernel_.process(pid).pending &&
-          kernel_.fatal_signal_pending(pid))
+      // Likewise a signal it catches (signal_notify's handler) runs at once on one of its
+      // threads: a step of its own too, with the handler's effect (the caught flag).
+      if (p.go && !p.go->ended && !kernel_.process(pid).pending && kernel_.signal_pending_acts(pid))
         kernel_.submit(pid, model::op::Getpid{});
       if (kernel_.ready(pid)) options_.push_back({pid});
       if (p.go && !p.go->ended)

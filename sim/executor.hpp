@@ -61,6 +61,9 @@ class Executor {
   model::go::Runtime& go_runtime(Pid pid);
   // time.Sleep on goroutine `gid`: parks it until the virtual clock reaches now + d.
   void go_sleep(Pid pid, model::go::Gid gid, Duration d, const Site& site);
+  // signal_notify's relay goroutine `gid`: parks until a signal of `sigs` has been caught (its
+  // caught flag is set), as signal_recv sleeps on its note until sigsend wakes it.
+  void go_wait_signals(Pid pid, model::go::Gid gid, SigSet sigs, const Site& site);
   bool is_go(Pid pid);
   Duration clock() const { return kernel_.now(); }
   // The body of the child that `pid`'s pending fork will create.

@@ -133,6 +133,20 @@ void Executor::go_sleep(Pid pid, Gid gid, Duration d, const Site& site) {
   suspend(p, g);
 }
 
+void Executor::go_wait_signals(Pid pid, Gid gid, SigSet sigs, const Site& site) {
+  Proc& p = proc(pid);
+  if (p.dying) throw ProcessExit{};
+  GoProc& gp = make_go(p);
+  Goroutine& g = goroutine(p, gid);
+  if (gp.signal_pd == 0) gp.signal_pd = gp.rt.new_fd();
+  gp.signal_waits = sigs;
+  gp.signal_armed = true;
+  g.file = site.file_name();
+  g.line = site.line();
+  gp.rt.submit(g.gid, go::gop::WaitRead{gp.signal_pd});
+  suspend(p, g);
+}
+
 void Executor::goroutine_main(Proc& p, Goroutine& g) {
   try {
     g.body(g.os);
@@ -255,7 +269,8 @@ void Executor::go_after_kernel_step(Proc& p, const model::Outcome& out) {
     return;
   }
   if (out.status != model::StepStatus::done) return;
-  PAPAYA_ASSERT(!gp.kq.empty(), "a Go program's kernel step without a syscall");
+  // A step of its own to run a signal handler (Executor::run's idle Go program): no syscall.
+  if (gp.kq.empty()) return;
   const Gid g = gp.kq.front();
   gp.kq.pop_front();
   Goroutine& gr = goroutine(p, g);
@@ -308,6 +323,10 @@ void Executor::go_poll() {
     Proc& p = *procs_[static_cast<std::size_t>(pid)];
     if (!p.go || p.go->ended) continue;
     GoProc& gp = *p.go;
+    if (gp.signal_armed && (kernel_.process(pid).caught.bits() & gp.signal_waits.bits()) != 0) {
+      gp.signal_armed = false;
+      gp.rt.netpoll_event(gp.signal_pd);
+    }
     for (auto it = gp.watches.begin(); it != gp.watches.end();) {
       if (kernel_.would_block(pid, it->second)) {
         ++it;

@@ -56,6 +56,11 @@ struct Executor::GoProc {
   // (then netpoll_event on its io_pd: the edge).
   std::map<model::go::Gid, model::Op> watches;
   std::multimap<Duration, model::go::Gid> timers;  // sleeping goroutines by deadline
+  // signal_notify's relay: its descriptor, and the signals it waits for while armed (polled
+  // after every step like the watches: a caught flag among them is its netpoll event).
+  model::go::ObjId signal_pd = 0;
+  SigSet signal_waits;
+  bool signal_armed = false;
   bool ended = false;
 };
 

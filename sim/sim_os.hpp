@@ -83,8 +83,12 @@ class SimOs final : public Os {
   void chan_close(GoChan ch, Site = Site::current()) override;
   GoSelected select(std::span<const GoCase> cases, bool with_default,
                     Site = Site::current()) override;
+  GoChan signal_notify(SigSet sigs, Site = Site::current()) override;
 
  private:
+  // The relay goroutine of signal_notify (Go's signal_recv loop): never returns.
+  [[noreturn]] void relay_signals(SigSet sigs, GoChan ch);
+
   Executor& exec_;
   Pid pid_;
   std::uint32_t gid_;

@@ -103,4 +103,29 @@ GoSelected SimOs::select(std::span<const GoCase> cases, bool with_default, Site 
 #undef PAPAYA_CHAN
 #undef PAPAYA_CHECK
 
+// os/signal.Notify. Go's runtime catches the signals (runtime/signal_unix.go sighandler: "if
+// sig < uint32(len(sigtable)) ... if c.sigFromUser() || flags&_SigNotify != 0 { if sigsend(sig)
+// { return } }") and queues them for the signal_recv goroutine, which os/signal's loop relays to
+// every registered channel without blocking (signal.go process: "select { case c <- sig:
+// default: }"). Here the "handler" is the caught flag; the relay goroutine parks until the
+// executor sees one of the flags set (Executor::go_wait_signals), takes them, and sends.
+GoChan SimOs::signal_notify(SigSet sigs, Site site) {
+  const GoChan ch = new_chan(1, site);
+  for (Sig s : all_signals)
+    if (sigs.has(s)) (void)sigaction(s, SigAction::catch_flag(/*restart=*/true), site);
+  go([sigs, ch](Os& g) { static_cast<SimOs&>(g).relay_signals(sigs, ch); }, site);
+  return ch;
+}
+
+void SimOs::relay_signals(SigSet sigs, GoChan ch) {
+  for (;;) {
+    exec_.go_wait_signals(pid_, gid_, sigs, Site::current());
+    for (Sig s : all_signals) {
+      if (!sigs.has(s) || !take_caught(s)) continue;
+      const GoCase post[] = {GoCase::send(ch, static_cast<std::int64_t>(s))};
+      (void)select(post, /*with_default=*/true);  // full: a signal already waits; this one goes
+    }
+  }
+}
+
 }  // namespace papaya::sim

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "chat/accept_retry.hpp"
@@ -23,22 +25,29 @@ constexpr std::size_t line_queue = 2;  // lines waiting for the writer (hub.hpp)
 constexpr std::size_t recv_buffer = 4096;
 constexpr std::size_t send_chunk = 65536;
 
-// What every goroutine of the server shares (captured by shared_ptr; one process).
-struct Shared {
-  ServerConfig cfg;
-  GoFlaws flaws;
-  GoLog log;
-  Hub hub;
-};
-
 // One connection: its socket, and how many goroutines still use it (guarded by the hub's mutex).
 struct Conn {
   int id = 0;
   Fd fd = -1;
   bool authenticated = false;
   bool timed_out = false;  // the auth watchdog shut the socket down
+  bool reading = true;     // its reader has not ended
+  bool dropped = false;    // the writer could not append its line: shut down
   bool closed = false;
-  int users = 1;  // the reader; the sender adds itself
+  Duration last_heard{};  // when its reader last received bytes (idle_timeout only)
+  int users = 1;          // the reader; the sender adds itself
+};
+
+// What every goroutine of the server shares (captured by shared_ptr; one process).
+struct Shared {
+  ServerConfig cfg;
+  GoFlaws flaws;
+  GoLog log;
+  Hub hub;
+  // Every connection not yet closed, by id (guarded by the hub's mutex): whom a stop shuts down,
+  // whom a line the writer cannot append came from.
+  std::map<int, std::shared_ptr<Conn>> conns;
+  std::int64_t stop_signal = 0;  // the Sig that asked for a stop (guarded by the hub's mutex)
 };
 
 // The last user of the socket closes it.
@@ -48,6 +57,7 @@ void release_conn(Os& os, Shared& s, Conn& c) {
   if (last) {
     c.closed = true;
     (void)os.close(c.fd);
+    s.conns.erase(c.id);
   }
   os.unlock(s.hub.mu());
   if (last) s.hub.release(os);
@@ -70,6 +80,34 @@ void auth_watchdog(Os& os, const std::shared_ptr<Shared>& s, const std::shared_p
     os.log(LogLevel::warning, fmt::format("client {}: authentication timed out; closed", c->id));
   }
   os.unlock(s->hub.mu());
+}
+
+// idle_timeout, as the process design's alarm(2) before every recv: a goroutine that sleeps
+// until the client has been silent for idle_timeout, then shuts its socket down (its reader's
+// recv ends; the client is disconnected). Go would set a read deadline; Os has none, so the
+// watchdog reads the time its reader last heard from the client.
+void idle_watchdog(Os& os, const std::shared_ptr<Shared>& s, const std::shared_ptr<Conn>& c) {
+  const Duration idle = s->cfg.idle_timeout;
+  for (;;) {
+    os.lock(s->hub.mu());
+    const bool over = !c->reading || c->closed;
+    const Duration due = c->last_heard + idle;
+    os.unlock(s->hub.mu());
+    if (over) return;
+    const Duration now = os.now();
+    if (now < due) {
+      (void)os.sleep(due - now);
+      continue;
+    }
+    os.lock(s->hub.mu());
+    const bool still = c->reading && !c->closed && c->last_heard + idle <= now;
+    if (still) (void)os.shutdown(c->fd, ShutHow::rdwr);
+    os.unlock(s->hub.mu());
+    if (!still) continue;
+    os.log(LogLevel::info, fmt::format("client {}: idle for {} ms (idle_timeout); disconnected",
+                                       c->id, idle.count() / 1'000'000));
+    return;
+  }
 }
 
 bool authenticate(Os& os, Shared& s, Conn& c) {
@@ -148,10 +186,11 @@ void run_sender(Os& os, const std::shared_ptr<Shared>& s, const std::shared_ptr<
 }
 
 // The reader: the client's bytes -> whole lines -> the writer's queue.
-std::string_view read_lines(Os& os, Shared& s, const Conn& c) {
+std::string_view read_lines(Os& os, Shared& s, Conn& c) {
   LineFramer framer(s.cfg.max_line);
   std::vector<char> buf(recv_buffer);
   std::string_view why = "end of stream";
+  const bool idle_watched = s.cfg.idle_timeout > Duration::zero();
   for (;;) {
     Result<std::size_t> n = os.recv(c.fd, std::span<char>(buf.data(), buf.size()));
     if (!n && n.error() == Errno::eintr) continue;
@@ -160,6 +199,12 @@ std::string_view read_lines(Os& os, Shared& s, const Conn& c) {
       break;
     }
     if (*n == 0) break;
+    if (idle_watched) {
+      const Duration now = os.now();
+      os.lock(s.hub.mu());
+      c.last_heard = now;
+      os.unlock(s.hub.mu());
+    }
     for (Framed& f : framer.feed(std::string_view(buf.data(), *n))) {
       if (f.refused) {
         os.log(LogLevel::warning,
@@ -167,13 +212,17 @@ std::string_view read_lines(Os& os, Shared& s, const Conn& c) {
                            f.length, refuse_reason_text(*f.refused), s.cfg.max_line));
         continue;
       }
-      s.hub.enqueue(os, std::move(f.line));
+      s.hub.enqueue(os, c.id, std::move(f.line));
     }
   }
   if (std::size_t dropped = framer.finish(); dropped > 0)
     os.log(LogLevel::warning,
            fmt::format("client {}: dropped an unterminated line of {} bytes at disconnect", c.id,
                        dropped));
+  os.lock(s.hub.mu());
+  c.reading = false;
+  if (c.dropped) why = "log write failed";
+  os.unlock(s.hub.mu());
   return why;
 }
 
@@ -198,22 +247,76 @@ void serve(Os& os, const std::shared_ptr<Shared>& s, const std::shared_ptr<Conn>
   ++c->users;
   os.unlock(s->hub.mu());
   os.go([s, c, at = *join, notify](Os& g) { run_sender(g, s, c, at, notify); });
+  if (s->cfg.idle_timeout > Duration::zero()) {
+    const Duration now = os.now();
+    os.lock(s->hub.mu());
+    c->last_heard = now;
+    os.unlock(s->hub.mu());
+    os.go([s, c](Os& g) { idle_watchdog(g, s, c); });
+  }
   const std::string_view why = read_lines(os, *s, *c);
   s->hub.unregister_client(os, c->id);  // its sender ends
   os.log(LogLevel::info, fmt::format("client {}: left ({})", c->id, why));
   release_conn(os, *s, *c);
 }
 
-// The writer: every queued line appended whole, then every sender told.
+// A line the log could not take (ENOSPC, EFBIG: the disk is full): as the process design's
+// Child RECV, its client is told by being disconnected, so it does not go on believing its lines
+// reach the others. Its reader's recv then ends.
+void drop_client(Os& os, Shared& s, int client, Errno e) {
+  os.log(LogLevel::error,
+         fmt::format("client {}: appending to the log: {}; the line is dropped, the log cut back "
+                     "to its last whole line and the client disconnected",
+                     client, errno_name(e)));
+  os.lock(s.hub.mu());
+  if (auto it = s.conns.find(client); it != s.conns.end() && !it->second->closed) {
+    it->second->dropped = true;
+    (void)os.shutdown(it->second->fd, ShutHow::rdwr);
+  }
+  os.unlock(s.hub.mu());
+}
+
+// The writer: every queued line appended whole, then every sender told. A client dropped for a
+// line the log could not take has its later lines dropped too (as its Child RECV ends at the
+// first).
 [[noreturn]] void run_writer(Os& os, const std::shared_ptr<Shared>& s) {
+  std::set<int> dropped;  // client ids are never reused
   for (;;) {
-    for (const std::string& line : s->hub.drain(os)) {
-      if (Status st = s->log.append(os, line); !st)
-        os.log(LogLevel::error, fmt::format("appending to the log: {}; the line is dropped",
-                                            errno_name(st.error())));
+    for (const Queued& q : s->hub.drain(os)) {
+      if (dropped.count(q.client)) continue;
+      if (Status st = s->log.append(os, q.line); !st) {
+        dropped.insert(q.client);
+        drop_client(os, *s, q.client, st.error());
+      }
     }
     s->hub.notify_all(os);
   }
+}
+
+// Go's signal.Notify(stop, SIGTERM, SIGINT) and the usual `<-stop; ln.Close()`: a goroutine that
+// waits for the signal, records it, and closes the listener, so the accept loop's accept fails
+// (a closed descriptor: EBADF; Go's ErrNetClosing) and the server stops (stop_server).
+void wait_for_stop(Os& os, const std::shared_ptr<Shared>& s, GoChan stop, Fd listener) {
+  const GoReceived got = os.chan_recv(stop);
+  os.lock(s->hub.mu());
+  s->stop_signal = got.value;
+  os.unlock(s->hub.mu());
+  os.log(LogLevel::info, fmt::format("shutting down on {}", sig_name(static_cast<Sig>(got.value))));
+  (void)os.close(listener);
+}
+
+// The stop, as the process design's: every client is disconnected (the process design's
+// SIGTERM to every cluster), the server waits until every connection's goroutines are gone and
+// the writer has appended what was queued, then returns 0.
+int stop_server(Os& os, Shared& s, Fd log) {
+  os.lock(s.hub.mu());
+  for (const auto& [id, c] : s.conns)
+    if (!c->closed) (void)os.shutdown(c->fd, ShutHow::rdwr);
+  os.unlock(s.hub.mu());
+  s.hub.wait_quiet(os);
+  (void)os.close(log);
+  os.log(LogLevel::info, "stopped");
+  return 0;
 }
 
 std::string config_problem(const ServerConfig& cfg) {
@@ -231,8 +334,6 @@ int run_goroutine_server(Os& os, const ServerConfig& cfg, Fd listener) {
     os.log(LogLevel::error, "server: " + problem);
     return 2;
   }
-  if (cfg.idle_timeout > Duration::zero())
-    os.log(LogLevel::warning, "server: idle_timeout is not supported by the goroutine design");
   Result<Fd> fd = open_log(os, cfg.log_path);
   if (!fd) {
     os.log(LogLevel::error,
@@ -243,11 +344,21 @@ int run_goroutine_server(Os& os, const ServerConfig& cfg, Fd listener) {
   auto s = std::make_shared<Shared>(Shared{.cfg = cfg,
                                            .flaws = flaws,
                                            .log = GoLog(*fd, os.new_rwmutex(), flaws),
-                                           .hub = Hub(os, flaws, line_queue, cfg.max_clients)});
+                                           .hub = Hub(os, flaws, line_queue, cfg.max_clients),
+                                           .conns = {},
+                                           .stop_signal = 0});
+  const GoChan stop = os.signal_notify(SigSet{Sig::term, Sig::int_});
   os.go([s](Os& g) { run_writer(g, s); });
+  os.go([s, stop, listener](Os& g) { wait_for_stop(g, s, stop, listener); });
   os.log(LogLevel::info, "server: accepting (goroutine design)");
   for (int next_id = 1;; ++next_id) {
     Result<Fd> conn = os.accept(listener);
+    if (!conn) {
+      os.lock(s->hub.mu());
+      const bool stopping = s->stop_signal != 0;
+      os.unlock(s->hub.mu());
+      if (stopping) return stop_server(os, *s, *fd);
+    }
     if (!conn && accept_failed_transiently(os, conn.error())) continue;
     if (!conn) return 1;
     if (!s->hub.admit(os)) {
@@ -257,6 +368,9 @@ int run_goroutine_server(Os& os, const ServerConfig& cfg, Fd listener) {
       continue;
     }
     auto c = std::make_shared<Conn>(Conn{.id = next_id, .fd = *conn});
+    os.lock(s->hub.mu());
+    s->conns.emplace(c->id, c);
+    os.unlock(s->hub.mu());
     os.go([s, c](Os& g) { serve(g, s, c); });
   }
 }

@@ -21,8 +21,16 @@
 // for slow clients (docs/goroutines.md, "The goroutine chat").
 //
 // Same wire protocol, authentication, history and limits as the process design (server.hpp's
-// ServerConfig); idle_timeout is not supported (logged and ignored). The server ends on SIGTERM or
-// SIGINT by their default action, as a Go program that does not call signal.Notify.
+// ServerConfig). The design's answers to what the process design does with signals:
+//   idle_timeout   a watchdog goroutine per client (the process design's alarm(2) per recv) shuts
+//                  a silent client's socket down: "client N: idle for T ms (idle_timeout);
+//                  disconnected"
+//   full disk      the queue carries each line's client: a line the log cannot take is dropped
+//                  (the log cut back to its last whole line) and its client disconnected, as Child
+//                  RECV drops its own
+//   SIGTERM/SIGINT signal.Notify: a goroutine closes the listener; the accept loop then shuts
+//                  every client's socket down, waits for their goroutines and the writer, logs
+//                  "stopped" and returns 0 (the process design's exit code and log lines)
 #pragma once
 
 #include "chat/server.hpp"
@@ -30,8 +38,9 @@
 
 namespace papaya::chat {
 
-// Runs the accept loop on an already-listening socket; returns 1 when the log cannot be opened or
-// accept fails for good, 2 for a bad configuration. REQUIRES: a world with goroutines (Os::go).
+// Runs the accept loop on an already-listening socket until SIGTERM or SIGINT (returns 0); returns
+// 1 when the log cannot be opened or accept fails for good, 2 for a bad configuration. REQUIRES: a
+// world with goroutines (Os::go).
 int run_goroutine_server(Os& os, const ServerConfig& cfg, Fd listener);
 
 }  // namespace papaya::chat

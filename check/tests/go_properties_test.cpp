@@ -3,7 +3,7 @@
 // and sysmon's preemption offered before every goroutine step; each goroutine variant is found.
 // No kill -9 and no full disk: the goroutine design is one server process (a kill ends every
 // client) and its full-disk behaviour is a known finding (docs/goroutines.md), as in
-// `papaya check` (properties/suite.cpp).
+// `papaya check` (check/suite.cpp).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 

@@ -175,10 +175,6 @@ TEST_F(ChatClient, OneClientsStdinLineAppearsOnTheOthersStdout) {
 }
 
 TEST_F(ChatClient, ExitsOneWhenTheServerClosesFirst) {
-  if (serve_design() == "fiber")
-    GTEST_SKIP()
-        << "fiber: the fiber server is stopped here by SIGTERM, which kills it (exit 143) instead "
-           "of a clean stop: it has no signal handling yet (docs/fiber.md, known gaps)";
   ServeProcess server(dir);
   ASSERT_TRUE(server.started()) << server.stderr_text();
   ChatProcess carol(server.port(), dir.file("key"), "carol");

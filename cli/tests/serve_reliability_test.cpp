@@ -102,10 +102,6 @@ TEST_F(ServeReliability, ATornLastLineIsCutBackAndNeverSentNorGluedToTheNextLine
 // relevant system call ... fails with the error EFBIG"), the same short write then error as
 // ENOSPC. The limit and SIGXFSZ's disposition are inherited by the server across fork and exec.
 TEST_F(ServeReliability, AWriteCutShortByAFullDiskLeavesWholeLinesAndTheSenderIsTold) {
-  if (serve_design() == "fiber")
-    GTEST_SKIP()
-        << "fiber: the goroutine design cuts a failed append back but does not tell or drop its "
-           "sender yet (docs/goroutines.md, finding: the goroutine design on a full disk)";
   std::string before;
   for (int i = 0; before.size() < 4000; ++i) before += "old: line " + std::to_string(i) + "\n";
   write_log(dir, before);
@@ -214,8 +210,6 @@ TEST_F(ServeReliability, AFifoAsTheKeyFileIsRefusedAtOnce) {
 }
 
 TEST_F(ServeReliability, AnIdleTimeoutDisconnectsASilentClientButOnlyWhenAsked) {
-  if (serve_design() == "fiber")
-    GTEST_SKIP() << "fiber: the goroutine design has no idle timeout yet (docs/goroutines.md)";
   ServeProcess server(dir, {"--idle-timeout", "300ms"});
   ASSERT_TRUE(server.started()) << server.stderr_text();
   auto quiet = join(server.port(), "quiet");

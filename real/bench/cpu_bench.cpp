@@ -135,9 +135,12 @@ ServerCommand server_command(const CpuBenchConfig& cfg, const std::string& desig
   ServerCommand c;
   const std::string p = std::to_string(port);
   const bool sink = cfg.workload == "sink";
+  if (design == "fiber" && sink) {
+    c.error = "design fiber has no sink workload (it is the goroutine chat server)";
+    return c;
+  }
   if (design == "process" || design == "fiber") {
-    // fiber: the same daemon with goroutines on Boost.Fiber (issue 12); until `papaya serve`
-    // accepts --design fiber, its refusal ends up in the point's error.
+    // fiber: the same daemon with goroutines on Boost.Fiber (docs/fiber.md).
     c.argv = {cfg.papaya_exe,
               "serve",
               "--design",

@@ -7,6 +7,9 @@
 
 #include <boost/fiber/operations.hpp>
 #include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <string>
 
 #include "real/errno_map.hpp"
 #include "real/fiber/go_sync.hpp"
@@ -17,6 +20,21 @@ namespace papaya::real::fiber {
 namespace {
 
 bool would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
+
+// The self-pipe's write end, for the handler (one signal_notify per process).
+int relay_pipe_write = -1;
+
+// signal-safety(7): write(2) is async-signal-safe; errno is saved and restored, as a handler must
+// ("a signal handler ... should save and restore errno").
+extern "C" void relay_handler(int sig) {
+  const int saved = errno;
+  const unsigned char b = static_cast<unsigned char>(sig);
+  if (::write(relay_pipe_write, &b, 1) < 0) {
+    // The pipe is full (64 KiB of signals nobody relayed): this one goes, as Go drops a signal
+    // when its channel is full.
+  }
+  errno = saved;
+}
 
 // fcntl(2) F_SETFL O_NONBLOCK: "If the operation would block, the call fails with EAGAIN".
 void make_nonblocking(int fd) {
@@ -50,6 +68,43 @@ GoReceived FiberOs::chan_recv(GoChan ch, Site) { return fiber::chan_recv(ch); }
 void FiberOs::chan_close(GoChan ch, Site) { fiber::chan_close(ch); }
 GoSelected FiberOs::select(std::span<const GoCase> cases, bool with_default, Site) {
   return fiber::select(cases, with_default);
+}
+
+GoChan FiberOs::signal_notify(SigSet sigs, Site) {
+  const GoChan ch = fiber::new_chan(1);
+  int ends[2];
+  if (::pipe2(ends, O_NONBLOCK | O_CLOEXEC) < 0) {
+    log(LogLevel::error, std::string("signal_notify: pipe2: ") + std::strerror(errno) +
+                             "; the signals keep their default action");
+    return ch;
+  }
+  relay_pipe_write = ends[1];
+  struct sigaction sa = {};
+  sa.sa_handler = relay_handler;
+  sa.sa_flags = SA_RESTART;
+  ::sigemptyset(&sa.sa_mask);
+  for (Sig s : all_signals)
+    if (sigs.has(s)) ::sigaction(static_cast<int>(s), &sa, nullptr);  // Sig is Linux's number
+  spawn([this, sigs, ch, from = ends[0]] {
+    char buf[64];
+    for (;;) {
+      Result<size_t> n = read(from, std::span<char>(buf, sizeof buf));
+      if (!n && n.error() == Errno::eintr) continue;
+      if (!n) {
+        log(LogLevel::error, std::string("signal relay: reading its pipe: ") +
+                                 std::string(errno_name(n.error())) +
+                                 "; signals are no longer relayed");
+        return;
+      }
+      for (size_t i = 0; i < *n; ++i) {
+        const auto s = static_cast<Sig>(static_cast<unsigned char>(buf[i]));
+        if (!sigs.has(s)) continue;
+        const GoCase post[] = {GoCase::send(ch, static_cast<std::int64_t>(s))};
+        (void)fiber::select(post, /*with_default=*/true);  // full: a signal already waits
+      }
+    }
+  });
+  return ch;
 }
 
 // accept4(2) on a non-blocking listener: "EAGAIN or EWOULDBLOCK: The socket is marked

@@ -11,7 +11,9 @@
 //  - sleep parks the fiber (time.Sleep), it does not block the thread;
 //  - close wakes the goroutines parked on the descriptor first (they get EBADF), as Go's does;
 //  - a goroutine starts on a thread chosen round-robin and stays there (no work stealing);
-//  - no deadlock detector: goroutines all asleep just sleep.
+//  - no deadlock detector: goroutines all asleep just sleep;
+//  - signals reach goroutines through signal_notify only (the other signal calls are RealOs's,
+//    per thread where Linux's are).
 #pragma once
 
 #include <functional>
@@ -46,6 +48,10 @@ class FiberOs final : public RealOs {
   void chan_close(GoChan ch, Site = Site::current()) override;
   GoSelected select(std::span<const GoCase> cases, bool with_default,
                     Site = Site::current()) override;
+  // signal.Notify as Go's runtime does it: a handler (SA_RESTART, on whichever thread the
+  // kernel picks) writes the signal's number to a non-blocking self-pipe, and a relay goroutine
+  // parked on the pipe's read end sends it on, never blocking.
+  GoChan signal_notify(SigSet sigs, Site = Site::current()) override;
 
   // ---- sockets that park the goroutine ----
   Result<Fd> accept(Fd listener, Site = Site::current()) override;
@@ -59,10 +65,10 @@ class FiberOs final : public RealOs {
 };
 
 // Runs `main` as the main goroutine of this process on a FiberOs with `threads` scheduler
-// threads (0: one per core, like GOMAXPROCS) and returns its result; the calling thread only
-// waits. Other goroutines are left parked: the caller should end the process, as Go exits when
-// main returns (returning from main() is fine: no thread that exits owns a fiber scheduler).
-// Once per process.
+// threads (0: one per core the process may run on, like GOMAXPROCS) and returns its result; the
+// calling thread only waits. Other goroutines are left parked: the caller should end the process,
+// as Go exits when main returns (returning from main() is fine: no thread that exits owns a fiber
+// scheduler). Once per process.
 int run_main(RealOs::Options options, unsigned threads, const std::function<int(Os&)>& main);
 
 }  // namespace papaya::real::fiber

@@ -1,6 +1,7 @@
 // The per-thread scheduler and epoll loop (scheduler.hpp, docs/fiber.md).
 #include "real/fiber/scheduler.hpp"
 
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -247,8 +248,20 @@ void spawn(std::function<void()> body) {
 // no thread that exits normally ever owns a fiber scheduler: Boost.Fiber's scheduler, destroyed
 // with its thread, waits for all its fibers to end, and parked goroutines never do (a process
 // whose main thread ran a scheduler would spin in that wait at exit).
+// GOMAXPROCS's default, as Go computes it: the CPUs the process may run on (runtime/os_linux.go
+// getproccount: "r := sched_getaffinity(0, unsafe.Sizeof(buf), &buf[0])" ... counts the bits), so
+// a server pinned to one core (taskset, `papaya bench --pin`) runs one scheduler thread, not one
+// per core of the machine. sched_getaffinity(2) failing: every core.
+unsigned default_threads() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 int run(unsigned threads, const std::function<int()>& main) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  if (threads == 0) threads = default_threads();
   for (unsigned i = 0; i < threads; ++i) g_workers.push_back(std::make_unique<Worker>());
   std::mutex m;
   std::condition_variable cv;

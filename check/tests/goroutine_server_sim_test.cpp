@@ -1,0 +1,115 @@
+// The goroutine design's stop and full disk in the simulator (chat/goroutine/goroutine_server.hpp):
+// SIGTERM ends the server through signal.Notify with exit code 0 (not by SIGTERM's default
+// action), and a line the full log cannot take costs its client the connection, as the process
+// design's Child RECV drops its own client. The same behaviour on Linux: the fiber.* serve tests
+// (cli/tests/serve_lifecycle_test.cpp, serve_reliability_test.cpp).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "chat/scenario/scenario.hpp"
+#include "check/chat_run.hpp"
+#include "check/suite.hpp"
+#include "sim/simulation.hpp"
+
+namespace papaya::properties {
+namespace {
+
+// The suite's disk-full scenario (three clients, three lines each), on the goroutine design.
+chat::Scenario goroutine_disk_scenario() {
+  for (SuiteScenario& sc : builtin_suite({chat::Design::process, chat::Variant::correct}))
+    if (sc.disk_full) {
+      chat::Scenario s = sc.scenario;
+      s.server.design = chat::Design::goroutine;
+      s.server.variant = chat::Variant::correct;
+      return s;
+    }
+  ADD_FAILURE() << "the suite has no disk-full scenario";
+  return {};
+}
+
+CheckedRun run_seed(const chat::Scenario& s, std::uint64_t seed, bool disk_full) {
+  sim::Options o;
+  o.seed = seed;
+  if (disk_full) o.disk_full = s.server.log_path;
+  return run_and_check(s, o);
+}
+
+// The server is init's first child (chat/scenario: it forks the server before the clients).
+Pid server_pid(const traces::Trace& t) {
+  for (const traces::Step& st : t.steps)
+    if (st.pid == 1 && st.op == model::OpKind::fork && st.status == model::StepStatus::done)
+      return static_cast<Pid>(st.ret);
+  return 0;
+}
+
+// The index of the first step of `pid` that logged a message containing `words`, or npos.
+std::size_t logged(const traces::Trace& t, Pid pid, const std::string& words) {
+  for (std::size_t i = 0; i < t.steps.size(); ++i) {
+    const traces::Step& st = t.steps[i];
+    if (st.pid == pid && st.op == model::OpKind::log && st.text < t.texts.size() &&
+        t.texts[st.text].find(words) != std::string::npos)
+      return i;
+  }
+  return std::string::npos;
+}
+
+bool log_write_failed(const traces::Step& st) {
+  return st.op == model::OpKind::write && st.status == model::StepStatus::done && st.inode != 0 &&
+         (st.err != Errno::ok || st.ret < st.args[1]);
+}
+
+TEST(GoroutineServerSim, SigtermStopsTheServerWithExitCodeZeroAfterLoggingStopped) {
+  const chat::Scenario s = goroutine_disk_scenario();
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const CheckedRun run = run_seed(s, seed, /*disk_full=*/false);
+    ASSERT_EQ(run.report.verdict, Verdict::ok) << "seed " << seed << ": " << run.report.detail;
+    const traces::Trace& t = run.sim->trace();
+    const Pid server = server_pid(t);
+    ASSERT_NE(server, 0);
+    EXPECT_NE(logged(t, server, "shutting down on SIGTERM"), std::string::npos) << "seed " << seed;
+    EXPECT_NE(logged(t, server, "stopped"), std::string::npos) << "seed " << seed;
+    const traces::Step* exit = nullptr;
+    for (const traces::Step& st : t.steps)
+      if (st.pid == server && st.status == model::StepStatus::exited) exit = &st;
+    ASSERT_NE(exit, nullptr) << "seed " << seed << ": the server never exited";
+    EXPECT_EQ(exit->ret2, 0) << "seed " << seed << ": ended by signal " << exit->ret2;
+    EXPECT_EQ(exit->ret, 0) << "seed " << seed;
+    for (const Finding& f : run.findings)
+      EXPECT_TRUE(f.holds) << "seed " << seed << ": " << property_name(f.property) << ": "
+                           << f.detail;
+  }
+}
+
+TEST(GoroutineServerSim, ALineTheFullDiskCannotTakeIsDroppedAndItsClientDisconnected) {
+  const chat::Scenario s = goroutine_disk_scenario();
+  int filled = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const CheckedRun run = run_seed(s, seed, /*disk_full=*/true);
+    const traces::Trace& t = run.sim->trace();
+    const auto failed = std::find_if(t.steps.begin(), t.steps.end(), log_write_failed);
+    if (failed == t.steps.end()) continue;
+    ++filled;
+    EXPECT_EQ(run.report.verdict, Verdict::ok) << "seed " << seed << ": " << run.report.detail;
+    const Pid server = server_pid(t);
+    // The writer names the client whose line it was and drops it.
+    const std::size_t told = logged(t, server, "the line is dropped, the log cut back");
+    ASSERT_NE(told, std::string::npos) << "seed " << seed << ": no client was dropped";
+    EXPECT_NE(t.texts[t.steps[told].text].find("and the client disconnected"), std::string::npos);
+    // Its socket is shut down right after (the reader's recv then ends).
+    bool shut = false;
+    for (std::size_t i = told; i < t.steps.size() && !shut; ++i)
+      shut = t.steps[i].pid == server && t.steps[i].op == model::OpKind::shutdown;
+    EXPECT_TRUE(shut) << "seed " << seed;
+    EXPECT_NE(logged(t, server, "(log write failed)"), std::string::npos)
+        << "seed " << seed << ": the dropped client's reader did not end for the failed write";
+    // The log heals: the short write is cut back, nobody receives a fragment.
+    EXPECT_TRUE(run.finding(Property::log_heals).holds)
+        << "seed " << seed << ": " << run.finding(Property::log_heals).detail;
+  }
+  EXPECT_GE(filled, 5) << "the fault should fire on several of 40 seeds";
+}
+
+}  // namespace
+}  // namespace papaya::properties
