@@ -24,6 +24,7 @@ papaya::chat::Scenario chat(int clients) {
   papaya::chat::Scenario s;
   s.clients = clients;
   s.messages = 1;
+  s.idle_shutdown = true;  // the exploration scenario `papaya explore` runs; the plain run too
   return s;
 }
 

@@ -18,7 +18,7 @@ for l in 0 1 2 3; do row 1 $l dfs 1; done
 for c in 2 3; do row $c 1 dfs 0; done
 row 2 2 dfs 2
 row 3 1 dfs 2
-for cfg in "1 0" "1 1" "1 2" "2 1"; do
+for cfg in "1 0" "1 1" "1 2" "2 0" "2 1"; do
   set -- $cfg
   row $1 $2 dpor -1
   row $1 $2 optimal -1

@@ -48,6 +48,7 @@ struct ExploreArgs {
   int minimise_budget = 300;
   std::uint32_t data_options = 1;
   bool faults = false;
+  bool loaded_shutdown = false;  // the normal scenario's shutdown instead of the idle one
 };
 
 using Clock = std::chrono::steady_clock;
@@ -166,10 +167,12 @@ int run_explore(const ExploreArgs& a) {
     scenario->line_length = a.line_length;
     scenario->server.design = dv.design;
     scenario->server.variant = dv.variant;
+    scenario->idle_shutdown = !a.loaded_shutdown;
     program = explore::chat_program(*scenario);
-    what = fmt::format("design {}, variant {}, {} client{} x {} line{}",
+    what = fmt::format("design {}, variant {}, {} client{} x {} line{}, {} shutdown",
                        chat::design_name(dv.design), chat::variant_name(dv.variant), a.clients,
-                       a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s");
+                       a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s",
+                       a.loaded_shutdown ? "loaded" : "idle");
   }
   explore::Config c;
   c.strategy = *strategy;
@@ -340,6 +343,9 @@ void add_explore_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--faults", args->faults,
                 "offer short sends as decisions, explored like the other non-scheduling ones");
+  cmd->add_flag("--loaded-shutdown", args->loaded_shutdown,
+                "the normal scenario's shutdown (SIGTERM to the server's group as soon as the "
+                "clients are done, waitpid(-1)) instead of the exploration scenario's idle one");
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--state-graph", args->state_graph,
                   "write the explored states as Graphviz DOT (tiny configurations)");

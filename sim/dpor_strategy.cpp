@@ -7,21 +7,20 @@
 namespace papaya::sim {
 
 namespace {
-bool has(const std::vector<Pid>& v, Pid p) { return std::find(v.begin(), v.end(), p) != v.end(); }
+bool has(const std::vector<Pid>& v, Pid p) { return dpor_has(v, p); }
 }  // namespace
 
-bool DporStrategy::asleep(const Node& n, Pid p) const {
-  return std::any_of(n.sleep.begin(), n.sleep.end(), [&](const Slept& s) { return s.pid == p; });
+bool DporStrategy::asleep(const Node& n, Pid p) {
+  return std::any_of(n.sleep.begin(), n.sleep.end(),
+                     [&](const DporSlept& s) { return s.pid == p; });
+}
+
+bool DporStrategy::explored(const Node& n, Pid p) {
+  return std::any_of(n.done.begin(), n.done.end(), [&](const DporSlept& s) { return s.pid == p; });
 }
 
 bool DporStrategy::begin_execution() {
-  answer_ = 0;
-  node_ = 0;
-  cur_ = 0;
-  last_node_ = -1;
-  cont_ = false;
-  abandon_ = false;
-  rec_.clear();
+  reset_execution();
   return true;
 }
 
@@ -31,12 +30,7 @@ void DporStrategy::open_node(std::span<const Pid> ready) {
   Node n;
   n.first_answer = answers_.size();
   n.ready.assign(ready.begin(), ready.end());
-  if (last_node_ >= 0) {
-    const Node& p = nodes_[static_cast<std::size_t>(last_node_)];
-    for (const std::vector<Slept>* from : {&p.sleep, &p.done})
-      for (const Slept& s : *from)
-        if (s.pid != p.chosen && !dependent(s.effect, p.chosen_effect)) n.sleep.push_back(s);
-  }
+  inherit_sleep(n);
   nodes_.push_back(std::move(n));
   cur_ = node_++;
 }
@@ -69,8 +63,7 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
     if (has(n.disabled, p) || asleep(n, p)) continue;
     // A branch node whose chosen process only blocked: only its backtrack set is owed.
     if (!n.fresh && !has(n.backtrack, p)) continue;
-    if (std::any_of(n.done.begin(), n.done.end(), [&](const Slept& s) { return s.pid == p; }))
-      continue;
+    if (explored(n, p)) continue;
     want_ = p;
     break;
   }
@@ -82,54 +75,6 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
   if (!has(n.backtrack, want_)) n.backtrack.push_back(want_);
   answers_.push_back(static_cast<std::uint32_t>(want_));
   ++answer_;
-}
-
-std::uint32_t DporStrategy::choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t) {
-  if (kind == model::DecisionKind::schedule) {
-    auto it = std::find(list_.begin(), list_.end(), want_);
-    PAPAYA_ASSERT(it != list_.end(), "dpor: chose a process that is not ready");
-    return static_cast<std::uint32_t>(it - list_.begin());
-  }
-  std::uint32_t c = 0;
-  if (answer_ < replay_) {
-    c = answers_[answer_++];
-    ++node_;
-  } else if (branch_) {
-    branch_ = false;
-    c = nodes_[node_++].choice;
-    answers_.push_back(c);
-    ++answer_;
-  } else {
-    Node d;
-    d.schedule = false;
-    d.first_answer = answers_.size();
-    d.n = std::min(n, data_);
-    nodes_.push_back(std::move(d));
-    ++node_;
-    answers_.push_back(0);
-    ++answer_;
-  }
-  PAPAYA_ASSERT(c < n, "dpor: a replayed decision is out of range");
-  rec_.decision(c);
-  return c;
-}
-
-void DporStrategy::stepping(const model::Kernel& k, Pid pid) {
-  PAPAYA_ASSERT(pid == want_, "dpor: another process stepped than the one chosen");
-  rec_.stepping(k, pid);
-}
-
-void DporStrategy::stepped(Pid pid, model::StepStatus status) {
-  std::int64_t ev = rec_.stepped(status, static_cast<std::int32_t>(cur_), true);
-  Node& n = nodes_[cur_];
-  if (ev < 0) {
-    if (!has(n.disabled, pid)) n.disabled.push_back(pid);
-    cont_ = true;
-    return;
-  }
-  cont_ = false;
-  if (answer_ > replay_ || n.chosen_effect.pid == 0) n.chosen_effect = rec_.effect();
-  last_node_ = static_cast<std::int64_t>(cur_);
 }
 
 // Source-DPOR's race reversal: for the race i < j, the initials of notdep(i).j are the processes
@@ -157,9 +102,7 @@ void DporStrategy::add_backtrack(std::size_t i, std::size_t j) {
     if (!log.before(i, k)) visit(k);
   visit(j);
   for (Pid p : initials) {
-    if (p == n.chosen || has(n.backtrack, p)) return;
-    if (std::any_of(n.done.begin(), n.done.end(), [&](const Slept& s) { return s.pid == p; }))
-      return;
+    if (p == n.chosen || has(n.backtrack, p) || explored(n, p)) return;
   }
   for (Pid p : initials)
     if (has(n.ready, p) && !has(n.disabled, p)) {
@@ -179,39 +122,25 @@ bool DporStrategy::next_execution() {
   // The nodes past the end of the run (an abandoned run stops early) are dropped.
   nodes_.resize(std::min(nodes_.size(), node_));
   while (!nodes_.empty()) {
-    Node& n = nodes_.back();
-    if (!n.schedule) {
-      if (n.choice + 1 < n.n) {
-        ++n.choice;
-        answers_.resize(n.first_answer);
-        replay_ = n.first_answer;
-        branch_ = true;
-        return true;
-      }
-      nodes_.pop_back();
+    if (!nodes_.back().schedule) {
+      if (next_option()) return true;
       continue;
     }
-    if (n.chosen != 0 && n.chosen_effect.pid == n.chosen) {
-      if (!std::any_of(n.done.begin(), n.done.end(),
-                       [&](const Slept& s) { return s.pid == n.chosen; }))
-        n.done.push_back({n.chosen, n.chosen_effect});
-    }
+    Node& n = nodes_.back();
+    if (n.chosen != 0 && n.chosen_effect.pid == n.chosen && !explored(n, n.chosen))
+      n.done.push_back({n.chosen, n.chosen_effect});
     n.chosen = 0;
     n.chosen_effect = Effect{};
     Pid next = 0;
     for (Pid p : n.backtrack) {
-      if (has(n.disabled, p) || asleep(n, p)) continue;
-      if (std::any_of(n.done.begin(), n.done.end(), [&](const Slept& s) { return s.pid == p; }))
-        continue;
+      if (has(n.disabled, p) || asleep(n, p) || explored(n, p)) continue;
       next = p;
       break;
     }
     if (next != 0) {
       n.chosen = next;
       n.fresh = false;
-      answers_.resize(n.first_answer);
-      replay_ = n.first_answer;
-      branch_ = true;
+      branch_at(n);
       return true;
     }
     nodes_.pop_back();

@@ -20,6 +20,19 @@ std::uint32_t name_id(std::string_view path) {
   return h;
 }
 
+// sigprocmask(2): the signals whose blocked state the call changes ("It is not possible to block
+// SIGKILL or SIGSTOP": never SIGKILL), computed as Kernel::sys(Sigprocmask) sets the mask.
+SigSet mask_changed(const Process& p, const model::op::Sigprocmask& o) {
+  const std::uint64_t old = p.mask.bits();
+  std::uint64_t m = old;
+  switch (o.how) {
+    case SigHow::block: m |= o.set.bits(); break;
+    case SigHow::unblock: m &= ~o.set.bits(); break;
+    case SigHow::setmask: m = o.set.bits(); break;
+  }
+  return SigSet::from_bits(old ^ m).remove(Sig::kill);
+}
+
 struct Builder {
   const Kernel& k;
   const Process& p;
@@ -34,14 +47,14 @@ struct Builder {
   // one (SIG_IGN, or a default action of ignore: SIGCHLD) is discarded at generation. A step of
   // `q` writes every signal that step would take delivery of.
   // A caught signal only sets its flag at delivery (model/signal_rules.cpp, Kernel::deliver), so
-  // a step that cannot tell before from after (observes_caught_signals) does not take it.
-  void deliverable_signals(const Process& q, bool observes_caught) {
+  // a step that cannot tell before from after (caught_signals_observed) does not take it.
+  void deliverable_signals(const Process& q, SigSet observed_caught) {
     for (Sig s : all_signals) {
       if (s != Sig::kill && q.mask.has(s)) continue;
       const SigAction& a = q.actions[static_cast<std::size_t>(s)];
       if (a.kind == SigAction::Kind::ign) continue;
       if (a.kind == SigAction::Kind::dfl && s == Sig::chld) continue;
-      if (a.kind == SigAction::Kind::catch_flag && !observes_caught) continue;
+      if (a.kind == SigAction::Kind::catch_flag && !observed_caught.has(s)) continue;
       add(Obj::signal, sig_id(q.pid, s), true);
     }
   }
@@ -80,13 +93,35 @@ struct Builder {
 
   // close(2) of one reference: "If fd is the last file descriptor referring to the underlying
   // open file description, the resources associated with the open file description are freed".
-  // Dropping a reference commutes with taking one (fork, dup) and with other drops; what the last
-  // close frees is written: a held flock lock, a pipe end, a stream end, a listener.
-  void drop(model::OfdId id) {
+  // Dropping a reference commutes with taking one (fork, dup: the taker holds one, so the drop
+  // is not the last either way); what the last close frees is written: a held flock lock, a pipe
+  // end, a stream end, a listener. For a channel, every drop writes the description's reference
+  // count, so drops of one description by different processes are ordered and the one that frees
+  // is the same in every equivalent execution; only the last writes the channel (a drop that
+  // leaves another reference changes nothing a read, write, send or recv can see).
+  // `dropped`: how many of the description's references this step drops (exit and exec drop
+  // every descriptor of the process; it may hold one description twice, by dup).
+  void drop(model::OfdId id, int dropped = 1) {
     if (id == 0) return;
     const OpenFile& f = k.open_file(id);
-    if (f.kind != FileKind::regular) return channel(f);
+    if (f.kind == FileKind::null) return;  // /dev/null: nothing to free
+    if (f.kind != FileKind::regular) {
+      add(Obj::refs, id, true);
+      if (f.refs <= dropped) channel(f);
+      return;
+    }
     if (f.lock != model::LockMode::none) add(Obj::locks, f.object, true);
+  }
+
+  // Every descriptor of the process at once (exit, exec).
+  void drop_all() {
+    for (std::size_t i = 0; i < p.fds.size(); ++i) {
+      const model::OfdId id = p.fds[i];
+      if (id == 0 || std::find(p.fds.begin(), p.fds.begin() + static_cast<std::ptrdiff_t>(i), id) !=
+                         p.fds.begin() + static_cast<std::ptrdiff_t>(i))
+        continue;  // counted at its first descriptor
+      drop(id, static_cast<int>(std::count(p.fds.begin(), p.fds.end(), id)));
+    }
   }
 
   void children_of_self() {
@@ -114,7 +149,7 @@ struct Builder {
       proc(c);
       add(Obj::child, static_cast<std::uint32_t>(c), true);
     }
-    for (model::OfdId id : p.fds) drop(id);
+    drop_all();
   }
   void op(const model::op::Waitpid& o) {
     if (o.pid > 0)
@@ -160,7 +195,13 @@ struct Builder {
     all_signals_of(p.pid);
     (void)o;
   }
-  void op(const model::op::Sigprocmask&) { all_signals_of(p.pid); }
+  // Only the signals whose blocked state it changes: one that stays blocked stays pending either
+  // way, one that stays unblocked is delivered by whichever step comes (deliverable_signals).
+  void op(const model::op::Sigprocmask& o) {
+    const SigSet changed = mask_changed(p, o);
+    for (Sig s : all_signals)
+      if (changed.has(s)) add(Obj::signal, sig_id(p.pid, s), true);
+  }
   void op(const model::op::Sigsuspend&) { all_signals_of(p.pid); }
   void op(const model::op::Getpgid& o) {
     if (o.pid > 0) add(Obj::process, static_cast<std::uint32_t>(o.pid), false);
@@ -208,7 +249,7 @@ struct Builder {
   // Conservative: every descriptor may be dropped and every signal of the process changes.
   void op(const model::op::Exec&) {
     all_signals_of(p.pid);
-    for (model::OfdId id : p.fds) drop(id);
+    drop_all();
   }
   // The process's own state only: getpid, pause, take_caught, dup (a new reference commutes with
   // drops), pipe (fresh objects), log.
@@ -264,6 +305,18 @@ bool observes_caught_signals(model::OpKind kind) {
   }
 }
 
+// Which caught signals a step observes: none for the calls above; for take_caught(s) only s (it
+// reads and clears s's flag and never blocks: another caught signal's flag set before or after it
+// is the same); for sigprocmask only the signals whose blocked state it changes (it never blocks
+// and reads no flag: a caught signal that stays unblocked is delivered at it or at the next step
+// alike); every signal for every other call.
+SigSet caught_signals_observed(const Process& p) {
+  if (!observes_caught_signals(model::kind_of(*p.pending))) return SigSet{};
+  if (const auto* t = std::get_if<model::op::TakeCaught>(&*p.pending)) return SigSet{t->sig};
+  if (const auto* m = std::get_if<model::op::Sigprocmask>(&*p.pending)) return mask_changed(p, *m);
+  return SigSet::from_bits(~std::uint64_t{0});
+}
+
 namespace {
 
 bool conflict(const Access& a, const Access& b) {
@@ -279,7 +332,7 @@ void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   const Process& p = k.process(pid);
   Builder b{k, p, out};
   b.proc(pid);
-  b.deliverable_signals(p, observes_caught_signals(model::kind_of(*p.pending)));
+  b.deliverable_signals(p, caught_signals_observed(p));
   std::visit([&](const auto& o) { b.op(o); }, *p.pending);
 }
 
@@ -321,6 +374,7 @@ std::string_view obj_name(Obj o) {
     case Obj::net: return "net";
     case Obj::name: return "name";
     case Obj::clock: return "clock";
+    case Obj::refs: return "refs";
   }
   return "?";
 }

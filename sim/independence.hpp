@@ -20,7 +20,8 @@
 
 namespace papaya::model {
 class Kernel;
-}
+struct Process;
+}  // namespace papaya::model
 
 namespace papaya::sim {
 
@@ -41,6 +42,7 @@ enum class Obj : std::uint8_t {
   net,       // the listening side of TCP: ports, listeners, their queues
   name,      // a name in the flat file namespace (hash of the path)
   clock,     // virtual time (read only: it moves only when every process is blocked)
+  refs,      // a channel's open file description's references: every close of one writes it
 };
 
 struct Access {
@@ -82,6 +84,9 @@ bool blocked_step_is_invisible(model::OpKind kind);
 // process's next step (it may block, or reads or changes signal state); false: the delivery
 // commutes with it (docs/explore.md).
 bool observes_caught_signals(model::OpKind kind);
+// Of the calls that observe, which caught signals the pending call of `p` observes: take_caught(s)
+// only s, sigprocmask only the signals whose blocked state it changes, every other call all.
+SigSet caught_signals_observed(const model::Process& p);
 
 std::string_view obj_name(Obj o);
 

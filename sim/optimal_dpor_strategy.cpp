@@ -7,24 +7,18 @@
 namespace papaya::sim {
 
 namespace {
-bool has(const std::vector<Pid>& v, Pid p) { return std::find(v.begin(), v.end(), p) != v.end(); }
+bool has(const std::vector<Pid>& v, Pid p) { return dpor_has(v, p); }
 }  // namespace
 
-bool OptimalDporStrategy::sleeping(const Node& n, Pid p) const {
-  auto is = [&](const Slept& s) { return s.pid == p; };
+bool OptimalDporStrategy::sleeping(const Node& n, Pid p) {
+  auto is = [&](const DporSlept& s) { return s.pid == p; };
   return std::any_of(n.sleep.begin(), n.sleep.end(), is) ||
          std::any_of(n.done.begin(), n.done.end(), is);
 }
 
 bool OptimalDporStrategy::begin_execution() {
-  answer_ = 0;
-  node_ = 0;
-  cur_ = 0;
-  last_node_ = -1;
-  cont_ = false;
-  abandon_ = false;
+  reset_execution();
   guide_.clear();
-  rec_.clear();
   return true;
 }
 
@@ -35,12 +29,7 @@ void OptimalDporStrategy::open_node(std::span<const Pid> ready) {
   Node n;
   n.first_answer = answers_.size();
   n.ready.assign(ready.begin(), ready.end());
-  if (last_node_ >= 0) {
-    const Node& p = nodes_[static_cast<std::size_t>(last_node_)];
-    for (const std::vector<Slept>* from : {&p.sleep, &p.done})
-      for (const Slept& s : *from)
-        if (s.pid != p.chosen && !dependent(s.effect, p.chosen_effect)) n.sleep.push_back(s);
-  }
+  inherit_sleep(n);
   n.wut = std::move(guide_);
   guide_.clear();
   nodes_.push_back(std::move(n));
@@ -104,58 +93,6 @@ void OptimalDporStrategy::ready(const model::Kernel&, std::span<const Pid> ready
   ++answer_;
 }
 
-std::uint32_t OptimalDporStrategy::choose(std::uint32_t n, model::DecisionKind kind,
-                                          std::uint64_t) {
-  if (kind == model::DecisionKind::schedule) {
-    auto it = std::find(list_.begin(), list_.end(), want_);
-    PAPAYA_ASSERT(it != list_.end(), "optimal dpor: chose a process that is not ready");
-    return static_cast<std::uint32_t>(it - list_.begin());
-  }
-  std::uint32_t c = 0;
-  if (answer_ < replay_) {
-    c = answers_[answer_++];
-    ++node_;
-  } else if (branch_) {
-    branch_ = false;
-    c = nodes_[node_++].choice;
-    first_new_ = rec_.log().size();
-    answers_.push_back(c);
-    ++answer_;
-  } else {
-    Node d;
-    d.schedule = false;
-    d.first_answer = answers_.size();
-    d.n = std::min(n, data_);
-    nodes_.push_back(std::move(d));
-    ++node_;
-    answers_.push_back(0);
-    ++answer_;
-  }
-  PAPAYA_ASSERT(c < n, "optimal dpor: a replayed decision is out of range");
-  rec_.decision(c);
-  return c;
-}
-
-void OptimalDporStrategy::stepping(const model::Kernel& k, Pid pid) {
-  PAPAYA_ASSERT(pid == want_, "optimal dpor: another process stepped than the one chosen");
-  rec_.stepping(k, pid);
-}
-
-void OptimalDporStrategy::stepped(Pid pid, model::StepStatus status) {
-  std::int64_t ev = rec_.stepped(status, static_cast<std::int32_t>(cur_), true);
-  Node& n = nodes_[cur_];
-  if (ev < 0) {  // only blocked: disabled here; the wakeup subtree it led into cannot be followed
-    if (!has(n.disabled, pid)) n.disabled.push_back(pid);
-    cont_ = true;
-    if (!guide_.empty()) ++divergences_;
-    guide_.clear();
-    return;
-  }
-  cont_ = false;
-  if (answer_ > replay_ || n.chosen_effect.pid == 0) n.chosen_effect = rec_.effect();
-  last_node_ = static_cast<std::int64_t>(cur_);
-}
-
 // q is a weak initial of v (the paper's WI): q's first step in v has no predecessor in v, or q
 // has no step in v and its next step `qe` is independent of all of v.
 bool OptimalDporStrategy::weak_initial(Pid q, const Effect* qe, const std::vector<Step>& v) {
@@ -205,8 +142,8 @@ void OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   for (std::size_t k = i + 1; k < j; ++k)
     if (!log.before(i, k)) v.push_back({log.event(k).effect.pid, &log.event(k).effect});
   v.push_back({log.event(j).effect.pid, &log.event(j).effect});
-  for (const std::vector<Slept>* from : {&n.sleep, &n.done})
-    for (const Slept& s : *from)
+  for (const std::vector<DporSlept>* from : {&n.sleep, &n.done})
+    for (const DporSlept& s : *from)
       if (weak_initial(s.pid, &s.effect, v)) return;  // explored already, or will be from there
   insert(n.wut, std::move(v));
 }
@@ -222,18 +159,11 @@ bool OptimalDporStrategy::next_execution() {
     if (j >= first_new_) analyse(i, j);
   nodes_.resize(std::min(nodes_.size(), node_));
   while (!nodes_.empty()) {
-    Node& n = nodes_.back();
-    if (!n.schedule) {
-      if (n.choice + 1 < n.n) {
-        ++n.choice;
-        answers_.resize(n.first_answer);
-        replay_ = n.first_answer;
-        branch_ = true;
-        return true;
-      }
-      nodes_.pop_back();
+    if (!nodes_.back().schedule) {
+      if (next_option()) return true;
       continue;
     }
+    Node& n = nodes_.back();
     // The branch just explored goes to sleep here (line 20).
     if (n.chosen != 0 && n.chosen_effect.pid == n.chosen && !sleeping(n, n.chosen))
       n.done.push_back({n.chosen, n.chosen_effect});
@@ -245,9 +175,7 @@ bool OptimalDporStrategy::next_execution() {
         n.chosen = c.pid;
         n.chosen_kids = std::move(c.kids);
         n.wut.erase(n.wut.begin());
-        answers_.resize(n.first_answer);
-        replay_ = n.first_answer;
-        branch_ = true;
+        branch_at(n);
         return true;
       }
       ++divergences_;

@@ -63,8 +63,19 @@ struct Scenario {
                                               // `line_length`; else one plan per client, and
                                               // `clients`/`messages` are ignored
   std::string transcript_dir = "/papaya/received";  // "" = no transcripts
+  // The exploration scenario (`papaya explore`, docs/explore.md): init shuts the server down only
+  // once the run is idle (it sleeps idle_shutdown_wait first: in the simulator virtual time moves
+  // only when every process is blocked) and reaps by pid, never waitpid(-1). Off: the classic
+  // shutdown under load (SIGTERM to the server's group as soon as the clients are done, then a
+  // waitpid(-1) loop). Recorded in the trace header only when set.
+  bool idle_shutdown = false;
   friend bool operator==(const Scenario&, const Scenario&) = default;
 };
+
+// How long init sleeps before an idle shutdown: more than the process server's accept tick (1 s,
+// process_server.cpp), so a cluster whose SIGCHLD came before the daemon's accept blocked is
+// reaped at the tick before init wakes, and less than two ticks.
+inline constexpr Duration idle_shutdown_wait = std::chrono::milliseconds(1500);
 
 // The plans the run follows: `plans`, or `clients` uniform plans of `messages` x `line_length`.
 std::vector<ClientPlan> effective_plans(const Scenario& s);
@@ -138,7 +149,8 @@ std::optional<LineId> parse_scenario_line(std::string_view line, size_t length);
 // The init process of a run: unlinks the log, listens on 127.0.0.1:port (port 0: an ephemeral
 // port), forks the server into its own process group (setpgid), forks the clients, and when all
 // clients are done SIGTERMs the server's group, reaps everything and returns 0 (1 if the listener
-// or a pipe cannot be set up or a fork fails).
+// or a pipe cannot be set up or a fork fails). With `idle_shutdown`: when all clients are done it
+// sleeps idle_shutdown_wait, SIGTERMs the server alone, reaps it by pid, then anything left.
 //
 // Every client sleeps its join_delay, connects, opens its transcript, sends the key and its join
 // line (message 0), and waits until the join line comes back: from then on its Child SEND is

@@ -89,6 +89,7 @@ std::string describe(const Scenario& s) {
   if (!s.plans.empty() && s.line_length != d.line_length)
     extra.push_back(fmt::format("join lines {}", s.line_length));
   if (s.server.key != d.server.key) extra.push_back("own key");
+  if (s.idle_shutdown) extra.push_back("idle shutdown");
   if (s.server.log_path != d.server.log_path) extra.push_back("log " + s.server.log_path);
   if (s.transcript_dir != d.transcript_dir)
     extra.push_back(s.transcript_dir.empty() ? "no transcripts"
@@ -116,6 +117,8 @@ json to_json(const Scenario& s) {
   j["log_path"] = s.server.log_path;
   if (s.server.key != scenario_key) j["key"] = s.server.key;
   j["transcript_dir"] = s.transcript_dir;
+  // Only when set, so that every other header reads back unchanged.
+  if (s.idle_shutdown) j["idle_shutdown"] = true;
   json plans = json::array();
   for (const ClientPlan& p : s.plans) {
     plans.push_back(json{{"line_lengths", p.line_lengths},
@@ -264,7 +267,7 @@ ScenarioFromJson from_json(const json& j) {
   FieldReader r(j, "", out.error);
   if (!r.only({"clients", "messages", "line_length", "port", "settle_ns", "history", "max_line",
                "auth_timeout_ns", "max_clients", "design", "variant", "log_path", "key",
-               "transcript_dir", "plans"})) {
+               "transcript_dir", "plans", "idle_shutdown"})) {
     return out;
   }
   constexpr std::int64_t int_max = std::numeric_limits<int>::max();
@@ -275,7 +278,8 @@ ScenarioFromJson from_json(const json& j) {
       !r.duration("auth_timeout_ns", s.server.auth_timeout) ||
       !r.integer("max_clients", s.server.max_clients, 0, int_max) ||
       !r.string("log_path", s.server.log_path) || !r.string("key", s.server.key) ||
-      !r.string("transcript_dir", s.transcript_dir)) {
+      !r.string("transcript_dir", s.transcript_dir) ||
+      !r.boolean("idle_shutdown", s.idle_shutdown)) {
     return out;
   }
   std::string design(design_name(s.server.design));

@@ -218,6 +218,7 @@ TEST(ScenarioJson, RoundTripsEveryField) {
   s.server.log_path = "/elsewhere.log";
   s.server.key = std::string(128, 'f');
   s.transcript_dir = "";
+  s.idle_shutdown = true;
   ScenarioFromJson back = from_json(to_json(s));
   ASSERT_TRUE(back) << back.error;
   EXPECT_EQ(*back, s);
@@ -230,6 +231,7 @@ TEST(ScenarioJson, RoundTripsEveryField) {
 TEST(ScenarioJson, RoundTripsTheDefaultsAndLeavesTheDefaultKeyOut) {
   json j = to_json(Scenario{});
   EXPECT_FALSE(j.contains("key"));
+  EXPECT_FALSE(j.contains("idle_shutdown")) << "headers without the exploration scenario change";
   EXPECT_EQ(j.at("variant"), "correct");
   EXPECT_EQ(j.at("plans"), json::array());
   ScenarioFromJson back = from_json(j);

@@ -1,5 +1,6 @@
-# The growth of the chat's exploration with lines and clients (docs/explore.md), from the table
-# bench/explore_table.sh prints (docs/img/explore-table.tsv). Run: gnuplot docs/img/explore-growth.gp
+# The growth of the chat's exploration (docs/explore.md), from the runs listed there
+# (bench/explore_table.sh and the long `papaya explore --strategy optimal` runs).
+# Run: gnuplot docs/img/explore-growth.gp
 set datafile separator "\t"
 set logscale y
 set grid ytics
@@ -8,7 +9,7 @@ set style data linespoints
 do for [fmt in "png svg"] {
   if (fmt eq "png") { set terminal pngcairo size 1100,450 font ",10"; set output "docs/img/explore-growth.png" } \
   else { set terminal svg size 1100,450 font ",10"; set output "docs/img/explore-growth.svg" }
-  set multiplot layout 1,2 title "papaya explore, correct process design (dev build, shared 2-core machine under load)"
+  set multiplot layout 1,2 title "papaya explore, correct process design, exploration scenario (dev build, shared 2-core machine under load)"
   set title "1 client, 0-3 lines: preemption-bounded dfs (finished)"
   set xlabel "lines"
   set ylabel "count"
@@ -17,9 +18,11 @@ do for [fmt in "png svg"] {
        "" using 1:3 title "distinct traces, bound 0" pt 6, \
        "" using 1:4 title "executions, bound 1" pt 5, \
        "" using 1:5 title "distinct traces, bound 1" pt 4
-  set title "1 line, 1-3 clients, dfs bound 0: 1 client finished; 2, 3 stopped at 15 s (lower bounds)"
-  set xlabel "clients"
-  plot "docs/img/explore-growth-clients.tsv" using 1:2 title "executions within the time limit" pt 7, \
-       "" using 1:3 title "distinct traces within the time limit" pt 6
+  set title "optimal DPOR: traces reached (1x0 finished; others stopped after the seconds shown)"
+  set xlabel "configuration (clients x lines)"
+  unset xtics
+  set xtics ("1x0" 0, "1x1" 1, "1x2" 2, "2x0" 3, "2x1" 4)
+  plot "docs/img/explore-growth-dpor.tsv" using 1:2 title "distinct traces (lower bound unless finished)" pt 7, \
+       "" using 1:3 title "seconds run" pt 6
   unset multiplot
 }

@@ -5,33 +5,37 @@
 
 #include "chat/variant.hpp"
 #include "explore/chat_program.hpp"
+#include "properties/chat_run.hpp"
 
 namespace papaya::explore {
 namespace {
 
-chat::Scenario scenario(chat::Variant v, int clients, int messages) {
+chat::Scenario scenario(chat::Variant v, int clients, int messages, bool idle = false) {
   chat::Scenario s;
   s.clients = clients;
   s.messages = messages;
   s.server.variant = v;
+  s.idle_shutdown = idle;
   return s;
 }
 
-Result run(chat::Variant v, int clients, StrategyName strategy, std::uint64_t budget) {
+Result run(chat::Variant v, int clients, StrategyName strategy, std::uint64_t budget,
+           bool idle = false) {
   Config c;
   c.strategy = strategy;
   c.max_executions = budget;
   c.data_options = 1;
-  return explore(chat_program(scenario(v, clients, 1)), c);
+  return explore(chat_program(scenario(v, clients, 1, idle)), c);
 }
 
+// On the exploration scenario (idle shutdown), the one `papaya explore` runs.
 TEST(ChatExplore, DporAndOptimalFindEveryVariantDfsFindsWithinTheSameBudget) {
   int found_by_dfs = 0;
   for (chat::Variant v : chat::all_variants) {
     if (v == chat::Variant::correct) continue;
-    Result dfs = run(v, 1, StrategyName::dfs, 150);
-    Result dpor = run(v, 1, StrategyName::dpor, 150);
-    Result optimal = run(v, 1, StrategyName::optimal, 150);
+    Result dfs = run(v, 1, StrategyName::dfs, 150, /*idle=*/true);
+    Result dpor = run(v, 1, StrategyName::dpor, 150, /*idle=*/true);
+    Result optimal = run(v, 1, StrategyName::optimal, 150, /*idle=*/true);
     if (dfs.violation) {
       ++found_by_dfs;
       EXPECT_TRUE(dpor.violation) << chat::variant_name(v) << ": dfs found "
@@ -48,6 +52,48 @@ TEST(ChatExplore, PctFindsTheLockingBugsWithTwoClients) {
        {chat::Variant::shared_ofd, chat::Variant::torn_message, chat::Variant::exclusive_read}) {
     Result r = run(v, 2, StrategyName::pct, 100);
     EXPECT_TRUE(r.violation) << chat::variant_name(v);
+  }
+}
+
+// The exploration scenario removes shutdown races only: every bug pct finds on the classic
+// scenario with two clients it still finds (each at a fixed execution: the seeds are fixed).
+TEST(ChatExplore, TheExplorationScenarioKeepsEveryBugPctFindsWithTwoClients) {
+  for (chat::Variant v :
+       {chat::Variant::paper, chat::Variant::shared_ofd, chat::Variant::torn_message,
+        chat::Variant::exclusive_read, chat::Variant::lost_wakeup, chat::Variant::shared_offset}) {
+    Result loaded = run(v, 2, StrategyName::pct, 200);
+    Result idle = run(v, 2, StrategyName::pct, 200, /*idle=*/true);
+    EXPECT_TRUE(loaded.violation) << chat::variant_name(v);
+    EXPECT_TRUE(idle.violation) << chat::variant_name(v);
+  }
+}
+
+// The idle shutdown: when init signals the server, every other process has ended (the clusters
+// saw their clients leave and were reaped), and init reaps the server by pid: no waitpid(-1)
+// returns a child. Random schedules, several seeds.
+TEST(ChatExplore, TheIdleShutdownSignalsAnIdleServerAloneAndReapsItByPid) {
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    sim::Options o;
+    o.seed = seed;
+    properties::CheckedRun run =
+        properties::run_and_check(scenario(chat::Variant::correct, 2, 1, /*idle=*/true), o);
+    ASSERT_EQ(run.report.verdict, Verdict::ok) << run.report.detail;
+    for (const properties::Finding& f : run.findings) EXPECT_TRUE(f.holds) << f.detail;
+    const traces::Trace& t = run.sim->trace();
+    std::size_t kill = t.steps.size();
+    for (std::size_t i = 0; i < t.steps.size(); ++i) {
+      const traces::Step& st = t.steps[i];
+      if (st.pid == 1 && st.op == model::OpKind::kill) kill = std::min(kill, i);
+      if (st.pid == 1 && st.op == model::OpKind::waitpid && st.args[0] < 0 &&
+          st.status == model::StepStatus::done) {
+        EXPECT_LE(st.ret, 0) << "seed " << seed << ": init's waitpid(-1) reaped pid " << st.ret;
+      }
+    }
+    ASSERT_LT(kill, t.steps.size()) << "seed " << seed << ": init never signalled the server";
+    EXPECT_EQ(t.steps[kill].args[0], 2) << "seed " << seed << ": init's kill is not for the server";
+    for (std::size_t i = kill; i < t.steps.size(); ++i)
+      EXPECT_TRUE(t.steps[i].pid == 1 || t.steps[i].pid == 2)
+          << "seed " << seed << ": pid " << t.steps[i].pid << " still ran after the shutdown began";
   }
 }
 

@@ -177,6 +177,48 @@ TEST(Reduction, ACaughtSignalRacesOnlyWithTheStepsThatObserveItAndEveryOutcomeIs
   }
 }
 
+// Shared pipe ends closed by two processes: pid 1 makes a pipe and forks a child; the child
+// closes its copy of the write end and reads until EOF, pid 1 writes one byte, closes its copy of
+// the read end and then of the write end. Which close of the read end is the last decides
+// whether the write could fail (it cannot here: pid 1 writes before it closes), which close of
+// the write end is last decides when the child sees EOF. The reduction (a close that leaves a
+// reference touches only the reference count) must give exactly dfs's traces, and every outcome.
+std::function<void(Os&)> shared_pipe_program() {
+  return [](Os& os) {
+    papaya::Result<std::pair<Fd, Fd>> p = os.pipe();
+    if (!p) os.exit(2);
+    const auto [r, w] = *p;
+    papaya::Result<Pid> child = os.fork([r, w](Os& o) {
+      (void)o.close(w);
+      char c;
+      int got = 0;
+      for (;;) {
+        papaya::Result<size_t> n = o.read(r, std::span<char>(&c, 1));
+        if (!n || *n == 0) break;
+        ++got;
+      }
+      o.exit(got);
+    });
+    if (!child) os.exit(2);
+    (void)os.write(w, "x");
+    (void)os.close(r);
+    (void)os.close(w);
+    (void)os.waitpid(*child, false);
+  };
+}
+
+TEST(Reduction, ClosesOfSharedPipeEndsGiveExactlyDfsTracesAndEveryOutcome) {
+  Result dfs = run(shared_pipe_program(), StrategyName::dfs, 200'000, true);
+  Result source = run(shared_pipe_program(), StrategyName::dpor, 1'000'000, true);
+  Result optimal = run(shared_pipe_program(), StrategyName::optimal, 1'000'000, true);
+  ASSERT_TRUE(dfs.exhausted);
+  EXPECT_FALSE(dfs.violation);
+  EXPECT_EQ(source.trace_names, dfs.trace_names);
+  EXPECT_EQ(optimal.trace_names, dfs.trace_names);
+  EXPECT_EQ(optimal.executions, optimal.trace_names.size());
+  EXPECT_GT(dfs.traces, 1u);
+}
+
 // A client sends "abc" over TCP and closes; the server records how much its first recv got. How
 // the send is cut into segments and how many of them have arrived are non-scheduling decisions;
 // a short send is an offered fault.

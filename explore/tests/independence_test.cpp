@@ -123,6 +123,58 @@ TEST(Independence, ACaughtSignalIsDependentOnTheTargetsStepsThatCanBlockOrReadSi
   EXPECT_TRUE(dependent(k, of_catching(model::op::Sigprocmask{SigHow::block, {Sig::usr1}})));
 }
 
+TEST(Independence, TakeCaughtObservesOnlyItsOwnSignal) {
+  Effect k = of(false, model::op::Kill{b, Sig::usr1});
+  EXPECT_FALSE(dependent(k, of_catching(model::op::TakeCaught{Sig::term})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::TakeCaught{Sig::usr1})));
+}
+
+TEST(Independence, ASigprocmaskCommutesWithTheSignalsWhoseBlockedStateItLeavesAlone) {
+  Effect k = of(false, model::op::Kill{b, Sig::usr1});
+  EXPECT_FALSE(dependent(k, of_catching(model::op::Sigprocmask{SigHow::block, {Sig::term}})));
+  EXPECT_FALSE(dependent(k, of_catching(model::op::Sigprocmask{SigHow::unblock, {Sig::term}})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Sigprocmask{SigHow::block, {Sig::usr1}})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Sigprocmask{SigHow::setmask, {Sig::usr1}})));
+  // A default-fatal signal: every step of the target may be where it dies.
+  EXPECT_TRUE(dependent(of(false, model::op::Kill{b, Sig::term}),
+                        of(true, model::op::Sigprocmask{SigHow::block, {Sig::usr1}})));
+}
+
+// Pid 1 makes a pipe and forks pid 2: both hold both ends (fds 3 and 4). `closed_first`: pid 1
+// has already closed its read end, so pid 2's reference is the last one.
+Effect of_pipe(bool child, const model::Op& op, bool closed_first = false) {
+  NoChoices ch;
+  model::Kernel k{ch};
+  const Pid a = k.create_init();
+  k.submit(a, model::op::Pipe{});
+  EXPECT_EQ(k.step(a).ret, 3);
+  k.submit(a, model::op::Fork{});
+  const Pid c = static_cast<Pid>(k.step(a).ret);
+  if (closed_first) {
+    k.submit(a, model::op::Close{3});
+    k.step(a);
+  }
+  const Pid p = child ? c : a;
+  k.submit(p, op);
+  return effect_of(k, p);
+}
+
+TEST(Independence, AChannelCloseThatLeavesAReferenceCommutesWithItsReadsAndWrites) {
+  char ch;
+  Effect read = of_pipe(false, model::op::Read{3, std::span<char>(&ch, 1)});
+  Effect write = of_pipe(false, model::op::Write{4, "x"});
+  Effect close_read = of_pipe(true, model::op::Close{3});
+  EXPECT_FALSE(dependent(close_read, read));
+  EXPECT_FALSE(dependent(close_read, write));
+  // Two drops of one description are ordered, so the one that frees is the same in every
+  // equivalent execution.
+  EXPECT_TRUE(dependent(close_read, of_pipe(false, model::op::Close{3})));
+  EXPECT_TRUE(dependent(close_read, of_pipe(false, model::op::Exit{0})));
+  // The last reference: its close frees the end, which a writer sees (EPIPE).
+  Effect last = of_pipe(true, model::op::Close{3}, /*closed_first=*/true);
+  EXPECT_TRUE(dependent(last, write));
+}
+
 TEST(Independence, ClockReadsCommute) {
   EXPECT_FALSE(dependent(of(false, model::op::Now{}), of(true, model::op::Sleep{Duration{5}})));
 }

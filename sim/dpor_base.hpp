@@ -1,0 +1,167 @@
+// What the two DPOR strategies (sim/dpor_strategy.hpp: source-DPOR with sleep sets;
+// sim/optimal_dpor_strategy.hpp: optimal DPOR with wakeup trees) share: the exploration tree's
+// decision nodes, the replay of a prefix of answers, the non-scheduling decisions (branched with
+// every bounded option), and the recording of each step into the event log. Each strategy adds
+// how a schedule node picks its process and how races are turned into new branches.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "model/check.hpp"
+#include "sim/step_recorder.hpp"
+#include "sim/strategy.hpp"
+
+namespace papaya::sim {
+
+inline bool dpor_has(const std::vector<Pid>& v, Pid p) {
+  return std::find(v.begin(), v.end(), p) != v.end();
+}
+
+// A process explored (or asleep) at a node, with the effect its step had there.
+struct DporSlept {
+  Pid pid;
+  Effect effect;
+};
+
+// The fields of a decision node both strategies keep. A schedule node picks a process; a
+// non-scheduling decision (segments, arrivals, faults, signal races) picks an option.
+struct DporNode {
+  bool schedule = true;
+  std::size_t first_answer = 0;
+  // a schedule node
+  std::vector<Pid> ready;        // at its first decision
+  std::vector<Pid> disabled;     // chosen here and only blocked
+  std::vector<DporSlept> done;   // explored from here (asleep for the later branches)
+  std::vector<DporSlept> sleep;  // asleep on arrival
+  Pid chosen = 0;
+  Effect chosen_effect;
+  // a non-scheduling decision
+  std::uint32_t n = 0;
+  std::uint32_t choice = 0;
+};
+
+// `Node` derives from DporNode.
+template <class Node>
+class DporBase : public Strategy {
+ public:
+  std::uint32_t choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t) override {
+    if (kind == model::DecisionKind::schedule) {
+      auto it = std::find(list_.begin(), list_.end(), want_);
+      PAPAYA_ASSERT(it != list_.end(), "dpor: chose a process that is not ready");
+      return static_cast<std::uint32_t>(it - list_.begin());
+    }
+    std::uint32_t c = 0;
+    if (answer_ < replay_) {
+      c = answers_[answer_++];
+      ++node_;
+    } else if (branch_) {
+      branch_ = false;
+      c = nodes_[node_++].choice;
+      branched();
+      answers_.push_back(c);
+      ++answer_;
+    } else {
+      Node d;
+      d.schedule = false;
+      d.first_answer = answers_.size();
+      d.n = std::min(n, data_);
+      nodes_.push_back(std::move(d));
+      ++node_;
+      answers_.push_back(0);
+      ++answer_;
+    }
+    PAPAYA_ASSERT(c < n, "dpor: a replayed decision is out of range");
+    rec_.decision(c);
+    return c;
+  }
+  bool observes() const override { return true; }
+  void stepping(const model::Kernel& k, Pid pid) override {
+    PAPAYA_ASSERT(pid == want_, "dpor: another process stepped than the one chosen");
+    rec_.stepping(k, pid);
+  }
+  // A step that only blocked is no event: its process is disabled at this node, which picks
+  // again. A visible one records what the node's choice did (on its first run).
+  void stepped(Pid pid, model::StepStatus status) override {
+    std::int64_t ev = rec_.stepped(status, static_cast<std::int32_t>(cur_), true);
+    Node& n = nodes_[cur_];
+    if (ev < 0) {
+      if (!dpor_has(n.disabled, pid)) n.disabled.push_back(pid);
+      cont_ = true;
+      only_blocked();
+      return;
+    }
+    cont_ = false;
+    if (answer_ > replay_ || n.chosen_effect.pid == 0) n.chosen_effect = rec_.effect();
+    last_node_ = static_cast<std::int64_t>(cur_);
+  }
+  bool abandon() const override { return abandon_; }
+
+  std::uint64_t trace_hash() const { return rec_.log().trace_hash(); }
+  const EventLog& log() const { return rec_.log(); }
+  std::uint64_t races() const { return races_; }
+
+ protected:
+  explicit DporBase(std::uint32_t data_options) : data_(data_options) {}
+
+  // The per-execution state, reset (begin_execution's common part).
+  void reset_execution() {
+    answer_ = 0;
+    node_ = 0;
+    cur_ = 0;
+    last_node_ = -1;
+    cont_ = false;
+    abandon_ = false;
+    rec_.clear();
+  }
+  // A new schedule node's sleep set: the previous node's sleepers and explored siblings that the
+  // step just taken there is independent of.
+  void inherit_sleep(Node& n) const {
+    if (last_node_ < 0) return;
+    const Node& p = nodes_[static_cast<std::size_t>(last_node_)];
+    for (const std::vector<DporSlept>* from : {&p.sleep, &p.done})
+      for (const DporSlept& s : *from)
+        if (s.pid != p.chosen && !dependent(s.effect, p.chosen_effect)) n.sleep.push_back(s);
+  }
+  // The next execution replays the answers up to `n` and takes its new branch there.
+  void branch_at(const Node& n) {
+    answers_.resize(n.first_answer);
+    replay_ = n.first_answer;
+    branch_ = true;
+  }
+  // Backtracking over the last node when it is a non-scheduling decision: true when it has an
+  // option left (the next execution takes it), false when it is spent (dropped).
+  bool next_option() {
+    Node& n = nodes_.back();
+    if (n.choice + 1 < n.n) {
+      ++n.choice;
+      branch_at(n);
+      return true;
+    }
+    nodes_.pop_back();
+    return false;
+  }
+  // Hooks: a non-scheduling branch was just taken; the step just taken only blocked.
+  virtual void branched() {}
+  virtual void only_blocked() {}
+
+  std::uint32_t data_;
+  std::vector<Node> nodes_;
+  std::vector<std::uint32_t> answers_;  // pids for schedule decisions, options for the others
+  std::size_t replay_ = 0;              // answers_[0, replay_) are followed
+  bool branch_ = false;                 // nodes_[node_] is the branch to take next
+  std::size_t answer_ = 0;
+  std::size_t node_ = 0;
+  std::size_t cur_ = 0;          // the schedule node of the current step
+  std::int64_t last_node_ = -1;  // the schedule node of the last visible step
+  bool cont_ = false;            // the last step only blocked: the same node picks again
+  bool abandon_ = false;
+  bool first_ = true;
+  Pid want_ = 0;
+  std::vector<Pid> list_;
+  std::uint64_t races_ = 0;
+  StepRecorder rec_;
+};
+
+}  // namespace papaya::sim
