@@ -105,8 +105,7 @@ std::vector<SuiteScenario> builtin_suite(chat::DesignVariant v) {
   //
   // Not for the goroutine design yet, a known finding (docs/goroutines.md): its one writer
   // goroutine cuts a failed append back but only logs the loss, and the client whose line it was
-  // stays connected and is not told; and the checker could not name that client anyway, since
-  // every append is the one server process's step (traces carry no goroutine ids yet).
+  // stays connected and is not told (the writer's queue does not carry the client yet).
   chat::Scenario disk = base(v);
   disk.clients = 3;
   disk.messages = 3;
