@@ -15,13 +15,12 @@ constexpr Variant process_variants[] = {
     Variant::no_lock,      Variant::exclusive_read, Variant::no_crash_wakeup,
     Variant::half_cluster, Variant::no_heal,        Variant::paper};
 
-// go-no-rlock (Variant::go_no_rlock, its flaw in chat/goroutine/go_log.cpp) is not offered yet:
-// nothing can catch it. The simulator runs a Go program's system calls on one kernel thread, so
-// an unlocked pread can never overlap the writer's write, and no-read-during-write sees flock,
-// not the RWMutex. Both gaps are in docs/goroutines.md; the variant joins this list when they
-// close.
-constexpr Variant goroutine_variants[] = {Variant::correct, Variant::go_cond_no_loop,
-                                          Variant::go_recursive_rlock, Variant::go_blocking_fanout};
+// go-no-rlock is caught since a goroutine's file call runs on a kernel thread of its own when the
+// first is busy (an unlocked pread lands between two pages of the writer's write) and the History
+// sees the log's RWMutex by goroutine (docs/goroutines.md).
+constexpr Variant goroutine_variants[] = {Variant::correct, Variant::go_no_rlock,
+                                          Variant::go_cond_no_loop, Variant::go_recursive_rlock,
+                                          Variant::go_blocking_fanout};
 
 }  // namespace
 

@@ -44,8 +44,14 @@ class Extractor {
   Extractor(const traces::Trace& t, std::string_view log_path) : t_(t), log_path_(log_path) {}
 
   std::vector<LogEvent> run() {
-    for (std::size_t i = 0; i < t_.steps.size(); ++i) step(i, t_.steps[i]);
-    return std::move(out_);
+    std::size_t next_lock = 0;
+    for (std::size_t i = 0; i < t_.steps.size(); ++i) {
+      for (; next_lock < t_.go_locks.size() && t_.go_locks[next_lock].step <= i; ++next_lock)
+        go_lock(t_.go_locks[next_lock]);
+      step(i, t_.steps[i]);
+    }
+    for (; next_lock < t_.go_locks.size(); ++next_lock) go_lock(t_.go_locks[next_lock]);
+    return only_the_logs_guards();
   }
 
  private:
@@ -54,12 +60,70 @@ class Extractor {
             std::uint64_t requested = 0) {
     out_.push_back({index, s.pid, kind, mode, offset, length, requested, size_});
     out_.back().time_ns = s.time_ns;
+    out_.back().g = s.g;
+  }
+  static Actor actor(const traces::Step& s) { return {s.pid, s.g}; }
+
+  // The lock goes from every actor of the process that holds it (a flock lock is the open file
+  // description's: whichever goroutine's close or the process's exit drops it drops it for all).
+  void release(const traces::Step& s, std::size_t index, bool by_exit = false) {
+    for (auto it = holding_.lower_bound({s.pid, 0}); it != holding_.end() && it->pid == s.pid;) {
+      emit(s, index, LogEvent::Kind::lock_released);
+      out_.back().g = it->g;
+      out_.back().by_exit = by_exit;
+      it = holding_.erase(it);
+    }
   }
 
-  void release(const traces::Step& s, std::size_t index, bool by_exit = false) {
-    if (holding_.erase(s.pid) == 0) return;
-    emit(s, index, LogEvent::Kind::lock_released);
-    out_.back().by_exit = by_exit;
+  // A goroutine's RWMutex call: RLock/Lock acquire (LOCK_SH/LOCK_EX), RUnlock/Unlock release.
+  // Kept only for an RWMutex that guards the log (only_the_logs_guards).
+  void go_lock(const traces::GoLockEvent& e) {
+    using K = traces::GoLockEvent::Kind;
+    const Actor a{e.pid, e.g};
+    const RwKey key{e.pid, e.rw};
+    const bool acquires = e.kind == K::rlock || e.kind == K::lock;
+    if (!acquires && !rw_held_.count({a, key})) return;  // (an unlock of nothing is Go's fatal)
+    LogEvent ev;
+    ev.step = e.step;
+    ev.pid = e.pid;
+    ev.g = e.g;
+    ev.kind = acquires ? LogEvent::Kind::lock_acquired : LogEvent::Kind::lock_released;
+    ev.mode = e.kind == K::lock ? LockMode::ex : LockMode::sh;
+    ev.log_size = size_;
+    ev.time_ns = e.step < t_.steps.size() ? t_.steps[e.step].time_ns : t_.virtual_time_ns;
+    if (acquires)
+      rw_held_[{a, key}] = ev.mode;
+    else
+      rw_held_.erase({a, key});
+    rw_events_.emplace_back(out_.size(), key);
+    out_.push_back(ev);
+  }
+
+  // The RWMutexes its writer holds with Lock while it writes the log are the log's guards; the
+  // other RWMutexes' events go (they guard something else).
+  std::vector<LogEvent> only_the_logs_guards() {
+    std::vector<bool> drop(out_.size(), false);
+    for (const auto& [index, key] : rw_events_) drop[index] = !guards_.count(key);
+    std::vector<LogEvent> kept;
+    kept.reserve(out_.size());
+    for (std::size_t i = 0; i < out_.size(); ++i)
+      if (!drop[i]) kept.push_back(out_[i]);
+    return kept;
+  }
+
+  // The process ended: its goroutines' RWMutex holds end with it.
+  void rw_released_by_exit(const traces::Step& s, std::size_t index) {
+    for (auto it = rw_held_.begin(); it != rw_held_.end();) {
+      if (it->first.first.pid != s.pid) {
+        ++it;
+        continue;
+      }
+      emit(s, index, LogEvent::Kind::lock_released);
+      out_.back().g = it->first.first.g;
+      out_.back().by_exit = s.killed_from_outside;
+      rw_events_.emplace_back(out_.size() - 1, it->first.second);
+      it = rw_held_.erase(it);
+    }
   }
 
   bool on_log(const traces::Step& s) const {
@@ -70,11 +134,14 @@ class Extractor {
   }
 
   void step(std::size_t i, const traces::Step& s) {
-    if (s.status == StepStatus::exited) {
-      if (auto w = writing_.find(s.pid); w != writing_.end())
+    if (s.status == StepStatus::exited) {  // every write of the process in progress is cut
+      for (auto w = writing_.lower_bound({s.pid, 0}); w != writing_.end() && w->first.pid == s.pid;
+           w = writing_.erase(w)) {
         emit(s, i, LogEvent::Kind::write_cut, LockMode::ex, w->second.offset, w->second.landed);
+        out_.back().g = w->first.g;
+      }
       release(s, i, /*by_exit=*/s.killed_from_outside);
-      writing_.erase(s.pid);
+      rw_released_by_exit(s, i);
       fds_.exited(s.pid);
       return;
     }
@@ -131,7 +198,7 @@ class Extractor {
     } else if (ok(s) && op == LockOp::un) {
       release(s, i);
     } else if (ok(s)) {
-      holding_.insert(s.pid);
+      holding_.insert(actor(s));
       emit(s, i, LogEvent::Kind::lock_acquired, mode);
     }
   }
@@ -140,16 +207,18 @@ class Extractor {
     if (!on_log(s) || s.status == StepStatus::blocked) return;
     size_ =
         std::max(size_, static_cast<std::uint64_t>(s.pos + s.moved));  // this step's page landed
-    if (!writing_.count(s.pid)) {
-      writing_[s.pid] = Writing{static_cast<std::uint64_t>(s.pos), 0};
+    const Actor a = actor(s);
+    if (!writing_.count(a)) {
+      for (const auto& [held, mode] : rw_held_)
+        if (held.first == a && mode == LockMode::ex) guards_.insert(held.second);
+      writing_[a] = Writing{static_cast<std::uint64_t>(s.pos), 0};
       emit(s, i, LogEvent::Kind::write_begin, LockMode::ex, static_cast<std::uint64_t>(s.pos),
            static_cast<std::uint64_t>(s.args[1]));
     }
-    writing_[s.pid].landed += static_cast<std::uint64_t>(s.moved);
+    writing_[a].landed += static_cast<std::uint64_t>(s.moved);
     if (s.status == StepStatus::done) {
-      emit(s, i, LogEvent::Kind::write_end, LockMode::ex, writing_[s.pid].offset,
-           writing_[s.pid].landed);
-      writing_.erase(s.pid);
+      emit(s, i, LogEvent::Kind::write_end, LockMode::ex, writing_[a].offset, writing_[a].landed);
+      writing_.erase(a);
     }
   }
 
@@ -163,14 +232,19 @@ class Extractor {
   std::string_view log_path_;
   std::set<std::uint32_t> log_inodes_;
   LogDescriptors fds_;
-  std::set<Pid> holding_;  // processes whose own flock calls say they hold the log
+  std::set<Actor> holding_;  // actors whose own flock calls say they hold the log
   struct Writing {
     std::uint64_t offset = 0;  // where its first page landed
     std::uint64_t landed = 0;  // bytes of it in the log so far
   };
-  std::map<Pid, Writing> writing_;  // processes with a write of the log in progress
-  std::uint64_t size_ = 0;          // the log's size so far
+  std::map<Actor, Writing> writing_;  // actors with a write of the log in progress
+  std::uint64_t size_ = 0;            // the log's size so far
   std::vector<LogEvent> out_;
+  // Goroutines' RWMutexes (traces::GoLockEvent): one is (process, id in its runtime).
+  using RwKey = std::pair<Pid, std::uint32_t>;
+  std::map<std::pair<Actor, RwKey>, LockMode> rw_held_;   // by goroutine, now
+  std::vector<std::pair<std::size_t, RwKey>> rw_events_;  // out_ index of each RWMutex event
+  std::set<RwKey> guards_;                                // held with Lock around a log write
 };
 
 }  // namespace

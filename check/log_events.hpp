@@ -1,6 +1,9 @@
 // The log-file events of a History, read off a simulated run's trace: lock requests that waited,
 // grants, releases (by LOCK_UN, by closing the last descriptor, by exiting), writes (begin and
-// end: a write over a page takes several steps) and reads of the file at `log_path`.
+// end: a write over a page takes several steps) and reads of the file at `log_path`, each by its
+// actor (the step's pid and goroutine). A goroutine program's sync.RWMutex that guards the log
+// (held with Lock around the log's writes) is a lock too: RLock/Lock are its acquisitions
+// (LOCK_SH/LOCK_EX), RUnlock/Unlock its releases (traces::GoLockEvent).
 #pragma once
 
 #include <string_view>

@@ -104,7 +104,7 @@ std::vector<SuiteScenario> builtin_suite(chat::DesignVariant v) {
   // receive the fragment, nor get the next line glued to it once space returns.
   //
   // Not for the goroutine design yet: its writer goroutine now drops the client whose line the
-  // log could not take (issue 12; properties_goroutine_server_tests), but the checker cannot name
+  // log could not take (issue 12; check_goroutine_server_tests), but the checker cannot name
   // that client: kill_effects finds a dropped client by the process whose write failed, and every
   // append is the one server process's step, made for whichever client's line it was (traces
   // carry no goroutine ids yet). On, every run whose disk fills fails no-interleaved-writes ("the

@@ -165,12 +165,12 @@ Outcome Kernel::sys(Process& p, const op::Dup& o) {
 // Since Linux 3.14 (read(2), write(2) BUGS), read/write/lseek on a shared description hold its
 // f_pos_lock, so offset updates are atomic; a multi-page write holds it across its pages.
 bool Kernel::pos_lock_free(const Process& p, const OpenFile& f) const {
-  return f.pos_holder == 0 || f.pos_holder == p.pid;
+  return f.pos_holder == 0 || f.pos_holder == owner(p);
 }
 
 // Writers of one inode exclude one another (i_rwsem) for the whole write; readers do not take it.
 bool Kernel::writer_lock_free(const Process& p, const Inode& ino) const {
-  return ino.writer == 0 || ino.writer == p.pid;
+  return ino.writer == 0 || ino.writer == owner(p);
 }
 
 // read(2): "If the file offset is at or past the end of file, no bytes are read, and read()
@@ -254,18 +254,18 @@ Outcome Kernel::write_regular(Process& p, OfdId id, std::string_view bytes,
     g = Progress{};
     g.active = true;
     g.inode = f.object;
-    ino.writer = p.pid;
+    ino.writer = owner(p);
     wake(Chan{ChanKind::inode_write, f.object});
     if (!at) {
       g.pos_ofd = id;
-      f.pos_holder = p.pid;
+      f.pos_holder = owner(p);
       wake(Chan{ChanKind::ofd_pos, id});
     }
     bool append = has_flag(f.flags, OpenFlags::append);
     g.pos = append ? static_cast<Offset>(ino.bytes.size()) : at ? *at : f.offset;
     offer_disk_full(f.object, bytes.size());
   }
-  PAPAYA_ASSERT(ino.writer == p.pid && g.inode == f.object,
+  PAPAYA_ASSERT(ino.writer == owner(p) && g.inode == f.object,
                 "a page of a write without the writer lock");
   std::size_t left = bytes.size() - g.done;
   std::size_t page_room = limits::page_size - static_cast<std::size_t>(g.pos) % limits::page_size;
@@ -339,14 +339,14 @@ void Kernel::finish_write(Process& p) {
   if (!g.active) return;
   if (g.pos_ofd != 0) {
     OpenFile& f = files_[g.pos_ofd];
-    PAPAYA_ASSERT(f.pos_holder == p.pid, "f_pos_lock released by a non-holder");
+    PAPAYA_ASSERT(f.pos_holder == owner(p), "f_pos_lock released by a non-holder");
     if (f.kind == FileKind::regular) f.offset = g.pos;
     f.pos_holder = 0;
     wake(Chan{ChanKind::ofd_pos, g.pos_ofd});
   }
   if (g.inode != 0) {
     Inode& ino = inodes_[g.inode];
-    PAPAYA_ASSERT(ino.writer == p.pid, "writer lock released by a non-holder");
+    PAPAYA_ASSERT(ino.writer == owner(p), "writer lock released by a non-holder");
     ino.writer = 0;
     wake(Chan{ChanKind::inode_write, g.inode});
   }

@@ -89,8 +89,11 @@ void Kernel::submit(Pid pid, const Op& op) {
 
 void Kernel::wake(Chan chan) {
   if (blocked_count_ == 0) return;
-  for (Process& q : procs_)
+  for (Process& q : procs_) {
     if (q.blocked && q.chan == chan) q.recheck = true;
+    for (Task& t : q.tasks)
+      if (t.blocked && t.chan == chan) t.recheck = true;
+  }
 }
 
 // send(2)/recv(2)/accept(2): "EAGAIN or EWOULDBLOCK The socket is marked nonblocking and the
@@ -212,7 +215,12 @@ Outcome Kernel::step(Pid pid) {
       flock_delete_block(p);
     }
   }
-  if (was_blocked) {
+  return run_pending(p);
+}
+
+// The pending operation's step, once signals had their say.
+Outcome Kernel::run_pending(Process& p) {
+  if (p.blocked) {
     p.blocked = false;
     --blocked_count_;
   }
@@ -232,6 +240,130 @@ Outcome Kernel::step(Pid pid) {
     case StepStatus::exited: PAPAYA_ASSERT(p.state != ProcState::live, "exited but live"); break;
   }
   return out;
+}
+
+// ---- a process's other threads ---------------------------------------------------------------
+
+void Kernel::swap_task(Process& p, std::uint16_t tid) {
+  PAPAYA_ASSERT(tid >= 1 && tid <= p.tasks.size(), "no such thread");
+  PAPAYA_ASSERT(p.task == 0 || p.task == tid, "two threads' states swapped in at once");
+  Task& t = p.tasks[tid - 1u];
+  std::swap(p.pending, t.pending);
+  std::swap(p.blocked, t.blocked);
+  std::swap(p.chan, t.chan);
+  std::swap(p.recheck, t.recheck);
+  std::swap(p.woken, t.woken);
+  std::swap(p.progress, t.progress);
+  p.task = p.task == 0 ? tid : 0;
+}
+
+// clone(2): "Each thread in a thread group ... has its own thread ID (TID)". The inode's writer
+// lock (i_rwsem) and the description's f_pos_lock are held by a thread, so two threads of one
+// process exclude each other there as two processes do. The owner is the pid for the first
+// thread, pid + tid * 1024 for another (pids stay below limits::processes).
+Pid Kernel::owner(const Process& p) {
+  static_assert(limits::processes <= 1024, "thread owners are pid + tid * 1024");
+  return p.pid + static_cast<Pid>(p.task) * 1024;
+}
+
+bool Kernel::runs_on_a_task(Pid pid, const Op& op) const {
+  switch (kind_of(op)) {
+    case OpKind::read:
+    case OpKind::write:
+    case OpKind::pread:
+    case OpKind::pwrite:
+    case OpKind::lseek:
+    case OpKind::file_size:
+    case OpKind::ftruncate: break;
+    default: return false;
+  }
+  const Fd fd = std::visit(
+      [](const auto& o) -> Fd {
+        if constexpr (requires { o.fd; })
+          return o.fd;
+        else
+          return -1;
+      },
+      op);
+  const OpenFile* f = file_of(proc(pid), fd);
+  return f != nullptr && f->kind == FileKind::regular;
+}
+
+std::uint16_t Kernel::idle_task(Pid pid) {
+  Process& p = proc(pid);
+  PAPAYA_ASSERT(p.task == 0, "idle_task while a thread is stepping");
+  for (std::size_t i = 0; i < p.tasks.size(); ++i)
+    if (!p.tasks[i].pending) return static_cast<std::uint16_t>(i + 1);
+  if (p.tasks.size() >= static_cast<std::size_t>(limits::tasks_per_process)) return 0;
+  p.tasks.emplace_back();
+  return static_cast<std::uint16_t>(p.tasks.size());
+}
+
+void Kernel::submit(Pid pid, std::uint16_t tid, const Op& op) {
+  if (tid == 0) {
+    submit(pid, op);
+    return;
+  }
+  Process& p = proc(pid);
+  PAPAYA_ASSERT(p.state == ProcState::live, "submit: the process is not live");
+  PAPAYA_ASSERT(tid <= p.tasks.size() && !p.tasks[tid - 1u].pending,
+                "submit: the thread already has a pending operation");
+  PAPAYA_ASSERT(runs_on_a_task(pid, op), "submit: a call only the first thread runs");
+  p.tasks[tid - 1u].pending = op;
+}
+
+bool Kernel::ready(Pid pid, std::uint16_t tid) {
+  if (tid == 0) return ready(pid);
+  Process& p = proc(pid);
+  PAPAYA_ASSERT(tid <= p.tasks.size(), "ready: no such thread");
+  Task& t = p.tasks[tid - 1u];
+  if (p.state != ProcState::live || !t.pending) return false;
+  if (!t.blocked) return true;
+  if (t.recheck) {  // its waits are uninterruptible (the inode's, the description's): no signal
+    swap_task(p, tid);
+    p.recheck = false;
+    p.woken = can_proceed(p);
+    swap_task(p, tid);
+  }
+  return t.woken;
+}
+
+Outcome Kernel::step(Pid pid, std::uint16_t tid) {
+  if (tid == 0) return step(pid);
+  Process& p = proc(pid);
+  PAPAYA_ASSERT(p.state == ProcState::live && tid <= p.tasks.size() && p.tasks[tid - 1u].pending,
+                "step: the thread has no pending operation");
+  swap_task(p, tid);
+  Outcome out = run_pending(p);
+  swap_task(p, tid);
+  PAPAYA_ASSERT(out.status != StepStatus::exited, "a thread's file call ended its process");
+  return out;
+}
+
+const Op* Kernel::pending(Pid pid, std::uint16_t tid) const {
+  const Process& p = proc(pid);
+  if (tid == 0) return p.pending ? &*p.pending : nullptr;
+  PAPAYA_ASSERT(tid <= p.tasks.size(), "pending: no such thread");
+  const Task& t = p.tasks[tid - 1u];
+  return t.pending ? &*t.pending : nullptr;
+}
+
+// _exit(2): "This function does not return": every thread of the process ends with it; a write
+// a thread had in progress stops where it is (its locks go).
+void Kernel::end_tasks(Process& p) {
+  PAPAYA_ASSERT(p.task == 0, "a process exits while another thread's state is swapped in");
+  for (std::uint16_t tid = 1; tid <= p.tasks.size(); ++tid) {
+    swap_task(p, tid);
+    finish_write(p);
+    if (p.blocked) {
+      p.blocked = false;
+      --blocked_count_;
+    }
+    p.pending.reset();
+    p.recheck = p.woken = false;
+    p.chan = {};
+    swap_task(p, tid);
+  }
 }
 
 // signal(7): "If a blocked call to one of the following interfaces is interrupted by a signal
@@ -401,7 +533,10 @@ void Kernel::check_invariants() const {
     PAPAYA_ASSERT(n == socks_[i].rx_bytes, "a stream's byte count differs from its segments");
   }
   int blocked = 0;
-  for (std::size_t i = 1; i < procs_.size(); ++i) blocked += procs_[i].blocked ? 1 : 0;
+  for (std::size_t i = 1; i < procs_.size(); ++i) {
+    blocked += procs_[i].blocked ? 1 : 0;
+    for (const Task& t : procs_[i].tasks) blocked += t.blocked ? 1 : 0;
+  }
   PAPAYA_ASSERT(blocked == blocked_count_, "blocked count out of step");
 }
 

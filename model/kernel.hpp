@@ -82,6 +82,18 @@ class Kernel {
   // Runs the pending operation of `pid` (one step of it): signals first, then the operation.
   Outcome step(Pid pid);
   bool has_pending(Pid pid) const;
+  // ---- a process's other threads (model/process.hpp Task): tid 1.. (0 is the first thread).
+  // Whether `op` may run on a thread of `pid` other than its first: a call on a regular file
+  // (read, write, pread, pwrite, lseek, file size, ftruncate), whose waits are the inode's and
+  // the description's locks, never a signal.
+  bool runs_on_a_task(Pid pid, const Op& op) const;
+  // A thread of `pid` other than its first with nothing pending (a new one if none is idle).
+  std::uint16_t idle_task(Pid pid);
+  void submit(Pid pid, std::uint16_t tid, const Op& op);
+  bool ready(Pid pid, std::uint16_t tid);
+  // One step of thread `tid`'s call. No signal is delivered to it (the first thread takes them).
+  Outcome step(Pid pid, std::uint16_t tid);
+  const Op* pending(Pid pid, std::uint16_t tid) const;
   // Marks every socket of `pid` O_NONBLOCK, as Go's net package does for a goroutine program.
   void set_nonblocking_sockets(Pid pid);
   // Whether `op`, run by `pid` now, would block (what epoll's readiness says of its descriptor).
@@ -121,6 +133,13 @@ class Kernel {
 
   Process& proc(Pid pid);
   const Process& proc(Pid pid) const;
+  // Puts thread `tid`'s call state into `p`'s fields (and the first thread's into its slot), or
+  // back. Rules see the thread that steps as `p`.
+  static void swap_task(Process& p, std::uint16_t tid);
+  Outcome run_pending(Process& p);
+  // The lock owner a thread is (the inode's writer, the f_pos_lock holder): its tid in Linux.
+  static Pid owner(const Process& p);
+  void end_tasks(Process& p);
   bool blocked_ready(Process& p);
   OpenFile* file_of(Process& p, Fd fd);
   const OpenFile* file_of(const Process& p, Fd fd) const;

@@ -11,6 +11,8 @@ namespace papaya::model::limits {
 // ---- processes
 inline constexpr int processes =
     512;  // pids ever created in one run; fork fails with EAGAIN past it
+// threads of one process besides its first (a Go program's Ms in system calls at once)
+inline constexpr int tasks_per_process = 64;
 inline constexpr int fds_per_process = 256;  // RLIMIT_NOFILE analogue; EMFILE past it
 inline constexpr int first_free_fd = 3;      // 0, 1, 2 start open on the null device (as on Linux)
 

@@ -48,6 +48,7 @@ Outcome Kernel::sys(Process& p, const op::Exit& o) {
 
 void Kernel::do_exit(Process& p, WaitStatus how) {
   PAPAYA_ASSERT(p.state == ProcState::live, "exit of a process that is not live");
+  end_tasks(p);
   finish_write(p);
   flock_delete_block(p);
   if (p.blocked) {

@@ -62,6 +62,22 @@ struct FlockWait {
   std::vector<Pid> blocked;
 };
 
+// A thread of a process other than its first: clone(2) "CLONE_THREAD ... the child is placed in
+// the same thread group as the calling process" and "CLONE_FILES ... the calling process and the
+// child process share the same file descriptor table". What is its own is a system call in
+// progress: its pending operation, the channel it sleeps on, a multi-page write's progress. A
+// Go program's M runs a goroutine's system call on one while the process's first thread is busy
+// (sim/executor_go.cpp). Tasks run regular-file calls only (Kernel::runs_on_a_task); signals are
+// delivered to the first thread.
+struct Task {
+  std::optional<Op> pending;
+  bool blocked = false;
+  Chan chan;
+  bool recheck = false;
+  bool woken = false;
+  Progress progress;
+};
+
 inline constexpr int signal_slots = 32;  // indexed by signal number
 
 struct Process {
@@ -92,6 +108,10 @@ struct Process {
   bool woken = false;    // blocked, and its condition held at the last re-evaluation
   Progress progress;
   FlockWait flock_wait;
+  // Its other threads (tid = index + 1), and which one's call state the fields above hold while
+  // the kernel steps it (0: the first thread's; the others' are then in `tasks`).
+  std::vector<Task> tasks;
+  std::uint16_t task = 0;
   // Go's net package puts every socket in O_NONBLOCK mode (internal/poll): a goroutine program's
   // socket calls fail with EAGAIN instead of blocking (Kernel::set_nonblocking_sockets).
   bool nonblocking_sockets = false;

@@ -5,8 +5,14 @@
 // increasing number in a hand-made history). A process's lock state is what its own successful
 // flock calls say it holds: that is the view the chat code acts on, and the one the shared-ofd
 // flaw breaks (another process's LOCK_SH converts "my" LOCK_EX behind my back).
+//
+// Each event names its actor: the process, and in a goroutine program the goroutine that made the
+// call (its trace step's "g"), so two goroutines of one process are two actors, as two processes
+// are. A goroutine program's sync.RWMutex guarding the log is seen like flock: RLock/RUnlock are
+// LOCK_SH/LOCK_UN, Lock/Unlock are LOCK_EX/LOCK_UN, by the goroutine.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,6 +21,20 @@ namespace papaya::properties {
 
 using Step = std::uint64_t;
 using ProcessId = std::int32_t;
+using GoroutineId = std::uint32_t;
+
+// Who acted: a process (g 0), or goroutine g of a goroutine program.
+struct Actor {
+  ProcessId pid = 0;
+  GoroutineId g = 0;
+  friend auto operator<=>(const Actor&, const Actor&) = default;
+};
+// "process 3", "process 3 goroutine 7".
+inline std::string actor_name(Actor a) {
+  std::string out = "process " + std::to_string(a.pid);
+  if (a.g != 0) out += " goroutine " + std::to_string(a.g);
+  return out;
+}
 
 enum class LockMode { sh, ex };
 
@@ -41,6 +61,8 @@ struct LogEvent {
   std::uint64_t log_size = 0;    // read: the log's size when it ran (its end, if it reached it)
   bool by_exit = false;          // lock_released: the process was killed (kill -9) holding it
   std::int64_t time_ns = 0;      // virtual time of the step (slow-client's clock)
+  GoroutineId g = 0;             // the goroutine of `pid` that made it (0: a plain process)
+  Actor actor() const { return {pid, g}; }
 };
 
 // One chunk a client received: its bytes received so far, and when (virtual time).

@@ -22,7 +22,7 @@ namespace papaya::properties {
 namespace {
 
 // Where an append began while the log ended in a partial line, if one did. An append is one or
-// more writes of one process (write_all goes on after a short write, at the offset it stopped):
+// more writes of one actor (write_all goes on after a short write, at the offset it stopped):
 // its later writes continue it.
 Finding appends_begin_whole(const History& h) {
   Finding f{Property::log_heals};
@@ -33,11 +33,11 @@ Finding appends_begin_whole(const History& h) {
     std::uint64_t end = 0;    // where its last write stopped
     bool writing = false;
   };
-  std::map<ProcessId, Append> appends;  // by process, until it releases the lock or truncates
+  std::map<Actor, Append> appends;  // by actor, until it releases the lock or truncates
   for (const LogEvent& e : h.events) {
     switch (e.kind) {
       case LogEvent::Kind::write_begin: {
-        auto it = appends.find(e.pid);
+        auto it = appends.find(e.actor());
         const bool continues =
             it != appends.end() && !it->second.writing && it->second.end == e.offset;
         if (!continues && !whole.count(e.offset)) {
@@ -45,30 +45,30 @@ Finding appends_begin_whole(const History& h) {
           f.step = e.step;
           const auto last = std::prev(whole.upper_bound(e.offset));
           f.detail = fmt::format(
-              "process {} began an append at byte {} (step {}) while the log ended in a partial "
+              "{} began an append at byte {} (step {}) while the log ended in a partial "
               "line: bytes {} to {} are what is left of a write that fell short or was cut, and "
               "nobody cut them back",
-              e.pid, e.offset, e.step, *last, e.offset);
+              actor_name(e.actor()), e.offset, e.step, *last, e.offset);
           return f;
         }
-        Append& a = appends[e.pid];
+        Append& a = appends[e.actor()];
         if (!continues) a.start = e.offset;
         a.asked = e.length;
         a.writing = true;
         break;
       }
       case LogEvent::Kind::write_end: {
-        Append& a = appends[e.pid];
+        Append& a = appends[e.actor()];
         a.writing = false;
         a.end = e.offset + e.length;
         if (e.length == a.asked && whole.count(a.start)) whole.insert(a.end);
         break;
       }
-      case LogEvent::Kind::write_cut: appends.erase(e.pid); break;
-      case LogEvent::Kind::lock_released: appends.erase(e.pid); break;
+      case LogEvent::Kind::write_cut: appends.erase(e.actor()); break;
+      case LogEvent::Kind::lock_released: appends.erase(e.actor()); break;
       case LogEvent::Kind::truncate:
         whole.erase(whole.upper_bound(e.offset), whole.end());
-        appends.erase(e.pid);
+        appends.erase(e.actor());
         break;
       default: break;
     }

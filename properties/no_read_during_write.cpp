@@ -15,8 +15,9 @@ namespace {
 
 std::string_view mode_name(LockMode m) { return m == LockMode::ex ? "LOCK_EX" : "LOCK_SH"; }
 
-// Two processes whose own flock calls say they hold conflicting locks at once.
-std::optional<std::pair<ProcessId, ProcessId>> conflict(const std::map<ProcessId, LockMode>& held) {
+// Two actors (processes, or goroutines of one) whose own lock calls say they hold conflicting
+// locks at once.
+std::optional<std::pair<Actor, Actor>> conflict(const std::map<Actor, LockMode>& held) {
   for (const auto& [a, ma] : held)
     for (const auto& [b, mb] : held)
       if (a != b && ma == LockMode::ex) return std::pair{a, b};
@@ -33,33 +34,32 @@ Finding check_no_read_during_write(const History& h) {
     f.detail = std::move(why);
     return f;
   };
-  std::map<ProcessId, LockMode> held;            // each process's own view of its lock
-  std::map<ProcessId, const LogEvent*> writing;  // writes in progress
+  std::map<Actor, LockMode> held;            // each actor's own view of its lock
+  std::map<Actor, const LogEvent*> writing;  // writes in progress, by actor
   const std::vector<TornAppend> torn = appends_torn_by_kill(h);
   for (const LogEvent& e : h.events) {
     switch (e.kind) {
       case LogEvent::Kind::lock_acquired: {
-        held[e.pid] = e.mode;
+        held[e.actor()] = e.mode;
         if (auto c = conflict(held))
-          return fail(
-              e.step,
-              fmt::format("process {} holds {} on the log while process {} holds {}", c->first,
-                          mode_name(held[c->first]), c->second, mode_name(held[c->second])));
+          return fail(e.step, fmt::format("{} holds {} on the log while {} holds {}",
+                                          actor_name(c->first), mode_name(held[c->first]),
+                                          actor_name(c->second), mode_name(held[c->second])));
         break;
       }
-      case LogEvent::Kind::lock_released: held.erase(e.pid); break;
-      case LogEvent::Kind::write_begin: writing[e.pid] = &e; break;
-      case LogEvent::Kind::write_end: writing.erase(e.pid); break;
+      case LogEvent::Kind::lock_released: held.erase(e.actor()); break;
+      case LogEvent::Kind::write_begin: writing[e.actor()] = &e; break;
+      case LogEvent::Kind::write_end: writing.erase(e.actor()); break;
       case LogEvent::Kind::truncate: break;
-      case LogEvent::Kind::write_cut: writing.erase(e.pid); break;
+      case LogEvent::Kind::write_cut: writing.erase(e.actor()); break;
       case LogEvent::Kind::read: {
         for (const auto& [w, begin] : writing)
-          if (w != e.pid)
-            return fail(e.step,
-                        fmt::format("process {} read bytes [{}, {}) of the log while process {} "
-                                    "was writing bytes [{}, {}) (since step {})",
-                                    e.pid, e.offset, e.offset + e.length, w, begin->offset,
-                                    begin->offset + begin->length, begin->step));
+          if (w != e.actor())
+            return fail(e.step, fmt::format("{} read bytes [{}, {}) of the log while {} was "
+                                            "writing bytes [{}, {}) (since step {})",
+                                            actor_name(e.actor()), e.offset, e.offset + e.length,
+                                            actor_name(w), begin->offset,
+                                            begin->offset + begin->length, begin->step));
         std::uint64_t end = e.offset + e.length;
         // It reached the end of the data (not an offset past it, which shows nothing half done).
         bool reached_end = e.length < e.requested && end == e.log_size;
@@ -72,9 +72,8 @@ Finding check_no_read_during_write(const History& h) {
           return t.step <= e.step && t.end == end;
         });
         if (reached_end && !torn_end && end > 0 && end <= h.log.size() && h.log[end - 1] != '\n') {
-          return fail(e.step,
-                      fmt::format("process {} read the log up to byte {}, in the middle of a line",
-                                  e.pid, end));
+          return fail(e.step, fmt::format("{} read the log up to byte {}, in the middle of a line",
+                                          actor_name(e.actor()), end));
         }
         break;
       }

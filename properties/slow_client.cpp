@@ -47,11 +47,11 @@ struct Append {
 
 std::vector<Append> appends_of(const History& h) {
   std::vector<Append> out;
-  std::map<ProcessId, const LogEvent*> begun;
+  std::map<Actor, const LogEvent*> begun;
   for (const LogEvent& e : h.events) {
-    if (e.kind == LogEvent::Kind::write_begin) begun[e.pid] = &e;
+    if (e.kind == LogEvent::Kind::write_begin) begun[e.actor()] = &e;
     if (e.kind != LogEvent::Kind::write_end) continue;
-    auto b = begun.find(e.pid);
+    auto b = begun.find(e.actor());
     if (b == begun.end()) continue;
     out.push_back({b->second->offset + b->second->length, e.time_ns, e.step});
     begun.erase(b);

@@ -21,6 +21,7 @@ struct TornAppend {
   std::uint64_t offset = 0;  // where its last write began
   std::uint64_t end = 0;     // where its bytes stop: the log's torn end
   bool short_write = false;  // false: cut between pages; true: a short write, then the kill
+  GoroutineId g = 0;         // the writer's goroutine (0: a plain process)
 };
 
 // In step order of the kills.

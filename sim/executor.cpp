@@ -163,11 +163,23 @@ std::string Executor::site_of(Pid pid) const {
 
 void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args,
                       const model::Outcome& out, std::size_t first_decision,
-                      bool killed_from_outside) {
+                      bool killed_from_outside, std::uint16_t task) {
   const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+  const char* file = p.file;
+  std::uint32_t line = p.line;
   traces::Step& s = trace_.steps.emplace_back();
   s.time_ns = kernel_.now().count();
   s.pid = pid;
+  // A Go program's kernel step is a goroutine's system call: on another thread (M) the one it
+  // runs there, on the first the one at the front of its queue.
+  if (p.go && task != 0) {
+    s.g = p.go->on_tasks.at(task);
+    s.m = task;
+    file = p.go->gs.at(s.g)->file;
+    line = p.go->gs.at(s.g)->line;
+  } else if (p.go && !p.go->kq.empty()) {
+    s.g = p.go->kq.front();
+  }
   s.op = kind;
   s.status = out.status;
   s.err = out.err;
@@ -191,15 +203,15 @@ void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args,
   PAPAYA_ASSERT(trace_.decisions.size() - first_decision < 0xffff,
                 "too many decisions in one step");
   s.decision_count = static_cast<std::uint16_t>(trace_.decisions.size() - first_decision);
-  s.file = p.file;
-  s.line = p.line;
+  s.file = file;
+  s.line = line;
   s.killed_from_outside = killed_from_outside;
 }
 
-void Executor::after_step(Pid pid, const model::Outcome& out, bool forked) {
+void Executor::after_step(Pid pid, const model::Outcome& out, bool forked, std::uint16_t task) {
   Proc& p = proc(pid);
   if (p.go) {
-    go_after_kernel_step(p, out);
+    go_after_kernel_step(p, out, task);
     return;
   }
   switch (out.status) {
@@ -280,8 +292,11 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       if (p.go && !p.go->ended && !kernel_.process(pid).pending && kernel_.signal_pending_acts(pid))
         kernel_.submit(pid, model::op::Getpid{});
       if (kernel_.ready(pid)) options_.push_back({pid});
-      if (p.go && !p.go->ended)
+      if (p.go && !p.go->ended) {
+        for (const auto& [tid, g] : p.go->on_tasks)
+          if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
         for (const model::go::Actor& a : p.go->rt.actors()) options_.push_back({pid, true, a});
+      }
     }
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
     // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
@@ -290,7 +305,9 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     ready_.clear();
     for (const Option& o : options_)
       ready_.push_back(
-          o.go ? go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id) : o.pid);
+          o.go     ? go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id)
+          : o.task ? go_actor_id(o.pid, task_actor_kind, o.task)
+                   : o.pid);
     // A kill due now comes first, even when nothing is ready (an operator's kill -9 of a hung
     // process): the run is deadlocked only if it is still stuck after it.
     if (!live_.empty() && steps_ < opts_.max_steps && next_kill_ < opts_.kills.size() &&
@@ -338,8 +355,9 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       go_step(o.pid, o.actor);
       if (observed) strategy_->stepped(id, model::StepStatus::done);
     } else {
-      if (observed) strategy_->stepping(kernel_, o.pid);
-      take_step(o.pid, first_decision, false);
+      if (observed)
+        strategy_->stepping(kernel_, o.task ? go_actor_id(o.pid, task_actor_kind, o.task) : o.pid);
+      take_step(o.pid, first_decision, false, o.task);
     }
     go_poll();
   }
@@ -347,14 +365,15 @@ RunReport Executor::run(std::function<void(Os&)> init) {
 }
 
 // Steps `pid`'s pending operation and records the step.
-void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_outside) {
-  const model::Op& op = *kernel_.process(pid).pending;
+void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_outside,
+                         std::uint16_t task) {
+  const model::Op& op = *kernel_.pending(pid, task);
   model::OpKind kind = model::kind_of(op);
   model::OpArgs args = model::op_args(op);
-  model::Outcome out = kernel_.step(pid);
+  model::Outcome out = kernel_.step(pid, task);
   PAPAYA_ASSERT(!killed_from_outside || out.status == model::StepStatus::exited,
                 "a process survived SIGKILL");
-  record(pid, kind, args, out, first_decision, killed_from_outside);
+  record(pid, kind, args, out, first_decision, killed_from_outside, task);
   if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
     if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
     if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);
@@ -366,8 +385,9 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   if (opts_.check_invariants) kernel_.check_invariants();
   if (kind == model::OpKind::exec && out.status == model::StepStatus::done && out.err == Errno::ok)
     proc(pid).execing = true;
-  if (!killed_from_outside && strategy_->observes()) strategy_->stepped(pid, out.status);
-  after_step(pid, out, kind == model::OpKind::fork);
+  if (!killed_from_outside && strategy_->observes())
+    strategy_->stepped(task ? go_actor_id(pid, task_actor_kind, task) : pid, out.status);
+  after_step(pid, out, kind == model::OpKind::fork, task);
 }
 
 // A KillFault: SIGKILL to its process, or the pick-th live process outside init's group, which

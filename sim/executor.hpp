@@ -82,6 +82,7 @@ class Executor {
     Pid pid = 0;
     bool go = false;
     model::go::Actor actor{};
+    std::uint16_t task = 0;  // a kernel thread of `pid` other than its first (a Go program's M)
     friend bool operator==(const Option&, const Option&) = default;
   };
   Proc& proc(Pid pid);
@@ -89,10 +90,11 @@ class Executor {
   void resume(Proc& p);
   void fiber_main(Proc& p);
   void run_image(Proc& p);
-  void after_step(Pid pid, const model::Outcome& out, bool forked);
+  void after_step(Pid pid, const model::Outcome& out, bool forked, std::uint16_t task);
   void record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
-              std::size_t first_decision, bool killed_from_outside);
-  void take_step(Pid pid, std::size_t first_decision, bool killed_from_outside);
+              std::size_t first_decision, bool killed_from_outside, std::uint16_t task);
+  void take_step(Pid pid, std::size_t first_decision, bool killed_from_outside,
+                 std::uint16_t task = 0);
   void kill_from_outside(const traces::KillFault& k);
   std::string blocked_report() const;
   std::string site_of(Pid pid) const;
@@ -104,12 +106,13 @@ class Executor {
   const model::Outcome& go_kernel_call(Proc& p, model::go::Gid gid, const model::Op& op,
                                        const Site& site);
   void go_submit_kernel(Proc& p);
+  void go_enter_kernel(Proc& p, model::go::Gid g);
   Goroutine& goroutine(Proc& p, model::go::Gid gid);
   void suspend(Proc& p, Goroutine& g);
   void resume_goroutine(Proc& p, Goroutine& g);
   void goroutine_main(Proc& p, Goroutine& g);
   void go_step(Pid pid, model::go::Actor a);
-  void go_after_kernel_step(Proc& p, const model::Outcome& out);
+  void go_after_kernel_step(Proc& p, const model::Outcome& out, std::uint16_t task);
   void go_run_wanting(Proc& p);
   void end_go_process(Proc& p, const model::Outcome& out);
   void go_poll();

@@ -38,6 +38,20 @@ bool parks_on_eagain(model::OpKind k) {
 // delay = 20").
 constexpr Duration sysmon_tick{20'000};
 
+// The RWMutex call `op` is, if it is one (what the trace records of it when it returns).
+std::optional<traces::GoLockEvent> rw_call(const go::GoOp& op) {
+  using K = traces::GoLockEvent::Kind;
+  if (const auto* o = std::get_if<go::gop::RLock>(&op))
+    return traces::GoLockEvent{.rw = o->rw, .kind = K::rlock};
+  if (const auto* o = std::get_if<go::gop::RUnlock>(&op))
+    return traces::GoLockEvent{.rw = o->rw, .kind = K::runlock};
+  if (const auto* o = std::get_if<go::gop::WLock>(&op))
+    return traces::GoLockEvent{.rw = o->rw, .kind = K::lock};
+  if (const auto* o = std::get_if<go::gop::WUnlock>(&op))
+    return traces::GoLockEvent{.rw = o->rw, .kind = K::unlock};
+  return std::nullopt;
+}
+
 std::string describe(const go::Runtime& rt, Gid g) {
   const go::G& gp = rt.g(g);
   std::string state = gp.status == go::GStatus::waiting ? std::string(go::wait_reason_name(gp.wait))
@@ -196,6 +210,28 @@ void Executor::go_submit_kernel(Proc& p) {
   kernel_.submit(p.pid, *g.kop);
 }
 
+// entersyscall: the goroutine's M makes the call (runtime/proc.go entersyscall: "syscall is
+// about to do a system call ... the goroutine g is about to enter a system call"; a blocking one
+// hands its P off: entersyscallblock/handoffp, and retake does it for one that runs long). Each M
+// is a kernel thread, so two goroutines' calls run at once, page by page, as two processes' do.
+// The process's first thread takes the call when idle; when busy, a regular-file call runs on a
+// thread of its own (model::Task), and any other call (sockets, signals' waits, processes) waits
+// for the first thread: the model has one thread for those.
+void Executor::go_enter_kernel(Proc& p, Gid g) {
+  GoProc& gp = *p.go;
+  const model::Op& op = *goroutine(p, g).kop;
+  const bool first_busy = !gp.kq.empty() || kernel_.has_pending(p.pid);
+  if (first_busy && kernel_.runs_on_a_task(p.pid, op)) {
+    if (const std::uint16_t tid = kernel_.idle_task(p.pid); tid != 0) {
+      kernel_.submit(p.pid, tid, op);
+      gp.on_tasks.emplace(tid, g);
+      return;
+    }
+  }
+  gp.kq.push_back(g);
+  go_submit_kernel(p);
+}
+
 // Every running goroutine with nothing pending runs its user code up to its next call.
 void Executor::go_run_wanting(Proc& p) {
   for (Gid g : p.go->rt.want_op()) {
@@ -213,7 +249,9 @@ void Executor::go_step(Pid pid, go::Actor a) {
   if (a.kind == go::Actor::Kind::syscall_exit) g = a.id;
   bool starts_go = false;
   bool enters_syscall = false;
+  std::optional<traces::GoLockEvent> rw;
   if (g != 0 && rt.g(g).pending) {
+    rw = rw_call(*rt.g(g).pending);
     starts_go = std::holds_alternative<go::gop::Go>(*rt.g(g).pending);
     enters_syscall =
         std::holds_alternative<go::gop::Syscall>(*rt.g(g).pending) && rt.g(g).phase == 0;
@@ -230,6 +268,12 @@ void Executor::go_step(Pid pid, go::Actor a) {
     Goroutine& gr = goroutine(p, g);
     if (o.status == go::GoStatus::done) {
       gr.gout = o;
+      if (rw) {  // it returned: the History sees the log guard's holds (properties/log_events)
+        rw->step = trace_.steps.size();
+        rw->pid = pid;
+        rw->g = g;
+        trace_.go_locks.push_back(*rw);
+      }
       if (starts_go) {
         auto ng = std::make_unique<Goroutine>(*this, pid, static_cast<Gid>(o.value));
         ng->body = std::move(gr.go_body);
@@ -238,8 +282,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
       }
     } else if (o.status == go::GoStatus::parked && enters_syscall &&
                rt.g(g).status == go::GStatus::syscall) {
-      gp.kq.push_back(g);
-      go_submit_kernel(p);
+      go_enter_kernel(p, g);
     } else if (o.status == go::GoStatus::exited) {
       resume_goroutine(p, gr);  // its body returned: the fiber ends
       PAPAYA_ASSERT(!gr.running, "a goroutine ran on after it exited");
@@ -251,7 +294,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
     return;
   }
   go_run_wanting(p);
-  if (!gp.ended && gp.kq.empty() && rt.actors().empty() &&
+  if (!gp.ended && gp.kq.empty() && gp.on_tasks.empty() && rt.actors().empty() &&
       rt.check_dead() == go::Ending::deadlock && !go_deadlock_) {
     std::string d = "pid " + std::to_string(pid) + ": " + rt.message();
     for (Gid l : rt.leaked())
@@ -262,8 +305,18 @@ void Executor::go_step(Pid pid, go::Actor a) {
 }
 
 // The process's kernel thread finished a step of the front syscall (or the process ended).
-void Executor::go_after_kernel_step(Proc& p, const model::Outcome& out) {
+void Executor::go_after_kernel_step(Proc& p, const model::Outcome& out, std::uint16_t task) {
   GoProc& gp = *p.go;
+  if (task != 0) {  // a file call on another thread: done, or a page of it, or waiting
+    PAPAYA_ASSERT(out.status != model::StepStatus::exited,
+                  "a thread's file call ended its process");
+    if (out.status != model::StepStatus::done) return;
+    const Gid g = gp.on_tasks.at(task);
+    gp.on_tasks.erase(task);
+    goroutine(p, g).kout = out;
+    gp.rt.syscall_returned(g);
+    return;
+  }
   if (out.status == model::StepStatus::exited) {
     end_go_process(p, out);
     return;
@@ -306,6 +359,7 @@ void Executor::go_unwind(Proc& p) {
   gp.ended = true;
   p.dying = true;
   gp.kq.clear();
+  gp.on_tasks.clear();
   gp.watches.clear();
   gp.timers.clear();
   for (auto& [gid, g] : gp.gs) {

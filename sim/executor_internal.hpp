@@ -52,6 +52,9 @@ struct Executor::GoProc {
   // Goroutines in a syscall, in the order they entered it. The simulated process has one kernel
   // thread: the front one's call is the process's pending kernel operation.
   std::deque<model::go::Gid> kq;
+  // Goroutines whose file call runs on a kernel thread of its own (another M) because the first
+  // one was busy, by thread (model::Task; Executor::go_enter_kernel).
+  std::map<std::uint16_t, model::go::Gid> on_tasks;
   // Armed after EAGAIN: the goroutine's call, polled after every step until it would not block
   // (then netpoll_event on its io_pd: the edge).
   std::map<model::go::Gid, model::Op> watches;

@@ -28,6 +28,9 @@ inline Pid go_actor_id(Pid pid, std::uint32_t kind, std::uint32_t id) {
          static_cast<Pid>(id & 0x3ffffu);
 }
 inline bool is_go_actor(Pid id) { return (id & go_actor_bit) != 0; }
+// The kind, in go_actor_id, of a Go program's kernel thread other than its first (an M running a
+// goroutine's file call; the runtime's own kinds are 0 to 2): its id is the thread's.
+inline constexpr std::uint32_t task_actor_kind = 3;
 
 class Strategy {
  public:

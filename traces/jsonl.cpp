@@ -65,6 +65,8 @@ json step_json(const Trace& t, const Step& s, std::size_t index) {
   j["step"] = index;
   j["t"] = s.time_ns;
   j["pid"] = s.pid;
+  if (s.g != 0) j["g"] = s.g;  // a goroutine's step (format 2)
+  if (s.m != 0) j["m"] = s.m;  // on a kernel thread other than the process's first
   j["op"] = model::op_name(s.op);
   auto names = model::op_arg_names(s.op);
   json args = json::object();
@@ -177,11 +179,39 @@ void write_decisions_before(const Trace& t, std::size_t until, std::size_t& next
   out << j.dump() << '\n';
 }
 
+std::string_view go_lock_kind_name(GoLockEvent::Kind k) {
+  switch (k) {
+    case GoLockEvent::Kind::rlock: return "rlock";
+    case GoLockEvent::Kind::runlock: return "runlock";
+    case GoLockEvent::Kind::lock: return "lock";
+    case GoLockEvent::Kind::unlock: return "unlock";
+  }
+  return "?";
+}
+
+// The RWMutex calls that returned before step `until` (GoLockEvent).
+void write_go_locks_before(const Trace& t, std::uint64_t until, std::size_t& next,
+                           std::ostream& out) {
+  for (; next < t.go_locks.size() && t.go_locks[next].step <= until; ++next) {
+    const GoLockEvent& e = t.go_locks[next];
+    json j;
+    j["type"] = "go_lock";
+    j["step"] = e.step;
+    j["pid"] = e.pid;
+    j["g"] = e.g;
+    j["rw"] = e.rw;
+    j["op"] = go_lock_kind_name(e.kind);
+    out << j.dump() << '\n';
+  }
+}
+
 void write_jsonl(const Trace& t, std::ostream& out) {
   out << header_json(t.header).dump() << '\n';
   std::size_t w = 0;
   std::size_t next_dec = 0;
+  std::size_t next_lock = 0;
   for (std::size_t i = 0; i < t.steps.size(); ++i) {
+    write_go_locks_before(t, i, next_lock, out);
     for (; w < t.warnings.size() && t.warnings[w].step < i;
          ++w) {  // right after the step that raised it
       json j;
@@ -197,6 +227,7 @@ void write_jsonl(const Trace& t, std::ostream& out) {
     out << step_json(t, t.steps[i], i).dump() << '\n';
   }
   write_decisions_before(t, t.decisions.size(), next_dec, out);
+  write_go_locks_before(t, t.steps.size(), next_lock, out);
   for (; w < t.warnings.size(); ++w) {
     json j;
     j["type"] = "warning";
@@ -272,6 +303,10 @@ class LineReader {
 void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
   if (r.get<std::string>(j, "type") != "header") r.fail("the first line is not a header line");
   int format = r.get<int>(j, "format");
+  if (format == 1)
+    r.fail(
+        "trace format 1 predates goroutine ids; re-record it with this papaya (papaya sim, or "
+        "papaya check --trace-dir)");
   if (format != format_version)
     r.fail("trace format version " + std::to_string(format) + "; this papaya reads version " +
            std::to_string(format_version));
@@ -355,6 +390,8 @@ void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
     r.fail("step " + std::to_string(index) + " where step " +
            std::to_string(out.step_lines.size()) + " was expected");
   r.get<std::int64_t>(j, "pid");
+  if (j.contains("g")) r.get<std::uint32_t>(j, "g");  // absent: no goroutine's
+  if (j.contains("m")) r.get<std::uint16_t>(j, "m");
   r.get<std::int64_t>(j, "t");
   if (!model::parse_op_kind(r.get<std::string>(j, "op")))
     r.fail("unknown operation \"" + j["op"].get<std::string>() + "\"");
@@ -400,6 +437,14 @@ LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
       read_decisions(j, r, out);
     } else if (type == "warning") {
       r.get<std::string>(j, "text");
+    } else if (type == "go_lock") {  // a goroutine's RWMutex call (GoLockEvent): not replayed
+      r.get<std::uint64_t>(j, "step");
+      r.get<std::uint32_t>(j, "pid");
+      r.get<std::uint32_t>(j, "g");
+      r.get<std::uint32_t>(j, "rw");
+      const std::string op = r.get<std::string>(j, "op");
+      if (op != "rlock" && op != "runlock" && op != "lock" && op != "unlock")
+        r.fail("unknown RWMutex operation \"" + op + "\"");
     } else if (type == "verdict") {
       auto v = parse_verdict(r.get<std::string>(j, "verdict"));
       if (!v) r.fail("unknown verdict \"" + j["verdict"].get<std::string>() + "\"");

@@ -1,15 +1,20 @@
 // The trace's file format: JSON Lines, versioned (format_version in traces/trace.hpp).
 //
-//   {"type":"header","papaya":"0.1.0","format":1,"design":"process","variant":"correct",
+//   {"type":"header","papaya":"0.1.0","format":2,"design":"process","variant":"correct",
 //    "scenario":{...},"seed":7,"strategy":"random","max_steps":1000000,"faults":false}
 //   {"type":"step","step":0,"t":0,"pid":1,"op":"open","args":{"flags":..,"mode":384},
 //    "path":"/x","status":"done","ret":3,"dec":[["schedule",2,1]],"site":"chat/a.cpp:12"}
+//   {"type":"step","step":1,"t":0,"pid":2,"g":5,"m":1,"op":"pread",...}  (goroutine 5's system
+//                                                    call on the process's kernel thread 1)
 //   ...
 //   {"type":"warning","step":41,"text":"..."}            (any number, anywhere after the header)
+//   {"type":"go_lock","step":9,"pid":2,"g":4,"rw":1,"op":"rlock"}  (a goroutine's RWMutex call
+//                                                    returned, before step 9; traces::GoLockEvent)
 //   {"type":"decisions","dec":[["go_select",2,1],...]}  (decisions taken between steps: a
 //                                                    goroutine's; in order among the steps')
 //   {"type":"verdict","verdict":"ok","steps":123,"decisions":45,"virtual_time_ns":0,"detail":""}
 //
+// Format 2 added "g" and "m" to steps; a format 1 trace is refused with a line saying so.
 // The reader validates: malformed JSON, a wrong format version, a missing field, a step out of
 // order, or a file that ends before its verdict line are errors naming the line.
 #pragma once

@@ -22,7 +22,9 @@
 
 namespace papaya::traces {
 
-inline constexpr int format_version = 1;
+// 2: steps name the goroutine (and the kernel thread) that made them ("g", "m"); version 1 traces
+// predate that and are refused (re-record them).
+inline constexpr int format_version = 2;
 
 // kill -9 from outside the simulated world (an operator, the OOM killer): at the start of step
 // `step`, SIGKILL goes to process `pid` (when not 0), else to the (pick mod n)-th, in pid order, of
@@ -67,7 +69,10 @@ struct Decision {
 inline constexpr std::uint32_t no_text = 0xffffffffu;
 
 // One scheduling step: the chosen process's pending operation ran (or a step of it did). Its
-// position in Trace::steps is its step number. Kept small and trivially copyable (96 bytes).
+// position in Trace::steps is its step number. Kept small and trivially copyable (104 bytes).
+// The actor is `pid` and, in a goroutine program, goroutine `g` (0: a plain process, or a Go
+// program's step no goroutine made: its death by a signal) on the process's kernel thread `m`
+// (0: its first thread; the M that ran the goroutine's system call).
 struct Step {
   std::int64_t time_ns = 0;
   std::int64_t ret = 0;  // the value (done); exit code (exited normally)
@@ -88,9 +93,11 @@ struct Step {
   model::OpKind op = model::OpKind::getpid;
   model::StepStatus status = model::StepStatus::done;
   Errno err = Errno::ok;
+  std::uint32_t g = 0;
+  std::uint16_t m = 0;
 };
 
-static_assert(sizeof(Step) <= 96, "keep trace steps small: one is appended per scheduling step");
+static_assert(sizeof(Step) <= 104, "keep trace steps small: one is appended per scheduling step");
 
 // A warning whose text starts with this marks the step at which a property broke (written by
 // check/minimise.cpp into counterexamples; the renderer highlights it).
@@ -101,9 +108,26 @@ struct Warning {
   std::string text;
 };
 
+// A goroutine's sync.RWMutex call that returned (RLock and Lock: it holds the lock now). A
+// goroutine's runtime steps are not trace steps: it happened after step `step - 1`, before step
+// `step`. The History reads the log guard's acquisitions and releases off these
+// (properties/log_events.cpp). Written as {"type":"go_lock","step":N,"pid":P,"g":G,"rw":R,
+// "op":"rlock"} lines.
+struct GoLockEvent {
+  enum class Kind : std::uint8_t { rlock, runlock, lock, unlock };
+  std::uint64_t step = 0;
+  Pid pid = 0;
+  std::uint32_t g = 0;
+  std::uint32_t rw = 0;  // the RWMutex's id in its process's runtime
+  Kind kind = Kind::rlock;
+  friend bool operator==(const GoLockEvent&, const GoLockEvent&) = default;
+};
+std::string_view go_lock_kind_name(GoLockEvent::Kind k);
+
 struct Trace {
   Header header;
   Chunked<Step> steps;
+  std::vector<GoLockEvent> go_locks;  // in order
   std::vector<Decision> decisions;
   std::vector<std::string> texts;
   std::vector<Warning> warnings;

@@ -30,6 +30,12 @@ inline LogEvent read(Step s, ProcessId p, std::uint64_t off, std::uint64_t len,
   return event(s, p, LogEvent::Kind::read, LockMode::sh, off, len, requested, off + len);
 }
 
+// The same event, made by goroutine `g` of its process (a goroutine program's actor).
+inline LogEvent by_goroutine(LogEvent e, GoroutineId g) {
+  e.g = g;
+  return e;
+}
+
 inline ClientRecord client(std::string name, std::vector<std::string> sent,
                            std::string received = "") {
   ClientRecord c;

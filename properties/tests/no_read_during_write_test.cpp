@@ -159,5 +159,40 @@ TEST(NoReadDuringWrite, AReadBeforeTheKillIsNotExcusedByIt) {
   EXPECT_FALSE(check_no_read_during_write(h).holds);
 }
 
+// Actors below the process: two goroutines of one process are two actors, so a goroutine's read
+// inside another goroutine's write is caught as two processes' would be (go-no-rlock), and a
+// goroutine's read of its own write is not.
+TEST(NoReadDuringWrite, FailsWhenOneGoroutineReadsInsideAnotherGoroutinesWriteOfOneProcess) {
+  History h;
+  h.log = std::string(5000, 'a') + "\n";
+  h.events = {by_goroutine(write_begin(1, 2, 0, 5001), 5),
+              by_goroutine(read(2, 2, 0, 4096, 65536), 7), by_goroutine(write_end(3, 2), 5)};
+  Finding f = check_no_read_during_write(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_EQ(f.step, 2u);
+  EXPECT_NE(f.detail.find("process 2 goroutine 7 read bytes [0, 4096) of the log while process 2 "
+                          "goroutine 5 was writing"),
+            std::string::npos)
+      << f.detail;
+}
+
+TEST(NoReadDuringWrite, HoldsWhenAGoroutineReadsOnlyItsOwnWriteInProgress) {
+  History h;
+  h.log = std::string(5000, 'a') + "\n";
+  h.events = {by_goroutine(write_begin(1, 2, 0, 5001), 5),
+              by_goroutine(read(2, 2, 0, 4096, 4096), 5), by_goroutine(write_end(3, 2), 5)};
+  EXPECT_TRUE(check_no_read_during_write(h).holds);
+}
+
+TEST(NoReadDuringWrite, FailsWhenTwoGoroutinesHoldTheLogsRWMutexInConflictingModes) {
+  History h;
+  h.log = "aaaa\n";
+  h.events = {by_goroutine(acquired(1, 2, LockMode::ex), 3),
+              by_goroutine(acquired(2, 2, LockMode::sh), 4)};
+  Finding f = check_no_read_during_write(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_NE(f.detail.find("process 2 goroutine 3 holds LOCK_EX"), std::string::npos) << f.detail;
+}
+
 }  // namespace
 }  // namespace papaya::properties

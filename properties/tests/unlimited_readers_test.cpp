@@ -63,5 +63,38 @@ TEST(UnlimitedReaders, CountsTheMostSimultaneousReaders) {
   EXPECT_EQ(max_simultaneous_readers(h), 3);
 }
 
+// Holds are the actor's: two goroutines of one process reading under RLock are two readers, so
+// one waiting for the other is caught, and a goroutine that writes is the writer, not its process.
+TEST(UnlimitedReaders, FailsWhenAGoroutineWaitsForAnotherReaderGoroutineOfItsProcess) {
+  History h;
+  h.log = "a\n";
+  h.events = {by_goroutine(acquired(1, 2, LockMode::ex), 4),
+              by_goroutine(blocked(2, 2, LockMode::ex), 5),
+              by_goroutine(read(3, 2, 0, 2, 4096), 4),
+              by_goroutine(released(4, 2), 4),
+              by_goroutine(acquired(5, 2, LockMode::ex), 5),
+              by_goroutine(read(6, 2, 0, 2, 4096), 5),
+              by_goroutine(released(7, 2), 5)};
+  Finding f = check_unlimited_readers(h);
+  EXPECT_FALSE(f.holds);
+  EXPECT_NE(f.detail.find("reader process 2 goroutine 5 had to wait"), std::string::npos)
+      << f.detail;
+  EXPECT_NE(f.detail.find("(process 2 goroutine 4)"), std::string::npos) << f.detail;
+}
+
+TEST(UnlimitedReaders, HoldsWhenAReaderGoroutineWaitsForTheWriterGoroutineOfItsProcess) {
+  History h;
+  h.log = "a\n";
+  h.events = {by_goroutine(acquired(1, 2, LockMode::ex), 3),
+              by_goroutine(blocked(2, 2, LockMode::sh), 5),
+              by_goroutine(write_begin(3, 2, 0, 2), 3),
+              by_goroutine(write_end(4, 2), 3),
+              by_goroutine(released(5, 2), 3),
+              by_goroutine(acquired(6, 2, LockMode::sh), 5),
+              by_goroutine(read(7, 2, 0, 2, 4096), 5),
+              by_goroutine(released(8, 2), 5)};
+  EXPECT_TRUE(check_unlimited_readers(h).holds);
+}
+
 }  // namespace
 }  // namespace papaya::properties

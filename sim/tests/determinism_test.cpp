@@ -145,8 +145,8 @@ TEST(TraceFormat, MalformedTracesAreRejectedNamingTheLine) {
   EXPECT_NE(error_of(join(bad)).find("t:4: malformed JSON"), std::string::npos);
   // wrong version
   bad = lines;
-  bad[0].replace(bad[0].find("\"format\":1"), 10, "\"format\":2");
-  EXPECT_EQ(error_of(join(bad)), "t:1: trace format version 2; this papaya reads version 1");
+  bad[0].replace(bad[0].find("\"format\":2"), 10, "\"format\":3");
+  EXPECT_EQ(error_of(join(bad)), "t:1: trace format version 3; this papaya reads version 2");
   // a missing field
   bad = lines;
   bad[5].replace(bad[5].find("\"op\""), 4, "\"po\"");

@@ -33,7 +33,7 @@ TEST(JsonlFuzzRegressions, InvalidUtf8InAHeaderLineGivesAPrintableOneLineError) 
   // the raw bytes, and the message could not be put into JSON (type_error 316).
   const std::string e = error_of(
       "{\"type\":\"head\xcf"
-      "er\",\"format\":1}\n");
+      "er\",\"format\":2}\n");
   ASSERT_FALSE(e.empty());
   EXPECT_EQ(e.rfind("t:1: ", 0), 0u) << e;
   EXPECT_TRUE(printable_ascii(e)) << e;
@@ -43,7 +43,7 @@ TEST(JsonlFuzzRegressions, InvalidUtf8InAHeaderLineGivesAPrintableOneLineError) 
 
 TEST(JsonlFuzzRegressions, ANewlineInsideAnUnknownOperationStaysOnOneLine) {
   const std::string header =
-      "{\"type\":\"header\",\"papaya\":\"0.1.0\",\"format\":1,\"design\":\"\",\"variant\":\"\","
+      "{\"type\":\"header\",\"papaya\":\"0.1.0\",\"format\":2,\"design\":\"\",\"variant\":\"\","
       "\"scenario\":{},\"seed\":1,\"strategy\":\"random\",\"max_steps\":9,\"faults\":false}\n";
   const std::string e = error_of(header +
                                  "{\"type\":\"step\",\"step\":0,\"t\":0,\"pid\":1,\"op\":\"a\\nb\","
@@ -54,7 +54,7 @@ TEST(JsonlFuzzRegressions, ANewlineInsideAnUnknownOperationStaysOnOneLine) {
 }
 
 const std::string good_header =
-    "{\"type\":\"header\",\"papaya\":\"0.1.0\",\"format\":1,\"design\":\"\",\"variant\":\"\","
+    "{\"type\":\"header\",\"papaya\":\"0.1.0\",\"format\":2,\"design\":\"\",\"variant\":\"\","
     "\"scenario\":{},\"seed\":1,\"strategy\":\"random\",\"max_steps\":9,\"faults\":false}";
 const std::string verdict0 =
     "{\"type\":\"verdict\",\"verdict\":\"ok\",\"steps\":0,\"decisions\":0,"
@@ -74,8 +74,8 @@ TEST(JsonlFuzzRegressions, AFractionalOrHugeNumberWhereAWholeOneBelongsIsRefused
             std::string::npos);
   EXPECT_NE(error_of(with(good_header, "\"max_steps\":9", "\"max_steps\":9.5")).find("max_steps"),
             std::string::npos);
-  // A format of 2^32 + 1 wrapped to 1 (the version this papaya reads) and was accepted.
-  EXPECT_NE(error_of(with(good_header, "\"format\":1", "\"format\":4294967297"))
+  // A format of 2^32 + 2 wrapped to 2 (the version this papaya reads) and was accepted.
+  EXPECT_NE(error_of(with(good_header, "\"format\":2", "\"format\":4294967298"))
                 .find("\"format\" is out of range"),
             std::string::npos);
   EXPECT_NE(

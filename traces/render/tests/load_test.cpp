@@ -71,8 +71,8 @@ TEST(RenderLoad, MalformedLineIsAnErrorNamingTheLine) {
 
 TEST(RenderLoad, WrongFormatVersionIsAnError) {
   std::string text = trace_of({});
-  text.replace(text.find("\"format\":1"), 10, "\"format\":2");
-  EXPECT_EQ(error_of(text), "t.jsonl:1: trace format version 2; this papaya reads version 1");
+  text.replace(text.find("\"format\":2"), 10, "\"format\":3");
+  EXPECT_EQ(error_of(text), "t.jsonl:1: trace format version 3; this papaya reads version 2");
 }
 
 TEST(RenderLoad, FileEndingBeforeItsVerdictIsTruncated) {
@@ -127,7 +127,7 @@ TEST(RenderLoad, HeaderOnlyTraceHasNoLanes) {
   RenderModel m = load_render_model(trace_of({}), "t.jsonl");
   EXPECT_TRUE(m.events.empty());
   EXPECT_TRUE(m.lanes.empty());
-  EXPECT_NE(std::string(header_line).find("\"format\":1"), std::string::npos);
+  EXPECT_NE(std::string(header_line).find("\"format\":2"), std::string::npos);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ inline std::string read_text(const std::string& path) {
 }
 
 inline const char* header_line =
-    R"({"type":"header","papaya":"0.1.0","format":1,"design":"","variant":"","scenario":{},"seed":0,)"
+    R"({"type":"header","papaya":"0.1.0","format":2,"design":"","variant":"","scenario":{},"seed":0,)"
     R"("strategy":"random","max_steps":100,"faults":false})";
 
 // A trace of `steps` (step lines without "type", "step", "t": those are added in order).
