@@ -131,7 +131,6 @@ json go_json(const Trace& t, const GoRecord& r) {
     j["op"] = go::go_op_index_name(r.op);
     if (r.obj != 0) j["obj"] = r.obj;
     j["status"] = go::go_status_name(r.status);
-    j["site"] = site_text(r.file, r.line);
   }
   json ev = json::array();
   for (std::uint32_t i = 0; i < r.event_count; ++i) {
@@ -153,6 +152,8 @@ json go_json(const Trace& t, const GoRecord& r) {
     ev.push_back(x);
   }
   j["ev"] = ev;
+  // last, as in step lines: replay compares lines without their call site (from "site" on)
+  if (r.op != no_go_op) j["site"] = site_text(r.file, r.line);
   return j;
 }
 

@@ -9,9 +9,9 @@
 //   {"type":"decisions","dec":[["go_select",2,1],...]}  (decisions taken between steps: a
 //                                                    goroutine's; in order among the steps')
 //   {"type":"go","step":41,"pid":2,"by":"P0","g":3,"op":"Mutex.Lock","obj":1,"status":"parked",
-//    "site":"chat/goroutine/hub.cpp:40","ev":[{"g":3,"from":"running","to":"waiting",
-//    "why":"park","wait":"semacquire","p":0},{"g":4,"from":"runnable","to":"running",
-//    "why":"schedule","p":0}]}             (a Go runtime's step before step 41, and the G and P
+//    "ev":[{"g":3,"from":"running","to":"waiting","why":"park","wait":"semacquire","p":0},
+//    {"g":4,"from":"runnable","to":"running","why":"schedule","p":0}],
+//    "site":"chat/goroutine/hub.cpp:40"}  (a Go runtime's step before step 41, and the G and P
 //                                          state changes it made: model/go/events.hpp)
 //   {"type":"verdict","verdict":"ok","steps":123,"decisions":45,"virtual_time_ns":0,"detail":""}
 //

@@ -62,7 +62,9 @@ TEST(SimGoEvents, EveryRuntimeStepIsRecordedWithTheStateChangesItMade) {
   // every record lies between steps, in order; the events of all records are the runtime's
   std::size_t events = 0;
   for (std::size_t i = 0; i < t.go.size(); ++i) {
-    if (i > 0) EXPECT_LE(t.go[i - 1].at, t.go[i].at);
+    if (i > 0) {
+      EXPECT_LE(t.go[i - 1].at, t.go[i].at);
+    }
     EXPECT_LE(t.go[i].at, t.steps.size());
     EXPECT_EQ(t.go[i].first_event, events);
     events += t.go[i].event_count;

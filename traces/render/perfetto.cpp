@@ -92,7 +92,10 @@ void go_metadata(const RenderModel& m, const Window& w, std::vector<json>& out) 
 // Each goroutine's operations (1 us at their position), its states but running (waiting on what,
 // runnable, in a syscall) on its thread, and on each P's thread the goroutines it ran.
 void go_slices(const RenderModel& m, const Window& w, std::vector<Out>& out) {
-  const std::size_t begin = pos_of(m, w.begin), end = pos_of(m, w.end);
+  // the window's positions: from just after the step before it (the go lines that come before
+  // its first step) to just after its last step, as the graph draws them
+  const std::size_t begin = w.begin == 0 ? 0 : m.step_pos[w.begin - 1] + 1;
+  const std::size_t end = w.end == 0 ? 0 : m.step_pos[w.end - 1] + 1;
   for (const GoStep& s : m.go) {
     const std::size_t pos = m.go_pos[s.seq];
     if (s.op.empty() || s.op == "syscall" || !w.shows(s.pid) || pos < begin || pos >= end) continue;

@@ -149,7 +149,7 @@ TEST(RenderGo, PerfettoHasAProcessPerGoProgramWithAThreadPerPAndPerGoroutine) {
   auto lock = slice(2, "Mutex.Lock parked");
   ASSERT_FALSE(lock.is_null());
   EXPECT_EQ(lock["args"]["obj"], 1);
-  auto kernel = slice(1, "getpid() = 1");  // G1's syscall, at its merged position
+  auto kernel = slice(1, "getpid = 1");  // G1's syscall, at its merged position
   ASSERT_FALSE(kernel.is_null()) << j.dump();
   EXPECT_EQ(kernel["ts"], 6);
   auto syscall = slice(1, "syscall");  // the kernel step's slice nests in it
