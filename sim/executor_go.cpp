@@ -10,6 +10,7 @@
 #include "model/check.hpp"
 #include "sim/executor.hpp"
 #include "sim/executor_internal.hpp"
+#include "sim/go_events.hpp"
 #include "sim/stack_pool.hpp"
 
 namespace papaya::sim {
@@ -66,7 +67,9 @@ Executor::GoProc& Executor::make_go(Proc& p) {
   if (p.go) return *p.go;
   p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
   p.go->rt.advance_to(kernel_.now());
+  p.go->rt.record_events(true);  // G/P changes into the trace (sim/go_events.hpp)
   const Gid main = p.go->rt.start();
+  record_go_events(trace_, steps_, p.pid, traces::GoBy::start, p.go->rt);
   auto g = std::make_unique<Goroutine>(*this, p.pid, main);
   g->running = true;  // on the process's fiber
   p.go->gs.emplace(main, std::move(g));
@@ -261,7 +264,10 @@ void Executor::go_step(Pid pid, go::Actor a) {
   if (opts_.go_preempt && a.kind == go::Actor::Kind::p && g != 0 &&
       chooser_.choose(2, model::DecisionKind::go_preempt) == 1)
     rt.preempt(static_cast<int>(a.id));
+  const GoStepStart rec =
+      go_step_start(rt, a, g, g ? goroutine(p, g).file : "", g ? goroutine(p, g).line : 0);
   const go::GoOutcome o = rt.step(a);
+  record_go_step(trace_, steps_, pid, rec, o.status, rt);
   ++go_steps_;
   if (opts_.check_invariants) rt.check_invariants();
   if (g != 0) {
@@ -430,6 +436,7 @@ void Executor::go_advance_to(Duration t) {
       gp.timers.erase(gp.timers.begin());
     }
     gp.rt.sysmon();
+    record_go_events(trace_, steps_, pid, traces::GoBy::sysmon, gp.rt);
   }
 }
 

@@ -69,6 +69,10 @@ std::string replay_divergence(const traces::LoadedTrace& recorded, const Simulat
   std::string diff = first_difference(recorded.step_lines, traces::step_lines(replayed.trace()),
                                       "recorded", "replayed", /*ignore_sites=*/true);
   if (!diff.empty()) return diff;
+  // The Go runtime's G/P records: a runtime that scheduled differently diverges here.
+  diff = first_difference(recorded.go_lines, traces::go_lines(replayed.trace()), "recorded go",
+                          "replayed go", /*ignore_sites=*/true);
+  if (!diff.empty()) return diff;
   if (r.verdict == Verdict::replay_divergence) return r.detail;
   // A counterexample saved by `papaya check` carries a property verdict, which the simulator does
   // not compute: the caller re-checks the property.

@@ -121,6 +121,44 @@ json step_json(const Trace& t, const Step& s, std::size_t index) {
   return j;
 }
 
+json go_json(const Trace& t, const GoRecord& r) {
+  namespace go = model::go;
+  json j;
+  j["type"] = "go";
+  j["step"] = r.at;
+  j["pid"] = r.pid;
+  j["by"] = go_by_name(r.by, r.by_id);
+  if (r.op != no_go_op) {
+    j["g"] = r.g;
+    j["op"] = go::go_op_index_name(r.op);
+    if (r.obj != 0) j["obj"] = r.obj;
+    j["status"] = go::go_status_name(r.status);
+  }
+  json ev = json::array();
+  for (std::uint32_t i = 0; i < r.event_count; ++i) {
+    const go::GoEvent& e = t.go_events.at(r.first_event + i);
+    json x;
+    if (e.kind == go::GoEvent::Kind::g) {
+      x["g"] = e.id;
+      x["from"] = go::g_state_name(static_cast<go::GStatus>(e.from));
+      x["to"] = go::g_state_name(static_cast<go::GStatus>(e.to));
+      x["why"] = go::go_why_name(e.why);
+      if (e.wait != go::WaitReason::none) x["wait"] = go::wait_reason_name(e.wait);
+      if (e.p >= 0) x["p"] = e.p;
+    } else {
+      x["p"] = e.id;
+      x["from"] = go::p_state_name(static_cast<go::PStatus>(e.from));
+      x["to"] = go::p_state_name(static_cast<go::PStatus>(e.to));
+      x["why"] = go::go_why_name(e.why);
+    }
+    ev.push_back(x);
+  }
+  j["ev"] = ev;
+  // last, as in step lines: replay compares lines without their call site (from "site" on)
+  if (r.op != no_go_op) j["site"] = site_text(r.file, r.line);
+  return j;
+}
+
 json header_json(const Header& h) {
   json j;
   j["type"] = "header";
@@ -146,6 +184,24 @@ json header_json(const Header& h) {
   return j;
 }
 }  // namespace
+
+std::string go_by_name(GoBy b, std::uint32_t id) {
+  switch (b) {
+    case GoBy::p: return "P" + std::to_string(id);
+    case GoBy::exitsyscall: return "exitsyscall";
+    case GoBy::poller: return "poller";
+    case GoBy::sysmon: return "sysmon";
+    case GoBy::start: return "start";
+  }
+  return "?";
+}
+
+std::vector<std::string> go_lines(const Trace& t) {
+  std::vector<std::string> out;
+  out.reserve(t.go.size());
+  for (const GoRecord& r : t.go) out.push_back(go_json(t, r).dump());
+  return out;
+}
 
 std::string describe_kill(const KillFault& k) {
   if (k.pid != 0)
@@ -210,6 +266,11 @@ void write_jsonl(const Trace& t, std::ostream& out) {
   std::size_t w = 0;
   std::size_t next_dec = 0;
   std::size_t next_lock = 0;
+  std::size_t gi = 0;
+  auto go_lines_before = [&](std::uint64_t step) {  // the Go runtime's records before `step`
+    for (; gi < t.go.size() && t.go[gi].at <= step; ++gi)
+      out << go_json(t, t.go[gi]).dump() << '\n';
+  };
   for (std::size_t i = 0; i < t.steps.size(); ++i) {
     write_go_locks_before(t, i, next_lock, out);
     for (; w < t.warnings.size() && t.warnings[w].step < i;
@@ -220,12 +281,14 @@ void write_jsonl(const Trace& t, std::ostream& out) {
       j["text"] = t.warnings[w].text;
       out << j.dump() << '\n';
     }
+    go_lines_before(i);
     if (t.steps[i].decision_count > 0) {
       write_decisions_before(t, t.steps[i].first_decision, next_dec, out);
       next_dec = t.steps[i].first_decision + t.steps[i].decision_count;
     }
     out << step_json(t, t.steps[i], i).dump() << '\n';
   }
+  go_lines_before(t.steps.size());
   write_decisions_before(t, t.decisions.size(), next_dec, out);
   write_go_locks_before(t, t.steps.size(), next_lock, out);
   for (; w < t.warnings.size(); ++w) {
@@ -402,6 +465,57 @@ void read_step(const json& j, const LineReader& r, LoadedTrace& out) {
   read_decisions(j, r, out);
   out.step_lines.push_back(j.dump());
 }
+// A "go" line: a Go runtime's step and the G/P state changes it made (model/go/events.hpp).
+void read_go(const json& j, const LineReader& r, LoadedTrace& out) {
+  namespace go = model::go;
+  std::uint64_t at = r.get<std::uint64_t>(j, "step");
+  if (at != out.step_lines.size())
+    r.fail("a go line before step " + std::to_string(at) + " where step " +
+           std::to_string(out.step_lines.size()) + " comes next");
+  if (r.get<std::int64_t>(j, "pid") <= 0) r.fail("field \"pid\" is not a process id");
+  const std::string by = r.get<std::string>(j, "by");
+  const bool by_p = by.size() > 1 && by[0] == 'P' &&
+                    by.find_first_not_of("0123456789", 1) == std::string::npos && by.size() <= 4;
+  if (!by_p && by != "exitsyscall" && by != "poller" && by != "sysmon" && by != "start")
+    r.fail("field \"by\" is not P<n>, exitsyscall, poller, sysmon or start: \"" + by + "\"");
+  if (j.contains("op")) {
+    if (!go::parse_go_op_name(r.get<std::string>(j, "op")))
+      r.fail("unknown goroutine operation \"" + j["op"].get<std::string>() + "\"");
+    if (r.get<std::uint32_t>(j, "g") == 0) r.fail("field \"g\" is not a goroutine id");
+    if (!go::parse_go_status(r.get<std::string>(j, "status")))
+      r.fail("unknown goroutine step status \"" + j["status"].get<std::string>() + "\"");
+    r.get<std::string>(j, "site");
+    if (j.contains("obj")) r.get<std::uint32_t>(j, "obj");
+  } else if (j.contains("g")) {
+    r.fail("field \"g\" without \"op\"");
+  }
+  const json& ev = r.field(j, "ev");
+  if (!ev.is_array()) r.fail("field \"ev\" is not an array");
+  for (const json& e : ev) {
+    if (!e.is_object()) r.fail("a G/P event is not an object");
+    const bool is_g = e.contains("g");
+    if (!is_g && !e.contains("p")) r.fail("a G/P event names neither \"g\" nor \"p\"");
+    if (is_g ? r.get<std::uint32_t>(e, "g") == 0 : r.get<std::uint32_t>(e, "p") > 255)
+      r.fail(is_g ? "a G event's \"g\" is not a goroutine id" : "a P event's \"p\" is not a P");
+    for (const char* k : {"from", "to"}) {
+      std::string st = r.get<std::string>(e, k);
+      if (is_g ? !go::parse_g_state(st) : !go::parse_p_state(st))
+        r.fail(std::string(is_g ? "a G" : "a P") + " event's \"" + k + "\" is no state: \"" + st +
+               "\"");
+    }
+    if (r.get<std::string>(e, "from") == r.get<std::string>(e, "to"))
+      r.fail("a G/P event that changes nothing");
+    if (!go::parse_go_why(r.get<std::string>(e, "why")))
+      r.fail("unknown G/P event reason \"" + e["why"].get<std::string>() + "\"");
+    if (is_g && e.contains("p") && r.get<std::int64_t>(e, "p") < 0)
+      r.fail("a G event's \"p\" is not a P");
+    if (e.contains("wait") && !go::parse_wait_reason(r.get<std::string>(e, "wait")))
+      r.fail("unknown wait reason \"" + e["wait"].get<std::string>() + "\"");
+    if (is_g && (e.contains("wait") != (r.get<std::string>(e, "to") == "waiting")))
+      r.fail("a G event has a \"wait\" reason exactly when it goes to waiting");
+  }
+  out.go_lines.push_back(j.dump());
+}
 }  // namespace
 
 LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
@@ -435,6 +549,8 @@ LoadedTrace read_jsonl(std::istream& in, const std::string& name) {
     } else if (type == "decisions") {  // taken between steps (goroutine steps): see write_jsonl
       if (j.find("dec") == j.end()) r.fail("a decisions line without \"dec\"");
       read_decisions(j, r, out);
+    } else if (type == "go") {
+      read_go(j, r, out);
     } else if (type == "warning") {
       r.get<std::string>(j, "text");
     } else if (type == "go_lock") {  // a goroutine's RWMutex call (GoLockEvent): not replayed

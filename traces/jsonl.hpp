@@ -12,6 +12,11 @@
 //                                                    returned, before step 9; traces::GoLockEvent)
 //   {"type":"decisions","dec":[["go_select",2,1],...]}  (decisions taken between steps: a
 //                                                    goroutine's; in order among the steps')
+//   {"type":"go","step":41,"pid":2,"by":"P0","g":3,"op":"Mutex.Lock","obj":1,"status":"parked",
+//    "ev":[{"g":3,"from":"running","to":"waiting","why":"park","wait":"semacquire","p":0},
+//    {"g":4,"from":"runnable","to":"running","why":"schedule","p":0}],
+//    "site":"chat/goroutine/hub.cpp:40"}  (a Go runtime's step before step 41, and the G and P
+//                                          state changes it made: model/go/events.hpp)
 //   {"type":"verdict","verdict":"ok","steps":123,"decisions":45,"virtual_time_ns":0,"detail":""}
 //
 // Format 2 added "g" and "m" to steps; a format 1 trace is refused with a line saying so.
@@ -43,5 +48,7 @@ LoadedTrace read_jsonl_file(const std::string& path);
 
 // The canonical form of one step line of `t` (what read_jsonl keeps in step_lines).
 std::vector<std::string> step_lines(const Trace& t);
+// The canonical form of each "go" line of `t` (read_jsonl's go_lines).
+std::vector<std::string> go_lines(const Trace& t);
 
 }  // namespace papaya::traces

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "model/decision.hpp"
+#include "model/go/events.hpp"
+#include "model/go/runtime.hpp"
 #include "model/op.hpp"
 #include "model/outcome.hpp"
 #include "os/errno.hpp"
@@ -123,11 +125,33 @@ struct GoLockEvent {
   friend bool operator==(const GoLockEvent&, const GoLockEvent&) = default;
 };
 std::string_view go_lock_kind_name(GoLockEvent::Kind k);
+// A Go runtime's step, or another moment its G/P states changed, between two trace steps: written
+// as a "go" line before step `at` (traces/jsonl.hpp), with the changes it made (go_events).
+enum class GoBy : std::uint8_t { p, exitsyscall, poller, sysmon, start };
+std::string go_by_name(GoBy b, std::uint32_t id);  // "P0", "exitsyscall", "sysmon", ...
+inline constexpr std::uint8_t no_go_op = 0xff;
+
+struct GoRecord {
+  std::uint64_t at = 0;   // the trace step it comes before (the steps recorded so far)
+  const char* file = "";  // the goroutine operation's call site ("" when none)
+  Pid pid = 0;
+  std::uint32_t by_id = 0;  // the P, for GoBy::p
+  std::uint32_t g = 0;      // the goroutine whose operation ran (0: the scheduler only)
+  std::uint32_t obj = 0;    // its object: Mutex, RWMutex, Cond, channel or poll descriptor id
+  std::uint32_t line = 0;
+  std::uint32_t first_event = 0;  // Trace::go_events[first_event, first_event + event_count)
+  std::uint32_t event_count = 0;
+  GoBy by = GoBy::p;
+  std::uint8_t op = no_go_op;  // the GoOp's index (model::go::go_op_index_name)
+  model::go::GoStatus status = model::go::GoStatus::done;
+};
 
 struct Trace {
   Header header;
   Chunked<Step> steps;
   std::vector<GoLockEvent> go_locks;  // in order
+  std::vector<GoRecord> go;  // in order; go[i].at non-decreasing
+  std::vector<model::go::GoEvent> go_events;
   std::vector<Decision> decisions;
   std::vector<std::string> texts;
   std::vector<Warning> warnings;
@@ -143,6 +167,7 @@ struct LoadedTrace {
   Header header;
   std::vector<Decision> decisions;
   std::vector<std::string> step_lines;  // canonical serialisation of each step line
+  std::vector<std::string> go_lines;    // and of each "go" line (G/P state changes)
   Verdict verdict = Verdict::ok;
   std::string detail;
   std::uint64_t steps = 0;

@@ -68,12 +68,12 @@ GoOutcome Runtime::poller_step() {
     injectglist(std::move(list), nullptr);
     return {GoStatus::scheduled};
   }
-  pp->status = PStatus::running;
+  set_p(*pp, PStatus::running, GoWhy::poller);
   pp->curg = 0;
   if (!list.empty()) {
     Gid g = list.front();
     list.erase(list.begin());
-    gr(g).status = GStatus::runnable;
+    set_g(gr(g), GStatus::runnable, GoWhy::netpoll);
     gr(g).woken = true;
     injectglist(std::move(list), pp);
     execute(*pp, g, false);

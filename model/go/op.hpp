@@ -79,6 +79,7 @@ using GoOp =
     std::variant<gop::Go, gop::Gosched, gop::Exit, gop::Lock, gop::Unlock, gop::TryLock, gop::RLock,
                  gop::RUnlock, gop::WLock, gop::WUnlock, gop::Wait, gop::Signal, gop::Broadcast,
                  gop::Send, gop::Recv, gop::Close, gop::Select, gop::WaitRead, gop::Syscall>;
-std::string_view go_op_name(const GoOp& op);  // "go", "Mutex.Lock", "chan send", ...
+std::string_view go_op_name(const GoOp& op);           // "go", "Mutex.Lock", "chan send", ...
+std::string_view go_op_index_name(std::size_t index);  // by GoOp::index(); "" when out of range
 
 }  // namespace papaya::model::go

@@ -29,7 +29,7 @@ DecisionKind decision_kind(GoChoice c) {
   return DecisionKind::schedule;
 }
 
-std::string_view go_op_name(const GoOp& op) {
+std::string_view go_op_index_name(std::size_t index) {
   static constexpr std::string_view names[] = {"go",
                                                "Gosched",
                                                "return",
@@ -50,8 +50,10 @@ std::string_view go_op_name(const GoOp& op) {
                                                "IO wait",
                                                "syscall"};
   static_assert(std::size(names) == std::variant_size_v<GoOp>);
-  return names[op.index()];
+  return index < std::size(names) ? names[index] : std::string_view();
 }
+
+std::string_view go_op_name(const GoOp& op) { return go_op_index_name(op.index()); }
 
 std::string_view gstatus_name(GStatus s) {
   switch (s) {
@@ -150,10 +152,11 @@ int Runtime::exit_code() const {
 // Ps start idle (procresize: "for i := nprocs - 1; i >= 0; i-- { ... pidleput(p, now) }").
 Gid Runtime::start() {
   PAPAYA_ASSERT(gs_.size() == 1, "start twice");
-  gs_.push_back(G{.id = 1});
+  gs_.push_back(G{.id = 1, .status = GStatus::dead});
+  set_g(gs_.back(), GStatus::runnable, GoWhy::start);
   for (int i = config_.gomaxprocs - 1; i >= 1; --i) pidleput(pr(i));
   P& p0 = pr(0);
-  p0.status = PStatus::running;
+  set_p(p0, PStatus::running, GoWhy::start);
   execute(p0, 1, false);
   return 1;
 }
@@ -233,7 +236,8 @@ GoOutcome Runtime::step(Actor a) {
   G& gp = gr(pp.curg);
   PAPAYA_ASSERT(gp.pending.has_value(), "step of a goroutine with nothing pending");
   if (preempt_lands(gp)) {
-    gosched(gp, pp);  // runtime/preempt.go asyncPreempt2 -> gopreempt_m -> goschedImpl
+    gosched(gp, pp,
+            GoWhy::preempted);  // runtime/preempt.go asyncPreempt2 -> gopreempt_m -> goschedImpl
     return {GoStatus::scheduled};
   }
   GoOutcome o = dispatch(gp, pp);

@@ -17,6 +17,7 @@
 
 #include "model/check.hpp"
 #include "model/decision.hpp"
+#include "model/go/events.hpp"
 #include "model/go/op.hpp"
 #include "model/go/types.hpp"
 
@@ -52,6 +53,9 @@ struct Actor {
 };
 
 enum class GoStatus : std::uint8_t { done, parked, progress, exited, ended, scheduled };
+std::string_view go_status_name(GoStatus s);  // "done", "parked", ... (events.cpp)
+std::optional<GoStatus> parse_go_status(std::string_view s);
+std::optional<std::size_t> parse_go_op_name(std::string_view s);  // GoOp's index
 struct GoOutcome {
   GoStatus status = GoStatus::done;
   std::int64_t value = 0;  // received value; TryLock's 1/0
@@ -124,12 +128,19 @@ class Runtime {
   std::size_t goroutines() const { return gs_.size() - 1; }
   void check_invariants() const;
 
+  // ---- G and P state changes (events.hpp), recorded only when asked; the driver takes them
+  // after each step (and after sysmon) and clears the list.
+  void record_events(bool on) { record_events_ = on; }
+  std::vector<GoEvent>& events() { return events_; }
+
  private:
   G& gr(Gid id);
   P& pr(int id);
   std::uint32_t ask(std::uint32_t n, GoChoice c);
   void end(Ending e, std::string message);
   GoOutcome dispatch(G& gp, P& pp);
+  void set_g(G& gp, GStatus to, GoWhy why);  // events.cpp
+  void set_p(P& pp, PStatus to, GoWhy why);
 
   // scheduler (sched_rules.cpp)
   Gid newproc(P& pp, Gid parent);
@@ -148,7 +159,7 @@ class Runtime {
   void pidleput(P& pp);
   P* pidleget();
   void injectglist(std::vector<Gid> list, P* pp);
-  void gosched(G& gp, P& pp);
+  void gosched(G& gp, P& pp, GoWhy why = GoWhy::gosched);
   void goyield(G& gp, P& pp);
   void goexit(G& gp, P& pp);
 
@@ -214,6 +225,8 @@ class Runtime {
   std::string message_;
   Gid last_started_ = 0;
   std::vector<Decision> decisions_;
+  bool record_events_ = false;
+  std::vector<GoEvent> events_;
 };
 
 }  // namespace papaya::model::go

@@ -11,7 +11,8 @@ namespace papaya::model::go {
 // run." -- "runqput(_p_, newg, true)" then "if mainStarted { wakep() }".
 Gid Runtime::newproc(P& pp, Gid parent) {
   auto id = static_cast<Gid>(gs_.size());
-  gs_.push_back(G{.id = id, .status = GStatus::runnable, .parent = parent});
+  gs_.push_back(G{.id = id, .status = GStatus::dead, .parent = parent});
+  set_g(gs_.back(), GStatus::runnable, GoWhy::created);
   last_started_ = id;
   runqput(pp, id, true);
   wakep();
@@ -157,7 +158,7 @@ std::pair<Gid, bool> Runtime::find_runnable(P& pp) {
       if (!list.empty()) {
         Gid g = list.front();
         list.erase(list.begin());
-        gr(g).status = GStatus::runnable;
+        set_g(gr(g), GStatus::runnable, GoWhy::netpoll);
         gr(g).wait = WaitReason::none;
         injectglist(std::move(list), &pp);
         return {g, false};
@@ -181,7 +182,7 @@ std::pair<Gid, bool> Runtime::find_runnable(P& pp) {
       if (work && round == 0) {
         P* back = pidleget();
         PAPAYA_ASSERT(back == &pp, "checkRunqsNoP: took another P");
-        back->status = PStatus::running;
+        set_p(*back, PStatus::running, GoWhy::recheck);
         back->spinning = true;
         ++nmspinning_;
         continue;
@@ -216,8 +217,8 @@ void Runtime::schedule(P& pp) {
 void Runtime::execute(P& pp, Gid id, bool inherit_time) {
   G& gp = gr(id);
   PAPAYA_ASSERT(gp.status == GStatus::runnable, "execute: goroutine is not _Grunnable");
-  gp.status = GStatus::running;
   gp.p = pp.id;
+  set_g(gp, GStatus::running, inherit_time ? GoWhy::runnext : GoWhy::schedule);
   gp.preempt = false;
   pp.curg = id;
   if (!inherit_time) ++pp.schedtick;
@@ -230,7 +231,7 @@ void Runtime::execute(P& pp, Gid id, bool inherit_time) {
 void Runtime::ready(Gid id, P* pp, bool next) {
   G& gp = gr(id);
   PAPAYA_ASSERT(gp.status == GStatus::waiting, "bad g->status in ready");
-  gp.status = GStatus::runnable;
+  set_g(gp, GStatus::runnable, pp == nullptr ? GoWhy::netpoll : GoWhy::ready);
   gp.wait = WaitReason::none;
   gp.woken = true;
   if (pp == nullptr) {
@@ -244,8 +245,8 @@ void Runtime::ready(Gid id, P* pp, bool next) {
 // runtime/proc.go gopark: "Puts the current goroutine into a waiting state" ... park_m:
 // "casgstatus(gp, _Grunning, _Gwaiting); dropg()" ... "schedule()".
 void Runtime::park(G& gp, P& pp, WaitReason why) {
-  gp.status = GStatus::waiting;
   gp.wait = why;
+  set_g(gp, GStatus::waiting, GoWhy::park);
   gp.woken = false;
   gp.p = -1;
   schedule(pp);
@@ -257,7 +258,7 @@ void Runtime::park(G& gp, P& pp, WaitReason why) {
 void Runtime::wakep() {
   if (pidle_.empty() || nmspinning_ != 0) return;
   P* pp = pidleget();
-  pp->status = PStatus::running;
+  set_p(*pp, PStatus::running, GoWhy::wakep);
   pp->spinning = true;
   ++nmspinning_;
 }
@@ -270,7 +271,7 @@ void Runtime::pidleput(P& pp) {
     pp.spinning = false;
     --nmspinning_;
   }
-  pp.status = PStatus::idle;
+  set_p(pp, PStatus::idle, GoWhy::idle);
   pp.curg = 0;
   pidle_.push_back(pp.id);
 }
@@ -292,12 +293,12 @@ void Runtime::injectglist(std::vector<Gid> list, P* pp) {
   if (list.empty()) return;
   for (Gid id : list) {
     G& gp = gr(id);
-    gp.status = GStatus::runnable;
+    set_g(gp, GStatus::runnable, GoWhy::netpoll);
     gp.wait = WaitReason::none;
     gp.woken = true;
   }
   auto start_idle = [this](std::size_t n) {  // startm(nil, false): an M that is not spinning
-    for (; n != 0 && !pidle_.empty(); --n) pidleget()->status = PStatus::running;
+    for (; n != 0 && !pidle_.empty(); --n) set_p(*pidleget(), PStatus::running, GoWhy::inject);
   };
   if (pp == nullptr) {
     for (Gid id : list) global_.push_back(id);
@@ -317,8 +318,8 @@ void Runtime::injectglist(std::vector<Gid> list, P* pp) {
 
 // runtime/proc.go goschedImpl (Gosched, and preemption through gopreempt_m): "casgstatus(gp,
 // _Grunning, _Grunnable); dropg(); lock(&sched.lock); globrunqput(gp)" ... "schedule()".
-void Runtime::gosched(G& gp, P& pp) {
-  gp.status = GStatus::runnable;
+void Runtime::gosched(G& gp, P& pp, GoWhy why) {
+  set_g(gp, GStatus::runnable, why);
   gp.preempt = false;
   gp.p = -1;
   global_.push_back(gp.id);
@@ -328,7 +329,7 @@ void Runtime::gosched(G& gp, P& pp) {
 // runtime/proc.go goyield: "goyield is like Gosched, but it: ... puts the current G on the runq
 // of the current P instead of the globrunq" -- goyield_m: "runqput(pp, gp, false); schedule()".
 void Runtime::goyield(G& gp, P& pp) {
-  gp.status = GStatus::runnable;
+  set_g(gp, GStatus::runnable, GoWhy::yield);
   gp.p = -1;
   runqput(pp, gp.id, false);
   schedule(pp);
@@ -337,7 +338,7 @@ void Runtime::goyield(G& gp, P& pp) {
 // runtime/proc.go goexit0: "casgstatus(gp, _Grunning, _Gdead)" ... "schedule()". When main
 // returns, runtime.main calls "exit(0)" whatever other goroutines are doing.
 void Runtime::goexit(G& gp, P& pp) {
-  gp.status = GStatus::dead;
+  set_g(gp, GStatus::dead, GoWhy::exit);
   gp.pending.reset();
   gp.p = -1;
   if (gp.id == 1) {

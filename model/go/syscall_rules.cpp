@@ -16,10 +16,10 @@ constexpr Duration netpoll_period{10'000'000};  // sysmon: "lastpoll+10*1000*100
 // _g_.m.oldp.set(pp); _g_.m.p = 0; atomic.Store(&pp.status, _Psyscall)". The P keeps its run
 // queue and no M runs it until the goroutine returns or sysmon retakes it.
 GoOutcome Runtime::entersyscall(G& gp, P& pp) {
-  gp.status = GStatus::syscall;
+  set_g(gp, GStatus::syscall, GoWhy::syscall);
   gp.phase = 1;
   gp.syscall_done = false;
-  pp.status = PStatus::syscall;
+  set_p(pp, PStatus::syscall, GoWhy::syscall);
   pp.curg = 0;
   in_syscall_.push_back(gp.id);
   return {GoStatus::parked};
@@ -42,16 +42,16 @@ GoOutcome Runtime::exitsyscall(G& gp) {
     pp = idle;
   }
   if (pp == nullptr) {
-    gp.status = GStatus::runnable;
     gp.p = -1;
+    set_g(gp, GStatus::runnable, GoWhy::exitsyscall);
     global_.push_back(gp.id);
     return {GoStatus::scheduled};
   }
-  pp->status = PStatus::running;
+  set_p(*pp, PStatus::running, GoWhy::exitsyscall);
   pp->curg = gp.id;
   ++pp->syscalltick;
-  gp.status = GStatus::running;
   gp.p = pp->id;
+  set_g(gp, GStatus::running, GoWhy::exitsyscall);
   gp.pending.reset();
   return {GoStatus::done};
 }
@@ -66,20 +66,21 @@ GoOutcome Runtime::exitsyscall(G& gp) {
 void Runtime::handoffp(P& pp) {
   pp.curg = 0;
   if (!pp.runq.empty() || pp.runnext != 0 || !global_.empty()) {
-    pp.status = PStatus::running;
+    set_p(pp, PStatus::running, GoWhy::retake);
     return;
   }
   if (nmspinning_ + static_cast<int>(pidle_.size()) == 0) {
-    pp.status = PStatus::running;
+    set_p(pp, PStatus::running, GoWhy::retake);
     pp.spinning = true;
     ++nmspinning_;
     return;
   }
   if (static_cast<int>(pidle_.size()) == config_.gomaxprocs - 1 && !poller_blocked_) {
-    pp.status = PStatus::running;
+    set_p(pp, PStatus::running, GoWhy::retake);
     return;
   }
-  pp.status = PStatus::running;  // pidleput's precondition is about the queue, not the status
+  set_p(pp, PStatus::running,
+        GoWhy::retake);  // pidleput's precondition is about the queue, not the status
   pidleput(pp);
 }
 

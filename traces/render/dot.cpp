@@ -117,18 +117,29 @@ bool collapsible(const Event& e, const Marks& k) {
          k.warning[e.step].empty();
 }
 
-// One drawn node: one step, or a collapsed run of uninteresting steps of one process.
+constexpr std::size_t no_go = static_cast<std::size_t>(-1);
+constexpr const char* ready_violet = "#7048e8";
+const char* const p_fills[] = {"#f8f9fa", "#fff9db", "#ebfbee", "#f3f0ff"};  // a P's cluster
+
+// One drawn node: one step, a collapsed run of uninteresting steps of one process, or one
+// goroutine operation (a "go" line: `go` is its index in RenderModel::go).
 struct Node {
   std::vector<std::size_t> steps;
   bool collapsed = false;
-  std::string id() const { return "s" + std::to_string(steps.front()); }
+  std::size_t go = no_go;
+  std::string id() const {
+    return go != no_go ? "q" + std::to_string(go) : "s" + std::to_string(steps.front());
+  }
+  std::size_t pos(const RenderModel& m) const {  // where it is in the merged order
+    return go != no_go ? m.go_pos[go] : m.step_pos[steps.front()];
+  }
 };
 
-std::vector<Node> lane_nodes(const Lane& lane, const RenderModel& m, const RenderOptions& o,
-                             const Marks& k, const Window& w) {
+std::vector<Node> lane_nodes(const std::vector<std::size_t>& steps, const RenderModel& m,
+                             const RenderOptions& o, const Marks& k, const Window& w) {
   std::vector<Node> out;
   bool in_run = false;
-  for (std::size_t s : lane.steps) {
+  for (std::size_t s : steps) {
     if (!w.contains(s)) continue;
     bool c = !o.full && collapsible(m.events[s], k);
     if (c && in_run) {
@@ -206,11 +217,18 @@ std::string node_line(const Node& n, const RenderModel& m, const Marks& k,
 // The lane's line from node a to node b: thick in the lock's colour while a lock is held,
 // dashed while blocked.
 std::string lane_edge(const Node& a, const Node& b, const RenderModel& m, const Marks& k) {
-  std::size_t last = a.steps.back();
   std::string attrs = "weight=100, arrowhead=none";
+  if (a.go != no_go) {  // a goroutine parked on it waits down to its next node
+    bool parked = m.go[a.go].status == "parked";
+    attrs += parked ? ", style=dashed, color=\"" + std::string(grey) + "\""
+                    : ", color=\"" + std::string(grey) + "\"";
+    return "  " + a.id() + " -> " + b.id() + " [" + attrs + "];\n";
+  }
+  std::size_t last = a.steps.back();
   if (m.events[last].status == model::StepStatus::blocked) {
     attrs += ", style=dashed, color=\"" + std::string(grey) + "\"";
-  } else if (k.lock[last] != Held::none && k.hold_last[last] >= b.steps.front()) {
+  } else if (k.lock[last] != Held::none &&
+             k.hold_last[last] >= (b.go != no_go ? m.go[b.go].at : b.steps.front())) {
     bool ex = k.lock[last] == Held::ex;
     attrs += ", penwidth=5, color=\"" + std::string(ex ? ex_line : sh_line) + "\"";
   } else {
@@ -246,6 +264,57 @@ std::string cross_edge(const Edge& e, const std::map<std::size_t, std::string>& 
          ", constraint=false];\n";
 }
 
+// A goroutine's operation as a node: "Mutex.Lock m1 parked (semacquire)", "go -> G5".
+bool drawn_go_step(const GoStep& s) { return !s.op.empty() && s.op != "syscall"; }
+
+std::string go_object(const GoStep& s) {
+  if (s.obj == 0) return "";
+  std::string_view op = s.op;
+  const char* kind = op.starts_with("RWMutex") ? " rw"
+                     : op.starts_with("Mutex") ? " m"
+                     : op.starts_with("Cond")  ? " cond"
+                     : op == "IO wait"         ? " pd"
+                                               : " ch";
+  return kind + std::to_string(s.obj);
+}
+
+std::string go_node_label(const GoStep& s) {
+  std::string label = s.op + go_object(s);
+  if (s.op == "go")
+    for (const GoChange& c : s.changes)
+      if (c.is_g && c.why == "created") label += " \xE2\x86\x92 G" + std::to_string(c.id);
+  if (s.status == "parked") {
+    label += " parked";
+    for (const GoChange& c : s.changes)
+      if (c.is_g && c.id == s.g && !c.wait.empty()) label += " (" + c.wait + ")";
+  }
+  if (s.status == "scheduled") label += " (rescheduled)";
+  return label;
+}
+
+std::string go_tooltip(const GoStep& s) {
+  std::string t = "G" + std::to_string(s.g) + " " + s.op + go_object(s) + ": " + s.status +
+                  ", run by " + s.by + ", before step " + std::to_string(s.at) + "\n" + s.site;
+  for (const GoChange& c : s.changes)
+    t += "\n" + std::string(c.is_g ? "G" : "P") + std::to_string(c.id) + " " + c.from + " -> " +
+         c.to + " (" + c.why + (c.wait.empty() ? "" : ": " + c.wait) + ")" +
+         (c.is_g && c.p >= 0 ? " P" + std::to_string(c.p) : "");
+  return t;
+}
+
+std::string go_node_line(const Node& n, const RenderModel& m, const std::string& group) {
+  const GoStep& s = m.go[n.go];
+  std::string style = "rounded,filled";
+  std::string fill = "white";
+  if (s.status == "parked") {
+    style += ",dashed";
+    fill = blocked_fill;
+  }
+  return "  " + n.id() + " [group=" + group + ", label=" + quoted(go_node_label(s)) +
+         ", tooltip=" + quoted(go_tooltip(s)) + ", style=\"" + style + "\", fillcolor=\"" + fill +
+         "\", shape=box, fontcolor=\"" + ink + "\"];\n";
+}
+
 std::string legend_and_title(const RenderModel& m, const RenderOptions& o, const Window& w,
                              const Marks& k) {
   std::string t = "<<b>" + html(m.name) + "</b><br/>" + html(run_summary(m)) + "<br/>";
@@ -275,6 +344,12 @@ std::string legend_and_title(const RenderModel& m, const RenderOptions& o, const
        "\">LOCK_EX (orange)</font>, <font color=\"" + sh_line +
        "\">LOCK_SH (blue)</font> | blocked: grey, dashed | <font color=\"" + highlight_line +
        "\">violation: red</font> | &#215;N: N uninteresting steps";
+  if (!m.go.empty())
+    t += "<br/>Go programs: a lane per goroutine, in the cluster of the P it ran on most | "
+         "<font color=\"" +
+         std::string(ink) + "\">go</font> | <font color=\"" + ready_violet +
+         "\">ready (the goroutine that woke it)</font> | parked: grey, dashed down to its next "
+         "operation";
   return t + ">";
 }
 
@@ -282,8 +357,27 @@ std::string legend_and_title(const RenderModel& m, const RenderOptions& o, const
 // Ranks pack the trace's step order into rows: a node goes on the row of the node drawn before it
 // (in step order) unless its own process already has a node there, then on the next row. So the
 // picture never shows a step above an earlier one, and processes that step in turn share rows.
+// A drawn lane: a process's, or a goroutine's (inside its program's cluster, in its P's).
+struct DrawnLane {
+  const Lane* lane = nullptr;
+  const GoLane* go = nullptr;
+  std::string head() const {
+    return go ? "hg" + std::to_string(go->pid) + "_" + std::to_string(go->g)
+              : "h" + std::to_string(lane->pid);
+  }
+  std::string group() const {
+    return go ? "g" + std::to_string(go->pid) + "_" + std::to_string(go->g)
+              : "p" + std::to_string(lane->pid);
+  }
+  std::string title() const {
+    if (!go) return lane_title(*lane);
+    return "G" + std::to_string(go->g) + (go->g == 1 ? ": main" : "") +
+           (go->role.empty() ? "" : (go->g == 1 ? " " : ": ") + go->role);
+  }
+};
+
 struct Layout {
-  std::vector<const Lane*> lanes;
+  std::vector<DrawnLane> lanes;
   std::vector<std::vector<Node>> nodes;        // per lane
   std::map<std::size_t, std::string> node_of;  // step -> its node's id
   std::map<std::string, std::size_t> rank;     // node id -> row (1-based; row 0 is the titles)
@@ -292,30 +386,100 @@ struct Layout {
 
 Layout lay_out(const RenderModel& m, const RenderOptions& o, const Marks& k, const Window& w) {
   Layout l;
-  for (const Lane& lane : m.lanes) {
-    if (!w.shows(lane.pid)) continue;
-    std::vector<Node> nodes = lane_nodes(lane, m, o, k, w);
-    if (nodes.empty()) continue;
-    l.lanes.push_back(&lane);
+  auto add = [&](DrawnLane d, std::vector<Node> nodes) {
+    if (nodes.empty()) return;
     for (const Node& n : nodes)
       for (std::size_t s : n.steps) l.node_of[s] = n.id();
+    l.lanes.push_back(d);
     l.nodes.push_back(std::move(nodes));
+  };
+  for (const Lane& lane : m.lanes) {
+    if (!w.shows(lane.pid)) continue;
+    if (!m.is_go(lane.pid)) {
+      add(DrawnLane{&lane, nullptr}, lane_nodes(lane.steps, m, o, k, w));
+      continue;
+    }
+    for (const GoLane& g : m.go_lanes) {  // a Go program: a lane per goroutine, by P
+      if (g.pid != lane.pid) continue;
+      std::vector<Node> nodes = lane_nodes(g.steps, m, o, k, w);
+      for (std::size_t q : g.go_steps)
+        if (w.contains(m.go[q].at) && drawn_go_step(m.go[q])) nodes.push_back(Node{{}, false, q});
+      std::sort(nodes.begin(), nodes.end(),
+                [&m](const Node& a, const Node& b) { return a.pos(m) < b.pos(m); });
+      add(DrawnLane{&lane, &g}, std::move(nodes));
+    }
   }
-  std::vector<std::pair<std::size_t, std::size_t>> order;  // (first step, lane index)
+  std::vector<std::tuple<std::size_t, std::size_t, std::string>> order;  // (position, lane, id)
   for (std::size_t i = 0; i < l.nodes.size(); ++i)
-    for (const Node& n : l.nodes[i]) order.emplace_back(n.steps.front(), i);
+    for (const Node& n : l.nodes[i]) order.emplace_back(n.pos(m), i, n.id());
   std::sort(order.begin(), order.end());
   std::vector<std::size_t> lane_row(l.nodes.size(), 0);
   std::size_t row = 1;
-  for (auto [step, i] : order) {
+  for (const auto& [pos, i, id] : order) {
     row = std::max(row, lane_row[i] + 1);
     lane_row[i] = row;
-    l.rank["s" + std::to_string(step)] = row;
+    l.rank[id] = row;
   }
   l.rows.assign(row + 1, {});
   for (std::size_t i = 0; i < l.nodes.size(); ++i)
     for (const Node& n : l.nodes[i]) l.rows[l.rank[n.id()]].push_back(n.id());
   return l;
+}
+
+// A Go program's lanes (l.lanes[i] is its first): one cluster for the program, inside it one per
+// P with the goroutines that ran on it most (and one for those that never ran).
+std::string go_clusters(const Layout& l, std::size_t i, const RenderModel& m, const Marks& k) {
+  const Pid pid = l.lanes[i].go->pid;
+  if (i > 0 && l.lanes[i - 1].go && l.lanes[i - 1].go->pid == pid) return "";
+  std::string out = "  subgraph cluster_go" + std::to_string(pid) + " {\n    label=" +
+                    quoted(lane_title(*l.lanes[i].lane) + " (Go, GOMAXPROCS " +
+                           std::to_string(m.header.gomaxprocs) + ")") +
+                    "; fontsize=12; style=\"rounded\"; color=\"" + grey + "\";\n";
+  int open_p = -2;
+  for (std::size_t j = i; j < l.lanes.size() && l.lanes[j].go && l.lanes[j].go->pid == pid; ++j) {
+    const DrawnLane& d = l.lanes[j];
+    if (d.go->home_p != open_p) {
+      if (open_p != -2) out += "  }\n";
+      open_p = d.go->home_p;
+      std::string name = open_p < 0 ? "never ran" : "P" + std::to_string(open_p);
+      out += "  subgraph cluster_go" + std::to_string(pid) + "_p" +
+             (open_p < 0 ? std::string("none") : std::to_string(open_p)) +
+             " {\n    label=" + quoted(name) + "; style=\"rounded,filled\"; fillcolor=\"" +
+             p_fills[static_cast<std::size_t>(std::max(open_p, 0)) % 4] + "\"; color=\"" + grey +
+             "\";\n";
+    }
+    std::string group = d.group();
+    out += "  // " + d.title() + "\n  " + d.head() + " [group=" + group +
+           ", label=" + quoted(d.title()) +
+           ", style=\"filled,bold\", fillcolor=\"#e9ecef\", fontsize=11];\n";
+    for (const Node& n : l.nodes[j])
+      out += n.go != no_go ? go_node_line(n, m, group) : node_line(n, m, k, group);
+  }
+  if (open_p != -2) out += "  }\n";
+  return out + "  }\n";
+}
+
+// go -> the new goroutine's first node; ready -> the readied goroutine's next node.
+std::string go_edges(const Layout& l, const RenderModel& m) {
+  std::string out;
+  for (const GoEdge& e : m.go_edges) {
+    const std::string from = "q" + std::to_string(e.from_go);
+    if (!l.rank.contains(from)) continue;
+    const std::size_t pos = m.go_pos[e.from_go];
+    for (std::size_t j = 0; j < l.lanes.size(); ++j) {
+      const GoLane* g = l.lanes[j].go;
+      if (!g || g->pid != e.pid || g->g != e.to_g) continue;
+      for (const Node& n : l.nodes[j]) {
+        if (n.pos(m) <= pos) continue;
+        const bool go = e.kind == "go";
+        out += "  " + from + " -> " + n.id() + " [color=\"" + (go ? ink : ready_violet) +
+               "\", fontcolor=\"" + (go ? ink : ready_violet) +
+               "\", penwidth=1.3, xlabel=" + quoted(go ? "go" : "ready") + ", constraint=false];\n";
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -334,17 +498,21 @@ std::string to_dot(const RenderModel& m, const RenderOptions& o) {
          "margin=\"0.06,0.02\"];\n"
       << "  edge [fontname=\"Helvetica\", fontsize=8, arrowsize=0.6];\n";
   for (std::size_t i = 0; i < l.lanes.size(); ++i) {
-    std::string group = "p" + std::to_string(l.lanes[i]->pid);
-    out << "  // " << lane_title(*l.lanes[i]) << "\n"
-        << "  h" << l.lanes[i]->pid << " [group=" << group
-        << ", label=" << quoted(lane_title(*l.lanes[i]))
+    const DrawnLane& d = l.lanes[i];
+    if (d.go) {
+      out << go_clusters(l, i, m, k);
+      continue;
+    }
+    std::string group = d.group();
+    out << "  // " << d.title() << "\n"
+        << "  " << d.head() << " [group=" << group << ", label=" << quoted(d.title())
         << ", style=\"filled,bold\", fillcolor=\"#e9ecef\", fontsize=12];\n";
     for (const Node& n : l.nodes[i]) out << node_line(n, m, k, group);
   }
   out << "  // each process's steps in order, under its title\n";
   for (std::size_t i = 0; i < l.lanes.size(); ++i) {
     const std::vector<Node>& nodes = l.nodes[i];
-    out << "  h" << l.lanes[i]->pid << " -> " << nodes.front().id()
+    out << "  " << l.lanes[i].head() << " -> " << nodes.front().id()
         << " [weight=100, style=invis];\n";
     for (std::size_t j = 1; j < nodes.size(); ++j) out << lane_edge(nodes[j - 1], nodes[j], m, k);
   }
@@ -358,12 +526,13 @@ std::string to_dot(const RenderModel& m, const RenderOptions& o) {
     out << (ids.size() > 1 ? " [style=invis]" : "") << "\n";
   };
   std::vector<std::string> titles;
-  for (const Lane* lane : l.lanes) titles.push_back("h" + std::to_string(lane->pid));
+  for (const DrawnLane& d : l.lanes) titles.push_back(d.head());
   if (!titles.empty()) row_line(titles);
   for (std::size_t r = 1; r < l.rows.size(); ++r) row_line(l.rows[r]);
   out << "  // between processes\n";
   for (const Edge& e : m.edges)
     if (w.shows(m, e.from) && w.shows(m, e.to)) out << cross_edge(e, l.node_of);
+  out << go_edges(l, m);
   out << "}\n";
   return out.str();
 }

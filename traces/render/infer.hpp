@@ -37,6 +37,13 @@ LockInference infer_locks(const std::vector<Event>& events);
 // earlier writes of those bytes (same inode); one edge per writing step of another process.
 std::vector<Edge> infer_byte_edges(const std::vector<Event>& events);
 
+// Goroutine programs (the "go" lines): each Go program's kernel steps attributed to the goroutine
+// whose syscall they are (the step's "g" when the trace has it, else the order in which
+// goroutines entered their syscalls: the program's one kernel thread takes them first come, first
+// served), one lane per goroutine with the P it ran on most, its states over time, and the
+// go/ready edges between goroutines. Fills m.go_lanes, m.go_states, m.go_edges and events' g.
+void infer_goroutines(RenderModel& m);
+
 // Runs every pass and stores the results in `m` (lanes, edges sorted, intervals sorted).
 void build_model(RenderModel& m);
 

@@ -99,9 +99,39 @@ Event parse_event(const json& j, std::size_t line, const LineError& e) {
   if (ev.moved && (*ev.moved < 0 || *ev.pos < 0)) e.fail("a negative byte range");
   if (ev.moved && ev.inode == 0) e.fail("a byte range without an inode");
   ev.site = e.string_field(j, "site");
+  if (auto g = e.int_field(j, "g")) {  // the goroutine a Go program's step belongs to
+    if (*g <= 0 || *g > 0xffffffff) e.fail("field \"g\" is not a goroutine id");
+    ev.g = static_cast<std::uint32_t>(*g);
+  }
   if (ev.status == model::StepStatus::done && ev.err.empty() && !ev.ret)
     e.fail("a completed step without \"ret\" or \"errno\"");
   return ev;
+}
+// A "go" line (the trace reader has checked its fields).
+GoStep parse_go(const json& j, std::size_t line, std::size_t seq, const LineError& e) {
+  GoStep g;
+  g.seq = seq;
+  g.line = line;
+  g.at = static_cast<std::size_t>(*e.int_field(j, "step"));
+  g.pid = static_cast<Pid>(*e.int_field(j, "pid"));
+  g.by = e.string_field(j, "by");
+  g.g = static_cast<std::uint32_t>(e.int_field(j, "g").value_or(0));
+  g.op = e.string_field(j, "op");
+  g.obj = static_cast<std::uint32_t>(e.int_field(j, "obj").value_or(0));
+  g.status = e.string_field(j, "status");
+  g.site = e.string_field(j, "site");
+  for (const json& x : j.at("ev")) {
+    GoChange c;
+    c.is_g = x.contains("g");
+    c.id = static_cast<std::uint32_t>(*e.int_field(x, c.is_g ? "g" : "p"));
+    c.from = e.string_field(x, "from");
+    c.to = e.string_field(x, "to");
+    c.why = e.string_field(x, "why");
+    c.wait = e.string_field(x, "wait");
+    if (c.is_g) c.p = static_cast<int>(e.int_field(x, "p").value_or(-1));
+    g.changes.push_back(std::move(c));
+  }
+  return g;
 }
 }  // namespace
 
@@ -124,6 +154,10 @@ RenderModel load_render_model(std::string_view text, const std::string& name) {
     LineError e(name, line_no);
     if (type == "step") {
       m.events.push_back(parse_event(j, line_no, e));
+      m.step_pos.push_back(m.positions++);
+    } else if (type == "go") {
+      m.go.push_back(parse_go(j, line_no, m.go.size(), e));
+      m.go_pos.push_back(m.positions++);
     } else if (type == "warning") {
       std::optional<std::int64_t> step = e.int_field(j, "step");
       if (!step || *step < 0) e.fail("a warning without a step");

@@ -80,7 +80,13 @@ std::vector<std::size_t> highlighted_steps(const RenderModel& m, const RenderOpt
   return out;
 }
 
+bool RenderModel::is_go(Pid pid) const {
+  return std::any_of(go_lanes.begin(), go_lanes.end(),
+                     [pid](const GoLane& l) { return l.pid == pid; });
+}
+
 void build_model(RenderModel& m) {
+  infer_goroutines(m);
   m.lanes = infer_lanes(m.events);
   m.edges = infer_process_edges(m.events);
   LockInference locks = infer_locks(m.events);

@@ -44,7 +44,8 @@ struct Event {
   std::uint32_t inode = 0;                // a regular file's inode (0: none)
   std::optional<std::int64_t> pos;        // its bytes this step: [pos, pos + moved)
   std::optional<std::int64_t> moved;
-  std::string site;  // call site "chat/process_recv.cpp:45"
+  std::string site;     // call site "chat/process_recv.cpp:45"
+  std::uint32_t g = 0;  // a Go program's step: the goroutine whose syscall it is (0: not Go)
 
   const Arg* arg(std::string_view name) const;
   std::optional<std::int64_t> num(std::string_view name) const;  // the argument's integer
@@ -95,6 +96,63 @@ struct Interval {
   friend bool operator==(const Interval&, const Interval&) = default;
 };
 
+// One change of a goroutine's or a P's state (model/go/events.hpp), as a "go" line lists it.
+struct GoChange {
+  bool is_g = true;
+  std::uint32_t id = 0;  // the G, or the P
+  std::string from, to, why, wait;
+  int p = -1;  // G changes: the P it runs on or leaves
+};
+
+// One "go" line: a Go runtime's step (or a sysmon pass, a program's start) before step `at`.
+struct GoStep {
+  std::size_t seq = 0;  // its index among the go lines
+  std::size_t at = 0;   // the trace step it comes before
+  std::size_t line = 0;
+  Pid pid = 0;
+  std::string by;       // "P0", "exitsyscall", "poller", "sysmon", "start"
+  std::uint32_t g = 0;  // the goroutine whose operation ran (0: none)
+  std::string op;       // "Mutex.Lock", "chan send", ... ("" when none)
+  std::uint32_t obj = 0;
+  std::string status;  // "done", "parked", ...
+  std::string site;
+  std::vector<GoChange> changes;
+};
+
+// One goroutine of a Go program: its kernel steps (events) and runtime operations (go steps),
+// and the P it ran on most (its group in the pictures; -1: it never ran).
+struct GoLane {
+  Pid pid = 0;
+  std::uint32_t g = 0;
+  int home_p = -1;
+  std::uint32_t parent = 0;           // the goroutine that started it (0: main, or unknown)
+  std::vector<std::size_t> steps;     // indices into RenderModel::events
+  std::vector<std::size_t> go_steps;  // indices into RenderModel::go (ones with an op)
+  std::string role;                   // from its call sites: "accept loop", "hub.cpp", ...
+};
+
+// A goroutine's state over a stretch of the merged order (order.hpp): running on P `p`,
+// runnable, waiting (on `wait`), in a syscall.
+struct GoState {
+  Pid pid = 0;
+  std::uint32_t g = 0;
+  std::string state;  // "running", "runnable", "waiting", "syscall"
+  std::string wait;
+  int p = -1;
+  std::size_t begin = 0;  // merged positions [begin, end)
+  std::size_t end = 0;
+};
+
+// A goroutine readied or started another: from the go step that did it to the other's next
+// drawn item.
+struct GoEdge {
+  std::string kind;         // "go", "ready"
+  std::size_t from_go = 0;  // index into RenderModel::go
+  Pid pid = 0;
+  std::uint32_t to_g = 0;
+  std::string label;  // "chan send", "Mutex.Unlock", ...
+};
+
 struct RenderModel {
   std::string name;  // where it came from (file name), for titles
   traces::Header header;
@@ -106,8 +164,18 @@ struct RenderModel {
   std::vector<Lane> lanes;          // by pid
   std::vector<Edge> edges;          // by (from, to, kind)
   std::vector<Interval> intervals;  // by (pid, first)
+  // goroutine programs (empty for a process run)
+  std::vector<GoStep> go;          // in file order
+  std::vector<GoLane> go_lanes;    // by (pid, home P, g)
+  std::vector<GoState> go_states;  // by (pid, g, begin)
+  std::vector<GoEdge> go_edges;
+  // The merged order of steps and go lines (their position in the file among both): for a
+  // process run step_pos[i] == i. Pictures order and time everything by it.
+  std::vector<std::size_t> step_pos, go_pos;
+  std::size_t positions = 0;
 
   const Lane* lane(Pid pid) const;
+  bool is_go(Pid pid) const;  // a Go program: it has goroutine lanes
 };
 
 // What to draw. Steps are step indices of the trace.

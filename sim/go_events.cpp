@@ -1,0 +1,86 @@
+#include "sim/go_events.hpp"
+
+#include <variant>
+
+namespace papaya::sim {
+
+namespace go = model::go;
+
+namespace {
+// The object a goroutine operation names (0: none).
+std::uint32_t object_of(const go::GoOp& op) {
+  return std::visit(
+      [](const auto& o) -> std::uint32_t {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (requires { o.m; })
+          return o.m;
+        else if constexpr (requires { o.rw; })
+          return o.rw;
+        else if constexpr (requires { o.cond; })
+          return o.cond;
+        else if constexpr (requires { o.ch; })
+          return o.ch;
+        else if constexpr (requires { o.fd; })
+          return o.fd;
+        else if constexpr (std::is_same_v<T, go::gop::Select>)
+          return o.cases.empty() ? 0 : o.cases.front().ch;
+        else
+          return 0;
+      },
+      op);
+}
+
+void take_events(traces::Trace& t, traces::GoRecord& r, go::Runtime& rt) {
+  std::vector<go::GoEvent>& ev = rt.events();
+  r.first_event = static_cast<std::uint32_t>(t.go_events.size());
+  r.event_count = static_cast<std::uint32_t>(ev.size());
+  t.go_events.insert(t.go_events.end(), ev.begin(), ev.end());
+  ev.clear();
+}
+}  // namespace
+
+GoStepStart go_step_start(const go::Runtime& rt, go::Actor a, std::uint32_t g, const char* file,
+                          std::uint32_t line) {
+  GoStepStart s;
+  switch (a.kind) {
+    case go::Actor::Kind::p: s.by = traces::GoBy::p; break;
+    case go::Actor::Kind::syscall_exit: s.by = traces::GoBy::exitsyscall; break;
+    case go::Actor::Kind::poller: s.by = traces::GoBy::poller; break;
+  }
+  s.by_id = a.kind == go::Actor::Kind::p ? a.id : 0;
+  if (g == 0 || !rt.g(g).pending) return s;
+  s.g = g;
+  s.op = static_cast<std::uint8_t>(rt.g(g).pending->index());
+  s.obj = object_of(*rt.g(g).pending);
+  s.file = file;
+  s.line = line;
+  return s;
+}
+
+void record_go_step(traces::Trace& t, std::uint64_t at, Pid pid, const GoStepStart& s,
+                    go::GoStatus status, go::Runtime& rt) {
+  traces::GoRecord& r = t.go.emplace_back();
+  r.at = at;
+  r.pid = pid;
+  r.by = s.by;
+  r.by_id = s.by_id;
+  r.g = s.g;
+  r.op = s.op;
+  r.obj = s.obj;
+  r.file = s.file;
+  r.line = s.line;
+  r.status = status;
+  take_events(t, r, rt);
+}
+
+void record_go_events(traces::Trace& t, std::uint64_t at, Pid pid, traces::GoBy by,
+                      go::Runtime& rt) {
+  if (rt.events().empty()) return;
+  traces::GoRecord& r = t.go.emplace_back();
+  r.at = at;
+  r.pid = pid;
+  r.by = by;
+  take_events(t, r, rt);
+}
+
+}  // namespace papaya::sim
