@@ -86,8 +86,7 @@ Finding check_delivery(const History& h) {
     bool matched = false;
     const std::size_t latest = latest_join(log, c);
     for (std::size_t k : line_boundaries(log))
-      if (k <= latest &&
-          explained_from(log, k, h.history_lines, c.received, c.stayed_to_the_end)) {
+      if (k <= latest && explained_from(log, k, h.history_lines, c.received, c.stayed_to_the_end)) {
         matched = true;
         break;
       }

@@ -48,7 +48,8 @@ struct ClientRun {
   int group_target = 0;  // accepted message lines of non-late clients
   Duration horizon_end{0};
   bool timed = false;  // the scenario has a schedule (join delays, gaps): see arm_settle
-  std::vector<char> recv_buf;  // receive_some's, kept: not zero-filled again at every recv
+  // receive_some's buffer, kept: not allocated and zero-filled again at every recv.
+  std::vector<char> recv_buf;
 };
 
 size_t sent_length(const Scenario& s, const std::vector<ClientPlan>& plans, int c, int m) {
