@@ -48,8 +48,6 @@ struct ClientRun {
   int group_target = 0;  // accepted message lines of non-late clients
   Duration horizon_end{0};
   bool timed = false;  // the scenario has a schedule (join delays, gaps): see arm_settle
-  // receive_some's buffer, kept: not allocated and zero-filled again at every recv.
-  std::vector<char> recv_buf;
 };
 
 size_t sent_length(const Scenario& s, const std::vector<ClientPlan>& plans, int c, int m) {
@@ -97,8 +95,7 @@ bool note_line(ClientRun& run, std::string_view line) {
 // end of stream or error.
 bool receive_some(Os& os, ClientRun& run) {
   // 4096 bytes, up to 64 KiB for lines over 16 KiB (the slow-client scenario's megabytes).
-  std::vector<char>& buf = run.recv_buf;
-  if (buf.empty()) buf.resize(std::clamp<size_t>(run.s.server.max_line / 4, 4096, 65536));
+  std::vector<char> buf(std::clamp<size_t>(run.s.server.max_line / 4, 4096, 65536));
   Result<size_t> n = os.recv(run.sock, std::span<char>(buf.data(), buf.size()));
   if (!n && n.error() == Errno::eintr) return true;
   if (!n || *n == 0) return false;
