@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
 #include "check/check_suite.hpp"
@@ -150,6 +151,7 @@ nlohmann::json row_json(const Row& r, const std::vector<std::string>& paths) {
 }
 
 int run_check(const CheckArgs& a) {
+  keep_freed_memory();
   const DesignChoice choice = resolve_designs(a.designs, World::sim, /*many=*/true);
   if (!choice.ok()) {
     std::fprintf(stderr, "papaya check: %s\n", choice.error.c_str());

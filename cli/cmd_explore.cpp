@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/design.hpp"
+#include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
 #include "explore/chat_program.hpp"
@@ -129,6 +130,7 @@ std::optional<Saved> save_counterexample(const ExploreArgs& a, const chat::Scena
 }
 
 int run_explore(const ExploreArgs& a) {
+  keep_freed_memory();
   auto fail = [](const std::string& what) {
     std::fprintf(stderr, "papaya explore: %s\n", what.c_str());
     return exit_usage;

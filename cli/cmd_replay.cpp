@@ -3,6 +3,7 @@
 // a failed run, 2 on a malformed or truncated trace.
 #include <cstdio>
 
+#include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/sim_chat.hpp"
 #include "check/chat_run.hpp"
@@ -35,6 +36,7 @@ bool same_verdict(const traces::LoadedTrace& t, const std::vector<properties::Fi
 }
 
 int run_replay(const std::string& path) {
+  keep_freed_memory();
   traces::LoadedTrace t;
   try {
     t = traces::read_jsonl_file(path);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/design.hpp"
+#include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
 #include "cli/sim_chat.hpp"
@@ -104,6 +105,7 @@ bool write_trace(const traces::Trace& t, const std::string& path) {
 }
 
 int run_sim(const SimArgs& a) {
+  keep_freed_memory();
   const DesignChoice choice = resolve_designs(a.design, World::sim, /*many=*/false);
   if (!choice.ok()) {
     std::fprintf(stderr, "papaya sim: %s\n", choice.error.c_str());

@@ -17,8 +17,8 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 
 std::vector<std::size_t> line_boundaries(std::string_view text) {
   std::vector<std::size_t> out{0};
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n') out.push_back(i + 1);
+  for (std::size_t i = text.find('\n'); i != std::string_view::npos; i = text.find('\n', i + 1))
+    out.push_back(i + 1);
   return out;
 }
 

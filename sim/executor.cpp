@@ -426,6 +426,7 @@ RunReport Executor::finish(RunReport r) {
     }
   }
   r.steps = steps_;
+  r.go_steps = go_steps_;
   r.decisions = trace_.decisions.size();
   r.virtual_time = kernel_.now();
   r.processes = static_cast<int>(procs_.size()) - 1;

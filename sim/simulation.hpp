@@ -52,6 +52,7 @@ struct Options {
 struct RunReport {
   Verdict verdict = Verdict::ok;
   std::uint64_t steps = 0;
+  std::uint64_t go_steps = 0;  // steps of Go runtimes' actors (not kernel steps, not in `steps`)
   std::uint64_t decisions = 0;
   Duration virtual_time{0};
   std::string detail;                 // for a failure: what and where (call site, pid)
