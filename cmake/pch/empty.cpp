@@ -1,0 +1,1 @@
+// The source of the precompiled-header donors (cmake/PapayaPch.cmake): they compile no code.
