@@ -1,1 +1,0 @@
-// The source of the precompiled-header donors (cmake/PapayaPch.cmake): they compile no code.
