@@ -1,5 +1,5 @@
 // What `papaya check` spends, scenario by scenario (docs/performance.md, "papaya check"): for each
-// design's correct variant and each built-in scenario (properties/suite.cpp), one iteration is one
+// design's correct variant and each built-in scenario (check/suite.cpp), one iteration is one
 // run as `papaya check` makes it -- the same options (kills, disk-full), a new seed each time --
 // measured twice: `sim/...` the simulated run alone, `check/...` the run plus its history and
 // every property checker (properties::run_and_check). Counters: runs/s, steps per run, simulated
@@ -16,8 +16,8 @@
 #include <string>
 
 #include "chat/design.hpp"
-#include "properties/chat_run.hpp"
-#include "properties/suite.hpp"
+#include "check/chat_run.hpp"
+#include "check/suite.hpp"
 
 namespace {
 

@@ -113,7 +113,7 @@ struct Warning {
 // A goroutine's sync.RWMutex call that returned (RLock and Lock: it holds the lock now). A
 // goroutine's runtime steps are not trace steps: it happened after step `step - 1`, before step
 // `step`. The History reads the log guard's acquisitions and releases off these
-// (properties/log_events.cpp). Written as {"type":"go_lock","step":N,"pid":P,"g":G,"rw":R,
+// (check/log_events.cpp). Written as {"type":"go_lock","step":N,"pid":P,"g":G,"rw":R,
 // "op":"rlock"} lines.
 struct GoLockEvent {
   enum class Kind : std::uint8_t { rlock, runlock, lock, unlock };

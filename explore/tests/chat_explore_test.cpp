@@ -5,7 +5,7 @@
 
 #include "chat/variant.hpp"
 #include "explore/chat_program.hpp"
-#include "properties/chat_run.hpp"
+#include "check/chat_run.hpp"
 
 namespace papaya::explore {
 namespace {
