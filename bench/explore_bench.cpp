@@ -9,10 +9,10 @@
 #include <string>
 
 #include "chat/scenario/scenario.hpp"
+#include "check/chat_run.hpp"
 #include "explore/chat_program.hpp"
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"
-#include "check/chat_run.hpp"
 #include "sim/simulation.hpp"
 
 namespace sim = papaya::sim;

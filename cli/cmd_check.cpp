@@ -11,10 +11,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "check/check_suite.hpp"
 #include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
-#include "check/check_suite.hpp"
 #include "traces/jsonl.hpp"
 
 namespace papaya::cli {

@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/design.hpp"
+#include "check/chat_run.hpp"
+#include "check/minimise.hpp"
 #include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
@@ -22,8 +24,6 @@
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"
 #include "explore/state_graph.hpp"
-#include "check/chat_run.hpp"
-#include "check/minimise.hpp"
 #include "traces/jsonl.hpp"
 
 namespace papaya::cli {

@@ -3,11 +3,11 @@
 // a failed run, 2 on a malformed or truncated trace.
 #include <cstdio>
 
+#include "check/chat_run.hpp"
+#include "check/check_suite.hpp"
 #include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/sim_chat.hpp"
-#include "check/chat_run.hpp"
-#include "check/check_suite.hpp"
 #include "sim/simulation.hpp"
 #include "traces/jsonl.hpp"
 

@@ -10,13 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/design.hpp"
+#include "check/chat_run.hpp"
+#include "check/minimise.hpp"
 #include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
 #include "cli/sim_chat.hpp"
-#include "check/chat_run.hpp"
 #include "properties/checkers.hpp"
-#include "check/minimise.hpp"
 #include "sim/simulation.hpp"
 #include "traces/jsonl.hpp"
 

@@ -289,8 +289,13 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       // its own, recorded as a getpid, as kill_from_outside records a kill -9.
       // Likewise a signal it catches (signal_notify's handler) runs at once on one of its
       // threads: a step of its own too, with the handler's effect (the caught flag).
-      if (p.go && !p.go->ended && !kernel_.process(pid).pending && kernel_.signal_pending_acts(pid))
+      // Only when no goroutine's call waits for the thread either: the step's outcome must not be
+      // taken for that call's (a recv once got the handler step's pid as its byte count).
+      if (p.go && !p.go->ended && p.go->kq.empty() && !kernel_.process(pid).pending &&
+          kernel_.signal_pending_acts(pid)) {
+        p.go->handler_step = true;
         kernel_.submit(pid, model::op::Getpid{});
+      }
       if (kernel_.ready(pid)) options_.push_back({pid});
       if (p.go && !p.go->ended) {
         for (const auto& [tid, g] : p.go->on_tasks)

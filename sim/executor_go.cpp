@@ -329,6 +329,11 @@ void Executor::go_after_kernel_step(Proc& p, const model::Outcome& out, std::uin
   }
   if (out.status != model::StepStatus::done) return;
   // A step of its own to run a signal handler (Executor::run's idle Go program): no syscall.
+  if (gp.handler_step) {
+    gp.handler_step = false;
+    go_submit_kernel(p);
+    return;
+  }
   if (gp.kq.empty()) return;
   const Gid g = gp.kq.front();
   gp.kq.pop_front();

@@ -64,6 +64,7 @@ struct Executor::GoProc {
   model::go::ObjId signal_pd = 0;
   SigSet signal_waits;
   bool signal_armed = false;
+  bool handler_step = false;  // the pending kernel step runs a signal handler: no goroutine's call
   bool ended = false;
 };
 

@@ -150,7 +150,7 @@ struct Trace {
   Header header;
   Chunked<Step> steps;
   std::vector<GoLockEvent> go_locks;  // in order
-  std::vector<GoRecord> go;  // in order; go[i].at non-decreasing
+  std::vector<GoRecord> go;           // in order; go[i].at non-decreasing
   std::vector<model::go::GoEvent> go_events;
   std::vector<Decision> decisions;
   std::vector<std::string> texts;

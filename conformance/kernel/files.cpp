@@ -2,8 +2,8 @@
 // open), O_APPEND, pread/pwrite, lseek, read at end of file, unlink, EBADF.
 #include <algorithm>
 
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

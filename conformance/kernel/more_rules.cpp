@@ -2,8 +2,8 @@
 // SIGPIPE; a blocking send interrupted after copying part of its data returns the part; O_APPEND
 // writes larger than 64 KiB, through separate or shared descriptions, never interleave; one
 // standard signal sent by several processes is delivered once.
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

@@ -1,7 +1,7 @@
 // Pipes: a byte stream that returns what is available, end of file once every write end is
 // closed, SIGPIPE/EPIPE once every read end is, one direction per end, no seeking.
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

@@ -1,7 +1,7 @@
 // Processes: what fork copies and what it does not, _exit, zombies and SIGCHLD, waitpid,
 // orphans, process groups and sessions.
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

@@ -1,8 +1,8 @@
 // Signals: default actions, SIG_IGN, caught flags, the mask and the pending set, coalescing,
 // kill to a pid / to 0 / to -pgid, SIGKILL. (Waiting for signals and interrupted calls:
 // waiting.cpp.)
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

@@ -2,8 +2,8 @@
 // returning what has arrived, end of stream after shutdown or close, EPIPE once the peer is
 // gone, a socket shared across fork. Bytes are compared, never the sizes of single recv calls:
 // TCP may split a stream anywhere.
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

@@ -2,8 +2,8 @@
 // replaces the previous one and reports what was left of it, alarm(0) cancels.
 // Ordering by time needs margins on Linux (200 ms or more here); in the sim, virtual time makes
 // the order exact.
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

@@ -1,7 +1,7 @@
 // The calls a server needs to heal and to die whole (issue 9): ftruncate(2) to cut a torn line
 // back, and prctl(2) PR_SET_PDEATHSIG with getppid(2) so a process ends with its parent.
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

@@ -1,7 +1,7 @@
 // Waiting and interruption: what wakes a process blocked in read, sleep, pause or sigsuspend,
 // EINTR against SA_RESTART, the atomic mask swap of sigsuspend, alarm's SIGALRM.
-#include "os/io.hpp"
 #include "conformance/kernel/registry.hpp"
+#include "os/io.hpp"
 
 namespace papaya::conformance {
 

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "chat/variant.hpp"
-#include "explore/chat_program.hpp"
 #include "check/chat_run.hpp"
+#include "explore/chat_program.hpp"
 
 namespace papaya::explore {
 namespace {
