@@ -34,7 +34,7 @@ Trace two_steps() {
   return t;
 }
 
-std::string error_of(const std::string& text) {
+std::string actor_trace_error(const std::string& text) {
   std::istringstream in(text);
   try {
     (void)read_jsonl(in, "t");
@@ -60,7 +60,7 @@ TEST(ActorJsonl, AGoroutinesStepNamesItsGoroutineAndThreadAndAPlainStepNeither) 
 TEST(ActorJsonl, AFormatOneTraceIsRefusedWithOneLineSayingToReRecordIt) {
   std::string text = to_jsonl(two_steps());
   text.replace(text.find("\"format\":2"), 10, "\"format\":1");
-  const std::string e = error_of(text);
+  const std::string e = actor_trace_error(text);
   EXPECT_EQ(e.rfind("t:1: trace format 1 predates goroutine ids; re-record it", 0), 0u) << e;
   EXPECT_EQ(e.find('\n'), std::string::npos) << e;
 }
@@ -69,13 +69,14 @@ TEST(ActorJsonl, AGoroutineIdThatIsNotAWhole32BitNumberIsRefused) {
   std::string text = to_jsonl(two_steps());
   std::string bad = text;
   bad.replace(bad.find("\"g\":5"), 5, "\"g\":-5");
-  EXPECT_NE(error_of(bad).find("field \"g\" is out of range"), std::string::npos) << error_of(bad);
+  EXPECT_NE(actor_trace_error(bad).find("field \"g\" is out of range"), std::string::npos)
+      << actor_trace_error(bad);
   bad = text;
   bad.replace(bad.find("\"g\":5"), 5, "\"g\":\"x\"");
-  EXPECT_NE(error_of(bad).find("field \"g\" is not a whole number"), std::string::npos);
+  EXPECT_NE(actor_trace_error(bad).find("field \"g\" is not a whole number"), std::string::npos);
   bad = text;
   bad.replace(bad.find("\"m\":1"), 5, "\"m\":70000");
-  EXPECT_NE(error_of(bad).find("field \"m\" is out of range"), std::string::npos);
+  EXPECT_NE(actor_trace_error(bad).find("field \"m\" is out of range"), std::string::npos);
 }
 
 }  // namespace
