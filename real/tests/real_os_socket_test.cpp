@@ -1,5 +1,8 @@
 // RealOs sockets on the real kernel: 127.0.0.1 and ephemeral ports only.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "os/io.hpp"
 #include "real/real_os.hpp"
@@ -41,6 +44,28 @@ TEST(RealOsSockets, ConnectAcceptSendRecvAndShutdownMakeAByteStream) {
   EXPECT_EQ(*os.recv(*server, std::span<char>(&c, 1)), 0u);  // end of stream
   ASSERT_TRUE(send_all(os, *server, "pong").ok());           // the other direction stays open
   EXPECT_EQ(*recv_exactly(os, *client, 4), "pong");
+  for (Fd fd : {*client, *server, l}) (void)os.close(fd);
+}
+
+// Nagle's algorithm off on both ends, as Go leaves every TCPConn: otherwise a chat line sent
+// behind an unacknowledged one waits for the peer's delayed ACK (docs/results.md, fan-out).
+int tcp_nodelay_of(Fd fd) {
+  int on = -1;
+  socklen_t len = sizeof on;
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len) != 0) return -1;
+  return on;
+}
+
+TEST(RealOsSockets, AcceptedAndConnectedSocketsHaveNagleOff) {
+  RealOs os;
+  Fd l = *os.listen(loopback, 0, 4);
+  Result<Fd> client = os.connect(loopback, *os.local_port(l));
+  ASSERT_TRUE(client.ok()) << errno_name(client.error());
+  Result<Fd> server = os.accept(l);
+  ASSERT_TRUE(server.ok());
+  EXPECT_EQ(tcp_nodelay_of(*server), 1) << "accepted socket";
+  EXPECT_EQ(tcp_nodelay_of(*client), 1) << "connected socket";
+  EXPECT_EQ(tcp_nodelay_of(l), 0) << "the listener itself is left alone";
   for (Fd fd : {*client, *server, l}) (void)os.close(fd);
 }
 
