@@ -246,9 +246,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto idle_args = std::make_shared<IdleArgs>();
   CLI::App* idle = bench->add_subcommand(
       "idle", "Memory and CPU of holding N idle connections, per design (docs/results.md)");
-  idle->add_option("--designs", idle_args->designs,
-                   "Comma list of process, fiber, c, go, go-raw (default: process,fiber,c,go,go-raw "
-                   "for the sink, process,fiber,go for chat)");
+  idle->add_option(
+      "--designs", idle_args->designs,
+      "Comma list of process, fiber, c, go, go-raw (default: process,fiber,c,go,go-raw "
+      "for the sink, process,fiber,go for chat)");
   idle->add_option("--workload", idle_args->workload,
                    "sink (one process per client for process/c) or chat (papaya's full server: "
                    "two per client; go: the Go chat peer)")

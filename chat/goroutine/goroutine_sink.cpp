@@ -72,8 +72,8 @@ int run_goroutine_sink_server(Os& os, const SinkConfig& cfg, Fd listener) {
            fmt::format("cannot open {}: {}", cfg.output_path, errno_name(output.error())));
     return 1;
   }
-  auto s = std::make_shared<SinkShared>(
-      SinkShared{.cfg = cfg, .output = *output, .mu = os.new_mutex(), .live = 0, .stopping = false});
+  auto s = std::make_shared<SinkShared>(SinkShared{
+      .cfg = cfg, .output = *output, .mu = os.new_mutex(), .live = 0, .stopping = false});
   const GoChan stop = os.signal_notify(SigSet{Sig::term, Sig::int_});
   os.go([s, stop, listener](Os& g) { sink_wait_for_stop(g, s, stop, listener); });
   os.log(LogLevel::info, fmt::format("sink server (goroutines): {}-byte reads to {}",

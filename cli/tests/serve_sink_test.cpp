@@ -91,7 +91,8 @@ TEST_P(ServeSink, FiberIsOneProcessForAllClientsAndProcessForksOnePerClient) {
     ASSERT_TRUE(clients.back()->send("x"));
   }
   const size_t want = GetParam() == "fiber" ? 1 : 4;  // the server, and one child per client
-  EXPECT_TRUE(sink_eventually([&] { return sink_live_in_group(server.server_group()) == want; }, 5s))
+  EXPECT_TRUE(
+      sink_eventually([&] { return sink_live_in_group(server.server_group()) == want; }, 5s))
       << sink_live_in_group(server.server_group()) << " processes, expected " << want;
   std::this_thread::sleep_for(100ms);  // and no more come
   EXPECT_EQ(sink_live_in_group(server.server_group()), want);
@@ -132,9 +133,9 @@ TEST_P(ServeSink, AClientOverMaxClientsIsClosedAndTheOthersStillSink) {
 TEST_P(ServeSink, BadSinkOptionsAreRefusedWithOneLineAndExitTwo) {
   const std::string key = write_key(dir);
   auto refused = [&](std::vector<std::string> extra, const std::string& words) {
-    std::vector<std::string> a{"serve",  "--foreground",       "--port",     "0",
-                               "--log",  dir.file("chat.log"), "--key-file", key,
-                               "--design", GetParam()};
+    std::vector<std::string> a{
+        "serve", "--foreground", "--port",  "0", "--log", dir.file("chat.log"), "--key-file",
+        key,     "--design",     GetParam()};
     a.insert(a.end(), extra.begin(), extra.end());
     RunResult r = run_papaya(a, dir.path());
     EXPECT_TRUE(r.exited);
