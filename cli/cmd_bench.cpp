@@ -21,9 +21,9 @@ namespace papaya::cli {
 namespace {
 
 // The designs a workload offers, when --designs is not given: the sink is the paper's server
-// (fiber has none: the goroutine design is a chat server), chat is papaya's protocol.
+// (papaya's two designs and the peers), chat is papaya's protocol.
 std::string default_designs(const std::string& workload) {
-  return workload == "chat" ? "process,fiber,go" : "process,c,go,go-raw";
+  return workload == "chat" ? "process,fiber,go" : "process,fiber,c,go,go-raw";
 }
 
 struct BenchArgs {
@@ -217,8 +217,8 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   CLI::App* cpu = bench->add_subcommand(
       "cpu", "The paper's experiment: server CPU at N connections x 1 Mbit/s, per design");
   cpu->add_option("--designs", args->designs,
-                  "Comma list of process, fiber, c, go, go-raw (default: process,c,go,go-raw for "
-                  "the sink, process,fiber,go for chat)");
+                  "Comma list of process, fiber, c, go, go-raw (default: process,fiber,c,go,go-raw "
+                  "for the sink, process,fiber,go for chat)");
   cpu->add_option("--workload", args->workload, "sink (the paper's server) or chat")
       ->check(CLI::IsMember({"sink", "chat"}))
       ->capture_default_str();
@@ -246,9 +246,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto idle_args = std::make_shared<IdleArgs>();
   CLI::App* idle = bench->add_subcommand(
       "idle", "Memory and CPU of holding N idle connections, per design (docs/results.md)");
-  idle->add_option("--designs", idle_args->designs,
-                   "Comma list of process, fiber, c, go, go-raw (default: process,c,go,go-raw for "
-                   "the sink, process,fiber,go for chat)");
+  idle->add_option(
+      "--designs", idle_args->designs,
+      "Comma list of process, fiber, c, go, go-raw (default: process,fiber,c,go,go-raw "
+      "for the sink, process,fiber,go for chat)");
   idle->add_option("--workload", idle_args->workload,
                    "sink (one process per client for process/c) or chat (papaya's full server: "
                    "two per client; go: the Go chat peer)")

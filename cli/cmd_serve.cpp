@@ -1,12 +1,15 @@
 // `papaya serve`: the real chat daemon. Options are turned into a chat::ServerConfig and a
 // real::ServeOptions; real::serve (real/serve.hpp) does the start-up sequence and runs
 // chat::run_server (the design's server) inside it. docs/real.md is the user's guide.
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "chat/goroutine/goroutine_sink.hpp"
 #include "chat/key.hpp"
 #include "chat/server.hpp"
 #include "chat/sink_server.hpp"
@@ -39,6 +42,7 @@ struct ServeArgs {
   bool foreground = false;
   std::string pid_file;
   std::string workload = "chat";  // sink: the paper's experiment server (chat/sink_server.hpp)
+  std::string sink_output;        // --workload sink: where every read goes (default /dev/null)
   int threads = 0;                // --design fiber: scheduler threads (0: not given, one per core)
 };
 
@@ -59,7 +63,14 @@ int build_config(const ServeArgs& a, chat::ServerConfig& cfg) {
 #if !PAPAYA_HAVE_FIBER
     return usage("--design fiber: not in this build (sanitizer builds leave out Boost.Fiber)");
 #endif
-    if (a.workload != "chat") return usage("--workload sink: only --design process has a sink");
+  }
+  if (!a.sink_output.empty()) {
+    if (a.workload != "sink") return usage("--sink-output: only --workload sink writes its reads");
+    // access(2) W_OK: "The check is done using the calling process's real UID and GID"; the
+    // server opens it again (and says why if that fails after --user).
+    if (::access(a.sink_output.c_str(), W_OK) != 0)
+      return usage("--sink-output: cannot write to '" + a.sink_output +
+                   "' (it must exist and be writable)");
   }
   std::optional<Duration> timeout = real::parse_duration(a.auth_timeout);
   if (!timeout || *timeout <= Duration::zero()) {
@@ -110,6 +121,21 @@ int run_serve(ServeArgs a) {
   if (a.workload == "sink") {
     chat::SinkConfig sink;
     sink.max_clients = a.max_clients;
+    if (!a.sink_output.empty()) sink.output_path = absolute(a.sink_output);
+#if PAPAYA_HAVE_FIBER
+    if (cfg.design == chat::Design::goroutine) {
+      // The sink as a goroutine per client on Boost.Fiber: the paper's Go server's shape, with
+      // the process design's read size and output (chat/goroutine/goroutine_sink.hpp).
+      const unsigned threads = static_cast<unsigned>(a.threads);
+      return real::serve(opts, [sink, threads](Os& os, Fd listener) {
+        auto* real_os = dynamic_cast<real::RealOs*>(&os);
+        real::RealOs::Options log_options = real_os ? real_os->options() : real::RealOs::Options{};
+        return real::fiber::run_main(log_options, threads, [&](Os& main_goroutine) {
+          return chat::run_goroutine_sink_server(main_goroutine, sink, listener);
+        });
+      });
+    }
+#endif
     return real::serve(
         opts, [sink](Os& os, Fd listener) { return chat::run_sink_server(os, sink, listener); });
   }
@@ -171,10 +197,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
          "--design fiber: scheduler threads, like GOMAXPROCS (default: one per core it may run on)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--workload", args->workload,
-                  "chat, or sink: accept, fork per client, 4096-byte reads to /dev/null "
-                  "(papaya bench's sink workload; --log and --key-file are still checked)")
+                  "chat, or sink: accept, a process (--design process) or a goroutine (--design "
+                  "fiber) per client, 4096-byte reads to /dev/null (papaya bench's sink workload; "
+                  "--log and --key-file are still checked)")
       ->check(CLI::IsMember({"chat", "sink"}))
       ->capture_default_str();
+  cmd->add_option("--sink-output", args->sink_output,
+                  "--workload sink: write every read here instead of /dev/null (an existing file)");
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
 }
 

@@ -2,6 +2,8 @@
 #include "real/fiber/fiber_os.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,6 +42,18 @@ extern "C" void relay_handler(int sig) {
 void make_nonblocking(int fd) {
   int flags = ::fcntl(fd, F_GETFL);
   if (flags >= 0 && !(flags & O_NONBLOCK)) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+// Go's net package turns Nagle's algorithm off on every TCP connection it accepts or dials
+// (go1.19 net/tcpsock.go newTCPConn: "setNoDelay(c.fd, true)"; SetNoDelay: "The default is true
+// (no delay), meaning that data is sent as soon as possible after a Write"). tcp(7): "TCP_NODELAY
+// If set, disable the Nagle algorithm. This means that segments are always sent as soon as
+// possible, even if there is only a small amount of data." Without it a chat line written while
+// the previous one is unacknowledged waits for the client's delayed ACK (docs/fiber.md, "Fan-out
+// latency"). Not a TCP socket (a Unix one): setsockopt fails with EOPNOTSUPP, ignored as Go does.
+void set_nodelay(int fd) {
+  const int one = 1;
+  (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 }  // namespace
@@ -109,12 +123,15 @@ GoChan FiberOs::signal_notify(SigSet sigs, Site) {
 
 // accept4(2) on a non-blocking listener: "EAGAIN or EWOULDBLOCK: The socket is marked
 // nonblocking and no connections are present to be accepted"; then park until it is readable.
-// The new socket is SOCK_NONBLOCK too.
+// The new socket is SOCK_NONBLOCK too, and TCP_NODELAY as Go's (set_nodelay).
 Result<Fd> FiberOs::accept(Fd listener, Site) {
   make_nonblocking(listener);
   for (;;) {
     int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd >= 0) return Fd{fd};
+    if (fd >= 0) {
+      set_nodelay(fd);
+      return Fd{fd};
+    }
     if (!would_block(errno)) return last_errno();
     if (!this_poller().park(listener, Readiness::readable)) return Errno::ebadf;
   }
@@ -122,7 +139,10 @@ Result<Fd> FiberOs::accept(Fd listener, Site) {
 
 Result<Fd> FiberOs::connect(std::string_view host, std::uint16_t port, Site site) {
   Result<Fd> fd = RealOs::connect(host, port, site);
-  if (fd) make_nonblocking(*fd);
+  if (fd) {
+    make_nonblocking(*fd);
+    set_nodelay(*fd);
+  }
   return fd;
 }
 

@@ -6,6 +6,8 @@
 // goroutine; file calls block the thread, as Go's syscalls do (the thread's other fibers wait).
 //
 // Choices (docs/fiber.md lists them with Go's behaviour beside):
+//  - accepted and connected TCP sockets have Nagle's algorithm off (TCP_NODELAY), as Go's net
+//    package leaves every TCPConn;
 //  - connect(2) to the loopback completes at once, so connect blocks the thread like a syscall;
 //  - read/write on a non-blocking socket that would block park the fiber too;
 //  - sleep parks the fiber (time.Sleep), it does not block the thread;

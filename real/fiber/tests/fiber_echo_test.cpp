@@ -58,8 +58,21 @@ struct Server {
   }
 };
 
+// Replies to every connection with its TCP_NODELAY as FiberOs::accept left it ("1\n" or "0\n").
+int nodelay_server(Os& os, Fd listener) {
+  for (;;) {
+    Result<Fd> c = os.accept(listener);
+    if (!c) continue;
+    int on = -1;
+    socklen_t len = sizeof on;
+    if (::getsockopt(*c, IPPROTO_TCP, TCP_NODELAY, &on, &len) != 0) on = -1;
+    (void)os.send(*c, std::to_string(on) + "\n");
+    (void)os.close(*c);
+  }
+}
+
 // 127.0.0.1, an ephemeral port, the server forked onto `threads` fiber threads.
-void start(Server& s, unsigned threads) {
+void start(Server& s, unsigned threads, int (*program)(Os&, Fd) = echo_server) {
   int l = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   ASSERT_GE(l, 0);
   sockaddr_in a = {};
@@ -73,7 +86,7 @@ void start(Server& s, unsigned threads) {
   s.pid = ::fork();
   ASSERT_GE(s.pid, 0);
   if (s.pid == 0) {
-    ::_exit(run_main({}, threads, [l](Os& os) { return echo_server(os, l); }));
+    ::_exit(run_main({}, threads, [l, program](Os& os) { return program(os, l); }));
   }
   ::close(l);
 }
@@ -146,6 +159,18 @@ TEST(FiberEcho, EveryLineComesBackOnTwoThreadsUnderLoad) {
   }
   EXPECT_EQ(echoed, 200u * 20u);
   for (int fd : conns) ::close(fd);
+}
+
+// Go's net package accepts with Nagle's algorithm off; so does FiberOs. With it on, a chat line
+// sent while the previous one is unacknowledged waited for the client's delayed ACK (tens of ms:
+// docs/fiber.md, "Fan-out latency").
+TEST(FiberEcho, AnAcceptedConnectionHasNaglesAlgorithmOffAsGosNetPackageLeavesIt) {
+  Server s;
+  start(s, 1, nodelay_server);
+  int fd = connect_to(s.port);
+  ASSERT_GE(fd, 0) << "connect: errno " << errno;
+  EXPECT_EQ(read_exactly(fd, 2), "1\n") << "TCP_NODELAY of the accepted socket";
+  ::close(fd);
 }
 
 TEST(FiberEcho, AThousandIdleConnectionsCostNoCpu) {
