@@ -1,6 +1,7 @@
 // papaya explore: model checking by systematic exploration (docs/explore.md).
 //   papaya explore --design process --variant V --clients N --messages M
-//                  --strategy dfs|dpor|optimal|pct|random [--bound K] [--max-executions X]
+//                  --strategy dfs|dpor|optimal|pct|random [--bound K (dfs, dpor)] [--max-executions
+//                  X]
 //                  [--time-limit S] [--json] [--state-graph OUT.dot] [--trace FILE]
 //   papaya explore --benchmark readers:N|lastzero:N --strategy ...   (the DPOR benchmarks)
 // The wall clock (time limit, executions per second, the progress line) lives here: sim/ and
@@ -138,8 +139,14 @@ int run_explore(const ExploreArgs& a) {
   std::optional<explore::StrategyName> strategy = explore::parse_strategy(a.strategy);
   if (!strategy)
     return fail("unknown strategy \"" + a.strategy + "\" (dfs, dpor, optimal, pct, random)");
-  if (a.bound >= 0 && *strategy != explore::StrategyName::dfs)
-    return fail("--bound (preemption bounding) applies to --strategy dfs only");
+  if (a.bound >= 0 && *strategy == explore::StrategyName::optimal)
+    return fail(
+        "--bound does not combine with --strategy optimal (its wakeup trees and sleep sets "
+        "assume every reordering of independent steps can be explored; use --strategy dpor, "
+        "bounded partial-order reduction)");
+  if (a.bound >= 0 && *strategy != explore::StrategyName::dfs &&
+      *strategy != explore::StrategyName::dpor)
+    return fail("--bound (preemption bounding) applies to --strategy dfs and dpor only");
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
   if (a.max_executions < 1) return fail("--max-executions must be at least 1");
   if (a.pct_depth < 1) return fail("--pct-depth must be at least 1");
@@ -225,8 +232,11 @@ int run_explore(const ExploreArgs& a) {
   else if (r.exhausted && !r.step_bound_hit)
     status = a.bound >= 0 && r.preemption_bounded
                  ? fmt::format(
-                       "verified within these bounds (every schedule with at most {} "
+                       "verified within these bounds (every {} with at most {} "
                        "preemptions)",
+                       *strategy == explore::StrategyName::dfs
+                           ? "schedule"
+                           : "Mazurkiewicz trace that has a schedule",
                        a.bound)
                  : "verified within these bounds (the whole space explored)";
   else if (r.step_bound_hit)
@@ -329,7 +339,8 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "dfs, dpor (source-DPOR), optimal (optimal DPOR), pct or random")
       ->capture_default_str();
   cmd->add_option("--bound", args->bound,
-                  "dfs: preemption bound K, explored iteratively 0..K (CHESS)");
+                  "dfs, dpor: preemption bound K, explored iteratively 0..K (CHESS; dpor: "
+                  "bounded partial-order reduction)");
   cmd->add_option("--max-executions", args->max_executions, "execution bound")
       ->capture_default_str();
   cmd->add_option("--max-steps", args->max_steps, "step bound per execution")

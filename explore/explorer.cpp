@@ -149,6 +149,21 @@ Result explore(const Program& p, const Config& c) {
       break;
     }
     case StrategyName::dpor: {
+      if (c.bound >= 0) {  // bounded partial-order reduction, iterative like dfs's
+        out.exhausted = true;
+        for (int k = 0; k <= c.bound; ++k) {
+          sim::DporStrategy s(c.data_options, k, c.bound_conservative, c.bound_sleep_sets);
+          out.per_bound.push_back(0);
+          const bool done = pass(p, c, s, out, seen, k);
+          out.preemption_bounded = s.bounded();
+          out.races += s.races();
+          if (!done) {
+            out.exhausted = false;
+            break;
+          }
+        }
+        break;
+      }
       sim::DporStrategy s(c.data_options);
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();

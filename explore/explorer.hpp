@@ -32,7 +32,11 @@ struct Program {
 
 struct Config {
   StrategyName strategy = StrategyName::dpor;
-  int bound = -1;  // dfs: preemption bound, explored iteratively 0..bound (-1: none)
+  int bound = -1;  // dfs, dpor: preemption bound, explored iteratively 0..bound (-1: none)
+  // dpor --bound: BPOR's conservative backtrack points, and no sleep sets; the other settings
+  // are unsound, there only for the tests that show what each loses.
+  bool bound_conservative = true;
+  bool bound_sleep_sets = false;
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;  // per execution
   std::uint64_t seed = 1;             // pct, random: the first execution's seed
@@ -69,11 +73,11 @@ struct Result {
   std::uint64_t races = 0;               // dpor, optimal: races analysed
   std::uint64_t wakeup_divergences = 0;  // optimal: wakeup-tree branches that could not be followed
   bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
-  bool preemption_bounded = false;  // dfs --bound: some schedule was cut by the bound
+  bool preemption_bounded = false;  // dfs, dpor --bound: some schedule was cut by the bound
   bool hit_max_executions = false;
   bool stopped = false;                  // Config::stop said so
   bool step_bound_hit = false;           // some execution ran into max_steps
-  std::vector<std::uint64_t> per_bound;  // dfs --bound: new executions with exactly k preemptions
+  std::vector<std::uint64_t> per_bound;  // --bound: new executions with exactly k preemptions
   std::optional<Violation> violation;
   std::set<std::uint64_t> trace_names;  // when Config::keep_trace_names: every trace's name
 };

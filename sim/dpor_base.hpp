@@ -55,6 +55,16 @@ class DporBase : public Strategy {
     std::uint32_t c = 0;
     if (answer_ < replay_) {
       c = answers_[answer_++];
+      // A decision of a step that only blocked, replayed because a bounded branch is taken after
+      // its node's blocked steps (sim/dpor_strategy.hpp): its node was dropped once spent.
+      if (node_ == nodes_.size()) {
+        Node d;
+        d.schedule = false;
+        d.first_answer = answer_ - 1;
+        d.n = c + 1;
+        d.choice = c;
+        nodes_.push_back(std::move(d));
+      }
       ++node_;
     } else if (branch_) {
       branch_ = false;
@@ -80,6 +90,7 @@ class DporBase : public Strategy {
   void stepping(const model::Kernel& k, Pid pid) override {
     PAPAYA_ASSERT(pid == want_, "dpor: another process stepped than the one chosen");
     rec_.stepping(k, pid);
+    last_ = pid;
   }
   // A step that only blocked is no event: its process is disabled at this node, which picks
   // again. A visible one records what the node's choice did (on its first run).
@@ -113,6 +124,7 @@ class DporBase : public Strategy {
     last_node_ = -1;
     cont_ = false;
     abandon_ = false;
+    last_ = 0;
     rec_.clear();
   }
   // A new schedule node's sleep set: the previous node's sleepers and explored siblings that the
@@ -159,6 +171,7 @@ class DporBase : public Strategy {
   bool abandon_ = false;
   bool first_ = true;
   Pid want_ = 0;
+  Pid last_ = 0;  // the process (or Go actor) that took the last step, blocked or not
   std::vector<Pid> list_;
   std::uint64_t races_ = 0;
   StepRecorder rec_;

@@ -19,18 +19,54 @@ bool DporStrategy::explored(const Node& n, Pid p) {
   return std::any_of(n.done.begin(), n.done.end(), [&](const DporSlept& s) { return s.pid == p; });
 }
 
+// Whether picking p at node n keeps the execution within the bound (bounded, a node branches at
+// its last decision: after the steps there that only blocked, where a switch is free).
+// A false answer is the bound cutting a schedule off (noted for the verdict).
+bool DporStrategy::fits(const Node& n, Pid p) const {
+  const bool ok = bound_ < 0 || n.preemptions + (n.last_ready && p != n.last ? 1 : 0) <= bound_;
+  bounded_ = bounded_ || !ok;
+  return ok;
+}
+
+// The same at the current decision.
+bool DporStrategy::fits_now(Pid p) const {
+  const bool ok = bound_ < 0 || preemptions_ + (last_ready_ && p != last_ ? 1 : 0) <= bound_;
+  bounded_ = bounded_ || !ok;
+  return ok;
+}
+
+// Counts the current decision's preemption (dfs's rule: the process that ran last could go on).
+void DporStrategy::took(Pid p) {
+  if (last_ready_ && p != last_) ++preemptions_;
+}
+
+// The node's latest decision (the one whose step was visible, or the current one): where a branch
+// is taken under a bound, and what it costs there.
+void DporStrategy::note_decision(Node& n) const {
+  n.last_answer = answers_.size();
+  n.preemptions = preemptions_;
+  n.last = last_;
+  n.last_ready = last_ready_;
+  n.switched = want_ != last_;
+}
+
 bool DporStrategy::begin_execution() {
   reset_execution();
+  preemptions_ = 0;
+  last_ready_ = false;
   return true;
 }
 
 // A new schedule node after the last visible step: its sleep set is the previous node's sleep set
-// and explored siblings, less those the step just taken depends on.
+// and explored siblings, less those the step just taken depends on. Under a preemption bound, no
+// sleep set: that an explored sibling covers every continuation starting (equivalently) with its
+// step holds only for the continuations its own schedule can reach within the bound, and equivalent
+// schedules differ in preemptions (docs/explore.md shows one it loses).
 void DporStrategy::open_node(std::span<const Pid> ready) {
   Node n;
   n.first_answer = answers_.size();
   n.ready.assign(ready.begin(), ready.end());
-  inherit_sleep(n);
+  if (sleep_sets_) inherit_sleep(n);
   nodes_.push_back(std::move(n));
   cur_ = node_++;
 }
@@ -38,19 +74,26 @@ void DporStrategy::open_node(std::span<const Pid> ready) {
 void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
   if (abandon_) return;
   list_.assign(ready.begin(), ready.end());
+  // The executor puts the process that ran last first when it can run.
+  last_ready_ = !list_.empty() && list_[0] == last_;
   if (answer_ < replay_) {  // following the prefix
     want_ = static_cast<Pid>(answers_[answer_++]);
     if (!cont_) cur_ = node_++;
     PAPAYA_ASSERT(has(list_, want_), "dpor: the replayed prefix diverged");
+    took(want_);
     return;
   }
   if (branch_) {  // the branch node, with its new choice
     branch_ = false;
-    cur_ = node_++;
-    want_ = nodes_[cur_].chosen;
+    if (!cont_) cur_ = node_++;  // bounded, the branch may follow the node's blocked steps
+    Node& n = nodes_[cur_];
+    want_ = n.chosen;
     PAPAYA_ASSERT(has(list_, want_), "dpor: a backtrack point's process is not ready");
+    PAPAYA_ASSERT(fits_now(want_), "dpor: a backtrack point exceeds the preemption bound");
+    note_decision(n);
     answers_.push_back(static_cast<std::uint32_t>(want_));
     ++answer_;
+    took(want_);
     return;
   }
   if (!cont_) open_node(ready);
@@ -64,17 +107,45 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
     // A branch node whose chosen process only blocked: only its backtrack set is owed.
     if (!n.fresh && !has(n.backtrack, p)) continue;
     if (explored(n, p)) continue;
+    if (!fits_now(p)) continue;
     want_ = p;
     break;
   }
   if (want_ == 0) {
-    abandon_ = true;  // every ready process sleeps: sleep-set blocked
+    abandon_ = true;  // every ready process sleeps (or, bounded, would exceed the bound)
     return;
   }
   n.chosen = want_;
+  note_decision(n);
   if (!has(n.backtrack, want_)) n.backtrack.push_back(want_);
   answers_.push_back(static_cast<std::uint32_t>(want_));
   ++answer_;
+  took(want_);
+}
+
+// BPOR's conservative backtrack point for a reversal at node `at`: the last node before it where a
+// context switch happened (picking another process there costs no preemption more than the switch
+// that was made). The first initial that can run there within the bound, else every process that
+// can.
+void DporStrategy::add_conservative(std::size_t at, const std::vector<Pid>& initials) {
+  std::size_t m = at;
+  bool found = false;
+  while (m > 0 && !found) {
+    --m;
+    found = nodes_[m].schedule && nodes_[m].switched;
+  }
+  if (!found) return;
+  Node& c = nodes_[m];
+  auto owe = [&](Pid p) {
+    if (p != c.chosen && !explored(c, p) && !has(c.backtrack, p)) c.backtrack.push_back(p);
+  };
+  for (Pid p : initials)
+    if (has(c.ready, p) && !has(c.disabled, p) && fits(c, p)) {
+      owe(p);
+      return;
+    }
+  for (Pid p : c.ready)
+    if (!has(c.disabled, p) && fits(c, p)) owe(p);
 }
 
 // Source-DPOR's race reversal: for the race i < j, the initials of notdep(i).j are the processes
@@ -84,8 +155,7 @@ void DporStrategy::add_backtrack(std::size_t i, std::size_t j) {
   const EventLog& log = rec_.log();
   const Event& ei = log.event(i);
   if (ei.node < 0) return;
-  Node& n = nodes_[static_cast<std::size_t>(ei.node)];
-  if (n.ready.size() < 2) return;
+  const auto at = static_cast<std::size_t>(ei.node);
   std::vector<std::size_t> firsts;  // the first event of each process in v
   std::vector<Pid> initials;
   auto visit = [&](std::size_t k) {
@@ -101,15 +171,26 @@ void DporStrategy::add_backtrack(std::size_t i, std::size_t j) {
   for (std::size_t k = i + 1; k < j; ++k)
     if (!log.before(i, k)) visit(k);
   visit(j);
+  if (bound_ >= 0 && conservative_) add_conservative(at, initials);
+  Node& n = nodes_[at];
+  if (n.ready.size() < 2) return;
   for (Pid p : initials) {
     if (p == n.chosen || has(n.backtrack, p) || explored(n, p)) return;
   }
+  bool runnable = false;
   for (Pid p : initials)
     if (has(n.ready, p) && !has(n.disabled, p)) {
+      runnable = true;
+      if (!fits(n, p)) continue;
       n.backtrack.push_back(p);
       return;
     }
   // No initial can run there (each was disabled): the race cannot be reversed at that state.
+  // One can, but only past the bound: every process that can run there within it (BPOR's
+  // fallback, as for a persistent set).
+  if (!runnable) return;
+  for (Pid p : n.ready)
+    if (!has(n.disabled, p) && fits(n, p) && !has(n.backtrack, p)) n.backtrack.push_back(p);
 }
 
 bool DporStrategy::next_execution() {
@@ -133,14 +214,19 @@ bool DporStrategy::next_execution() {
     n.chosen_effect = Effect{};
     Pid next = 0;
     for (Pid p : n.backtrack) {
-      if (has(n.disabled, p) || asleep(n, p) || explored(n, p)) continue;
+      if (has(n.disabled, p) || asleep(n, p) || explored(n, p) || !fits(n, p)) continue;
       next = p;
       break;
     }
     if (next != 0) {
       n.chosen = next;
       n.fresh = false;
-      branch_at(n);
+      // Bounded: replay the node's steps that only blocked too (invisible, so the trace is the
+      // same), and pick where the process that ran last cannot go on.
+      const std::size_t at = bound_ >= 0 ? n.last_answer : n.first_answer;
+      answers_.resize(at);
+      replay_ = at;
+      branch_ = true;
       return true;
     }
     nodes_.pop_back();

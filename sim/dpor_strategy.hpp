@@ -9,6 +9,18 @@
 // Steps that only block (sim/independence.hpp) are no events: the process is then disabled at
 // that state, and the same tree node picks again. Non-scheduling decisions (segments, arrivals,
 // faults, signal races) are branched exhaustively, every option of each.
+//
+// With a preemption bound K (bounded partial-order reduction, BPOR: Coons, Musuvathi, McKinley,
+// "Bounded Partial-Order Reduction", OOPSLA 2013): no execution takes more than K preemptions
+// (counted as dfs counts them: a schedule decision that picks another process than the one that
+// ran last while that one can still run). Pruning alone would be unsound: the reversal of a race
+// at the state before e may cost a preemption the bound forbids, while an equivalent schedule that
+// switches earlier, where a switch happens anyway, fits. So each reversal also adds a conservative
+// backtrack point at the last context switch before e. Where no initial of the reversal can run at
+// e's state within the bound, every process that can is added (the persistent-set fallback). And
+// no sleep sets under a bound: equivalent schedules differ in preemptions, so an explored sibling
+// covers a sleeping process's continuations only as far as its own bound reaches (docs/explore.md
+// has the example that loses a trace).
 #pragma once
 
 #include <vector>
@@ -20,24 +32,55 @@ namespace papaya::sim {
 struct SourceDporNode : DporNode {
   std::vector<Pid> backtrack;
   bool fresh = true;  // opened in the current execution (else: a replayed or branch node)
+  // preemption bounding, at the node's latest decision (after its steps that only blocked)
+  std::size_t last_answer = 0;  // its index among the answers
+  int preemptions = 0;          // taken before it
+  Pid last = 0;                 // the process that stepped just before it
+  bool last_ready = false;      // and could run on there: picking another one is a preemption
+  bool switched = false;        // the pick was not `last`: a context switch
 };
 
 class DporStrategy final : public DporBase<SourceDporNode> {
  public:
   // `data_options`: how many options of each non-scheduling decision are explored (dfs's too).
-  explicit DporStrategy(std::uint32_t data_options = 0xffffffffu) : DporBase(data_options) {}
+  // `preemption_bound`: K, or -1 for none. `conservative` false (no conservative backtrack
+  // points) and `sleep_sets` true (sleep sets under a bound) are the two unsound combinations,
+  // there only for the tests that show what each loses.
+  explicit DporStrategy(std::uint32_t data_options = 0xffffffffu, int preemption_bound = -1,
+                        bool conservative = true, bool sleep_sets = false)
+      : DporBase(data_options),
+        bound_(preemption_bound),
+        conservative_(conservative),
+        sleep_sets_(bound_ < 0 || sleep_sets) {}
   std::string_view name() const override { return "dpor"; }
   // Analyses the finished execution's races and moves to the next branch; false when done.
   bool next_execution();
   bool begin_execution() override;
   void ready(const model::Kernel&, std::span<const Pid> ready) override;
 
+  // The finished execution's preemptions (dfs's count).
+  int preemptions() const { return preemptions_; }
+  // Whether the preemption bound cut some schedule.
+  bool bounded() const { return bounded_; }
+
  private:
   using Node = SourceDporNode;
   void add_backtrack(std::size_t i, std::size_t j);
+  void add_conservative(std::size_t node, const std::vector<Pid>& initials);
   static bool asleep(const Node& n, Pid p);
   static bool explored(const Node& n, Pid p);
+  bool fits(const Node& n, Pid p) const;
+  bool fits_now(Pid p) const;
   void open_node(std::span<const Pid> ready);
+  void took(Pid p);
+  void note_decision(Node& n) const;
+
+  int bound_;
+  bool conservative_;
+  bool sleep_sets_;
+  int preemptions_ = 0;
+  bool last_ready_ = false;  // at the current decision
+  mutable bool bounded_ = false;
 };
 
 }  // namespace papaya::sim
