@@ -130,7 +130,9 @@ class Executor {
   std::vector<Pid> live_;                     // processes whose fiber runs, in pid order
   std::vector<Pid> ready_;                    // the pid of each option, for the strategy's hooks
   std::vector<Option> options_;
-  Option last_ran_{};  // the option that took the previous step: option 0 when it can go on
+  Option last_ran_{};      // the option that took the previous step: option 0 when it can go on
+  bool any_go_ = false;    // some process became a Go program (else skip the Go bookkeeping)
+  bool observes_ = false;  // strategy_->observes(), asked once per run
   std::uint64_t go_steps_ = 0;              // steps of Go runtimes (not yet in the trace's steps)
   std::optional<std::string> go_fatal_;     // a Go program's fatal error or panic
   std::optional<std::string> go_deadlock_;  // a Go program's checkdead verdict
