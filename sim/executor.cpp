@@ -175,8 +175,9 @@ void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args,
   if (p.go && task != 0) {
     s.g = p.go->on_tasks.at(task);
     s.m = task;
-    file = p.go->gs.at(s.g)->file;
-    line = p.go->gs.at(s.g)->line;
+    PAPAYA_ASSERT(s.g < p.go->gs.size() && p.go->gs[s.g], "a thread's call of no goroutine");
+    file = p.go->gs[s.g]->file;
+    line = p.go->gs[s.g]->line;
   } else if (p.go && !p.go->kq.empty()) {
     s.g = p.go->kq.front();
   }
@@ -305,7 +306,8 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       if (p.go && !p.go->ended) {
         for (const auto& [tid, g] : p.go->on_tasks)
           if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
-        for (const model::go::Actor& a : p.go->rt.actors()) options_.push_back({pid, true, a});
+        p.go->rt.actors(actors_);
+        for (const model::go::Actor& a : actors_) options_.push_back({pid, true, a});
       }
     }
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
@@ -373,7 +375,10 @@ RunReport Executor::run(std::function<void(Os&)> init) {
         strategy_->stepping(kernel_, o.task ? go_actor_id(o.pid, task_actor_kind, o.task) : o.pid);
       take_step(o.pid, first_decision, false, o.task);
     }
-    if (any_go_) go_poll();
+    if (any_go_ && poll_due_) {
+      poll_due_ = false;
+      go_poll();
+    }
   }
   return finish(r);
 }
@@ -388,6 +393,7 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   PAPAYA_ASSERT(!killed_from_outside || out.status == model::StepStatus::exited,
                 "a process survived SIGKILL");
   record(pid, kind, args, out, first_decision, killed_from_outside, task);
+  poll_due_ = true;  // the kernel changed: a watched descriptor may have become ready
   if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
     if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
     if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);
