@@ -306,8 +306,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       if (p.go && !p.go->ended) {
         for (const auto& [tid, g] : p.go->on_tasks)
           if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
-        p.go->rt.actors(actors_);
-        for (const model::go::Actor& a : actors_) options_.push_back({pid, true, a});
+        for (const model::go::Actor& a : p.go->rt.actors()) options_.push_back({pid, true, a});
       }
     }
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that

@@ -137,8 +137,6 @@ class Executor {
   // go_poll has something to look at: a kernel step since the last poll (only a kernel step
   // changes what would_block and the caught flags say), or a signal wait armed since.
   bool poll_due_ = true;
-  std::vector<model::go::Actor> actors_;    // scratch: a Go runtime's actors this step
-  std::vector<model::go::Gid> wanting_;     // scratch: go_run_wanting's goroutines
   std::uint64_t go_steps_ = 0;              // steps of Go runtimes (not yet in the trace's steps)
   std::optional<std::string> go_fatal_;     // a Go program's fatal error or panic
   std::optional<std::string> go_deadlock_;  // a Go program's checkdead verdict

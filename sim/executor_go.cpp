@@ -246,12 +246,9 @@ void Executor::go_enter_kernel(Proc& p, Gid g) {
 
 // Every running goroutine with nothing pending runs its user code up to its next call.
 void Executor::go_run_wanting(Proc& p) {
-  // Into a reused buffer: resuming a goroutine runs its code up to its next call, which never
-  // comes back here, so the list does not change under the loop.
-  p.go->rt.want_op(wanting_);
-  for (std::size_t i = 0; i < wanting_.size(); ++i) {
+  for (Gid g : p.go->rt.want_op()) {
     if (p.go->ended) return;
-    resume_goroutine(p, goroutine(p, wanting_[i]));
+    resume_goroutine(p, goroutine(p, g));
   }
 }
 
@@ -312,7 +309,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
     return;
   }
   go_run_wanting(p);
-  if (!gp.ended && gp.kq.empty() && gp.on_tasks.empty() && !rt.has_actor() &&
+  if (!gp.ended && gp.kq.empty() && gp.on_tasks.empty() && rt.actors().empty() &&
       rt.check_dead() == go::Ending::deadlock && !go_deadlock_) {
     std::string d = "pid " + std::to_string(pid) + ": " + rt.message();
     for (Gid l : rt.leaked())

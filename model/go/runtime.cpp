@@ -197,27 +197,16 @@ void Runtime::submit(Gid id, const GoOp& op) {
 
 std::vector<Gid> Runtime::want_op() const {
   std::vector<Gid> out;
-  want_op(out);
-  return out;
-}
-
-void Runtime::want_op(std::vector<Gid>& out) const {
-  out.clear();
-  if (ending_ != Ending::running) return;
+  if (ending_ != Ending::running) return out;
   for (const P& pp : ps_)
     if (pp.status == PStatus::running && pp.curg != 0 && !gs_[pp.curg].pending)
       out.push_back(pp.curg);
+  return out;
 }
 
 std::vector<Actor> Runtime::actors() const {
   std::vector<Actor> out;
-  actors(out);
-  return out;
-}
-
-void Runtime::actors(std::vector<Actor>& out) const {
-  out.clear();
-  if (ending_ != Ending::running) return;
+  if (ending_ != Ending::running) return out;
   for (const P& pp : ps_) {
     if (pp.status != PStatus::running) continue;
     if (pp.curg == 0 || gs_[pp.curg].pending)
@@ -228,16 +217,7 @@ void Runtime::actors(std::vector<Actor>& out) const {
   if (poller_blocked_ &&
       std::any_of(fds_.begin(), fds_.end(), [](const PollDesc& d) { return d.event; }))
     out.push_back({Actor::Kind::poller, 0});
-}
-
-bool Runtime::has_actor() const {
-  if (ending_ != Ending::running) return false;
-  for (const P& pp : ps_)
-    if (pp.status == PStatus::running && (pp.curg == 0 || gs_[pp.curg].pending)) return true;
-  for (Gid id : in_syscall_)
-    if (gs_[id].syscall_done) return true;
-  return poller_blocked_ &&
-         std::any_of(fds_.begin(), fds_.end(), [](const PollDesc& d) { return d.event; });
+  return out;
 }
 
 GoOutcome Runtime::step(Actor a) {
@@ -337,7 +317,7 @@ void Runtime::syscall_returned(Gid id) {
 // running M, so a program waiting on the network is not deadlocked (Go 1.19 reports none).
 Ending Runtime::check_dead() {
   if (ending_ != Ending::running) return ending_;
-  if (has_actor()) return ending_;
+  if (!actors().empty()) return ending_;
   if (!in_syscall_.empty() || poller_blocked_) return ending_;
   int waiting = 0;
   for (std::size_t i = 1; i < gs_.size(); ++i)

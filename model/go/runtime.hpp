@@ -87,10 +87,6 @@ class Runtime {
   // Running goroutines with nothing pending: the driver submits their next operation.
   std::vector<Gid> want_op() const;
   std::vector<Actor> actors() const;
-  // The same into `out` (cleared first): a driver that asks every step reuses one buffer.
-  void want_op(std::vector<Gid>& out) const;
-  void actors(std::vector<Actor>& out) const;
-  bool has_actor() const;  // !actors().empty(), without building the list
   GoOutcome step(Actor a);
   Gid last_started() const { return last_started_; }
 
