@@ -119,7 +119,10 @@ bool Kernel::would_block(Pid pid, const Op& op) const {
 
 bool Kernel::blocked_ready(Process& p) {
   if (p.state != ProcState::live || !p.pending) return false;
-  if (interruptible(p.chan.kind) && signal_wakes(p)) return true;
+  // Most blocked processes have no deliverable signal: test that before asking signal_wakes.
+  if ((p.pending_signals.bits() & ~p.mask.bits()) != 0 && interruptible(p.chan.kind) &&
+      signal_wakes(p))
+    return true;
   // Re-evaluated only when its channel changed. Every change that can falsify a condition wakes
   // the channel too (an acquisition as well as a release), so `woken` is never stale.
   if (p.recheck) {

@@ -175,8 +175,9 @@ void Executor::record(Pid pid, model::OpKind kind, const model::OpArgs& args,
   if (p.go && task != 0) {
     s.g = p.go->on_tasks.at(task);
     s.m = task;
-    file = p.go->gs.at(s.g)->file;
-    line = p.go->gs.at(s.g)->line;
+    PAPAYA_ASSERT(s.g < p.go->gs.size() && p.go->gs[s.g], "a thread's call of no goroutine");
+    file = p.go->gs[s.g]->file;
+    line = p.go->gs[s.g]->line;
   } else if (p.go && !p.go->kq.empty()) {
     s.g = p.go->kq.front();
   }
@@ -257,6 +258,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
   model::set_failure_context("seed " + std::to_string(opts_.seed) + " (" +
                              std::string(strategy_->name()) + ")");
   strategy_->begin_execution();
+  observes_ = strategy_->observes();
   RunReport r;
   start(kernel_.create_init(), std::move(init));
   for (;;) {
@@ -282,6 +284,10 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     }
     options_.clear();
     for (Pid pid : live_) {
+      if (!any_go_) {  // no Go program: only processes' kernel calls (the common, cheap case)
+        if (kernel_.ready(pid)) options_.push_back({pid});
+        continue;
+      }
       const Proc& p = *procs_[static_cast<std::size_t>(pid)];
       // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at
       // once: its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends
@@ -307,12 +313,15 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
     if (auto it = std::find(options_.begin(), options_.end(), last_ran_); it != options_.end())
       std::rotate(options_.begin(), it, it + 1);
-    ready_.clear();
-    for (const Option& o : options_)
-      ready_.push_back(
-          o.go     ? go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id)
-          : o.task ? go_actor_id(o.pid, task_actor_kind, o.task)
-                   : o.pid);
+    const bool observed = observes_;
+    if (observed) {  // only an observing strategy sees the ready list
+      ready_.clear();
+      for (const Option& o : options_)
+        ready_.push_back(
+            o.go     ? go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id)
+            : o.task ? go_actor_id(o.pid, task_actor_kind, o.task)
+                     : o.pid);
+    }
     // A kill due now comes first, even when nothing is ready (an operator's kill -9 of a hung
     // process): the run is deadlocked only if it is still stuck after it.
     if (!live_.empty() && steps_ < opts_.max_steps && next_kill_ < opts_.kills.size() &&
@@ -323,10 +332,12 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     if (options_.empty()) {
       if (live_.empty()) break;
       std::optional<Duration> t = kernel_.next_timer();
-      if (std::optional<Duration> g = go_next_timer(); g && (!t || *g < *t)) t = g;
+      if (std::optional<Duration> g = any_go_ ? go_next_timer() : std::nullopt;
+          g && (!t || *g < *t))
+        t = g;
       if (t) {
         kernel_.advance_to(std::max(*t, kernel_.now()));
-        go_advance_to(kernel_.now());
+        if (any_go_) go_advance_to(kernel_.now());
         continue;
       }
       r.verdict = Verdict::deadlock;
@@ -338,7 +349,6 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       r.detail = std::to_string(steps_ + go_steps_) + " steps without the run ending";
       break;
     }
-    const bool observed = strategy_->observes();
     if (observed) {
       strategy_->ready(kernel_, ready_);
       if (strategy_->abandon()) {
@@ -364,7 +374,10 @@ RunReport Executor::run(std::function<void(Os&)> init) {
         strategy_->stepping(kernel_, o.task ? go_actor_id(o.pid, task_actor_kind, o.task) : o.pid);
       take_step(o.pid, first_decision, false, o.task);
     }
-    go_poll();
+    if (any_go_ && poll_due_) {
+      poll_due_ = false;
+      go_poll();
+    }
   }
   return finish(r);
 }
@@ -379,6 +392,7 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   PAPAYA_ASSERT(!killed_from_outside || out.status == model::StepStatus::exited,
                 "a process survived SIGKILL");
   record(pid, kind, args, out, first_decision, killed_from_outside, task);
+  poll_due_ = true;  // the kernel changed: a watched descriptor may have become ready
   if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
     if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
     if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);
@@ -390,7 +404,7 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   if (opts_.check_invariants) kernel_.check_invariants();
   if (kind == model::OpKind::exec && out.status == model::StepStatus::done && out.err == Errno::ok)
     proc(pid).execing = true;
-  if (!killed_from_outside && strategy_->observes())
+  if (!killed_from_outside && observes_)
     strategy_->stepped(task ? go_actor_id(pid, task_actor_kind, task) : pid, out.status);
   after_step(pid, out, kind == model::OpKind::fork, task);
 }

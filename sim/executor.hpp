@@ -103,6 +103,7 @@ class Executor {
 
   // goroutines (sim/executor_go.cpp)
   GoProc& make_go(Proc& p);
+  static void add_goroutine(GoProc& gp, std::unique_ptr<Goroutine> g);
   const model::Outcome& go_kernel_call(Proc& p, model::go::Gid gid, const model::Op& op,
                                        const Site& site);
   void go_submit_kernel(Proc& p);
@@ -130,7 +131,12 @@ class Executor {
   std::vector<Pid> live_;                     // processes whose fiber runs, in pid order
   std::vector<Pid> ready_;                    // the pid of each option, for the strategy's hooks
   std::vector<Option> options_;
-  Option last_ran_{};  // the option that took the previous step: option 0 when it can go on
+  Option last_ran_{};      // the option that took the previous step: option 0 when it can go on
+  bool any_go_ = false;    // some process became a Go program (else skip the Go bookkeeping)
+  bool observes_ = false;  // strategy_->observes(), asked once per run
+  // go_poll has something to look at: a kernel step since the last poll (only a kernel step
+  // changes what would_block and the caught flags say), or a signal wait armed since.
+  bool poll_due_ = true;
   std::uint64_t go_steps_ = 0;              // steps of Go runtimes (not yet in the trace's steps)
   std::optional<std::string> go_fatal_;     // a Go program's fatal error or panic
   std::optional<std::string> go_deadlock_;  // a Go program's checkdead verdict

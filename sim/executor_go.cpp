@@ -66,24 +66,32 @@ bool Executor::is_go(Pid pid) { return proc(pid).go != nullptr; }
 Executor::GoProc& Executor::make_go(Proc& p) {
   if (p.go) return *p.go;
   p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
+  any_go_ = true;
   p.go->rt.advance_to(kernel_.now());
   p.go->rt.record_events(true);  // G/P changes into the trace (sim/go_events.hpp)
   const Gid main = p.go->rt.start();
   record_go_events(trace_, steps_, p.pid, traces::GoBy::start, p.go->rt);
   auto g = std::make_unique<Goroutine>(*this, p.pid, main);
   g->running = true;  // on the process's fiber
-  p.go->gs.emplace(main, std::move(g));
+  add_goroutine(*p.go, std::move(g));
   kernel_.set_nonblocking_sockets(p.pid);
   return *p.go;
+}
+
+void Executor::add_goroutine(GoProc& gp, std::unique_ptr<Goroutine> g) {
+  const Gid id = g->gid;
+  if (gp.gs.size() <= id) gp.gs.resize(id + 1);
+  PAPAYA_ASSERT(!gp.gs[id], "a goroutine id made twice");
+  gp.gs[id] = std::move(g);
 }
 
 go::Runtime& Executor::go_runtime(Pid pid) { return make_go(proc(pid)).rt; }
 
 Executor::Goroutine& Executor::goroutine(Proc& p, Gid gid) {
   PAPAYA_ASSERT(p.go != nullptr, "a goroutine of a process that is no Go program");
-  auto it = p.go->gs.find(gid == 0 ? 1 : gid);
-  PAPAYA_ASSERT(it != p.go->gs.end(), "no such goroutine");
-  return *it->second;
+  const Gid g = gid == 0 ? 1 : gid;
+  PAPAYA_ASSERT(g < p.go->gs.size() && p.go->gs[g], "no such goroutine");
+  return *p.go->gs[g];
 }
 
 // ---- the goroutine side -----------------------------------------------------------------------
@@ -158,6 +166,7 @@ void Executor::go_wait_signals(Pid pid, Gid gid, SigSet sigs, const Site& site) 
   if (gp.signal_pd == 0) gp.signal_pd = gp.rt.new_fd();
   gp.signal_waits = sigs;
   gp.signal_armed = true;
+  poll_due_ = true;  // its signal may have been caught already
   g.file = site.file_name();
   g.line = site.line();
   gp.rt.submit(g.gid, go::gop::WaitRead{gp.signal_pd});
@@ -284,7 +293,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
         auto ng = std::make_unique<Goroutine>(*this, pid, static_cast<Gid>(o.value));
         ng->body = std::move(gr.go_body);
         gr.go_body = nullptr;
-        gp.gs.emplace(ng->gid, std::move(ng));
+        add_goroutine(gp, std::move(ng));
       }
     } else if (o.status == go::GoStatus::parked && enters_syscall &&
                rt.g(g).status == go::GStatus::syscall) {
@@ -292,7 +301,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
     } else if (o.status == go::GoStatus::exited) {
       resume_goroutine(p, gr);  // its body returned: the fiber ends
       PAPAYA_ASSERT(!gr.running, "a goroutine ran on after it exited");
-      gp.gs.erase(g);
+      gp.gs[g].reset();
     }
   }
   if (rt.ending() == go::Ending::panic || rt.ending() == go::Ending::fatal) {
@@ -373,8 +382,8 @@ void Executor::go_unwind(Proc& p) {
   gp.on_tasks.clear();
   gp.watches.clear();
   gp.timers.clear();
-  for (auto& [gid, g] : gp.gs) {
-    if (gid == 1 || !g->running) continue;
+  for (auto& g : gp.gs) {
+    if (!g || g->gid == 1 || !g->running) continue;
     g->fiber = std::move(g->fiber).resume();
     PAPAYA_ASSERT(!g->fiber, "a goroutine survived its unwinding");
     g->running = false;
@@ -447,8 +456,10 @@ void Executor::go_advance_to(Duration t) {
 
 std::string Executor::go_blocked_report(const Proc& p) const {
   std::string out = "pid " + std::to_string(p.pid) + " (Go):";
-  for (const auto& [gid, g] : p.go->gs)
-    out += " " + describe(p.go->rt, gid) + " at " + g->file + ":" + std::to_string(g->line) + ",";
+  for (const auto& g : p.go->gs)
+    if (g)
+      out +=
+          " " + describe(p.go->rt, g->gid) + " at " + g->file + ":" + std::to_string(g->line) + ",";
   if (out.back() == ',') out.pop_back();
   return out;
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "model/go/runtime.hpp"
 #include "sim/executor.hpp"
@@ -48,7 +49,8 @@ struct Executor::Goroutine {
 struct Executor::GoProc {
   GoProc(model::Choices& c, model::go::GoConfig cfg) : rt(c, cfg) {}
   model::go::Runtime rt;
-  std::map<model::go::Gid, std::unique_ptr<Goroutine>> gs;
+  // Its goroutines by gid (the runtime's index, never reused): null where none lives.
+  std::vector<std::unique_ptr<Goroutine>> gs;
   // Goroutines in a syscall, in the order they entered it. The simulated process has one kernel
   // thread: the front one's call is the process's pending kernel operation.
   std::deque<model::go::Gid> kq;

@@ -32,7 +32,11 @@ struct Pipes {
 struct ClientRun {
   ClientRun(const Scenario& scenario, const std::vector<ClientPlan>& all, int client,
             size_t longest_line)
-      : s(scenario), plans(all), me(client), framer(longest_line) {}
+      : s(scenario),
+        plans(all),
+        me(client),
+        framer(longest_line),
+        rx(std::clamp<size_t>(scenario.server.max_line / 4, 4096, 65536)) {}
 
   const Scenario& s;
   const std::vector<ClientPlan>& plans;
@@ -48,6 +52,10 @@ struct ClientRun {
   int group_target = 0;  // accepted message lines of non-late clients
   Duration horizon_end{0};
   bool timed = false;  // the scenario has a schedule (join delays, gaps): see arm_settle
+  // receive_some's buffer: 4096 bytes, up to 64 KiB for lines over 16 KiB (the slow-client
+  // scenario's megabytes). Made once per client: zero-filling it at every recv cost more than
+  // the recv.
+  std::vector<char> rx;
 };
 
 size_t sent_length(const Scenario& s, const std::vector<ClientPlan>& plans, int c, int m) {
@@ -94,12 +102,10 @@ bool note_line(ClientRun& run, std::string_view line) {
 // Receives once, appends the bytes to the transcript, records the lines they complete. False at
 // end of stream or error.
 bool receive_some(Os& os, ClientRun& run) {
-  // 4096 bytes, up to 64 KiB for lines over 16 KiB (the slow-client scenario's megabytes).
-  std::vector<char> buf(std::clamp<size_t>(run.s.server.max_line / 4, 4096, 65536));
-  Result<size_t> n = os.recv(run.sock, std::span<char>(buf.data(), buf.size()));
+  Result<size_t> n = os.recv(run.sock, std::span<char>(run.rx.data(), run.rx.size()));
   if (!n && n.error() == Errno::eintr) return true;
   if (!n || *n == 0) return false;
-  const std::string_view bytes(buf.data(), *n);
+  const std::string_view bytes(run.rx.data(), *n);
   if (run.transcript >= 0) {
     if (Status w = write_all(os, run.transcript, bytes); !w) {
       os.log(LogLevel::error, fmt::format("scenario c{}: writing the transcript: {}", run.me,

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "chat/key.hpp"
 #include "chat/scenario/scenario.hpp"
 
@@ -9,6 +11,21 @@ namespace {
 TEST(ScenarioLine, IsSelfDescribingAndExactlyTheLengthAsked) {
   EXPECT_EQ(scenario_line(2, 3, 24), "c2: m003 bbbbbbbbbbbbbb\n");
   EXPECT_EQ(scenario_line(2, 3, 24).size(), 24u);
+}
+
+// The prefix is written by hand (no fmt); printf's "%03d" is the independent oracle.
+std::string printf_line_prefix_newline(int c, int m) {
+  char buf[64];
+  const int n = std::snprintf(buf, sizeof buf, "c%d: m%03d \n", c, m);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+TEST(ScenarioLine, ThePrefixIsFormattedAsPrintfWouldForEveryClientAndMessage) {
+  for (int c : {1, 2, 9, 10, 11, 99, 100, 255, 256, 1000, 2147483647})
+    for (int m = 0; m <= 1200; ++m)
+      ASSERT_EQ(scenario_line(c, m, 0), printf_line_prefix_newline(c, m)) << c << " " << m;
+  EXPECT_EQ(scenario_line(3, 2147483647, 0), printf_line_prefix_newline(3, 2147483647));
+  EXPECT_EQ(scenario_line(-3, -4, 0), printf_line_prefix_newline(-3, -4));
 }
 
 TEST(ScenarioLine, ATooShortLengthIsRaisedToThePrefixAndNewline) {
