@@ -16,7 +16,8 @@
 // readers from acquiring the lock." The reader (in RLock: a reader that waits in Lock waits for the
 // holders, whoever waits besides) waits for the writer, not for the readers. A
 // writer is waiting from its Lock's park to its grant and is a writer by behaviour (its hold
-// writes the log); a goroutine that waits in Lock to only read is a reader and excuses nothing.
+// writes the log, or it never got the lock before the run ended); a goroutine that waits in Lock
+// to only read is a reader and excuses nothing.
 // Excused waits are counted and described (excused_reader_waits), never dropped silently.
 #include <fmt/format.h>
 
@@ -88,11 +89,18 @@ std::vector<Waiter> waiters_of(const History& h, const std::vector<Hold>& holds)
   return out;
 }
 
-// A writer (its hold writes the log) waiting for the RWMutex at event index `at`, other than `me`.
-const Waiter* waiting_writer(const std::vector<Waiter>& waiters, Actor me, std::size_t at) {
-  for (const Waiter& w : waiters)
-    if (w.who != me && w.from < at && at < w.until && w.hold != nullptr && !w.hold->read_only)
-      return &w;
+// A writer waiting for the RWMutex at event index `at`, other than `me`: its hold writes the log,
+// or it asked for Lock and never got it (the run ended first, a deadlock being no-deadlock's
+// business: go-recursive-rlock's writer waits for a reader that waits behind it).
+const Waiter* waiting_writer(const History& h, const std::vector<Waiter>& waiters, Actor me,
+                             std::size_t at) {
+  for (const Waiter& w : waiters) {
+    if (w.who == me || w.from >= at || at >= w.until) continue;
+    const bool writes = w.hold != nullptr
+                            ? !w.hold->read_only
+                            : h.events[w.from].mode == LockMode::ex && w.until == h.events.size();
+    if (writes) return &w;
+  }
   return nullptr;
 }
 
@@ -121,7 +129,7 @@ ReaderWaits judge_reader_waits(const History& h) {
     if (holders.empty() || writer_holds) continue;
     // Writer preference holds back RLock only: a reader waiting in Lock waits for whoever holds.
     const Waiter* writer =
-        e.go_rwmutex && e.mode == LockMode::sh ? waiting_writer(waiters, e.actor(), i) : nullptr;
+        e.go_rwmutex && e.mode == LockMode::sh ? waiting_writer(h, waiters, e.actor(), i) : nullptr;
     if (writer != nullptr) {
       out.excused.push_back(fmt::format(
           "reader {} waited at step {} while only readers held the log ({}) because writer {} "

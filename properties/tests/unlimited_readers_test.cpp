@@ -195,5 +195,19 @@ TEST(UnlimitedReaders, AWriterThatWaitedOnlyAfterTheReaderExcusesNothing) {
   EXPECT_FALSE(check_unlimited_readers(h).holds);
 }
 
+TEST(UnlimitedReaders, AWriterThatNeverGetsTheLockStillExcusesTheReaderBehindIt) {
+  // go-recursive-rlock's shape: g5 holds RLock, writer g2 waits in Lock and never gets it (the run
+  // ends: no-deadlock's finding), reader g7's RLock waited behind g2 before it got in.
+  History h;
+  h.log = "a\n";
+  h.events = {
+      on_rwmutex(acquired(1, 2, LockMode::sh), 5), on_rwmutex(blocked(2, 2, LockMode::ex), 2),
+      on_rwmutex(blocked(3, 2, LockMode::sh), 7),  on_rwmutex(acquired(4, 2, LockMode::sh), 7),
+      on_rwmutex(read(5, 2, 0, 2, 4096), 7),       on_rwmutex(released(6, 2), 7)};
+  const Finding f = check_unlimited_readers(h);
+  EXPECT_TRUE(f.holds) << f.detail;
+  EXPECT_EQ(excused_reader_waits(h).size(), 1u);
+}
+
 }  // namespace
 }  // namespace papaya::properties
