@@ -1,5 +1,7 @@
 #include "check/check_suite.hpp"
 
+#include <fmt/format.h>
+
 #include "check/chat_run.hpp"
 #include "check/minimise.hpp"
 #include "check/scenario_shrink.hpp"
@@ -76,6 +78,11 @@ Row check_variant(chat::DesignVariant v, const CheckOptions& opts, const Progres
       ++row.runs;
       row.steps += run.report.steps;
       row.max_readers = std::max(row.max_readers, max_simultaneous_readers(run.history));
+      const std::vector<std::string> excused = excused_reader_waits(run.history);
+      if (!excused.empty() && row.first_excused_reader_wait.empty())
+        row.first_excused_reader_wait =
+            fmt::format("scenario {}, seed {}: {}", sc.name, so.seed, excused.front());
+      row.excused_reader_waits += static_cast<int>(excused.size());
       for (Cell& cell : row.cells)
         if (!run.finding(cell.property).holds) record_failure(cell, sc, so.seed, run, opts);
       if (progress) progress(row, row.runs, total);

@@ -44,6 +44,10 @@ struct Row {
   int runs = 0;
   std::uint64_t steps = 0;  // summed over runs
   int max_readers = 0;      // most readers seen holding the log at once
+  // unlimited-readers' excused waits (a reader behind a waiting writer on a sync.RWMutex: Go's
+  // writer preference), summed over runs, and the first one's description
+  int excused_reader_waits = 0;
+  std::string first_excused_reader_wait;
   bool should_pass() const { return variant == chat::Variant::correct; }
   bool any_failed() const;
   bool as_expected() const { return should_pass() ? !any_failed() : any_failed(); }

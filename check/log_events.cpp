@@ -1,8 +1,11 @@
 #include "check/log_events.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
+
+#include "model/go/op.hpp"
 
 namespace papaya::properties {
 
@@ -44,13 +47,11 @@ class Extractor {
   Extractor(const traces::Trace& t, std::string_view log_path) : t_(t), log_path_(log_path) {}
 
   std::vector<LogEvent> run() {
-    std::size_t next_lock = 0;
     for (std::size_t i = 0; i < t_.steps.size(); ++i) {
-      for (; next_lock < t_.go_locks.size() && t_.go_locks[next_lock].step <= i; ++next_lock)
-        go_lock(t_.go_locks[next_lock]);
+      go_before(i);
       step(i, t_.steps[i]);
     }
-    for (; next_lock < t_.go_locks.size(); ++next_lock) go_lock(t_.go_locks[next_lock]);
+    go_before(std::numeric_limits<std::size_t>::max());
     return only_the_logs_guards();
   }
 
@@ -75,6 +76,48 @@ class Extractor {
     }
   }
 
+  // The Go runtime's steps before trace step `i`, in the order they ran. A goroutine's RWMutex
+  // call that returned is a go_lock line, written right after its runtime step (sim/
+  // executor_go.cpp), so each is taken where its step is; an RLock or Lock whose step parked the
+  // goroutine is a lock request that had to wait (lock_blocked). A go_lock line with no such step
+  // (none is expected) is taken before trace step `i` as before.
+  void go_before(std::size_t i) {
+    static const std::size_t rlock_op = model::go::GoOp(model::go::gop::RLock{}).index();
+    static const std::size_t wlock_op = model::go::GoOp(model::go::gop::WLock{}).index();
+    static const std::size_t runlock_op = model::go::GoOp(model::go::gop::RUnlock{}).index();
+    static const std::size_t wunlock_op = model::go::GoOp(model::go::gop::WUnlock{}).index();
+    for (; next_go_ < t_.go.size() && t_.go[next_go_].at <= i; ++next_go_) {
+      const traces::GoRecord& r = t_.go[next_go_];
+      if (r.g == 0 || r.op == traces::no_go_op) continue;
+      const bool rw_op =
+          r.op == rlock_op || r.op == wlock_op || r.op == runlock_op || r.op == wunlock_op;
+      if (!rw_op) continue;
+      if (r.status == model::go::GoStatus::parked && (r.op == rlock_op || r.op == wlock_op)) {
+        go_blocked(r, r.op == wlock_op ? LockMode::ex : LockMode::sh);
+      } else if (r.status == model::go::GoStatus::done && next_lock_ < t_.go_locks.size()) {
+        const traces::GoLockEvent& e = t_.go_locks[next_lock_];
+        if (e.pid == r.pid && e.g == r.g && e.rw == r.obj) go_lock(t_.go_locks[next_lock_++]);
+      }
+    }
+    for (; next_lock_ < t_.go_locks.size() && t_.go_locks[next_lock_].step <= i; ++next_lock_)
+      go_lock(t_.go_locks[next_lock_]);
+  }
+
+  // An RLock (LOCK_SH) or Lock (LOCK_EX) of a goroutine's RWMutex that parked it: it waits.
+  void go_blocked(const traces::GoRecord& r, LockMode mode) {
+    LogEvent ev;
+    ev.step = r.at;
+    ev.pid = r.pid;
+    ev.g = r.g;
+    ev.kind = LogEvent::Kind::lock_blocked;
+    ev.mode = mode;
+    ev.go_rwmutex = true;
+    ev.log_size = size_;
+    ev.time_ns = r.at < t_.steps.size() ? t_.steps[r.at].time_ns : t_.virtual_time_ns;
+    rw_events_.emplace_back(out_.size(), RwKey{r.pid, r.obj});
+    out_.push_back(ev);
+  }
+
   // A goroutine's RWMutex call: RLock/Lock acquire (LOCK_SH/LOCK_EX), RUnlock/Unlock release.
   // Kept only for an RWMutex that guards the log (only_the_logs_guards).
   void go_lock(const traces::GoLockEvent& e) {
@@ -89,6 +132,7 @@ class Extractor {
     ev.g = e.g;
     ev.kind = acquires ? LogEvent::Kind::lock_acquired : LogEvent::Kind::lock_released;
     ev.mode = e.kind == K::lock ? LockMode::ex : LockMode::sh;
+    ev.go_rwmutex = true;
     ev.log_size = size_;
     ev.time_ns = e.step < t_.steps.size() ? t_.steps[e.step].time_ns : t_.virtual_time_ns;
     if (acquires)
@@ -121,6 +165,7 @@ class Extractor {
       emit(s, index, LogEvent::Kind::lock_released);
       out_.back().g = it->first.first.g;
       out_.back().by_exit = s.killed_from_outside;
+      out_.back().go_rwmutex = true;
       rw_events_.emplace_back(out_.size() - 1, it->first.second);
       it = rw_held_.erase(it);
     }
@@ -245,6 +290,8 @@ class Extractor {
   std::map<std::pair<Actor, RwKey>, LockMode> rw_held_;   // by goroutine, now
   std::vector<std::pair<std::size_t, RwKey>> rw_events_;  // out_ index of each RWMutex event
   std::set<RwKey> guards_;                                // held with Lock around a log write
+  std::size_t next_go_ = 0;    // the next Go runtime step (Trace::go) to take
+  std::size_t next_lock_ = 0;  // the next go_lock line (Trace::go_locks) to take
 };
 
 }  // namespace

@@ -23,6 +23,10 @@ struct KillEffect {
 // One entry per transcript path (client c's is transcript_paths[c-1]); all false when the trace
 // has no killed_from_outside step and no write of its cluster to the log fell short (the
 // disk-full fault, sim::Options::disk_full: that client is disconnected, its lines may be lost).
+// In the goroutine design one writer goroutine of the server process appends everyone's lines: a
+// client is the one whose line failed when the writer, after its failed append and before its
+// next whole one, shuts that client's connection down (the k-th accepted descriptor: the k-th
+// connect).
 std::vector<KillEffect> kill_effects(const traces::Trace& trace,
                                      const std::vector<std::string>& transcript_paths);
 

@@ -103,18 +103,15 @@ std::vector<SuiteScenario> builtin_suite(chat::DesignVariant v) {
   // write leaves a partial line unless its writer cuts it back; its client is dropped; nobody may
   // receive the fragment, nor get the next line glued to it once space returns.
   //
-  // Not for the goroutine design yet: its writer goroutine now drops the client whose line the
-  // log could not take (issue 12; check_goroutine_server_tests), but the checker cannot name
-  // that client: kill_effects finds a dropped client by the process whose write failed, and every
-  // append is the one server process's step, made for whichever client's line it was (traces
-  // carry no goroutine ids yet). On, every run whose disk fills fails no-interleaved-writes ("the
-  // accepted line ... is missing") and delivery for the dropped client (docs/fiber.md).
+  // Both designs: the goroutine design's writer goroutine drops the client whose line the log
+  // could not take (issue 12), and kill_effects names that client by the connection the writer
+  // shuts down after its failed append (check/server_kills.cpp), as it names the process design's
+  // by the cluster whose write failed.
   chat::Scenario disk = base(v);
   disk.clients = 3;
   disk.messages = 3;
   disk.line_length = 40;
-  if (v.design == chat::Design::process)
-    out.push_back({"disk-full", disk, false, false, /*disk_full=*/true});
+  out.push_back({"disk-full", disk, false, false, /*disk_full=*/true});
 
   return out;
 }

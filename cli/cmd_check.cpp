@@ -130,6 +130,7 @@ nlohmann::json row_json(const Row& r, const std::vector<std::string>& paths) {
                    {"runs", r.runs},
                    {"steps", r.steps},
                    {"max_simultaneous_readers", r.max_readers},
+                   {"excused_reader_waits", r.excused_reader_waits},
                    {"expected", r.should_pass() ? "pass" : "caught"},
                    {"as_expected", r.as_expected()}};
   for (std::size_t c = 0; c < r.cells.size(); ++c) {
@@ -202,6 +203,13 @@ int run_check(const CheckArgs& a) {
   print_table(rows, paths);
   print_details(rows);
   std::printf("most readers holding the log at once: %d\n", readers);
+  // Never excused silently (properties/unlimited_readers.cpp): Go's sync.RWMutex writer preference.
+  for (const Row& r : rows)
+    if (r.excused_reader_waits > 0)
+      std::printf(
+          "%s unlimited-readers: %d reader waits excused (a writer was waiting: "
+          "sync.RWMutex's writer preference); first: %s\n",
+          row_name(r).c_str(), r.excused_reader_waits, r.first_excused_reader_wait.c_str());
   std::printf("%s\n", ok ? "papaya check: ok" : "papaya check: FAILED");
   return ok ? exit_ok : exit_failure;
 }

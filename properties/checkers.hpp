@@ -2,6 +2,7 @@
 // a run's History alone, so a saved trace can be re-checked anywhere. See docs/properties.md.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "properties/history.hpp"
@@ -19,8 +20,14 @@ Finding check_no_interleaved_writes(const History& h);
 Finding check_no_read_during_write(const History& h);
 
 // A reader never waits for readers: whenever a process that goes on to only read had to wait for
-// the log's lock, some holder at that moment was writing (or about to).
+// the log's lock, some holder at that moment was writing (or about to). On a goroutine's
+// sync.RWMutex only, a reader's wait while a writer waited is excused (Go's writer preference:
+// "a blocked Lock call excludes new readers from acquiring the lock"); the finding's detail then
+// counts them.
 Finding check_unlimited_readers(const History& h);
+// The reader waits check_unlimited_readers excused, one description each (empty when it failed
+// before any, or none was needed).
+std::vector<std::string> excused_reader_waits(const History& h);
 // The most processes that held the log for reading at the same step.
 int max_simultaneous_readers(const History& h);
 

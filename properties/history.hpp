@@ -40,7 +40,7 @@ enum class LockMode { sh, ex };
 
 struct LogEvent {
   enum class Kind {
-    lock_blocked,   // a flock(mode) request on the log had to wait
+    lock_blocked,   // a flock(mode) request on the log had to wait (or an RLock/Lock parked)
     lock_acquired,  // a flock(mode) request on the log succeeded (process now holds `mode`)
     lock_released,  // flock(LOCK_UN) on the log succeeded, or the process closed/exited
     write_begin,    // a write to the log started (bytes [offset, offset+length))
@@ -62,6 +62,7 @@ struct LogEvent {
   bool by_exit = false;          // lock_released: the process was killed (kill -9) holding it
   std::int64_t time_ns = 0;      // virtual time of the step (slow-client's clock)
   GoroutineId g = 0;             // the goroutine of `pid` that made it (0: a plain process)
+  bool go_rwmutex = false;       // lock events: of a goroutine's sync.RWMutex, not of flock(2)
   Actor actor() const { return {pid, g}; }
 };
 

@@ -257,8 +257,9 @@ ClientRun make_run(Os& os, const Scenario& s, const std::vector<ClientPlan>& pla
   exit_process(os, code);
 }
 
-// Init's side of the barrier: waits until every non-late client has joined or died.
-void release_barrier(Os& os, const Pipes& p, int clients) {
+// Init's side of the barrier: waits until every non-late client has joined or died; returns how
+// many joined (their join line came back: the server served them).
+int release_barrier(Os& os, const Pipes& p, int clients) {
   (void)os.close(p.joined.second);
   (void)os.close(p.go.first);
   int joined = 0;
@@ -272,6 +273,7 @@ void release_barrier(Os& os, const Pipes& p, int clients) {
   (void)os.close(p.joined.first);
   (void)os.close(p.go.second);
   os.log(LogLevel::info, fmt::format("scenario: {} of {} clients joined; go", joined, clients));
+  return joined;
 }
 
 // The late clients that saw their own lines back, from the `done` pipe (after they all ended).
@@ -330,15 +332,16 @@ Result<Pid> start_server(Os& os, const Scenario& s, Fd listener) {
   return pid;
 }
 
-// Forks the clients, runs the barrier, waits for them all.
-void run_clients(Os& os, const Scenario& s, std::uint16_t port, ScenarioReport& report) {
+// Forks the clients, runs the barrier, waits for them all. True when some client's join line
+// came back (the server served it).
+bool run_clients(Os& os, const Scenario& s, std::uint16_t port, ScenarioReport& report) {
   Result<std::pair<Fd, Fd>> joined = os.pipe();
   Result<std::pair<Fd, Fd>> go = os.pipe();
   Result<std::pair<Fd, Fd>> done = os.pipe();
   if (!joined || !go || !done) {
     os.log(LogLevel::error, "scenario: pipe failed");
     report.code = 1;
-    return;
+    return false;
   }
   const Pipes p{.joined = *joined, .go = *go, .done = *done};
   const std::vector<ClientPlan> plans = effective_plans(s);
@@ -356,7 +359,7 @@ void run_clients(Os& os, const Scenario& s, std::uint16_t port, ScenarioReport& 
     barrier += late ? 0 : 1;
   }
   (void)os.close(p.done.second);
-  release_barrier(os, p, barrier);
+  const int joined_count = release_barrier(os, p, barrier);
   for (ClientEnd& e : ends) {
     for (;;) {
       Result<WaitStatus> w = os.waitpid(e.status.pid, /*nohang=*/false);
@@ -367,14 +370,12 @@ void run_clients(Os& os, const Scenario& s, std::uint16_t port, ScenarioReport& 
   }
   const std::set<int> late_done = read_done(os, p.done.first);
   for (const ClientEnd& e : ends) count_client_end(os, e, late_done, report);
+  return joined_count > 0 || !late_done.empty() || report.saw_every_line > 0;
 }
 
 void check_server_end(Os& os, const Scenario& s, Pid server, const WaitStatus& w,
-                      ScenarioReport& report) {
-  // The goroutine design ends by SIGTERM's default action (goroutine_server.hpp).
-  const bool by_term =
-      s.server.design == Design::goroutine && w.signaled && w.term_sig == Sig::term;
-  if (w.pid == server && !(w.exited && w.exit_code == 0) && !by_term) {
+                      bool served_a_client, ScenarioReport& report) {
+  if (w.pid == server && !server_stopped_cleanly(s.server.design, w, served_a_client)) {
     os.log(LogLevel::error, "scenario: the server did not stop cleanly (see its log)");
     report.code = 1;
   }
@@ -385,18 +386,26 @@ void check_server_end(Os& os, const Scenario& s, Pid server, const WaitStatus& w
 // been reaped, and the daemon waits in accept. Then SIGTERM to the server alone (its group is
 // just itself by now; it signals the group again itself) and a wait for it by pid: no
 // waitpid(-1) racing the exits. A real kernel gives no such guarantee: there it is only a pause.
-void idle_shutdown(Os& os, const Scenario& s, Pid server, ScenarioReport& report) {
+void idle_shutdown(Os& os, const Scenario& s, Pid server, bool served_a_client,
+                   ScenarioReport& report) {
   (void)os.sleep(idle_shutdown_wait);
   (void)os.kill(server, Sig::term);
   for (;;) {
     Result<WaitStatus> w = os.waitpid(server, /*nohang=*/false);
     if (!w && w.error() == Errno::eintr) continue;
-    if (w) check_server_end(os, s, server, *w, report);
+    if (w) check_server_end(os, s, server, *w, served_a_client, report);
     break;
   }
 }
 
 }  // namespace
+
+bool server_stopped_cleanly(Design design, const WaitStatus& w, bool served_a_client) {
+  if (w.exited && w.exit_code == 0) return true;
+  // Before its first accept the goroutine server installs signal.Notify; a SIGTERM before that
+  // takes the default action ("Term", signal(7)). Only a run that served nobody can have one.
+  return design == Design::goroutine && !served_a_client && w.signaled && w.term_sig == Sig::term;
+}
 
 ScenarioReport run_scenario_report(Os& os, const Scenario& s) {
   ScenarioReport report;
@@ -419,9 +428,9 @@ ScenarioReport run_scenario_report(Os& os, const Scenario& s) {
     report.code = 1;
     return report;
   }
-  run_clients(os, s, *port, report);
+  const bool served = run_clients(os, s, *port, report);
   if (s.idle_shutdown) {
-    idle_shutdown(os, s, *server, report);
+    idle_shutdown(os, s, *server, served, report);
   } else {
     (void)os.kill(-*server, Sig::term);
   }
@@ -429,7 +438,7 @@ ScenarioReport run_scenario_report(Os& os, const Scenario& s) {
     Result<WaitStatus> w = os.waitpid(-1, /*nohang=*/false);
     if (!w && w.error() == Errno::eintr) continue;
     if (!w) break;
-    check_server_end(os, s, *server, *w, report);
+    check_server_end(os, s, *server, *w, served, report);
   }
   os.log(LogLevel::info,
          fmt::format("scenario: {} of {} clients saw every line", report.saw_every_line, clients));

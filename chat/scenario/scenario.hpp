@@ -183,4 +183,12 @@ struct ScenarioReport {
 // run_scenario, reporting the clients' outcomes.
 ScenarioReport run_scenario_report(Os& os, const Scenario& s);
 
+// Whether the server's end `w` is a clean stop: exit code 0. One exception, the goroutine design
+// killed by SIGTERM when no client's join line came back (`served_a_client` false): its SIGTERM
+// handling (signal.Notify, Os::signal_notify) is installed before its first accept, so a SIGTERM
+// can have arrived before it only in a run where the server never served anyone (init sends it
+// as soon as its clients are done, and with no client that can be before the server ran at all).
+// Once a client was served, a goroutine server killed by SIGTERM is a server that did not stop.
+bool server_stopped_cleanly(Design design, const WaitStatus& w, bool served_a_client);
+
 }  // namespace papaya::chat

@@ -15,6 +15,9 @@
 #include "conformance/kernel/supervise.hpp"
 #include "conformance/kernel/worlds.hpp"
 #include "real/real_os.hpp"
+#if PAPAYA_CONFORMANCE_FIBER
+#include "real/fiber/fiber_os.hpp"
+#endif
 
 namespace papaya::conformance {
 
@@ -54,6 +57,22 @@ std::string describe(int status) {
   return "status " + std::to_string(status);
 }
 
+// A `threads` scenario's root: its body as the main goroutine of a FiberOs with two scheduler
+// threads, so two goroutines it starts are two threads of the process (real/fiber/). The root
+// then exits (RealOs's fork ends the child when the body returns), the threads with it.
+void on_two_threads(Os&, const Scenario& s, const Ctx& c) {
+#if PAPAYA_CONFORMANCE_FIBER
+  (void)real::fiber::run_main({}, 2, [&](Os& fos) {
+    s.body(fos, c);
+    return 0;
+  });
+#else
+  (void)s;
+  (void)c;
+  ::_exit(98);  // no Boost.Fiber in this build: the outcome's "root: exited 98" says so
+#endif
+}
+
 }  // namespace
 
 std::string run_on_real(const Scenario& s, std::chrono::milliseconds deadline) {
@@ -72,7 +91,7 @@ std::string run_on_real(const Scenario& s, std::chrono::milliseconds deadline) {
     ::setpgid(0, 0);  // a group of its own: kill(0, ...) in the scenario stays inside it
     {
       real::RealOs os;
-      supervise(os, s, ctx);
+      supervise(os, s, ctx, s.threads ? RootRunner(on_two_threads) : RootRunner());
     }
     ::_exit(0);
   }

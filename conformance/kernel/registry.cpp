@@ -8,7 +8,7 @@ const std::vector<Scenario>& all_scenarios() {
     for (auto area :
          {file_scenarios, process_scenarios, flock_scenarios, flock_queue_scenarios,
           signal_scenarios, waiting_scenarios, pipe_scenarios, socket_scenarios, time_scenarios,
-          more_rule_scenarios, exec_scenarios, truncate_pdeath_scenarios}) {
+          more_rule_scenarios, exec_scenarios, truncate_pdeath_scenarios, thread_scenarios}) {
       for (Scenario& s : area()) v.push_back(std::move(s));
     }
     return v;

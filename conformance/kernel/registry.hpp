@@ -19,6 +19,7 @@ std::vector<Scenario> more_rule_scenarios();  // more_rules.cpp: SIGPIPE on writ
 std::vector<Scenario> exec_scenarios();       // exec.cpp: execve(2)
 std::vector<Scenario> time_scenarios();       // time.cpp: sleep, alarm ordering
 std::vector<Scenario> truncate_pdeath_scenarios();  // truncate_pdeath.cpp: ftruncate, PDEATHSIG
+std::vector<Scenario> thread_scenarios();           // threads.cpp: two threads, one descriptor
 
 // Every scenario, in area order; built once.
 const std::vector<Scenario>& all_scenarios();

@@ -85,6 +85,10 @@ struct Scenario {
   // makes these exact; on Linux the margins are 100 ms or more.
   bool timed = false;
   std::string root_end = "exited 0";  // how the root process ends (waitpid, shown)
+  // True when the body starts threads of its process (Os::go, each goroutine a thread of its
+  // own on Linux): the real world then runs the root on real::fiber's FiberOs with two
+  // scheduler threads (threads.cpp), the sim runs it as a goroutine program.
+  bool threads = false;
   std::source_location where = std::source_location::current();
 
   // The whole expected outcome: the observations and the supervisor's last line.

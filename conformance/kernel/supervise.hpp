@@ -5,10 +5,16 @@
 // the outcome's last line: "root: exited 0", "root: killed by SIGTERM".
 #pragma once
 
+#include <functional>
+
 #include "conformance/kernel/scenario.hpp"
 
 namespace papaya::conformance {
 
-void supervise(Os& os, const Scenario& s, const Ctx& c);
+// How the root process runs the scenario's body once it has unblocked its signals: on the Os it
+// was forked with when empty. The real world runs a `threads` scenario's body on a FiberOs.
+using RootRunner = std::function<void(Os&, const Scenario&, const Ctx&)>;
+
+void supervise(Os& os, const Scenario& s, const Ctx& c, const RootRunner& run_root = {});
 
 }  // namespace papaya::conformance
