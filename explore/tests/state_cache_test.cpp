@@ -175,8 +175,8 @@ TEST(StatefulDfs, FindsEveryChatVariantDfsFindsWithinTheSameBudget) {
   for (chat::Variant v :
        {chat::Variant::paper, chat::Variant::shared_ofd, chat::Variant::torn_message,
         chat::Variant::exclusive_read, chat::Variant::lost_wakeup, chat::Variant::shared_offset}) {
-    Result dfs = chat_run_with(v, false, 150);
-    Result stateful = chat_run_with(v, true, 150);
+    Result dfs = chat_run_with(v, false, 40);
+    Result stateful = chat_run_with(v, true, 40);
     if (!dfs.violation) continue;
     ++found_by_dfs;
     ASSERT_TRUE(stateful.violation)
