@@ -51,6 +51,8 @@ struct ExploreArgs {
   std::uint32_t data_options = 1;
   bool faults = false;
   bool loaded_shutdown = false;  // the normal scenario's shutdown instead of the idle one
+  bool state_cache = false;      // dfs: cut runs at visited states (docs/explore.md)
+  std::size_t max_states = 20'000'000;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -86,6 +88,7 @@ std::optional<explore::Program> benchmark_program(const std::string& spec, std::
     return r.verdict == Verdict::ok ? std::string()
                                     : std::string(verdict_name(r.verdict)) + ": " + r.detail;
   };
+  p.check_reads_order = false;  // the verdict only
   return p;
 }
 
@@ -147,6 +150,13 @@ int run_explore(const ExploreArgs& a) {
   if (a.bound >= 0 && *strategy != explore::StrategyName::dfs &&
       *strategy != explore::StrategyName::dpor)
     return fail("--bound (preemption bounding) applies to --strategy dfs and dpor only");
+  if (a.state_cache && *strategy != explore::StrategyName::dfs)
+    return fail("--state-cache applies to --strategy dfs only");
+  if (a.state_cache && a.bound >= 0)
+    return fail(
+        "--state-cache cannot be combined with --bound (a state's future would depend on "
+        "the preemptions spent reaching it)");
+  if (a.max_states < 1) return fail("--max-states must be at least 1");
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
   if (a.max_executions < 1) return fail("--max-executions must be at least 1");
   if (a.pct_depth < 1) return fail("--pct-depth must be at least 1");
@@ -192,6 +202,8 @@ int run_explore(const ExploreArgs& a) {
   c.pct_depth = a.pct_depth;
   c.data_options = a.data_options;
   c.faults = a.faults;
+  c.state_cache = a.state_cache;
+  c.max_states = a.max_states;
   const Clock::time_point t0 = Clock::now();
   if (a.time_limit > 0) c.stop = [&] { return seconds_since(t0) >= a.time_limit; };
   Clock::time_point last_progress = t0;
@@ -225,6 +237,7 @@ int run_explore(const ExploreArgs& a) {
           : std::string("uniform random"),
       a.faults ? "" : "short sends (faults): not offered (--faults); ");
   if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
+  if (a.state_cache) bounds += fmt::format("; state cache of at most {} states", a.max_states);
   if (*strategy == explore::StrategyName::pct) bounds += fmt::format("; pct depth {}", a.pct_depth);
   std::string status;
   if (r.violation)
@@ -238,6 +251,9 @@ int run_explore(const ExploreArgs& a) {
                            ? "schedule"
                            : "Mazurkiewicz trace that has a schedule",
                        a.bound)
+             : a.state_cache
+                 ? "verified within these bounds (the whole space explored: every run from a "
+                   "state met again is covered by the runs explored from it)"
                  : "verified within these bounds (the whole space explored)";
   else if (r.step_bound_hit)
     status = "not verified: some execution hit the step bound";
@@ -279,6 +295,10 @@ int run_explore(const ExploreArgs& a) {
                      {"per_bound", r.per_bound},
                      {"races", r.races},
                      {"wakeup_divergences", r.wakeup_divergences}};
+    if (a.state_cache) {
+      j["states"] = r.states;
+      j["states_full"] = r.states_full;
+    }
     if (pct_p > 0) j["pct_probability_bound"] = pct_p;
     if (saved) {
       j["counterexample"] = {{"execution", r.violation->execution},
@@ -291,10 +311,14 @@ int run_explore(const ExploreArgs& a) {
   } else {
     std::printf("papaya explore: %s, strategy %s\n", what.c_str(), a.strategy.c_str());
     std::printf("  bounds: %s\n", bounds.c_str());
-    std::printf(
-        "  executions %llu (%llu more abandoned: sleep-set blocked), distinct traces %llu\n",
-        static_cast<unsigned long long>(r.executions), static_cast<unsigned long long>(r.abandoned),
-        static_cast<unsigned long long>(r.traces));
+    std::printf("  executions %llu (%llu more %s), distinct traces %llu\n",
+                static_cast<unsigned long long>(r.executions),
+                static_cast<unsigned long long>(r.abandoned),
+                a.state_cache ? "cut at a visited state" : "abandoned: sleep-set blocked",
+                static_cast<unsigned long long>(r.traces));
+    if (a.state_cache)
+      std::printf("  states stored %llu%s\n", static_cast<unsigned long long>(r.states),
+                  r.states_full ? " (the table is full: later states were not stored)" : "");
     std::printf("  steps %llu, time %.2f s, %.0f executions/s, %.0f steps/s\n",
                 static_cast<unsigned long long>(r.steps), secs, per_s, steps_per_s);
     if (*strategy == explore::StrategyName::optimal)
@@ -359,6 +383,13 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--loaded-shutdown", args->loaded_shutdown,
                 "the normal scenario's shutdown (SIGTERM to the server's group as soon as the "
                 "clients are done, waitpid(-1)) instead of the exploration scenario's idle one");
+  cmd->add_flag("--state-cache", args->state_cache,
+                "dfs: stateful search, a run that reaches a state explored before is cut there "
+                "(docs/explore.md, Stateful dfs)");
+  cmd->add_option("--max-states", args->max_states,
+                  "--state-cache: most states stored (beyond, states are not stored: sound, "
+                  "fewer cuts)")
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--state-graph", args->state_graph,
                   "write the explored states as Graphviz DOT (tiny configurations)");

@@ -111,6 +111,9 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
     }
     seen.insert(s.trace_hash());
     out.traces = seen.size();
+    if constexpr (requires { s.current_key(); }) {
+      if (c.keep_trace_names && c.state_cache) out.final_states.insert(s.current_key());
+    }
     std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
     if (c.graph) c.graph->add_execution(s.log(), !bad.empty());
     if (!bad.empty() && !out.violation) {
@@ -130,9 +133,16 @@ Result explore(const Program& p, const Config& c) {
     case StrategyName::dfs: {
       if (c.bound < 0) {
         sim::DfsStrategy s(-1, c.data_options);
+        if (c.state_cache) s.cache_states(c.max_states, c.max_steps, p.check_reads_order);
         out.exhausted = pass(p, c, s, out, seen);
+        out.states = s.states();
+        out.states_full = s.states_full();
+        // A cut run whose explored continuation is longer than the step bound allows: not a
+        // proof within that bound.
+        out.step_bound_hit |= s.cut_may_pass_step_bound();
         break;
       }
+      PAPAYA_ASSERT(!c.state_cache, "explore: state caching with a preemption bound");
       // Iterative preemption bounding (CHESS): bound 0, 1, ..., K; each pass re-runs the
       // schedules of the smaller bounds and counts as new those with exactly k preemptions.
       out.exhausted = true;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "explore/state_graph.hpp"
+#include "model/state_hash.hpp"
 #include "os/os.hpp"
 #include "sim/simulation.hpp"
 #include "traces/trace.hpp"
@@ -28,6 +29,10 @@ struct Program {
   traces::Header header{};
   // "" when the run is fine; else what went wrong (a property, a deadlock).
   std::function<std::string(const sim::Simulation&, const sim::RunReport&)> check;
+  // Whether `check` may read the order of the run's steps (the chat's property checkers read the
+  // log's events in step order); false when it reads only the verdict and the final state. Stateful
+  // dfs keys the order of the steps that touch regular files only when true (sim/state_cache.hpp).
+  bool check_reads_order = true;
 };
 
 struct Config {
@@ -37,6 +42,10 @@ struct Config {
   // are unsound, there only for the tests that show what each loses.
   bool bound_conservative = true;
   bool bound_sleep_sets = false;
+  // dfs: state caching (sim/state_cache.hpp): a run that reaches a state whose subtree is explored
+  // is cut there. Not with a bound. At most `max_states` states are stored.
+  bool state_cache = false;
+  std::size_t max_states = 20'000'000;
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;  // per execution
   std::uint64_t seed = 1;             // pct, random: the first execution's seed
@@ -65,13 +74,16 @@ struct Violation {
 
 struct Result {
   std::uint64_t executions = 0;  // runs completed (abandoned ones excluded)
-  std::uint64_t abandoned = 0;   // dpor, optimal: sleep-set-blocked runs, stopped early
+  std::uint64_t abandoned = 0;   // dpor, optimal: sleep-set-blocked runs, stopped early;
+                                 // stateful dfs: runs cut at a visited state
   std::uint64_t traces = 0;      // distinct Mazurkiewicz traces among the executions
   std::uint64_t steps = 0;       // steps executed, abandoned runs included
   std::uint64_t max_run_steps = 0;
   int max_processes = 0;
   std::uint64_t races = 0;               // dpor, optimal: races analysed
   std::uint64_t wakeup_divergences = 0;  // optimal: wakeup-tree branches that could not be followed
+  std::uint64_t states = 0;              // stateful dfs: distinct states stored
+  bool states_full = false;              // stateful dfs: the table filled (later states not stored)
   bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
   bool preemption_bounded = false;  // dfs, dpor --bound: some schedule was cut by the bound
   bool hit_max_executions = false;
@@ -80,6 +92,8 @@ struct Result {
   std::vector<std::uint64_t> per_bound;  // --bound: new executions with exactly k preemptions
   std::optional<Violation> violation;
   std::set<std::uint64_t> trace_names;  // when Config::keep_trace_names: every trace's name
+  // When Config::keep_trace_names and state caching: the key of every complete run's final state.
+  std::set<model::StateDigest> final_states;
 };
 
 Result explore(const Program& program, const Config& config);

@@ -26,6 +26,8 @@
 
 namespace papaya::model {
 
+class StateHasher;
+
 // What a pending operation touches, known before it runs (for dependency analysis).
 enum class ObjKind : std::uint8_t {
   process,
@@ -123,6 +125,10 @@ class Kernel {
   // Paired checks of the object graph: descriptor references equal `refs`; lock holders mirror
   // each description's `lock`; stream byte counts match their segments.
   void check_invariants() const;
+  // Feeds every field of every object (processes, descriptions, inodes, names, pipes, sockets,
+  // listeners, ports, the clock) into `h`: the kernel's part of a visited state's key
+  // (model/state_hash.cpp, sim/state_cache.hpp).
+  void hash_state(StateHasher& h) const;
 
  private:
   struct Delivery {

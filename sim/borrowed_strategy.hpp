@@ -18,6 +18,10 @@ class BorrowedStrategy final : public Strategy {
   bool observes() const override { return s_.observes(); }
   void ready(const model::Kernel& k, std::span<const Pid> r) override { s_.ready(k, r); }
   void stepping(const model::Kernel& k, Pid pid) override { s_.stepping(k, pid); }
+  void observed(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
+                std::span<const char> received) override {
+    s_.observed(pid, kind, args, out, received);
+  }
   void stepped(Pid pid, model::StepStatus st) override { s_.stepped(pid, st); }
   bool abandon() const override { return s_.abandon(); }
 

@@ -6,11 +6,32 @@
 
 namespace papaya::sim {
 
+void DfsStrategy::cache_states(std::size_t max_states, std::uint64_t max_steps, bool keep_order) {
+  PAPAYA_ASSERT(bound_ < 0, "dfs: state caching with a preemption bound");
+  visited_ = std::make_unique<VisitedStates>(max_states);
+  max_steps_ = max_steps;
+  keys_.keep_order(keep_order);
+}
+
+// Stateful: every state on the run's path has had one more run explored below it; its height
+// (the most steps a run took after it) grows to this run's, or for a cut run to its steps plus the
+// height of the state it was cut at (whose subtree is complete).
+void DfsStrategy::end_of_run() {
+  if (!visited_) return;
+  const std::uint64_t end = cut_ ? cut_at_steps_ + cut_entry_->height : keys_.steps();
+  for (std::size_t i = 0; i < std::min(depth_, stack_.size()); ++i)
+    if (Visited* v = stack_[i].entry; v != nullptr && end > v->steps)
+      v->height = std::max(v->height, end - v->steps);
+}
+
 bool DfsStrategy::next_execution() {
   if (first_) {
     first_ = false;
     return true;
   }
+  end_of_run();
+  // A cut run ends before the nodes of its previous run's deeper part: they go.
+  stack_.resize(std::min(stack_.size(), depth_));
   while (!stack_.empty()) {
     Node& n = stack_.back();
     if (n.chosen + 1 < n.limit) {
@@ -28,6 +49,10 @@ bool DfsStrategy::begin_execution() {
   last_ = 0;
   last_ready_ = false;
   rec_.clear();
+  keys_.clear();
+  cut_ = false;
+  cut_entry_ = nullptr;
+  pending_new_ = false;
   return true;
 }
 
@@ -39,7 +64,16 @@ std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std
       limit = 1;
       bounded_ = true;
     }
-    stack_.push_back({n, limit, 0});
+    Node node;
+    node.n = n;
+    node.limit = limit;
+    node.chosen = 0;
+    if (kind == model::DecisionKind::schedule && pending_new_) {
+      node.key = pending_key_;
+      node.entry = pending_entry_;
+    }
+    pending_new_ = false;
+    stack_.push_back(node);
   }
   const Node& node = stack_[depth_++];
   PAPAYA_ASSERT(node.n == n, "dfs: the run changed shape under a replayed prefix");
@@ -48,13 +82,42 @@ std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std
   return node.chosen;
 }
 
-void DfsStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
+void DfsStrategy::ready(const model::Kernel& k, std::span<const Pid> ready) {
   last_ready_ = !ready.empty() && ready[0] == last_;
+  if (visited_ && ready.size() >= 2 && depth_ == stack_.size()) met_state(k);
+}
+
+// A schedule decision past the replayed prefix: the state is new (stored for the node choose()
+// pushes next), on the current path (left alone: its subtree is not finished), or visited with its
+// subtree explored (the run is cut).
+void DfsStrategy::met_state(const model::Kernel& k) {
+  const model::StateDigest key = keys_.key(k);
+  if (Visited* v = visited_->find(key)) {
+    if (v->node < stack_.size() && stack_[v->node].entry == v) return;
+    cut_ = true;
+    cut_at_steps_ = keys_.steps();
+    cut_entry_ = v;
+    if (cut_at_steps_ + v->height >= max_steps_) cut_long_ = true;
+    return;
+  }
+  pending_new_ = true;
+  pending_key_ = key;
+  pending_entry_ =
+      visited_->add(key, Visited{static_cast<std::uint32_t>(depth_), keys_.steps(), 0});
 }
 
 void DfsStrategy::stepping(const model::Kernel& k, Pid pid) {
   rec_.stepping(k, pid);
   last_ = pid;
+  if (!visited_) return;
+  PAPAYA_ASSERT(!is_go_actor(pid), "stateful dfs: a Go runtime's state is not in the state key");
+  kernel_ = &k;
+  keys_.stepping(k, pid, rec_.effect());
+}
+
+void DfsStrategy::observed(Pid pid, model::OpKind kind, const model::OpArgs& args,
+                           const model::Outcome& out, std::span<const char> received) {
+  if (visited_) keys_.outcome(pid, kind, args, out, received);
 }
 
 void DfsStrategy::stepped(Pid, model::StepStatus status) { rec_.stepped(status, -1, false); }

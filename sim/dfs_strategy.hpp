@@ -6,10 +6,19 @@
 //
 // One execution per Simulation: the explorer calls next_execution() before each run; the tree is
 // kept across runs and the prefix to the deepest unexplored branch is replayed.
+//
+// Stateful (a state cache, sim/state_cache.hpp; docs/explore.md "Stateful dfs"): at each schedule
+// decision past the replayed prefix the strategy computes the state's key; a state met before
+// whose subtree is explored ends the run at once (`abandon`, counted as cut by the explorer). Sound
+// because depth-first order finishes a state's subtree before it leaves it, and no run meets one
+// state twice (a state met again on the current path is not cut). Not with a preemption bound (the
+// bound makes a state's future depend on the preemptions spent reaching it).
 #pragma once
 
+#include <memory>
 #include <vector>
 
+#include "sim/state_cache.hpp"
 #include "sim/step_recorder.hpp"
 #include "sim/strategy.hpp"
 
@@ -21,6 +30,11 @@ class DfsStrategy final : public Strategy {
   // ones; option 0 is the kernel's default: a send whole, every segment arrived).
   explicit DfsStrategy(int preemption_bound = -1, std::uint32_t data_options = 0xffffffffu)
       : bound_(preemption_bound), data_(data_options) {}
+  // Turns state caching on, with at most `max_states` states stored and runs of at most
+  // `max_steps` steps (a cut run whose explored continuation could pass it is reported).
+  // `keep_order`: the key keeps the order of the steps the checkers can see (StateKeys).
+  // REQUIRES: no preemption bound.
+  void cache_states(std::size_t max_states, std::uint64_t max_steps, bool keep_order = true);
   std::string_view name() const override { return "dfs"; }
   // Moves to the next unexplored branch; false when the tree is exhausted.
   bool next_execution();
@@ -29,7 +43,10 @@ class DfsStrategy final : public Strategy {
   bool observes() const override { return true; }
   void ready(const model::Kernel&, std::span<const Pid> ready) override;
   void stepping(const model::Kernel& k, Pid pid) override;
+  void observed(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
+                std::span<const char> received) override;
   void stepped(Pid pid, model::StepStatus status) override;
+  bool abandon() const override { return cut_; }
 
   // The finished execution's preemptions and its Mazurkiewicz trace (EventLog::trace_hash).
   int preemptions() const { return preemptions_; }
@@ -37,13 +54,27 @@ class DfsStrategy final : public Strategy {
   const EventLog& log() const { return rec_.log(); }
   // Whether some branch was cut by the preemption bound.
   bool bounded() const { return bounded_; }
+  // Stateful: the states stored, whether the table filled up, and whether some run cut at a
+  // visited state might have passed the step bound had it gone on (its steps so far plus the
+  // longest explored continuation): then the exploration is not a proof within that bound.
+  std::size_t states() const { return visited_ ? visited_->size() : 0; }
+  bool states_full() const { return visited_ && visited_->full(); }
+  bool cut_may_pass_step_bound() const { return cut_long_; }
+  // Stateful: the key of the state the run is in now. REQUIRES: called right after a run, while
+  // its Simulation lives (tests compare the final states dfs and stateful dfs reach).
+  model::StateDigest current_key() const { return keys_.key(*kernel_); }
 
  private:
   struct Node {
     std::uint32_t n;
     std::uint32_t limit;
     std::uint32_t chosen;
+    // stateful, a schedule node: its state's key and table entry (null: not stored)
+    model::StateDigest key{};
+    Visited* entry = nullptr;
   };
+  void met_state(const model::Kernel& k);
+  void end_of_run();
   int bound_;
   std::uint32_t data_;
   std::vector<Node> stack_;
@@ -54,6 +85,18 @@ class DfsStrategy final : public Strategy {
   int preemptions_ = 0;
   bool bounded_ = false;
   StepRecorder rec_;
+  // stateful
+  std::unique_ptr<VisitedStates> visited_;
+  StateKeys keys_;
+  std::uint64_t max_steps_ = 0;
+  bool cut_ = false;
+  bool cut_long_ = false;
+  std::uint64_t cut_at_steps_ = 0;
+  const Visited* cut_entry_ = nullptr;
+  bool pending_new_ = false;  // met_state stored a state for the node choose() pushes next
+  model::StateDigest pending_key_{};
+  Visited* pending_entry_ = nullptr;
+  const model::Kernel* kernel_ = nullptr;  // the running execution's (stepping)
 };
 
 }  // namespace papaya::sim

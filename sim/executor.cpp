@@ -12,6 +12,7 @@
 #include "sim/replay_strategy.hpp"
 #include "sim/sim_os.hpp"
 #include "sim/stack_pool.hpp"
+#include "sim/state_cache.hpp"
 
 namespace papaya::sim {
 
@@ -388,6 +389,7 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   const model::Op& op = *kernel_.pending(pid, task);
   model::OpKind kind = model::kind_of(op);
   model::OpArgs args = model::op_args(op);
+  const std::span<const char> received = receive_buffer(op);  // before the step ends the op
   model::Outcome out = kernel_.step(pid, task);
   PAPAYA_ASSERT(!killed_from_outside || out.status == model::StepStatus::exited,
                 "a process survived SIGKILL");
@@ -404,6 +406,8 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
   if (opts_.check_invariants) kernel_.check_invariants();
   if (kind == model::OpKind::exec && out.status == model::StepStatus::done && out.err == Errno::ok)
     proc(pid).execing = true;
+  if (!killed_from_outside && observes_ && task == 0)
+    strategy_->observed(pid, kind, args, out, received);
   if (!killed_from_outside && observes_)
     strategy_->stepped(task ? go_actor_id(pid, task_actor_kind, task) : pid, out.status);
   after_step(pid, out, kind == model::OpKind::fork, task);

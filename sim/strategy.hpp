@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "model/decision.hpp"
+#include "model/op.hpp"
 #include "model/outcome.hpp"
 #include "os/types.hpp"
 
@@ -53,6 +54,12 @@ class Strategy {
   virtual void ready(const model::Kernel&, std::span<const Pid>) {}
   // `pid` is about to take a step (its pending operation is still pending in `kernel`).
   virtual void stepping(const model::Kernel&, Pid) {}
+  // `pid`'s kernel step ran: its operation's kind and arguments, its outcome, and the caller's
+  // buffer a read, pread or recv received into (sim/state_cache.hpp receive_buffer; empty for
+  // the others). Called just before stepped(), for process steps only (not a Go runtime's, not a
+  // kill from outside).
+  virtual void observed(Pid, model::OpKind, const model::OpArgs&, const model::Outcome&,
+                        std::span<const char>) {}
   // `pid`'s step ended with `status` (its kernel decisions, if any, were asked in between).
   virtual void stepped(Pid, model::StepStatus) {}
   // True when the strategy gives up on the current execution (source-DPOR's sleep-set-blocked
