@@ -18,6 +18,7 @@ class BorrowedStrategy final : public Strategy {
   bool observes() const override { return s_.observes(); }
   void ready(const model::Kernel& k, std::span<const Pid> r) override { s_.ready(k, r); }
   void stepping(const model::Kernel& k, Pid pid) override { s_.stepping(k, pid); }
+  void step_effect(const Effect& e) override { s_.step_effect(e); }
   void stepped(Pid pid, model::StepStatus st) override { s_.stepped(pid, st); }
   bool abandon() const override { return s_.abandon(); }
 

@@ -29,6 +29,7 @@ class DfsStrategy final : public Strategy {
   bool observes() const override { return true; }
   void ready(const model::Kernel&, std::span<const Pid> ready) override;
   void stepping(const model::Kernel& k, Pid pid) override;
+  void step_effect(const Effect& e) override { rec_.step_effect(e); }
   void stepped(Pid pid, model::StepStatus status) override;
 
   // The finished execution's preemptions and its Mazurkiewicz trace (EventLog::trace_hash).

@@ -19,6 +19,10 @@ bool DporStrategy::explored(const Node& n, Pid p) {
   return std::any_of(n.done.begin(), n.done.end(), [&](const DporSlept& s) { return s.pid == p; });
 }
 
+void DporStrategy::reverse_disabled(Node& n, Pid q) {
+  if (!has(n.backtrack, q) && !explored(n, q) && !asleep(n, q)) n.backtrack.push_back(q);
+}
+
 bool DporStrategy::begin_execution() {
   reset_execution();
   return true;
@@ -53,6 +57,7 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
     ++answer_;
     return;
   }
+  check_disabled(ready);
   if (!cont_) open_node(ready);
   Node& n = nodes_[cur_];
   // A process that only blocked and is ready again at once was woken by its own step (a signal
@@ -117,6 +122,7 @@ bool DporStrategy::next_execution() {
     first_ = false;
     return true;
   }
+  check_disabled({});
   races_ += rec_.races().size();
   for (auto [i, j] : rec_.races()) add_backtrack(i, j);
   // The nodes past the end of the run (an abandoned run stops early) are dropped.

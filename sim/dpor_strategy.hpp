@@ -31,6 +31,7 @@ class DporStrategy final : public DporBase<SourceDporNode> {
   bool next_execution();
   bool begin_execution() override;
   void ready(const model::Kernel&, std::span<const Pid> ready) override;
+  void reverse_disabled(SourceDporNode& n, Pid q) override;
 
  private:
   using Node = SourceDporNode;
