@@ -4,6 +4,7 @@
 //                  X]
 //                  [--time-limit S] [--json] [--state-graph OUT.dot] [--trace FILE]
 //   papaya explore --benchmark readers:N|lastzero:N --strategy ...   (the DPOR benchmarks)
+//   papaya explore --design goroutine [--gomaxprocs P] [--go-preempt] ...   (goroutines)
 // The wall clock (time limit, executions per second, the progress line) lives here: sim/ and
 // explore/ have none.
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "chat/design.hpp"
 #include "check/chat_run.hpp"
@@ -23,6 +25,7 @@
 #include "cli/design_options.hpp"
 #include "explore/chat_program.hpp"
 #include "explore/explorer.hpp"
+#include "explore/program_trace.hpp"
 #include "explore/programs.hpp"
 #include "explore/state_graph.hpp"
 #include "traces/jsonl.hpp"
@@ -53,6 +56,8 @@ struct ExploreArgs {
   bool loaded_shutdown = false;  // the normal scenario's shutdown instead of the idle one
   bool state_cache = false;      // dfs: cut runs at visited states (docs/explore.md)
   std::size_t max_states = 20'000'000;
+  int gomaxprocs = 2;            // a goroutine program's Ps
+  bool go_preempt = false;       // offer sysmon's preemption before each goroutine operation
 };
 
 using Clock = std::chrono::steady_clock;
@@ -68,7 +73,10 @@ bool write_trace(const traces::Trace& t, const std::string& path) {
   return static_cast<bool>(f);
 }
 
-std::optional<explore::Program> benchmark_program(const std::string& spec, std::string& error) {
+// `program_traces` collects each execution's program-level trace (explore/program_trace.hpp).
+std::optional<explore::Program> benchmark_program(
+    const std::string& spec, std::string& error,
+    const std::shared_ptr<std::set<std::uint64_t>>& program_traces) {
   const auto colon = spec.find(':');
   const std::string name = spec.substr(0, colon);
   int n = -1;
@@ -77,14 +85,21 @@ std::optional<explore::Program> benchmark_program(const std::string& spec, std::
   } catch (...) {
     n = -1;
   }
-  if ((name != "readers" && name != "lastzero") || n < 1 || n > 40) {
-    error = "--benchmark \"" + spec + "\": expected readers:N or lastzero:N with N in 1..40";
+  const bool known =
+      name == "readers" || name == "lastzero" || name == "go-readers" || name == "go-lastzero";
+  if (!known || n < 1 || n > 40) {
+    error = "--benchmark \"" + spec +
+            "\": expected readers:N, lastzero:N, go-readers:N or go-lastzero:N with N in 1..40";
     return std::nullopt;
   }
   explore::Program p;
-  p.init = name == "readers" ? explore::readers_program(n) : explore::lastzero_program(n);
+  if (name == "readers") p.init = explore::readers_program(n);
+  if (name == "lastzero") p.init = explore::lastzero_program(n);
+  if (name == "go-readers") p.init = explore::go_readers_program(n);
+  if (name == "go-lastzero") p.init = explore::go_lastzero_program(n);
   p.header.scenario_json = nlohmann::json{{"benchmark", name}, {"n", n}}.dump();
-  p.check = [](const sim::Simulation&, const sim::RunReport& r) {
+  p.check = [program_traces](const sim::Simulation& s, const sim::RunReport& r) {
+    program_traces->insert(explore::program_trace_name(s.trace()));
     return r.verdict == Verdict::ok ? std::string()
                                     : std::string(verdict_name(r.verdict)) + ": " + r.detail;
   };
@@ -117,6 +132,8 @@ std::optional<Saved> save_counterexample(const ExploreArgs& a, const chat::Scena
     o.strategy = sim::StrategyKind::replay;
     o.replay = v.trace.decisions;
     o.max_steps = a.max_steps;
+    o.gomaxprocs = a.gomaxprocs;
+    o.go_preempt = a.go_preempt;
     properties::CheckedRun run = properties::run_and_check(*scenario, o);
     for (const properties::Finding& f : run.findings) {
       if (f.holds) continue;
@@ -164,9 +181,10 @@ int run_explore(const ExploreArgs& a) {
   std::optional<chat::Scenario> scenario;
   explore::Program program;
   std::string what;
+  auto program_traces = std::make_shared<std::set<std::uint64_t>>();
   if (!a.benchmark.empty()) {
     std::string error;
-    std::optional<explore::Program> p = benchmark_program(a.benchmark, error);
+    std::optional<explore::Program> p = benchmark_program(a.benchmark, error, program_traces);
     if (!p) return fail(error);
     program = std::move(*p);
     what = "benchmark " + a.benchmark;
@@ -174,10 +192,6 @@ int run_explore(const ExploreArgs& a) {
     const DesignChoice choice = resolve_designs(a.design, World::sim, /*many=*/false);
     if (!choice.ok()) return fail(choice.error);
     const chat::DesignVariant dv = choice.rows.front();
-    if (dv.design != chat::Design::process)
-      return fail("design \"" + std::string(chat::design_name(dv.design)) +
-                  "\" cannot be explored yet (only \"process\": the explorer's operations know "
-                  "no goroutine calls)");
     if (a.clients < 1 || a.messages < 0)
       return fail("--clients must be at least 1 and --messages at least 0");
     scenario.emplace();
@@ -192,7 +206,24 @@ int run_explore(const ExploreArgs& a) {
                        chat::design_name(dv.design), chat::variant_name(dv.variant), a.clients,
                        a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s",
                        a.loaded_shutdown ? "loaded" : "idle");
+    if (dv.design == chat::Design::goroutine && a.state_cache)
+      return fail(
+          "--state-cache does not apply to the goroutine design (its state key has no Go "
+          "runtime in it: docs/explore.md, Stateful dfs)");
+    if (dv.design == chat::Design::goroutine)
+      what += fmt::format(", GOMAXPROCS {}{}", a.gomaxprocs,
+                          a.go_preempt ? ", preemption offered" : "");
   }
+  if (a.gomaxprocs < 1 || a.gomaxprocs > 64) return fail("--gomaxprocs must be in 1..64");
+  program.header.gomaxprocs = a.gomaxprocs;
+  program.header.go_preempt = a.go_preempt;
+  if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0 && a.state_cache)
+    return fail(
+        "--state-cache does not apply to goroutine programs (its state key has no Go runtime "
+        "in it: docs/explore.md, Stateful dfs)");
+  if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0)
+    what +=
+        fmt::format(", GOMAXPROCS {}{}", a.gomaxprocs, a.go_preempt ? ", preemption offered" : "");
   explore::Config c;
   c.strategy = *strategy;
   c.bound = a.bound;
@@ -300,6 +331,7 @@ int run_explore(const ExploreArgs& a) {
       j["states_full"] = r.states_full;
     }
     if (pct_p > 0) j["pct_probability_bound"] = pct_p;
+    if (!a.benchmark.empty()) j["program_traces"] = program_traces->size();
     if (saved) {
       j["counterexample"] = {{"execution", r.violation->execution},
                              {"detail", saved->detail},
@@ -319,6 +351,8 @@ int run_explore(const ExploreArgs& a) {
     if (a.state_cache)
       std::printf("  states stored %llu%s\n", static_cast<unsigned long long>(r.states),
                   r.states_full ? " (the table is full: later states were not stored)" : "");
+    if (!a.benchmark.empty())
+      std::printf("  program-level traces (file accesses alone) %zu\n", program_traces->size());
     std::printf("  steps %llu, time %.2f s, %.0f executions/s, %.0f steps/s\n",
                 static_cast<unsigned long long>(r.steps), secs, per_s, steps_per_s);
     if (*strategy == explore::StrategyName::optimal)
@@ -390,12 +424,19 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "--state-cache: most states stored (beyond, states are not stored: sound, "
                   "fewer cuts)")
       ->capture_default_str();
+  cmd->add_option("--gomaxprocs", args->gomaxprocs,
+                  "the goroutine design and the go-* benchmarks: the Go runtime's Ps")
+      ->capture_default_str();
+  cmd->add_flag("--go-preempt", args->go_preempt,
+                "the goroutine design: offer sysmon's preemption before each goroutine operation "
+                "(a non-scheduling decision, explored within --data-options)");
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--state-graph", args->state_graph,
                   "write the explored states as Graphviz DOT (tiny configurations)");
   cmd->add_option("--trace", args->trace, "where to save the counterexample");
   cmd->add_option("--benchmark", args->benchmark,
-                  "explore a DPOR benchmark instead of the chat: readers:N or lastzero:N");
+                  "explore a DPOR benchmark instead of the chat: readers:N, lastzero:N, or their "
+                  "goroutine versions go-readers:N and go-lastzero:N");
   cmd->callback([args, &exit_code] { exit_code = run_explore(*args); });
 }
 

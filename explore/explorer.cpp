@@ -52,6 +52,7 @@ class RecordingRandom final : public sim::Strategy {
   }
   bool observes() const override { return true; }
   void stepping(const model::Kernel& k, Pid pid) override { rec_.stepping(k, pid); }
+  void step_effect(const sim::Effect& e) override { rec_.step_effect(e); }
   void stepped(Pid, model::StepStatus st) override { rec_.stepped(st, -1, false); }
   std::uint64_t trace_hash() const { return rec_.log().trace_hash(); }
   const sim::EventLog& log() const { return rec_.log(); }
@@ -74,6 +75,8 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
   o.faults = c.faults;
   o.seed = c.seed;
   o.header = p.header;
+  o.gomaxprocs = p.header.gomaxprocs;  // a goroutine program's runtime, as its header says
+  o.go_preempt = p.header.go_preempt;
   Run r;
   r.sim = std::make_unique<sim::Simulation>(o);
   r.report = r.sim->run(p.init);

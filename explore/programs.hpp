@@ -15,4 +15,9 @@ std::function<void(Os&)> readers_program(int n);
 // (for (i = n; array[i] != 0; i--);), thread j in 1..n stores array[j-1] + 1 into array[j].
 std::function<void(Os&)> lastzero_program(int n);
 
+// The same with goroutines (explore/go_programs.cpp): one Go program whose goroutines are the
+// threads; the variables are still files, `go` spawns, a channel per goroutine joins.
+std::function<void(Os&)> go_readers_program(int n);
+std::function<void(Os&)> go_lastzero_program(int n);
+
 }  // namespace papaya::explore

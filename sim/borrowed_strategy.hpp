@@ -22,6 +22,7 @@ class BorrowedStrategy final : public Strategy {
                 std::span<const char> received) override {
     s_.observed(pid, kind, args, out, received);
   }
+  void step_effect(const Effect& e) override { s_.step_effect(e); }
   void stepped(Pid pid, model::StepStatus st) override { s_.stepped(pid, st); }
   bool abandon() const override { return s_.abandon(); }
 

@@ -45,6 +45,7 @@ class DfsStrategy final : public Strategy {
   void stepping(const model::Kernel& k, Pid pid) override;
   void observed(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
                 std::span<const char> received) override;
+  void step_effect(const Effect& e) override { rec_.step_effect(e); }
   void stepped(Pid pid, model::StepStatus status) override;
   bool abandon() const override { return cut_; }
 

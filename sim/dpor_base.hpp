@@ -92,6 +92,7 @@ class DporBase : public Strategy {
     rec_.stepping(k, pid);
     last_ = pid;
   }
+  void step_effect(const Effect& e) override { rec_.step_effect(e); }
   // A step that only blocked is no event: its process is disabled at this node, which picks
   // again. A visible one records what the node's choice did (on its first run).
   void stepped(Pid pid, model::StepStatus status) override {
@@ -157,6 +158,21 @@ class DporBase : public Strategy {
   // Hooks: a non-scheduling branch was just taken; the step just taken only blocked.
   virtual void branched() {}
   virtual void only_blocked() {}
+  // A process (Go actor) ready at the last visible step's node that the step left unable to run:
+  // a global step (the end of a Go program, or of the run) took it away for good, so its step
+  // never comes and no race reverses the pair; the strategy explores it there first.
+  virtual void reverse_disabled(Node&, Pid) {}
+  // Called on the first fresh decision after a visible step (`now`: the ready processes), and at
+  // the end of an execution that was not abandoned (`now` empty).
+  void check_disabled(std::span<const Pid> now) {
+    if (last_node_ < 0 || cont_ || abandon_ || !rec_.effect().global) return;
+    Node& n = nodes_[static_cast<std::size_t>(last_node_)];
+    for (Pid q : n.ready)
+      if (q != n.chosen && !dpor_has_in(now, q)) reverse_disabled(n, q);
+  }
+  static bool dpor_has_in(std::span<const Pid> v, Pid p) {
+    return std::find(v.begin(), v.end(), p) != v.end();
+  }
 
   std::uint32_t data_;
   std::vector<Node> nodes_;

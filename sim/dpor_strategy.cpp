@@ -50,6 +50,13 @@ void DporStrategy::note_decision(Node& n) const {
   n.switched = want_ != last_;
 }
 
+// A ready actor that the step at n ends before it ever steps (dpor_base.hpp check_disabled):
+// explored at n, within the bound when there is one.
+void DporStrategy::reverse_disabled(Node& n, Pid q) {
+  if (!has(n.backtrack, q) && !explored(n, q) && !asleep(n, q) && fits(n, q))
+    n.backtrack.push_back(q);
+}
+
 bool DporStrategy::begin_execution() {
   reset_execution();
   preemptions_ = 0;
@@ -96,6 +103,7 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
     took(want_);
     return;
   }
+  check_disabled(ready);
   if (!cont_) open_node(ready);
   Node& n = nodes_[cur_];
   // A process that only blocked and is ready again at once was woken by its own step (a signal
@@ -198,6 +206,7 @@ bool DporStrategy::next_execution() {
     first_ = false;
     return true;
   }
+  check_disabled({});
   races_ += rec_.races().size();
   for (auto [i, j] : rec_.races()) add_backtrack(i, j);
   // The nodes past the end of the run (an abandoned run stops early) are dropped.

@@ -57,6 +57,7 @@ class DporStrategy final : public DporBase<SourceDporNode> {
   bool next_execution();
   bool begin_execution() override;
   void ready(const model::Kernel&, std::span<const Pid> ready) override;
+  void reverse_disabled(SourceDporNode& n, Pid q) override;
 
   // The finished execution's preemptions (dfs's count).
   int preemptions() const { return preemptions_; }

@@ -3,11 +3,14 @@
 #include <algorithm>
 
 #include "model/check.hpp"
+#include "sim/strategy.hpp"
 
 namespace papaya::sim {
 
 void EventLog::clear() {
   width_ = 1;
+  stride_ = max_pids;
+  go_actors_.clear();
   n_ = 0;  // the events' storage (their access vectors) is reused by the next execution
   clocks_.clear();
   used_ = 0;
@@ -15,7 +18,7 @@ void EventLog::clear() {
     for (Slot& s : slots_) s.gen = 0;
     gen_ = 1;
   }
-  std::fill(last_of_pid_.begin(), last_of_pid_.end(), -1);
+  std::fill(last_of_.begin(), last_of_.end(), -1);
   std::fill(creator_.begin(), creator_.end(), -1);
   last_global_ = -1;
 }
@@ -52,6 +55,33 @@ std::size_t EventLog::probe(std::uint64_t key) const {
   return i;
 }
 
+std::size_t EventLog::slot_of(Pid actor) {
+  if (!is_go_actor(actor)) {
+    const auto pid = static_cast<std::size_t>(actor);
+    PAPAYA_ASSERT(pid > 0 && pid < max_pids, "explore: too many processes for the event log");
+    return pid;
+  }
+  for (std::size_t i = 0; i < go_actors_.size(); ++i)
+    if (go_actors_[i] == actor) return max_pids + i;
+  PAPAYA_ASSERT(max_pids + go_actors_.size() < max_actors,
+                "explore: too many Go actors for the event log");
+  if (stride_ < max_actors) widen();
+  go_actors_.push_back(actor);
+  return max_pids + go_actors_.size() - 1;
+}
+
+// The first Go actor of an execution: every clock so far gets the wider layout (once per
+// execution, and only in runs with a Go program).
+void EventLog::widen() {
+  std::vector<std::uint16_t> wide(n_ * max_actors, 0);
+  for (std::size_t i = 0; i < n_; ++i)
+    std::copy(clocks_.begin() + static_cast<std::ptrdiff_t>(i * stride_),
+              clocks_.begin() + static_cast<std::ptrdiff_t>(i * stride_ + stride_),
+              wide.begin() + static_cast<std::ptrdiff_t>(i * max_actors));
+  clocks_.swap(wide);
+  stride_ = max_actors;
+}
+
 void EventLog::join(std::size_t into, std::size_t from) {
   std::uint16_t* a = clock(into);
   const std::uint16_t* b = clock(from);
@@ -59,14 +89,14 @@ void EventLog::join(std::size_t into, std::size_t from) {
 }
 
 std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std::size_t>>* races) {
-  const auto pid = static_cast<std::size_t>(e.effect.pid);
-  PAPAYA_ASSERT(pid > 0 && pid < max_pids, "explore: too many processes for the event log");
-  // Every clock is 0 at pids this execution has not seen: joins and names stop at the widest.
+  const std::size_t pid = slot_of(e.effect.pid);
+  // Every clock is 0 at slots this execution has not seen: joins and names stop at the widest.
   width_ = std::max(width_, pid + 1);
   const std::size_t j = n_;
-  clocks_.resize(clocks_.size() + max_pids, 0);
+  clocks_.resize(clocks_.size() + stride_, 0);
   // Program order, or the fork edge for a process's first step.
-  const std::int64_t prev = last_of_pid_[pid] >= 0 ? last_of_pid_[pid] : creator_[pid];
+  const std::int64_t prev =
+      last_of_[pid] >= 0 ? last_of_[pid] : (pid < max_pids ? creator_[pid] : -1);
   if (prev >= 0) join(j, static_cast<std::size_t>(prev));
   // The candidates for a direct dependency: per object, the last writer and the readers since.
   cands_.clear();
@@ -77,7 +107,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   }
   if (last_global_ >= 0) cands_.push_back(static_cast<std::size_t>(last_global_));
   if (e.effect.global)
-    for (std::int64_t l : last_of_pid_)
+    for (std::int64_t l : last_of_)
       if (l >= 0) cands_.push_back(static_cast<std::size_t>(l));
   std::sort(cands_.begin(), cands_.end());
   cands_.erase(std::unique(cands_.begin(), cands_.end()), cands_.end());
@@ -90,7 +120,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
     // waitpid(c) without WNOHANG completes only after c's exit: an enabling edge (a join), not a
     // race that another order could reverse.
     const bool joined = e.joins != 0 && c.effect.pid == e.joins && c.op == model::OpKind::exit;
-    const bool ordered = joined || clock(j)[static_cast<std::size_t>(c.effect.pid)] >= c.nth;
+    const bool ordered = joined || clock(j)[c.actor_slot] >= c.nth;
     if (!ordered && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});
     join(j, i);
   }
@@ -112,7 +142,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
     }
   }
   if (e.effect.global) last_global_ = static_cast<std::int64_t>(j);
-  last_of_pid_[pid] = static_cast<std::int64_t>(j);
+  last_of_[pid] = static_cast<std::int64_t>(j);
   if (e.forked > 0 && static_cast<std::size_t>(e.forked) < max_pids)
     creator_[static_cast<std::size_t>(e.forked)] = static_cast<std::int64_t>(j);
   if (n_ == events_.size()) events_.emplace_back();
@@ -126,6 +156,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   slot.forked = e.forked;
   slot.op = e.op;
   slot.joins = e.joins;
+  slot.actor_slot = static_cast<std::uint16_t>(pid);
   return j;
 }
 
@@ -141,7 +172,7 @@ std::uint64_t EventLog::event_hash(std::size_t i) const {
   mix(e.data);
   const std::uint16_t* c = clock(i);
   for (std::size_t q = 0; q < width_; ++q)
-    if (c[q]) mix((q << 16) | c[q]);
+    if (c[q]) mix((id_of_slot(q) << 16) | c[q]);
   return h;
 }
 
@@ -165,7 +196,7 @@ std::uint64_t EventLog::trace_hash() const {
     mix(e.data);
     const std::uint16_t* c = clock(i);
     for (std::size_t q = 0; q < width_; ++q)
-      if (c[q]) mix((q << 16) | c[q]);
+      if (c[q]) mix((id_of_slot(q) << 16) | c[q]);
   }
   return h;
 }

@@ -1,8 +1,13 @@
 // Event log: the visible steps of one execution with their happens-before clocks, for DPOR's race
 // analysis and for naming an execution's Mazurkiewicz trace. Happens-before is program order,
 // the fork edge (a child's first step after the fork that made it), and dependency
-// (sim/independence.hpp). Clocks are vectors indexed by pid (at most `max_pids`), counting the
-// steps of each process in an event's past, itself included.
+// (sim/independence.hpp). An event's actor is what took the step: a process (its pid), or one of
+// a Go program's actors (sim/strategy.hpp go_actor_id: an M on a P, an M leaving a syscall, the
+// netpoller, another kernel thread). Clocks are vectors indexed by actor, counting the steps of
+// each actor in an event's past, itself included: a process's slot is its pid (below
+// `max_pids`); Go actors get the slots above, in the order they first step, and every name
+// (trace_hash, event_hash) mixes the actor's id, not its slot, so equivalent executions that meet
+// their actors in another order still share their names.
 #pragma once
 
 #include <cstdint>
@@ -21,11 +26,15 @@ struct Event {
   Pid forked = 0;          // the child a fork created
   model::OpKind op = model::OpKind::getpid;
   Pid joins = 0;  // a blocking waitpid of this one child: its exit enables it, never races it
+  std::uint16_t actor_slot = 0;  // set by EventLog::add: its actor's slot in the clocks
 };
 
 class EventLog {
  public:
   static constexpr std::size_t max_pids = 64;
+  // Slots for processes and Go actors together: a goroutine program's Ps, its goroutines' syscall
+  // exits, its kernel threads and the netpoller.
+  static constexpr std::size_t max_actors = 256;
 
   void clear();
   // Appends an event; when `races` is given, appends (i, j) for every earlier event i that races
@@ -37,7 +46,7 @@ class EventLog {
   // Whether event i happens before event j (i < j).
   bool before(std::size_t i, std::size_t j) const {
     const Event& a = events_[i];
-    return clock(j)[static_cast<std::size_t>(a.effect.pid)] >= a.nth;
+    return clock(j)[a.actor_slot] >= a.nth;
   }
   // The execution's Mazurkiewicz trace as a 64-bit name: a hash of every event's identity
   // (process, nth, decisions) and its clock, in (pid, nth) order, which every linearisation of the
@@ -62,18 +71,27 @@ class EventLog {
   };
   ObjState& obj(Obj o, std::uint32_t id);
   std::size_t probe(std::uint64_t key) const;
-  const std::uint16_t* clock(std::size_t i) const { return &clocks_[i * max_pids]; }
-  std::uint16_t* clock(std::size_t i) { return &clocks_[i * max_pids]; }
+  const std::uint16_t* clock(std::size_t i) const { return &clocks_[i * stride_]; }
+  std::uint16_t* clock(std::size_t i) { return &clocks_[i * stride_]; }
   void join(std::size_t into, std::size_t from);
+  // The actor's slot: its pid for a process; the next free one above max_pids for a Go actor
+  // (the clocks widen to max_actors at the first).
+  std::size_t slot_of(Pid actor);
+  void widen();
+  std::uint64_t id_of_slot(std::size_t q) const {
+    return q < max_pids ? q : static_cast<std::uint64_t>(go_actors_[q - max_pids]);
+  }
 
   std::vector<Event> events_;  // [0, n_) are this execution's
   std::size_t n_ = 0;
-  std::size_t width_ = 1;  // 1 + the largest pid among this execution's events
+  std::size_t width_ = 1;          // 1 + the largest slot among this execution's events
+  std::size_t stride_ = max_pids;  // slots per clock: max_pids until a Go actor steps
   std::vector<std::uint16_t> clocks_;
+  std::vector<Pid> go_actors_;  // this execution's Go actors, by slot - max_pids
   std::vector<Slot> slots_ = std::vector<Slot>(256);
   std::uint32_t gen_ = 1;
   std::size_t used_ = 0;
-  std::vector<std::int64_t> last_of_pid_ = std::vector<std::int64_t>(max_pids, -1);
+  std::vector<std::int64_t> last_of_ = std::vector<std::int64_t>(max_actors, -1);  // by slot
   std::vector<std::int64_t> creator_ = std::vector<std::int64_t>(max_pids, -1);
   std::int64_t last_global_ = -1;
   std::vector<std::size_t> cands_;

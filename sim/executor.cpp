@@ -367,12 +367,26 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     last_ran_ = o;
     if (o.go) {
       const Pid id = go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id);
-      if (observed) strategy_->stepping(kernel_, id);
+      if (observed) {
+        strategy_->stepping(kernel_, id);
+        go_effect(o, effect_);
+      }
       go_step(o.pid, o.actor);
-      if (observed) strategy_->stepped(id, model::StepStatus::done);
+      if (observed) {
+        // A step that ended the run (a Go fatal error or panic, checkdead's deadlock) ends every
+        // other actor's steps with it.
+        if (go_fatal_ || go_deadlock_ || crash_) effect_.global = true;
+        strategy_->step_effect(effect_);
+        strategy_->stepped(id, model::StepStatus::done);
+      }
     } else {
-      if (observed)
+      if (observed) {
         strategy_->stepping(kernel_, o.task ? go_actor_id(o.pid, task_actor_kind, o.task) : o.pid);
+        if (any_go_) {
+          go_effect(o, effect_);
+          strategy_->step_effect(effect_);
+        }
+      }
       take_step(o.pid, first_decision, false, o.task);
     }
     if (any_go_ && poll_due_) {

@@ -17,6 +17,7 @@
 #include "model/go/runtime.hpp"
 #include "model/kernel.hpp"
 #include "sim/chooser.hpp"
+#include "sim/independence.hpp"
 #include "sim/simulation.hpp"
 #include "sim/strategy.hpp"
 #include "traces/trace.hpp"
@@ -121,6 +122,11 @@ class Executor {
   void go_advance_to(Duration t);
   std::string go_blocked_report(const Proc& p) const;
   void go_unwind(Proc& p);
+  // The effect of option `o`'s step, in a run with a Go program (sim/go_footprint.cpp): for the
+  // exploring strategies (Strategy::step_effect).
+  void go_effect(const Option& o, Effect& e);
+  void go_actor_footprint(Proc& p, const model::go::Actor& a, Effect& e);
+  void go_watched_edges(Effect& e);
   Options opts_;
   std::unique_ptr<Strategy> strategy_;
   ReplayStrategy* replay_;  // strategy_, when it replays
@@ -147,6 +153,9 @@ class Executor {
   std::uint64_t bytes_received_ = 0;
   std::optional<std::string> crash_;
   bool ran_ = false;
+  bool any_go_ = false;  // some process became a Go program: steps' effects come from go_effect
+  Effect effect_;        // go_effect's, reused
+  Effect watched_;       // go_watched_edges' scratch
 };
 
 }  // namespace papaya::sim

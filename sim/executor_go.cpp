@@ -65,6 +65,7 @@ bool Executor::is_go(Pid pid) { return proc(pid).go != nullptr; }
 
 Executor::GoProc& Executor::make_go(Proc& p) {
   if (p.go) return *p.go;
+  any_go_ = true;
   p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
   any_go_ = true;
   p.go->rt.advance_to(kernel_.now());

@@ -336,6 +336,11 @@ void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   std::visit([&](const auto& o) { b.op(o); }, *p.pending);
 }
 
+void op_effect(const model::Kernel& k, Pid pid, const model::Op& op, Effect& out) {
+  Builder b{k, k.process(pid), out};
+  std::visit([&](const auto& o) { b.op(o); }, op);
+}
+
 void go_actor_effect(Pid actor, Effect& out) {
   out.pid = actor;
   out.global = true;
@@ -375,6 +380,14 @@ std::string_view obj_name(Obj o) {
     case Obj::name: return "name";
     case Obj::clock: return "clock";
     case Obj::refs: return "refs";
+    case Obj::go_sched: return "go_sched";
+    case Obj::go_g: return "go_g";
+    case Obj::go_mutex: return "go_mutex";
+    case Obj::go_rw: return "go_rw";
+    case Obj::go_cond: return "go_cond";
+    case Obj::go_chan: return "go_chan";
+    case Obj::go_kq: return "go_kq";
+    case Obj::go_task: return "go_task";
   }
   return "?";
 }

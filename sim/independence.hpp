@@ -43,7 +43,24 @@ enum class Obj : std::uint8_t {
   name,      // a name in the flat file namespace (hash of the path)
   clock,     // virtual time (read only: it moves only when every process is blocked)
   refs,      // a channel's open file description's references: every close of one writes it
+  // A Go program's runtime (sim/go_footprint.cpp; docs/explore.md "Goroutine operations"). Ids are
+  // go_obj_id(pid, the runtime's id of the object).
+  go_sched,  // the scheduler: every P's run queue, runnext and status, the global queue, idle Ps,
+             // spinning Ms, the netpoller's events and waiters, the goroutines in syscalls
+  go_g,      // one goroutine's own state (its pending operation, its syscall's progress)
+  go_mutex,  // a sync.Mutex (state bits and semaphore)
+  go_rw,     // a sync.RWMutex (reader count, reader and writer semaphores, its writer Mutex)
+  go_cond,   // a sync.Cond's notify list
+  go_chan,   // a channel (buffer, closed flag, receive and send queues)
+  go_kq,     // the queue of goroutine syscalls waiting for the process's first kernel thread
+  go_task,   // one of the process's other kernel threads (a Go M running a file call)
 };
+
+// The id of a Go program's runtime object: the process in the high bits, so two programs' objects
+// never meet.
+inline std::uint32_t go_obj_id(Pid pid, std::uint32_t id) {
+  return (static_cast<std::uint32_t>(pid) << 20) | (id & 0xfffffu);
+}
 
 struct Access {
   Obj obj;
@@ -63,13 +80,15 @@ Effect effect_of(const model::Kernel& k, Pid pid);
 // Appends the effect to `out` (reusing its storage).
 void effect_of(const model::Kernel& k, Pid pid, Effect& out);
 
-// The effect of a step of a Go program's runtime (an actor, sim/strategy.hpp go_actor_id): global.
-// Conservative on purpose: the runtime's run queues, Ps and sync objects are shared by all its
-// actors; the netpoller's edges come from whatever kernel step made a watched descriptor ready
-// (Executor::go_poll runs after every step) and sysmon from the clock; and a goroutine's syscall
-// completion (syscall_returned) changes what its actors can do. Treating each such step as
-// dependent on every other step keeps exploration sound; a finer relation (per-object access of
-// Mutex, channel and descriptor operations) is future work.
+// The objects `op`, run by `pid` (on any of its threads), reads and writes, without the process's
+// own state and signals: a Go program's other kernel threads (they take no signals and change no
+// process state), and what a goroutine's watched call waits on (the netpoller's edges).
+void op_effect(const model::Kernel& k, Pid pid, const model::Op& op, Effect& out);
+
+// The effect of a step of a Go program's runtime (an actor, sim/strategy.hpp go_actor_id) when
+// nobody says better: global. The executor says better for every step of a run with a Go program
+// (Strategy::step_effect, sim/go_footprint.cpp: the runtime objects each step touches); this is
+// the fallback for a strategy driven without it.
 void go_actor_effect(Pid actor, Effect& out);
 
 // Whether two steps of different processes may be reordered without changing the outcome.

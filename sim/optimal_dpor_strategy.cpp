@@ -16,6 +16,16 @@ bool OptimalDporStrategy::sleeping(const Node& n, Pid p) {
          std::any_of(n.done.begin(), n.done.end(), is);
 }
 
+// Its step never ran: conservatively dependent on everything.
+void OptimalDporStrategy::reverse_disabled(Node& n, Pid q) {
+  static const Effect unknown{.pid = 0, .global = true, .access = {}};
+  if (sleeping(n, q)) return;
+  Effect e = unknown;
+  e.pid = q;
+  Wakeup w{q, e, {}};
+  insert(n.wut, {Step{q, &w.effect}});
+}
+
 bool OptimalDporStrategy::begin_execution() {
   reset_execution();
   guide_.clear();
@@ -80,6 +90,7 @@ void OptimalDporStrategy::ready(const model::Kernel&, std::span<const Pid> ready
     ++answer_;
     return;
   }
+  check_disabled(ready);
   if (!cont_) open_node(ready);
   Node& n = nodes_[cur_];
   // A process that only blocked and is ready again at once was woken by its own step.
@@ -153,6 +164,7 @@ bool OptimalDporStrategy::next_execution() {
     first_ = false;
     return true;
   }
+  check_disabled({});
   races_ += rec_.races().size();
   // Races wholly inside the replayed prefix were analysed with the execution that first ran it.
   for (auto [i, j] : rec_.races())

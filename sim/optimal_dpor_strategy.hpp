@@ -56,6 +56,7 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   void open_node(std::span<const Pid> ready);
   bool pick(Node& n);
   void branched() override { first_new_ = rec_.log().size(); }
+  void reverse_disabled(Node& n, Pid q) override;
   // The wakeup subtree it led into cannot be followed.
   void only_blocked() override {
     if (!guide_.empty()) ++divergences_;

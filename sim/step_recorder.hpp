@@ -21,7 +21,9 @@ class StepRecorder {
     races_.clear();
   }
   void stepping(const model::Kernel& k, Pid pid) {
-    if (is_go_actor(pid)) {  // a Go runtime's step: dependent on everything (independence.hpp)
+    // A Go actor's step: dependent on everything (independence.hpp) unless the executor says
+    // better (step_effect).
+    if (is_go_actor(pid)) {
       go_actor_effect(pid, cur_.effect);
       kind_ = model::OpKind::getpid;
       cur_.data = 0;
@@ -39,6 +41,8 @@ class StepRecorder {
       if (w->pid > 0 && !w->nohang) cur_.joins = w->pid;
     cur_.forked = kind_ == model::OpKind::fork ? k.last_pid() + 1 : 0;
   }
+  // The executor's effect of the step (Strategy::step_effect): it replaces the one computed here.
+  void step_effect(const Effect& e) { cur_.effect = e; }
   void decision(std::uint32_t chosen) { cur_.data = cur_.data * 1000003u + chosen + 1; }
   // Adds the event unless the step only blocked; returns its index, or -1 when invisible.
   std::int64_t stepped(model::StepStatus status, std::int32_t node, bool find_races) {

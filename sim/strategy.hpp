@@ -33,6 +33,8 @@ inline bool is_go_actor(Pid id) { return (id & go_actor_bit) != 0; }
 // goroutine's file call; the runtime's own kinds are 0 to 2): its id is the thread's.
 inline constexpr std::uint32_t task_actor_kind = 3;
 
+struct Effect;  // sim/independence.hpp
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -60,6 +62,11 @@ class Strategy {
   // kill from outside).
   virtual void observed(Pid, model::OpKind, const model::OpArgs&, const model::Outcome&,
                         std::span<const char>) {}
+  // The effect of the step stepping() announced, where the executor knows it better than the
+  // kernel alone: every step of a run with a Go program (the runtime's objects,
+  // sim/go_footprint.cpp; the strategy's own effect_of cannot see them). Called after stepping(),
+  // before stepped().
+  virtual void step_effect(const Effect&) {}
   // `pid`'s step ended with `status` (its kernel decisions, if any, were asked in between).
   virtual void stepped(Pid, model::StepStatus) {}
   // True when the strategy gives up on the current execution (source-DPOR's sleep-set-blocked

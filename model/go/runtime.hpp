@@ -119,6 +119,7 @@ class Runtime {
   const Mutex& mutex(ObjId m) const { return mutexes_.at(m); }
   const RWMutex& rwmutex(ObjId rw) const { return rwmutexes_.at(rw); }
   const Chan& chan(ObjId c) const { return chans_.at(c); }
+  const Cond& cond(ObjId c) const { return conds_.at(c); }
   // How many of each object exist, id 0 included (ids run 1 .. count - 1).
   std::size_t mutexes() const { return mutexes_.size(); }
   std::size_t rwmutexes() const { return rwmutexes_.size(); }

@@ -1,7 +1,7 @@
 // Goroutine programs and the strategies: the Go runtime's choices reach traces under kinds of their
 // own, a recorded run replays from its decisions, and each runtime actor reaches the exploration
-// hooks with an identity of its own whose steps are dependent on everything. (dfs and DPOR cannot
-// run goroutine programs yet: EventLog's clocks are indexed by pids below 64.)
+// hooks with an identity of its own, whose steps are dependent on everything unless the executor
+// gives their footprint (explore/tests/go_explore_test.cpp explores goroutine programs).
 #include <gtest/gtest.h>
 
 #include <set>

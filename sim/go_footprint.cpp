@@ -1,0 +1,221 @@
+// The effect of each step of a run with a Go program, for partial-order reduction (docs/explore.md,
+// "Goroutine operations", has every rule and its reason). The kernel's part is effect_of's; what
+// this file adds are the Go runtime's objects (sim/independence.hpp Obj::go_*), which only the
+// executor can see: the scheduler, each goroutine, each Mutex, RWMutex, Cond and channel, the
+// syscall queue of the process's first kernel thread and each of its other threads. Computed in
+// the state before the step, from the operation the actor is about to run; where unsure, a step
+// writes the scheduler (every other scheduling step of the program then depends on it).
+#include <algorithm>
+
+#include "model/limits.hpp"
+#include "sim/executor.hpp"
+#include "sim/executor_internal.hpp"
+
+namespace papaya::sim {
+
+namespace go = model::go;
+
+namespace {
+
+// The per-object footprints of a Go program's steps, finer than "every step writes the
+// scheduler": off until they pass the comparison with dfs (explore/tests/go_explore_test.cpp).
+constexpr bool fine_go_footprints = false;
+
+struct GoAccess {
+  Pid pid;
+  Effect& e;
+  void add(Obj o, std::uint32_t id) { e.access.push_back({o, true, go_obj_id(pid, id)}); }
+};
+
+// Whether a goroutine's pending operation, run now, may park it, ready another goroutine or run
+// the scheduler (any of which touches the run queues, the idle Ps and the netpoller); it adds the
+// operation's object. The fast paths that touch their object alone are the runtime's own: a Mutex
+// taken by the CAS of an unlocked one or released with nobody to wake, a channel operation the
+// buffer (or a closed channel) answers with no waiter on the other side, a Cond signal with no
+// waiter parked, an operation resumed after its wakeup (it reads what the waker left in its G).
+bool op_touches_scheduler(const go::Runtime& rt, const go::G& g, const go::GoOp& op, GoAccess& a) {
+  return std::visit(
+      [&](const auto& o) -> bool {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, go::gop::Lock>) {
+          a.add(Obj::go_mutex, o.m);
+          const go::Mutex& mu = rt.mutex(o.m);
+          return !(g.lock_phase == 0 && !mu.locked && !mu.woken && !mu.starving && mu.waiters == 0);
+        } else if constexpr (std::is_same_v<T, go::gop::Unlock>) {
+          a.add(Obj::go_mutex, o.m);
+          const go::Mutex& mu = rt.mutex(o.m);
+          return !(mu.locked && !mu.starving && (mu.waiters == 0 || mu.woken));
+        } else if constexpr (std::is_same_v<T, go::gop::TryLock>) {
+          a.add(Obj::go_mutex, o.m);
+          return false;
+        } else if constexpr (std::is_same_v<T, go::gop::RLock>) {
+          a.add(Obj::go_rw, o.rw);
+          return !(g.phase == 1 || rt.rwmutex(o.rw).reader_count + 1 >= 0);
+        } else if constexpr (std::is_same_v<T, go::gop::RUnlock>) {
+          a.add(Obj::go_rw, o.rw);
+          return rt.rwmutex(o.rw).reader_count - 1 < 0;
+        } else if constexpr (std::is_same_v<T, go::gop::WLock>) {
+          a.add(Obj::go_rw, o.rw);
+          const go::RWMutex& rw = rt.rwmutex(o.rw);
+          const go::Mutex& w = rt.mutex(rw.w);
+          return !(g.phase == 1 || (g.lock_phase == 0 && !w.locked && !w.woken && !w.starving &&
+                                    w.waiters == 0 && rw.reader_count == 0));
+        } else if constexpr (std::is_same_v<T, go::gop::WUnlock>) {
+          a.add(Obj::go_rw, o.rw);
+          const go::RWMutex& rw = rt.rwmutex(o.rw);
+          const go::Mutex& w = rt.mutex(rw.w);
+          return !(rw.reader_sem.waiters.empty() && w.locked && !w.starving &&
+                   (w.waiters == 0 || w.woken));
+        } else if constexpr (std::is_same_v<T, go::gop::Wait>) {
+          a.add(Obj::go_cond, o.cond);
+          a.add(Obj::go_mutex, rt.cond(o.cond).mutex);
+          return true;
+        } else if constexpr (std::is_same_v<T, go::gop::Signal> ||
+                             std::is_same_v<T, go::gop::Broadcast>) {
+          a.add(Obj::go_cond, o.cond);
+          return !rt.cond(o.cond).list.empty();
+        } else if constexpr (std::is_same_v<T, go::gop::Send>) {
+          if (g.phase == 1) return false;
+          if (o.ch == 0) return true;
+          a.add(Obj::go_chan, o.ch);
+          const go::Chan& c = rt.chan(o.ch);
+          return c.closed || !c.recvq.empty() || c.buf.size() >= c.cap;
+        } else if constexpr (std::is_same_v<T, go::gop::Recv>) {
+          if (g.phase == 1) return false;
+          if (o.ch == 0) return true;
+          a.add(Obj::go_chan, o.ch);
+          const go::Chan& c = rt.chan(o.ch);
+          if (c.closed) return false;  // a buffered value, or the zero value at once
+          return !c.sendq.empty() || c.buf.empty();
+        } else if constexpr (std::is_same_v<T, go::gop::Close>) {
+          if (o.ch == 0) return true;
+          a.add(Obj::go_chan, o.ch);
+          const go::Chan& c = rt.chan(o.ch);
+          return c.closed || !c.recvq.empty() || !c.sendq.empty();
+        } else if constexpr (std::is_same_v<T, go::gop::Select>) {
+          for (const go::gop::SelectCase& sc : o.cases)
+            if (sc.ch != 0) a.add(Obj::go_chan, sc.ch);
+          return g.phase != 1;
+        } else if constexpr (std::is_same_v<T, go::gop::Syscall>) {
+          return g.phase == 0;  // entersyscall; resumed after exitsyscall0: its G only
+        } else {
+          // go (newproc: runnext, wakep), Gosched, return (goexit: schedule), IO wait (the
+          // netpoller's descriptors are the scheduler's).
+          return true;
+        }
+      },
+      op);
+}
+
+}  // namespace
+
+void Executor::go_actor_footprint(Proc& p, const go::Actor& actor, Effect& e) {
+  GoAccess a{p.pid, e};
+  const go::Runtime& rt = p.go->rt;
+  switch (actor.kind) {
+    case go::Actor::Kind::poller: a.add(Obj::go_sched, 0); return;
+    case go::Actor::Kind::syscall_exit:  // exitsyscall: a P (its old one, an idle one) or the queue
+      a.add(Obj::go_sched, 0);
+      a.add(Obj::go_g, actor.id);
+      return;
+    case go::Actor::Kind::p: break;
+  }
+  const go::P& pp = rt.p(static_cast<int>(actor.id));
+  if (pp.curg == 0 || !rt.g(pp.curg).pending) {  // findRunnable
+    a.add(Obj::go_sched, 0);
+    return;
+  }
+  const go::G& g = rt.g(pp.curg);
+  a.add(Obj::go_g, g.id);
+  // A preemption that may land (sysmon's flag, or the go_preempt choice) runs goschedImpl.
+  bool sched = g.preempt || opts_.go_preempt || op_touches_scheduler(rt, g, *g.pending, a);
+  if (std::holds_alternative<go::gop::Syscall>(*g.pending) && g.phase == 0) {
+    // entersyscall, then the call goes to a kernel thread (Executor::go_enter_kernel): the first
+    // one's queue when it is idle; else, for a regular-file call, the first idle other thread (a
+    // new one below the limit). Which one depends on the first thread being busy and on which
+    // others are idle: it writes the first's queue and, when it may take another, every other.
+    const model::Op& op = *goroutine(p, g.id).kop;
+    const bool first_busy = !p.go->kq.empty() || kernel_.has_pending(p.pid);
+    a.add(Obj::go_kq, 0);
+    if (first_busy && kernel_.runs_on_a_task(p.pid, op)) {
+      const std::size_t n = std::min(kernel_.process(p.pid).tasks.size() + 1,
+                                     static_cast<std::size_t>(model::limits::tasks_per_process));
+      for (std::size_t t = 1; t <= n; ++t) a.add(Obj::go_task, static_cast<std::uint32_t>(t));
+    }
+  }
+  if (std::holds_alternative<go::gop::Exit>(*g.pending) && g.id == 1) e.global = true;
+  if (sched) a.add(Obj::go_sched, 0);
+}
+
+void Executor::go_effect(const Option& o, Effect& e) {
+  e.access.clear();
+  e.global = false;
+  Proc& p = proc(o.pid);
+  if (o.go) {
+    e.pid = go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id);
+    go_actor_footprint(p, o.actor, e);
+  } else if (o.task != 0) {  // another kernel thread's file call: no signals, no process state
+    e.pid = go_actor_id(o.pid, task_actor_kind, o.task);
+    op_effect(kernel_, o.pid, *kernel_.pending(o.pid, o.task), e);
+    GoAccess a{o.pid, e};
+    a.add(Obj::go_task, o.task);
+    if (auto it = p.go->on_tasks.find(o.task); it != p.go->on_tasks.end())
+      a.add(Obj::go_g, it->second);
+  } else {
+    effect_of(kernel_, o.pid, e);
+    if (p.go && !p.go->ended) {
+      // The first thread: its queue of goroutine syscalls, the goroutine whose call it runs; a
+      // step that ends the program (exit, a fatal signal) ends every actor of it: global.
+      GoAccess a{o.pid, e};
+      a.add(Obj::go_kq, 0);
+      if (!p.go->kq.empty() && !p.go->handler_step) a.add(Obj::go_g, p.go->kq.front());
+      // It may take delivery of a caught signal (a handler step exists for that): the flag that
+      // signal_notify's relay waits on, an edge for the netpoller.
+      if (p.go->signal_armed) a.add(Obj::go_sched, 0);
+      if (model::kind_of(*kernel_.process(o.pid).pending) == model::OpKind::exit ||
+          kernel_.fatal_signal_pending(o.pid))
+        e.global = true;
+    }
+  }
+  // Every step of a Go program writes its scheduler, so a program's own steps are ordered among
+  // themselves: the finer footprints above are not sound yet (with them dpor and optimal explored
+  // fewer traces of go-readers:1 at GOMAXPROCS 2 than dfs grouped by equivalence: 3,399 and 72
+  // against 3,765; docs/explore.md, "Goroutine operations"). They still order the program's steps
+  // against other processes' only through kernel objects and the netpoller's edges.
+  if (p.go && !fine_go_footprints) e.access.push_back({Obj::go_sched, true, go_obj_id(o.pid, 0)});
+  go_watched_edges(e);
+}
+
+// The netpoller's edges (Executor::go_poll, after every step): a step that changes what a parked
+// goroutine's call waits on (its socket, pipe or listener; the signals signal_notify's relay
+// waits for) may make epoll report it, and the scheduler takes the event: it writes that
+// program's scheduler. And a signal sent to a Go program may make its first kernel thread busy
+// with a step of its own (Executor::run's handler step): it writes that thread's queue, which a
+// goroutine's entersyscall reads.
+void Executor::go_watched_edges(Effect& e) {
+  for (Pid pid : live_) {
+    Proc& q = *procs_[static_cast<std::size_t>(pid)];
+    if (!q.go || q.go->ended) continue;
+    const bool signalled = std::any_of(e.access.begin(), e.access.end(), [&](const Access& x) {
+      return x.write && x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid);
+    });
+    if (signalled) e.access.push_back({Obj::go_kq, true, go_obj_id(pid, 0)});
+    bool edge = e.global;
+    for (auto it = q.go->watches.begin(); !edge && it != q.go->watches.end(); ++it) {
+      watched_.access.clear();
+      op_effect(kernel_, pid, it->second, watched_);
+      for (const Access& w : watched_.access)
+        edge = edge || std::any_of(e.access.begin(), e.access.end(), [&](const Access& x) {
+                 return x.write && x.obj == w.obj && x.id == w.id;
+               });
+    }
+    if (!edge && q.go->signal_armed)
+      for (const Access& x : e.access)
+        if (x.write && x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid) &&
+            q.go->signal_waits.has(static_cast<Sig>(x.id % 32u)))
+          edge = true;
+    if (edge) e.access.push_back({Obj::go_sched, true, go_obj_id(pid, 0)});
+  }
+}
+
+}  // namespace papaya::sim
