@@ -153,7 +153,6 @@ class Executor {
   std::uint64_t bytes_received_ = 0;
   std::optional<std::string> crash_;
   bool ran_ = false;
-  bool any_go_ = false;  // some process became a Go program: steps' effects come from go_effect
   Effect effect_;        // go_effect's, reused
   Effect watched_;       // go_watched_edges' scratch
 };

@@ -67,7 +67,6 @@ Executor::GoProc& Executor::make_go(Proc& p) {
   if (p.go) return *p.go;
   any_go_ = true;
   p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
-  any_go_ = true;
   p.go->rt.advance_to(kernel_.now());
   p.go->rt.record_events(true);  // G/P changes into the trace (sim/go_events.hpp)
   const Gid main = p.go->rt.start();
