@@ -56,8 +56,8 @@ struct ExploreArgs {
   bool loaded_shutdown = false;  // the normal scenario's shutdown instead of the idle one
   bool state_cache = false;      // dfs: cut runs at visited states (docs/explore.md)
   std::size_t max_states = 20'000'000;
-  int gomaxprocs = 2;            // a goroutine program's Ps
-  bool go_preempt = false;       // offer sysmon's preemption before each goroutine operation
+  int gomaxprocs = 2;       // a goroutine program's Ps
+  bool go_preempt = false;  // offer sysmon's preemption before each goroutine operation
 };
 
 using Clock = std::chrono::steady_clock;

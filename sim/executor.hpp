@@ -153,8 +153,8 @@ class Executor {
   std::uint64_t bytes_received_ = 0;
   std::optional<std::string> crash_;
   bool ran_ = false;
-  Effect effect_;        // go_effect's, reused
-  Effect watched_;       // go_watched_edges' scratch
+  Effect effect_;   // go_effect's, reused
+  Effect watched_;  // go_watched_edges' scratch
 };
 
 }  // namespace papaya::sim
