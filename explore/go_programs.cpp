@@ -8,32 +8,11 @@
 #include <vector>
 
 #include "explore/programs.hpp"
+#include "explore/variables.hpp"
 
 namespace papaya::explore {
 
 namespace {
-
-std::vector<Fd> go_variables(Os& os, int n) {
-  std::vector<Fd> fds;
-  for (int i = 0; i < n; ++i) {
-    Result<Fd> fd = os.open("v" + std::to_string(i), OpenFlags::rdwr | OpenFlags::creat);
-    if (!fd) os.exit(2);
-    char zero = 0;
-    if (!os.pwrite(*fd, std::string_view(&zero, 1), 0)) os.exit(2);
-    fds.push_back(*fd);
-  }
-  return fds;
-}
-
-char go_load(Os& os, Fd fd) {
-  char c = 0;
-  if (!os.pread(fd, std::span<char>(&c, 1), 0)) os.exit(3);
-  return c;
-}
-
-void go_store(Os& os, Fd fd, char v) {
-  if (!os.pwrite(fd, std::string_view(&v, 1), 0)) os.exit(3);
-}
 
 // Starts `body` as a goroutine that signals its end on a channel of its own.
 void go_spawn(Os& os, std::vector<GoChan>& joins, std::function<void(Os&)> body) {
@@ -53,26 +32,26 @@ void go_join_all(Os& os, const std::vector<GoChan>& joins) {
 
 std::function<void(Os&)> go_readers_program(int n) {
   return [n](Os& os) {
-    const Fd x = go_variables(os, 1)[0];
+    const Fd x = variables(os, 1)[0];
     std::vector<GoChan> joins;
-    go_spawn(os, joins, [x](Os& g) { go_store(g, x, 1); });
-    for (int i = 0; i < n; ++i) go_spawn(os, joins, [x](Os& g) { (void)go_load(g, x); });
+    go_spawn(os, joins, [x](Os& g) { store(g, x, 1); });
+    for (int i = 0; i < n; ++i) go_spawn(os, joins, [x](Os& g) { (void)load(g, x); });
     go_join_all(os, joins);
   };
 }
 
 std::function<void(Os&)> go_lastzero_program(int n) {
   return [n](Os& os) {
-    const std::vector<Fd> a = go_variables(os, n + 1);
+    const std::vector<Fd> a = variables(os, n + 1);
     std::vector<GoChan> joins;
     go_spawn(os, joins, [a, n](Os& g) {
-      for (int i = n; go_load(g, a[static_cast<std::size_t>(i)]) != 0; --i) {
+      for (int i = n; load(g, a[static_cast<std::size_t>(i)]) != 0; --i) {
       }
     });
     for (int j = 1; j <= n; ++j)
       go_spawn(os, joins, [a, j](Os& g) {
-        const char prev = go_load(g, a[static_cast<std::size_t>(j - 1)]);
-        go_store(g, a[static_cast<std::size_t>(j)], static_cast<char>(prev + 1));
+        const char prev = load(g, a[static_cast<std::size_t>(j - 1)]);
+        store(g, a[static_cast<std::size_t>(j)], static_cast<char>(prev + 1));
       });
     go_join_all(os, joins);
   };
