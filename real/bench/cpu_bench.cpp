@@ -124,6 +124,11 @@ void sample(const CpuBenchConfig& cfg, pid_t server, pid_t load, PointResult& r)
 
 }  // namespace
 
+double PointResult::deliveries_per_s() const {
+  if (load_window_s <= 0) return 0;
+  return static_cast<double>(fanout_received) / load_window_s;
+}
+
 double PointResult::deliveries_per_cpu_s() const {
   const double cpu = kept.n >= 4 ? kept.mean : all.mean;
   if (load_window_s <= 0 || cpu <= 0) return 0;

@@ -64,6 +64,8 @@ struct PointResult {
   std::uint64_t fanout_duplicates = 0;
   double fanout_p50_ms = 0, fanout_p90_ms = 0, fanout_p99_ms = 0, fanout_max_ms = 0;
   double load_window_s = 0;
+  // Deliveries to other connections per second of the load's window.
+  double deliveries_per_s() const;
   // Deliveries to other connections per second of server CPU (lines per core-second).
   double deliveries_per_cpu_s() const;
   std::string error;  // set when the point could not be measured

@@ -224,15 +224,16 @@ std::string chat_table(const std::vector<PointResult>& results) {
   Grouped g = group(results);
   std::string md =
       "| N | design | server CPU % (CV) [min-max] | PSS per connection, KiB | fan-out latency "
-      "p50 / p90 / p99 / max, ms | deliveries per CPU-second | missing |\n"
-      "| --- | --- | --- | --- | --- | --- | --- |\n";
+      "p50 / p90 / p99 / max, ms | delivered lines per second | delivered lines per second per "
+      "core (per CPU-second) | missing |\n"
+      "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
   for (int n : g.ns) {
     for (const std::string& d : g.designs) {
       auto it = g.cells[d].find(n);
       if (it == g.cells[d].end()) continue;
       const Cell& c = it->second;
       auto [lo, hi] = std::minmax_element(c.means.begin(), c.means.end());
-      std::vector<double> pss, p50, p90, p99, mx, per_cpu;
+      std::vector<double> pss, p50, p90, p99, mx, per_s, per_cpu;
       std::uint64_t missing = 0, expected = 0;
       for (const PointResult& r : results) {
         if (r.design != d || r.connections != n || !r.error.empty() || r.intervals == 0) continue;
@@ -241,24 +242,27 @@ std::string chat_table(const std::vector<PointResult>& results) {
         p90.push_back(r.fanout_p90_ms);
         p99.push_back(r.fanout_p99_ms);
         mx.push_back(r.fanout_max_ms);
+        per_s.push_back(r.deliveries_per_s());
         per_cpu.push_back(r.deliveries_per_cpu_s());
         expected += r.fanout_expected;
         missing += r.fanout_expected - std::min(r.fanout_expected, r.fanout_received);
       }
       md += fmt::format(
           "| {} | {} | {:.2f} ({:.3f}) [{:.2f}-{:.2f}]{} | {:.0f} | {:.2f} / {:.2f} / {:.2f} / "
-          "{:.2f} | {:.0f} | {} of {} |\n",
+          "{:.2f} | {:.0f} | {:.0f} | {} of {} |\n",
           n, d, median_of(c.means), median_of(c.cvs), *lo, *hi, c.any_from_all ? " *" : "",
           median_of(pss), median_of(p50), median_of(p90), median_of(p99), median_of(mx),
-          median_of(per_cpu), missing, expected);
+          median_of(per_s), median_of(per_cpu), missing, expected);
     }
   }
   md +=
       "\nServer CPU: median over repeats of each run's mean (% of one core), quiet intervals only "
       "unless marked `*` (fewer than 4 quiet: all intervals). Fan-out latency: from a line's send "
       "to its arrival at each other connection, medians over repeats of each run's percentiles. "
-      "PSS per connection: (loaded - idle) / N. Deliveries per CPU-second: lines that reached "
-      "another connection per second of server CPU. Rejected points (errors) are left out.\n";
+      "PSS per connection: (loaded - idle) / N. Delivered lines per second: (line, receiving "
+      "connection) pairs that arrived, per second of the load's window; per core: the same per "
+      "second of server CPU (one core busy for a second), issue 12's \"delivered lines per second "
+      "per core\". Rejected points (errors) are left out.\n";
   return md;
 }
 

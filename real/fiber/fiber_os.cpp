@@ -130,6 +130,7 @@ Result<Fd> FiberOs::accept(Fd listener, Site) {
     int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd >= 0) {
       set_nodelay(fd);
+      open_stream(fd);
       return Fd{fd};
     }
     if (!would_block(errno)) return last_errno();
@@ -142,16 +143,23 @@ Result<Fd> FiberOs::connect(std::string_view host, std::uint16_t port, Site site
   if (fd) {
     make_nonblocking(*fd);
     set_nodelay(*fd);
+    open_stream(*fd);
   }
   return fd;
 }
 
 // recv(2) MSG_DONTWAIT: "Enables nonblocking operation; if the operation would block, the call
-// fails with the error EAGAIN or EWOULDBLOCK."
+// fails with the error EAGAIN or EWOULDBLOCK." Then park until an edge (Go's FD.Read: read, on
+// EAGAIN waitRead, read again); before_read skips the read that would fail when the last one
+// of this stream socket came back short (scheduler.cpp, after_read).
 Result<size_t> FiberOs::recv(Fd fd, std::span<char> buf, Site) {
+  if (!before_read(fd)) return Errno::ebadf;
   for (;;) {
     ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
-    if (n >= 0) return static_cast<size_t>(n);
+    if (n >= 0) {
+      after_read(fd, static_cast<size_t>(n), buf.size());
+      return static_cast<size_t>(n);
+    }
     if (!would_block(errno)) return last_errno();
     if (!this_poller().park(fd, Readiness::readable)) return Errno::ebadf;
   }
@@ -167,8 +175,10 @@ Result<size_t> FiberOs::send(Fd fd, std::string_view bytes, Site) {
 }
 
 Result<size_t> FiberOs::read(Fd fd, std::span<char> buf, Site site) {
+  if (!before_read(fd)) return Errno::ebadf;
   for (;;) {
     Result<size_t> r = RealOs::read(fd, buf, site);
+    if (r) after_read(fd, *r, buf.size());
     if (r || r.error() != Errno::eagain) return r;
     if (!this_poller().park(fd, Readiness::readable)) return Errno::ebadf;
   }

@@ -10,6 +10,9 @@
 //    package leaves every TCPConn;
 //  - connect(2) to the loopback completes at once, so connect blocks the thread like a syscall;
 //  - read/write on a non-blocking socket that would block park the fiber too;
+//  - a descriptor is registered in epoll once, edge-triggered, as Go's netpollopen does; after a
+//    short read of a TCP socket the next read parks without trying (epoll(7): the socket is
+//    empty), where Go's Read tries and gets EAGAIN (one recv(2) saved per wake-up);
 //  - sleep parks the fiber (time.Sleep), it does not block the thread;
 //  - close wakes the goroutines parked on the descriptor first (they get EBADF), as Go's does;
 //  - a goroutine starts on a thread chosen round-robin and stays there (no work stealing);

@@ -18,7 +18,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -85,22 +84,106 @@ namespace {
 // under the condvar's own spinlock, so a wake from any thread (epoll loop or close) between
 // the two is never lost.
 struct Parked {
-  Fd fd = -1;
-  Readiness what = Readiness::readable;
-  Poller* poller = nullptr;  // whose epoll set it is armed in
   bool woken = false;
   bool evicted = false;
   boost::fibers::condition_variable_any cv;
 };
 
-// The process-wide table of parked fibers, by descriptor. Never destroyed (see g_workers).
-std::mutex& g_park_mu = *new std::mutex;
-std::map<Fd, std::vector<Parked*>>& g_parked = *new std::map<Fd, std::vector<Parked*>>;
+constexpr int kRead = 0;
+constexpr int kWrite = 1;
+int side(Readiness what) { return what == Readiness::readable ? kRead : kWrite; }
+
+// Go's pollDesc (go1.19 runtime/netpoll.go), one per descriptor a fiber parked on or that
+// open_stream announced; all of it under g_poll_mu. Go's "2 binary semaphores, rg and wg" are
+// `ready` (pdReady: "io readiness notification is pending; a goroutine consumes the notification
+// by changing the state to nil") and `parked` (the G pointer: "the goroutine is blocked on the
+// semaphore"). Go's pdWait, the state that keeps a notification arriving between the goroutine's
+// check and its park from being lost, is this table's mutex: park checks `ready` and queues
+// itself under it, and the poller sets `ready` or wakes the queue under it.
+struct PollDesc {
+  // Tags the descriptor's epoll registration (the upper half of epoll_event.data): an event
+  // still in flight for a descriptor closed since, whose number was handed out again, is
+  // dropped (Go 1.19 never frees a pollDesc for the same reason: runtime/netpoll.go pollcache).
+  std::uint32_t seq = 0;
+  Poller* poller = nullptr;        // the epoll set it is registered in; nullptr: none yet
+  bool ready[2] = {false, false};  // an edge arrived and no fiber was parked for it
+  std::vector<Parked*> parked[2];
+  bool stream = false;       // a TCP socket from accept/connect (open_stream)
+  bool hup = false;          // EPOLLRDHUP, EPOLLHUP or EPOLLERR seen: readable for good
+  bool urgent = false;       // EPOLLPRI seen: urgent data stops reads short (tcp(7))
+  bool known_empty = false;  // the last read came back short (after_read)
+};
+
+// The process-wide table, indexed by descriptor. Never destroyed (see g_workers).
+std::mutex& g_poll_mu = *new std::mutex;
+std::vector<std::unique_ptr<PollDesc>>& g_descs = *new std::vector<std::unique_ptr<PollDesc>>;
+std::uint32_t g_next_seq = 0;  // under g_poll_mu
+std::atomic<void (*)(Fd, Readiness)> g_park_hook{nullptr};
+
+PollDesc* find_desc(Fd fd) {
+  if (fd < 0 || static_cast<std::size_t>(fd) >= g_descs.size()) return nullptr;
+  return g_descs[static_cast<std::size_t>(fd)].get();
+}
+
+PollDesc& open_desc(Fd fd) {
+  if (static_cast<std::size_t>(fd) >= g_descs.size())
+    g_descs.resize(std::max<std::size_t>(static_cast<std::size_t>(fd) + 1, 2 * g_descs.size()));
+  auto& slot = g_descs[static_cast<std::size_t>(fd)];
+  if (!slot) {
+    slot = std::make_unique<PollDesc>();
+    slot->seq = ++g_next_seq;
+  }
+  return *slot;
+}
+
+std::uint64_t tag_of(Fd fd, const PollDesc& pd) {
+  return static_cast<std::uint64_t>(pd.seq) << 32 | static_cast<std::uint32_t>(fd);
+}
 
 void unpark(Parked* p, bool evicted) {
   p->woken = true;
   p->evicted = evicted;
   p->cv.notify_one();
+}
+
+// Go's netpollunblock(pd, mode, ioready=true) from netpollready: the parked fibers run (they
+// retry their call); with none parked the edge is kept as the ready flag for the next park.
+void make_ready(PollDesc& pd, int s) {
+  auto& list = pd.parked[s];
+  if (list.empty()) {
+    pd.ready[s] = true;
+    return;
+  }
+  for (Parked* p : list) unpark(p, false);
+  list.clear();
+}
+
+// Wakes every fiber parked on `pd` with an error, takes the descriptor out of its epoll set and
+// drops it from the table (evict, open_stream).
+void forget(Fd fd, PollDesc& pd) {
+  for (auto& list : pd.parked) {
+    for (Parked* p : list) unpark(p, true);
+    list.clear();
+  }
+  // epoll_ctl(2) EPOLL_CTL_DEL: "Remove (deregister) the target file descriptor fd from the
+  // interest list." Go's netpollclose does the same before close(2). It fails with ENOENT or
+  // EBADF when the descriptor was closed already (evict then was too late, open_stream's case):
+  // nothing is left to remove then, or only a registration whose events `seq` drops.
+  if (pd.poller != nullptr) (void)pd.poller->control(EPOLL_CTL_DEL, fd, 0, 0);
+  g_descs[static_cast<std::size_t>(fd)].reset();
+}
+
+// Parks the calling fiber on `pd` (lock held) unless its flag for `s` is set, which it then
+// consumes (Go's netpollblock: "Consume notification if already ready"). True: retry the call.
+bool park_locked(std::unique_lock<std::mutex>& lk, PollDesc& pd, int s) {
+  if (pd.ready[s]) {
+    pd.ready[s] = false;
+    return true;
+  }
+  Parked me;
+  pd.parked[s].push_back(&me);
+  me.cv.wait(lk, [&] { return me.woken; });  // whoever woke us took us off the list
+  return !me.evicted;
 }
 
 }  // namespace
@@ -112,8 +195,8 @@ Poller::Poller() {
   eventfd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (eventfd_ < 0) die("eventfd");
   epoll_event ev = {};
-  ev.events = EPOLLIN;
-  ev.data.fd = eventfd_;
+  ev.events = EPOLLIN;  // level-triggered: the doorbell rings until wait() reads it
+  ev.data.u64 = static_cast<std::uint32_t>(eventfd_);
   if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, eventfd_, &ev) < 0) die("epoll_ctl(eventfd)");
 }
 
@@ -122,33 +205,42 @@ Poller::~Poller() {
   ::close(epfd_);
 }
 
-// Level-triggered and EPOLLONESHOT: one report per arming, re-armed while fibers still wait.
-// epoll_ctl(2) EPOLLONESHOT: "the caller must rearm the file descriptor using epoll_ctl() with
-// EPOLL_CTL_MOD". A descriptor closed since it was last armed has left the set by itself
-// (epoll(7): closing it "cause[s] it to be removed from all epoll interest lists"): MOD, else ADD.
-void Poller::arm(Fd fd) {
+int Poller::control(int op, Fd fd, std::uint32_t events, std::uint64_t tag) noexcept {
   epoll_event ev = {};
-  ev.events = EPOLLONESHOT;
-  for (const Parked* p : g_parked[fd]) {
-    if (p->poller != this) continue;
-    ev.events |= p->what == Readiness::readable ? EPOLLIN | EPOLLRDHUP : EPOLLOUT;
-  }
-  ev.data.fd = fd;
-  if (::epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) == 0) return;
-  if (errno == ENOENT && ::epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) == 0) return;
-  die("epoll_ctl");
+  ev.events = events;
+  ev.data.u64 = tag;
+  return ::epoll_ctl(epfd_, op, fd, &ev) == 0 ? 0 : errno;
 }
 
+// Registration, once per descriptor, as Go's netpollopen (go1.19 runtime/netpoll_epoll.go:
+// "ev.events = _EPOLLIN | _EPOLLOUT | _EPOLLRDHUP | _EPOLLET"), plus EPOLLPRI for the urgent
+// mark (after_read). epoll_ctl(2) EPOLLET: "Requests edge-triggered notification for the
+// associated file descriptor"; epoll(7): "The suggested way to use epoll as an edge-triggered
+// (EPOLLET) interface is as follows: (1) with nonblocking file descriptors; and (2) by waiting
+// for an event only after read(2) or write(2) return EAGAIN" (every caller of park does). If the
+// descriptor is ready already when it is added, the kernel reports it (ep_insert polls the
+// file), so no edge before the registration is lost. ADD failing with EEXIST: the descriptor
+// was registered by a table entry since dropped without DEL; MOD retags it.
 bool Poller::park(Fd fd, Readiness what) {
-  Parked me;
-  me.fd = fd;
-  me.what = what;
-  me.poller = this;
-  std::unique_lock<std::mutex> lk(g_park_mu);
-  g_parked[fd].push_back(&me);
-  arm(fd);
-  me.cv.wait(lk, [&] { return me.woken; });  // whoever woke us took us out of the table
-  return !me.evicted;
+  if (fd < 0) return false;
+  if (auto* hook = g_park_hook.load(std::memory_order_relaxed)) hook(fd, what);
+  std::unique_lock<std::mutex> lk(g_poll_mu);
+  PollDesc& pd = open_desc(fd);
+  if (pd.poller == nullptr) {
+    constexpr std::uint32_t kEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET;
+    int err = control(EPOLL_CTL_ADD, fd, kEvents, tag_of(fd, pd));
+    if (err == EEXIST) err = control(EPOLL_CTL_MOD, fd, kEvents, tag_of(fd, pd));
+    if (err == EBADF) {  // closed by another fiber since this one's call failed: as evicted
+      g_descs[static_cast<std::size_t>(fd)].reset();
+      return false;
+    }
+    if (err != 0) {
+      errno = err;
+      die("epoll_ctl(EPOLL_CTL_ADD)");
+    }
+    pd.poller = this;
+  }
+  return park_locked(lk, pd, side(what));
 }
 
 void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
@@ -164,33 +256,24 @@ void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
     if (errno == EINTR) return;
     die("epoll_wait");
   }
-  std::lock_guard<std::mutex> g(g_park_mu);
+  std::lock_guard<std::mutex> g(g_poll_mu);
   for (int i = 0; i < n; ++i) {
-    const Fd fd = evs[i].data.fd;
+    const std::uint64_t tag = evs[i].data.u64;
+    const Fd fd = static_cast<Fd>(static_cast<std::uint32_t>(tag));
     if (fd == eventfd_) {
       std::uint64_t count = 0;
       [[maybe_unused]] ssize_t r = ::read(eventfd_, &count, sizeof count);  // reset the doorbell
       continue;
     }
-    auto it = g_parked.find(fd);
-    if (it == g_parked.end()) continue;
+    PollDesc* pd = find_desc(fd);
+    if (pd == nullptr || pd->seq != static_cast<std::uint32_t>(tag >> 32)) continue;  // stale
+    // As Go's netpoll: "if ev.events&(_EPOLLIN|_EPOLLRDHUP|_EPOLLHUP|_EPOLLERR) != 0 { mode +=
+    // 'r' }", "if ev.events&(_EPOLLOUT|_EPOLLHUP|_EPOLLERR) != 0 { mode += 'w' }".
     const std::uint32_t ev = evs[i].events;
-    const bool readable = ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR);
-    const bool writable = ev & (EPOLLOUT | EPOLLHUP | EPOLLERR);
-    bool left_here = false;
-    auto& list = it->second;
-    for (auto p = list.begin(); p != list.end();) {
-      Parked* w = *p;
-      if (w->poller == this && (w->what == Readiness::readable ? readable : writable)) {
-        p = list.erase(p);
-        unpark(w, false);
-      } else {
-        left_here = left_here || w->poller == this;
-        ++p;
-      }
-    }
-    if (left_here) arm(fd);
-    if (list.empty()) g_parked.erase(it);
+    if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) pd->hup = true;
+    if (ev & EPOLLPRI) pd->urgent = true;
+    if (ev & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) make_ready(*pd, kRead);
+    if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) make_ready(*pd, kWrite);
   }
 }
 
@@ -200,12 +283,49 @@ void Poller::wake() noexcept {
 }
 
 void evict(Fd fd) {
-  std::lock_guard<std::mutex> g(g_park_mu);
-  auto it = g_parked.find(fd);
-  if (it == g_parked.end()) return;
-  for (Parked* p : it->second) unpark(p, true);
-  g_parked.erase(it);
+  std::lock_guard<std::mutex> g(g_poll_mu);
+  if (PollDesc* pd = find_desc(fd)) forget(fd, *pd);
 }
+
+void open_stream(Fd fd) {
+  std::lock_guard<std::mutex> g(g_poll_mu);
+  if (PollDesc* pd = find_desc(fd)) forget(fd, *pd);
+  open_desc(fd).stream = true;
+}
+
+bool before_read(Fd fd) {
+  std::unique_lock<std::mutex> lk(g_poll_mu);
+  PollDesc* pd = find_desc(fd);
+  if (pd == nullptr) return true;
+  if (pd->known_empty && !pd->ready[kRead]) {
+    pd->known_empty = false;
+    lk.unlock();
+    return this_poller().park(fd, Readiness::readable);  // parks: the flag is still clear
+  }
+  pd->ready[kRead] = false;  // go1.19 poll_runtime_pollReset: "pd.rg.Store(0)"
+  return true;
+}
+
+// epoll(7), on EPOLLET: "For stream-oriented files (e.g., pipe, FIFO, stream socket), the
+// condition that the read/write I/O space is exhausted can also be detected by checking the
+// amount of data read from / written to the target file descriptor. For example, if you call
+// read(2) by asking to read a certain amount of data and read(2) returns a lower number of
+// bytes, you can be sure of having exhausted the read I/O space for the file descriptor." So
+// after a short read, the next byte to arrive is a new edge, and the next read can wait for it
+// without trying. Two conditions keep a socket readable with no edge to come, and turn the rule
+// off for it: end of stream or an error (a FIN that came with the data: the next read returns
+// 0 at once; EPOLLRDHUP/HUP/ERR seen), and urgent data (tcp(7): a read stops at the urgent mark
+// with more data behind it; EPOLLPRI seen). Both are reported with the edge of the data they
+// came with, which the poller handles before any read of that data can come back short.
+// Go does not do this (its Read retries until EAGAIN): it saves one recv(2) per wake-up.
+void after_read(Fd fd, std::size_t got, std::size_t asked) {
+  std::lock_guard<std::mutex> g(g_poll_mu);
+  PollDesc* pd = find_desc(fd);
+  if (pd == nullptr) return;
+  pd->known_empty = pd->stream && !pd->hup && !pd->urgent && got > 0 && got < asked;
+}
+
+void set_park_hook_for_tests(void (*hook)(Fd, Readiness)) { g_park_hook.store(hook); }
 
 // ---- EpollAlgorithm -------------------------------------------------------------------------
 

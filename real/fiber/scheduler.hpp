@@ -2,7 +2,8 @@
 // thread (docs/fiber.md). A thread with no runnable fiber sleeps in epoll_wait(2); it wakes when
 // a descriptor a fiber parked on becomes ready, when a fiber's timer is due, or when another
 // thread makes one of its fibers ready (Boost.Fiber then calls the algorithm's notify(), which
-// writes the thread's eventfd(2)). Nothing polls.
+// writes the thread's eventfd(2)). Nothing polls. Descriptors are registered once,
+// edge-triggered, with per-descriptor ready flags, as Go's netpoller does.
 //
 // Threads are allowed here (real/fiber/) and nowhere else in real/ (scripts/tidy).
 #pragma once
@@ -11,6 +12,7 @@
 #include <boost/fiber/context.hpp>
 #include <boost/fiber/scheduler.hpp>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -21,9 +23,11 @@ namespace papaya::real::fiber {
 // What a parked fiber waits for on a descriptor.
 enum class Readiness : std::uint8_t { readable, writable };
 
-// One thread's epoll set and the eventfd other threads write to wake it. The fibers parked on
-// descriptors are in one process-wide table (so close() can wake them from any thread); each is
-// armed in the epoll set of its own thread.
+// One thread's epoll set and the eventfd other threads write to wake it. Descriptors are
+// registered edge-triggered, once, as Go's netpoller does (docs/fiber.md, "Edge-triggered
+// registration"): a process-wide table holds one poll descriptor per fd (Go's pollDesc) with
+// its parked fibers and its ready flags, and each fd is in the epoll set of the thread whose
+// fiber parked on it first; that thread's poller wakes whoever waits on it, on any thread.
 class Poller {
  public:
   Poller();
@@ -32,25 +36,49 @@ class Poller {
   Poller& operator=(const Poller&) = delete;
 
   // Parks the calling fiber (of this thread) until `fd` is ready for `what` (or hung up / in
-  // error: the retried call then reports it). Other fibers of the thread run meanwhile. False
-  // when it was woken because the descriptor was closed (evict).
+  // error: the retried call then reports it), registering `fd` in this thread's epoll set if it
+  // is in none yet. Returns at once, without parking, when an edge arrived since the fd's
+  // flag for `what` was last consumed (Go's pdReady). Other fibers of the thread run meanwhile.
+  // False when it was woken because the descriptor was closed (evict), or `fd` is not open.
   [[nodiscard]] bool park(Fd fd, Readiness what);
-  // Sleeps in epoll_wait until `until` (time_point::max(): no timeout) or an event; resumes the
-  // fibers whose descriptors are ready. Called by the scheduler with no fiber runnable.
+  // Sleeps in epoll_wait until `until` (time_point::max(): no timeout; now or earlier: does not
+  // sleep) or an event; resumes the fibers whose descriptors are ready, and sets the ready flag
+  // of a descriptor nobody waits on. Called by the scheduler with no fiber runnable.
   void wait(std::chrono::steady_clock::time_point until) noexcept;
   // From any thread: ends this thread's epoll_wait (now or the next one).
   void wake() noexcept;
+  // epoll_ctl(2) on this thread's set (any thread may call it). 0, or the errno.
+  int control(int op, Fd fd, std::uint32_t events, std::uint64_t tag) noexcept;
 
  private:
-  void arm(Fd fd);  // with the process-wide table locked
   int epfd_ = -1;
   int eventfd_ = -1;
 };
 
-// Wakes every fiber parked on `fd`, on any thread (their park() returns false), before the
-// descriptor is closed: Go's close of a net.Conn unblocks its pending reads and writes with an
-// error, and no fiber is left waiting on a number the kernel may hand out again.
+// Wakes every fiber parked on `fd`, on any thread (their park() returns false), takes `fd` out
+// of the epoll set it is registered in (EPOLL_CTL_DEL, as Go's netpollclose) and forgets it,
+// before the descriptor is closed: Go's close of a net.Conn unblocks its pending reads and writes
+// with an error, and no fiber is left waiting on a number the kernel may hand out again.
 void evict(Fd fd);
+
+// A new TCP socket from accept(2) or connect(2) (Go's netFD.init: a pollDesc per connection).
+// Forgets whatever was known about an earlier descriptor with the same number (closed without
+// evict), and marks it a stream socket, for which before_read may skip a read (below).
+void open_stream(Fd fd);
+
+// Before a read or recv of `fd`, as Go's pollDesc.prepareRead (runtime_pollReset): clears the
+// read-ready flag, since the call that follows sees whatever the edge announced. But when the
+// last read of a stream socket (open_stream) came back short and no edge arrived since, the
+// socket is known empty (epoll(7)): it parks first instead of making a call that would fail
+// with EAGAIN. False: evicted while parked (the caller returns EBADF).
+[[nodiscard]] bool before_read(Fd fd);
+// After a read or recv of `fd` that returned `got` bytes of the `asked`: a short read of a
+// stream socket leaves it known empty (before_read); a full one, end of stream or an error not.
+void after_read(Fd fd, std::size_t got, std::size_t asked);
+
+// For tests: called by Poller::park just before it looks at the flags (so a test can make data
+// arrive, and even process its edge, between a call's EAGAIN and the park). nullptr: none.
+void set_park_hook_for_tests(void (*hook)(Fd fd, Readiness what));
 
 // The scheduling algorithm of one thread: FIFO ready queue, and epoll as its idle wait.
 class EpollAlgorithm final : public boost::fibers::algo::algorithm {

@@ -86,6 +86,19 @@ TEST(BenchMarkdown, ChatTableShowsFanOutPercentilesAndMissingLines) {
   EXPECT_NE(md.find("| 3 of 100 |"), std::string::npos) << md;
 }
 
+// Issue 12's "delivered lines per second per core": 4,000 lines in 10 s is 400 a second; on 20%
+// of a core, 2,000 per core (per CPU-second), both in the chat table.
+TEST(BenchMarkdown, ChatTableShowsDeliveredLinesPerSecondAndPerCore) {
+  PointResult r = point("fiber", 256, 1, 20, 8);
+  r.workload = "chat";
+  r.load_window_s = 10;
+  r.fanout_expected = 4000;
+  r.fanout_received = 4000;
+  std::string md = chat_table({r});
+  EXPECT_NE(md.find("delivered lines per second per core"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 400 | 2000 | 0 of 4000 |"), std::string::npos) << md;
+}
+
 TEST(BenchMarkdown, PaperRowsSitBesideOursAndRatiosArePerRound) {
   // Round 1: go 4 x c; round 2: go 2 x c. The median of per-round ratios is 3; the ratio of the
   // medians would be 4 / 1.5 = 2.67.
