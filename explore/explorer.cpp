@@ -165,13 +165,20 @@ Result explore(const Program& p, const Config& c) {
       if (c.bound >= 0) {  // bounded partial-order reduction, iterative like dfs's
         out.exhausted = true;
         for (int k = 0; k <= c.bound; ++k) {
-          sim::DporStrategy s(c.data_options, k, c.bound_conservative, c.bound_sleep_sets);
+          sim::DporStrategy s(c.data_options, k, c.bpor);
           out.per_bound.push_back(0);
           const bool done = pass(p, c, s, out, seen, k);
           out.preemption_bounded = s.bounded();
           out.races += s.races();
           if (!done) {
             out.exhausted = false;
+            break;
+          }
+          // A pass the bound cut nothing in explored as unbounded source-DPOR does (plus, plain,
+          // conservative points): the larger bounds would run the same schedules again and find
+          // no execution with more preemptions.
+          if (!s.bounded()) {
+            out.per_bound.resize(static_cast<std::size_t>(c.bound) + 1, 0);
             break;
           }
         }

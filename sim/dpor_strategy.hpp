@@ -18,9 +18,16 @@
 // switches earlier, where a switch happens anyway, fits. So each reversal also adds a conservative
 // backtrack point at the last context switch before e. Where no initial of the reversal can run at
 // e's state within the bound, every process that can is added (the persistent-set fallback). And
-// no sleep sets under a bound: equivalent schedules differ in preemptions, so an explored sibling
-// covers a sleeping process's continuations only as far as its own bound reaches (docs/explore.md
-// has the example that loses a trace).
+// sleep sets only where they stay sound under a bound: two reductions from Coons's PhD thesis
+// as S. van den Elsen's BPOR implementation has them (2015, bound_persistent_set.hpp: sleep sets
+// CONSERVATIVE, BOUND_OPT). A process explored at a state sleeps for the later branches there only
+// if the bound cut nothing in its subtree (that subtree then holds every continuation, as unbounded
+// source-DPOR's does, so the sleep set's reasoning holds), and a conservative backtrack point is
+// owed only once the bound has cut something in its node's subtree (if it cut nothing, that
+// subtree was explored as unbounded source-DPOR explores it, which needs no such point). Plain
+// sleep sets are unsound under a bound: equivalent schedules differ in preemptions, so an explored
+// sibling whose subtree the bound cut covers a sleeping process's continuations only as far as its
+// own bound reaches (docs/explore.md has the example that loses a trace).
 #pragma once
 
 #include <vector>
@@ -31,6 +38,11 @@ namespace papaya::sim {
 
 struct SourceDporNode : DporNode {
   std::vector<Pid> backtrack;
+  // preemption bounding: whether the bound refused a pick that unbounded source-DPOR would make
+  bool cut = false;                 // at the node or below it
+  bool branch_cut = false;          // below it, in the subtree of its current choice
+  std::vector<Pid> pending;         // conservative points, owed once `cut`
+  std::vector<Pid> explored_awake;  // explored here with its subtree cut: not asleep after
   bool fresh = true;  // opened in the current execution (else: a replayed or branch node)
   // preemption bounding, at the node's latest decision (after its steps that only blocked)
   std::size_t last_answer = 0;  // its index among the answers
@@ -40,18 +52,25 @@ struct SourceDporNode : DporNode {
   bool switched = false;        // the pick was not `last`: a context switch
 };
 
+// How bounded DPOR (a preemption bound) reduces. The default is the sound reduced form; `plain()`
+// is BPOR as the OOPSLA paper gives it (every conservative point explored, no sleep sets), for
+// comparison; the other combinations are unsound, there only for the tests that show what each
+// loses (no conservative points: naive pruning; `Sleep::all`: plain sleep sets under a bound).
+struct BporSettings {
+  enum class Sleep { none, cut_free, all };
+  bool conservative = true;       // BPOR's conservative backtrack points
+  bool lazy_conservative = true;  // ... owed only once the bound cut something below them
+  Sleep sleep = Sleep::cut_free;  // explored siblings asleep only if their subtree was not cut
+  static BporSettings plain() { return {true, false, Sleep::none}; }
+};
+
 class DporStrategy final : public DporBase<SourceDporNode> {
  public:
   // `data_options`: how many options of each non-scheduling decision are explored (dfs's too).
-  // `preemption_bound`: K, or -1 for none. `conservative` false (no conservative backtrack
-  // points) and `sleep_sets` true (sleep sets under a bound) are the two unsound combinations,
-  // there only for the tests that show what each loses.
+  // `preemption_bound`: K, or -1 for none (`bpor` then plays no part: source-DPOR, sleep sets).
   explicit DporStrategy(std::uint32_t data_options = 0xffffffffu, int preemption_bound = -1,
-                        bool conservative = true, bool sleep_sets = false)
-      : DporBase(data_options),
-        bound_(preemption_bound),
-        conservative_(conservative),
-        sleep_sets_(bound_ < 0 || sleep_sets) {}
+                        BporSettings bpor = {})
+      : DporBase(data_options), bound_(preemption_bound), bpor_(bpor) {}
   std::string_view name() const override { return "dpor"; }
   // Analyses the finished execution's races and moves to the next branch; false when done.
   bool next_execution();
@@ -72,13 +91,17 @@ class DporStrategy final : public DporBase<SourceDporNode> {
   static bool explored(const Node& n, Pid p);
   bool fits(const Node& n, Pid p) const;
   bool fits_now(Pid p) const;
+  static void refused(Node& n);
+  bool sleeps_after(const Node& n) const;
+  void finish_branch(Node& n);
+  void drop_last_node();
+  Pid next_backtrack(Node& n);
   void open_node(std::span<const Pid> ready);
   void took(Pid p);
   void note_decision(Node& n) const;
 
   int bound_;
-  bool conservative_;
-  bool sleep_sets_;
+  BporSettings bpor_;
   int preemptions_ = 0;
   bool last_ready_ = false;  // at the current decision
   mutable bool bounded_ = false;

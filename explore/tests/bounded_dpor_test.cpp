@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "chat/variant.hpp"
@@ -20,8 +21,10 @@
 namespace papaya::explore {
 namespace {
 
-Result bpor_run(std::function<void(Os&)> init, StrategyName s, int bound, bool conservative = true,
-                bool sleep_sets = false, std::uint64_t max = 400'000) {
+using Sleep = sim::BporSettings::Sleep;
+
+Result bpor_run(std::function<void(Os&)> init, StrategyName s, int bound,
+                sim::BporSettings bpor = {}, std::uint64_t max = 400'000) {
   Program p;
   p.init = std::move(init);
   p.check = [](const sim::Simulation&, const sim::RunReport& r) {
@@ -31,8 +34,7 @@ Result bpor_run(std::function<void(Os&)> init, StrategyName s, int bound, bool c
   Config c;
   c.strategy = s;
   c.bound = bound;
-  c.bound_conservative = conservative;
-  c.bound_sleep_sets = sleep_sets;
+  c.bpor = bpor;
   c.max_executions = max;
   c.keep_trace_names = true;
   return explore(p, c);
@@ -124,19 +126,29 @@ std::vector<BporCase> bpor_cases() {
   };
 }
 
+// The reduced form (the default), plain BPOR, and each of the reduced form's two reductions alone.
+std::vector<std::pair<const char*, sim::BporSettings>> bpor_sound_settings() {
+  return {{"reduced", {}},
+          {"plain", sim::BporSettings::plain()},
+          {"lazy points only", {true, true, Sleep::none}},
+          {"cut-free sleep sets only", {true, false, Sleep::cut_free}}};
+}
+
 TEST(BoundedDpor, CoversExactlyTheTracesBoundedDfsCoversWithBoundsZeroOneAndTwo) {
   int grew = 0;
   for (const BporCase& c : bpor_cases()) {
     std::size_t before = 0;
     for (int k = 0; k <= 2; ++k) {
       Result dfs = bpor_run(c.init, StrategyName::dfs, k);
-      Result dpor = bpor_run(c.init, StrategyName::dpor, k);
       ASSERT_TRUE(dfs.exhausted) << c.name << " bound " << k;
-      ASSERT_TRUE(dpor.exhausted) << c.name << " bound " << k;
-      EXPECT_FALSE(dpor.violation) << c.name << ": " << dpor.violation->detail;
-      EXPECT_EQ(dpor.trace_names, dfs.trace_names) << c.name << " bound " << k;
-      EXPECT_LE(dpor.executions, dfs.executions) << c.name << " bound " << k;
-      ASSERT_EQ(dpor.per_bound.size(), static_cast<std::size_t>(k + 1));
+      for (const auto& [how, settings] : bpor_sound_settings()) {
+        Result dpor = bpor_run(c.init, StrategyName::dpor, k, settings);
+        ASSERT_TRUE(dpor.exhausted) << c.name << " bound " << k << " " << how;
+        EXPECT_FALSE(dpor.violation) << c.name << ": " << dpor.violation->detail;
+        EXPECT_EQ(dpor.trace_names, dfs.trace_names) << c.name << " bound " << k << " " << how;
+        EXPECT_LE(dpor.executions, dfs.executions) << c.name << " bound " << k << " " << how;
+        ASSERT_EQ(dpor.per_bound.size(), static_cast<std::size_t>(k + 1));
+      }
       if (dfs.trace_names.size() > before && k > 0) ++grew;
       before = dfs.trace_names.size();
     }
@@ -175,7 +187,8 @@ TEST(BoundedDpor, RunsFewerExecutionsThanBoundedDfs) {
 TEST(BoundedDpor, NaivePruningMissesATraceTheConservativePointsRecover) {
   Result dfs = bpor_run(bpor_late_write_program(), StrategyName::dfs, 0);
   Result bpor = bpor_run(bpor_late_write_program(), StrategyName::dpor, 0);
-  Result naive = bpor_run(bpor_late_write_program(), StrategyName::dpor, 0, false);
+  Result naive =
+      bpor_run(bpor_late_write_program(), StrategyName::dpor, 0, {false, false, Sleep::none});
   EXPECT_EQ(bpor.trace_names, dfs.trace_names);
   EXPECT_EQ(dfs.trace_names.size(), 2u);
   EXPECT_LT(naive.trace_names.size(), dfs.trace_names.size())
@@ -183,17 +196,38 @@ TEST(BoundedDpor, NaivePruningMissesATraceTheConservativePointsRecover) {
 }
 
 // B's branch at the free switch: A's first step (the load of y) commutes with B's load of x, so a
-// sleep set would keep A asleep after B; A is all that is left, so the run is abandoned and "B
-// reads x before A writes it" is lost, though it takes no preemption.
-TEST(BoundedDpor, SleepSetsUnderABoundLoseATraceWithoutThemItIsFound) {
+// plain sleep set keeps A asleep after B; A is all that is left, so the run is abandoned and "B
+// reads x before A writes it" is lost, though it takes no preemption. A's subtree was cut (B at
+// A's write would preempt A), so the reduced form's sleep sets leave A awake, and find it.
+TEST(BoundedDpor, SleepSetsUnderABoundLoseATraceOnlyWhereTheBoundCutTheSleepersSubtree) {
   Result dfs = bpor_run(bpor_late_write_program(), StrategyName::dfs, 0);
-  Result bpor = bpor_run(bpor_late_write_program(), StrategyName::dpor, 0);
-  Result slept = bpor_run(bpor_late_write_program(), StrategyName::dpor, 0, true, true);
-  EXPECT_EQ(bpor.trace_names, dfs.trace_names);
-  EXPECT_EQ(bpor.abandoned, 0u);
-  EXPECT_LT(slept.trace_names.size(), dfs.trace_names.size())
-      << "sleep sets lost nothing here: the test shows nothing";
-  EXPECT_GT(slept.abandoned, 0u);
+  Result plain =
+      bpor_run(bpor_late_write_program(), StrategyName::dpor, 0, sim::BporSettings::plain());
+  Result reduced = bpor_run(bpor_late_write_program(), StrategyName::dpor, 0);
+  for (bool lazy : {false, true}) {  // with either kind of conservative points
+    Result slept =
+        bpor_run(bpor_late_write_program(), StrategyName::dpor, 0, {true, lazy, Sleep::all});
+    EXPECT_LT(slept.trace_names.size(), dfs.trace_names.size())
+        << "plain sleep sets lost nothing here (lazy " << lazy << "): the test shows nothing";
+    EXPECT_GT(slept.abandoned, 0u);
+  }
+  EXPECT_EQ(plain.trace_names, dfs.trace_names);
+  EXPECT_EQ(plain.abandoned, 0u);
+  EXPECT_EQ(reduced.trace_names, dfs.trace_names);
+}
+
+// The reduced form runs fewer executions than plain BPOR where subtrees the bound did not cut
+// repeat interleavings (sleep sets) and where conservative points were not needed, and the same
+// traces: lastzero(3), bound 2.
+TEST(BoundedDpor, TheReducedFormRunsFewerExecutionsThanPlainBporForTheSameTraces) {
+  Result plain = bpor_run(lastzero_program(3), StrategyName::dpor, 2, sim::BporSettings::plain());
+  Result reduced = bpor_run(lastzero_program(3), StrategyName::dpor, 2);
+  ASSERT_TRUE(plain.exhausted && reduced.exhausted);
+  EXPECT_EQ(reduced.trace_names, plain.trace_names);
+  EXPECT_EQ(reduced.traces, 12u);
+  EXPECT_LT(reduced.executions + reduced.abandoned, plain.executions)
+      << "reduced " << reduced.executions << " (+" << reduced.abandoned << " abandoned), plain "
+      << plain.executions;
 }
 
 // Many small programs (2 or 3 children, 1 to 3 loads or stores each, over 2 variables) from a
@@ -214,9 +248,13 @@ TEST(BoundedDpor, AgreesWithBoundedDfsOnGeneratedPrograms) {
     }
     const int k = static_cast<int>(next(3));
     Result dfs = bpor_run(bpor_program(2, threads), StrategyName::dfs, k);
-    Result dpor = bpor_run(bpor_program(2, threads), StrategyName::dpor, k);
-    ASSERT_TRUE(dfs.exhausted && dpor.exhausted) << "program " << prog;
-    EXPECT_EQ(dpor.trace_names, dfs.trace_names) << "program " << prog << " bound " << k;
+    ASSERT_TRUE(dfs.exhausted) << "program " << prog;
+    for (const auto& [how, settings] : bpor_sound_settings()) {
+      Result dpor = bpor_run(bpor_program(2, threads), StrategyName::dpor, k, settings);
+      ASSERT_TRUE(dpor.exhausted) << "program " << prog << " " << how;
+      EXPECT_EQ(dpor.trace_names, dfs.trace_names)
+          << "program " << prog << " bound " << k << " " << how;
+    }
   }
 }
 
