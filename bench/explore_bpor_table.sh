@@ -3,8 +3,8 @@
 # dpor --bound K` on the correct process design, one configuration per row, printed as
 # tab-separated values (configuration, bound, executions, abandoned, distinct traces, runs per
 # trace, wall seconds, CPU seconds (user + system, /usr/bin/time), executions per bound, status).
-# One run at a time; each bounded by TIME_LIMIT_S. EXTRA (environment) is passed to papaya, e.g.
-# EXTRA=--bpor-plain for plain BPOR (no sleep sets, every conservative point).
+# One run at a time; each bounded by TIME_LIMIT_S. EXTRA (environment) is passed to papaya as more
+# options (e.g. EXTRA="--data-options 2").
 # Usage: [EXTRA=...] bench/explore_bpor_table.sh PAPAYA BOUND TIME_LIMIT_S "C L" ["C L" ...]
 set -eu
 papaya=$1

@@ -41,7 +41,6 @@ struct ExploreArgs {
   std::size_t line_length = 24;
   std::string strategy = "dpor";
   int bound = -1;
-  bool bpor_plain = false;  // dpor --bound: BPOR without its reductions (for comparison)
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;
   double time_limit = 0;  // seconds; 0 = none
@@ -168,8 +167,6 @@ int run_explore(const ExploreArgs& a) {
   if (a.bound >= 0 && *strategy != explore::StrategyName::dfs &&
       *strategy != explore::StrategyName::dpor)
     return fail("--bound (preemption bounding) applies to --strategy dfs and dpor only");
-  if (a.bpor_plain && (a.bound < 0 || *strategy != explore::StrategyName::dpor))
-    return fail("--bpor-plain applies to --strategy dpor with --bound only");
   if (a.state_cache && *strategy != explore::StrategyName::dfs)
     return fail("--state-cache applies to --strategy dfs only");
   if (a.state_cache && a.bound >= 0)
@@ -230,7 +227,6 @@ int run_explore(const ExploreArgs& a) {
   explore::Config c;
   c.strategy = *strategy;
   c.bound = a.bound;
-  if (a.bpor_plain) c.bpor = sim::BporSettings::plain();
   c.max_executions = a.max_executions;
   c.max_steps = a.max_steps;
   c.seed = a.seed;
@@ -271,10 +267,7 @@ int run_explore(const ExploreArgs& a) {
                                  : fmt::format("the first {} options of each", a.data_options))
           : std::string("uniform random"),
       a.faults ? "" : "short sends (faults): not offered (--faults); ");
-  if (a.bound >= 0)
-    bounds +=
-        fmt::format("; preemption bound {}{}", a.bound,
-                    a.bpor_plain ? " (plain BPOR: no sleep sets, every conservative point)" : "");
+  if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
   if (a.state_cache) bounds += fmt::format("; state cache of at most {} states", a.max_states);
   if (*strategy == explore::StrategyName::pct) bounds += fmt::format("; pct depth {}", a.pct_depth);
   std::string status;
@@ -406,9 +399,6 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--bound", args->bound,
                   "dfs, dpor: preemption bound K, explored iteratively 0..K (CHESS; dpor: "
                   "bounded partial-order reduction)");
-  cmd->add_flag("--bpor-plain", args->bpor_plain,
-                "dpor --bound: plain bounded partial-order reduction, without the sleep sets and "
-                "lazy conservative points (docs/explore.md; for comparison)");
   cmd->add_option("--max-executions", args->max_executions, "execution bound")
       ->capture_default_str();
   cmd->add_option("--max-steps", args->max_steps, "step bound per execution")

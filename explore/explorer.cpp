@@ -174,13 +174,6 @@ Result explore(const Program& p, const Config& c) {
             out.exhausted = false;
             break;
           }
-          // A pass the bound cut nothing in explored as unbounded source-DPOR does (plus, plain,
-          // conservative points): the larger bounds would run the same schedules again and find
-          // no execution with more preemptions.
-          if (!s.bounded()) {
-            out.per_bound.resize(static_cast<std::size_t>(c.bound) + 1, 0);
-            break;
-          }
         }
         break;
       }

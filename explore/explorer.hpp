@@ -39,10 +39,8 @@ struct Program {
 struct Config {
   StrategyName strategy = StrategyName::dpor;
   int bound = -1;  // dfs, dpor: preemption bound, explored iteratively 0..bound (-1: none)
-  // dpor --bound: how bounded partial-order reduction reduces (sim/dpor_strategy.hpp): by
-  // default conservative points owed lazily and sleep sets where the bound cut nothing;
-  // BporSettings::plain() is BPOR without either; the other settings are unsound, there only for
-  // the tests that show what each loses.
+  // dpor --bound: BPOR as published by default; the other settings (sim/dpor_strategy.hpp) are
+  // unsound, there only for the tests that show what each loses.
   sim::BporSettings bpor;
   // dfs: state caching (sim/state_cache.hpp): a run that reaches a state whose subtree is explored
   // is cut there. Not with a bound. At most `max_states` states are stored.

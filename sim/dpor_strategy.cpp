@@ -42,12 +42,11 @@ bool DporStrategy::fits_now(Pid p) const {
 void DporStrategy::refused(Node& n) { n.cut = true; }
 
 // Whether the process a node just explored sleeps in its later branches. Unbounded, always
-// (source-DPOR's sleep sets). Bounded, only if the bound refused nothing in the subtree of that
-// choice (Coons's conservative sleep sets): that subtree then holds every continuation, as
-// unbounded source-DPOR's would, so a later branch's execution that starts, up to equivalence,
-// with that process's step is covered there whatever its preemptions; a cut subtree covers such
-// an execution only if an equivalent schedule of it fits the bound from there, which need not
-// hold (the late-write example of docs/explore.md).
+// (source-DPOR's sleep sets). Bounded: never by default; Sleep::all always (unsound: the late-write
+// example); Sleep::cut_free only if the bound refused nothing in the subtree of that choice
+// (Coons's conservative sleep sets: that subtree should then hold every continuation, as unbounded
+// source-DPOR's would, whatever its preemptions; yet it loses traces on generated programs here,
+// BoundedDpor.CoonssReductionsEachLoseTracesOfAGeneratedProgramSoTheyAreOff).
 bool DporStrategy::sleeps_after(const Node& n) const {
   if (bound_ < 0 || bpor_.sleep == BporSettings::Sleep::all) return true;
   return bpor_.sleep == BporSettings::Sleep::cut_free && !n.branch_cut;
@@ -181,9 +180,8 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
 // BPOR's conservative backtrack point for a reversal at node `at`: the last node before it where a
 // context switch happened (picking another process there costs no preemption more than the switch
 // that was made). The first initial that can run there within the bound, else every process that
-// can. Lazily (Coons's thesis, BOUND_OPT), the point is owed only once the bound has cut something
-// in that node's subtree (next_execution): if it cut nothing, the subtree was explored as unbounded
-// source-DPOR explores it, and that covers every reversal in it without conservative points.
+// can. With lazy_conservative (Coons's thesis, BOUND_OPT; off: it loses traces here), the point is
+// owed only once the bound has refused a pick in that node's subtree (next_backtrack).
 void DporStrategy::add_conservative(std::size_t at, const std::vector<Pid>& initials) {
   std::size_t m = at;
   bool found = false;
