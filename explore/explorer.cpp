@@ -165,7 +165,7 @@ Result explore(const Program& p, const Config& c) {
       if (c.bound >= 0) {  // bounded partial-order reduction, iterative like dfs's
         out.exhausted = true;
         for (int k = 0; k <= c.bound; ++k) {
-          sim::DporStrategy s(c.data_options, k, c.bound_conservative, c.bound_sleep_sets);
+          sim::DporStrategy s(c.data_options, k, c.bpor);
           out.per_bound.push_back(0);
           const bool done = pass(p, c, s, out, seen, k);
           out.preemption_bounded = s.bounded();

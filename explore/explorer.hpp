@@ -15,6 +15,7 @@
 #include "explore/state_graph.hpp"
 #include "model/state_hash.hpp"
 #include "os/os.hpp"
+#include "sim/dpor_strategy.hpp"
 #include "sim/simulation.hpp"
 #include "traces/trace.hpp"
 
@@ -38,10 +39,9 @@ struct Program {
 struct Config {
   StrategyName strategy = StrategyName::dpor;
   int bound = -1;  // dfs, dpor: preemption bound, explored iteratively 0..bound (-1: none)
-  // dpor --bound: BPOR's conservative backtrack points, and no sleep sets; the other settings
-  // are unsound, there only for the tests that show what each loses.
-  bool bound_conservative = true;
-  bool bound_sleep_sets = false;
+  // dpor --bound: BPOR as published by default; the other settings (sim/dpor_strategy.hpp) are
+  // unsound, there only for the tests that show what each loses.
+  sim::BporSettings bpor;
   // dfs: state caching (sim/state_cache.hpp): a run that reaches a state whose subtree is explored
   // is cut there. Not with a bound. At most `max_states` states are stored.
   bool state_cache = false;

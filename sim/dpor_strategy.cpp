@@ -16,7 +16,8 @@ bool DporStrategy::asleep(const Node& n, Pid p) {
 }
 
 bool DporStrategy::explored(const Node& n, Pid p) {
-  return std::any_of(n.done.begin(), n.done.end(), [&](const DporSlept& s) { return s.pid == p; });
+  return has(n.explored_awake, p) ||
+         std::any_of(n.done.begin(), n.done.end(), [&](const DporSlept& s) { return s.pid == p; });
 }
 
 // Whether picking p at node n keeps the execution within the bound (bounded, a node branches at
@@ -33,6 +34,45 @@ bool DporStrategy::fits_now(Pid p) const {
   const bool ok = bound_ < 0 || preemptions_ + (last_ready_ && p != last_ ? 1 : 0) <= bound_;
   bounded_ = bounded_ || !ok;
   return ok;
+}
+
+// The bound refused, at n, a pick unbounded source-DPOR would have made there (not merely one of
+// several it could choose from, nor a conservative point, which it has no use for): n's subtree
+// is no longer what unbounded source-DPOR explores (sleeps_after, next_backtrack).
+void DporStrategy::refused(Node& n) { n.cut = true; }
+
+// Whether the process a node just explored sleeps in its later branches. Unbounded, always
+// (source-DPOR's sleep sets). Bounded: never by default; Sleep::all always (unsound: the late-write
+// example); Sleep::cut_free only if the bound refused nothing in the subtree of that choice
+// (Coons's conservative sleep sets: that subtree should then hold every continuation, as unbounded
+// source-DPOR's would, whatever its preemptions; yet it loses traces on generated programs here,
+// BoundedDpor.CoonssReductionsEachLoseTracesOfAGeneratedProgramSoTheyAreOff).
+bool DporStrategy::sleeps_after(const Node& n) const {
+  if (bound_ < 0 || bpor_.sleep == BporSettings::Sleep::all) return true;
+  return bpor_.sleep == BporSettings::Sleep::cut_free && !n.branch_cut;
+}
+
+// The node's current choice is explored: it joins the explored processes (asleep for the later
+// branches, or not: sleeps_after), and its cut flag is reset for the next branch.
+void DporStrategy::finish_branch(Node& n) {
+  if (n.chosen != 0 && n.chosen_effect.pid == n.chosen && !explored(n, n.chosen)) {
+    if (sleeps_after(n))
+      n.done.push_back({n.chosen, n.chosen_effect});
+    else
+      n.explored_awake.push_back(n.chosen);
+  }
+  n.branch_cut = false;
+}
+
+// Pops the last node; a refusal in its subtree is one in its parent's (and in the subtree of the
+// parent's current choice).
+void DporStrategy::drop_last_node() {
+  const bool cut = nodes_.back().cut;
+  nodes_.pop_back();
+  if (cut && !nodes_.empty()) {
+    nodes_.back().cut = true;
+    nodes_.back().branch_cut = true;
+  }
 }
 
 // Counts the current decision's preemption (dfs's rule: the process that ran last could go on).
@@ -53,8 +93,11 @@ void DporStrategy::note_decision(Node& n) const {
 // A ready actor that the step at n ends before it ever steps (dpor_base.hpp check_disabled):
 // explored at n, within the bound when there is one.
 void DporStrategy::reverse_disabled(Node& n, Pid q) {
-  if (!has(n.backtrack, q) && !explored(n, q) && !asleep(n, q) && fits(n, q))
+  if (has(n.backtrack, q) || explored(n, q) || asleep(n, q)) return;
+  if (fits(n, q))
     n.backtrack.push_back(q);
+  else
+    refused(n);
 }
 
 bool DporStrategy::begin_execution() {
@@ -65,15 +108,13 @@ bool DporStrategy::begin_execution() {
 }
 
 // A new schedule node after the last visible step: its sleep set is the previous node's sleep set
-// and explored siblings, less those the step just taken depends on. Under a preemption bound, no
-// sleep set: that an explored sibling covers every continuation starting (equivalently) with its
-// step holds only for the continuations its own schedule can reach within the bound, and equivalent
-// schedules differ in preemptions (docs/explore.md shows one it loses).
+// and explored siblings (under a bound, only those sleeps_after let sleep), less those the step
+// just taken depends on. Plain BPOR keeps none.
 void DporStrategy::open_node(std::span<const Pid> ready) {
   Node n;
   n.first_answer = answers_.size();
   n.ready.assign(ready.begin(), ready.end());
-  if (sleep_sets_) inherit_sleep(n);
+  if (bound_ < 0 || bpor_.sleep != BporSettings::Sleep::none) inherit_sleep(n);
   nodes_.push_back(std::move(n));
   cur_ = node_++;
 }
@@ -110,16 +151,21 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
   // its new mask lets in): it is enabled here after all.
   std::erase_if(n.disabled, [&](Pid p) { return has(list_, p); });
   want_ = 0;
+  bool over = false;  // a process was passed over only for the bound
   for (Pid p : list_) {
     if (has(n.disabled, p) || asleep(n, p)) continue;
     // A branch node whose chosen process only blocked: only its backtrack set is owed.
     if (!n.fresh && !has(n.backtrack, p)) continue;
     if (explored(n, p)) continue;
-    if (!fits_now(p)) continue;
+    if (!fits_now(p)) {
+      over = true;
+      continue;
+    }
     want_ = p;
     break;
   }
   if (want_ == 0) {
+    if (over) refused(n);
     abandon_ = true;  // every ready process sleeps (or, bounded, would exceed the bound)
     return;
   }
@@ -134,7 +180,8 @@ void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
 // BPOR's conservative backtrack point for a reversal at node `at`: the last node before it where a
 // context switch happened (picking another process there costs no preemption more than the switch
 // that was made). The first initial that can run there within the bound, else every process that
-// can.
+// can. With lazy_conservative (Coons's thesis, BOUND_OPT; off: it loses traces here), the point is
+// owed only once the bound has refused a pick in that node's subtree (next_backtrack).
 void DporStrategy::add_conservative(std::size_t at, const std::vector<Pid>& initials) {
   std::size_t m = at;
   bool found = false;
@@ -144,8 +191,9 @@ void DporStrategy::add_conservative(std::size_t at, const std::vector<Pid>& init
   }
   if (!found) return;
   Node& c = nodes_[m];
+  std::vector<Pid>& to = bpor_.lazy_conservative ? c.pending : c.backtrack;
   auto owe = [&](Pid p) {
-    if (p != c.chosen && !explored(c, p) && !has(c.backtrack, p)) c.backtrack.push_back(p);
+    if (p != c.chosen && !explored(c, p) && !has(c.backtrack, p) && !has(to, p)) to.push_back(p);
   };
   for (Pid p : initials)
     if (has(c.ready, p) && !has(c.disabled, p) && fits(c, p)) {
@@ -179,7 +227,7 @@ void DporStrategy::add_backtrack(std::size_t i, std::size_t j) {
   for (std::size_t k = i + 1; k < j; ++k)
     if (!log.before(i, k)) visit(k);
   visit(j);
-  if (bound_ >= 0 && conservative_) add_conservative(at, initials);
+  if (bound_ >= 0 && bpor_.conservative) add_conservative(at, initials);
   Node& n = nodes_[at];
   if (n.ready.size() < 2) return;
   for (Pid p : initials) {
@@ -197,8 +245,29 @@ void DporStrategy::add_backtrack(std::size_t i, std::size_t j) {
   // One can, but only past the bound: every process that can run there within it (BPOR's
   // fallback, as for a persistent set).
   if (!runnable) return;
+  refused(n);
   for (Pid p : n.ready)
     if (!has(n.disabled, p) && fits(n, p) && !has(n.backtrack, p)) n.backtrack.push_back(p);
+}
+
+// The next backtrack point to explore at n, 0 when none is left. The conservative points owed
+// (add_conservative) join the backtrack set once the bound has cut something in n's subtree, which
+// looking for a point that fits may itself reveal.
+Pid DporStrategy::next_backtrack(Node& n) {
+  for (int round = 0; round < 2; ++round) {
+    if (n.cut) {
+      for (Pid p : n.pending)
+        if (!has(n.backtrack, p)) n.backtrack.push_back(p);
+      n.pending.clear();
+    }
+    for (Pid p : n.backtrack) {
+      if (has(n.disabled, p) || asleep(n, p) || explored(n, p)) continue;
+      if (fits(n, p)) return p;
+      refused(n);
+    }
+    if (!n.cut || n.pending.empty()) break;
+  }
+  return 0;
 }
 
 bool DporStrategy::next_execution() {
@@ -210,23 +279,22 @@ bool DporStrategy::next_execution() {
   races_ += rec_.races().size();
   for (auto [i, j] : rec_.races()) add_backtrack(i, j);
   // The nodes past the end of the run (an abandoned run stops early) are dropped.
-  nodes_.resize(std::min(nodes_.size(), node_));
+  while (nodes_.size() > node_) drop_last_node();
   while (!nodes_.empty()) {
     if (!nodes_.back().schedule) {
+      // A spent decision is dropped here rather than by next_option, to pass its cut on.
+      if (nodes_.back().choice + 1 >= nodes_.back().n) {
+        drop_last_node();
+        continue;
+      }
       if (next_option()) return true;
       continue;
     }
     Node& n = nodes_.back();
-    if (n.chosen != 0 && n.chosen_effect.pid == n.chosen && !explored(n, n.chosen))
-      n.done.push_back({n.chosen, n.chosen_effect});
+    finish_branch(n);
     n.chosen = 0;
     n.chosen_effect = Effect{};
-    Pid next = 0;
-    for (Pid p : n.backtrack) {
-      if (has(n.disabled, p) || asleep(n, p) || explored(n, p) || !fits(n, p)) continue;
-      next = p;
-      break;
-    }
+    const Pid next = next_backtrack(n);
     if (next != 0) {
       n.chosen = next;
       n.fresh = false;
@@ -238,7 +306,7 @@ bool DporStrategy::next_execution() {
       branch_ = true;
       return true;
     }
-    nodes_.pop_back();
+    drop_last_node();
   }
   return false;
 }
