@@ -407,5 +407,40 @@ TEST(GoFootprint, FineDporCoversExactlyTheTracesDfsCoversOnGeneratedPrograms) {
   std::printf("%d generated programs compared\n", checked);
 }
 
+TEST(GoFootprintProbe, Benchmarks) {
+  struct Case {
+    const char* name;
+    std::function<void(Os&)> init;
+    int procs;
+  };
+  for (const Case& c : {Case{"go-readers:1", go_readers_program(1), 2},
+                        Case{"go-readers:1", go_readers_program(1), 3},
+                        Case{"go-lastzero:1", go_lastzero_program(1), 2},
+                        Case{"go-readers:2", go_readers_program(2), 2}}) {
+    GoFineRun dfs = go_fine_explore(c.init, StrategyName::dfs, c.procs, true, 400'000);
+    GoFineRun dpor = go_fine_explore(c.init, StrategyName::dpor, c.procs);
+    GoFineRun opt = go_fine_explore(c.init, StrategyName::optimal, c.procs);
+    std::size_t missing = 0;
+    for (auto t : dfs.result.trace_names) missing += dpor.result.trace_names.count(t) ? 0 : 1;
+    std::size_t omissing = 0;
+    for (auto t : dfs.result.trace_names) omissing += opt.result.trace_names.count(t) ? 0 : 1;
+    std::printf(
+        "%s GOMAXPROCS %d: dfs %llu ex %llu traces exhausted %d prog %zu; dpor %llu ex (+%llu) %llu "
+        "traces missing %zu prog %zu; optimal %llu ex (+%llu) %llu traces missing %zu div %llu\n",
+        c.name, c.procs, (unsigned long long)dfs.result.executions,
+        (unsigned long long)dfs.result.traces, dfs.result.exhausted, dfs.program_traces.size(),
+        (unsigned long long)dpor.result.executions, (unsigned long long)dpor.result.abandoned,
+        (unsigned long long)dpor.result.traces, missing, dpor.program_traces.size(),
+        (unsigned long long)opt.result.executions, (unsigned long long)opt.result.abandoned,
+        (unsigned long long)opt.result.traces, omissing,
+        (unsigned long long)opt.result.wakeup_divergences);
+  }
+}
+
+TEST(GoFootprintProbe, Optimal) {
+  GoFineRun opt = go_fine_explore(go_readers_program(1), StrategyName::optimal, 2);
+  std::printf("optimal %llu\n", (unsigned long long)opt.result.executions);
+}
+
 }  // namespace
 }  // namespace papaya::explore
