@@ -57,7 +57,7 @@ struct Config {
   // non-scheduling decisions (within data_options). kill -9 from outside is not explored.
   bool faults = false;
   // A Go program's steps with per-object footprints (sim::Options::go_fine_footprints).
-  bool go_fine_footprints = false;
+  bool go_fine_footprints = true;
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;
