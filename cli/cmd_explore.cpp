@@ -56,9 +56,9 @@ struct ExploreArgs {
   bool loaded_shutdown = false;  // the normal scenario's shutdown instead of the idle one
   bool state_cache = false;      // dfs: cut runs at visited states (docs/explore.md)
   std::size_t max_states = 20'000'000;
-  int gomaxprocs = 2;       // a goroutine program's Ps
-  bool go_preempt = false;  // offer sysmon's preemption before each goroutine operation
-  std::string go_footprints = "coarse";  // a Go program's step footprints: coarse or fine
+  int gomaxprocs = 2;                  // a goroutine program's Ps
+  bool go_preempt = false;             // offer sysmon's preemption before each goroutine operation
+  std::string go_footprints = "fine";  // a Go program's step footprints: fine or coarse
 };
 
 using Clock = std::chrono::steady_clock;
@@ -220,7 +220,7 @@ int run_explore(const ExploreArgs& a) {
     return fail("--go-footprints \"" + a.go_footprints + "\": expected coarse or fine");
   const bool go_target = (scenario && scenario->server.design == chat::Design::goroutine) ||
                          a.benchmark.rfind("go-", 0) == 0;
-  if (go_target && a.go_footprints == "fine") what += ", fine Go footprints";
+  if (go_target && a.go_footprints == "coarse") what += ", coarse Go footprints";
   program.header.gomaxprocs = a.gomaxprocs;
   program.header.go_preempt = a.go_preempt;
   if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0 && a.state_cache)

@@ -97,7 +97,7 @@ class EventLog {
   std::size_t width_ = 1;          // 1 + the largest slot among this execution's events
   std::size_t stride_ = max_pids;  // slots per clock: max_pids until a Go actor steps
   std::vector<std::uint16_t> clocks_;
-  std::vector<Pid> go_actors_;  // this execution's Go actors, by slot - max_pids
+  std::vector<Pid> go_actors_;           // this execution's Go actors, by slot - max_pids
   std::vector<std::uint16_t> go_by_id_;  // indices into go_actors_, in the order of their ids
   std::vector<Slot> slots_ = std::vector<Slot>(256);
   std::uint32_t gen_ = 1;

@@ -138,7 +138,7 @@ class Executor {
   };
   GoTables go_tables(const Proc& p) const;
   void go_effect_after(const Option& o, Effect& e);
-  GoTables go_tables_{};  // go_effect's, before the step
+  GoTables go_tables_{};         // go_effect's, before the step
   std::vector<Pid> go_started_;  // Go programs that took a runtime step (go_effect_after)
   void go_watched_edges(Effect& e);
   Options opts_;

@@ -3,8 +3,10 @@
 // this file adds are the Go runtime's objects (sim/independence.hpp Obj::go_*), which only the
 // executor can see: the scheduler, each goroutine, each Mutex, RWMutex, Cond and channel, the
 // syscall queue of the process's first kernel thread and each of its other threads. Computed in
-// the state before the step, from the operation the actor is about to run; where unsure, a step
-// writes the scheduler (every other scheduling step of the program then depends on it).
+// the state before the step, from the operation the actor is about to run, and completed after a
+// Go step with what its goroutine's own code changed (go_effect_after); where unsure, a step writes
+// the scheduler (every other scheduling step of the program then depends on it). On by default
+// (Options::go_fine_footprints): explore/tests/go_footprint_test.cpp checks that they commute.
 #include <algorithm>
 
 #include "model/limits.hpp"
@@ -285,12 +287,13 @@ void Executor::go_effect(const Option& o, Effect& e) {
         e.global = true;
     }
   }
-  // Every step of a Go program writes its scheduler, so a program's own steps are ordered among
-  // themselves: the finer footprints above are not sound yet (with them dpor and optimal explored
-  // fewer traces of go-readers:1 at GOMAXPROCS 2 than dfs grouped by equivalence: 3,399 and 72
-  // against 3,765; docs/explore.md, "Goroutine operations"). They still order the program's steps
-  // against other processes' only through kernel objects and the netpoller's edges.
-  if (p.go && !opts_.go_fine_footprints) e.access.push_back({Obj::go_sched, true, go_obj_id(o.pid, 0)});
+  // Coarse footprints (Options::go_fine_footprints false, `--go-footprints coarse`): every step
+  // of a Go program also writes its scheduler, so the program's own steps are ordered among
+  // themselves, as before the fine ones passed their comparison with dfs (docs/explore.md,
+  // "Goroutine operations"). Either way the netpoller's edges order them against other
+  // processes' steps.
+  if (p.go && !opts_.go_fine_footprints)
+    e.access.push_back({Obj::go_sched, true, go_obj_id(o.pid, 0)});
   go_watched_edges(e);
 }
 

@@ -47,9 +47,9 @@ struct Options {
   bool go_preempt = false;        // offer sysmon's preemption before each goroutine step
   // The footprints of a Go program's steps for the exploring strategies (sim/go_footprint.cpp):
   // per runtime object when true; false: every step of the program also writes its scheduler.
-  bool go_fine_footprints = false;
-  traces::Header header{};        // design/variant/scenario for the trace header (seed, strategy,
-                                  // max_steps and faults are filled in from these Options)
+  bool go_fine_footprints = true;
+  traces::Header header{};  // design/variant/scenario for the trace header (seed, strategy,
+                            // max_steps and faults are filled in from these Options)
 };
 
 struct RunReport {

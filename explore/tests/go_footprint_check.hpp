@@ -115,7 +115,7 @@ struct GoSwapRun {
 };
 
 inline GoSwapRun go_swap_run(const std::function<void(Os&)>& init, int gomaxprocs,
-                      std::vector<Pid> script, std::uint64_t seed) {
+                             std::vector<Pid> script, std::uint64_t seed) {
   GoSwapScript s(std::move(script), seed);
   sim::Options o;
   o.strategy = sim::StrategyKind::external;
@@ -175,7 +175,7 @@ inline bool go_swap_has(const std::vector<Pid>& v, Pid p) {
 // actor that became ready (or stopped being ready, other than the one that stepped) across step
 // k, its step there (before k for the disabled, after k for the enabled) must depend on step k's.
 inline std::string go_enable_check(const std::function<void(Os&)>& init, int gomaxprocs,
-                            const GoSwapRun& base, std::uint64_t seed) {
+                                   const GoSwapRun& base, std::uint64_t seed) {
   for (std::size_t k = 0; k + 1 < base.readys.size(); ++k) {
     // Time moved between the two (every actor was blocked after step k): the clock woke whom it
     // woke, not step k (virtual time moves only when nothing can run: docs/simulator.md).
@@ -206,7 +206,7 @@ inline std::string go_enable_check(const std::function<void(Os&)>& init, int gom
 // Every adjacent pair of independent steps of `runs` random runs, swapped and replayed. Returns
 // the first pair that does not commute, described; empty when all do.
 inline std::string go_swap_check(const std::function<void(Os&)>& init, int gomaxprocs, int runs,
-                          std::uint64_t* pairs_checked = nullptr) {
+                                 std::uint64_t* pairs_checked = nullptr) {
   for (int seed = 1; seed <= runs; ++seed) {
     const GoSwapRun base = go_swap_run(init, gomaxprocs, {}, static_cast<std::uint64_t>(seed));
     if (base.effects.size() != base.actors.size()) return "a step without an effect";
@@ -241,8 +241,9 @@ inline std::string go_swap_check(const std::function<void(Os&)>& init, int gomax
         why = "the swapped run has another outcome";
       for (std::size_t i = k + 2; why.empty() && i < base.effects.size(); ++i)
         if (!go_swap_same_effect(sw.effects[i], base.effects[i]))
-          why = "step " + std::to_string(i) + "'s footprint changed: " +
-                go_swap_effect(base.effects[i]) + " became " + go_swap_effect(sw.effects[i]);
+          why = "step " + std::to_string(i) +
+                "'s footprint changed: " + go_swap_effect(base.effects[i]) + " became " +
+                go_swap_effect(sw.effects[i]);
       if (!why.empty()) {
         return "seed " + std::to_string(seed) + ", steps " + std::to_string(k) + " and " +
                std::to_string(k + 1) + " of " + std::to_string(base.actors.size()) + ": " +
@@ -261,7 +262,7 @@ struct GoFineRun {
 };
 
 inline GoFineRun go_fine_explore(std::function<void(Os&)> init, StrategyName s, int gomaxprocs,
-                          bool fine = true, std::uint64_t max = 300'000) {
+                                 bool fine = true, std::uint64_t max = 300'000) {
   auto names = std::make_shared<std::set<std::uint64_t>>();
   Program p;
   p.init = std::move(init);
@@ -292,7 +293,7 @@ struct GoGenOp {
 using GoGenThread = std::vector<GoGenOp>;
 
 inline std::function<void(Os&)> go_gen_program(int vars, std::size_t chan_cap,
-                                        std::vector<GoGenThread> threads) {
+                                               std::vector<GoGenThread> threads) {
   return [vars, chan_cap, threads](Os& os) {
     const std::vector<Fd> x = variables(os, vars);
     const GoMutex mu = os.new_mutex();
@@ -336,7 +337,8 @@ inline std::string go_gen_describe(const std::vector<GoGenThread>& threads) {
   std::string s;
   for (const GoGenThread& t : threads) {
     s += "[";
-    for (const GoGenOp& op : t) s += std::string(names[op.kind]) + " " + std::to_string(op.var) + ";";
+    for (const GoGenOp& op : t)
+      s += std::string(names[op.kind]) + " " + std::to_string(op.var) + ";";
     s += "] ";
   }
   return s;
@@ -353,6 +355,5 @@ inline std::vector<GoGenThread> go_gen_random(std::uint64_t seed) {
   }
   return ts;
 }
-
 
 }  // namespace papaya::explore::gofp

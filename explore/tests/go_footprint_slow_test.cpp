@@ -33,14 +33,15 @@ TEST(GoFootprintSlow, DfsDporAndOptimalNameTheSameTracesOfTheGoBenchmarks) {
     EXPECT_EQ(dpor.result.trace_names, dfs.result.trace_names) << c.name;
     EXPECT_EQ(optimal.result.trace_names, dfs.result.trace_names) << c.name;
     EXPECT_EQ(dpor.program_traces.size(), 2u) << c.name;
-    std::printf("%s, GOMAXPROCS 2: dfs %llu executions, %llu traces; dpor %llu (+%llu); "
-                "optimal %llu (+%llu)\n",
-                c.name, static_cast<unsigned long long>(dfs.result.executions),
-                static_cast<unsigned long long>(dfs.result.traces),
-                static_cast<unsigned long long>(dpor.result.executions),
-                static_cast<unsigned long long>(dpor.result.abandoned),
-                static_cast<unsigned long long>(optimal.result.executions),
-                static_cast<unsigned long long>(optimal.result.abandoned));
+    std::printf(
+        "%s, GOMAXPROCS 2: dfs %llu executions, %llu traces; dpor %llu (+%llu); "
+        "optimal %llu (+%llu)\n",
+        c.name, static_cast<unsigned long long>(dfs.result.executions),
+        static_cast<unsigned long long>(dfs.result.traces),
+        static_cast<unsigned long long>(dpor.result.executions),
+        static_cast<unsigned long long>(dpor.result.abandoned),
+        static_cast<unsigned long long>(optimal.result.executions),
+        static_cast<unsigned long long>(optimal.result.abandoned));
   }
 }
 
