@@ -56,8 +56,9 @@ struct ExploreArgs {
   bool loaded_shutdown = false;  // the normal scenario's shutdown instead of the idle one
   bool state_cache = false;      // dfs: cut runs at visited states (docs/explore.md)
   std::size_t max_states = 20'000'000;
-  int gomaxprocs = 2;       // a goroutine program's Ps
-  bool go_preempt = false;  // offer sysmon's preemption before each goroutine operation
+  int gomaxprocs = 2;                  // a goroutine program's Ps
+  bool go_preempt = false;             // offer sysmon's preemption before each goroutine operation
+  std::string go_footprints = "fine";  // a Go program's step footprints: fine or coarse
 };
 
 using Clock = std::chrono::steady_clock;
@@ -215,6 +216,11 @@ int run_explore(const ExploreArgs& a) {
                           a.go_preempt ? ", preemption offered" : "");
   }
   if (a.gomaxprocs < 1 || a.gomaxprocs > 64) return fail("--gomaxprocs must be in 1..64");
+  if (a.go_footprints != "coarse" && a.go_footprints != "fine")
+    return fail("--go-footprints \"" + a.go_footprints + "\": expected coarse or fine");
+  const bool go_target = (scenario && scenario->server.design == chat::Design::goroutine) ||
+                         a.benchmark.rfind("go-", 0) == 0;
+  if (go_target && a.go_footprints == "coarse") what += ", coarse Go footprints";
   program.header.gomaxprocs = a.gomaxprocs;
   program.header.go_preempt = a.go_preempt;
   if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0 && a.state_cache)
@@ -235,6 +241,7 @@ int run_explore(const ExploreArgs& a) {
   c.faults = a.faults;
   c.state_cache = a.state_cache;
   c.max_states = a.max_states;
+  c.go_fine_footprints = a.go_footprints == "fine";
   const Clock::time_point t0 = Clock::now();
   if (a.time_limit > 0) c.stop = [&] { return seconds_since(t0) >= a.time_limit; };
   Clock::time_point last_progress = t0;
@@ -430,6 +437,11 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--go-preempt", args->go_preempt,
                 "the goroutine design: offer sysmon's preemption before each goroutine operation "
                 "(a non-scheduling decision, explored within --data-options)");
+  cmd->add_option("--go-footprints", args->go_footprints,
+                  "the goroutine design and the go-* benchmarks: coarse (every step of a Go "
+                  "program writes its scheduler) or fine (per runtime object; docs/explore.md, "
+                  "Goroutine operations)")
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--state-graph", args->state_graph,
                   "write the explored states as Graphviz DOT (tiny configurations)");

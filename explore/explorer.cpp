@@ -77,6 +77,7 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
   o.header = p.header;
   o.gomaxprocs = p.header.gomaxprocs;  // a goroutine program's runtime, as its header says
   o.go_preempt = p.header.go_preempt;
+  o.go_fine_footprints = c.go_fine_footprints;
   Run r;
   r.sim = std::make_unique<sim::Simulation>(o);
   r.report = r.sim->run(p.init);

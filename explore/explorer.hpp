@@ -56,6 +56,8 @@ struct Config {
   // Offer short sends as fault decisions (sim::Options::faults), explored like the other
   // non-scheduling decisions (within data_options). kill -9 from outside is not explored.
   bool faults = false;
+  // A Go program's steps with per-object footprints (sim::Options::go_fine_footprints).
+  bool go_fine_footprints = true;
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;

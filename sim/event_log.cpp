@@ -11,6 +11,7 @@ void EventLog::clear() {
   width_ = 1;
   stride_ = max_pids;
   go_actors_.clear();
+  go_by_id_.clear();
   n_ = 0;  // the events' storage (their access vectors) is reused by the next execution
   clocks_.clear();
   used_ = 0;
@@ -67,7 +68,13 @@ std::size_t EventLog::slot_of(Pid actor) {
                 "explore: too many Go actors for the event log");
   if (stride_ < max_actors) widen();
   go_actors_.push_back(actor);
-  return max_pids + go_actors_.size() - 1;
+  const auto k = static_cast<std::uint16_t>(go_actors_.size() - 1);
+  go_by_id_.insert(std::upper_bound(go_by_id_.begin(), go_by_id_.end(), k,
+                                    [&](std::uint16_t a, std::uint16_t b) {
+                                      return go_actors_[a] < go_actors_[b];
+                                    }),
+                   k);
+  return max_pids + k;
 }
 
 // The first Go actor of an execution: every clock so far gets the wider layout (once per
@@ -170,9 +177,7 @@ std::uint64_t EventLog::event_hash(std::size_t i) const {
   mix(static_cast<std::uint64_t>(e.effect.pid));
   mix(e.nth);
   mix(e.data);
-  const std::uint16_t* c = clock(i);
-  for (std::size_t q = 0; q < width_; ++q)
-    if (c[q]) mix((id_of_slot(q) << 16) | c[q]);
+  mix_clock(clock(i), mix);
   return h;
 }
 
@@ -194,9 +199,7 @@ std::uint64_t EventLog::trace_hash() const {
     mix(static_cast<std::uint64_t>(e.effect.pid));
     mix(e.nth);
     mix(e.data);
-    const std::uint16_t* c = clock(i);
-    for (std::size_t q = 0; q < width_; ++q)
-      if (c[q]) mix((id_of_slot(q) << 16) | c[q]);
+    mix_clock(clock(i), mix);
   }
   return h;
 }

@@ -10,6 +10,7 @@
 // their actors in another order still share their names.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -81,13 +82,23 @@ class EventLog {
   std::uint64_t id_of_slot(std::size_t q) const {
     return q < max_pids ? q : static_cast<std::uint64_t>(go_actors_[q - max_pids]);
   }
+  // Mixes a clock's entries into a name: processes by pid, then Go actors by id (not by slot:
+  // slots follow the order actors first step, which equivalent executions need not share).
+  template <class Mix>
+  void mix_clock(const std::uint16_t* c, Mix& mix) const {
+    for (std::size_t q = 0; q < std::min(width_, max_pids); ++q)
+      if (c[q]) mix((id_of_slot(q) << 16) | c[q]);
+    for (std::uint16_t k : go_by_id_)
+      if (const std::size_t q = max_pids + k; q < width_ && c[q]) mix((id_of_slot(q) << 16) | c[q]);
+  }
 
   std::vector<Event> events_;  // [0, n_) are this execution's
   std::size_t n_ = 0;
   std::size_t width_ = 1;          // 1 + the largest slot among this execution's events
   std::size_t stride_ = max_pids;  // slots per clock: max_pids until a Go actor steps
   std::vector<std::uint16_t> clocks_;
-  std::vector<Pid> go_actors_;  // this execution's Go actors, by slot - max_pids
+  std::vector<Pid> go_actors_;           // this execution's Go actors, by slot - max_pids
+  std::vector<std::uint16_t> go_by_id_;  // indices into go_actors_, in the order of their ids
   std::vector<Slot> slots_ = std::vector<Slot>(256);
   std::uint32_t gen_ = 1;
   std::size_t used_ = 0;

@@ -373,9 +373,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       }
       go_step(o.pid, o.actor);
       if (observed) {
-        // A step that ended the run (a Go fatal error or panic, checkdead's deadlock) ends every
-        // other actor's steps with it.
-        if (go_fatal_ || go_deadlock_ || crash_) effect_.global = true;
+        go_effect_after(o, effect_);
         strategy_->step_effect(effect_);
         strategy_->stepped(id, model::StepStatus::done);
       }

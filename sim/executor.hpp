@@ -126,6 +126,20 @@ class Executor {
   // exploring strategies (Strategy::step_effect).
   void go_effect(const Option& o, Effect& e);
   void go_actor_footprint(Proc& p, const model::go::Actor& a, Effect& e);
+  // What a goroutine's own code may change between two runtime operations, outside them (new
+  // runtime objects and netpoll descriptors, sleep timers, signal_notify's arming): taken before
+  // a Go step, compared after it by go_effect_after, which completes the step's effect.
+  struct GoTables {
+    std::size_t objects = 0;
+    std::size_t timers = 0;
+    std::size_t pds = 0;
+    bool armed = false;
+    friend bool operator==(const GoTables&, const GoTables&) = default;
+  };
+  GoTables go_tables(const Proc& p) const;
+  void go_effect_after(const Option& o, Effect& e);
+  GoTables go_tables_{};         // go_effect's, before the step
+  std::vector<Pid> go_started_;  // Go programs that took a runtime step (go_effect_after)
   void go_watched_edges(Effect& e);
   Options opts_;
   std::unique_ptr<Strategy> strategy_;

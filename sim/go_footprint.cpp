@@ -3,8 +3,10 @@
 // this file adds are the Go runtime's objects (sim/independence.hpp Obj::go_*), which only the
 // executor can see: the scheduler, each goroutine, each Mutex, RWMutex, Cond and channel, the
 // syscall queue of the process's first kernel thread and each of its other threads. Computed in
-// the state before the step, from the operation the actor is about to run; where unsure, a step
-// writes the scheduler (every other scheduling step of the program then depends on it).
+// the state before the step, from the operation the actor is about to run, and completed after a
+// Go step with what its goroutine's own code changed (go_effect_after); where unsure, a step writes
+// the scheduler (every other scheduling step of the program then depends on it). On by default
+// (Options::go_fine_footprints): explore/tests/go_footprint_test.cpp checks that they commute.
 #include <algorithm>
 
 #include "model/limits.hpp"
@@ -17,9 +19,9 @@ namespace go = model::go;
 
 namespace {
 
-// The per-object footprints of a Go program's steps, finer than "every step writes the
-// scheduler": off until they pass the comparison with dfs (explore/tests/go_explore_test.cpp).
-constexpr bool fine_go_footprints = false;
+// go_task 0 (kernel threads are numbered from 1): the process's descriptor table as its other
+// kernel threads see it (changes_descriptors below).
+constexpr std::uint32_t descriptor_table = 0;
 
 struct GoAccess {
   Pid pid;
@@ -107,6 +109,72 @@ bool op_touches_scheduler(const go::Runtime& rt, const go::G& g, const go::GoOp&
       op);
 }
 
+// The calls Executor::go_kernel_call parks on EAGAIN (executor_go.cpp parks_on_eagain).
+bool may_park_on_eagain(model::OpKind k) {
+  switch (k) {
+    case model::OpKind::accept:
+    case model::OpKind::recv:
+    case model::OpKind::send:
+    case model::OpKind::read:
+    case model::OpKind::write:
+    case model::OpKind::connect: return true;
+    default: return false;
+  }
+}
+
+// Whether a call of this kind changes which open file a descriptor number names in the calling
+// process (it makes, drops or replaces descriptors). A Go program's other kernel threads look
+// their calls' descriptors up in the same table (close(2): "It is probably unwise to close file
+// descriptors while they may be in use by system calls in other threads in the same process");
+// the kernel's rules order such calls by the process's own state, which only the first thread's
+// steps write.
+bool changes_descriptors(model::OpKind k) {
+  using K = model::OpKind;
+  switch (k) {
+    case K::open:
+    case K::close:
+    case K::dup:
+    case K::pipe:
+    case K::listen:
+    case K::accept:
+    case K::connect:
+    case K::exec:
+    case K::exit:
+    case K::fork: return true;
+    case K::getpid:
+    case K::waitpid:
+    case K::kill:
+    case K::setsid:
+    case K::setpgid:
+    case K::getpgid:
+    case K::sigaction:
+    case K::sigprocmask:
+    case K::sigsuspend:
+    case K::pause:
+    case K::take_caught:
+    case K::alarm:
+    case K::read:
+    case K::write:
+    case K::pread:
+    case K::pwrite:
+    case K::lseek:
+    case K::file_size:
+    case K::flock:
+    case K::unlink:
+    case K::local_port:
+    case K::recv:
+    case K::send:
+    case K::shutdown:
+    case K::now:
+    case K::sleep:
+    case K::log:
+    case K::getppid:
+    case K::set_pdeathsig:
+    case K::ftruncate: return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void Executor::go_actor_footprint(Proc& p, const go::Actor& actor, Effect& e) {
@@ -120,6 +188,10 @@ void Executor::go_actor_footprint(Proc& p, const go::Actor& actor, Effect& e) {
       return;
     case go::Actor::Kind::p: break;
   }
+  // The program's first runtime step: the process's thread goes on from the step whose code made
+  // it a Go program (its first goroutine call), a step of the process: it depends on that one.
+  if (std::find(go_started_.begin(), go_started_.end(), p.pid) == go_started_.end())
+    e.access.push_back({Obj::process, false, static_cast<std::uint32_t>(p.pid)});
   const go::P& pp = rt.p(static_cast<int>(actor.id));
   if (pp.curg == 0 || !rt.g(pp.curg).pending) {  // findRunnable
     a.add(Obj::go_sched, 0);
@@ -147,6 +219,33 @@ void Executor::go_actor_footprint(Proc& p, const go::Actor& actor, Effect& e) {
   if (sched) a.add(Obj::go_sched, 0);
 }
 
+Executor::GoTables Executor::go_tables(const Proc& p) const {
+  const GoProc& gp = *p.go;
+  GoTables t{.objects = gp.rt.mutexes() + gp.rt.rwmutexes() + gp.rt.conds() + gp.rt.chans(),
+             .timers = gp.timers.size(),
+             .pds = gp.signal_pd != 0 ? 1u : 0u,
+             .armed = gp.signal_armed};
+  for (const auto& g : gp.gs)
+    if (g) t.pds += (g->io_pd != 0 ? 1u : 0u) + (g->timer_pd != 0 ? 1u : 0u);
+  return t;
+}
+
+// After a Go step: a step that ended the run (a Go fatal error or panic, checkdead's deadlock)
+// ends every other actor's steps with it; and a step whose goroutine's code, run after its
+// operation, changed the program's tables (made a Mutex, a channel, a netpoll descriptor: ids are
+// handed out in order; queued a sleep's timer: timers fire in order; armed signal_notify's relay:
+// the netpoller's edge) writes the scheduler, as every step that makes such a change must be
+// ordered with the others that do.
+void Executor::go_effect_after(const Option& o, Effect& e) {
+  if (go_fatal_ || go_deadlock_ || crash_) e.global = true;
+  if (std::find(go_started_.begin(), go_started_.end(), o.pid) == go_started_.end())
+    go_started_.push_back(o.pid);
+  if (!opts_.go_fine_footprints) return;
+  Proc& p = proc(o.pid);
+  if (p.go && !p.go->ended && go_tables(p) != go_tables_)
+    e.access.push_back({Obj::go_sched, true, go_obj_id(o.pid, 0)});
+}
+
 void Executor::go_effect(const Option& o, Effect& e) {
   e.access.clear();
   e.global = false;
@@ -154,11 +253,13 @@ void Executor::go_effect(const Option& o, Effect& e) {
   if (o.go) {
     e.pid = go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id);
     go_actor_footprint(p, o.actor, e);
+    if (opts_.go_fine_footprints) go_tables_ = go_tables(p);
   } else if (o.task != 0) {  // another kernel thread's file call: no signals, no process state
     e.pid = go_actor_id(o.pid, task_actor_kind, o.task);
     op_effect(kernel_, o.pid, *kernel_.pending(o.pid, o.task), e);
     GoAccess a{o.pid, e};
     a.add(Obj::go_task, o.task);
+    e.access.push_back({Obj::go_task, false, go_obj_id(o.pid, descriptor_table)});
     if (auto it = p.go->on_tasks.find(o.task); it != p.go->on_tasks.end())
       a.add(Obj::go_g, it->second);
   } else {
@@ -168,7 +269,16 @@ void Executor::go_effect(const Option& o, Effect& e) {
       // step that ends the program (exit, a fatal signal) ends every actor of it: global.
       GoAccess a{o.pid, e};
       a.add(Obj::go_kq, 0);
-      if (!p.go->kq.empty() && !p.go->handler_step) a.add(Obj::go_g, p.go->kq.front());
+      if (changes_descriptors(model::kind_of(*kernel_.process(o.pid).pending)))
+        a.add(Obj::go_task, descriptor_table);
+      if (!p.go->kq.empty() && !p.go->handler_step) {
+        a.add(Obj::go_g, p.go->kq.front());
+        // A socket call answered EAGAIN gives its goroutine a netpoll descriptor the first time
+        // (Executor::go_after_kernel_step): a new id, handed out in order.
+        const Goroutine& g = goroutine(p, p.go->kq.front());
+        if (g.io_pd == 0 && g.kop != nullptr && may_park_on_eagain(model::kind_of(*g.kop)))
+          a.add(Obj::go_sched, 0);
+      }
       // It may take delivery of a caught signal (a handler step exists for that): the flag that
       // signal_notify's relay waits on, an edge for the netpoller.
       if (p.go->signal_armed) a.add(Obj::go_sched, 0);
@@ -177,12 +287,13 @@ void Executor::go_effect(const Option& o, Effect& e) {
         e.global = true;
     }
   }
-  // Every step of a Go program writes its scheduler, so a program's own steps are ordered among
-  // themselves: the finer footprints above are not sound yet (with them dpor and optimal explored
-  // fewer traces of go-readers:1 at GOMAXPROCS 2 than dfs grouped by equivalence: 3,399 and 72
-  // against 3,765; docs/explore.md, "Goroutine operations"). They still order the program's steps
-  // against other processes' only through kernel objects and the netpoller's edges.
-  if (p.go && !fine_go_footprints) e.access.push_back({Obj::go_sched, true, go_obj_id(o.pid, 0)});
+  // Coarse footprints (Options::go_fine_footprints false, `--go-footprints coarse`): every step
+  // of a Go program also writes its scheduler, so the program's own steps are ordered among
+  // themselves, as before the fine ones passed their comparison with dfs (docs/explore.md,
+  // "Goroutine operations"). Either way the netpoller's edges order them against other
+  // processes' steps.
+  if (p.go && !opts_.go_fine_footprints)
+    e.access.push_back({Obj::go_sched, true, go_obj_id(o.pid, 0)});
   go_watched_edges(e);
 }
 

@@ -153,6 +153,11 @@ void OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   for (std::size_t k = i + 1; k < j; ++k)
     if (!log.before(i, k)) v.push_back({log.event(k).effect.pid, &log.event(k).effect});
   v.push_back({log.event(j).effect.pid, &log.event(j).effect});
+  // A race whose reversal cannot start there: i enabled j (an entersyscall and its kernel call, a
+  // wakep and the P it started, a call's last step and its exitsyscall) and v is j alone. Every
+  // other v starts with a step independent of i, so ready before it. Inserted, such a branch is
+  // dropped when its turn comes, and with it the subtree that later insertions descend into.
+  if (!has(n.ready, v.front().pid) || has(n.disabled, v.front().pid)) return;
   for (const std::vector<DporSlept>* from : {&n.sleep, &n.done})
     for (const DporSlept& s : *from)
       if (weak_initial(s.pid, &s.effect, v)) return;  // explored already, or will be from there

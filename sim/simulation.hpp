@@ -45,8 +45,11 @@ struct Options {
   bool check_invariants = false;  // Kernel::check_invariants after every step (slow; tests)
   int gomaxprocs = 2;             // Ps of each goroutine program's Go runtime (GOMAXPROCS)
   bool go_preempt = false;        // offer sysmon's preemption before each goroutine step
-  traces::Header header{};        // design/variant/scenario for the trace header (seed, strategy,
-                                  // max_steps and faults are filled in from these Options)
+  // The footprints of a Go program's steps for the exploring strategies (sim/go_footprint.cpp):
+  // per runtime object when true; false: every step of the program also writes its scheduler.
+  bool go_fine_footprints = true;
+  traces::Header header{};  // design/variant/scenario for the trace header (seed, strategy,
+                            // max_steps and faults are filled in from these Options)
 };
 
 struct RunReport {
