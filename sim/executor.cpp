@@ -314,7 +314,8 @@ RunReport Executor::run(std::function<void(Os&)> init) {
         if (p.go && !p.go->ended) {
           for (const auto& [tid, g] : p.go->on_tasks)
             if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
-          for (const model::go::Actor& a : p.go->rt.actors()) options_.push_back({pid, true, a});
+          p.go->rt.actors(actors_);
+          for (const model::go::Actor& a : actors_) options_.push_back({pid, true, a});
         }
       }
     }

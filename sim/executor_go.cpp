@@ -246,10 +246,14 @@ void Executor::go_enter_kernel(Proc& p, Gid g) {
 
 // Every running goroutine with nothing pending runs its user code up to its next call.
 void Executor::go_run_wanting(Proc& p) {
-  for (Gid g : p.go->rt.want_op()) {
-    if (p.go->ended) return;
+  std::vector<Gid> want;
+  want.swap(want_);  // reused; taken while in use, so a nested call would not share it
+  p.go->rt.want_op(want);
+  for (Gid g : want) {
+    if (p.go->ended) break;
     resume_goroutine(p, goroutine(p, g));
   }
+  want_.swap(want);
 }
 
 void Executor::go_step(Pid pid, go::Actor a) {
@@ -309,7 +313,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
     return;
   }
   go_run_wanting(p);
-  if (!gp.ended && gp.kq.empty() && gp.on_tasks.empty() && rt.actors().empty() &&
+  if (!gp.ended && gp.kq.empty() && gp.on_tasks.empty() && !rt.has_actors() &&
       rt.check_dead() == go::Ending::deadlock && !go_deadlock_) {
     std::string d = "pid " + std::to_string(pid) + ": " + rt.message();
     for (Gid l : rt.leaked())
