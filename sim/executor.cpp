@@ -73,7 +73,7 @@ const model::Outcome& Executor::call(Pid pid, model::go::Gid gid, const model::O
   p.sched = std::move(p.sched).resume();  // to the scheduler; back when the call is complete
   if (p.outcome.status == model::StepStatus::exited) {
     p.dying = true;
-    throw ProcessExit{};
+    end_process_stack();
   }
   if (p.execing) {
     p.execing = false;
@@ -91,7 +91,7 @@ void Executor::hand_over_exec_image(Pid pid, std::function<void(Os&)> image) {
   proc(pid).exec_image = std::move(image);
 }
 
-void Executor::unreachable_after_exit(Pid) { throw ProcessExit{}; }
+void Executor::unreachable_after_exit(Pid) { end_process_stack(); }
 
 void Executor::fiber_main(Proc& p) {
   for (;;) {
@@ -120,6 +120,7 @@ void Executor::run_image(Proc& p) {
       crash_ = "pid " + std::to_string(p.pid) + ": uncaught exception: " + e.what() +
                " (last call at " + site_of(p.pid) + ")";
   } catch (...) {
+    if (take_process_stack_end()) return;  // end_process_stack's unwind: the process ended
     if (!crash_)
       crash_ = "pid " + std::to_string(p.pid) +
                ": uncaught exception of unknown type (last call at " + site_of(p.pid) + ")";
