@@ -15,9 +15,10 @@ namespace papaya::sim {
 // Thrown instead when a forced unwind cannot be used (see end_process_stack).
 struct ProcessExit {};
 
-// Unwinds the calling fiber's stack to the catch (...) at its bottom. Falls back to throwing
-// ProcessExit while an exception is being handled on this thread (a foreign exception cannot be
-// caught on top of another: __cxa_begin_catch would terminate).
+// Unwinds the calling fiber's stack to the catch (...) at its bottom. Throws ProcessExit instead
+// while an exception is being handled on this thread (a foreign exception cannot be caught on top
+// of another: __cxa_begin_catch would terminate), and always in an ASan build (ASan cleans an
+// unwound stack's shadow only for a throw: sim/process_exit.cpp).
 [[noreturn]] void end_process_stack();
 
 // In the catch (...) at a fiber's bottom: whether what was caught is end_process_stack's unwind
