@@ -24,8 +24,10 @@ struct ExitTestGuard {
 void exit_from_depth(Os& os, int depth) {
   ExitTestGuard g;
   std::vector<int> v(32, depth);
-  if (depth == 0) os.exit(3);
-  exit_from_depth(os, depth - 1);
+  if (depth > 0)
+    exit_from_depth(os, depth - 1);
+  else
+    os.exit(3);
 }
 
 void exit_through_rethrowing_catch(Os& os, int depth) {
