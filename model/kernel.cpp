@@ -95,8 +95,13 @@ void Kernel::wake(Chan chan) {
       q.recheck = true;
       may_be_ready(q);
     }
-    for (Task& t : q.tasks)
-      if (t.blocked && t.chan == chan) t.recheck = true;
+    for (Task& t : q.tasks) {
+      if (t.blocked && t.chan == chan) {
+        t.recheck = true;
+        // Its first thread's state, while another thread's is swapped in to step: marked too.
+        may_be_ready(q);
+      }
+    }
   }
 }
 
