@@ -79,7 +79,10 @@ void Kernel::flock_wake_blocks(std::vector<Pid>& blocked) {
     PAPAYA_ASSERT(r.flock_wait.queued, "woke a flock request that was not queued");
     r.flock_wait.queued = false;
     r.flock_wait.blocker = 0;
-    if (r.blocked) r.recheck = true;
+    if (r.blocked) {
+      r.recheck = true;
+      may_be_ready(r);
+    }
   }
 }
 

@@ -83,6 +83,7 @@ void Kernel::submit(Pid pid, const Op& op) {
   PAPAYA_ASSERT(!p.pending, "submit: the process already has a pending operation");
   PAPAYA_ASSERT(!p.blocked && !p.progress.active, "submit: stale blocking state");
   p.pending = op;
+  may_be_ready(p);
 }
 
 // ---- wait channels ------------------------------------------------------------------------
@@ -90,9 +91,17 @@ void Kernel::submit(Pid pid, const Op& op) {
 void Kernel::wake(Chan chan) {
   if (blocked_count_ == 0) return;
   for (Process& q : procs_) {
-    if (q.blocked && q.chan == chan) q.recheck = true;
-    for (Task& t : q.tasks)
-      if (t.blocked && t.chan == chan) t.recheck = true;
+    if (q.blocked && q.chan == chan) {
+      q.recheck = true;
+      may_be_ready(q);
+    }
+    for (Task& t : q.tasks) {
+      if (t.blocked && t.chan == chan) {
+        t.recheck = true;
+        // Its first thread's state, while another thread's is swapped in to step: marked too.
+        may_be_ready(q);
+      }
+    }
   }
 }
 
@@ -239,6 +248,7 @@ Outcome Kernel::run_pending(Process& p) {
     case StepStatus::done: p.pending.reset(); break;
     case StepStatus::progress:
       PAPAYA_ASSERT(p.progress.active, "progress without progress state");
+      may_be_ready(p);  // ready for its next step (as it was for this one, unless killed)
       break;
     case StepStatus::exited: PAPAYA_ASSERT(p.state != ProcState::live, "exited but live"); break;
   }
@@ -420,7 +430,10 @@ void Kernel::advance_to(Duration t) {
       q.alarm_at.reset();
       generate(q, Sig::alrm);
     }
-    if (q.blocked && q.sleep_until && *q.sleep_until <= now_) q.recheck = true;
+    if (q.blocked && q.sleep_until && *q.sleep_until <= now_) {
+      q.recheck = true;
+      may_be_ready(q);
+    }
   }
 }
 
@@ -541,6 +554,15 @@ void Kernel::check_invariants() const {
     for (const Task& t : procs_[i].tasks) blocked += t.blocked ? 1 : 0;
   }
   PAPAYA_ASSERT(blocked == blocked_count_, "blocked count out of step");
+  // Paired with ready(): a process it could hold for is marked (ready_if_marked skips the rest).
+  for (std::size_t i = 1; i < procs_.size(); ++i) {
+    const Process& q = procs_[i];
+    if (q.state != ProcState::live || !q.pending) continue;
+    const bool may =
+        !q.blocked || q.recheck || q.woken || (interruptible(q.chan.kind) && signal_wakes(q));
+    const bool marked = ((marked_[i / 64] >> (i % 64)) & 1) != 0;
+    PAPAYA_ASSERT(!may || marked, "a process that may be ready is not marked");
+  }
 }
 
 }  // namespace papaya::model

@@ -9,6 +9,9 @@
 // them. REQUIRES clauses are asserted; a broken invariant aborts (model/check.hpp).
 #pragma once
 
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
@@ -18,6 +21,7 @@
 
 #include "model/check.hpp"
 #include "model/decision.hpp"
+#include "model/limits.hpp"
 #include "model/objects.hpp"
 #include "model/op.hpp"
 #include "model/outcome.hpp"
@@ -80,6 +84,38 @@ class Kernel {
     Process& p = *table_[static_cast<std::size_t>(pid)];
     if (!p.blocked) return p.state == ProcState::live && p.pending.has_value();
     return blocked_ready(p);
+  }
+  // ready(pid), without looking at a process nothing happened to since it was last found not
+  // ready. A process becomes ready only at a submit, a step that leaves its call in progress (the
+  // next page of a write), a wake of its channel, a signal generated for it or a timer; each
+  // marks it (may_be_ready), and only a ready() that answers no unmarks it. So a blocked process
+  // nothing woke costs one bit test. check_invariants checks that every process ready() could
+  // hold for is marked.
+  bool ready_if_marked(Pid pid) {
+    const auto i = static_cast<std::size_t>(pid);
+    PAPAYA_ASSERT(pid > 0 && i < table_.size(), "ready: no such pid");
+    if ((marked_[i / 64] & (std::uint64_t{1} << (i % 64))) == 0) return false;
+    if (ready(pid)) return true;
+    marked_[i / 64] &= ~(std::uint64_t{1} << (i % 64));
+    return false;
+  }
+  // Calls f(pid) for every process ready() holds for, in pid order: the same processes as asking
+  // ready() of every process, found by visiting the marked ones only (see ready_if_marked).
+  // f must not change the kernel. (The test is ready()'s.)
+  template <class F>
+  void for_each_ready(F&& f) {
+    const std::size_t words = (table_.size() + 63) / 64;
+    for (std::size_t w = 0; w < words; ++w) {
+      for (std::uint64_t bits = marked_[w]; bits != 0; bits &= bits - 1) {
+        const int b = std::countr_zero(bits);
+        const auto pid = static_cast<Pid>(w * 64 + static_cast<std::size_t>(b));
+        Process& p = *table_[static_cast<std::size_t>(pid)];  // pid < table_.size(): marked
+        if (!p.blocked ? p.state == ProcState::live && p.pending.has_value() : blocked_ready(p))
+          f(pid);
+        else
+          marked_[w] &= ~(std::uint64_t{1} << b);
+      }
+    }
   }
   // Runs the pending operation of `pid` (one step of it): signals first, then the operation.
   Outcome step(Pid pid);
@@ -147,6 +183,11 @@ class Kernel {
   static Pid owner(const Process& p);
   void end_tasks(Process& p);
   bool blocked_ready(Process& p);
+  // Marks `p` as one ready() must be asked about again (ready_if_marked).
+  void may_be_ready(const Process& p) {
+    const auto i = static_cast<std::size_t>(p.pid);
+    marked_[i / 64] |= std::uint64_t{1} << (i % 64);
+  }
   OpenFile* file_of(Process& p, Fd fd);
   const OpenFile* file_of(const Process& p, Fd fd) const;
   void warn(std::string what);
@@ -285,6 +326,9 @@ class Kernel {
   std::map<std::uint16_t, std::uint32_t> ports_;       // port -> open listener
   std::uint16_t next_ephemeral_ = 0;
   int blocked_count_ = 0;
+  // Bit pid: the process may be ready (ready_if_marked). Every process ready() holds for is
+  // marked; a marked one may not be ready. Derived state, not hashed (model/state_hash.cpp).
+  std::array<std::uint64_t, limits::processes / 64 + 1> marked_{};
   std::vector<std::string> warnings_;
   // The disk-full fault: the log's file system's size limit while it is full (nullopt: room).
   std::optional<std::uint64_t> fs_limit_;

@@ -35,6 +35,7 @@ void Kernel::generate(Process& target, Sig sig) {
   if (target.state != ProcState::live) return;
   if (discarded_at_generation(target, sig)) return;
   target.pending_signals.add(sig);  // a set: a second instance coalesces with the first
+  may_be_ready(target);             // a blocked target may wake (blocked_ready)
 }
 
 // signal(7): "The signals SIGKILL and SIGSTOP cannot be caught, blocked, or ignored." The sender is

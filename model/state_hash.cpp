@@ -6,8 +6,9 @@
 //
 // What is left out, and why: the Choices (the explorer's), the configuration (the same in every
 // execution of one exploration), `table_` (pointers mirroring `procs_`), `blocked_count_` (derived
-// from the processes' `blocked`), `warnings_` (drained by the executor after every step; the
-// checkers never read them).
+// from the processes' `blocked`), `marked_` (which processes ready() is asked about again: a
+// superset of the ready ones, so two states that differ only there answer ready() alike),
+// `warnings_` (drained by the executor after every step; the checkers never read them).
 #include "model/state_hash.hpp"
 
 #include "model/kernel.hpp"

@@ -73,7 +73,7 @@ const model::Outcome& Executor::call(Pid pid, model::go::Gid gid, const model::O
   p.sched = std::move(p.sched).resume();  // to the scheduler; back when the call is complete
   if (p.outcome.status == model::StepStatus::exited) {
     p.dying = true;
-    throw ProcessExit{};
+    end_process_stack();
   }
   if (p.execing) {
     p.execing = false;
@@ -91,7 +91,7 @@ void Executor::hand_over_exec_image(Pid pid, std::function<void(Os&)> image) {
   proc(pid).exec_image = std::move(image);
 }
 
-void Executor::unreachable_after_exit(Pid) { throw ProcessExit{}; }
+void Executor::unreachable_after_exit(Pid) { end_process_stack(); }
 
 void Executor::fiber_main(Proc& p) {
   for (;;) {
@@ -120,6 +120,7 @@ void Executor::run_image(Proc& p) {
       crash_ = "pid " + std::to_string(p.pid) + ": uncaught exception: " + e.what() +
                " (last call at " + site_of(p.pid) + ")";
   } catch (...) {
+    if (take_process_stack_end()) return;  // end_process_stack's unwind: the process ended
     if (!crash_)
       crash_ = "pid " + std::to_string(p.pid) +
                ": uncaught exception of unknown type (last call at " + site_of(p.pid) + ")";
@@ -284,30 +285,39 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       break;
     }
     options_.clear();
-    for (Pid pid : live_) {
-      if (!any_go_) {  // no Go program: only processes' kernel calls (the common, cheap case)
-        if (kernel_.ready(pid)) options_.push_back({pid});
-        continue;
-      }
-      const Proc& p = *procs_[static_cast<std::size_t>(pid)];
-      // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at
-      // once: its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends
-      // (signal(7): "Term Default action is to terminate the process"). Its death is a step of
-      // its own, recorded as a getpid, as kill_from_outside records a kill -9.
-      // Likewise a signal it catches (signal_notify's handler) runs at once on one of its
-      // threads: a step of its own too, with the handler's effect (the caught flag).
-      // Only when no goroutine's call waits for the thread either: the step's outcome must not be
-      // taken for that call's (a recv once got the handler step's pid as its byte count).
-      if (p.go && !p.go->ended && p.go->kq.empty() && !kernel_.process(pid).pending &&
-          kernel_.signal_pending_acts(pid)) {
-        p.go->handler_step = true;
-        kernel_.submit(pid, model::op::Getpid{});
-      }
-      if (kernel_.ready(pid)) options_.push_back({pid});
-      if (p.go && !p.go->ended) {
-        for (const auto& [tid, g] : p.go->on_tasks)
-          if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
-        for (const model::go::Actor& a : p.go->rt.actors()) options_.push_back({pid, true, a});
+    if (!any_go_) {
+      // No Go program: only processes' kernel calls (the common, cheap case). The kernel visits
+      // only the processes something happened to since they were last found not ready; the
+      // options are those of asking every live process, in pid order. (A process the kernel
+      // finds ready has a pending call, so its fiber runs: it waits in Executor::call.)
+      kernel_.for_each_ready([this](Pid pid) {
+        PAPAYA_ASSERT(procs_[static_cast<std::size_t>(pid)]->running,
+                      "a ready process without a fiber");
+        options_.push_back({pid});
+      });
+    } else {
+      for (Pid pid : live_) {
+        const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+        // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at
+        // once: its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends
+        // (signal(7): "Term Default action is to terminate the process"). Its death is a step of
+        // its own, recorded as a getpid, as kill_from_outside records a kill -9.
+        // Likewise a signal it catches (signal_notify's handler) runs at once on one of its
+        // threads: a step of its own too, with the handler's effect (the caught flag).
+        // Only when no goroutine's call waits for the thread either: the step's outcome must not be
+        // taken for that call's (a recv once got the handler step's pid as its byte count).
+        if (p.go && !p.go->ended && p.go->kq.empty() && !kernel_.process(pid).pending &&
+            kernel_.signal_pending_acts(pid)) {
+          p.go->handler_step = true;
+          kernel_.submit(pid, model::op::Getpid{});
+        }
+        if (kernel_.ready_if_marked(pid)) options_.push_back({pid});
+        if (p.go && !p.go->ended) {
+          for (const auto& [tid, g] : p.go->on_tasks)
+            if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
+          p.go->rt.actors(actors_);
+          for (const model::go::Actor& a : actors_) options_.push_back({pid, true, a});
+        }
       }
     }
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that

@@ -101,7 +101,7 @@ void Executor::suspend(Proc& p, Goroutine& g) {
     p.sched = std::move(p.sched).resume();
   else
     g.sched = std::move(g.sched).resume();
-  if (p.go->ended) throw ProcessExit{};
+  if (p.go->ended) end_process_stack();
 }
 
 go::GoOutcome Executor::go_call(Pid pid, Gid gid, const go::GoOp& op, const Site& site) {
@@ -160,7 +160,7 @@ void Executor::go_sleep(Pid pid, Gid gid, Duration d, const Site& site) {
 
 void Executor::go_wait_signals(Pid pid, Gid gid, SigSet sigs, const Site& site) {
   Proc& p = proc(pid);
-  if (p.dying) throw ProcessExit{};
+  if (p.dying) end_process_stack();
   GoProc& gp = make_go(p);
   Goroutine& g = goroutine(p, gid);
   if (gp.signal_pd == 0) gp.signal_pd = gp.rt.new_fd();
@@ -186,6 +186,7 @@ void Executor::goroutine_main(Proc& p, Goroutine& g) {
                ": uncaught exception: " + e.what() + " (last call at " + g.file + ":" +
                std::to_string(g.line) + ")";
   } catch (...) {
+    if (take_process_stack_end()) return;  // end_process_stack's unwind: the program ended
     if (!crash_)
       crash_ = "pid " + std::to_string(p.pid) + " goroutine " + std::to_string(g.gid) +
                ": uncaught exception of unknown type";
@@ -246,10 +247,14 @@ void Executor::go_enter_kernel(Proc& p, Gid g) {
 
 // Every running goroutine with nothing pending runs its user code up to its next call.
 void Executor::go_run_wanting(Proc& p) {
-  for (Gid g : p.go->rt.want_op()) {
-    if (p.go->ended) return;
+  std::vector<Gid> want;
+  want.swap(want_);  // reused; taken while in use, so a nested call would not share it
+  p.go->rt.want_op(want);
+  for (Gid g : want) {
+    if (p.go->ended) break;
     resume_goroutine(p, goroutine(p, g));
   }
+  want_.swap(want);
 }
 
 void Executor::go_step(Pid pid, go::Actor a) {
@@ -309,7 +314,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
     return;
   }
   go_run_wanting(p);
-  if (!gp.ended && gp.kq.empty() && gp.on_tasks.empty() && rt.actors().empty() &&
+  if (!gp.ended && gp.kq.empty() && gp.on_tasks.empty() && !rt.has_actors() &&
       rt.check_dead() == go::Ending::deadlock && !go_deadlock_) {
     std::string d = "pid " + std::to_string(pid) + ": " + rt.message();
     for (Gid l : rt.leaked())

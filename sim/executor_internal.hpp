@@ -12,14 +12,15 @@
 
 #include "model/go/runtime.hpp"
 #include "sim/executor.hpp"
+#include "sim/process_exit.hpp"
 #include "sim/sim_os.hpp"
 
 namespace papaya::sim {
 
-// Thrown on a process's fiber when the process has ended (its _exit, or a fatal signal), so the
-// fiber unwinds its stack. Not an std::exception: user code that catches std::exception lets it
-// pass. (chat/ never catches `...` without rethrowing.)
-struct ProcessExit {};
+// A process's fiber unwinds its stack when the process has ended (its _exit, or a fatal signal):
+// end_process_stack (sim/process_exit.hpp), a forced unwind that user code's catch of a type lets
+// pass, or, while an exception is being handled, a thrown ProcessExit, which is not an
+// std::exception either. (chat/ never catches `...` without rethrowing.)
 // Thrown on a process's fiber when its exec succeeded: the old image's stack unwinds and the new
 // one starts on the same fiber (Executor::fiber_main).
 struct ProcessExec {};

@@ -197,16 +197,27 @@ void Runtime::submit(Gid id, const GoOp& op) {
 
 std::vector<Gid> Runtime::want_op() const {
   std::vector<Gid> out;
-  if (ending_ != Ending::running) return out;
+  want_op(out);
+  return out;
+}
+
+void Runtime::want_op(std::vector<Gid>& out) const {
+  out.clear();
+  if (ending_ != Ending::running) return;
   for (const P& pp : ps_)
     if (pp.status == PStatus::running && pp.curg != 0 && !gs_[pp.curg].pending)
       out.push_back(pp.curg);
-  return out;
 }
 
 std::vector<Actor> Runtime::actors() const {
   std::vector<Actor> out;
-  if (ending_ != Ending::running) return out;
+  actors(out);
+  return out;
+}
+
+void Runtime::actors(std::vector<Actor>& out) const {
+  out.clear();
+  if (ending_ != Ending::running) return;
   for (const P& pp : ps_) {
     if (pp.status != PStatus::running) continue;
     if (pp.curg == 0 || gs_[pp.curg].pending)
@@ -217,7 +228,17 @@ std::vector<Actor> Runtime::actors() const {
   if (poller_blocked_ &&
       std::any_of(fds_.begin(), fds_.end(), [](const PollDesc& d) { return d.event; }))
     out.push_back({Actor::Kind::poller, 0});
-  return out;
+}
+
+// actors() is not empty, without making the list.
+bool Runtime::has_actors() const {
+  if (ending_ != Ending::running) return false;
+  for (const P& pp : ps_)
+    if (pp.status == PStatus::running && (pp.curg == 0 || gs_[pp.curg].pending)) return true;
+  for (Gid id : in_syscall_)
+    if (gs_[id].syscall_done) return true;
+  return poller_blocked_ &&
+         std::any_of(fds_.begin(), fds_.end(), [](const PollDesc& d) { return d.event; });
 }
 
 GoOutcome Runtime::step(Actor a) {
@@ -317,7 +338,7 @@ void Runtime::syscall_returned(Gid id) {
 // running M, so a program waiting on the network is not deadlocked (Go 1.19 reports none).
 Ending Runtime::check_dead() {
   if (ending_ != Ending::running) return ending_;
-  if (!actors().empty()) return ending_;
+  if (has_actors()) return ending_;
   if (!in_syscall_.empty() || poller_blocked_) return ending_;
   int waiting = 0;
   for (std::size_t i = 1; i < gs_.size(); ++i)

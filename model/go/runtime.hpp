@@ -87,6 +87,10 @@ class Runtime {
   // Running goroutines with nothing pending: the driver submits their next operation.
   std::vector<Gid> want_op() const;
   std::vector<Actor> actors() const;
+  // The same into `out` (cleared first): for a driver that asks at every step, no allocation.
+  void want_op(std::vector<Gid>& out) const;
+  void actors(std::vector<Actor>& out) const;
+  bool has_actors() const;
   GoOutcome step(Actor a);
   Gid last_started() const { return last_started_; }
 

@@ -1,0 +1,92 @@
+// An ended process's fiber unwinds its stack (sim/process_exit.hpp): every destructor on it runs,
+// through a catch (...) that rethrows, and inside a catch block too (where a throw is used).
+#include <gtest/gtest.h>
+
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/tests/helpers.hpp"
+
+namespace papaya::sim {
+namespace {
+
+using testing::run;
+
+int exit_test_destroyed = 0;
+
+struct ExitTestGuard {
+  std::string bytes = std::string(100, 'x');  // heap memory: a leak if never destroyed
+  ~ExitTestGuard() { ++exit_test_destroyed; }
+};
+
+void exit_from_depth(Os& os, int depth) {
+  ExitTestGuard g;
+  std::vector<int> v(32, depth);
+  if (depth > 0)
+    exit_from_depth(os, depth - 1);
+  else
+    os.exit(3);
+}
+
+void exit_through_rethrowing_catch(Os& os, int depth) {
+  try {
+    exit_from_depth(os, depth);
+  } catch (...) {
+    throw;  // what chat/ promises: a catch (...) lets the end pass
+  }
+}
+
+TEST(ProcessExit, AnExitDeepInTheStackRunsEveryDestructorOnTheWay) {
+  exit_test_destroyed = 0;
+  Result<WaitStatus> ws = Errno::other;
+  RunReport r = run([&](Os& os) {
+    const Result<Pid> child = os.fork([](Os& c) { exit_from_depth(c, 9); });
+    ws = os.waitpid(*child, false);
+  });
+  ASSERT_EQ(r.verdict, Verdict::ok) << r.detail;
+  ASSERT_TRUE(ws.ok());
+  EXPECT_EQ(ws->exit_code, 3);
+  EXPECT_EQ(exit_test_destroyed, 10);
+}
+
+TEST(ProcessExit, EndsThroughARethrowingCatchLeaveNoUncaughtExceptionBehind) {
+  exit_test_destroyed = 0;
+  int uncaught_in_last = -1;
+  RunReport r = run([&](Os& os) {
+    for (int i = 0; i < 3; ++i) {
+      const Result<Pid> child = os.fork([](Os& c) { exit_through_rethrowing_catch(c, 4); });
+      (void)os.waitpid(*child, false);
+    }
+    uncaught_in_last = std::uncaught_exceptions();
+  });
+  ASSERT_EQ(r.verdict, Verdict::ok) << r.detail;
+  EXPECT_EQ(exit_test_destroyed, 15);
+  EXPECT_EQ(uncaught_in_last, 0);
+  EXPECT_EQ(std::uncaught_exceptions(), 0);
+}
+
+TEST(ProcessExit, AnExitInsideACatchBlockEndsTheProcessToo) {
+  exit_test_destroyed = 0;
+  Result<WaitStatus> ws = Errno::other;
+  RunReport r = run([&](Os& os) {
+    const Result<Pid> child = os.fork([](Os& c) {
+      ExitTestGuard g;
+      try {
+        throw std::runtime_error("handled");
+      } catch (const std::exception&) {
+        exit_from_depth(c, 2);
+      }
+    });
+    ws = os.waitpid(*child, false);
+  });
+  ASSERT_EQ(r.verdict, Verdict::ok) << r.detail;
+  ASSERT_TRUE(ws.ok());
+  EXPECT_EQ(ws->exit_code, 3);
+  EXPECT_EQ(exit_test_destroyed, 4);
+  EXPECT_FALSE(std::current_exception());
+}
+
+}  // namespace
+}  // namespace papaya::sim
