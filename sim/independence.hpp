@@ -42,7 +42,12 @@ enum class Obj : std::uint8_t {
   net,       // the listening side of TCP: ports, listeners, their queues
   name,      // a name in the flat file namespace (hash of the path)
   clock,     // virtual time (read only: it moves only when every process is blocked)
-  refs,      // a channel's open file description's references: every close of one writes it
+  refs,      // a stream's or listener's open file description's references: every close writes it
+  pgrp,      // a process's process group and session (its pgid, sid): setpgid, setsid write it,
+             // getpgid reads it; the process's other steps neither read nor change it
+  pipe_end,  // one process's references to one end of a pipe (id: pipe, end, process): its drops
+             // write it; a write reads every process's of the read end, a read at end-of-file
+             // every process's of the write end
   // A Go program's runtime (sim/go_footprint.cpp; docs/explore.md "Goroutine operations"). Ids are
   // go_obj_id(pid, the runtime's id of the object).
   go_sched,  // the scheduler: every P's run queue, runnext and status, the global queue, idle Ps,
