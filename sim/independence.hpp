@@ -99,10 +99,15 @@ void go_actor_effect(Pid actor, Effect& out);
 // Whether two steps of different processes may be reordered without changing the outcome.
 bool dependent(const Effect& a, const Effect& b);
 
-// A step that only blocked (its process now sleeps on a channel; no object changed) is no event:
-// it neither races nor orders anything. flock's blocked step is kept as an event (conservative:
-// a waiter queue makes the order of waiters visible).
-bool blocked_step_is_invisible(model::OpKind kind);
+// The effect of `pid`'s pending step should it only block (its process then sleeps in the call;
+// no object another process can see changed). One thing still tells "before" from "after" it: a
+// caught signal that is not blocked. Delivered at the step (it came first), it sets its flag and
+// the call goes to sleep all the same (the lost-wakeup window); coming while the call sleeps, it
+// interrupts it (EINTR). So the blocked step writes those signals and is an event exactly when
+// there is one (an empty `out.access`: no event, it neither races nor orders anything). flock's
+// blocked step keeps its whole effect (conservative: a waiter queue makes the order of waiters
+// visible). Computed, like effect_of, in the state before the step.
+void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out);
 
 // Whether a step of this kind can tell a caught signal delivered at it from one delivered at the
 // process's next step (it may block, or reads or changes signal state); false: the delivery

@@ -169,7 +169,11 @@ TEST(Reduction, ACaughtSignalRacesOnlyWithTheStepsThatObserveItAndEveryOutcomeIs
     Result r = explore(p, c);
     EXPECT_TRUE(r.exhausted) << strategy_name(s);
     EXPECT_FALSE(r.violation) << strategy_name(s) << ": " << r.violation->detail;
-    EXPECT_EQ(r.traces, 3u) << strategy_name(s);
+    // dfs also names apart the runs where pid 1's waitpid blocked before the child's exit (a
+    // blocked step with a caught signal unblocked is an event, sim/independence.hpp
+    // blocked_effect_of): in two of the three traces the child can exit either way. No signal
+    // is sent to pid 1, so no race asks DPOR to tell those apart: the outcomes are the same.
+    EXPECT_EQ(r.traces, s == StrategyName::dfs ? 5u : 3u) << strategy_name(s);
     if (s != StrategyName::dfs) {
       EXPECT_EQ(r.executions, 3u) << strategy_name(s);
     }

@@ -168,7 +168,7 @@ TEST(Independence, APipeEndsDropsCommuteWithEachOtherAndWithReadsThatGetBytes) {
   // Drops of one end by different processes commute, whichever turns out to be the last: each
   // writes only its own process's references (pipe_end).
   EXPECT_FALSE(dependent(close_read, of_pipe(false, model::op::Close{3})));
-  EXPECT_FALSE(dependent(close_read, of_pipe(false, model::op::Exit{0})));
+  EXPECT_FALSE(dependent(of_pipe(true, model::op::Exit{0}), of_pipe(false, model::op::Close{3})));
   EXPECT_FALSE(dependent(close_write, of_pipe(false, model::op::Close{4})));
   // A write looks at every process's references to the read end (SIGPIPE, EPIPE once all are
   // gone), so it is dependent on each drop of it, the last one included.
