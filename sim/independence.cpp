@@ -408,17 +408,16 @@ bool dependent(const Effect& a, const Effect& b) {
 
 void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   const Process& p = k.process(pid);
-  if (model::kind_of(*p.pending) == model::OpKind::flock) return effect_of(k, pid, out);
+  const bool caught_unblocked =
+      std::any_of(std::begin(all_signals), std::end(all_signals), [&](Sig s) {
+        return s != Sig::kill && !p.mask.has(s) &&
+               p.actions[static_cast<std::size_t>(s)].kind == SigAction::Kind::catch_flag;
+      });
+  if (caught_unblocked || model::kind_of(*p.pending) == model::OpKind::flock)
+    return effect_of(k, pid, out);
   out.pid = pid;
   out.global = false;
   out.access.clear();
-  for (Sig s : all_signals) {
-    if (s == Sig::kill || p.mask.has(s)) continue;
-    if (p.actions[static_cast<std::size_t>(s)].kind != SigAction::Kind::catch_flag) continue;
-    out.access.push_back({Obj::signal, true, Builder::sig_id(pid, s)});
-  }
-  if (!out.access.empty())
-    out.access.push_back({Obj::process, true, static_cast<std::uint32_t>(pid)});
 }
 
 std::string_view obj_name(Obj o) {

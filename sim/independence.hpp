@@ -103,10 +103,13 @@ bool dependent(const Effect& a, const Effect& b);
 // no object another process can see changed). One thing still tells "before" from "after" it: a
 // caught signal that is not blocked. Delivered at the step (it came first), it sets its flag and
 // the call goes to sleep all the same (the lost-wakeup window); coming while the call sleeps, it
-// interrupts it (EINTR). So the blocked step writes those signals and is an event exactly when
-// there is one (an empty `out.access`: no event, it neither races nor orders anything). flock's
-// blocked step keeps its whole effect (conservative: a waiter queue makes the order of waiters
-// visible). Computed, like effect_of, in the state before the step.
+// interrupts it (EINTR). So when the process has such a signal, the blocked step is an event with
+// the call's whole effect (effect_of): it races with the signal's senders, and with the step that
+// would let the call through (connect for accept, exit for waitpid), whose reversal is the run
+// where the call does not block at all; dfs, which runs both, names them apart. Otherwise it is
+// no event (an empty `out.access`): it neither races nor orders anything. flock's blocked step
+// keeps its whole effect too (conservative: a waiter queue makes the order of waiters visible).
+// Computed, like effect_of, in the state before the step.
 void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out);
 
 // Whether a step of this kind can tell a caught signal delivered at it from one delivered at the
