@@ -170,10 +170,13 @@ int run_commutation_check(const ExploreArgs& a, const explore::Program& program,
   std::printf("papaya explore: commutation check of %s\n", what.c_str());
   std::printf(
       "  %llu states, %llu independent pairs run both ways (%llu of them with fresh ids: "
-      "states not compared), %llu dependent, %llu skipped (a first step only blocked); "
+      "states not compared; %llu equal only after their next steps), %llu dependent, %llu skipped "
+      "(a first step only blocked); "
       "%llu wakeups checked; %llu executions, %.1f s\n",
       static_cast<unsigned long long>(r.states), static_cast<unsigned long long>(r.independent),
-      static_cast<unsigned long long>(r.fresh_ids), static_cast<unsigned long long>(r.dependent),
+      static_cast<unsigned long long>(r.fresh_ids),
+      static_cast<unsigned long long>(r.settled_later),
+      static_cast<unsigned long long>(r.dependent),
       static_cast<unsigned long long>(r.skipped_blocked),
       static_cast<unsigned long long>(r.wakeups), static_cast<unsigned long long>(r.executions),
       seconds_since(t0));

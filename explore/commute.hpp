@@ -7,7 +7,10 @@
 //  - run both steps (neither disables the other),
 //  - end each step with the same status,
 //  - reach the same state: the model kernel's whole digest (Kernel::hash_state) and what every
-//    process has observed (sim/state_cache.hpp StateKeys, parts 1 and 2), and
+//    process has observed (sim/state_cache.hpp StateKeys, parts 1 and 2), right after the pair
+//    or, failing that, after the next step of each of the two (a caught signal the relation
+//    lets commute with its target's step is delivered at that step in one order and at the next
+//    one in the other: counted apart, `settled_later`), and
 //  - leave each step's effect as it was (p's effect after q's step equals p's effect before it),
 //    so that equivalent executions have the same happens-before relation, which DPOR's race
 //    analysis assumes (Abdulla et al., JACM 2017, section 3).
@@ -56,6 +59,7 @@ struct CommuteReport {
   std::uint64_t dependent = 0;        // pairs it calls dependent (not checked)
   std::uint64_t skipped_blocked = 0;  // a first step only blocked
   std::uint64_t fresh_ids = 0;        // both allocate fresh ids: state comparison left out
+  std::uint64_t settled_later = 0;    // equal only after the next steps of both (in-flight signal)
   std::uint64_t wakeups = 0;          // steps that woke a blocked process, checked
   std::uint64_t executions = 0;       // runs of the program, all told
   std::vector<std::string> failures;  // one line per pair that does not commute
