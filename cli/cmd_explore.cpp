@@ -24,6 +24,7 @@
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
 #include "explore/chat_program.hpp"
+#include "explore/commute.hpp"
 #include "explore/explorer.hpp"
 #include "explore/program_trace.hpp"
 #include "explore/programs.hpp"
@@ -47,6 +48,8 @@ struct ExploreArgs {
   std::uint64_t seed = 1;
   int pct_depth = 3;
   bool json = false;
+  bool race_census = false;
+  int check_commutation = 0;
   std::string state_graph;
   std::string trace;
   std::string benchmark;  // "readers:N" or "lastzero:N"
@@ -151,6 +154,43 @@ std::optional<Saved> save_counterexample(const ExploreArgs& a, const chat::Scena
   return s;
 }
 
+// --check-commutation N (docs/explore.md "Testing the relation"): N random schedules, a few states
+// on each, every pair of ready processes run both ways; the pairs the relation calls independent
+// must commute; the dependent ones are tallied by kind (commuted after all, or not).
+int run_commutation_check(const ExploreArgs& a, const explore::Program& program,
+                          const std::string& what) {
+  explore::CommuteConfig c;
+  c.runs = a.check_commutation;
+  c.states_per_run = 8;
+  c.pairs_per_state = 12;
+  c.seed = a.seed;
+  c.max_steps = a.max_steps;
+  c.probe_dependent = true;
+  const Clock::time_point t0 = Clock::now();
+  const explore::CommuteReport r = explore::check_commutation(program, c);
+  std::printf("papaya explore: commutation check of %s\n", what.c_str());
+  std::printf(
+      "  %llu states, %llu independent pairs run both ways (%llu of them with fresh ids: "
+      "states not compared; %llu equal only after their next steps), %llu dependent, %llu skipped "
+      "(a first step only blocked); "
+      "%llu wakeups checked; %llu executions, %.1f s\n",
+      static_cast<unsigned long long>(r.states), static_cast<unsigned long long>(r.independent),
+      static_cast<unsigned long long>(r.fresh_ids),
+      static_cast<unsigned long long>(r.settled_later),
+      static_cast<unsigned long long>(r.dependent),
+      static_cast<unsigned long long>(r.skipped_blocked),
+      static_cast<unsigned long long>(r.wakeups), static_cast<unsigned long long>(r.executions),
+      seconds_since(t0));
+  std::printf("  dependent pairs by kind (commuted after all / differed):\n");
+  for (const auto& [kind, t] : r.dependent_kinds)
+    std::printf("  %8llu %8llu  %s\n", static_cast<unsigned long long>(t.commuted),
+                static_cast<unsigned long long>(t.differed), kind.c_str());
+  for (const std::string& f : r.failures) std::printf("  DOES NOT COMMUTE: %s\n", f.c_str());
+  std::printf("  verdict: %s\n", r.failures.empty() ? "every independent pair commuted"
+                                                    : "some independent pair does not commute");
+  return r.failures.empty() ? exit_ok : exit_failure;
+}
+
 int run_explore(const ExploreArgs& a) {
   keep_freed_memory();
   auto fail = [](const std::string& what) {
@@ -230,6 +270,7 @@ int run_explore(const ExploreArgs& a) {
   if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0)
     what +=
         fmt::format(", GOMAXPROCS {}{}", a.gomaxprocs, a.go_preempt ? ", preemption offered" : "");
+  if (a.check_commutation > 0) return run_commutation_check(a, program, what);
   explore::Config c;
   c.strategy = *strategy;
   c.bound = a.bound;
@@ -259,6 +300,8 @@ int run_explore(const ExploreArgs& a) {
     graph = std::make_unique<explore::StateGraph>();
     c.graph = graph.get();
   }
+  sim::RaceCensus census;
+  if (a.race_census) c.census = &census;
   explore::Result r = explore::explore(program, c);
   const double secs = seconds_since(t0);
   const double per_s = secs > 0 ? static_cast<double>(r.executions + r.abandoned) / secs : 0;
@@ -339,6 +382,16 @@ int run_explore(const ExploreArgs& a) {
     }
     if (pct_p > 0) j["pct_probability_bound"] = pct_p;
     if (!a.benchmark.empty()) j["program_traces"] = program_traces->size();
+    if (a.race_census) {
+      j["race_census"] = nlohmann::json::array();
+      for (const auto& [k, n] : census.ranked())
+        j["race_census"].push_back(
+            {{"first", k.first_proc + " " + std::string(model::op_name(k.first_op))},
+             {"second", k.second_proc + " " + std::string(model::op_name(k.second_op))},
+             {"on", sim::RaceCensus::objects_text(k)},
+             {"found", n.found},
+             {"reversed", n.reversed}});
+    }
     if (saved) {
       j["counterexample"] = {{"execution", r.violation->execution},
                              {"detail", saved->detail},
@@ -384,6 +437,17 @@ int run_explore(const ExploreArgs& a) {
     }
     if (graph)
       std::printf("  state graph: %s (%zu states)\n", a.state_graph.c_str(), graph->states());
+    if (a.race_census) {
+      std::printf("  race census (processes by fork path: 1 init, 1.k its k-th child, ...):\n");
+      std::printf("  %10s %10s  %s\n", "reversed", "found", "first x second on objects");
+      for (const auto& [k, n] : census.ranked())
+        std::printf("  %10llu %10llu  %s %s x %s %s on %s\n",
+                    static_cast<unsigned long long>(n.reversed),
+                    static_cast<unsigned long long>(n.found), k.first_proc.c_str(),
+                    std::string(model::op_name(k.first_op)).c_str(), k.second_proc.c_str(),
+                    std::string(model::op_name(k.second_op)).c_str(),
+                    sim::RaceCensus::objects_text(k).c_str());
+    }
   }
   return r.violation ? exit_failure : exit_ok;
 }
@@ -443,6 +507,12 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "Goroutine operations)")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
+  cmd->add_option("--check-commutation", args->check_commutation,
+                  "instead of exploring: test the independence relation on N random schedules "
+                  "(independent pairs must commute; dependent ones are tallied by kind)");
+  cmd->add_flag("--race-census", args->race_census,
+                "optimal: count the races found and reversed, by kind (operations, processes, "
+                "objects); a debugging aid (docs/explore.md, Race census)");
   cmd->add_option("--state-graph", args->state_graph,
                   "write the explored states as Graphviz DOT (tiny configurations)");
   cmd->add_option("--trace", args->trace, "where to save the counterexample");

@@ -185,6 +185,7 @@ Result explore(const Program& p, const Config& c) {
     }
     case StrategyName::optimal: {
       sim::OptimalDporStrategy s(c.data_options);
+      s.set_census(c.census);
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       out.wakeup_divergences = s.wakeup_divergences();

@@ -16,6 +16,7 @@
 #include "model/state_hash.hpp"
 #include "os/os.hpp"
 #include "sim/dpor_strategy.hpp"
+#include "sim/race_census.hpp"
 #include "sim/simulation.hpp"
 #include "traces/trace.hpp"
 
@@ -66,6 +67,9 @@ struct Config {
   std::uint64_t progress_every = 1000;
   StateGraph* graph = nullptr;    // when set, every execution is added to it
   bool keep_trace_names = false;  // fill Result::trace_names (tests comparing strategies)
+  // optimal: every race found, and whether it was reversed, by kind (docs/explore.md "Race
+  // census"); null: not counted.
+  sim::RaceCensus* census = nullptr;
 };
 
 struct Violation {

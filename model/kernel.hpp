@@ -154,6 +154,7 @@ class Kernel {
   // For dependency analysis (sim/independence.cpp): a description, a stream end's peer.
   const OpenFile& open_file(OfdId id) const { return files_[id]; }
   SockId peer_of(SockId id) const { return socks_[id].peer; }
+  const PipeObj& pipe(PipeId id) const { return pipes_[id]; }
   // Stricter than Linux: things Linux permits that a correct program should not do (unlocking a
   // lock not held, exiting with a lock held, reading a hole). Drained by the executor.
   std::vector<std::string> take_warnings();

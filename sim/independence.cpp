@@ -79,6 +79,28 @@ struct Builder {
     }
   }
 
+  // A pipe end's references, one object per holding process (pipe_end_id): a drop writes only
+  // its own process's, so drops of one end by different processes commute whichever is last;
+  // what the last drop changes (the end is closed) is seen only by a read at end-of-file and by
+  // a write (SIGPIPE, EPIPE), which read every process's references to the other end.
+  static std::uint32_t pipe_end_id(std::uint32_t pipe, bool write_end, Pid holder) {
+    return ((pipe * 2u + (write_end ? 1u : 0u)) << 6) | (static_cast<std::uint32_t>(holder) & 63u);
+  }
+  void every_holder_of(std::uint32_t pipe, bool write_end) {
+    for (Pid q = 1; q < 64; ++q) add(Obj::pipe_end, pipe_end_id(pipe, write_end, q), false);
+  }
+  // pipe(7): "If all file descriptors referring to the write end of a pipe have been closed, then
+  // an attempt to read(2) from the pipe will see end-of-file"; "If all file descriptors referring
+  // to the read end of a pipe have been closed, then a write(2) will cause a SIGPIPE signal to be
+  // generated". A read that returns bytes does not look at the write end (a close of it leaves
+  // the bytes in the pipe); one that finds the pipe empty does (it sees end-of-file, or it waits:
+  // what a Go program's netpoller watches), and every write looks at the read end.
+  void pipe_io(const OpenFile& f) {
+    add(Obj::pipe, f.object, true);
+    if (f.kind == FileKind::pipe_write) return every_holder_of(f.object, false);
+    if (k.pipe(f.object).bytes.empty()) every_holder_of(f.object, true);
+  }
+
   // What an operation through descriptor `fd` touches. `data_write`: it changes the object's
   // contents (write, send, recv: a recv consumes); `moves_offset`: read/write/lseek.
   void through_fd(Fd fd, bool data_write, bool moves_offset) {
@@ -86,6 +108,7 @@ struct Builder {
     model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
     if (id == 0) return;
     const OpenFile& f = k.open_file(id);
+    if (f.kind == FileKind::pipe_read || f.kind == FileKind::pipe_write) return pipe_io(f);
     if (f.kind != FileKind::regular) return channel(f);
     if (moves_offset) add(Obj::offset, id, true);
     add(Obj::bytes, f.object, data_write);
@@ -105,6 +128,10 @@ struct Builder {
     if (id == 0) return;
     const OpenFile& f = k.open_file(id);
     if (f.kind == FileKind::null) return;  // /dev/null: nothing to free
+    if (f.kind == FileKind::pipe_read || f.kind == FileKind::pipe_write) {
+      add(Obj::pipe_end, pipe_end_id(f.object, f.kind == FileKind::pipe_write, p.pid), true);
+      return;
+    }
     if (f.kind != FileKind::regular) {
       add(Obj::refs, id, true);
       if (f.refs <= dropped) channel(f);
@@ -132,6 +159,7 @@ struct Builder {
     add(Obj::pidtable, 0, true);
     // The child-to-be: kill(pid) of it fails before, succeeds after; kill(-g) reaches it after.
     add(Obj::alive, static_cast<std::uint32_t>(k.last_pid() + 1), true);
+    add(Obj::pgrp, static_cast<std::uint32_t>(k.last_pid() + 1), true);
     proc(k.last_pid() + 1);
     add(Obj::group, static_cast<std::uint32_t>(p.pgid), false);
   }
@@ -151,11 +179,15 @@ struct Builder {
     }
     drop_all();
   }
+  // wait(2): "0 meaning wait for any child process whose process group ID is equal to that of
+  // the calling process"; "< -1 meaning wait for any child process whose process group ID is
+  // equal to the absolute value of pid": which children match is their groups'.
   void op(const model::op::Waitpid& o) {
-    if (o.pid > 0)
-      add(Obj::child, static_cast<std::uint32_t>(o.pid), true);
-    else
-      children_of_self();
+    if (o.pid > 0) return add(Obj::child, static_cast<std::uint32_t>(o.pid), true);
+    children_of_self();
+    if (o.pid == -1) return;
+    if (o.pid == 0) add(Obj::pgrp, static_cast<std::uint32_t>(p.pid), false);
+    for (Pid c : p.children) add(Obj::pgrp, static_cast<std::uint32_t>(c), false);
   }
   // kill(2): generation sets the signal pending in the target (or every member of the group);
   // delivery is the target's business at its next step where the signal is unmasked.
@@ -177,18 +209,28 @@ struct Builder {
         add(Obj::signal, sig_id(q, o.sig), true);
     }
   }
-  // setsid/setpgid move a process between groups: both groups and the process are written.
+  // setsid/setpgid move a process between groups: both groups and the process's group
+  // membership are written.
   void op(const model::op::Setsid&) {
+    add(Obj::pgrp, static_cast<std::uint32_t>(p.pid), true);
     add(Obj::group, static_cast<std::uint32_t>(p.pgid), true);
     add(Obj::group, static_cast<std::uint32_t>(p.pid), true);
   }
+  // setpgid(2): "setpgid() sets the PGID of the process specified by pid to pgid." Its outcome
+  // reads the target's group and session (EPERM for a session leader or another session; ESRCH
+  // for a process that has ended), which only setpgid, setsid and the target's end change; the
+  // target's other steps do not, so they commute with it. A setpgid that sets the group the
+  // target already has changes nothing: it only reads that (the fork race's second setpgid, the
+  // child's own or its parent's, whichever comes last).
   void op(const model::op::Setpgid& o) {
     const Pid target = o.pid == 0 ? p.pid : o.pid;
     const Pid to = o.pgid == 0 ? target : o.pgid;
-    proc(target);
     add(Obj::alive, static_cast<std::uint32_t>(target), false);
-    if (target > 0 && target <= k.last_pid())
-      add(Obj::group, static_cast<std::uint32_t>(k.process(target).pgid), true);
+    const bool known = target > 0 && target <= k.last_pid();
+    const bool no_change = known && k.process(target).pgid == to;
+    add(Obj::pgrp, static_cast<std::uint32_t>(target), !no_change);
+    if (no_change) return;
+    if (known) add(Obj::group, static_cast<std::uint32_t>(k.process(target).pgid), true);
     add(Obj::group, static_cast<std::uint32_t>(to), true);
   }
   void op(const model::op::Sigaction& o) {
@@ -203,8 +245,11 @@ struct Builder {
       if (changed.has(s)) add(Obj::signal, sig_id(p.pid, s), true);
   }
   void op(const model::op::Sigsuspend&) { all_signals_of(p.pid); }
+  // getpgid(p) of a process not yet made, or reaped, fails (ESRCH).
   void op(const model::op::Getpgid& o) {
-    if (o.pid > 0) add(Obj::process, static_cast<std::uint32_t>(o.pid), false);
+    const Pid t = o.pid > 0 ? o.pid : p.pid;
+    add(Obj::pgrp, static_cast<std::uint32_t>(t), false);
+    if (o.pid > 0) add(Obj::child, static_cast<std::uint32_t>(t), false);
   }
   void op(const model::op::Alarm&) { add(Obj::clock, 0, false); }
   void op(const model::op::Now&) { add(Obj::clock, 0, false); }
@@ -361,7 +406,19 @@ bool dependent(const Effect& a, const Effect& b) {
   return false;
 }
 
-bool blocked_step_is_invisible(model::OpKind kind) { return kind != model::OpKind::flock; }
+void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+  const Process& p = k.process(pid);
+  const bool caught_unblocked =
+      std::any_of(std::begin(all_signals), std::end(all_signals), [&](Sig s) {
+        return s != Sig::kill && !p.mask.has(s) &&
+               p.actions[static_cast<std::size_t>(s)].kind == SigAction::Kind::catch_flag;
+      });
+  if (caught_unblocked || model::kind_of(*p.pending) == model::OpKind::flock)
+    return effect_of(k, pid, out);
+  out.pid = pid;
+  out.global = false;
+  out.access.clear();
+}
 
 std::string_view obj_name(Obj o) {
   switch (o) {
@@ -380,6 +437,8 @@ std::string_view obj_name(Obj o) {
     case Obj::name: return "name";
     case Obj::clock: return "clock";
     case Obj::refs: return "refs";
+    case Obj::pgrp: return "pgrp";
+    case Obj::pipe_end: return "pipe_end";
     case Obj::go_sched: return "go_sched";
     case Obj::go_g: return "go_g";
     case Obj::go_mutex: return "go_mutex";

@@ -42,7 +42,12 @@ enum class Obj : std::uint8_t {
   net,       // the listening side of TCP: ports, listeners, their queues
   name,      // a name in the flat file namespace (hash of the path)
   clock,     // virtual time (read only: it moves only when every process is blocked)
-  refs,      // a channel's open file description's references: every close of one writes it
+  refs,      // a stream's or listener's open file description's references: every close writes it
+  pgrp,      // a process's process group and session (its pgid, sid): setpgid, setsid write it,
+             // getpgid reads it; the process's other steps neither read nor change it
+  pipe_end,  // one process's references to one end of a pipe (id: pipe, end, process): its drops
+             // write it; a write reads every process's of the read end, a read at end-of-file
+             // every process's of the write end
   // A Go program's runtime (sim/go_footprint.cpp; docs/explore.md "Goroutine operations"). Ids are
   // go_obj_id(pid, the runtime's id of the object).
   go_sched,  // the scheduler: every P's run queue, runnext and status, the global queue, idle Ps,
@@ -94,10 +99,18 @@ void go_actor_effect(Pid actor, Effect& out);
 // Whether two steps of different processes may be reordered without changing the outcome.
 bool dependent(const Effect& a, const Effect& b);
 
-// A step that only blocked (its process now sleeps on a channel; no object changed) is no event:
-// it neither races nor orders anything. flock's blocked step is kept as an event (conservative:
-// a waiter queue makes the order of waiters visible).
-bool blocked_step_is_invisible(model::OpKind kind);
+// The effect of `pid`'s pending step should it only block (its process then sleeps in the call;
+// no object another process can see changed). One thing still tells "before" from "after" it: a
+// caught signal that is not blocked. Delivered at the step (it came first), it sets its flag and
+// the call goes to sleep all the same (the lost-wakeup window); coming while the call sleeps, it
+// interrupts it (EINTR). So when the process has such a signal, the blocked step is an event with
+// the call's whole effect (effect_of): it races with the signal's senders, and with the step that
+// would let the call through (connect for accept, exit for waitpid), whose reversal is the run
+// where the call does not block at all; dfs, which runs both, names them apart. Otherwise it is
+// no event (an empty `out.access`): it neither races nor orders anything. flock's blocked step
+// keeps its whole effect too (conservative: a waiter queue makes the order of waiters visible).
+// Computed, like effect_of, in the state before the step.
+void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out);
 
 // Whether a step of this kind can tell a caught signal delivered at it from one delivered at the
 // process's next step (it may block, or reads or changes signal state); false: the delivery

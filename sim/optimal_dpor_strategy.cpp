@@ -120,10 +120,10 @@ bool OptimalDporStrategy::weak_initial(Pid q, const Effect* qe, const std::vecto
 // insert[E](v, wut): descend through the first child whose process is a weak initial of what is
 // left of v (taking that process's step off v); reaching a leaf means an equivalent sequence is
 // already to be explored; else the rest of v becomes the rightmost branch where the descent ended.
-void OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v) {
+bool OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v) {
   std::vector<Wakeup>* level = &root;
   for (bool top = true;; top = false) {
-    if (!top && level->empty()) return;
+    if (!top && level->empty()) return false;
     Wakeup* next = nullptr;
     for (Wakeup& c : *level)
       if (weak_initial(c.pid, &c.effect, v)) {
@@ -140,15 +140,16 @@ void OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v)
     level = &level->back().kids;
   }
   ++insertions_;
+  return true;
 }
 
 // The race i < j: v = notdep(i).j, the steps after i that do not happen after it, then j.
-void OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
+bool OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   const EventLog& log = rec_.log();
   const Event& ei = log.event(i);
-  if (ei.node < 0) return;
+  if (ei.node < 0) return false;
   Node& n = nodes_[static_cast<std::size_t>(ei.node)];
-  if (n.ready.size() < 2) return;  // nothing else could run there
+  if (n.ready.size() < 2) return false;  // nothing else could run there
   std::vector<Step> v;
   for (std::size_t k = i + 1; k < j; ++k)
     if (!log.before(i, k)) v.push_back({log.event(k).effect.pid, &log.event(k).effect});
@@ -160,8 +161,8 @@ void OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   if (!has(n.ready, v.front().pid) || has(n.disabled, v.front().pid)) return;
   for (const std::vector<DporSlept>* from : {&n.sleep, &n.done})
     for (const DporSlept& s : *from)
-      if (weak_initial(s.pid, &s.effect, v)) return;  // explored already, or will be from there
-  insert(n.wut, std::move(v));
+      if (weak_initial(s.pid, &s.effect, v)) return false;  // explored already, or will be
+  return insert(n.wut, std::move(v));
 }
 
 bool OptimalDporStrategy::next_execution() {
@@ -172,8 +173,12 @@ bool OptimalDporStrategy::next_execution() {
   check_disabled({});
   races_ += rec_.races().size();
   // Races wholly inside the replayed prefix were analysed with the execution that first ran it.
+  if (census_) census_->begin(rec_.log());
   for (auto [i, j] : rec_.races())
-    if (j >= first_new_) analyse(i, j);
+    if (j >= first_new_) {
+      const bool reversed = analyse(i, j);
+      if (census_) census_->add(rec_.log(), i, j, reversed);
+    }
   nodes_.resize(std::min(nodes_.size(), node_));
   while (!nodes_.empty()) {
     if (!nodes_.back().schedule) {

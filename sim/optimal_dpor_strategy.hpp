@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sim/dpor_base.hpp"
+#include "sim/race_census.hpp"
 
 namespace papaya::sim {
 
@@ -42,6 +43,8 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
 
   std::uint64_t wakeup_divergences() const { return divergences_; }
   std::uint64_t insertions() const { return insertions_; }
+  // Count every race found, and whether it was reversed, into `c` (null: none; the default).
+  void set_census(RaceCensus* c) { census_ = c; }
 
  private:
   using Node = OptimalDporNode;
@@ -49,9 +52,10 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
     Pid pid;
     const Effect* effect;
   };
-  void analyse(std::size_t i, std::size_t j);
+  // Whether the race added a wakeup-tree branch.
+  bool analyse(std::size_t i, std::size_t j);
   static bool weak_initial(Pid q, const Effect* qe, const std::vector<Step>& v);
-  void insert(std::vector<Wakeup>& root, std::vector<Step> v);
+  bool insert(std::vector<Wakeup>& root, std::vector<Step> v);
   static bool sleeping(const Node& n, Pid p);
   void open_node(std::span<const Pid> ready);
   bool pick(Node& n);
@@ -67,6 +71,7 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   std::size_t first_new_ = 0;  // events before this index were in the previous execution too
   std::uint64_t divergences_ = 0;
   std::uint64_t insertions_ = 0;
+  RaceCensus* census_ = nullptr;
 };
 
 }  // namespace papaya::sim

@@ -1,7 +1,7 @@
 // Step recorder: what the exploring strategies (dfs, dpor) share. It turns the executor's hooks
 // into visible events in an EventLog: the effect of the stepping process's operation, the hash of
 // the step's non-scheduling decisions, and whether the step was visible (a step that only blocked
-// is not, sim/independence.hpp).
+// is not, unless a caught signal could tell before it from during it: sim/independence.hpp).
 #pragma once
 
 #include <utility>
@@ -25,6 +25,7 @@ class StepRecorder {
     // better (step_effect).
     if (is_go_actor(pid)) {
       go_actor_effect(pid, cur_.effect);
+      blocked_.access.clear();
       kind_ = model::OpKind::getpid;
       cur_.data = 0;
       cur_.op = kind_;
@@ -33,6 +34,7 @@ class StepRecorder {
       return;
     }
     effect_of(k, pid, cur_.effect);
+    blocked_effect_of(k, pid, blocked_);
     kind_ = model::kind_of(*k.process(pid).pending);
     cur_.data = 0;
     cur_.op = kind_;
@@ -42,11 +44,18 @@ class StepRecorder {
     cur_.forked = kind_ == model::OpKind::fork ? k.last_pid() + 1 : 0;
   }
   // The executor's effect of the step (Strategy::step_effect): it replaces the one computed here.
-  void step_effect(const Effect& e) { cur_.effect = e; }
+  // A Go program's steps keep the executor's effect; one that only blocked stays no event.
+  void step_effect(const Effect& e) {
+    cur_.effect = e;
+    blocked_.access.clear();
+  }
   void decision(std::uint32_t chosen) { cur_.data = cur_.data * 1000003u + chosen + 1; }
   // Adds the event unless the step only blocked; returns its index, or -1 when invisible.
   std::int64_t stepped(model::StepStatus status, std::int32_t node, bool find_races) {
-    if (status == model::StepStatus::blocked && blocked_step_is_invisible(kind_)) return -1;
+    if (status == model::StepStatus::blocked) {
+      if (blocked_.access.empty()) return -1;
+      cur_.effect = blocked_;
+    }
     cur_.node = node;
     return static_cast<std::int64_t>(log_.add(cur_, find_races ? &races_ : nullptr));
   }
@@ -58,6 +67,7 @@ class StepRecorder {
  private:
   EventLog log_;
   Event cur_;
+  Effect blocked_;  // the step's effect should it only block (blocked_effect_of)
   model::OpKind kind_ = model::OpKind::getpid;
   std::vector<std::pair<std::size_t, std::size_t>> races_;
 };

@@ -169,9 +169,12 @@ TEST(Reduction, ACaughtSignalRacesOnlyWithTheStepsThatObserveItAndEveryOutcomeIs
     Result r = explore(p, c);
     EXPECT_TRUE(r.exhausted) << strategy_name(s);
     EXPECT_FALSE(r.violation) << strategy_name(s) << ": " << r.violation->detail;
-    EXPECT_EQ(r.traces, 3u) << strategy_name(s);
+    // Five, not three: pid 1 catches SIGUSR1, so its waitpid's blocked step is an event
+    // (sim/independence.hpp blocked_effect_of), and in two of the three orders of the kill the
+    // child's exit can come before or after pid 1 blocks in waitpid.
+    EXPECT_EQ(r.traces, 5u) << strategy_name(s);
     if (s != StrategyName::dfs) {
-      EXPECT_EQ(r.executions, 3u) << strategy_name(s);
+      EXPECT_EQ(r.executions, 5u) << strategy_name(s);
     }
     EXPECT_EQ(outcomes, (std::set<std::int64_t>{0, 1})) << strategy_name(s);
   }
@@ -179,10 +182,12 @@ TEST(Reduction, ACaughtSignalRacesOnlyWithTheStepsThatObserveItAndEveryOutcomeIs
 
 // Shared pipe ends closed by two processes: pid 1 makes a pipe and forks a child; the child
 // closes its copy of the write end and reads until EOF, pid 1 writes one byte, closes its copy of
-// the read end and then of the write end. Which close of the read end is the last decides
-// whether the write could fail (it cannot here: pid 1 writes before it closes), which close of
-// the write end is last decides when the child sees EOF. The reduction (a close that leaves a
-// reference touches only the reference count) must give exactly dfs's traces, and every outcome.
+// the read end and then of the write end. Which close of the read end is the last cannot change
+// the write (pid 1 writes before it closes), and which close of the write end is the last cannot
+// change the child's reads (the byte, then end-of-file after both): drops of one pipe end commute
+// (each writes its own process's pipe_end), so there is one trace, for dfs, dpor and optimal
+// alike. (explore/tests/races_test.cpp has the program where
+// the last drop does race a write.)
 std::function<void(Os&)> shared_pipe_program() {
   return [](Os& os) {
     papaya::Result<std::pair<Fd, Fd>> p = os.pipe();
@@ -216,7 +221,7 @@ TEST(Reduction, ClosesOfSharedPipeEndsGiveExactlyDfsTracesAndEveryOutcome) {
   EXPECT_EQ(source.trace_names, dfs.trace_names);
   EXPECT_EQ(optimal.trace_names, dfs.trace_names);
   EXPECT_EQ(optimal.executions, optimal.trace_names.size());
-  EXPECT_GT(dfs.traces, 1u);
+  EXPECT_EQ(dfs.traces, 1u);
 }
 
 // A client sends "abc" over TCP and closes; the server records how much its first recv got. How

@@ -159,20 +159,25 @@ Effect of_pipe(bool child, const model::Op& op, bool closed_first = false) {
   return effect_of(k, p);
 }
 
-TEST(Independence, AChannelCloseThatLeavesAReferenceCommutesWithItsReadsAndWrites) {
+TEST(Independence, APipeEndsDropsCommuteWithEachOtherAndWithReadsThatGetBytes) {
   char ch;
   Effect read = of_pipe(false, model::op::Read{3, std::span<char>(&ch, 1)});
   Effect write = of_pipe(false, model::op::Write{4, "x"});
   Effect close_read = of_pipe(true, model::op::Close{3});
+  Effect close_write = of_pipe(true, model::op::Close{4});
+  // Drops of one end by different processes commute, whichever turns out to be the last: each
+  // writes only its own process's references (pipe_end).
+  EXPECT_FALSE(dependent(close_read, of_pipe(false, model::op::Close{3})));
+  EXPECT_FALSE(dependent(of_pipe(true, model::op::Exit{0}), of_pipe(false, model::op::Close{3})));
+  EXPECT_FALSE(dependent(close_write, of_pipe(false, model::op::Close{4})));
+  // A write looks at every process's references to the read end (SIGPIPE, EPIPE once all are
+  // gone), so it is dependent on each drop of it, the last one included.
+  EXPECT_TRUE(dependent(close_read, write));
+  EXPECT_TRUE(dependent(of_pipe(true, model::op::Close{3}, /*closed_first=*/true), write));
+  // A read that finds the pipe empty looks at the write end (end-of-file, or it waits); the
+  // read end's drops it does not see.
+  EXPECT_TRUE(dependent(close_write, read));
   EXPECT_FALSE(dependent(close_read, read));
-  EXPECT_FALSE(dependent(close_read, write));
-  // Two drops of one description are ordered, so the one that frees is the same in every
-  // equivalent execution.
-  EXPECT_TRUE(dependent(close_read, of_pipe(false, model::op::Close{3})));
-  EXPECT_TRUE(dependent(close_read, of_pipe(false, model::op::Exit{0})));
-  // The last reference: its close frees the end, which a writer sees (EPIPE).
-  Effect last = of_pipe(true, model::op::Close{3}, /*closed_first=*/true);
-  EXPECT_TRUE(dependent(last, write));
 }
 
 TEST(Independence, ClockReadsCommute) {
