@@ -158,7 +158,7 @@ bool OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   // wakep and the P it started, a call's last step and its exitsyscall) and v is j alone. Every
   // other v starts with a step independent of i, so ready before it. Inserted, such a branch is
   // dropped when its turn comes, and with it the subtree that later insertions descend into.
-  if (!has(n.ready, v.front().pid) || has(n.disabled, v.front().pid)) return;
+  if (!has(n.ready, v.front().pid) || has(n.disabled, v.front().pid)) return false;
   for (const std::vector<DporSlept>* from : {&n.sleep, &n.done})
     for (const DporSlept& s : *from)
       if (weak_initial(s.pid, &s.effect, v)) return false;  // explored already, or will be
