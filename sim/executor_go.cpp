@@ -18,7 +18,6 @@ namespace papaya::sim {
 namespace go = model::go;
 using go::Gid;
 
-namespace {
 // Go's net package retries these after EAGAIN once the netpoller reports the descriptor
 // (internal/poll/fd_unix.go Read: "if err == syscall.EAGAIN && fd.pd.pollable() { if err =
 // fd.pd.waitRead(fd.isFile); err == nil { continue }"). Only sockets answer EAGAIN here (the
@@ -35,6 +34,7 @@ bool parks_on_eagain(model::OpKind k) {
   }
 }
 
+namespace {
 // sysmon's shortest sleep (runtime/proc.go sysmon: "if idle == 0 { // start with 20us sleep...
 // delay = 20").
 constexpr Duration sysmon_tick{20'000};

@@ -89,4 +89,8 @@ struct Executor::Proc {
   std::unique_ptr<GoProc> go;  // once it made its first goroutine call
 };
 
+// Whether a Go program's goroutine parks on the netpoller when this call answers EAGAIN
+// (executor_go.cpp); the footprint of its step (go_footprint.cpp) follows the same list.
+bool parks_on_eagain(model::OpKind k);
+
 }  // namespace papaya::sim

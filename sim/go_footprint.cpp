@@ -109,19 +109,6 @@ bool op_touches_scheduler(const go::Runtime& rt, const go::G& g, const go::GoOp&
       op);
 }
 
-// The calls Executor::go_kernel_call parks on EAGAIN (executor_go.cpp parks_on_eagain).
-bool may_park_on_eagain(model::OpKind k) {
-  switch (k) {
-    case model::OpKind::accept:
-    case model::OpKind::recv:
-    case model::OpKind::send:
-    case model::OpKind::read:
-    case model::OpKind::write:
-    case model::OpKind::connect: return true;
-    default: return false;
-  }
-}
-
 // Whether a call of this kind changes which open file a descriptor number names in the calling
 // process (it makes, drops or replaces descriptors). A Go program's other kernel threads look
 // their calls' descriptors up in the same table (close(2): "It is probably unwise to close file
@@ -276,7 +263,7 @@ void Executor::go_effect(const Option& o, Effect& e) {
         // A socket call answered EAGAIN gives its goroutine a netpoll descriptor the first time
         // (Executor::go_after_kernel_step): a new id, handed out in order.
         const Goroutine& g = goroutine(p, p.go->kq.front());
-        if (g.io_pd == 0 && g.kop != nullptr && may_park_on_eagain(model::kind_of(*g.kop)))
+        if (g.io_pd == 0 && g.kop != nullptr && parks_on_eagain(model::kind_of(*g.kop)))
           a.add(Obj::go_sched, 0);
       }
       // It may take delivery of a caught signal (a handler step exists for that): the flag that
