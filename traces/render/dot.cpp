@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <sstream>
+#include <utility>
 
 #include "traces/render/label.hpp"
 
@@ -459,8 +461,16 @@ std::string go_clusters(const Layout& l, std::size_t i, const RenderModel& m, co
   return out + "  }\n";
 }
 
+// Node pairs a drawn edge joins, in either order (see row_chain).
+using Joined = std::set<std::pair<std::string, std::string>>;
+
+void join(Joined& joined, const std::string& a, const std::string& b) {
+  joined.insert({a, b});
+  joined.insert({b, a});
+}
+
 // go -> the new goroutine's first node; ready -> the readied goroutine's next node.
-std::string go_edges(const Layout& l, const RenderModel& m) {
+std::string go_edges(const Layout& l, const RenderModel& m, Joined& joined) {
   std::string out;
   for (const GoEdge& e : m.go_edges) {
     const std::string from = "q" + std::to_string(e.from_go);
@@ -472,12 +482,33 @@ std::string go_edges(const Layout& l, const RenderModel& m) {
       for (const Node& n : l.nodes[j]) {
         if (n.pos(m) <= pos) continue;
         const bool go = e.kind == "go";
+        join(joined, from, n.id());
         out += "  " + from + " -> " + n.id() + " [color=\"" + (go ? ink : ready_violet) +
                "\", fontcolor=\"" + (go ? ink : ready_violet) +
                "\", penwidth=1.3, xlabel=" + quoted(go ? "go" : "ready") + ", constraint=false];\n";
         break;
       }
     }
+  }
+  return out;
+}
+
+// The invisible edges that keep a row's nodes left to right. A pair that a drawn edge also joins
+// gets none: Graphviz 2.43's dot aborts on two edges between one pair in a rank=same row across
+// clusters ("merge_chain: Assertion `ED_to_virt(e) == NULL' failed", graphviz issue 121 of the
+// old tracker; a goroutine's `go` edge to the goroutine it starts on the other P did it).
+std::string row_chain(const std::vector<std::string>& ids, const Joined& joined) {
+  std::string out;
+  std::size_t j = 0;
+  while (j + 1 < ids.size()) {
+    std::size_t end = j;  // [j, end] is a run of nodes no drawn edge joins pairwise
+    while (end + 1 < ids.size() && !joined.contains({ids[end], ids[end + 1]})) ++end;
+    if (end > j) {
+      out += " ";
+      for (std::size_t i = j; i <= end; ++i) out += (i > j ? " -> " : "") + ids[i];
+      out += " [style=invis]";
+    }
+    j = end + 1;
   }
   return out;
 }
@@ -516,24 +547,27 @@ std::string to_dot(const RenderModel& m, const RenderOptions& o) {
         << " [weight=100, style=invis];\n";
     for (std::size_t j = 1; j < nodes.size(); ++j) out << lane_edge(nodes[j - 1], nodes[j], m, k);
   }
+  // Edges between lanes first: the rows below must know which pairs they join.
+  Joined joined;
+  std::string between;
+  for (const Edge& e : m.edges)
+    if (w.shows(m, e.from) && w.shows(m, e.to)) {
+      join(joined, l.node_of.at(e.from), l.node_of.at(e.to));
+      between += cross_edge(e, l.node_of);
+    }
+  between += go_edges(l, m, joined);
   out << "  // rows: the titles, then the steps in the trace's order; lanes left to right by pid\n";
-  auto row_line = [&out](const std::vector<std::string>& ids) {
+  auto row_line = [&out, &joined](const std::vector<std::string>& ids) {
     out << "  {rank=same;";
     for (const std::string& id : ids) out << " " << id;
     out << "}";
-    for (std::size_t j = 0; j < ids.size() && ids.size() > 1; ++j)
-      out << (j ? " -> " : " ") << ids[j];
-    out << (ids.size() > 1 ? " [style=invis]" : "") << "\n";
+    out << row_chain(ids, joined) << "\n";
   };
   std::vector<std::string> titles;
   for (const DrawnLane& d : l.lanes) titles.push_back(d.head());
   if (!titles.empty()) row_line(titles);
   for (std::size_t r = 1; r < l.rows.size(); ++r) row_line(l.rows[r]);
-  out << "  // between processes\n";
-  for (const Edge& e : m.edges)
-    if (w.shows(m, e.from) && w.shows(m, e.to)) out << cross_edge(e, l.node_of);
-  out << go_edges(l, m);
-  out << "}\n";
+  out << "  // between processes\n" << between << "}\n";
   return out.str();
 }
 

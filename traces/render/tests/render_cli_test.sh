@@ -29,6 +29,10 @@ expect svg 0 '' "$papaya" render "$data/signals.jsonl" --format svg -o "$tmp/s.s
 grep -q '<svg' "$tmp/s.svg" || { echo "FAIL svg: no <svg> in the output"; failures=$((failures + 1)); }
 expect svg-by-extension 0 '' "$papaya" render "$data/groups.jsonl" -o "$tmp/g.svg"
 grep -q '<svg' "$tmp/g.svg" || { echo "FAIL svg-by-extension: no <svg>"; failures=$((failures + 1)); }
+# A `go` edge to a goroutine started on the other P, between two nodes of one row: Graphviz 2.43
+# aborted on it (merge_chain assertion) while the row's invisible ordering edge joined the pair too.
+expect svg-go-edge-within-a-row 0 '' "$papaya" render "$data/go_recursive_rlock.jsonl" --from 44 --max-steps 17 --pids 2 --format svg -o "$tmp/r.svg"
+grep -q '<svg' "$tmp/r.svg" || { echo "FAIL svg-go-edge-within-a-row: no <svg>"; failures=$((failures + 1)); }
 expect perfetto 0 '"traceEvents"' "$papaya" render "$data/locks.jsonl" --format perfetto
 expect perfetto-file 0 '' "$papaya" render "$data/locks.jsonl" --format perfetto -o "$tmp/l.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["traceEvents"]' "$tmp/l.json" ||
