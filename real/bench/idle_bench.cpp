@@ -17,6 +17,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The tree's size steady over three looks 200 ms apart (at most `most`): forked children of
+// the last connections have started, or ended.
+int settle_tree(pid_t root, std::chrono::seconds most) {
+  const auto end = Clock::now() + most;
+  size_t steady = 0, last = 0;
+  while (steady < 3 && Clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    size_t size = sampler::process_tree(root).size();
+    steady = size == last ? steady + 1 : 0;
+    last = size;
+  }
+  return static_cast<int>(last);
+}
+
 }  // namespace
 
 IdleResult run_idle_point(const CpuBenchConfig& cfg, const std::string& design, int connections,
@@ -48,7 +62,7 @@ IdleResult run_idle_point(const CpuBenchConfig& cfg, const std::string& design, 
     stop_group(server.pid, std::chrono::seconds(2));
     return r;
   }
-  (void)settle_tree(server.pid, std::chrono::milliseconds(200), std::chrono::seconds(3));
+  (void)settle_tree(server.pid, std::chrono::seconds(3));
   r.pss_idle_kib = sampler::tree_pss_kib(server.pid);
   const std::uint64_t kernel_idle = sampler::kernel_share_kib().value_or(0);
   // 2 ms per connection (fork-per-client servers fork one or two processes per connect); on a
@@ -78,7 +92,7 @@ IdleResult run_idle_point(const CpuBenchConfig& cfg, const std::string& design, 
           : std::nullopt;
   r.ramp_s = std::chrono::duration<double>(Clock::now() - t0).count();
   if (ramped && *ramped == "ramped") {
-    r.processes = settle_tree(server.pid, std::chrono::milliseconds(200), std::chrono::seconds(30));
+    r.processes = settle_tree(server.pid, std::chrono::seconds(30));
     sampler::SamplerConfig scfg;
     scfg.server_root = server.pid;
     scfg.helpers = {load.pid};

@@ -14,8 +14,6 @@
 #include <cstring>
 #include <thread>
 
-#include "real/sampler/proc_tree.hpp"
-
 namespace papaya::real::bench {
 
 namespace {
@@ -171,18 +169,6 @@ bool wait_listening(int port, std::chrono::milliseconds deadline, pid_t server) 
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
-}
-
-int settle_tree(pid_t root, std::chrono::milliseconds look, std::chrono::milliseconds most) {
-  const auto end = Clock::now() + most;
-  size_t steady = 0, last = 0;
-  while (steady < 3 && Clock::now() < end) {
-    std::this_thread::sleep_for(look);
-    size_t size = sampler::process_tree(root).size();
-    steady = size == last ? steady + 1 : 0;
-    last = size;
-  }
-  return static_cast<int>(last);
 }
 
 std::string self_exe() {

@@ -48,10 +48,6 @@ std::optional<int> free_port();
 // false at once when `server` (if > 0) has exited (it is then reaped).
 bool wait_listening(int port, std::chrono::milliseconds deadline, pid_t server = 0);
 
-// Waits until the process tree of `root` has the same size at three looks `look` apart (forked
-// children of the last connections have started, or ended), at most `most`; returns the size.
-int settle_tree(pid_t root, std::chrono::milliseconds look, std::chrono::milliseconds most);
-
 // The running binary's path (/proc/self/exe).
 std::string self_exe();
 
