@@ -13,6 +13,7 @@
 #include "cli/command.hpp"
 #include "real/bench/cpu_bench.hpp"
 #include "real/bench/idle_bench.hpp"
+#include "real/bench/line_bench.hpp"
 #include "real/bench/report.hpp"
 #include "real/bench/spawn.hpp"
 
@@ -207,6 +208,86 @@ int run_bench_idle(const IdleArgs& a) {
   return failed == 0 ? exit_ok : exit_failure;
 }
 
+struct LineArgs {
+  std::string designs = "process,fiber,go";
+  std::string connections = "2,16";
+  int lines = 2000;
+  int warmup_lines = 100;
+  double gap_ms = 1;
+  int line_bytes = 128;
+  int repeat = 3;
+  bool pin = false;
+  std::string out = "bench-line";
+};
+
+int run_bench_line(const LineArgs& a) {
+  real::bench::LineBenchConfig cfg;
+  cfg.designs = split(a.designs);
+  for (const std::string& d : cfg.designs) {
+    if (d != "process" && d != "fiber" && d != "go")
+      return usage("--designs: unknown chat design '" + d + "' (process, fiber, go)");
+  }
+  cfg.connections.clear();
+  for (const std::string& n : split(a.connections)) {
+    char* end = nullptr;
+    long v = std::strtol(n.c_str(), &end, 10);
+    if (n.empty() || *end != '\0' || v < 2 || v > 1024)
+      return usage("--connections: expected a list like 2,16 of counts 2..1024, got '" + n + "'");
+    cfg.connections.push_back(static_cast<int>(v));
+  }
+  if (a.pin && real::bench::online_cores() < 2) return usage("--pin needs at least 2 online cores");
+  cfg.lines = a.lines;
+  cfg.warmup_lines = a.warmup_lines;
+  cfg.gap_ms = a.gap_ms;
+  cfg.line_bytes = a.line_bytes;
+  cfg.repeat = a.repeat;
+  cfg.pin = a.pin;
+  std::error_code ec;
+  std::filesystem::create_directories(a.out, ec);
+  if (ec) return usage("--out: cannot create " + a.out + ": " + ec.message());
+  cfg.out_dir = std::filesystem::absolute(a.out).string();
+  cfg.papaya_exe = real::bench::self_exe();
+  cfg.peers_dir = (std::filesystem::path(cfg.papaya_exe).parent_path() / "peers").string();
+  {
+    real::bench::CpuBenchConfig peers;
+    peers.workload = "chat";
+    peers.designs = cfg.designs;
+    peers.papaya_exe = cfg.papaya_exe;
+    peers.peers_dir = cfg.peers_dir;
+    build_peers_if_missing(peers);
+  }
+  std::ofstream csv(cfg.out_dir + "/line.csv");
+  csv << real::bench::line_csv_header();
+  int failed = 0;
+  auto results = real::bench::run_line_bench(cfg, [&](const real::bench::LineResult& r) {
+    csv << real::bench::line_csv_row(r) << std::flush;
+    if (!r.error.empty()) {
+      ++failed;
+      std::fprintf(stderr, "papaya bench line: %s N=%d #%d: %s\n", r.design.c_str(), r.connections,
+                   r.repeat, r.error.c_str());
+      return;
+    }
+    std::fprintf(stderr,
+                 "papaya bench line: %-7s N=%-4d #%d  %llu lines in %.1f s: server CPU %.1f us "
+                 "per line, %.1f us per delivery; latency to all p50/p99 %.0f/%.0f us; "
+                 "others used %.0f%% of a core\n",
+                 r.design.c_str(), r.connections, r.repeat,
+                 static_cast<unsigned long long>(r.lines), r.wall_s, r.cpu_us_per_line(),
+                 r.cpu_us_per_delivery(), r.line_p50_us, r.line_p99_us, r.other_pct);
+  });
+  std::ofstream md(cfg.out_dir + "/line.md");
+  md << fmt::format(
+      "# papaya bench line\n\nOne chat line at a time, each from the next client in turn, sent "
+      "once every client has the previous one: {} measured lines after {} warm-up lines, "
+      "{}-byte lines, {} ms idle after each line, {} round(s), designs interleaved, {}. Server "
+      "CPU: the whole tree's on-CPU time (schedstat). Medians over rounds (min-max).\n\n",
+      cfg.lines, cfg.warmup_lines, cfg.line_bytes, cfg.gap_ms, cfg.repeat,
+      cfg.pin ? "server pinned to core 0, clients and sampler to core 1" : "unpinned");
+  md << real::bench::line_table(results);
+  std::fprintf(stderr, "papaya bench line: wrote %s/line.csv, line.md\n", cfg.out_dir.c_str());
+  return failed == 0 ? exit_ok : exit_failure;
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, int& exit_code) {
@@ -261,6 +342,36 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   idle->add_option("--out", idle_args->out, "Output directory")->capture_default_str();
   idle->callback([idle_args, &exit_code] { exit_code = run_bench_idle(*idle_args); });
+
+  auto line_args = std::make_shared<LineArgs>();
+  CLI::App* line = bench->add_subcommand(
+      "line",
+      "What one chat line costs end to end per design: server CPU and latency to every "
+      "other client (docs/results.md)");
+  line->add_option("--designs", line_args->designs, "Comma list of process, fiber, go")
+      ->capture_default_str();
+  line->add_option("--connections", line_args->connections, "Comma list of client counts (2..1024)")
+      ->capture_default_str();
+  line->add_option("--lines", line_args->lines, "Measured lines per point")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  line->add_option("--warmup-lines", line_args->warmup_lines, "Lines sent first, not measured")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  line->add_option("--gap-ms", line_args->gap_ms,
+                   "Idle milliseconds after each line reached every client")
+      ->check(CLI::Range(0.0, 1000.0))
+      ->capture_default_str();
+  line->add_option("--line-bytes", line_args->line_bytes, "Bytes per line, newline included")
+      ->check(CLI::Range(64, 4096))
+      ->capture_default_str();
+  line->add_option("--repeat", line_args->repeat, "Rounds (designs interleaved in each)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  line->add_flag("--pin", line_args->pin, "Server on core 0; clients and sampler on core 1");
+  line->add_option("--out", line_args->out, "Output directory (line.csv, line.md, logs/)")
+      ->capture_default_str();
+  line->callback([line_args, &exit_code] { exit_code = run_bench_line(*line_args); });
 }
 
 }  // namespace papaya::cli

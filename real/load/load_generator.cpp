@@ -41,45 +41,6 @@ double cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-// connect(2) blocking (loopback answers at once), then the socket options and the key.
-// tcp(7): "TCP_NODELAY If set, disable the Nagle algorithm. This means that segments are always
-// sent as soon as possible, even if there is only a small amount of data."
-int open_connection(const LoadOptions& o, std::string& error) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    error = fmt::format("socket: {}", std::strerror(errno));
-    return -1;
-  }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(o.port);
-  if (inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr) != 1) {
-    error = fmt::format("--host: '{}' is not an IPv4 address", o.host);
-    ::close(fd);
-    return -1;
-  }
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    error = fmt::format("connect {}:{}: {}", o.host, o.port, std::strerror(errno));
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  size_t done = 0;
-  while (done < o.key.size()) {
-    ssize_t n = ::send(fd, o.key.data() + done, o.key.size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error = fmt::format("sending the key: {}", std::strerror(errno));
-      ::close(fd);
-      return -1;
-    }
-    done += static_cast<size_t>(n);
-  }
-  (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  return fd;
-}
-
 // Hands `c.pending` to the kernel as far as it takes it. False when the connection failed.
 bool flush(Conn& c, LoadReport& r) {
   while (!c.pending.empty()) {
@@ -148,6 +109,45 @@ void watch(int ep, int i, Conn& c, bool want_out) {
 }
 
 }  // namespace
+
+// connect(2) blocking (loopback answers at once), then the socket options and the key.
+// tcp(7): "TCP_NODELAY If set, disable the Nagle algorithm. This means that segments are always
+// sent as soon as possible, even if there is only a small amount of data."
+int open_connection(const LoadOptions& o, std::string& error) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = fmt::format("socket: {}", std::strerror(errno));
+    return -1;
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(o.port);
+  if (inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr) != 1) {
+    error = fmt::format("--host: '{}' is not an IPv4 address", o.host);
+    ::close(fd);
+    return -1;
+  }
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    error = fmt::format("connect {}:{}: {}", o.host, o.port, std::strerror(errno));
+    ::close(fd);
+    return -1;
+  }
+  int one = 1;
+  (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  size_t done = 0;
+  while (done < o.key.size()) {
+    ssize_t n = ::send(fd, o.key.data() + done, o.key.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error = fmt::format("sending the key: {}", std::strerror(errno));
+      ::close(fd);
+      return -1;
+    }
+    done += static_cast<size_t>(n);
+  }
+  (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return fd;
+}
 
 void LoadReport::compute_percentiles() {
   std::uint64_t total = 0;

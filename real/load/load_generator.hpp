@@ -81,6 +81,11 @@ struct LoadReport {
   std::string summary_line() const;
 };
 
+// One connection as the generator opens them: connect(2) to host:port, TCP_NODELAY, the key
+// sent whole when there is one, then O_NONBLOCK. The descriptor, or -1 with `error` set.
+// (`papaya bench line` opens its clients with it too.)
+int open_connection(const LoadOptions& o, std::string& error);
+
 // Runs the whole sequence. `error` in the report is set when a connection failed; connections
 // that fail to connect during the ramp make the run stop there.
 LoadReport run_load(const LoadOptions& options);
