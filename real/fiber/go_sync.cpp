@@ -13,6 +13,8 @@
 #include <optional>
 #include <random>
 
+#include "real/fiber/scheduler.hpp"
+
 namespace papaya::real::fiber {
 
 namespace {
@@ -195,9 +197,16 @@ void forget(std::deque<Waiting>& q, const Sudog* s) {
 }
 
 GoMutex new_mutex() { return GoMutex{g_mutexes.add()}; }
-void lock(GoMutex m) { mu_lock(g_mutexes.at(m.id, "Mutex")); }
-void unlock(GoMutex m) { mu_unlock(g_mutexes.at(m.id, "Mutex")); }
+void lock(GoMutex m) {
+  DoorbellsAfter ring;
+  mu_lock(g_mutexes.at(m.id, "Mutex"));
+}
+void unlock(GoMutex m) {
+  DoorbellsAfter ring;
+  mu_unlock(g_mutexes.at(m.id, "Mutex"));
+}
 bool try_lock(GoMutex m) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   Mu& mu = g_mutexes.at(m.id, "Mutex");
   FLock lk(mu.m);
   if (mu.locked) return false;
@@ -209,6 +218,7 @@ GoRWMutex new_rwmutex() { return GoRWMutex{g_rwmutexes.add()}; }
 
 // sync/rwmutex.go RLock: "if rw.readerCount.Add(1) < 0 { // A writer is pending, wait for it."
 void rlock(GoRWMutex h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   RW& rw = g_rwmutexes.at(h.id, "RWMutex");
   FLock lk(rw.m);
   if (!rw.writer_pending) {
@@ -223,6 +233,7 @@ void rlock(GoRWMutex h) {
 // sync/rwmutex.go RUnlock / rUnlockSlow: fatal("sync: RUnlock of unlocked RWMutex"); the last
 // reader departing wakes the pending writer.
 void runlock(GoRWMutex h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   RW& rw = g_rwmutexes.at(h.id, "RWMutex");
   FLock lk(rw.m);
   if (rw.active == 0) go_fatal("fatal error: sync: RUnlock of unlocked RWMutex");
@@ -232,6 +243,7 @@ void runlock(GoRWMutex h) {
 // sync/rwmutex.go Lock: "First, resolve competition with other writers" (rw.w.Lock()), then
 // "Announce to readers there is a pending writer" and wait for the active readers to depart.
 void lock(GoRWMutex h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   RW& rw = g_rwmutexes.at(h.id, "RWMutex");
   mu_lock(rw.w);
   FLock lk(rw.m);
@@ -244,6 +256,7 @@ void lock(GoRWMutex h) {
 // readers, if any", then "Allow other writers to proceed"; fatal("sync: Unlock of unlocked
 // RWMutex").
 void unlock(GoRWMutex h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   RW& rw = g_rwmutexes.at(h.id, "RWMutex");
   {
     FLock lk(rw.m);
@@ -267,6 +280,7 @@ GoCond new_cond(GoMutex l) {
 // sync/cond.go Wait: "t := runtime_notifyListAdd(&c.notify); c.L.Unlock();
 // runtime_notifyListWait(&c.notify, t); c.L.Lock()": the ticket is taken while L is held.
 void wait(GoCond h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   Cnd& c = g_conds.at(h.id, "Cond");
   CondWaiter me;
   {
@@ -283,6 +297,7 @@ void wait(GoCond h) {
 
 // runtime/sema.go notifyListNotifyOne: wakes the waiter with the oldest ticket.
 void signal(GoCond h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   Cnd& c = g_conds.at(h.id, "Cond");
   FLock lk(c.m);
   if (c.tickets.empty()) return;
@@ -294,6 +309,7 @@ void signal(GoCond h) {
 
 // runtime/sema.go notifyListNotifyAll: every waiter that has a ticket.
 void broadcast(GoCond h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   Cnd& c = g_conds.at(h.id, "Cond");
   FLock lk(c.m);
   for (CondWaiter* w : c.tickets) {
@@ -310,6 +326,7 @@ GoChan new_chan(std::size_t capacity) {
 }
 
 void chan_send(GoChan h, std::int64_t v) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   FLock lk(g_chan_mu);
   if (h.id == 0) block_forever(lk);
   Chan& c = g_chans.at(h.id, "chan");
@@ -322,6 +339,7 @@ void chan_send(GoChan h, std::int64_t v) {
 }
 
 GoReceived chan_recv(GoChan h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   FLock lk(g_chan_mu);
   if (h.id == 0) block_forever(lk);
   Chan& c = g_chans.at(h.id, "chan");
@@ -336,6 +354,7 @@ GoReceived chan_recv(GoChan h) {
 // runtime/chan.go closechan: "close of nil channel", "close of closed channel"; then every
 // parked receiver gets the zero value with ok=false and every parked sender panics.
 void chan_close(GoChan h) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   if (h.id == 0) go_fatal("panic: close of nil channel");
   FLock lk(g_chan_mu);
   Chan& c = g_chans.at(h.id, "chan");
@@ -349,6 +368,7 @@ void chan_close(GoChan h) {
 // and take the first ready; none ready: the default case if there is one, else enqueue on every
 // case's channel, park, and on wake dequeue from the others.
 GoSelected select(std::span<const GoCase> cases, bool with_default) {
+  DoorbellsAfter ring;  // after every lock below is released (scheduler.hpp)
   thread_local std::minstd_rand rng{std::random_device{}()};
   std::vector<int> order(cases.size());
   for (std::size_t i = 0; i < cases.size(); ++i) order[i] = static_cast<int>(i);

@@ -49,6 +49,20 @@ std::vector<std::unique_ptr<Worker>>& g_workers = *new std::vector<std::unique_p
 std::atomic<unsigned> g_next{0};
 thread_local Worker* t_worker = nullptr;
 
+// The pollers whose doorbell this thread owes (ring_deferred_doorbells); one entry per poller.
+constexpr std::size_t kMaxDeferred = 64;
+thread_local Poller* t_deferred[kMaxDeferred];
+thread_local std::size_t t_deferred_count = 0;
+
+// Notes `p`'s doorbell; false when there is no room (the caller rings it now).
+bool defer_doorbell(Poller* p) noexcept {
+  for (std::size_t i = 0; i < t_deferred_count; ++i)
+    if (t_deferred[i] == p) return true;
+  if (t_deferred_count == kMaxDeferred) return false;
+  t_deferred[t_deferred_count++] = p;
+  return true;
+}
+
 // A goroutine's stack: Go starts at 8 KiB and grows; a fiber's cannot grow, so it gets 256 KiB
 // of address space, of which only the pages it touches become memory.
 constexpr std::size_t kStackBytes = 256 * 1024;
@@ -283,11 +297,13 @@ void Poller::wake() noexcept {
 }
 
 void evict(Fd fd) {
+  DoorbellsAfter ring;
   std::lock_guard<std::mutex> g(g_poll_mu);
   if (PollDesc* pd = find_desc(fd)) forget(fd, *pd);
 }
 
 void open_stream(Fd fd) {
+  DoorbellsAfter ring;
   std::lock_guard<std::mutex> g(g_poll_mu);
   if (PollDesc* pd = find_desc(fd)) forget(fd, *pd);
   open_desc(fd).stream = true;
@@ -332,6 +348,9 @@ void set_park_hook_for_tests(void (*hook)(Fd, Readiness)) { g_park_hook.store(ho
 void EpollAlgorithm::awakened(boost::fibers::context* ctx) noexcept { ctx->ready_link(ready_); }
 
 boost::fibers::context* EpollAlgorithm::pick_next() noexcept {
+  // From the dispatcher no Boost.Fiber lock is held; from a fiber's suspend(lk) one may be.
+  if (boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context))
+    ring_deferred_doorbells();
   if (ready_.empty()) return nullptr;
   boost::fibers::context* ctx = &ready_.front();
   ready_.pop_front();
@@ -341,10 +360,24 @@ boost::fibers::context* EpollAlgorithm::pick_next() noexcept {
 bool EpollAlgorithm::has_ready_fibers() const noexcept { return !ready_.empty(); }
 
 void EpollAlgorithm::suspend_until(std::chrono::steady_clock::time_point const& until) noexcept {
+  ring_deferred_doorbells();
   poller_.wait(until);
+  ring_deferred_doorbells();  // the fibers the poller woke on other threads
 }
 
-void EpollAlgorithm::notify() noexcept { poller_.wake(); }
+// Boost.Fiber calls this with the waking mutex's or condition variable's spinlock held (see
+// ring_deferred_doorbells in scheduler.hpp). A thread outside the runtime, or this thread's own
+// poller, rings at once.
+void EpollAlgorithm::notify() noexcept {
+  if (t_worker != nullptr && &t_worker->poller != &poller_ && defer_doorbell(&poller_)) return;
+  poller_.wake();
+}
+
+void ring_deferred_doorbells() noexcept {
+  const std::size_t n = t_deferred_count;
+  t_deferred_count = 0;
+  for (std::size_t i = 0; i < n; ++i) t_deferred[i]->wake();
+}
 
 // ---- the runtime ----------------------------------------------------------------------------
 
@@ -353,6 +386,7 @@ Poller& this_poller() { return t_worker->poller; }
 unsigned thread_count() { return static_cast<unsigned>(g_workers.size()); }
 
 void spawn(std::function<void()> body) {
+  DoorbellsAfter ring;
   const unsigned n = thread_count();
   Worker* target = n == 0 ? t_worker : g_workers[g_next.fetch_add(1) % n].get();
   if (target == t_worker) {

@@ -95,6 +95,27 @@ class EpollAlgorithm final : public boost::fibers::algo::algorithm {
   boost::fibers::scheduler::ready_queue_type ready_;
 };
 
+// Doorbells rung late. Boost.Fiber calls notify() of the thread it makes a fiber ready on while
+// it still holds the spinlock of the mutex or condition variable that woke the fiber
+// (mutex::unlock -> wait_queue::notify_one -> context::schedule -> notify()). Writing the other
+// thread's eventfd there made the woken thread, which had slept longest, preempt the waker on
+// its core (wake-up preemption) and then spin in Boost.Fiber's spinlock (a busy loop in Debian's
+// build) for the lock its preempted waker still held: 86% of an unpinned fiber chat server's CPU
+// (docs/fiber.md, "Doorbells after the lock"). So a scheduler thread's notify() of another thread
+// only notes the doorbell; the thread rings its noted doorbells once no Boost.Fiber lock is held:
+// at the end of every goroutine synchronisation call and descriptor operation of the runtime
+// (DoorbellsAfter), and in its dispatcher (pick_next from the dispatcher, suspend_until).
+void ring_deferred_doorbells() noexcept;
+
+// Rings the calling thread's noted doorbells when it goes out of scope: declared first in a
+// function, it runs after every lock the function took was released.
+struct DoorbellsAfter {
+  DoorbellsAfter() = default;
+  DoorbellsAfter(const DoorbellsAfter&) = delete;
+  DoorbellsAfter& operator=(const DoorbellsAfter&) = delete;
+  ~DoorbellsAfter() { ring_deferred_doorbells(); }
+};
+
 // The calling thread's poller (every scheduler thread has one).
 Poller& this_poller();
 
