@@ -89,20 +89,35 @@ void Kernel::submit(Pid pid, const Op& op) {
 // ---- wait channels ------------------------------------------------------------------------
 
 void Kernel::wake(Chan chan) {
-  if (blocked_count_ == 0) return;
-  for (Process& q : procs_) {
-    if (q.blocked && q.chan == chan) {
+  for (const Sleeper& s : sleepers_) {
+    if (s.chan != chan) continue;
+    Process& q = *table_[static_cast<std::size_t>(s.pid)];
+    // Where the thread's call state is now: `q`'s fields hold thread q.task's (swap_task), and
+    // the first thread's then sits in that thread's slot.
+    const std::uint16_t slot = s.tid == q.task ? 0 : s.tid == 0 ? q.task : s.tid;
+    if (slot == 0)
       q.recheck = true;
-      may_be_ready(q);
-    }
-    for (Task& t : q.tasks) {
-      if (t.blocked && t.chan == chan) {
-        t.recheck = true;
-        // Its first thread's state, while another thread's is swapped in to step: marked too.
-        may_be_ready(q);
-      }
-    }
+    else
+      q.tasks[slot - 1u].recheck = true;
+    // A thread's wake marks its process too (while another thread's state is swapped in to step).
+    may_be_ready(q);
   }
+}
+
+void Kernel::set_blocked(Process& p) {
+  PAPAYA_ASSERT(!p.blocked && p.chan.kind != ChanKind::none, "blocked twice, or without a channel");
+  p.blocked = true;
+  sleepers_.push_back({p.chan, p.pid, p.task});
+}
+
+void Kernel::clear_blocked(Process& p) {
+  if (!p.blocked) return;  // (callers test it first: run_pending stays small enough to inline)
+  p.blocked = false;
+  auto it = std::find_if(sleepers_.begin(), sleepers_.end(),
+                         [&](const Sleeper& s) { return s.pid == p.pid && s.tid == p.task; });
+  PAPAYA_ASSERT(it != sleepers_.end(), "a blocked thread missing from the sleepers");
+  *it = sleepers_.back();
+  sleepers_.pop_back();
 }
 
 // send(2)/recv(2)/accept(2): "EAGAIN or EWOULDBLOCK The socket is marked nonblocking and the
@@ -231,19 +246,16 @@ Outcome Kernel::step(Pid pid) {
 }
 
 // The pending operation's step, once signals had their say.
-Outcome Kernel::run_pending(Process& p) {
-  if (p.blocked) {
-    p.blocked = false;
-    --blocked_count_;
-  }
+// Inlined into both step()s: a call per step was 13 instructions of a getpid (docs/performance.md).
+[[gnu::always_inline]] inline Outcome Kernel::run_pending(Process& p) {
+  if (p.blocked) clear_blocked(p);
   p.recheck = p.woken = false;
   p.chan = {};
   Outcome out = std::visit([&](const auto& o) { return sys(p, o); }, *p.pending);
   switch (out.status) {
     case StepStatus::blocked:
       PAPAYA_ASSERT(p.chan.kind != ChanKind::none, "blocked without a wait channel");
-      p.blocked = true;
-      ++blocked_count_;
+      set_blocked(p);
       break;
     case StepStatus::done: p.pending.reset(); break;
     case StepStatus::progress:
@@ -368,10 +380,7 @@ void Kernel::end_tasks(Process& p) {
   for (std::uint16_t tid = 1; tid <= p.tasks.size(); ++tid) {
     swap_task(p, tid);
     finish_write(p);
-    if (p.blocked) {
-      p.blocked = false;
-      --blocked_count_;
-    }
+    if (p.blocked) clear_blocked(p);
     p.pending.reset();
     p.recheck = p.woken = false;
     p.chan = {};
@@ -395,10 +404,7 @@ Outcome Kernel::interrupted(Process& p) {
     p.saved_mask.reset();
   }
   p.sleep_until.reset();
-  if (p.blocked) {
-    p.blocked = false;
-    --blocked_count_;
-  }
+  if (p.blocked) clear_blocked(p);
   p.recheck = p.woken = false;
   p.chan = {};
   p.pending.reset();
@@ -548,12 +554,25 @@ void Kernel::check_invariants() const {
     for (const auto& seg : socks_[i].rx) n += seg.size();
     PAPAYA_ASSERT(n == socks_[i].rx_bytes, "a stream's byte count differs from its segments");
   }
-  int blocked = 0;
+  // Paired with the threads' own state: every blocked thread is a sleeper on its channel, once.
+  std::size_t blocked = 0;
   for (std::size_t i = 1; i < procs_.size(); ++i) {
-    blocked += procs_[i].blocked ? 1 : 0;
-    for (const Task& t : procs_[i].tasks) blocked += t.blocked ? 1 : 0;
+    const Process& q = procs_[i];
+    PAPAYA_ASSERT(q.task == 0, "a thread's state left swapped in between steps");
+    auto sleeps = [&](std::uint16_t tid, bool is_blocked, Chan chan) {
+      if (!is_blocked) return;
+      ++blocked;
+      PAPAYA_ASSERT(std::count_if(sleepers_.begin(), sleepers_.end(),
+                                  [&](const Sleeper& s) {
+                                    return s.pid == q.pid && s.tid == tid && s.chan == chan;
+                                  }) == 1,
+                    "a blocked thread is not a sleeper on its channel exactly once");
+    };
+    sleeps(0, q.blocked, q.chan);
+    for (std::size_t t = 0; t < q.tasks.size(); ++t)
+      sleeps(static_cast<std::uint16_t>(t + 1), q.tasks[t].blocked, q.tasks[t].chan);
   }
-  PAPAYA_ASSERT(blocked == blocked_count_, "blocked count out of step");
+  PAPAYA_ASSERT(blocked == sleepers_.size(), "a sleeper that is not blocked");
   // Paired with ready(): a process it could hold for is marked (ready_if_marked skips the rest).
   for (std::size_t i = 1; i < procs_.size(); ++i) {
     const Process& q = procs_[i];

@@ -193,6 +193,10 @@ class Kernel {
   const OpenFile* file_of(const Process& p, Fd fd) const;
   void warn(std::string what);
   void wake(Chan chan);
+  // The thread whose call state `p`'s fields hold now (p.task) blocks on p.chan, or stops being
+  // blocked (if it was): `blocked` and sleepers_ change together.
+  void set_blocked(Process& p);
+  void clear_blocked(Process& p);
   Outcome block(Process& p, Chan chan);
   bool can_proceed(const Process& p) const { return can_proceed(p, *p.pending); }
   bool can_proceed(const Process& p, const Op& op) const;
@@ -326,7 +330,15 @@ class Kernel {
   std::map<std::string, InodeId, std::less<>> names_;  // the flat file namespace
   std::map<std::uint16_t, std::uint32_t> ports_;       // port -> open listener
   std::uint16_t next_ephemeral_ = 0;
-  int blocked_count_ = 0;
+  // Every blocked thread: its channel, process and thread (derived from the processes' and
+  // threads' `blocked` and `chan`, paired in check_invariants). wake() looks at these instead of
+  // the whole process table. Unordered: a wake only sets flags, whatever order it finds them in.
+  struct Sleeper {
+    Chan chan;
+    Pid pid = 0;
+    std::uint16_t tid = 0;
+  };
+  std::vector<Sleeper> sleepers_;
   // Bit pid: the process may be ready (ready_if_marked). Every process ready() holds for is
   // marked; a marked one may not be ready. Derived state, not hashed (model/state_hash.cpp).
   std::array<std::uint64_t, limits::processes / 64 + 1> marked_{};

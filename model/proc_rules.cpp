@@ -51,10 +51,7 @@ void Kernel::do_exit(Process& p, WaitStatus how) {
   end_tasks(p);
   finish_write(p);
   flock_delete_block(p);
-  if (p.blocked) {
-    p.blocked = false;
-    --blocked_count_;
-  }
+  if (p.blocked) clear_blocked(p);
   p.pending.reset();
   p.recheck = p.woken = false;
   p.chan = {};

@@ -5,9 +5,9 @@
 // a closed pipe) stay in their tables and are hashed too, for the same reason.
 //
 // What is left out, and why: the Choices (the explorer's), the configuration (the same in every
-// execution of one exploration), `table_` (pointers mirroring `procs_`), `blocked_count_` (derived
-// from the processes' `blocked`), `marked_` (which processes ready() is asked about again: a
-// superset of the ready ones, so two states that differ only there answer ready() alike),
+// execution of one exploration), `table_` (pointers mirroring `procs_`), `sleepers_` (derived
+// from the processes' `blocked` and `chan`), `marked_` (which processes ready() is asked about
+// again: a superset of the ready ones, so two states that differ only there answer ready() alike),
 // `warnings_` (drained by the executor after every step; the checkers never read them).
 #include "model/state_hash.hpp"
 

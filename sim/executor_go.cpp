@@ -267,11 +267,13 @@ void Executor::go_step(Pid pid, go::Actor a) {
   bool starts_go = false;
   bool enters_syscall = false;
   std::optional<traces::GoLockEvent> rw;
-  if (g != 0 && rt.g(g).pending) {
-    rw = rw_call(*rt.g(g).pending);
-    starts_go = std::holds_alternative<go::gop::Go>(*rt.g(g).pending);
-    enters_syscall =
-        std::holds_alternative<go::gop::Syscall>(*rt.g(g).pending) && rt.g(g).phase == 0;
+  // The goroutine, looked up once (the runtime keeps its goroutines in a deque: the reference
+  // stays valid across the step).
+  const go::G* gp_g = g != 0 ? &rt.g(g) : nullptr;
+  if (gp_g && gp_g->pending) {
+    rw = rw_call(*gp_g->pending);
+    starts_go = std::holds_alternative<go::gop::Go>(*gp_g->pending);
+    enters_syscall = std::holds_alternative<go::gop::Syscall>(*gp_g->pending) && gp_g->phase == 0;
   }
   // sysmon's preemptone as a choice (Options::go_preempt): "its goroutine ran 10 ms", which a
   // loaded machine makes happen before any operation.
@@ -301,7 +303,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
         add_goroutine(gp, std::move(ng));
       }
     } else if (o.status == go::GoStatus::parked && enters_syscall &&
-               rt.g(g).status == go::GStatus::syscall) {
+               gp_g->status == go::GStatus::syscall) {
       go_enter_kernel(p, g);
     } else if (o.status == go::GoStatus::exited) {
       resume_goroutine(p, gr);  // its body returned: the fiber ends

@@ -48,10 +48,12 @@ GoStepStart go_step_start(const go::Runtime& rt, go::Actor a, std::uint32_t g, c
     case go::Actor::Kind::poller: s.by = traces::GoBy::poller; break;
   }
   s.by_id = a.kind == go::Actor::Kind::p ? a.id : 0;
-  if (g == 0 || !rt.g(g).pending) return s;
+  if (g == 0) return s;
+  const go::G& gg = rt.g(g);
+  if (!gg.pending) return s;
   s.g = g;
-  s.op = static_cast<std::uint8_t>(rt.g(g).pending->index());
-  s.obj = object_of(*rt.g(g).pending);
+  s.op = static_cast<std::uint8_t>(gg.pending->index());
+  s.obj = object_of(*gg.pending);
   s.file = file;
   s.line = line;
   return s;
