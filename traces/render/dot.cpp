@@ -547,12 +547,16 @@ std::string to_dot(const RenderModel& m, const RenderOptions& o) {
         << " [weight=100, style=invis];\n";
     for (std::size_t j = 1; j < nodes.size(); ++j) out << lane_edge(nodes[j - 1], nodes[j], m, k);
   }
-  // Edges between lanes first: the rows below must know which pairs they join.
+  // Edges between lanes first: the rows below must know which pairs they join. Only a drawing
+  // with clusters (goroutine lanes in their P) can make dot abort (row_chain); without them the
+  // rows keep every invisible edge, so process pictures are laid out as before.
+  const bool clusters = std::any_of(l.lanes.begin(), l.lanes.end(),
+                                    [](const DrawnLane& d) { return d.go != nullptr; });
   Joined joined;
   std::string between;
   for (const Edge& e : m.edges)
     if (w.shows(m, e.from) && w.shows(m, e.to)) {
-      join(joined, l.node_of.at(e.from), l.node_of.at(e.to));
+      if (clusters) join(joined, l.node_of.at(e.from), l.node_of.at(e.to));
       between += cross_edge(e, l.node_of);
     }
   between += go_edges(l, m, joined);
