@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -257,46 +256,6 @@ TEST(Independence, ASigactionTouchesOnlyItsOwnSignal) {
   EXPECT_TRUE(dependent(k, of(true, model::op::Sigaction{Sig::usr1, SigAction::catch_flag()})));
   EXPECT_TRUE(dependent(of(false, model::op::Kill{b, Sig::term}),
                         of(true, model::op::Sigaction{Sig::chld, SigAction::catch_flag()})));
-}
-
-// Pid 1 forks pid 2, then pid 3 (fds 0-3 shared); `setup` runs in pid 1 first.
-std::tuple<Effect, Effect, Effect> of_siblings(const std::vector<model::Op>& setup,
-                                               const model::Op& a_next, const model::Op& b_next,
-                                               const model::Op& c_next) {
-  Two t;
-  for (const model::Op& op : setup) {
-    t.k.submit(t.a, op);
-    t.k.step(t.a);
-  }
-  t.k.submit(t.a, model::op::Fork{});
-  const Pid c = static_cast<Pid>(t.k.step(t.a).ret);
-  t.k.submit(t.a, a_next);
-  t.k.submit(t.b, b_next);
-  t.k.submit(c, c_next);
-  return {effect_of(t.k, t.a), effect_of(t.k, t.b), effect_of(t.k, c)};
-}
-
-TEST(Independence, TwoGenerationsOfOneSignalCommuteButEachRacesItsDelivery) {
-  const std::vector<model::Op> catch_usr1_and_chld{
-      model::op::Sigaction{Sig::usr1, SigAction::catch_flag()},
-      model::op::Sigaction{Sig::chld, SigAction::catch_flag()}};
-  // Two children send pid 1 SIGUSR1: the pending set is a set.
-  auto [take, kill_b, kill_c] =
-      of_siblings(catch_usr1_and_chld, model::op::TakeCaught{Sig::usr1},
-                  model::op::Kill{1, Sig::usr1}, model::op::Kill{1, Sig::usr1});
-  EXPECT_FALSE(dependent(kill_b, kill_c));
-  EXPECT_TRUE(dependent(kill_b, take));
-  // Two children's exits each generate SIGCHLD for pid 1, which catches it.
-  auto [wait, exit_b, exit_c] =
-      of_siblings(catch_usr1_and_chld, model::op::Pause{}, model::op::Exit{0}, model::op::Exit{0});
-  EXPECT_FALSE(dependent(exit_b, exit_c));
-  EXPECT_TRUE(dependent(exit_b, wait));
-  // A group kill and a kill of one member, one signal: two generations again.
-  auto [take2, group_b, kill_c2] =
-      of_siblings(catch_usr1_and_chld, model::op::TakeCaught{Sig::usr1},
-                  model::op::Kill{0, Sig::usr1}, model::op::Kill{1, Sig::usr1});
-  EXPECT_FALSE(dependent(group_b, kill_c2));
-  EXPECT_TRUE(dependent(group_b, take2));
 }
 
 // Pid 1 makes a pipe (fd 4 the read end, 5 the write end; 3 is "x") and forks pids 3 and 4;
