@@ -295,8 +295,7 @@ void Executor::go_watched_edges(Effect& e) {
     Proc& q = *procs_[static_cast<std::size_t>(pid)];
     if (!q.go || q.go->ended) continue;
     const bool signalled = std::any_of(e.access.begin(), e.access.end(), [&](const Access& x) {
-      // A generation reads the signal's object (independence.cpp, op(Kill)); delivery writes it.
-      return x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid);
+      return x.write && x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid);
     });
     if (signalled) e.access.push_back({Obj::go_kq, true, go_obj_id(pid, 0)});
     bool edge = e.global;
@@ -310,7 +309,7 @@ void Executor::go_watched_edges(Effect& e) {
     }
     if (!edge && q.go->signal_armed)
       for (const Access& x : e.access)
-        if (x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid) &&
+        if (x.write && x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid) &&
             q.go->signal_waits.has(static_cast<Sig>(x.id % 32u)))
           edge = true;
     if (edge) e.access.push_back({Obj::go_sched, true, go_obj_id(pid, 0)});
