@@ -95,10 +95,18 @@ struct Builder {
   // generated". A read that returns bytes does not look at the write end (a close of it leaves
   // the bytes in the pipe); one that finds the pipe empty does (it sees end-of-file, or it waits:
   // what a Go program's netpoller watches), and every write looks at the read end.
+  // A read that finds the pipe empty with every write end closed returns 0 ("end-of-file") and
+  // changes nothing; nobody holds a write end any more, so nothing can change that: such reads
+  // only read the pipe, and commute with each other (two readers at end-of-file).
   void pipe_io(const OpenFile& f) {
-    add(Obj::pipe, f.object, true);
-    if (f.kind == FileKind::pipe_write) return every_holder_of(f.object, false);
-    if (k.pipe(f.object).bytes.empty()) every_holder_of(f.object, true);
+    const model::PipeObj& pipe = k.pipe(f.object);
+    if (f.kind == FileKind::pipe_write) {
+      add(Obj::pipe, f.object, true);
+      return every_holder_of(f.object, false);
+    }
+    if (!pipe.bytes.empty()) return add(Obj::pipe, f.object, true);
+    add(Obj::pipe, f.object, pipe.write_open);
+    every_holder_of(f.object, true);
   }
 
   // What an operation through descriptor `fd` touches. `data_write`: it changes the object's
@@ -137,7 +145,32 @@ struct Builder {
       if (f.refs <= dropped) channel(f);
       return;
     }
-    if (f.lock != model::LockMode::none) add(Obj::locks, f.object, true);
+    // A drop through a description that holds no lock reads its lock: a flock through the
+    // description by another process (which writes it) changes what the drop releases.
+    if (f.lock == model::LockMode::none) return add(Obj::flock_sh, flock_sh_id(id, f), false);
+    flock_on(id, f, f.lock == model::LockMode::sh);
+  }
+
+  // One object per (inode, description), hashed: a collision only adds a dependency.
+  static std::uint32_t flock_sh_id(model::OfdId id, const OpenFile& f) {
+    return (static_cast<std::uint32_t>(f.object) << 12) | (static_cast<std::uint32_t>(id) & 0xfffu);
+  }
+
+  // flock(2) on the inode of description `id`, which holds `f.lock`. Linux (fs/locks.c,
+  // flock_lock_inode) grants a LOCK_SH when no held lock conflicts with it (only a LOCK_EX does:
+  // waiting requests never refuse one) and appends it to the inode's holder list; a request that
+  // must wait blocks on the first held lock in that list it conflicts with. So the list's order
+  // is visible to a later LOCK_EX (which holder's release wakes it), and two granted LOCK_SH of
+  // different descriptions stay ordered (`flock_list`). A release of a LOCK_SH (LOCK_UN, or the
+  // last close) removes one holder and wakes the requests blocked on it, which are LOCK_EX ones:
+  // it commutes with another description's LOCK_SH (granted either way, the list ends the same)
+  // and with another shared release, and conflicts with every exclusive request and holder
+  // (`locks`, which those write and a shared request or release reads). `shared_only`: the step
+  // requests or releases a shared lock and the description holds no exclusive one.
+  void flock_on(model::OfdId id, const OpenFile& f, bool shared_only) {
+    add(Obj::flock_sh, flock_sh_id(id, f), true);
+    add(Obj::locks, f.object, !shared_only);
+    if (!shared_only) add(Obj::flock_list, f.object, true);
   }
 
   // Every descriptor of the process at once (exit, exec).
@@ -190,7 +223,11 @@ struct Builder {
     for (Pid c : p.children) add(Obj::pgrp, static_cast<std::uint32_t>(c), false);
   }
   // kill(2): generation sets the signal pending in the target (or every member of the group);
-  // delivery is the target's business at its next step where the signal is unmasked.
+  // delivery is the target's business at its next step where the signal is unmasked. Two
+  // generations of one signal commute in every state (signal(7): "Standard signals do not
+  // queue": the pending set is a set), but a generation writes the signal's object all the same:
+  // making it a read was tried in wave 7 and widened the gap DPOR has where a blocked step is an
+  // event (docs/explore.md "Two clients"), so it stays a write until that gap is closed.
   void op(const model::op::Kill& o) {
     if (o.pid > 0) {
       add(Obj::alive, static_cast<std::uint32_t>(o.pid), false);
@@ -233,10 +270,12 @@ struct Builder {
     if (known) add(Obj::group, static_cast<std::uint32_t>(k.process(target).pgid), true);
     add(Obj::group, static_cast<std::uint32_t>(to), true);
   }
-  void op(const model::op::Sigaction& o) {
-    all_signals_of(p.pid);
-    (void)o;
-  }
+  // sigaction(2) changes the action of one signal: "signum specifies the signal". Setting it to
+  // be ignored discards it if pending (Kernel::sys(Sigaction)). The other signals' actions, the
+  // mask and the pending set of the others stay as they were, so a generation of another signal
+  // commutes with it (a caught one only sets its flag, which sigaction neither reads nor clears:
+  // caught_signals_observed).
+  void op(const model::op::Sigaction& o) { add(Obj::signal, sig_id(p.pid, o.sig), true); }
   // Only the signals whose blocked state it changes: one that stays blocked stays pending either
   // way, one that stays unblocked is delivered by whichever step comes (deliverable_signals).
   void op(const model::op::Sigprocmask& o) {
@@ -254,15 +293,22 @@ struct Builder {
   void op(const model::op::Alarm&) { add(Obj::clock, 0, false); }
   void op(const model::op::Now&) { add(Obj::clock, 0, false); }
   void op(const model::op::Sleep&) { add(Obj::clock, 0, false); }
+  // open(2): "O_CREAT If pathname does not exist, create it as a regular file." Of a name that
+  // exists, O_CREAT creates nothing: the open only looks the name up, as one without O_CREAT
+  // does, so opens of an existing name commute (a creation or an unlink writes the name, so
+  // whether it exists is the same in every order the relation allows). "O_TRUNC If the file
+  // already exists and is a regular file and the access mode allows writing ... it will be
+  // truncated to length 0": that writes the inode's bytes. Without it the open reads nothing of
+  // the file: the new description's offset is 0 whatever the file holds, so it commutes with
+  // writes of the file. A name not yet created is covered by the name object.
   void op(const model::op::Open& o) {
-    const bool changes_name = has_flag(o.flags, OpenFlags::creat);
-    add(Obj::name, name_id(o.path), changes_name);
-    // The inode the name leads to now (open(O_TRUNC) empties it); a name not yet created is
-    // covered by the name object.
-    auto fp = k.footprint(p.pid);
-    for (const model::Touch& t : fp.touches)
-      if (t.kind == model::ObjKind::inode)
-        add(Obj::bytes, t.id, has_flag(o.flags, OpenFlags::trunc));
+    bool exists = false;
+    for (const model::Touch& t : k.footprint(p.pid).touches) {
+      if (t.kind != model::ObjKind::inode) continue;
+      exists = true;
+      if (has_flag(o.flags, OpenFlags::trunc)) add(Obj::bytes, t.id, true);
+    }
+    add(Obj::name, name_id(o.path), !exists && has_flag(o.flags, OpenFlags::creat));
   }
   void op(const model::op::Unlink& o) { add(Obj::name, name_id(o.path), true); }
   void op(const model::op::Close& o) {
@@ -280,7 +326,13 @@ struct Builder {
     model::OfdId id = p.fds[static_cast<std::size_t>(o.fd)];
     if (id == 0) return;
     const OpenFile& f = k.open_file(id);
-    if (f.kind == FileKind::regular) add(Obj::locks, f.object, true);
+    if (f.kind != FileKind::regular) return;
+    const bool shared_only =
+        o.args.op != LockOp::ex && f.lock != model::LockMode::ex;  // LOCK_SH or LOCK_UN
+    flock_on(id, f, shared_only);
+    // A LOCK_SH that takes a new lock is appended to the holder list (a release is not).
+    if (o.args.op == LockOp::sh && f.lock == model::LockMode::none)
+      add(Obj::flock_list, f.object, true);
   }
   void op(const model::op::Listen&) { add(Obj::net, 0, true); }
   void op(const model::op::Connect&) { add(Obj::net, 0, true); }
@@ -354,10 +406,12 @@ bool observes_caught_signals(model::OpKind kind) {
 // reads and clears s's flag and never blocks: another caught signal's flag set before or after it
 // is the same); for sigprocmask only the signals whose blocked state it changes (it never blocks
 // and reads no flag: a caught signal that stays unblocked is delivered at it or at the next step
-// alike); every signal for every other call.
+// alike); for sigaction(s) only s (it changes s's action alone and never blocks); every signal for
+// every other call.
 SigSet caught_signals_observed(const Process& p) {
   if (!observes_caught_signals(model::kind_of(*p.pending))) return SigSet{};
   if (const auto* t = std::get_if<model::op::TakeCaught>(&*p.pending)) return SigSet{t->sig};
+  if (const auto* a = std::get_if<model::op::Sigaction>(&*p.pending)) return SigSet{a->sig};
   if (const auto* m = std::get_if<model::op::Sigprocmask>(&*p.pending)) return mask_changed(p, *m);
   return SigSet::from_bits(~std::uint64_t{0});
 }
@@ -439,6 +493,8 @@ std::string_view obj_name(Obj o) {
     case Obj::refs: return "refs";
     case Obj::pgrp: return "pgrp";
     case Obj::pipe_end: return "pipe_end";
+    case Obj::flock_sh: return "flock_sh";
+    case Obj::flock_list: return "flock_list";
     case Obj::go_sched: return "go_sched";
     case Obj::go_g: return "go_g";
     case Obj::go_mutex: return "go_mutex";

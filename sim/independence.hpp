@@ -48,6 +48,10 @@ enum class Obj : std::uint8_t {
   pipe_end,  // one process's references to one end of a pipe (id: pipe, end, process): its drops
              // write it; a write reads every process's of the read end, a read at end-of-file
              // every process's of the write end
+  flock_sh,  // one description's shared flock (id: inode, description): LOCK_SH and LOCK_UN
+             // through it write it; an exclusive request reads every description's
+  flock_list,  // an inode's flock holder list, in grant order: a granted LOCK_SH appends to it,
+               // an exclusive request searches it (a shared release leaves the rest in order)
   // A Go program's runtime (sim/go_footprint.cpp; docs/explore.md "Goroutine operations"). Ids are
   // go_obj_id(pid, the runtime's id of the object).
   go_sched,  // the scheduler: every P's run queue, runnext and status, the global queue, idle Ps,

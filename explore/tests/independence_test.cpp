@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "model/kernel.hpp"
 
 namespace papaya::sim {
@@ -178,6 +181,113 @@ TEST(Independence, APipeEndsDropsCommuteWithEachOtherAndWithReadsThatGetBytes) {
   // read end's drops it does not see.
   EXPECT_TRUE(dependent(close_write, read));
   EXPECT_FALSE(dependent(close_read, read));
+}
+
+// Pid 1 and its child pid 2 each open "x" once more (fd 4, a description of their own; fd 3 is
+// pid 1's, shared by fork). Each runs `a_before` / `b_before` in turn, then the effects of the
+// next calls `a_next` and `b_next` are taken in that state.
+std::pair<Effect, Effect> of_own_descriptions(const std::vector<model::Op>& a_before,
+                                              const std::vector<model::Op>& b_before,
+                                              const model::Op& a_next, const model::Op& b_next) {
+  Two t;
+  for (Pid p : {t.a, t.b}) {
+    t.k.submit(p, model::op::Open{"x", OpenFlags::rdwr});
+    EXPECT_EQ(t.k.step(p).ret, 4);
+  }
+  for (const model::Op& op : a_before) {
+    t.k.submit(t.a, op);
+    t.k.step(t.a);
+  }
+  for (const model::Op& op : b_before) {
+    t.k.submit(t.b, op);
+    t.k.step(t.b);
+  }
+  t.k.submit(t.a, a_next);
+  t.k.submit(t.b, b_next);
+  return {effect_of(t.k, t.a), effect_of(t.k, t.b)};
+}
+
+TEST(Independence, TwoSharedLocksAreOrderedButASharedReleaseCommutesWithASharedLock) {
+  const model::Op sh = model::op::Flock{4, {LockOp::sh, false}};
+  const model::Op ex = model::op::Flock{4, {LockOp::ex, false}};
+  const model::Op un = model::op::Flock{4, {LockOp::un, false}};
+  // Two grants of LOCK_SH: the holder list's order is what a later LOCK_EX blocks on.
+  auto [sh_a, sh_b] = of_own_descriptions({}, {}, sh, sh);
+  EXPECT_TRUE(dependent(sh_a, sh_b));
+  // a holds LOCK_SH: its release commutes with b's LOCK_SH and with b's release of its own...
+  auto [un_a, sh_b2] = of_own_descriptions({sh}, {}, un, sh);
+  EXPECT_FALSE(dependent(un_a, sh_b2));
+  auto [un_a2, un_b] = of_own_descriptions({sh}, {sh}, un, un);
+  EXPECT_FALSE(dependent(un_a2, un_b));
+  // ... but not with a LOCK_EX, which it may wake.
+  auto [un_a3, ex_b] = of_own_descriptions({sh}, {}, un, ex);
+  EXPECT_TRUE(dependent(un_a3, ex_b));
+  // a holds LOCK_EX: its release is dependent on every request.
+  auto [unx_a, sh_b3] = of_own_descriptions({ex}, {}, un, sh);
+  EXPECT_TRUE(dependent(unx_a, sh_b3));
+  // Through one description (pid 1's fd 3, shared by fork) a release and a lock conflict.
+  auto [un_3, sh_3] = of_own_descriptions({model::op::Flock{3, {LockOp::sh, false}}}, {},
+                                          model::op::Flock{3, {LockOp::un, false}},
+                                          model::op::Flock{3, {LockOp::sh, false}});
+  EXPECT_TRUE(dependent(un_3, sh_3));
+}
+
+TEST(Independence, OpensOfAnExistingNameCommuteWithEachOtherAndWithWritesUnlessTheyTruncate) {
+  // "x" exists (pid 1 created it): O_CREAT creates nothing.
+  Effect create_again = of(false, model::op::Open{"x", OpenFlags::rdwr | OpenFlags::creat});
+  EXPECT_FALSE(
+      dependent(create_again, of(true, model::op::Open{"x", OpenFlags::rdwr | OpenFlags::creat})));
+  EXPECT_FALSE(dependent(create_again, of(true, model::op::Pwrite{fd, "1", 0})));
+  EXPECT_FALSE(dependent(create_again, of(true, model::op::Write{fd, "1"})));
+  // O_TRUNC empties it; an unlink takes the name away.
+  Effect trunc = of(false, model::op::Open{"x", OpenFlags::rdwr | OpenFlags::trunc});
+  EXPECT_TRUE(dependent(trunc, of(true, model::op::Pwrite{fd, "1", 0})));
+  EXPECT_TRUE(dependent(create_again, of(true, model::op::Unlink{"x"})));
+}
+
+TEST(Independence, ASigactionTouchesOnlyItsOwnSignal) {
+  // b catches SIGUSR1 and has it unblocked; a sends it SIGUSR1.
+  Effect k = of(false, model::op::Kill{b, Sig::usr1});
+  EXPECT_FALSE(dependent(k, of_catching(model::op::Sigaction{Sig::chld, SigAction::catch_flag()})));
+  EXPECT_FALSE(dependent(k, of_catching(model::op::Sigaction{Sig::term, SigAction::dfl()})));
+  EXPECT_TRUE(dependent(k, of_catching(model::op::Sigaction{Sig::usr1, SigAction::ign()})));
+  // Ignored (the default disposition is kept for SIGTERM: fatal), a signal's sigaction decides
+  // whether the kill is discarded.
+  EXPECT_TRUE(dependent(k, of(true, model::op::Sigaction{Sig::usr1, SigAction::catch_flag()})));
+  EXPECT_TRUE(dependent(of(false, model::op::Kill{b, Sig::term}),
+                        of(true, model::op::Sigaction{Sig::chld, SigAction::catch_flag()})));
+}
+
+// Pid 1 makes a pipe (fd 4 the read end, 5 the write end; 3 is "x") and forks pids 3 and 4;
+// with `writers_closed`, each of the three closes its write end. Then pids 3 and 4 read.
+std::pair<Effect, Effect> of_two_pipe_readers(bool writers_closed) {
+  Two t;
+  t.k.submit(t.a, model::op::Pipe{});
+  EXPECT_EQ(t.k.step(t.a).ret, 4);
+  std::vector<Pid> kids;
+  for (int i = 0; i < 2; ++i) {
+    t.k.submit(t.a, model::op::Fork{});
+    kids.push_back(static_cast<Pid>(t.k.step(t.a).ret));
+  }
+  if (writers_closed) {
+    for (Pid p : {t.a, kids[0], kids[1]}) {
+      t.k.submit(p, model::op::Close{5});
+      t.k.step(p);
+    }
+  }
+  static char c1, c2;
+  t.k.submit(kids[0], model::op::Read{4, std::span<char>(&c1, 1)});
+  t.k.submit(kids[1], model::op::Read{4, std::span<char>(&c2, 1)});
+  return {effect_of(t.k, kids[0]), effect_of(t.k, kids[1])};
+}
+
+TEST(Independence, ReadsAtAPipesEndOfFileCommute) {
+  // A write end is still open: each read would wait for bytes, and one may get them.
+  auto [wait1, wait2] = of_two_pipe_readers(false);
+  EXPECT_TRUE(dependent(wait1, wait2));
+  // Every write end closed and nothing left: both return 0 and change nothing.
+  auto [eof1, eof2] = of_two_pipe_readers(true);
+  EXPECT_FALSE(dependent(eof1, eof2));
 }
 
 TEST(Independence, ClockReadsCommute) {

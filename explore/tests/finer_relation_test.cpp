@@ -1,0 +1,255 @@
+// The relation's refinements for two clients (docs/explore.md "Independence", "Two clients"), each
+// on a program small enough for dfs to be the reference: dpor and optimal name exactly dfs's
+// traces, the commutation check passes the relation, and catches it made wrong on purpose.
+//  - shared flock locks (flock_sh, flock_list): two grants of LOCK_SH stay ordered (the inode's
+//    holder list is what a later LOCK_EX blocks on), but a release of a LOCK_SH commutes with
+//    another description's LOCK_SH and with another shared release;
+//  - reads at a pipe's end-of-file commute (no wrong variant here: the commutation check skips a
+//    read that blocks, and nothing else can reach an empty pipe without writers; the unit test
+//    Independence.ReadsAtAPipesEndOfFileCommute shows the condition);
+//  - opens of an existing name commute with each other and with writes of the file.
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "explore/commute.hpp"
+#include "explore/explorer.hpp"
+#include "sim/simulation.hpp"
+
+namespace papaya::explore {
+namespace {
+
+// Pid 1 opens "f" three times (three descriptions) and forks two readers, each using one of
+// them: a reader takes LOCK_SH and releases it. Pid 1, the writer, takes LOCK_EX through the
+// third and releases it, then waits for both. Every request is LOCK_NB (EWOULDBLOCK on a
+// conflict): no step blocks, so dfs is the reference without the blocked steps DPOR does not
+// model (docs/explore.md "Two clients").
+std::function<void(Os&)> shared_locks_program() {
+  return [](Os& os) {
+    std::array<Fd, 3> d{};
+    for (Fd& fd : d) {
+      papaya::Result<Fd> r = os.open("f", OpenFlags::rdwr | OpenFlags::creat, 0644);
+      if (!r) os.exit(2);
+      fd = *r;
+    }
+    std::array<Pid, 2> readers{};
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+      const Fd fd = d[i];
+      papaya::Result<Pid> c = os.fork([fd](Os& o) {
+        if (o.flock(fd, FlockArgs{.op = LockOp::sh, .nonblocking = true}))
+          (void)o.flock(fd, FlockArgs{.op = LockOp::un});
+        o.exit(0);
+      });
+      if (!c) os.exit(2);
+      readers[i] = *c;
+    }
+    if (os.flock(d[2], FlockArgs{.op = LockOp::ex, .nonblocking = true}))
+      (void)os.flock(d[2], FlockArgs{.op = LockOp::un});
+    for (Pid c : readers) (void)os.waitpid(c, false);
+  };
+}
+
+Result explore_finer(std::function<void(Os&)> init, StrategyName s) {
+  Program p;
+  p.init = std::move(init);
+  p.check_reads_order = false;
+  p.check = [](const sim::Simulation&, const sim::RunReport& r) {
+    return r.verdict == Verdict::ok ? std::string() : std::string(verdict_name(r.verdict));
+  };
+  Config c;
+  c.strategy = s;
+  c.max_executions = 500'000;
+  c.keep_trace_names = true;
+  return explore(p, c);
+}
+
+// Runs dfs, dpor and optimal on `init`: the same trace names, fewer runs for the DPORs.
+// Returns dfs's number of traces.
+std::size_t expect_dpor_names_dfs_traces(const std::function<void(Os&)>& init) {
+  const Result dfs = explore_finer(init, StrategyName::dfs);
+  EXPECT_TRUE(dfs.exhausted);
+  EXPECT_FALSE(dfs.violation) << dfs.violation->detail;
+  for (StrategyName s : {StrategyName::dpor, StrategyName::optimal}) {
+    const Result r = explore_finer(init, s);
+    EXPECT_TRUE(r.exhausted) << strategy_name(s);
+    EXPECT_FALSE(r.violation) << strategy_name(s);
+    EXPECT_EQ(r.trace_names, dfs.trace_names)
+        << strategy_name(s) << " dfs " << dfs.executions << "/" << dfs.trace_names.size()
+        << " this " << r.executions << "/" << r.trace_names.size() << " abandoned " << r.abandoned;
+    EXPECT_LT(r.executions, dfs.executions) << strategy_name(s);
+  }
+  return dfs.trace_names.size();
+}
+
+TEST(SharedLocks, DporAndOptimalNameExactlyTheTracesDfsNames) {
+  EXPECT_GE(expect_dpor_names_dfs_traces(shared_locks_program()), 3u);
+}
+
+// The relation without one kind of object: steps that conflict only on it become independent.
+std::function<bool(const sim::Effect&, const sim::Effect&)> finer_ignoring(sim::Obj o) {
+  return [o](const sim::Effect& a, const sim::Effect& b) {
+    sim::Effect x = a, y = b;
+    std::erase_if(x.access, [o](const sim::Access& t) { return t.obj == o; });
+    std::erase_if(y.access, [o](const sim::Access& t) { return t.obj == o; });
+    return !sim::dependent(x, y);
+  };
+}
+
+// The commutation check of `init` with the shipped relation (it must pass) and with the relation
+// without `wrong` (it must fail).
+void expect_check_passes_and_catches(const std::function<void(Os&)>& init, sim::Obj wrong) {
+  Program p;
+  p.init = init;
+  p.check_reads_order = false;
+  CommuteConfig c;
+  c.runs = 40;
+  c.states_per_run = 8;
+  c.pairs_per_state = 12;
+  const CommuteReport ok = check_commutation(p, c);
+  EXPECT_TRUE(ok.failures.empty()) << (ok.failures.empty() ? "" : ok.failures.front());
+  EXPECT_GE(ok.independent, 3u);
+  c.independent = finer_ignoring(wrong);
+  const CommuteReport bad = check_commutation(p, c);
+  EXPECT_FALSE(bad.failures.empty())
+      << "a relation without " << sim::obj_name(wrong) << " passed the check";
+}
+
+// A shared release declared independent of a LOCK_EX: the LOCK_EX is refused in one order only.
+// (Two LOCK_SH grants stay ordered, `flock_list`: their order is the holder list's, which the
+// check cannot show here, the releases that follow empty the list either way; what it decides is
+// which holder a LOCK_EX that must wait blocks on, fs/locks.c.)
+TEST(SharedLocks, TheCommutationCheckPassesTheRelationAndCatchesASharedReleaseIndependentOfLockEx) {
+  expect_check_passes_and_catches(shared_locks_program(), sim::Obj::locks);
+}
+
+// Pid 1 makes a pipe and forks two children; each closes its write end and reads to end-of-file
+// while pid 1 closes its own write end and waits.
+std::function<void(Os&)> end_of_file_program() {
+  return [](Os& os) {
+    papaya::Result<std::pair<Fd, Fd>> p = os.pipe();
+    if (!p) os.exit(2);
+    const auto [r, w] = *p;
+    std::array<Pid, 2> kids{};
+    for (Pid& k : kids) {
+      papaya::Result<Pid> c = os.fork([r, w](Os& o) {
+        (void)o.close(w);
+        char ch;
+        (void)o.read(r, std::span<char>(&ch, 1));
+        o.exit(0);
+      });
+      if (!c) os.exit(2);
+      k = *c;
+    }
+    (void)os.close(w);
+    for (Pid k : kids) (void)os.waitpid(k, false);
+  };
+}
+
+TEST(EndOfFile, DporAndOptimalNameExactlyTheTracesDfsNames) {
+  // One trace: the two reads at end-of-file commute, and so do the closes (pipe_end).
+  EXPECT_EQ(expect_dpor_names_dfs_traces(end_of_file_program()), 1u);
+}
+
+// Pid 1 creates "f" and forks two children: one opens it again with O_CREAT and writes a byte
+// through its own description, the other opens it with O_CREAT, then with O_TRUNC, and reads.
+std::function<void(Os&)> opens_program() {
+  return [](Os& os) {
+    papaya::Result<Fd> f = os.open("f", OpenFlags::rdwr | OpenFlags::creat, 0644);
+    if (!f) os.exit(2);
+    std::array<Pid, 2> kids{};
+    for (int i = 0; i < 2; ++i) {
+      papaya::Result<Pid> c = os.fork([i](Os& o) {
+        papaya::Result<Fd> own = o.open("f", OpenFlags::rdwr | OpenFlags::creat, 0644);
+        if (!own) o.exit(2);
+        if (i == 0) {
+          (void)o.pwrite(*own, "x", 0);
+        } else {
+          (void)o.open("f", OpenFlags::rdwr | OpenFlags::trunc, 0644);
+          char ch;
+          (void)o.pread(*own, std::span<char>(&ch, 1), 0);
+        }
+        o.exit(0);
+      });
+      if (!c) os.exit(2);
+      kids[static_cast<std::size_t>(i)] = *c;
+    }
+    for (Pid k : kids) (void)os.waitpid(k, false);
+  };
+}
+
+TEST(Opens, DporAndOptimalNameExactlyTheTracesDfsNames) {
+  EXPECT_GE(expect_dpor_names_dfs_traces(opens_program()), 2u);
+}
+
+// The O_TRUNC declared independent of the write: the file ends with one byte or none.
+TEST(Opens, TheCommutationCheckPassesTheRelationAndCatchesItWithoutBytes) {
+  expect_check_passes_and_catches(opens_program(), sim::Obj::bytes);
+}
+
+// Pid 1 and two readers as in shared_locks_program, without LOCK_NB: the writer's LOCK_EX waits.
+std::function<void(Os&)> blocking_locks_program() {
+  return [](Os& os) {
+    std::array<Fd, 3> d{};
+    for (Fd& fd : d) {
+      papaya::Result<Fd> r = os.open("f", OpenFlags::rdwr | OpenFlags::creat, 0644);
+      if (!r) os.exit(2);
+      fd = *r;
+    }
+    std::array<Pid, 2> readers{};
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+      const Fd fd = d[i];
+      papaya::Result<Pid> c = os.fork([fd](Os& o) {
+        (void)o.flock(fd, FlockArgs{.op = LockOp::sh});
+        (void)o.flock(fd, FlockArgs{.op = LockOp::un});
+        o.exit(0);
+      });
+      if (!c) os.exit(2);
+      readers[i] = *c;
+    }
+    (void)os.flock(d[2], FlockArgs{.op = LockOp::ex});
+    (void)os.flock(d[2], FlockArgs{.op = LockOp::un});
+    for (Pid c : readers) (void)os.waitpid(c, false);
+  };
+}
+
+// Known gap, found this round and not fixed (docs/explore.md "Two clients"): a parent waits in
+// waitpid with SIGUSR1 and SIGCHLD caught and unblocked (its blocked steps are events) while two
+// children signal it and exit. dfs names 448 traces, dpor 340, optimal 335 (with this relation
+// and the one before it; with generations as reads, tried this round: dfs 356, dpor 81, optimal
+// 65). Disabled so that the suite stays green; run with --gtest_also_run_disabled_tests.
+std::function<void(Os&)> catching_waits_program() {
+  return [](Os& os) {
+    (void)os.sigaction(Sig::usr1, SigAction::catch_flag(/*restart=*/false));
+    (void)os.sigaction(Sig::chld, SigAction::catch_flag(/*restart=*/true));
+    const Pid me = os.getpid();
+    std::array<Pid, 2> kids{};
+    for (Pid& k : kids) {
+      papaya::Result<Pid> c = os.fork([me](Os& o) {
+        (void)o.kill(me, Sig::usr1);
+        o.exit(0);
+      });
+      if (!c) os.exit(2);
+      k = *c;
+    }
+    (void)os.take_caught(Sig::usr1);
+    for (Pid k : kids) (void)os.waitpid(k, false);
+    (void)os.take_caught(Sig::usr1);
+    (void)os.take_caught(Sig::chld);
+  };
+}
+
+// With the LOCK_EX waiting: a blocked flock is an event. Before this round this program showed
+// dfs 308 traces, dpor and optimal 110: a drop of a description that holds no lock touched none
+// of the lock objects, so another process's flock through the same description (inherited by
+// fork) changed the drop's effect (the commutation check's "a step's effect changes with the
+// other step before it"); a drop now reads the description's `flock_sh`.
+TEST(SharedLocks, DporAndOptimalNameExactlyTheTracesDfsNamesWhenTheLockExWaits) {
+  EXPECT_GE(expect_dpor_names_dfs_traces(blocking_locks_program()), 3u);
+}
+
+TEST(BlockedStepGap, DISABLED_DporAndOptimalNameDfsTracesWhenAWaitHasACaughtSignalUnblocked) {
+  expect_dpor_names_dfs_traces(catching_waits_program());
+}
+
+}  // namespace
+}  // namespace papaya::explore
