@@ -208,6 +208,10 @@ int run_explore(const ExploreArgs& a) {
   if (a.bound >= 0 && *strategy != explore::StrategyName::dfs &&
       *strategy != explore::StrategyName::dpor)
     return fail("--bound (preemption bounding) applies to --strategy dfs and dpor only");
+  if (a.go_preempt && a.bound >= 0 && *strategy != explore::StrategyName::dfs)
+    return fail(
+        "--go-preempt with --bound applies to --strategy dfs only (it counts sysmon's "
+        "preemptions against the bound; bounded dpor does not)");
   if (a.state_cache && *strategy != explore::StrategyName::dfs)
     return fail("--state-cache applies to --strategy dfs only");
   if (a.state_cache && a.bound >= 0)
@@ -505,7 +509,8 @@ void add_explore_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--go-preempt", args->go_preempt,
                 "the goroutine design: offer sysmon's preemption before each goroutine operation "
-                "(a non-scheduling decision, explored within --data-options)");
+                "(a non-scheduling decision, explored within --data-options; with dfs --bound K, a "
+                "preemption counted against K)");
   cmd->add_option("--go-footprints", args->go_footprints,
                   "the goroutine design and the go-* benchmarks: coarse (every step of a Go "
                   "program writes its scheduler) or fine (per runtime object; docs/explore.md, "

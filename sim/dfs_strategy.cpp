@@ -64,6 +64,13 @@ std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std
       limit = 1;
       bounded_ = true;
     }
+    // Under a bound, sysmon's preemption of a running goroutine (--go-preempt: option 1 of a
+    // go_preempt decision) is a preemption too, offered while the bound allows it whatever the
+    // data options say (docs/explore.md, "Goroutine programs").
+    if (kind == model::DecisionKind::go_preempt && bound_ >= 0) {
+      limit = preemptions_ < bound_ ? n : 1;
+      bounded_ = bounded_ || preemptions_ >= bound_;
+    }
     Node node;
     node.n = n;
     node.limit = limit;
@@ -78,6 +85,7 @@ std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std
   const Node& node = stack_[depth_++];
   PAPAYA_ASSERT(node.n == n, "dfs: the run changed shape under a replayed prefix");
   if (kind == model::DecisionKind::schedule && last_ready_ && node.chosen != 0) ++preemptions_;
+  if (kind == model::DecisionKind::go_preempt && bound_ >= 0 && node.chosen == 1) ++preemptions_;
   if (kind != model::DecisionKind::schedule) rec_.decision(node.chosen);
   return node.chosen;
 }

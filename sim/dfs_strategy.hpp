@@ -2,7 +2,11 @@
 // steps, and every non-scheduling decision: segments, arrivals, faults, signal races). The
 // reference the reductions are checked against. With a preemption bound K (CHESS, Musuvathi and
 // Qadeer, PLDI 2007): at most K schedule decisions per execution may switch away from the process
-// that ran last while it can still run (option 0 of a schedule decision is that process).
+// that ran last while it can still run (option 0 of a schedule decision is that process). For a
+// Go program the processes are its actors (threads: an M on a P, an M leaving a syscall, the
+// poller, a kernel thread); with --go-preempt, sysmon preempting a running goroutine (a
+// go_preempt decision answered 1) counts as a preemption too, and is offered while the bound
+// allows one, whatever the data options.
 //
 // One execution per Simulation: the explorer calls next_execution() before each run; the tree is
 // kept across runs and the prefix to the deepest unexplored branch is replayed.

@@ -5,8 +5,11 @@
 // program-level traces.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <memory>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "explore/explorer.hpp"
 #include "explore/program_trace.hpp"
@@ -23,11 +26,12 @@ struct GoRun {
 };
 
 GoRun go_explore(std::function<void(Os&)> init, StrategyName s, int gomaxprocs,
-                 std::uint64_t max = 200'000) {
+                 std::uint64_t max = 200'000, int bound = -1, bool go_preempt = false) {
   auto names = std::make_shared<std::set<std::uint64_t>>();
   Program p;
   p.init = std::move(init);
   p.header.gomaxprocs = gomaxprocs;
+  p.header.go_preempt = go_preempt;
   p.check = [names](const sim::Simulation& sim, const sim::RunReport& r) {
     names->insert(program_trace_name(sim.trace()));
     return r.verdict == Verdict::ok ? std::string()
@@ -36,6 +40,7 @@ GoRun go_explore(std::function<void(Os&)> init, StrategyName s, int gomaxprocs,
   Config c;
   c.strategy = s;
   c.max_executions = max;
+  c.bound = bound;
   c.keep_trace_names = true;
   c.data_options = 1;
   GoRun out;
@@ -63,6 +68,26 @@ std::function<void(Os&)> go_lockers(bool shared) {
         const char c = static_cast<char>('0' + w);
         (void)g.pwrite(f, std::string_view(&c, 1), 0);
         g.unlock(mu);
+        g.chan_send(d, 1);
+      });
+    }
+    for (GoChan d : done) (void)os.chan_recv(d);
+  };
+}
+
+// Two goroutines write their digit into one file, each then sending on a channel of its own.
+std::function<void(Os&)> go_two_writers() {
+  return [](Os& os) {
+    papaya::Result<Fd> fd = os.open("x", OpenFlags::rdwr | OpenFlags::creat);
+    if (!fd) os.exit(2);
+    const Fd f = *fd;
+    std::vector<GoChan> done;
+    for (int w = 0; w < 2; ++w) {
+      const GoChan d = os.new_chan(1);
+      done.push_back(d);
+      os.go([f, d, w](Os& g) {
+        const char c = static_cast<char>('0' + w);
+        (void)g.pwrite(f, std::string_view(&c, 1), 0);
         g.chan_send(d, 1);
       });
     }
@@ -207,6 +232,67 @@ TEST(GoExplore, AGoReaderAndAProcessWriterHaveTwoProgramLevelTraces) {
   GoRun dpor = go_explore(go_and_process_readers(), StrategyName::dpor, 1);
   EXPECT_TRUE(dpor.result.exhausted);
   EXPECT_EQ(dpor.program_traces.size(), 2u);
+}
+
+// Preemption bounding on goroutine programs (docs/explore.md, "Goroutine programs": a preemption
+// is a schedule decision that switches away from the actor, a thread, that stepped last while it
+// could still step). Bound 0 runs the goroutines as Go's run queues order them and switches
+// threads only where the last one blocked: fewer traces; each larger bound reaches a superset,
+// all within the unbounded space's, until they are all of them (source-DPOR's, which equal
+// unbounded dfs's: DporCoversExactlyTheTracesDfsCoversOnSmallGoroutinePrograms).
+TEST(GoExplore, BoundedDfsGrowsWithTheBoundToExactlyTheTracesOfUnboundedDfs) {
+  const auto init = go_and_process_readers();
+  const GoRun all = go_explore(init, StrategyName::dpor, 1);
+  ASSERT_TRUE(all.result.exhausted);
+  std::set<std::uint64_t> before;
+  int covered_at = -1;
+  for (int k = 0; k <= 2 && covered_at < 0; ++k) {
+    const GoRun b = go_explore(init, StrategyName::dfs, 1, 200'000, k);
+    ASSERT_TRUE(b.result.exhausted) << "bound " << k;
+    EXPECT_TRUE(b.result.preemption_bounded) << "bound " << k << " cut nothing";
+    for (std::uint64_t t : before) EXPECT_TRUE(b.result.trace_names.count(t)) << "bound " << k;
+    for (std::uint64_t t : b.result.trace_names)
+      EXPECT_TRUE(all.result.trace_names.count(t)) << "bound " << k << ": a trace dfs never ran";
+    if (k == 0) {
+      EXPECT_LT(b.result.traces, all.result.traces);
+    }
+    std::printf(
+        "Go reader and process writer, GOMAXPROCS 1, dfs --bound %d: %llu executions, "
+        "%llu traces (unbounded dpor: %llu, %llu)\n",
+        k, static_cast<unsigned long long>(b.result.executions),
+        static_cast<unsigned long long>(b.result.traces),
+        static_cast<unsigned long long>(all.result.executions),
+        static_cast<unsigned long long>(all.result.traces));
+    if (b.result.trace_names == all.result.trace_names) covered_at = k;
+    before = b.result.trace_names;
+  }
+  EXPECT_EQ(covered_at, 1);
+}
+
+// On one P the run queues fix the order of the two writes (runnext first: the second goroutine
+// writes first); only sysmon's preemption of it (--go-preempt) lets the first write first. With
+// a bound that preemption is counted: bound 0 keeps the one order, bound 1 reaches both; without
+// a bound it is a data decision, not explored at the default --data-options 1.
+TEST(GoExplore, SysmonsPreemptionIsCountedAgainstTheBoundAndOnlyItReordersWritersOnOneP) {
+  const GoRun unbounded = go_explore(go_two_writers(), StrategyName::dfs, 1, 200'000, -1, true);
+  const GoRun zero = go_explore(go_two_writers(), StrategyName::dfs, 1, 200'000, 0, true);
+  const GoRun one = go_explore(go_two_writers(), StrategyName::dfs, 1, 200'000, 1, true);
+  const GoRun plain_one = go_explore(go_two_writers(), StrategyName::dfs, 1, 200'000, 1, false);
+  ASSERT_TRUE(unbounded.result.exhausted && zero.result.exhausted && one.result.exhausted &&
+              plain_one.result.exhausted);
+  EXPECT_EQ(unbounded.program_traces.size(), 1u);
+  EXPECT_EQ(zero.program_traces.size(), 1u);
+  EXPECT_EQ(zero.program_traces, unbounded.program_traces);
+  EXPECT_EQ(plain_one.program_traces, unbounded.program_traces);
+  EXPECT_EQ(one.program_traces.size(), 2u);
+  EXPECT_TRUE(one.result.preemption_bounded);
+  EXPECT_GT(one.result.per_bound.at(1), 0u);
+  std::printf(
+      "two writers, GOMAXPROCS 1, --go-preempt: dfs --bound 0 %llu executions, "
+      "--bound 1 %llu (%llu with one preemption)\n",
+      static_cast<unsigned long long>(zero.result.executions),
+      static_cast<unsigned long long>(one.result.executions),
+      static_cast<unsigned long long>(one.result.per_bound.at(1)));
 }
 
 }  // namespace

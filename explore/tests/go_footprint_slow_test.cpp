@@ -11,6 +11,7 @@
 #include "explore/chat_program.hpp"
 #include "explore/programs.hpp"
 #include "explore/tests/go_footprint_check.hpp"
+#include "explore/tests/go_readers_order.hpp"
 
 namespace papaya::explore {
 namespace {
@@ -78,6 +79,21 @@ TEST(GoFootprintSlow, AdjacentIndependentStepsOfTheGoroutineChatCommute) {
       std::printf("goroutine chat %d x %d: %llu independent pairs swapped\n", clients, messages,
                   static_cast<unsigned long long>(pairs));
     }
+}
+
+// go-readers:2 on two Ps, its whole space: three of the four orders, never R1 before the writer
+// and R2 after (go_readers_order_test.cpp says why).
+TEST(GoFootprintSlow, GoReadersTwoOnTwoPsReachesEveryOrderButTheFirstQueuedReaderFirst) {
+  const goreaders::ReadersOrders two =
+      goreaders::explore_readers_orders(StrategyName::dpor, 2, -1, 1'000'000, "");
+  ASSERT_TRUE(two.result.exhausted);
+  EXPECT_FALSE(two.result.violation);
+  EXPECT_EQ(two.orders, (std::set<std::string>{"R1 0, R2 0", "R1 1, R2 0", "R1 1, R2 1"}));
+  std::printf("go-readers:2, GOMAXPROCS 2, dpor: %llu executions (+%llu abandoned), orders:",
+              static_cast<unsigned long long>(two.result.executions),
+              static_cast<unsigned long long>(two.result.abandoned));
+  for (const std::string& o : two.orders) std::printf(" [%s]", o.c_str());
+  std::printf("\n");
 }
 
 }  // namespace
