@@ -39,8 +39,13 @@ class StepRecorder {
     cur_.data = 0;
     cur_.op = kind_;
     cur_.joins = 0;
-    if (const auto* w = std::get_if<model::op::Waitpid>(&*k.process(pid).pending))
-      if (w->pid > 0 && !w->nohang) cur_.joins = w->pid;
+    // A blocking waitpid of one child is joined to the child's exit (its exit enables it) when
+    // the call cannot block as an event of its own: when its blocked step would be an event
+    // (blocked_effect_of: a caught signal unblocked) and it has not blocked yet, "the waitpid
+    // before the exit" is another trace (the call blocks there), so the pair is a race.
+    const model::Process& p = k.process(pid);
+    if (const auto* w = std::get_if<model::op::Waitpid>(&*p.pending))
+      if (w->pid > 0 && !w->nohang && blocked_.access.empty()) cur_.joins = w->pid;
     cur_.forked = kind_ == model::OpKind::fork ? k.last_pid() + 1 : 0;
   }
   // The executor's effect of the step (Strategy::step_effect): it replaces the one computed here.
