@@ -39,12 +39,11 @@ class StepRecorder {
     cur_.data = 0;
     cur_.op = kind_;
     cur_.joins = 0;
-    // A blocking waitpid of one child is joined to the child's exit (its exit enables it) when
-    // the call cannot block as an event of its own: when its blocked step would be an event
-    // (blocked_effect_of: a caught signal unblocked) and it has not blocked yet, "the waitpid
-    // before the exit" is another trace (the call blocks there), so the pair is a race.
-    const model::Process& p = k.process(pid);
-    if (const auto* w = std::get_if<model::op::Waitpid>(&*p.pending))
+    // A blocking waitpid of one child is joined to the child's exit (the exit enables it, never
+    // races it) only when its blocked step is no event. With a caught signal unblocked
+    // (blocked_effect_of) the pair is a race: the waitpid before the exit blocks, an event of
+    // its own (another trace), and a signal can end the call with EINTR before the exit.
+    if (const auto* w = std::get_if<model::op::Waitpid>(&*k.process(pid).pending))
       if (w->pid > 0 && !w->nohang && blocked_.access.empty()) cur_.joins = w->pid;
     cur_.forked = kind_ == model::OpKind::fork ? k.last_pid() + 1 : 0;
   }
