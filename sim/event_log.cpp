@@ -124,8 +124,8 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
     const Event& c = events_[i];
     if (c.effect.pid == e.effect.pid) continue;
     if (!dependent(c.effect, e.effect)) continue;
-    // waitpid(c) without WNOHANG completes only after c's exit: an enabling edge (a join), not a
-    // race that another order could reverse.
+    // waitpid(c) without WNOHANG, unable to block visibly or be interrupted, completes only after
+    // c's exit: an enabling edge (a join), not a race that another order could reverse.
     const bool joined = e.joins != 0 && c.effect.pid == e.joins && c.op == model::OpKind::exit;
     const bool ordered = joined || clock(j)[c.actor_slot] >= c.nth;
     if (!ordered && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});

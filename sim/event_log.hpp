@@ -26,7 +26,9 @@ struct Event {
   std::uint64_t data = 0;  // hash of the step's non-scheduling decisions
   Pid forked = 0;          // the child a fork created
   model::OpKind op = model::OpKind::getpid;
-  Pid joins = 0;  // a blocking waitpid of this one child: its exit enables it, never races it
+  // A blocking waitpid of this one child whose blocked step is no event (sim/step_recorder.hpp):
+  // the child's exit enables it, never races it.
+  Pid joins = 0;
   std::uint16_t actor_slot = 0;  // set by EventLog::add: its actor's slot in the clocks
 };
 

@@ -39,8 +39,12 @@ class StepRecorder {
     cur_.data = 0;
     cur_.op = kind_;
     cur_.joins = 0;
+    // A blocking waitpid of one child is joined to the child's exit (the exit enables it, never
+    // races it) only when its blocked step is no event. With a caught signal unblocked
+    // (blocked_effect_of) the pair is a race: the waitpid before the exit blocks, an event of
+    // its own (another trace), and a signal can end the call with EINTR before the exit.
     if (const auto* w = std::get_if<model::op::Waitpid>(&*k.process(pid).pending))
-      if (w->pid > 0 && !w->nohang) cur_.joins = w->pid;
+      if (w->pid > 0 && !w->nohang && blocked_.access.empty()) cur_.joins = w->pid;
     cur_.forked = kind_ == model::OpKind::fork ? k.last_pid() + 1 : 0;
   }
   // The executor's effect of the step (Strategy::step_effect): it replaces the one computed here.
