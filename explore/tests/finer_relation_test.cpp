@@ -21,11 +21,12 @@ namespace {
 
 // Pid 1 opens "f" three times (three descriptions) and forks two readers, each using one of
 // them: a reader takes LOCK_SH and releases it. Pid 1, the writer, takes LOCK_EX through the
-// third and releases it, then waits for both. Every request is LOCK_NB (EWOULDBLOCK on a
-// conflict): no step blocks, so dfs is the reference without the blocked steps DPOR does not
-// model (docs/explore.md "Two clients").
-std::function<void(Os&)> shared_locks_program() {
-  return [](Os& os) {
+// third and releases it, then waits for both. With `nonblocking` every request is LOCK_NB
+// (EWOULDBLOCK on a conflict, and only a granted lock is released): no step blocks, so dfs is the
+// reference without blocked steps (docs/explore.md "Two clients"); without it the writer's
+// LOCK_EX waits, a blocked step that is an event.
+std::function<void(Os&)> locks_program(bool nonblocking) {
+  return [nonblocking](Os& os) {
     std::array<Fd, 3> d{};
     for (Fd& fd : d) {
       papaya::Result<Fd> r = os.open("f", OpenFlags::rdwr | OpenFlags::creat, 0644);
@@ -35,15 +36,15 @@ std::function<void(Os&)> shared_locks_program() {
     std::array<Pid, 2> readers{};
     for (std::size_t i = 0; i < readers.size(); ++i) {
       const Fd fd = d[i];
-      papaya::Result<Pid> c = os.fork([fd](Os& o) {
-        if (o.flock(fd, FlockArgs{.op = LockOp::sh, .nonblocking = true}))
+      papaya::Result<Pid> c = os.fork([fd, nonblocking](Os& o) {
+        if (o.flock(fd, FlockArgs{.op = LockOp::sh, .nonblocking = nonblocking}))
           (void)o.flock(fd, FlockArgs{.op = LockOp::un});
         o.exit(0);
       });
       if (!c) os.exit(2);
       readers[i] = *c;
     }
-    if (os.flock(d[2], FlockArgs{.op = LockOp::ex, .nonblocking = true}))
+    if (os.flock(d[2], FlockArgs{.op = LockOp::ex, .nonblocking = nonblocking}))
       (void)os.flock(d[2], FlockArgs{.op = LockOp::un});
     for (Pid c : readers) (void)os.waitpid(c, false);
   };
@@ -82,7 +83,7 @@ std::size_t expect_dpor_names_dfs_traces(const std::function<void(Os&)>& init) {
 }
 
 TEST(SharedLocks, DporAndOptimalNameExactlyTheTracesDfsNames) {
-  EXPECT_GE(expect_dpor_names_dfs_traces(shared_locks_program()), 3u);
+  EXPECT_GE(expect_dpor_names_dfs_traces(locks_program(/*nonblocking=*/true)), 3u);
 }
 
 // The relation without one kind of object: steps that conflict only on it become independent.
@@ -119,7 +120,7 @@ void expect_check_passes_and_catches(const std::function<void(Os&)>& init, sim::
 // check cannot show here, the releases that follow empty the list either way; what it decides is
 // which holder a LOCK_EX that must wait blocks on, fs/locks.c.)
 TEST(SharedLocks, TheCommutationCheckPassesTheRelationAndCatchesASharedReleaseIndependentOfLockEx) {
-  expect_check_passes_and_catches(shared_locks_program(), sim::Obj::locks);
+  expect_check_passes_and_catches(locks_program(/*nonblocking=*/true), sim::Obj::locks);
 }
 
 // Pid 1 makes a pipe and forks two children; each closes its write end and reads to end-of-file
@@ -186,32 +187,6 @@ TEST(Opens, TheCommutationCheckPassesTheRelationAndCatchesItWithoutBytes) {
   expect_check_passes_and_catches(opens_program(), sim::Obj::bytes);
 }
 
-// Pid 1 and two readers as in shared_locks_program, without LOCK_NB: the writer's LOCK_EX waits.
-std::function<void(Os&)> blocking_locks_program() {
-  return [](Os& os) {
-    std::array<Fd, 3> d{};
-    for (Fd& fd : d) {
-      papaya::Result<Fd> r = os.open("f", OpenFlags::rdwr | OpenFlags::creat, 0644);
-      if (!r) os.exit(2);
-      fd = *r;
-    }
-    std::array<Pid, 2> readers{};
-    for (std::size_t i = 0; i < readers.size(); ++i) {
-      const Fd fd = d[i];
-      papaya::Result<Pid> c = os.fork([fd](Os& o) {
-        (void)o.flock(fd, FlockArgs{.op = LockOp::sh});
-        (void)o.flock(fd, FlockArgs{.op = LockOp::un});
-        o.exit(0);
-      });
-      if (!c) os.exit(2);
-      readers[i] = *c;
-    }
-    (void)os.flock(d[2], FlockArgs{.op = LockOp::ex});
-    (void)os.flock(d[2], FlockArgs{.op = LockOp::un});
-    for (Pid c : readers) (void)os.waitpid(c, false);
-  };
-}
-
 // A parent waits in waitpid with SIGUSR1 and SIGCHLD caught and unblocked (its blocked steps are
 // events) while two children signal it and exit. Wave 7 found dfs naming 448 traces, dpor 340,
 // optimal 335: a blocking waitpid(c) was joined to c's exit (an enabling edge, never a race),
@@ -246,7 +221,7 @@ std::function<void(Os&)> catching_waits_program() {
 // fork) changed the drop's effect (the commutation check's "a step's effect changes with the
 // other step before it"); a drop now reads the description's `flock_sh`.
 TEST(SharedLocks, DporAndOptimalNameExactlyTheTracesDfsNamesWhenTheLockExWaits) {
-  EXPECT_GE(expect_dpor_names_dfs_traces(blocking_locks_program()), 3u);
+  EXPECT_GE(expect_dpor_names_dfs_traces(locks_program(/*nonblocking=*/false)), 3u);
 }
 
 TEST(BlockedStepGap, DporAndOptimalNameDfsTracesWhenAWaitHasACaughtSignalUnblocked) {
