@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace papaya::chat {
@@ -12,25 +14,45 @@ namespace {
 
 constexpr SigSet stop_signals{Sig::term, Sig::int_};
 
-// One client: read(2) up to read_bytes, write exactly what was read to the output, until EOF or
-// an error. The child starts with SIGTERM blocked (inherited); default dispositions restored.
+// Writes all of `bytes` to the output (/dev/null takes all; a file may take less); exits 1 on an
+// error, as the C server's stdio would lose the data.
+void write_all(Os& os, Fd output, std::string_view bytes) {
+  while (!bytes.empty()) {
+    Result<size_t> w = os.write(output, bytes);
+    if (!w && w.error() == Errno::eintr) continue;
+    if (!w) os.exit(1);
+    bytes.remove_prefix(*w);
+  }
+}
+
+// One client: read(2) up to read_bytes into a buffer of output_buffer_bytes, written out whenever
+// it is full and once more at EOF (stdio's full buffering: write(2)s of exactly the buffer's size
+// while the client sends), until EOF or an error. The child starts with SIGTERM blocked
+// (inherited); default dispositions restored.
 void run_sink_client(Os& os, const SinkConfig& cfg, Fd client, Fd output) {
   (void)os.sigaction(Sig::term, SigAction::dfl());
   (void)os.sigaction(Sig::int_, SigAction::dfl());
   (void)os.sigprocmask(SigHow::unblock, stop_signals);
   std::vector<char> buf(cfg.read_bytes);
+  std::string pending;
+  const size_t block = std::max<size_t>(1, cfg.output_buffer_bytes);
+  pending.reserve(block);
   for (;;) {
     Result<size_t> n = os.read(client, buf);
     if (!n && n.error() == Errno::eintr) continue;
     if (!n || *n == 0) break;
     std::string_view got(buf.data(), *n);
-    while (!got.empty()) {  // /dev/null takes all; a file may take less
-      Result<size_t> w = os.write(output, got);
-      if (!w && w.error() == Errno::eintr) continue;
-      if (!w) os.exit(1);
-      got.remove_prefix(*w);
+    while (!got.empty()) {
+      size_t take = std::min(got.size(), block - pending.size());
+      pending.append(got.substr(0, take));
+      got.remove_prefix(take);
+      if (pending.size() == block) {
+        write_all(os, output, pending);
+        pending.clear();
+      }
     }
   }
+  write_all(os, output, pending);  // fflush at exit
   os.exit(0);
 }
 
