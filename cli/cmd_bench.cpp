@@ -39,6 +39,7 @@ struct BenchArgs {
   std::string out = "bench-out";
   std::string rate;    // empty: 1Mbps (sink), 10kbps (chat)
   int line_bytes = 0;  // 0: 1460 (sink), 128 (chat)
+  double drain_s = 3;
 };
 
 int usage(const std::string& message) {
@@ -98,10 +99,12 @@ int run_bench_cpu(const BenchArgs& a) {
     cfg.connections.push_back(static_cast<int>(v));
   }
   if (!(a.seconds >= 1)) return usage("--seconds: at least 1");
+  if (!(a.drain_s >= 0) || a.drain_s > 3600) return usage("--drain: expected 0 <= T <= 3600");
   if (a.pin && real::bench::online_cores() < 2) return usage("--pin needs at least 2 online cores");
   cfg.workload = a.workload;
   cfg.seconds = a.seconds;
   cfg.max_extend = a.max_extend;
+  cfg.drain_s = a.drain_s;
   cfg.repeat = a.repeat;
   cfg.pin = a.pin;
   cfg.own_sessions = !a.shared_session;
@@ -321,6 +324,11 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cpu->add_option("--line-bytes", args->line_bytes,
                   "Bytes per line, newline included (default 1460; chat: 128)")
       ->check(CLI::Range(2, 4096));
+  cpu->add_option("--drain", args->drain_s,
+                  "Chat: seconds the load generator keeps reading after the window for lines on "
+                  "their way; a delivery still missing then rejects the point (overload: a short "
+                  "window and a long drain tell a lost line from a late one)")
+      ->capture_default_str();
   cpu->add_option("--out", args->out, "Output directory")->capture_default_str();
   cpu->callback([args, &exit_code] { exit_code = run_bench_cpu(*args); });
 

@@ -31,6 +31,7 @@ struct LoadArgs {
   std::string key_file;
   std::string user = "load";
   double ramp_s = 0;
+  double drain_s = 3;
   bool fanout = false;
   bool idle = false;
 };
@@ -45,6 +46,7 @@ int run_load_command(const LoadArgs& a) {
   if (!rate)
     return usage("--rate: expected bits per second such as 1Mbps, 500kbps, got '" + a.rate + "'");
   if (!(a.seconds > 0) || a.seconds > 86400) return usage("--seconds: expected 0 < T <= 86400");
+  if (!(a.drain_s >= 0) || a.drain_s > 86400) return usage("--drain: expected 0 <= T <= 86400");
   std::string error;
   std::optional<real::load::LoadPlan> plan =
       real::load::make_plan(a.connections, *rate, a.line_bytes, error);
@@ -55,6 +57,7 @@ int run_load_command(const LoadArgs& a) {
   o.plan = *plan;
   o.seconds = std::chrono::milliseconds(std::llround(a.seconds * 1000));
   o.ramp = std::chrono::milliseconds(std::llround(a.ramp_s * 1000));
+  o.drain = std::chrono::milliseconds(std::llround(a.drain_s * 1000));
   o.user = a.user;
   o.fanout = a.fanout;
   o.idle = a.idle;
@@ -104,6 +107,11 @@ void add_load_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--ramp", args->ramp_s,
                   "Seconds to open the connections over (0: 4 ms each, >= 0.2 s)")
+      ->capture_default_str();
+  cmd->add_option("--drain", args->drain_s,
+                  "With --fanout: seconds to keep reading after the window (and after a SIGTERM) "
+                  "until every line reached every other connection; what has not is reported "
+                  "missing")
       ->capture_default_str();
   cmd->add_flag("--fanout", args->fanout,
                 "Chat workload: stamp every line (sender, sequence, send time) and report the "

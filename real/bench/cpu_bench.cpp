@@ -234,7 +234,8 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
                                      "--line-bytes",  std::to_string(cfg.line_bytes),
                                      "--seconds",     fmt::format("{}", load_seconds)};
   if (cfg.workload == "chat") {
-    load_argv.insert(load_argv.end(), {"--key-file", scratch + "/key", "--fanout"});
+    load_argv.insert(load_argv.end(), {"--key-file", scratch + "/key", "--fanout", "--drain",
+                                       fmt::format("{}", cfg.drain_s)});
   }
   Spawned load =
       spawn({load_argv, "", log_dir + "/" + tag + ".load.txt", true,
@@ -253,7 +254,9 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
     r.kernel_per_conn_kib =
         (static_cast<double>(kernel_loaded) - static_cast<double>(kernel_idle)) / connections;
     ::kill(load.pid, SIGTERM);  // ends the window early; the load prints its report
-    std::optional<std::string> report = read_line(load.stdout_fd, std::chrono::seconds(10));
+    // It reports after its drain (chat: lines still on their way), at most drain_s.
+    std::optional<std::string> report = read_line(
+        load.stdout_fd, std::chrono::milliseconds(std::llround((cfg.drain_s + 10) * 1000)));
     if (report) {
       auto kv = parse_summary(*report);
       r.load_rate_bps = num(kv, "rate_bps_per_conn");

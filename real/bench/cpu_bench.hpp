@@ -27,6 +27,7 @@ struct CpuBenchConfig {
   std::string rate = "1Mbps";  // chat: 10kbps of 128-byte lines unless told (cmd_bench.cpp)
   int line_bytes = 1460;
   double warmup_s = 1;  // after the ramp, before sampling
+  double drain_s = 3;   // chat: papaya load --drain (seconds to wait for lines on their way)
   double quiet_pct = 10;
   std::string out_dir = "bench-out";
   int max_clients = 1100;  // papaya serve --max-clients
