@@ -58,6 +58,9 @@ int run_load_command(const LoadArgs& a) {
   o.seconds = std::chrono::milliseconds(std::llround(a.seconds * 1000));
   o.ramp = std::chrono::milliseconds(std::llround(a.ramp_s * 1000));
   o.drain = std::chrono::milliseconds(std::llround(a.drain_s * 1000));
+  // Every join probe wakes all N clients' servers: on a busy machine the process design's 2 N
+  // processes took over 10 s to pass one around at N = 256 (docs/results.md, fifth quiet round).
+  o.join_timeout = std::chrono::milliseconds(10'000 + 50 * a.connections);
   o.user = a.user;
   o.fanout = a.fanout;
   o.idle = a.idle;
