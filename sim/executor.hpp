@@ -98,6 +98,10 @@ class Executor {
                  std::uint16_t task = 0);
   void kill_from_outside(const traces::KillFault& k);
   std::string blocked_report() const;
+  // The scheduling loop (Executor::run) between collecting a step's options and choosing.
+  enum class Gate { step, again, stop };
+  Gate gate(bool none_ready, RunReport& r);
+  bool plain_step(RunReport& r);
   std::string site_of(Pid pid) const;
   void unwind_all();
   RunReport finish(RunReport r);
@@ -149,7 +153,8 @@ class Executor {
   model::Kernel kernel_;
   std::vector<std::unique_ptr<Proc>> procs_;  // index = pid; null for pid 0
   std::vector<Pid> live_;                     // processes whose fiber runs, in pid order
-  std::vector<Pid> ready_;                    // the pid of each option, for the strategy's hooks
+  // The pid of each option, for the strategy's hooks; without a Go program, the options.
+  std::vector<Pid> ready_;
   std::vector<Option> options_;
   Option last_ran_{};      // the option that took the previous step: option 0 when it can go on
   bool any_go_ = false;    // some process became a Go program (else skip the Go bookkeeping)
