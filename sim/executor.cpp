@@ -17,6 +17,8 @@
 namespace papaya::sim {
 
 namespace {
+constexpr std::size_t decisions_reserved = 1024;
+
 std::unique_ptr<Strategy> make_strategy(const Options& o) {
   if (o.strategy == StrategyKind::replay) return std::make_unique<ReplayStrategy>(o.replay);
   if (o.strategy == StrategyKind::prefix) return std::make_unique<PrefixStrategy>(o.replay);
@@ -35,6 +37,9 @@ Executor::Executor(const Options& opts)
       chooser_(*strategy_, trace_.decisions),
       kernel_(chooser_, model::KernelConfig{opts.faults, opts.disk_full}) {
   trace_.header = opts.header;
+  // A run takes about one decision per step: room for a short run's (a chat run 3x5 takes about
+  // 950), so the Chooser's record does not grow by reallocation, copy after copy, at every run.
+  trace_.decisions.reserve(decisions_reserved);
 #ifdef PAPAYA_SIM_VERSION
   if (trace_.header.papaya_version.empty()) trace_.header.papaya_version = PAPAYA_SIM_VERSION;
 #endif
