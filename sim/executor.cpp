@@ -28,6 +28,12 @@ std::unique_ptr<Strategy> make_strategy(const Options& o) {
   }
   return std::make_unique<RandomStrategy>(o.seed);
 }
+
+// The random strategy's generator, which the Chooser then asks directly; null for the others.
+Prng* random_prng(Strategy& s) {
+  auto* r = dynamic_cast<RandomStrategy*>(&s);
+  return r != nullptr ? &r->prng() : nullptr;
+}
 }  // namespace
 
 Executor::Executor(const Options& opts)
@@ -40,6 +46,7 @@ Executor::Executor(const Options& opts)
   // A run takes about one decision per step: room for a short run's (a chat run 3x5 takes about
   // 950), so the Chooser's record does not grow by reallocation, copy after copy, at every run.
   trace_.decisions.reserve(decisions_reserved);
+  chooser_.ask_directly(random_prng(*strategy_));
 #ifdef PAPAYA_SIM_VERSION
   if (trace_.header.papaya_version.empty()) trace_.header.papaya_version = PAPAYA_SIM_VERSION;
 #endif
