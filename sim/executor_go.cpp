@@ -59,12 +59,20 @@ std::string describe(const go::Runtime& rt, Gid g) {
                                                         : std::string(go::gstatus_name(gp.status));
   return "goroutine " + std::to_string(g) + " [" + state + "]";
 }
+
+constexpr std::size_t go_records_reserved = 1024;
 }  // namespace
 
 bool Executor::is_go(Pid pid) { return proc(pid).go != nullptr; }
 
 Executor::GoProc& Executor::make_go(Proc& p) {
   if (p.go) return *p.go;
+  if (!any_go_) {
+    // The run's first Go program: room for a short run's runtime records (a goroutine chat run
+    // 3x5 has about 1,000 Go steps), so they do not grow by reallocation at every run.
+    trace_.go.reserve(go_records_reserved);
+    trace_.go_events.reserve(2 * go_records_reserved);
+  }
   any_go_ = true;
   p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
   p.go->rt.advance_to(kernel_.now());
