@@ -472,6 +472,7 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
                 "a process survived SIGKILL");
   record(pid, kind, args, out, first_decision, killed_from_outside, task);
   poll_due_ = true;  // the kernel changed: a watched descriptor may have become ready
+  if (any_go_ && !watch_due_) watch_due_ = may_change_streams(kind, out.status);
   if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
     if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
     if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);

@@ -162,6 +162,9 @@ class Executor {
   // go_poll has something to look at: a kernel step since the last poll (only a kernel step
   // changes what would_block and the caught flags say), or a signal wait armed since.
   bool poll_due_ = true;
+  // ... and among those kernel steps one that may have changed a stream (a socket, a listener, a
+  // pipe: may_change_streams), the only kind that can end a watched call's EAGAIN.
+  bool watch_due_ = true;
   std::uint64_t go_steps_ = 0;              // steps of Go runtimes (not yet in the trace's steps)
   std::optional<std::string> go_fatal_;     // a Go program's fatal error or panic
   std::optional<std::string> go_deadlock_;  // a Go program's checkdead verdict
