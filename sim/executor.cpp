@@ -17,8 +17,6 @@
 namespace papaya::sim {
 
 namespace {
-constexpr std::size_t decisions_reserved = 1024;
-
 std::unique_ptr<Strategy> make_strategy(const Options& o) {
   if (o.strategy == StrategyKind::replay) return std::make_unique<ReplayStrategy>(o.replay);
   if (o.strategy == StrategyKind::prefix) return std::make_unique<PrefixStrategy>(o.replay);
@@ -27,12 +25,6 @@ std::unique_ptr<Strategy> make_strategy(const Options& o) {
     return std::make_unique<BorrowedStrategy>(*o.external);
   }
   return std::make_unique<RandomStrategy>(o.seed);
-}
-
-// The random strategy's generator, which the Chooser then asks directly; null for the others.
-Prng* random_prng(Strategy& s) {
-  auto* r = dynamic_cast<RandomStrategy*>(&s);
-  return r != nullptr ? &r->prng() : nullptr;
 }
 }  // namespace
 
@@ -43,10 +35,6 @@ Executor::Executor(const Options& opts)
       chooser_(*strategy_, trace_.decisions),
       kernel_(chooser_, model::KernelConfig{opts.faults, opts.disk_full}) {
   trace_.header = opts.header;
-  // A run takes about one decision per step: room for a short run's (a chat run 3x5 takes about
-  // 950), so the Chooser's record does not grow by reallocation, copy after copy, at every run.
-  trace_.decisions.reserve(decisions_reserved);
-  chooser_.ask_directly(random_prng(*strategy_));
 #ifdef PAPAYA_SIM_VERSION
   if (trace_.header.papaya_version.empty()) trace_.header.papaya_version = PAPAYA_SIM_VERSION;
 #endif
@@ -266,6 +254,18 @@ std::string Executor::blocked_report() const {
   return out;
 }
 
+// (Defined down here: a line added above run_image would move the site its `exit(0)` records in
+// every trace.)
+namespace {
+constexpr std::size_t decisions_reserved = 1024;
+
+// The random strategy's generator, which the Chooser then asks directly; null for the others.
+Prng* random_prng(Strategy& s) {
+  auto* r = dynamic_cast<RandomStrategy*>(&s);
+  return r != nullptr ? &r->prng() : nullptr;
+}
+}  // namespace
+
 // Between collecting the options of a step and choosing among them: a kill due now, a run with
 // nothing ready (virtual time moves to the next timer, or the run is deadlocked), the step bound,
 // and an observing strategy's look at the ready list (ready_), which may abandon the run.
@@ -354,6 +354,10 @@ RunReport Executor::run(std::function<void(Os&)> init) {
                              std::string(strategy_->name()) + ")");
   strategy_->begin_execution();
   observes_ = strategy_->observes();
+  // A run takes about one decision per step: room for a short run's (a chat run 3x5 takes about
+  // 950), so the Chooser's record does not grow by reallocation, copy after copy, at every run.
+  trace_.decisions.reserve(decisions_reserved);
+  chooser_.ask_directly(random_prng(*strategy_));
   RunReport r;
   start(kernel_.create_init(), std::move(init));
   for (;;) {

@@ -22,30 +22,6 @@ using go::Gid;
 // (internal/poll/fd_unix.go Read: "if err == syscall.EAGAIN && fd.pd.pollable() { if err =
 // fd.pd.waitRead(fd.isFile); err == nil { continue }"). Only sockets answer EAGAIN here (the
 // kernel marks a Go program's sockets nonblocking); files block in the kernel as syscalls.
-// What would_block reads of a watched call (parks_on_eagain) changes only at these steps: bytes
-// or room arriving in a socket or pipe (send, write, recv, read), an end going (close, shutdown,
-// exec's close-on-exec, a process's death: its _exit or a fatal signal at any step), a connection
-// queued or taken, a listener opened or closed (connect, accept, listen, close). The other calls
-// (regular files, signals, time, process ids and groups, fork, pipe creation) leave every
-// existing socket, listener and pipe as it was.
-bool may_change_streams(model::OpKind k, model::StepStatus s) {
-  if (s == model::StepStatus::exited) return true;
-  switch (k) {
-    case model::OpKind::accept:
-    case model::OpKind::recv:
-    case model::OpKind::send:
-    case model::OpKind::read:
-    case model::OpKind::write:
-    case model::OpKind::connect:
-    case model::OpKind::close:
-    case model::OpKind::shutdown:
-    case model::OpKind::listen:
-    case model::OpKind::exec:
-    case model::OpKind::exit: return true;
-    default: return false;
-  }
-}
-
 bool parks_on_eagain(model::OpKind k) {
   switch (k) {
     case model::OpKind::accept:
@@ -83,20 +59,12 @@ std::string describe(const go::Runtime& rt, Gid g) {
                                                         : std::string(go::gstatus_name(gp.status));
   return "goroutine " + std::to_string(g) + " [" + state + "]";
 }
-
-constexpr std::size_t go_records_reserved = 1024;
 }  // namespace
 
 bool Executor::is_go(Pid pid) { return proc(pid).go != nullptr; }
 
 Executor::GoProc& Executor::make_go(Proc& p) {
   if (p.go) return *p.go;
-  if (!any_go_) {
-    // The run's first Go program: room for a short run's runtime records (a goroutine chat run
-    // 3x5 has about 1,000 Go steps), so they do not grow by reallocation at every run.
-    trace_.go.reserve(go_records_reserved);
-    trace_.go_events.reserve(2 * go_records_reserved);
-  }
   any_go_ = true;
   p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
   p.go->rt.advance_to(kernel_.now());
@@ -507,6 +475,31 @@ std::string Executor::go_blocked_report(const Proc& p) const {
           " " + describe(p.go->rt, g->gid) + " at " + g->file + ":" + std::to_string(g->line) + ",";
   if (out.back() == ',') out.pop_back();
   return out;
+}
+
+// What would_block reads of a watched call (parks_on_eagain) changes only at these steps: bytes
+// or room arriving in a socket or pipe (send, write, recv, read), an end going (close, shutdown,
+// exec's close-on-exec, a process's death: its _exit or a fatal signal at any step), a connection
+// queued or taken, a listener opened or closed (connect, accept, listen, close). The other calls
+// (regular files, signals, time, process ids and groups, fork, pipe creation) leave every
+// existing socket, listener and pipe as it was. (Down here: a line added above goroutine_main
+// would move the site its goroutines' exit records in every trace.)
+bool may_change_streams(model::OpKind k, model::StepStatus s) {
+  if (s == model::StepStatus::exited) return true;
+  switch (k) {
+    case model::OpKind::accept:
+    case model::OpKind::recv:
+    case model::OpKind::send:
+    case model::OpKind::read:
+    case model::OpKind::write:
+    case model::OpKind::connect:
+    case model::OpKind::close:
+    case model::OpKind::shutdown:
+    case model::OpKind::listen:
+    case model::OpKind::exec:
+    case model::OpKind::exit: return true;
+    default: return false;
+  }
 }
 
 }  // namespace papaya::sim
