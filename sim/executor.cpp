@@ -325,10 +325,7 @@ bool Executor::plain_step(RunReport& r) {
   if (!last_ran_.go && last_ran_.task == 0)
     if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_.pid); it != ready_.end())
       std::rotate(ready_.begin(), it, it + 1);
-  // The common case inline: no kill left to come, something ready, under the bound, nobody
-  // observing: gate() would answer Gate::step.
-  if (next_kill_ < opts_.kills.size() || ready_.empty() || steps_ + go_steps_ >= opts_.max_steps ||
-      observes_)
+  if (!gate_passes(ready_.empty()))
     if (const Gate g = gate(ready_.empty(), r); g != Gate::step) return g == Gate::again;
   chooser_.at_step(steps_);
   const std::size_t first_decision = trace_.decisions.size();
@@ -423,10 +420,11 @@ RunReport Executor::run(std::function<void(Os&)> init) {
             : o.task ? go_actor_id(o.pid, task_actor_kind, o.task)
                      : o.pid);
     }
-    if (const Gate g = gate(options_.empty(), r); g != Gate::step) {
-      if (g == Gate::stop) break;
-      continue;
-    }
+    if (!gate_passes(options_.empty()))
+      if (const Gate g = gate(options_.empty(), r); g != Gate::step) {
+        if (g == Gate::stop) break;
+        continue;
+      }
     chooser_.at_step(steps_);
     std::size_t first_decision = trace_.decisions.size();
     const Option o = options_.size() == 1

@@ -101,6 +101,12 @@ class Executor {
   // The scheduling loop (Executor::run) between collecting a step's options and choosing.
   enum class Gate { step, again, stop };
   Gate gate(bool none_ready, RunReport& r);
+  // gate()'s common case, inline: no kill left to come, something ready, under the step bound,
+  // nobody observing (then gate() would answer Gate::step without doing anything).
+  bool gate_passes(bool none_ready) const {
+    return next_kill_ == opts_.kills.size() && !none_ready &&
+           steps_ + go_steps_ < opts_.max_steps && !observes_;
+  }
   bool plain_step(RunReport& r);
   std::string site_of(Pid pid) const;
   void unwind_all();
