@@ -329,11 +329,10 @@ bool Executor::plain_step(RunReport& r) {
     if (const Gate g = gate(ready_.empty(), r); g != Gate::step) return g == Gate::again;
   chooser_.at_step(steps_);
   const std::size_t first_decision = trace_.decisions.size();
-  const Pid pid =
-      ready_.size() == 1
-          ? ready_[0]
-          : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
-                                   model::DecisionKind::schedule)];
+  const Pid pid = ready_.size() == 1
+                      ? ready_[0]
+                      : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
+                                               model::DecisionKind::schedule)];
   last_ran_ = Option{pid};
   if (observes_) strategy_->stepping(kernel_, pid);
   take_step(pid, first_decision, false);
