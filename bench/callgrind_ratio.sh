@@ -25,8 +25,8 @@ one() {  # one NAME FILTER TOGGLE: prints "instructions steps"
     "$bench" --benchmark_filter="$2" --benchmark_min_time=0.05 --benchmark_color=false \
     >"$out/$1.txt" 2>"$out/$1.err" || { echo "$0: $1 failed (see $out/$1.err)" >&2; exit 1; }
   ir=$(callgrind_annotate "$out/cg.$1" | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
-  # steps_per_run is the last column ("1059", "20.001k")
-  steps=$(awk '/^BM_/ {print $NF}' "$out/$1.txt" | awk '{n = $1; if (n ~ /k$/) {sub("k", "", n); n *= 1000} printf "%d\n", n + 0.5}')
+  # steps_per_run is the last column ("1059", "20.001k"); the table is coloured even in a file
+  steps=$(sed 's/\x1b\[[0-9;]*m//g' "$out/$1.txt" | awk '/^BM_/ {print $NF}' | awk '{n = $1; if (n ~ /k$/) {sub("k", "", n); n *= 1000} printf "%d\n", n + 0.5}')
   echo "$ir $steps"
 }
 calls='*::simulated_calls(benchmark::State&, int, int)'
