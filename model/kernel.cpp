@@ -256,13 +256,6 @@ Outcome Kernel::step(Pid pid) {
     case StepStatus::blocked:
       PAPAYA_ASSERT(p.chan.kind != ChanKind::none, "blocked without a wait channel");
       set_blocked(p);
-      // Not ready now (unless a pending signal interrupts the wait at once): out of the ready set
-      // at once, rather than at the next visit (ready_if_marked). A wake, a signal or a timer
-      // marks it again. (The first thread only: the mark is the process's.)
-      if (p.task == 0 && !blocked_ready(p)) {
-        const auto i = static_cast<std::size_t>(p.pid);
-        marked_[i / 64] &= ~(std::uint64_t{1} << (i % 64));
-      }
       break;
     case StepStatus::done: p.pending.reset(); break;
     case StepStatus::progress:
