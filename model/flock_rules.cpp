@@ -71,10 +71,10 @@ void Kernel::flock_insert_block(Process& p, OfdId blocker) {
 // fs/locks.c, __locks_wake_up_blocks: every request on the list is taken off it (fl_blocker set to
 // NULL) and woken; each then retries flock_lock_inode from the start (flock_lock_inode_wait waits
 // for "list_empty(&fl->fl_blocked_member)"). The requests chained below a woken one stay with it.
+// (The list keeps its storage for the next waiters: a lock taken and released over and over
+// would otherwise allocate at every block.)
 void Kernel::flock_wake_blocks(std::vector<Pid>& blocked) {
-  std::vector<Pid> woken;
-  woken.swap(blocked);
-  for (Pid q : woken) {
+  for (Pid q : blocked) {
     Process& r = proc(q);
     PAPAYA_ASSERT(r.flock_wait.queued, "woke a flock request that was not queued");
     r.flock_wait.queued = false;
@@ -84,6 +84,7 @@ void Kernel::flock_wake_blocks(std::vector<Pid>& blocked) {
       may_be_ready(r);
     }
   }
+  blocked.clear();
 }
 
 // fs/locks.c, locks_delete_block: a request that stops waiting (granted, refused, interrupted by a
@@ -99,7 +100,10 @@ void Kernel::flock_delete_block(Process& p) {
     list.erase(it);
   }
   flock_wake_blocks(w.blocked);
-  w = FlockWait{};
+  w.active = w.queued = w.on_request = false;  // FlockWait{}, keeping `blocked`'s storage
+  w.blocker = 0;
+  w.ofd = 0;
+  w.mode = LockMode::none;
 }
 
 // fs/locks.c, locks_insert_lock_ctx: a granted lock goes at the tail of the inode's list;

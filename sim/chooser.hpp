@@ -3,7 +3,9 @@
 // the decision in the trace. A single option is not a decision: it is answered 0 and not recorded.
 #pragma once
 
+#include "model/check.hpp"
 #include "model/decision.hpp"
+#include "sim/prng.hpp"
 #include "sim/strategy.hpp"
 #include "traces/trace.hpp"
 
@@ -13,8 +15,19 @@ class Chooser final : public model::Choices {
  public:
   Chooser(Strategy& strategy, std::vector<traces::Decision>& record)
       : strategy_(strategy), record_(record) {}
+  // `random`: the generator of the strategy when it is the random strategy, whose every answer is
+  // random->uniform(n) (sim/random_strategy.hpp): then asked directly, without the virtual call.
+  void ask_directly(Prng* random) { random_ = random; }
 
-  std::uint32_t choose(std::uint32_t n, model::DecisionKind kind) override;
+  // Inline: the executor's schedule decision, one at nearly every step, needs no call.
+  std::uint32_t choose(std::uint32_t n, model::DecisionKind kind) override {
+    PAPAYA_ASSERT(n >= 1, "a decision with no options");
+    if (n == 1) return 0;
+    const std::uint32_t c = random_ ? random_->uniform(n) : strategy_.choose(n, kind, step_);
+    PAPAYA_ASSERT(c < n, "the strategy chose outside its options");
+    record_.push_back(traces::Decision{kind, n, c});
+    return c;
+  }
   void at_step(std::uint64_t step) { step_ = step; }
   std::uint64_t decisions() const { return record_.size(); }
   Strategy& strategy() { return strategy_; }
@@ -22,6 +35,7 @@ class Chooser final : public model::Choices {
  private:
   Strategy& strategy_;
   std::vector<traces::Decision>& record_;
+  Prng* random_ = nullptr;
   std::uint64_t step_ = 0;
 };
 

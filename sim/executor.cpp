@@ -254,6 +254,95 @@ std::string Executor::blocked_report() const {
   return out;
 }
 
+// (Defined down here: a line added above run_image would move the site its `exit(0)` records in
+// every trace.)
+namespace {
+constexpr std::size_t decisions_reserved = 1024;
+
+// The random strategy's generator, which the Chooser then asks directly; null for the others.
+Prng* random_prng(Strategy& s) {
+  auto* r = dynamic_cast<RandomStrategy*>(&s);
+  return r != nullptr ? &r->prng() : nullptr;
+}
+}  // namespace
+
+// Between collecting the options of a step and choosing among them: a kill due now, a run with
+// nothing ready (virtual time moves to the next timer, or the run is deadlocked), the step bound,
+// and an observing strategy's look at the ready list (ready_), which may abandon the run.
+Executor::Gate Executor::gate(bool none_ready, RunReport& r) {
+  // A kill due now comes first, even when nothing is ready (an operator's kill -9 of a hung
+  // process): the run is deadlocked only if it is still stuck after it.
+  if (!live_.empty() && steps_ < opts_.max_steps && next_kill_ < opts_.kills.size() &&
+      opts_.kills[next_kill_].step <= steps_) {
+    kill_from_outside(opts_.kills[next_kill_++]);
+    return Gate::again;
+  }
+  if (none_ready) {
+    if (live_.empty()) return Gate::stop;
+    std::optional<Duration> t = kernel_.next_timer();
+    if (std::optional<Duration> g = any_go_ ? go_next_timer() : std::nullopt; g && (!t || *g < *t))
+      t = g;
+    if (t) {
+      kernel_.advance_to(std::max(*t, kernel_.now()));
+      if (any_go_) go_advance_to(kernel_.now());
+      return Gate::again;
+    }
+    r.verdict = Verdict::deadlock;
+    r.detail = blocked_report();
+    return Gate::stop;
+  }
+  if (steps_ + go_steps_ >= opts_.max_steps) {
+    r.verdict = Verdict::step_bound_exceeded;
+    r.detail = std::to_string(steps_ + go_steps_) + " steps without the run ending";
+    return Gate::stop;
+  }
+  if (observes_) {
+    strategy_->ready(kernel_, ready_);
+    if (strategy_->abandon()) {
+      r.abandoned = true;
+      r.detail = "abandoned by the " + std::string(strategy_->name()) + " strategy";
+      return Gate::stop;
+    }
+  }
+  return Gate::step;
+}
+
+// One turn of the scheduling loop in a run without a Go program: the options are the ready
+// processes, kept as pids in ready_ (which is also the list an observing strategy sees: a
+// process's id is its pid). The same options in the same order as the general loop's: the kernel
+// visits only the processes something happened to since they were last found not ready, in pid
+// order, and the process that ran last goes first if it is ready (option 0: no preemption). (A
+// process the kernel finds ready has a pending call, so its fiber runs: it waits in
+// Executor::call.) False when the run ends.
+bool Executor::plain_step(RunReport& r) {
+  ready_.clear();
+  kernel_.for_each_ready([this](Pid pid) {
+    PAPAYA_ASSERT(procs_[static_cast<std::size_t>(pid)]->running,
+                  "a ready process without a fiber");
+    ready_.push_back(pid);
+  });
+  // Without a Go program every option, and so the last one to run, is a process's own call.
+  if (!last_ran_.go && last_ran_.task == 0)
+    if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_.pid); it != ready_.end())
+      std::rotate(ready_.begin(), it, it + 1);
+  if (!gate_passes(ready_.empty()))
+    if (const Gate g = gate(ready_.empty(), r); g != Gate::step) return g == Gate::again;
+  chooser_.at_step(steps_);
+  const std::size_t first_decision = trace_.decisions.size();
+  const Pid pid = ready_.size() == 1
+                      ? ready_[0]
+                      : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
+                                               model::DecisionKind::schedule)];
+  last_ran_ = Option{pid};
+  if (observes_) strategy_->stepping(kernel_, pid);
+  take_step(pid, first_decision, false);
+  if (any_go_ && poll_due_) {  // the step may have made the process a Go program
+    poll_due_ = false;
+    go_poll();
+  }
+  return true;
+}
+
 RunReport Executor::run(std::function<void(Os&)> init) {
   PAPAYA_ASSERT(!ran_, "a Simulation runs once");
   ran_ = true;
@@ -261,6 +350,10 @@ RunReport Executor::run(std::function<void(Os&)> init) {
                              std::string(strategy_->name()) + ")");
   strategy_->begin_execution();
   observes_ = strategy_->observes();
+  // A run takes about one decision per step: room for a short run's (a chat run 3x5 takes about
+  // 950), so the Chooser's record does not grow by reallocation, copy after copy, at every run.
+  trace_.decisions.reserve(decisions_reserved);
+  chooser_.ask_directly(random_prng(*strategy_));
   RunReport r;
   start(kernel_.create_init(), std::move(init));
   for (;;) {
@@ -284,40 +377,33 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       r.detail = *go_deadlock_;
       break;
     }
-    options_.clear();
     if (!any_go_) {
-      // No Go program: only processes' kernel calls (the common, cheap case). The kernel visits
-      // only the processes something happened to since they were last found not ready; the
-      // options are those of asking every live process, in pid order. (A process the kernel
-      // finds ready has a pending call, so its fiber runs: it waits in Executor::call.)
-      kernel_.for_each_ready([this](Pid pid) {
-        PAPAYA_ASSERT(procs_[static_cast<std::size_t>(pid)]->running,
-                      "a ready process without a fiber");
-        options_.push_back({pid});
-      });
-    } else {
-      for (Pid pid : live_) {
-        const Proc& p = *procs_[static_cast<std::size_t>(pid)];
-        // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at
-        // once: its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends
-        // (signal(7): "Term Default action is to terminate the process"). Its death is a step of
-        // its own, recorded as a getpid, as kill_from_outside records a kill -9.
-        // Likewise a signal it catches (signal_notify's handler) runs at once on one of its
-        // threads: a step of its own too, with the handler's effect (the caught flag).
-        // Only when no goroutine's call waits for the thread either: the step's outcome must not be
-        // taken for that call's (a recv once got the handler step's pid as its byte count).
-        if (p.go && !p.go->ended && p.go->kq.empty() && !kernel_.process(pid).pending &&
-            kernel_.signal_pending_acts(pid)) {
-          p.go->handler_step = true;
-          kernel_.submit(pid, model::op::Getpid{});
-        }
-        if (kernel_.ready_if_marked(pid)) options_.push_back({pid});
-        if (p.go && !p.go->ended) {
-          for (const auto& [tid, g] : p.go->on_tasks)
-            if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
-          p.go->rt.actors(actors_);
-          for (const model::go::Actor& a : actors_) options_.push_back({pid, true, a});
-        }
+      // No Go program: only processes' kernel calls (the common, cheap case), each option a pid.
+      if (!plain_step(r)) break;
+      continue;
+    }
+    options_.clear();
+    for (Pid pid : live_) {
+      const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+      // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at
+      // once: its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends
+      // (signal(7): "Term Default action is to terminate the process"). Its death is a step of
+      // its own, recorded as a getpid, as kill_from_outside records a kill -9.
+      // Likewise a signal it catches (signal_notify's handler) runs at once on one of its
+      // threads: a step of its own too, with the handler's effect (the caught flag).
+      // Only when no goroutine's call waits for the thread either: the step's outcome must not be
+      // taken for that call's (a recv once got the handler step's pid as its byte count).
+      if (p.go && !p.go->ended && p.go->kq.empty() && !kernel_.process(pid).pending &&
+          kernel_.signal_pending_acts(pid)) {
+        p.go->handler_step = true;
+        kernel_.submit(pid, model::op::Getpid{});
+      }
+      if (kernel_.ready_if_marked(pid)) options_.push_back({pid});
+      if (p.go && !p.go->ended) {
+        for (const auto& [tid, g] : p.go->on_tasks)
+          if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
+        p.go->rt.actors(actors_);
+        for (const model::go::Actor& a : actors_) options_.push_back({pid, true, a});
       }
     }
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
@@ -333,41 +419,11 @@ RunReport Executor::run(std::function<void(Os&)> init) {
             : o.task ? go_actor_id(o.pid, task_actor_kind, o.task)
                      : o.pid);
     }
-    // A kill due now comes first, even when nothing is ready (an operator's kill -9 of a hung
-    // process): the run is deadlocked only if it is still stuck after it.
-    if (!live_.empty() && steps_ < opts_.max_steps && next_kill_ < opts_.kills.size() &&
-        opts_.kills[next_kill_].step <= steps_) {
-      kill_from_outside(opts_.kills[next_kill_++]);
-      continue;
-    }
-    if (options_.empty()) {
-      if (live_.empty()) break;
-      std::optional<Duration> t = kernel_.next_timer();
-      if (std::optional<Duration> g = any_go_ ? go_next_timer() : std::nullopt;
-          g && (!t || *g < *t))
-        t = g;
-      if (t) {
-        kernel_.advance_to(std::max(*t, kernel_.now()));
-        if (any_go_) go_advance_to(kernel_.now());
+    if (!gate_passes(options_.empty()))
+      if (const Gate g = gate(options_.empty(), r); g != Gate::step) {
+        if (g == Gate::stop) break;
         continue;
       }
-      r.verdict = Verdict::deadlock;
-      r.detail = blocked_report();
-      break;
-    }
-    if (steps_ + go_steps_ >= opts_.max_steps) {
-      r.verdict = Verdict::step_bound_exceeded;
-      r.detail = std::to_string(steps_ + go_steps_) + " steps without the run ending";
-      break;
-    }
-    if (observed) {
-      strategy_->ready(kernel_, ready_);
-      if (strategy_->abandon()) {
-        r.abandoned = true;
-        r.detail = "abandoned by the " + std::string(strategy_->name()) + " strategy";
-        break;
-      }
-    }
     chooser_.at_step(steps_);
     std::size_t first_decision = trace_.decisions.size();
     const Option o = options_.size() == 1
@@ -417,6 +473,7 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
                 "a process survived SIGKILL");
   record(pid, kind, args, out, first_decision, killed_from_outside, task);
   poll_due_ = true;  // the kernel changed: a watched descriptor may have become ready
+  if (any_go_ && !watch_due_) watch_due_ = may_change_streams(kind, out.status);
   if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0) {
     if (kind == model::OpKind::send) bytes_sent_ += static_cast<std::uint64_t>(out.ret);
     if (kind == model::OpKind::recv) bytes_received_ += static_cast<std::uint64_t>(out.ret);

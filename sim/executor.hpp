@@ -98,6 +98,16 @@ class Executor {
                  std::uint16_t task = 0);
   void kill_from_outside(const traces::KillFault& k);
   std::string blocked_report() const;
+  // The scheduling loop (Executor::run) between collecting a step's options and choosing.
+  enum class Gate { step, again, stop };
+  Gate gate(bool none_ready, RunReport& r);
+  // gate()'s common case, inline: no kill left to come, something ready, under the step bound,
+  // nobody observing (then gate() would answer Gate::step without doing anything).
+  bool gate_passes(bool none_ready) const {
+    return next_kill_ == opts_.kills.size() && !none_ready &&
+           steps_ + go_steps_ < opts_.max_steps && !observes_;
+  }
+  bool plain_step(RunReport& r);
   std::string site_of(Pid pid) const;
   void unwind_all();
   RunReport finish(RunReport r);
@@ -149,7 +159,8 @@ class Executor {
   model::Kernel kernel_;
   std::vector<std::unique_ptr<Proc>> procs_;  // index = pid; null for pid 0
   std::vector<Pid> live_;                     // processes whose fiber runs, in pid order
-  std::vector<Pid> ready_;                    // the pid of each option, for the strategy's hooks
+  // The pid of each option, for the strategy's hooks; without a Go program, the options.
+  std::vector<Pid> ready_;
   std::vector<Option> options_;
   Option last_ran_{};      // the option that took the previous step: option 0 when it can go on
   bool any_go_ = false;    // some process became a Go program (else skip the Go bookkeeping)
@@ -157,6 +168,9 @@ class Executor {
   // go_poll has something to look at: a kernel step since the last poll (only a kernel step
   // changes what would_block and the caught flags say), or a signal wait armed since.
   bool poll_due_ = true;
+  // ... and among those kernel steps one that may have changed a stream (a socket, a listener, a
+  // pipe: may_change_streams), the only kind that can end a watched call's EAGAIN.
+  bool watch_due_ = true;
   std::uint64_t go_steps_ = 0;              // steps of Go runtimes (not yet in the trace's steps)
   std::optional<std::string> go_fatal_;     // a Go program's fatal error or panic
   std::optional<std::string> go_deadlock_;  // a Go program's checkdead verdict

@@ -400,6 +400,11 @@ void Executor::go_unwind(Proc& p) {
 // After every step: a descriptor some goroutine got EAGAIN on that would not block now has had an
 // edge (netpoll_epoll.go registers it with EPOLLET); the runtime hears of it through netpoll.
 void Executor::go_poll() {
+  // Without a step that may have changed a stream since the last poll, every watched call would
+  // still block (it did then, or it was armed after that poll by its own EAGAIN, a stream call,
+  // which makes the poll due): only the signal waits are looked at.
+  const bool watches_due = watch_due_;
+  watch_due_ = false;
   for (Pid pid : live_) {
     Proc& p = *procs_[static_cast<std::size_t>(pid)];
     if (!p.go || p.go->ended) continue;
@@ -408,6 +413,7 @@ void Executor::go_poll() {
       gp.signal_armed = false;
       gp.rt.netpoll_event(gp.signal_pd);
     }
+    if (!watches_due) continue;
     for (auto it = gp.watches.begin(); it != gp.watches.end();) {
       if (kernel_.would_block(pid, it->second)) {
         ++it;
@@ -469,6 +475,31 @@ std::string Executor::go_blocked_report(const Proc& p) const {
           " " + describe(p.go->rt, g->gid) + " at " + g->file + ":" + std::to_string(g->line) + ",";
   if (out.back() == ',') out.pop_back();
   return out;
+}
+
+// What would_block reads of a watched call (parks_on_eagain) changes only at these steps: bytes
+// or room arriving in a socket or pipe (send, write, recv, read), an end going (close, shutdown,
+// exec's close-on-exec, a process's death: its _exit or a fatal signal at any step), a connection
+// queued or taken, a listener opened or closed (connect, accept, listen, close). The other calls
+// (regular files, signals, time, process ids and groups, fork, pipe creation) leave every
+// existing socket, listener and pipe as it was. (Down here: a line added above goroutine_main
+// would move the site its goroutines' exit records in every trace.)
+bool may_change_streams(model::OpKind k, model::StepStatus s) {
+  if (s == model::StepStatus::exited) return true;
+  switch (k) {
+    case model::OpKind::accept:
+    case model::OpKind::recv:
+    case model::OpKind::send:
+    case model::OpKind::read:
+    case model::OpKind::write:
+    case model::OpKind::connect:
+    case model::OpKind::close:
+    case model::OpKind::shutdown:
+    case model::OpKind::listen:
+    case model::OpKind::exec:
+    case model::OpKind::exit: return true;
+    default: return false;
+  }
 }
 
 }  // namespace papaya::sim

@@ -92,5 +92,8 @@ struct Executor::Proc {
 // Whether a Go program's goroutine parks on the netpoller when this call answers EAGAIN
 // (executor_go.cpp); the footprint of its step (go_footprint.cpp) follows the same list.
 bool parks_on_eagain(model::OpKind k);
+// Whether a kernel step of `k` that ended with `s` may have changed a socket, listener or pipe
+// (executor_go.cpp): go_poll looks at the watched calls only after such a step.
+bool may_change_streams(model::OpKind k, model::StepStatus s);
 
 }  // namespace papaya::sim

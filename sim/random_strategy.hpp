@@ -15,6 +15,8 @@ class RandomStrategy final : public Strategy {
   std::uint32_t choose(std::uint32_t n, model::DecisionKind, std::uint64_t) override {
     return prng_.uniform(n);
   }
+  // Its generator: every answer above is prng().uniform(n) (the Chooser asks it directly).
+  Prng& prng() { return prng_; }
 
  private:
   Prng prng_;
