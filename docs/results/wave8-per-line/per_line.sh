@@ -89,7 +89,7 @@ if [ "${CALLGRIND:-0}" = 1 ]; then
   lines=$(lines_since "$r0"); echo "lines received in the window: $lines"
   sleep 2
   # the dumps requested by -d are cg.PID.N (the final one at exit is cg.PID)
-  ir=$(cat "$d"/cg.*.[0-9]* 2>/dev/null | awk '/^(summary|totals):/{s+=$2} END{print s+0}')
+  ir=$(cat "$d"/cg.*.[0-9]* 2>/dev/null | awk '/^summary:/{s+=$2} END{print s+0}')
   echo "user instructions in window: $ir  per line: $(python3 -c "print(round($ir / $lines))")"
 else
   ulimit -n 65536 2>/dev/null  # perf opens one descriptor per event per thread
