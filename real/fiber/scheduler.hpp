@@ -60,9 +60,9 @@ class Poller {
 
   // Whether this thread sleeps in an io_uring (docs/fiber.md, "Reads in the ring"): then its
   // epoll set is one multishot poll in the ring, and a read of a TCP socket that would block is
-  // a recv in the ring (ring_recv). Only in a runtime of one thread (scheduler.cpp says why),
-  // and not when the kernel has no ring (ring.hpp) or the environment says
-  // PAPAYA_FIBER_RING=0: then the thread sleeps in epoll_wait.
+  // a recv in the ring (ring_recv). Only when the environment says PAPAYA_FIBER_RING=1, in a
+  // runtime of one thread (scheduler.cpp says why), on a kernel that has a ring (ring.hpp);
+  // otherwise the thread sleeps in epoll_wait.
   bool has_ring() const noexcept { return ring_ != nullptr; }
   // Called by a fiber of this thread: a recv(2) of `buf` from `fd` in the ring, the fiber
   // parked until the kernel completes it (the thread submits it when it next goes idle, with

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -89,6 +90,7 @@ void start(Server& s, unsigned threads, int (*program)(Os&, Fd) = echo_server) {
   s.pid = ::fork();
   ASSERT_GE(s.pid, 0);
   if (s.pid == 0) {
+    ::setenv("PAPAYA_FIBER_RING", "1", 1);  // one thread: reads in the ring (opt-in)
     ::_exit(run_main({}, threads, [l, program](Os& os) { return program(os, l); }));
   }
   ::close(l);
