@@ -151,17 +151,38 @@ Result<Fd> FiberOs::connect(std::string_view host, std::uint16_t port, Site site
 // recv(2) MSG_DONTWAIT: "Enables nonblocking operation; if the operation would block, the call
 // fails with the error EAGAIN or EWOULDBLOCK." Then park until an edge (Go's FD.Read: read, on
 // EAGAIN waitRead, read again); before_read skips the read that would fail when the last one
-// of this stream socket came back short (scheduler.cpp, after_read).
+// of this stream socket came back short (scheduler.cpp, after_read). On a thread with a ring
+// a TCP socket's read that would wait is a recv in the ring instead (Poller::ring_recv): the
+// wake-up brings the bytes (docs/fiber.md, "Reads in the ring").
 Result<size_t> FiberOs::recv(Fd fd, std::span<char> buf, Site) {
-  if (!before_read(fd)) return Errno::ebadf;
+  bool ring = false;
+  ReadStart start = before_read(fd, &ring);
   for (;;) {
+    if (start == ReadStart::evicted) return Errno::ebadf;
+    if (start == ReadStart::wait_in_ring) {
+      const long n = this_poller().ring_recv(fd, buf);
+      if (n >= 0) {
+        after_read(fd, static_cast<size_t>(n), buf.size());
+        return static_cast<size_t>(n);
+      }
+      if (n != -EAGAIN) {
+        errno = static_cast<int>(-n);
+        return last_errno();
+      }
+      ring = false;  // a kernel whose recv in the ring would not wait: this read parks in epoll
+      start = ReadStart::read;
+      continue;
+    }
     ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
     if (n >= 0) {
       after_read(fd, static_cast<size_t>(n), buf.size());
       return static_cast<size_t>(n);
     }
     if (!would_block(errno)) return last_errno();
-    if (!this_poller().park(fd, Readiness::readable)) return Errno::ebadf;
+    if (ring)
+      start = ReadStart::wait_in_ring;
+    else if (!this_poller().park(fd, Readiness::readable))
+      start = ReadStart::evicted;
   }
 }
 
@@ -175,7 +196,7 @@ Result<size_t> FiberOs::send(Fd fd, std::string_view bytes, Site) {
 }
 
 Result<size_t> FiberOs::read(Fd fd, std::span<char> buf, Site site) {
-  if (!before_read(fd)) return Errno::ebadf;
+  if (before_read(fd, nullptr) == ReadStart::evicted) return Errno::ebadf;
   for (;;) {
     Result<size_t> r = RealOs::read(fd, buf, site);
     if (r) after_read(fd, *r, buf.size());

@@ -1,6 +1,7 @@
 // The per-thread scheduler and epoll loop (scheduler.hpp, docs/fiber.md).
 #include "real/fiber/scheduler.hpp"
 
+#include <poll.h>
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -17,12 +18,15 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
+
+#include "real/fiber/ring.hpp"
 
 namespace papaya::real::fiber {
 
@@ -105,6 +109,24 @@ struct Parked {
 
 constexpr int kRead = 0;
 constexpr int kWrite = 1;
+
+}  // namespace
+
+// A recv(2) in a thread's ring (Poller::ring_recv), on its reader's stack until its completion
+// is reaped. All of it under g_poll_mu, like Parked: the reaper sets `done` and notifies under
+// the lock, so the reader cannot return (and free it) before the reaper is done with it.
+struct RingRead {
+  Fd fd = -1;
+  Poller* owner = nullptr;
+  io_uring_sqe* sqe = nullptr;  // while queued: the slot the kernel reads at the next enter
+  bool queued = true;           // not submitted yet
+  bool done = false;
+  bool evicted = false;
+  int res = 0;
+  boost::fibers::condition_variable_any cv;
+};
+
+namespace {
 int side(Readiness what) { return what == Readiness::readable ? kRead : kWrite; }
 
 // Go's pollDesc (go1.19 runtime/netpoll.go), one per descriptor a fiber parked on or that
@@ -122,10 +144,11 @@ struct PollDesc {
   Poller* poller = nullptr;        // the epoll set it is registered in; nullptr: none yet
   bool ready[2] = {false, false};  // an edge arrived and no fiber was parked for it
   std::vector<Parked*> parked[2];
-  bool stream = false;       // a TCP socket from accept/connect (open_stream)
-  bool hup = false;          // EPOLLRDHUP, EPOLLHUP or EPOLLERR seen: readable for good
-  bool urgent = false;       // EPOLLPRI seen: urgent data stops reads short (tcp(7))
-  bool known_empty = false;  // the last read came back short (after_read)
+  bool stream = false;                // a TCP socket from accept/connect (open_stream)
+  bool hup = false;                   // EPOLLRDHUP, EPOLLHUP or EPOLLERR seen: readable for good
+  bool urgent = false;                // EPOLLPRI seen: urgent data stops reads short (tcp(7))
+  bool known_empty = false;           // the last read came back short (after_read)
+  std::vector<RingRead*> ring_reads;  // recvs in flight in a ring (evict stops them)
 };
 
 // The process-wide table, indexed by descriptor. Never destroyed (see g_workers).
@@ -133,6 +156,19 @@ std::mutex& g_poll_mu = *new std::mutex;
 std::vector<std::unique_ptr<PollDesc>>& g_descs = *new std::vector<std::unique_ptr<PollDesc>>;
 std::uint32_t g_next_seq = 0;  // under g_poll_mu
 std::atomic<void (*)(Fd, Readiness)> g_park_hook{nullptr};
+
+// A thread's ring: submission slots (recvs queued between two idle waits; more are submitted
+// early, Poller::ring_recv) and the tag of the epoll set's poll (a RingRead's is its address).
+constexpr unsigned kRingEntries = 256;
+constexpr std::uint64_t kEpollTag = 0;
+// Reads go in the ring only when the runtime has one thread (set by run). The kernel looks a
+// recv's descriptor number up when the thread submits it, at its next idle wait; with one
+// thread nothing can close that descriptor between the recv's queueing and its submission but
+// a fiber of the same thread, which rewrites the queued slot (Poller::cancel). With more, a
+// close on another thread in the instant between the owner's mark_submitted and its enter
+// could let the number, handed out again, be read in the old reader's name; those runtimes
+// stay on epoll_wait. (The pinned server, `papaya bench --pin`, runs one thread.)
+bool g_ring_allowed = false;
 
 PollDesc* find_desc(Fd fd) {
   if (fd < 0 || static_cast<std::size_t>(fd) >= g_descs.size()) return nullptr;
@@ -179,6 +215,8 @@ void forget(Fd fd, PollDesc& pd) {
     for (Parked* p : list) unpark(p, true);
     list.clear();
   }
+  for (RingRead* r : pd.ring_reads) r->owner->cancel(r);
+  pd.ring_reads.clear();
   // epoll_ctl(2) EPOLL_CTL_DEL: "Remove (deregister) the target file descriptor fd from the
   // interest list." Go's netpollclose does the same before close(2). It fails with ENOENT or
   // EBADF when the descriptor was closed already (evict then was too late, open_stream's case):
@@ -212,12 +250,21 @@ Poller::Poller() {
   ev.events = EPOLLIN;  // level-triggered: the doorbell rings until wait() reads it
   ev.data.u64 = static_cast<std::uint32_t>(eventfd_);
   if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, eventfd_, &ev) < 0) die("epoll_ctl(eventfd)");
+  // Opt-in (PAPAYA_FIBER_RING=1): it cuts a system call per wake-up, but on the VM measured the
+  // CPU per line at one connection came out higher, not lower (docs/fiber.md, wave 8).
+  const char* want = std::getenv("PAPAYA_FIBER_RING");
+  if (g_ring_allowed && want != nullptr && std::strcmp(want, "1") == 0)
+    ring_ = Ring::open(kRingEntries);
+  if (ring_) arm_epoll_poll();
 }
 
 Poller::~Poller() {
+  ring_.reset();
   ::close(eventfd_);
   ::close(epfd_);
 }
+
+bool ring_supported() { return Ring::open(kRingEntries) != nullptr; }
 
 int Poller::control(int op, Fd fd, std::uint32_t events, std::uint64_t tag) noexcept {
   epoll_event ev = {};
@@ -258,6 +305,10 @@ bool Poller::park(Fd fd, Readiness what) {
 }
 
 void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
+  if (ring_) {
+    wait_in_ring(until);
+    return;
+  }
   int timeout_ms = -1;
   if (until != std::chrono::steady_clock::time_point::max()) {
     auto left = until - std::chrono::steady_clock::now();
@@ -270,6 +321,10 @@ void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
     if (errno == EINTR) return;
     die("epoll_wait");
   }
+  dispatch(evs, n);
+}
+
+void Poller::dispatch(const epoll_event* evs, int n) noexcept {
   std::lock_guard<std::mutex> g(g_poll_mu);
   for (int i = 0; i < n; ++i) {
     const std::uint64_t tag = evs[i].data.u64;
@@ -296,6 +351,148 @@ void Poller::wake() noexcept {
   [[maybe_unused]] ssize_t r = ::write(eventfd_, &one, sizeof one);
 }
 
+// ---- Reads in the ring (docs/fiber.md) ----------------------------------------------------
+//
+// With a ring the thread sleeps in io_uring_enter(2), not epoll_wait(2). Its epoll set (the
+// doorbell, listeners, pipes, and every descriptor a fiber parked on for writing or through
+// read(2)) is watched by one multishot poll in the ring; a read of a TCP socket that would
+// block (EAGAIN, or known empty after a short read) is an IORING_OP_RECV in the ring, which the
+// kernel tries at once and otherwise arms on the socket's readiness itself (IORING_FEAT_FAST_POLL),
+// so the wake-up that brings the bytes completes the read too: per message one io_uring_enter
+// where epoll needs epoll_wait and then recv. No wake-up is lost: a recv in flight is the
+// kernel's to complete (it does not depend on an edge), and the epoll set's poll reports every
+// event the set would (a poll of an epoll descriptor is readable while its ready list is not
+// empty; drain_epoll empties it each time the poll fires).
+
+// IORING_OP_POLL_ADD with IORING_POLL_ADD_MULTI (io_uring_enter(2): "multishot poll ... will
+// post a CQE every time the file is ready, with IORING_CQE_F_MORE set while it stays armed").
+void Poller::arm_epoll_poll() noexcept {
+  io_uring_sqe* sqe = ring_->next_sqe();
+  if (sqe == nullptr) {  // all slots queued: submit them first
+    submit_queued();
+    sqe = ring_->next_sqe();
+    if (sqe == nullptr) die("io_uring: no submission slot");
+  }
+  sqe->opcode = IORING_OP_POLL_ADD;
+  sqe->fd = epfd_;
+  sqe->poll32_events = POLLIN;
+  sqe->len = IORING_POLL_ADD_MULTI;
+  sqe->user_data = kEpollTag;
+}
+
+// From here the kernel owns the queued slots: evict cancels their recvs instead of rewriting them.
+void Poller::mark_submitted() noexcept {
+  std::lock_guard<std::mutex> g(g_poll_mu);
+  for (RingRead* r : queued_) {
+    r->queued = false;
+    r->sqe = nullptr;
+  }
+  queued_.clear();
+}
+
+void Poller::submit_queued() noexcept {
+  mark_submitted();
+  (void)ring_->enter(false, -1);
+}
+
+void Poller::drain_epoll() noexcept {
+  epoll_event evs[64];
+  for (;;) {
+    const int n = ::epoll_wait(epfd_, evs, 64, 0);
+    if (n < 0) {
+      if (errno == EINTR) return;
+      die("epoll_wait");
+    }
+    dispatch(evs, n);
+    if (n < 64) return;
+  }
+}
+
+void Poller::wait_in_ring(std::chrono::steady_clock::time_point until) noexcept {
+  std::int64_t timeout_ns = -1;
+  if (until != std::chrono::steady_clock::time_point::max()) {
+    const auto left = until - std::chrono::steady_clock::now();
+    timeout_ns = std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::nanoseconds>(left).count());
+  }
+  const bool sleep = timeout_ns != 0;
+  mark_submitted();
+  const int err = ring_->enter(sleep, timeout_ns);
+  if (err != 0 && err != ETIME && err != EINTR && err != EAGAIN && err != EBUSY) {
+    errno = err;
+    die("io_uring_enter");
+  }
+  bool epoll_ready = !sleep;  // not sleeping (a timer is due): look at the set anyway
+  bool rearm = false;
+  {
+    std::lock_guard<std::mutex> g(g_poll_mu);
+    ring_->reap([&](std::uint64_t tag, int res, unsigned flags) {
+      if (tag == kEpollTag) {
+        epoll_ready = true;
+        if (!(flags & IORING_CQE_F_MORE)) rearm = true;  // no longer armed (or failed)
+        return;
+      }
+      RingRead* r = reinterpret_cast<RingRead*>(tag);
+      if (!r->evicted) {
+        if (PollDesc* pd = find_desc(r->fd)) std::erase(pd->ring_reads, r);
+      }
+      r->res = res;
+      r->done = true;
+      r->cv.notify_one();
+    });
+  }
+  if (rearm) arm_epoll_poll();  // submitted with the next enter
+  if (epoll_ready) drain_epoll();
+}
+
+// IORING_OP_RECV: "Issue the equivalent of a recv(2) system call" (io_uring_enter(2)).
+long Poller::ring_recv(Fd fd, std::span<char> buf) {
+  if (auto* hook = g_park_hook.load(std::memory_order_relaxed)) hook(fd, Readiness::readable);
+  std::unique_lock<std::mutex> lk(g_poll_mu);
+  io_uring_sqe* sqe = ring_->next_sqe();
+  while (sqe == nullptr) {  // every slot holds a recv queued since the last idle wait
+    lk.unlock();
+    submit_queued();
+    lk.lock();
+    sqe = ring_->next_sqe();
+  }
+  PollDesc* pd = find_desc(fd);
+  RingRead me;
+  me.fd = fd;
+  me.owner = this;
+  me.sqe = sqe;
+  sqe->user_data = reinterpret_cast<std::uint64_t>(&me);
+  if (pd == nullptr) {  // closed since the caller's read: a NOP, so the slot is not left empty
+    sqe->opcode = IORING_OP_NOP;
+    me.evicted = true;
+  } else {
+    sqe->opcode = IORING_OP_RECV;
+    sqe->fd = fd;
+    sqe->addr = reinterpret_cast<std::uint64_t>(buf.data());
+    sqe->len = static_cast<std::uint32_t>(std::min<std::size_t>(buf.size(), 1u << 30));
+    pd->ring_reads.push_back(&me);
+  }
+  queued_.push_back(&me);
+  me.cv.wait(lk, [&] { return me.done; });  // the reaper took it off every list
+  return me.evicted ? -EBADF : me.res;
+}
+
+// Called on the owner's thread (g_ring_allowed: one thread): a queued recv is not in the
+// kernel until this thread's next enter, so its slot may be rewritten.
+void Poller::cancel(RingRead* r) noexcept {
+  r->evicted = true;
+  if (r->queued) {  // the kernel has not read the slot: make it a NOP with the same tag
+    const std::uint64_t tag = r->sqe->user_data;
+    std::memset(r->sqe, 0, sizeof *r->sqe);
+    r->sqe->opcode = IORING_OP_NOP;
+    r->sqe->user_data = tag;
+    return;
+  }
+  // In the kernel: cancelled now (IORING_REGISTER_SYNC_CANCEL returns once it is); the
+  // completion (-ECANCELED, or the recv's result if it won the race) is reaped as any other.
+  (void)ring_->sync_cancel(reinterpret_cast<std::uint64_t>(r));
+}
+
 void evict(Fd fd) {
   DoorbellsAfter ring;
   std::lock_guard<std::mutex> g(g_poll_mu);
@@ -309,17 +506,21 @@ void open_stream(Fd fd) {
   open_desc(fd).stream = true;
 }
 
-bool before_read(Fd fd) {
+ReadStart before_read(Fd fd, bool* ring) {
   std::unique_lock<std::mutex> lk(g_poll_mu);
   PollDesc* pd = find_desc(fd);
-  if (pd == nullptr) return true;
+  if (ring != nullptr)
+    *ring = pd != nullptr && pd->stream && t_worker != nullptr && t_worker->poller.has_ring();
+  if (pd == nullptr) return ReadStart::read;
   if (pd->known_empty && !pd->ready[kRead]) {
     pd->known_empty = false;
+    if (ring != nullptr && *ring) return ReadStart::wait_in_ring;
     lk.unlock();
-    return this_poller().park(fd, Readiness::readable);  // parks: the flag is still clear
+    // parks: the flag is still clear
+    return this_poller().park(fd, Readiness::readable) ? ReadStart::read : ReadStart::evicted;
   }
   pd->ready[kRead] = false;  // go1.19 poll_runtime_pollReset: "pd.rg.Store(0)"
-  return true;
+  return ReadStart::read;
 }
 
 // epoll(7), on EPOLLET: "For stream-oriented files (e.g., pipe, FIFO, stream socket), the
@@ -416,6 +617,7 @@ unsigned default_threads() {
 
 int run(unsigned threads, const std::function<int()>& main) {
   if (threads == 0) threads = default_threads();
+  g_ring_allowed = threads == 1;
   for (unsigned i = 0; i < threads; ++i) g_workers.push_back(std::make_unique<Worker>());
   std::mutex m;
   std::condition_variable cv;

@@ -15,13 +15,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <span>
+#include <vector>
 
 #include "os/types.hpp"
+
+struct epoll_event;
 
 namespace papaya::real::fiber {
 
 // What a parked fiber waits for on a descriptor.
 enum class Readiness : std::uint8_t { readable, writable };
+
+class Ring;       // ring.hpp
+struct RingRead;  // a recv in flight in a thread's ring (scheduler.cpp)
 
 // One thread's epoll set and the eventfd other threads write to wake it. Descriptors are
 // registered edge-triggered, once, as Go's netpoller does (docs/fiber.md, "Edge-triggered
@@ -50,10 +58,39 @@ class Poller {
   // epoll_ctl(2) on this thread's set (any thread may call it). 0, or the errno.
   int control(int op, Fd fd, std::uint32_t events, std::uint64_t tag) noexcept;
 
+  // Whether this thread sleeps in an io_uring (docs/fiber.md, "Reads in the ring"): then its
+  // epoll set is one multishot poll in the ring, and a read of a TCP socket that would block is
+  // a recv in the ring (ring_recv). Only when the environment says PAPAYA_FIBER_RING=1, in a
+  // runtime of one thread (scheduler.cpp says why), on a kernel that has a ring (ring.hpp);
+  // otherwise the thread sleeps in epoll_wait.
+  bool has_ring() const noexcept { return ring_ != nullptr; }
+  // Called by a fiber of this thread: a recv(2) of `buf` from `fd` in the ring, the fiber
+  // parked until the kernel completes it (the thread submits it when it next goes idle, with
+  // the wait). The bytes read, or -errno; -EBADF when `fd` was evicted meanwhile.
+  // REQUIRES: has_ring().
+  long ring_recv(Fd fd, std::span<char> buf);
+  // Stops `r` (evict on the owner's thread, g_poll_mu held): a recv not yet submitted becomes a
+  // NOP, one in the kernel is cancelled (IORING_REGISTER_SYNC_CANCEL); either way its
+  // completion wakes its reader, whose ring_recv returns -EBADF.
+  void cancel(RingRead* r) noexcept;
+
  private:
+  void dispatch(const epoll_event* events, int n) noexcept;  // wake the fibers parked on them
+  void drain_epoll() noexcept;                               // epoll_wait, timeout 0, until empty
+  void wait_in_ring(std::chrono::steady_clock::time_point until) noexcept;
+  void arm_epoll_poll() noexcept;  // the multishot poll of the epoll set in the ring
+  void mark_submitted() noexcept;  // the queued recvs are the kernel's from the next enter on
+  void submit_queued() noexcept;   // mark_submitted, then io_uring_enter without waiting
+
   int epfd_ = -1;
   int eventfd_ = -1;
+  std::unique_ptr<Ring> ring_;
+  std::vector<RingRead*> queued_;  // recvs in the ring not submitted yet (under g_poll_mu)
 };
+
+// Whether this kernel gives the runtime a ring (ring.hpp; the tests skip the ring's cases
+// without one).
+bool ring_supported();
 
 // Wakes every fiber parked on `fd`, on any thread (their park() returns false), takes `fd` out
 // of the epoll set it is registered in (EPOLL_CTL_DEL, as Go's netpollclose) and forgets it,
@@ -69,9 +106,12 @@ void open_stream(Fd fd);
 // Before a read or recv of `fd`, as Go's pollDesc.prepareRead (runtime_pollReset): clears the
 // read-ready flag, since the call that follows sees whatever the edge announced. But when the
 // last read of a stream socket (open_stream) came back short and no edge arrived since, the
-// socket is known empty (epoll(7)): it parks first instead of making a call that would fail
-// with EAGAIN. False: evicted while parked (the caller returns EBADF).
-[[nodiscard]] bool before_read(Fd fd);
+// socket is known empty (epoll(7)): instead of making a call that would fail with EAGAIN, it
+// parks first (evicted while parked: `evicted`) or, when `ring` is given and set (below), says
+// `wait_in_ring`. `ring` (may be null: no ring): set when this read may wait in the thread's
+// ring, a TCP socket (open_stream) on a thread that has one.
+enum class ReadStart : std::uint8_t { read, wait_in_ring, evicted };
+[[nodiscard]] ReadStart before_read(Fd fd, bool* ring);
 // After a read or recv of `fd` that returned `got` bytes of the `asked`: a short read of a
 // stream socket leaves it known empty (before_read); a full one, end of stream or an error not.
 void after_read(Fd fd, std::size_t got, std::size_t asked);

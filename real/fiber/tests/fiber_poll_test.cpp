@@ -1,4 +1,6 @@
-// The edge-triggered poller (real/fiber/scheduler.cpp) on the real kernel: no wake-up is lost
+// The edge-triggered poller (real/fiber/scheduler.cpp) on the real kernel, each case with the
+// thread waiting in epoll_wait and in its io_uring (docs/fiber.md, "Reads in the ring"; a TCP
+// read then waits in the ring as a recv, one thread only): no wake-up is lost
 // when bytes arrive between a read's EAGAIN and the park (the race Go's pdReady/pdWait states
 // handle), nor when a short read of a stream socket lets the next read park without trying
 // (end of stream and urgent data still wake it); a close wakes a parked reader with EBADF and
@@ -14,6 +16,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <ostream>
 #include <string>
 #include <thread>
 
@@ -88,12 +92,19 @@ std::string recv_exactly(Os& os, Fd fd, std::size_t want) {
   return got;
 }
 
+// How the runtime's threads wait: epoll_wait, or io_uring_enter with TCP reads in the ring
+// (docs/fiber.md, "Reads in the ring"). Every case runs both ways.
+enum class PollMode { epoll, ring };
+void PrintTo(PollMode m, std::ostream* os) { *os << (m == PollMode::ring ? "ring" : "epoll"); }
+
 // Runs `program` on FiberOs with `threads` threads in a child; its exit code, or -1 when it did
 // not end within `deadline` (killed), or -2 when it died of a signal.
-int run_bounded(unsigned threads, int (*program)(Os&), std::chrono::seconds deadline) {
+int run_bounded(PollMode mode, unsigned threads, int (*program)(Os&),
+                std::chrono::seconds deadline) {
   pid_t pid = ::fork();
   if (pid < 0) return -3;
   if (pid == 0) {
+    ::setenv("PAPAYA_FIBER_RING", mode == PollMode::ring ? "1" : "0", 1);
     set_park_hook_for_tests(poll_test_hook);
     ::_exit(run_main({}, threads, program));
   }
@@ -152,13 +163,21 @@ int socketpair_rounds(Os& os) {
   return rounds_on(os, sv[0], sv[1]);
 }
 
-TEST(FiberPoll, BytesArrivingBetweenAShortReadAndTheParkWakeTheReaderEveryRound) {
-  EXPECT_EQ(run_bounded(1, stream_rounds, std::chrono::seconds(20)), 0)
+class FiberPoll : public testing::TestWithParam<PollMode> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == PollMode::ring && !ring_supported())
+      GTEST_SKIP() << "this kernel gives no io_uring with what the runtime needs (ring.hpp)";
+  }
+};
+
+TEST_P(FiberPoll, BytesArrivingBetweenAShortReadAndTheParkWakeTheReaderEveryRound) {
+  EXPECT_EQ(run_bounded(GetParam(), 1, stream_rounds, std::chrono::seconds(20)), 0)
       << "-1: hung (a wake-up was lost)";
 }
 
-TEST(FiberPoll, BytesArrivingBetweenEagainAndTheParkWakeTheReaderEveryRound) {
-  EXPECT_EQ(run_bounded(1, socketpair_rounds, std::chrono::seconds(20)), 0)
+TEST_P(FiberPoll, BytesArrivingBetweenEagainAndTheParkWakeTheReaderEveryRound) {
+  EXPECT_EQ(run_bounded(GetParam(), 1, socketpair_rounds, std::chrono::seconds(20)), 0)
       << "-1: hung (a wake-up was lost)";
 }
 
@@ -194,8 +213,8 @@ int eof_after_short_read(Os& os) {
   return 0;
 }
 
-TEST(FiberPoll, EndOfStreamThatCameWithTheDataIsReadAfterTheShortRead) {
-  EXPECT_EQ(run_bounded(1, eof_after_short_read, std::chrono::seconds(20)), 0)
+TEST_P(FiberPoll, EndOfStreamThatCameWithTheDataIsReadAfterTheShortRead) {
+  EXPECT_EQ(run_bounded(GetParam(), 1, eof_after_short_read, std::chrono::seconds(20)), 0)
       << "-1: hung (parked after a short read with end of stream pending)";
 }
 
@@ -217,8 +236,8 @@ int urgent_after_short_read(Os& os) {
   return 0;
 }
 
-TEST(FiberPoll, UrgentDataThatStopsAReadShortDoesNotStrandTheRest) {
-  EXPECT_EQ(run_bounded(1, urgent_after_short_read, std::chrono::seconds(20)), 0)
+TEST_P(FiberPoll, UrgentDataThatStopsAReadShortDoesNotStrandTheRest) {
+  EXPECT_EQ(run_bounded(GetParam(), 1, urgent_after_short_read, std::chrono::seconds(20)), 0)
       << "-1: hung (parked after a read stopped at the urgent mark)";
 }
 
@@ -253,10 +272,60 @@ int close_while_parked(Os& os) {
   return 0;
 }
 
-TEST(FiberPoll, CloseWakesAReaderParkedOnAnotherThreadAndTheReusedNumberWorks) {
-  EXPECT_EQ(run_bounded(2, close_while_parked, std::chrono::seconds(20)), 0)
+TEST_P(FiberPoll, CloseWakesAReaderParkedOnAnotherThreadAndTheReusedNumberWorks) {
+  EXPECT_EQ(run_bounded(GetParam(), 2, close_while_parked, std::chrono::seconds(20)), 0)
       << "-1: hung (a parked reader was not woken)";
 }
+
+// The same on TCP sockets, whose reads wait in the ring when the runtime has one (one thread):
+// the close either finds the reader's recv still queued (the main goroutine only yielded: the
+// slot becomes a NOP) or in the kernel (it slept: the recv is cancelled), the reader gets EBADF
+// and the peer sees the end (the cancelled recv no longer holds the socket open); the next
+// round's accepted socket gets the closed number and its reader gets its byte.
+int close_while_reading_tcp(Os& os) {
+  for (int i = 0; i < 200; ++i) {
+    PollPair p = tcp_pair(os);
+    if (p.server < 0) return 20;
+    const Fd a = p.server;
+    GoChan done = os.new_chan(1);
+    os.go([a, done](Os& g) {
+      char buf[8];
+      Result<size_t> n = g.recv(a, std::span<char>(buf, sizeof buf));
+      g.chan_send(done, n && *n == 1 && buf[0] == 'x' ? 1 : 0);
+    });
+    (void)os.sleep(std::chrono::milliseconds(1));
+    if (::send(p.client, "x", 1, MSG_NOSIGNAL) != 1) return 21;
+    if (os.chan_recv(done).value != 1) return 15;
+    os.go([a, done](Os& g) {
+      char buf[8];
+      Result<size_t> n = g.recv(a, std::span<char>(buf, sizeof buf));
+      g.chan_send(done, !n && n.error() == Errno::ebadf ? 1 : 0);
+    });
+    if (i % 2 == 0)
+      (void)os.sleep(std::chrono::milliseconds(1));
+    else
+      os.gosched();
+    (void)os.close(a);
+    if (os.chan_recv(done).value != 1) return 16;
+    char byte = 0;
+    Result<size_t> end = os.recv(p.client, std::span<char>(&byte, 1));
+    if (!end || *end != 0) return 17;
+    (void)os.close(p.client);
+  }
+  return 0;
+}
+
+TEST_P(FiberPoll, CloseWakesATcpReaderWhoseRecvIsQueuedOrInTheKernelAndThePeerSeesTheEnd) {
+  EXPECT_EQ(run_bounded(GetParam(), 1, close_while_reading_tcp, std::chrono::seconds(20)), 0)
+      << "-1: hung (a reader was not woken, or the peer never saw the end)";
+  EXPECT_EQ(run_bounded(GetParam(), 2, close_while_reading_tcp, std::chrono::seconds(20)), 0)
+      << "two threads (epoll in both modes): -1: hung";
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, FiberPoll, testing::Values(PollMode::epoll, PollMode::ring),
+                         [](const testing::TestParamInfo<PollMode>& i) {
+                           return std::string(i.param == PollMode::ring ? "ring" : "epoll");
+                         });
 
 }  // namespace
 }  // namespace papaya::real::fiber
