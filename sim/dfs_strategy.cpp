@@ -119,39 +119,70 @@ void DfsStrategy::ready(const model::Kernel& k, std::span<const Pid> ready) {
 // go on for free: with_running), and "explored" means explored with `left` preemptions left: a run
 // with at most that many left is cut (its continuations are among the explored ones); one with
 // more explores the state again, and the entry takes its budget once it is on the current path.
+// A decision where the last process may go on for free is also covered by the state's entry where
+// no process could (CacheRule::free_covers): from there every first choice is free, so each of its
+// continuations costs at most what it costs here.
 void DfsStrategy::met_state(const model::Kernel& k) {
   model::StateDigest key = keys_.key(k);
-  std::int32_t left = unbounded_preemptions;
-  if (bound_ >= 0) {
-    left = bound_ - preemptions_;
-    if (rule_.running) key = with_running(key, last_ready_ ? last_ : 0);
-  }
-  if (Visited* v = visited_->find(key)) {
-    if (v->node < stack_.size() && stack_[v->node].entry == v) return;
-    if (left <= v->left || !rule_.budget) {
-      cut_ = true;
-      cut_at_steps_ = keys_.steps();
-      cut_entry_ = v;
-      if (cut_at_steps_ + v->height >= max_steps_) cut_long_ = true;
-      // The bound may have refused branches in the subtree this run stands for (conservative:
-      // the verdict then names the bound, which is true of every complete bounded search).
-      if (bound_ >= 0) bounded_ = true;
+  if (bound_ < 0) {
+    if (Visited* v = visited_->find(key)) {
+      if (!on_path(v)) cut_at(v);
       return;
     }
-    // Explored with fewer preemptions left than this run has: again, from here.
-    ++reexplored_;
-    v->node = static_cast<std::uint32_t>(depth_);
-    v->steps = keys_.steps();
-    v->left = left;
-    pending_new_ = true;
-    pending_key_ = key;
-    pending_entry_ = v;
+    remember(key, visited_->add(key, Visited{static_cast<std::uint32_t>(depth_), keys_.steps(), 0,
+                                             unbounded_preemptions}));
     return;
   }
+  const std::int32_t left = bound_ - preemptions_;
+  const Pid free = last_ready_ ? last_ : 0;
+  const model::StateDigest state = key;
+  if (rule_.running) key = with_running(state, free);
+  Visited* v = visited_->find(key);
+  if (v != nullptr && on_path(v)) return;
+  if (v != nullptr && (left <= v->left || !rule_.budget)) {
+    cut_at(v);
+    return;
+  }
+  if (rule_.running && rule_.free_covers && free != 0) {
+    Visited* any = visited_->find(with_running(state, 0));
+    if (any != nullptr && !on_path(any) && left <= any->left) {
+      cut_at(any);
+      return;
+    }
+  }
+  if (v == nullptr) {
+    remember(key, visited_->add(
+                      key, Visited{static_cast<std::uint32_t>(depth_), keys_.steps(), 0, left}));
+    return;
+  }
+  // Explored with fewer preemptions left than this run has: again, from here.
+  ++reexplored_;
+  v->node = static_cast<std::uint32_t>(depth_);
+  v->steps = keys_.steps();
+  v->left = left;
+  remember(key, v);
+}
+
+bool DfsStrategy::on_path(const Visited* v) const {
+  return v->node < stack_.size() && stack_[v->node].entry == v;
+}
+
+// The run ends here: every continuation from this decision was explored from `v`'s.
+void DfsStrategy::cut_at(Visited* v) {
+  cut_ = true;
+  cut_at_steps_ = keys_.steps();
+  cut_entry_ = v;
+  if (cut_at_steps_ + v->height >= max_steps_) cut_long_ = true;
+  // Under a bound, the bound may have refused branches in the subtree this run stands for
+  // (conservative: the verdict then names the bound, which holds of every complete bounded search).
+  if (bound_ >= 0) bounded_ = true;
+}
+
+// The entry of the node choose() pushes next (null: the table is full).
+void DfsStrategy::remember(const model::StateDigest& key, Visited* entry) {
   pending_new_ = true;
   pending_key_ = key;
-  pending_entry_ =
-      visited_->add(key, Visited{static_cast<std::uint32_t>(depth_), keys_.steps(), 0, left});
+  pending_entry_ = entry;
 }
 
 void DfsStrategy::stepping(const model::Kernel& k, Pid pid) {

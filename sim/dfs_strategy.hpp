@@ -46,6 +46,10 @@ class DfsStrategy final : public Strategy {
   struct CacheRule {
     bool running = true;  // key the decision with the process that may go on for free
     bool budget = true;   // cut only with at most the stored subtree's preemptions left
+    // Also cut a decision whose last process can go on for free at the state's entry where no
+    // process could (every first choice free there: its continuations include these); a
+    // reduction, sound either way.
+    bool free_covers = true;
   };
   // Turns state caching on, with at most `max_states` states stored and runs of at most
   // `max_steps` steps (a cut run whose explored continuation could pass it is reported).
@@ -98,6 +102,9 @@ class DfsStrategy final : public Strategy {
     Visited* entry = nullptr;
   };
   void met_state(const model::Kernel& k);
+  bool on_path(const Visited* v) const;
+  void cut_at(Visited* v);
+  void remember(const model::StateDigest& key, Visited* entry);
   void end_of_run();
   int bound_;
   std::uint32_t data_;
