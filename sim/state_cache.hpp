@@ -108,7 +108,7 @@ class VisitedStates {
   // The new entry (stable: the table is node-based), or nullptr when full.
   Visited* add(const model::StateDigest& d, Visited v) {
     if (table_.size() >= limit_) {
-      full_ = true;
+      full_ = limit_ > 0;  // a table of no states (plain dfs, keyed) is not "full"
       return nullptr;
     }
     return &table_.emplace(d, v).first->second;
