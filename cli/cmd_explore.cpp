@@ -323,10 +323,10 @@ int run_explore(const ExploreArgs& a) {
       a.faults ? "" : "short sends (faults): not offered (--faults); ");
   if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
   if (a.state_cache)
-    bounds += a.max_states > 0
-                  ? fmt::format("; state cache of at most {} states", a.max_states)
-                  : std::string("; state cache of no states (every run to its end, final "
-                                "states keyed)");
+    bounds += a.max_states > 0 ? fmt::format("; state cache of at most {} states", a.max_states)
+                               : std::string(
+                                     "; state cache of no states (every run to its end, final "
+                                     "states keyed)");
   if (*strategy == explore::StrategyName::pct) bounds += fmt::format("; pct depth {}", a.pct_depth);
   std::string status;
   if (r.violation)

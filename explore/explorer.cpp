@@ -155,7 +155,8 @@ Result explore(const Program& p, const Config& c) {
       // then those its cuts left, counted per pass with its cut runs and the states stored.
       out.exhausted = true;
       sim::DfsStrategy s(0, c.data_options);
-      if (c.state_cache) s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
+      if (c.state_cache)
+        s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
       for (int k = 0; k <= c.bound; ++k) {
         if (k > 0) s.restart(k);
         out.per_bound.push_back(0);

@@ -108,8 +108,8 @@ struct Result {
   bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
   bool preemption_bounded = false;  // dfs, dpor --bound: some schedule was cut by the bound
   bool hit_max_executions = false;
-  bool stopped = false;                  // Config::stop said so
-  bool step_bound_hit = false;           // some execution ran into max_steps
+  bool stopped = false;         // Config::stop said so
+  bool step_bound_hit = false;  // some execution ran into max_steps
   // --bound: the executions of pass k (bound k) with exactly k preemptions: without the state cache
   // the schedules with exactly k preemptions; with it, those of pass k's complete runs (its cut
   // runs stand for runs explored before, in this pass or an earlier one).

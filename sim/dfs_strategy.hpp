@@ -35,22 +35,25 @@
 
 namespace papaya::sim {
 
+// What a bounded stateful search compares before it cuts a run. `running` and `budget` on is the
+// sound rule; the tests turn each off to show what it loses
+// (explore/tests/bounded_state_cache_test.cpp).
+struct DfsCacheRule {
+  bool running = true;  // key the decision with the process that may go on for free
+  bool budget = true;   // cut only with at most the stored subtree's preemptions left
+  // Also cut a decision whose last process can go on for free at the state's entry where no
+  // process could (every first choice free there: its continuations include these); a
+  // reduction, sound either way.
+  bool free_covers = true;
+};
+
 class DfsStrategy final : public Strategy {
  public:
   // `data_options`: how many options of each non-scheduling decision are explored (the first
   // ones; option 0 is the kernel's default: a send whole, every segment arrived).
   explicit DfsStrategy(int preemption_bound = -1, std::uint32_t data_options = 0xffffffffu)
       : bound_(preemption_bound), data_(data_options) {}
-  // What a bounded stateful search compares before it cuts a run. Both on is the sound rule; the
-  // tests turn each off to show what it loses (explore/tests/bounded_state_cache_test.cpp).
-  struct CacheRule {
-    bool running = true;  // key the decision with the process that may go on for free
-    bool budget = true;   // cut only with at most the stored subtree's preemptions left
-    // Also cut a decision whose last process can go on for free at the state's entry where no
-    // process could (every first choice free there: its continuations include these); a
-    // reduction, sound either way.
-    bool free_covers = true;
-  };
+  using CacheRule = DfsCacheRule;
   // Turns state caching on, with at most `max_states` states stored and runs of at most
   // `max_steps` steps (a cut run whose explored continuation could pass it is reported).
   // `keep_order`: the key keeps the order of the steps the checkers can see (StateKeys).
