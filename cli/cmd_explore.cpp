@@ -340,10 +340,11 @@ int run_explore(const ExploreArgs& a) {
                    ? fmt::format("verified within these bounds (every schedule with at most {} "
                                  "preemptions{})",
                                  a.bound,
-                                 a.state_cache ? ": every run from a decision met again is covered "
-                                                 "by the runs explored from it with at least as "
-                                                 "many preemptions left"
-                                               : "")
+                                 a.state_cache && a.max_states > 0
+                                     ? ": every run from a decision met again is covered "
+                                       "by the runs explored from it with at least as "
+                                       "many preemptions left"
+                                     : "")
                    : fmt::format("explored within these bounds, not a proof (bounded DPOR aims at "
                                  "every Mazurkiewicz trace that has a schedule with at most {} "
                                  "preemptions but misses some on 3 of 400 generated programs; "
