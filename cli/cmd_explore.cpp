@@ -214,11 +214,6 @@ int run_explore(const ExploreArgs& a) {
         "preemptions against the bound; bounded dpor does not)");
   if (a.state_cache && *strategy != explore::StrategyName::dfs)
     return fail("--state-cache applies to --strategy dfs only");
-  if (a.state_cache && a.bound >= 0)
-    return fail(
-        "--state-cache cannot be combined with --bound (a state's future would depend on "
-        "the preemptions spent reaching it)");
-  if (a.max_states < 1) return fail("--max-states must be at least 1");
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
   if (a.max_executions < 1) return fail("--max-executions must be at least 1");
   if (a.pct_depth < 1) return fail("--pct-depth must be at least 1");
@@ -291,13 +286,18 @@ int run_explore(const ExploreArgs& a) {
   if (a.time_limit > 0) c.stop = [&] { return seconds_since(t0) >= a.time_limit; };
   Clock::time_point last_progress = t0;
   c.progress_every = 100;
-  c.progress = [&](std::uint64_t execs, std::uint64_t traces) {
+  c.progress = [&](const explore::Progress& p) {
     if (std::chrono::duration<double>(Clock::now() - last_progress).count() < 2) return;
     last_progress = Clock::now();
     const double s = seconds_since(t0);
-    std::fprintf(stderr, "papaya explore: %llu executions, %llu traces, %.1f s, %.0f/s\n",
-                 static_cast<unsigned long long>(execs), static_cast<unsigned long long>(traces), s,
-                 static_cast<double>(execs) / s);
+    std::string more;
+    if (a.state_cache)
+      more = fmt::format(", {} cut, {} states{}", p.abandoned, p.states,
+                         p.pass >= 0 ? fmt::format(", pass {}", p.pass) : std::string());
+    std::fprintf(stderr, "papaya explore: %llu executions, %llu traces, %.1f s, %.0f/s%s\n",
+                 static_cast<unsigned long long>(p.executions),
+                 static_cast<unsigned long long>(p.traces), s,
+                 static_cast<double>(p.executions) / s, more.c_str());
   };
   std::unique_ptr<explore::StateGraph> graph;
   if (!a.state_graph.empty()) {
@@ -322,7 +322,11 @@ int run_explore(const ExploreArgs& a) {
           : std::string("uniform random"),
       a.faults ? "" : "short sends (faults): not offered (--faults); ");
   if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
-  if (a.state_cache) bounds += fmt::format("; state cache of at most {} states", a.max_states);
+  if (a.state_cache)
+    bounds += a.max_states > 0 ? fmt::format("; state cache of at most {} states", a.max_states)
+                               : std::string(
+                                     "; state cache of no states (every run to its end, final "
+                                     "states keyed)");
   if (*strategy == explore::StrategyName::pct) bounds += fmt::format("; pct depth {}", a.pct_depth);
   std::string status;
   if (r.violation)
@@ -334,8 +338,13 @@ int run_explore(const ExploreArgs& a) {
         a.bound >= 0 && r.preemption_bounded
             ? (*strategy == explore::StrategyName::dfs
                    ? fmt::format("verified within these bounds (every schedule with at most {} "
-                                 "preemptions)",
-                                 a.bound)
+                                 "preemptions{})",
+                                 a.bound,
+                                 a.state_cache && a.max_states > 0
+                                     ? ": every run from a decision met again is covered "
+                                       "by the runs explored from it with at least as "
+                                       "many preemptions left"
+                                     : "")
                    : fmt::format("explored within these bounds, not a proof (bounded DPOR aims at "
                                  "every Mazurkiewicz trace that has a schedule with at most {} "
                                  "preemptions but misses some on 3 of 400 generated programs; "
@@ -388,6 +397,17 @@ int run_explore(const ExploreArgs& a) {
     if (a.state_cache) {
       j["states"] = r.states;
       j["states_full"] = r.states_full;
+      j["final_states"] = r.final_states.size();
+      if (a.bound >= 0) {
+        j["reexplored"] = r.reexplored;
+        j["passes"] = nlohmann::json::array();
+        for (std::size_t k = 0; k < r.pass_runs.size(); ++k)
+          j["passes"].push_back({{"bound", k},
+                                 {"executions", r.pass_runs[k]},
+                                 {"with_exactly_k_preemptions", r.per_bound[k]},
+                                 {"cut", r.pass_cut[k]},
+                                 {"states", r.pass_states[k]}});
+      }
     }
     if (pct_p > 0) j["pct_probability_bound"] = pct_p;
     if (!a.benchmark.empty()) j["program_traces"] = program_traces->size();
@@ -418,8 +438,13 @@ int run_explore(const ExploreArgs& a) {
                 a.state_cache ? "cut at a visited state" : "abandoned: sleep-set blocked",
                 static_cast<unsigned long long>(r.traces));
     if (a.state_cache)
-      std::printf("  states stored %llu%s\n", static_cast<unsigned long long>(r.states),
-                  r.states_full ? " (the table is full: later states were not stored)" : "");
+      std::printf("  states stored %llu%s, distinct final states %zu\n",
+                  static_cast<unsigned long long>(r.states),
+                  r.states_full ? " (the table is full: later states were not stored)" : "",
+                  r.final_states.size());
+    if (a.state_cache && a.bound >= 0)
+      std::printf("  decisions explored again with more preemptions left: %llu\n",
+                  static_cast<unsigned long long>(r.reexplored));
     if (!a.benchmark.empty())
       std::printf("  program-level traces (file accesses alone) %zu\n", program_traces->size());
     std::printf("  steps %llu, time %.2f s, %.0f executions/s, %.0f steps/s\n",
@@ -427,9 +452,19 @@ int run_explore(const ExploreArgs& a) {
     if (*strategy == explore::StrategyName::optimal)
       std::printf("  wakeup-tree branches not followable: %llu\n",
                   static_cast<unsigned long long>(r.wakeup_divergences));
-    for (std::size_t k = 0; k < r.per_bound.size(); ++k)
-      std::printf("  preemptions %zu: %llu executions\n", k,
-                  static_cast<unsigned long long>(r.per_bound[k]));
+    if (a.state_cache && a.bound >= 0)  // one table for every pass: per pass, not per schedule
+      for (std::size_t k = 0; k < r.pass_runs.size(); ++k)
+        std::printf(
+            "  pass %zu (bound %zu): %llu executions (%llu with exactly %zu preemptions), %llu cut "
+            "at a visited state, %llu states stored after it\n",
+            k, k, static_cast<unsigned long long>(r.pass_runs[k]),
+            static_cast<unsigned long long>(r.per_bound[k]), k,
+            static_cast<unsigned long long>(r.pass_cut[k]),
+            static_cast<unsigned long long>(r.pass_states[k]));
+    else
+      for (std::size_t k = 0; k < r.per_bound.size(); ++k)
+        std::printf("  preemptions %zu: %llu executions\n", k,
+                    static_cast<unsigned long long>(r.per_bound[k]));
     if (pct_p > 0)
       std::printf(
           "  pct: each run finds a depth-%d bug with probability >= 1/(n k^(d-1)) = %.3g "
@@ -502,7 +537,7 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                 "(docs/explore.md, Stateful dfs)");
   cmd->add_option("--max-states", args->max_states,
                   "--state-cache: most states stored (beyond, states are not stored: sound, "
-                  "fewer cuts)")
+                  "fewer cuts; 0: none, every run to its end with its final state keyed)")
       ->capture_default_str();
   cmd->add_option("--gomaxprocs", args->gomaxprocs,
                   "the goroutine design and the go-* benchmarks: the Go runtime's Ps")

@@ -99,13 +99,16 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
     }
     Run r = run_once(p, c, s);
     out.steps += r.report.steps;
-    if (r.report.abandoned) {
+    if (r.report.abandoned)
       ++out.abandoned;
-      continue;
+    else
+      ++out.executions;
+    if (c.progress && (out.executions + out.abandoned) % c.progress_every == 0) {
+      Progress now{out.executions, out.abandoned, seen.size(), 0, exactly_preemptions};
+      if constexpr (requires { s.states(); }) now.states = s.states();
+      c.progress(now);
     }
-    ++out.executions;
-    if (c.progress && out.executions % c.progress_every == 0)
-      c.progress(out.executions, seen.size());
+    if (r.report.abandoned) continue;
     out.max_run_steps = std::max(out.max_run_steps, r.report.steps);
     out.max_processes = std::max(out.max_processes, r.report.processes);
     out.step_bound_hit |= r.report.verdict == Verdict::step_bound_exceeded;
@@ -116,7 +119,7 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
     seen.insert(s.trace_hash());
     out.traces = seen.size();
     if constexpr (requires { s.current_key(); }) {
-      if (c.keep_trace_names && c.state_cache) out.final_states.insert(s.current_key());
+      if (c.state_cache) out.final_states.insert(s.current_key());
     }
     std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
     if (c.graph) c.graph->add_execution(s.log(), !bad.empty());
@@ -146,20 +149,35 @@ Result explore(const Program& p, const Config& c) {
         out.step_bound_hit |= s.cut_may_pass_step_bound();
         break;
       }
-      PAPAYA_ASSERT(!c.state_cache, "explore: state caching with a preemption bound");
       // Iterative preemption bounding (CHESS): bound 0, 1, ..., K; each pass re-runs the
       // schedules of the smaller bounds and counts as new those with exactly k preemptions.
+      // Stateful: one table for all passes (sim/dfs_strategy.hpp); a pass's complete runs are
+      // then those its cuts left, counted per pass with its cut runs and the states stored.
       out.exhausted = true;
+      sim::DfsStrategy s(0, c.data_options);
+      if (c.state_cache)
+        s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
       for (int k = 0; k <= c.bound; ++k) {
-        sim::DfsStrategy s(k, c.data_options);
+        if (k > 0) s.restart(k);
         out.per_bound.push_back(0);
-        bool done = pass(p, c, s, out, seen, k);
+        const std::uint64_t runs = out.executions;
+        const std::uint64_t cut = out.abandoned;
+        const bool done = pass(p, c, s, out, seen, k);
         out.preemption_bounded = s.bounded();
+        if (c.state_cache) {
+          out.pass_runs.push_back(out.executions - runs);
+          out.pass_cut.push_back(out.abandoned - cut);
+          out.pass_states.push_back(s.states());
+          out.reexplored += s.reexplored();
+        }
         if (!done) {
           out.exhausted = false;
           break;
         }
       }
+      out.states = s.states();
+      out.states_full = s.states_full();
+      out.step_bound_hit |= s.cut_may_pass_step_bound();
       break;
     }
     case StrategyName::dpor: {
@@ -221,7 +239,7 @@ Result explore(const Program& p, const Config& c) {
         if (rr && c.graph) c.graph->add_execution(rr->log(), false);
         out.traces = seen.size();
         if (c.progress && out.executions % c.progress_every == 0)
-          c.progress(out.executions, seen.size());
+          c.progress(Progress{out.executions, 0, seen.size(), 0, -1});
         std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
         if (!bad.empty() && !out.violation) {
           out.violation = Violation{out.executions, bad, r.sim->trace()};

@@ -15,6 +15,7 @@
 #include "explore/state_graph.hpp"
 #include "model/state_hash.hpp"
 #include "os/os.hpp"
+#include "sim/dfs_strategy.hpp"
 #include "sim/dpor_strategy.hpp"
 #include "sim/race_census.hpp"
 #include "sim/simulation.hpp"
@@ -37,6 +38,15 @@ struct Program {
   bool check_reads_order = true;
 };
 
+// Where a long exploration is, for the progress line.
+struct Progress {
+  std::uint64_t executions = 0;  // complete runs
+  std::uint64_t abandoned = 0;   // sleep-set-blocked runs; stateful dfs: runs cut
+  std::uint64_t traces = 0;
+  std::uint64_t states = 0;  // stateful dfs: states stored
+  int pass = -1;             // --bound: the bound of the pass running
+};
+
 struct Config {
   StrategyName strategy = StrategyName::dpor;
   int bound = -1;  // dfs, dpor: preemption bound, explored iteratively 0..bound (-1: none)
@@ -44,9 +54,14 @@ struct Config {
   // unsound, there only for the tests that show what each loses.
   sim::BporSettings bpor;
   // dfs: state caching (sim/state_cache.hpp): a run that reaches a state whose subtree is explored
-  // is cut there. Not with a bound. At most `max_states` states are stored.
+  // is cut there; with a bound, only with at most the preemptions left it was explored with
+  // (sim/dfs_strategy.hpp). At most `max_states` states are stored (0: none, every run goes to its
+  // end: plain dfs that keys its final states, for comparison).
   bool state_cache = false;
   std::size_t max_states = 20'000'000;
+  // dfs --bound with state caching: the cut rule; the default is the sound one, the others are
+  // there only for the tests that show what each part of it is for.
+  sim::DfsStrategy::CacheRule cache_rule;
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;  // per execution
   std::uint64_t seed = 1;             // pct, random: the first execution's seed
@@ -62,8 +77,8 @@ struct Config {
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;
-  // Called every `progress_every` executions.
-  std::function<void(std::uint64_t executions, std::uint64_t traces)> progress;
+  // Called every `progress_every` runs (complete or abandoned).
+  std::function<void(const Progress&)> progress;
   std::uint64_t progress_every = 1000;
   StateGraph* graph = nullptr;    // when set, every execution is added to it
   bool keep_trace_names = false;  // fill Result::trace_names (tests comparing strategies)
@@ -93,12 +108,23 @@ struct Result {
   bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
   bool preemption_bounded = false;  // dfs, dpor --bound: some schedule was cut by the bound
   bool hit_max_executions = false;
-  bool stopped = false;                  // Config::stop said so
-  bool step_bound_hit = false;           // some execution ran into max_steps
-  std::vector<std::uint64_t> per_bound;  // --bound: new executions with exactly k preemptions
+  bool stopped = false;         // Config::stop said so
+  bool step_bound_hit = false;  // some execution ran into max_steps
+  // --bound: the executions of pass k (bound k) with exactly k preemptions: without the state cache
+  // the schedules with exactly k preemptions; with it, those of pass k's complete runs (its cut
+  // runs stand for runs explored before, in this pass or an earlier one).
+  std::vector<std::uint64_t> per_bound;
+  // --bound with the state cache, per pass k: complete runs, runs cut at a visited state, states
+  // stored at its end (one table for every pass), and states explored again in all passes because
+  // they were met with more preemptions left than their subtree had been explored with.
+  std::vector<std::uint64_t> pass_runs;
+  std::vector<std::uint64_t> pass_cut;
+  std::vector<std::uint64_t> pass_states;
+  std::uint64_t reexplored = 0;
   std::optional<Violation> violation;
   std::set<std::uint64_t> trace_names;  // when Config::keep_trace_names: every trace's name
-  // When Config::keep_trace_names and state caching: the key of every complete run's final state.
+  // State caching: the key of every complete run's final state (a cut run's final states are
+  // among those of the runs explored from the state it was cut at).
   std::set<model::StateDigest> final_states;
 };
 

@@ -6,11 +6,27 @@
 
 namespace papaya::sim {
 
-void DfsStrategy::cache_states(std::size_t max_states, std::uint64_t max_steps, bool keep_order) {
-  PAPAYA_ASSERT(bound_ < 0, "dfs: state caching with a preemption bound");
+void DfsStrategy::cache_states(std::size_t max_states, std::uint64_t max_steps, bool keep_order,
+                               CacheRule rule) {
   visited_ = std::make_unique<VisitedStates>(max_states);
   max_steps_ = max_steps;
   keys_.keep_order(keep_order);
+  rule_ = rule;
+}
+
+// The next pass of iterative bounding starts from the root, with the visited states of the
+// passes before: an entry covers every continuation with at most its `left` preemptions, and the
+// new pass's cut compares its own preemptions left with that (met_state).
+void DfsStrategy::restart(int bound) {
+  PAPAYA_ASSERT(bound >= 0 && bound_ >= 0, "dfs: restart is for iterative preemption bounding");
+  PAPAYA_ASSERT(stack_.empty() && !first_, "dfs: restart before the pass is exhausted");
+  bound_ = bound;
+  stack_.clear();
+  depth_ = 0;
+  first_ = true;
+  bounded_ = false;
+  cut_ = false;
+  reexplored_ = 0;
 }
 
 // Stateful: every state on the run's path has had one more run explored below it; its height
@@ -98,20 +114,75 @@ void DfsStrategy::ready(const model::Kernel& k, std::span<const Pid> ready) {
 // A schedule decision past the replayed prefix: the state is new (stored for the node choose()
 // pushes next), on the current path (left alone: its subtree is not finished), or visited with its
 // subtree explored (the run is cut).
+//
+// Under a preemption bound the entry is that of the decision (the state and the process that may
+// go on for free: with_running), and "explored" means explored with `left` preemptions left: a run
+// with at most that many left is cut (its continuations are among the explored ones); one with
+// more explores the state again, and the entry takes its budget once it is on the current path.
+// A decision where the last process may go on for free is also covered by the state's entry where
+// no process could (CacheRule::free_covers): from there every first choice is free, so each of its
+// continuations costs at most what it costs here.
 void DfsStrategy::met_state(const model::Kernel& k) {
-  const model::StateDigest key = keys_.key(k);
-  if (Visited* v = visited_->find(key)) {
-    if (v->node < stack_.size() && stack_[v->node].entry == v) return;
-    cut_ = true;
-    cut_at_steps_ = keys_.steps();
-    cut_entry_ = v;
-    if (cut_at_steps_ + v->height >= max_steps_) cut_long_ = true;
+  model::StateDigest key = keys_.key(k);
+  if (bound_ < 0) {
+    if (Visited* v = visited_->find(key)) {
+      if (!on_path(v)) cut_at(v);
+      return;
+    }
+    remember(key, visited_->add(key, Visited{static_cast<std::uint32_t>(depth_), keys_.steps(), 0,
+                                             unbounded_preemptions}));
     return;
   }
+  const std::int32_t left = bound_ - preemptions_;
+  const Pid free = last_ready_ ? last_ : 0;
+  const model::StateDigest state = key;
+  if (rule_.running) key = with_running(state, free);
+  Visited* v = visited_->find(key);
+  if (v != nullptr && on_path(v)) return;
+  if (v != nullptr && (left <= v->left || !rule_.budget)) {
+    cut_at(v);
+    return;
+  }
+  if (rule_.running && rule_.free_covers && free != 0) {
+    Visited* any = visited_->find(with_running(state, 0));
+    if (any != nullptr && !on_path(any) && left <= any->left) {
+      cut_at(any);
+      return;
+    }
+  }
+  if (v == nullptr) {
+    remember(key, visited_->add(
+                      key, Visited{static_cast<std::uint32_t>(depth_), keys_.steps(), 0, left}));
+    return;
+  }
+  // Explored with fewer preemptions left than this run has: again, from here.
+  ++reexplored_;
+  v->node = static_cast<std::uint32_t>(depth_);
+  v->steps = keys_.steps();
+  v->left = left;
+  remember(key, v);
+}
+
+bool DfsStrategy::on_path(const Visited* v) const {
+  return v->node < stack_.size() && stack_[v->node].entry == v;
+}
+
+// The run ends here: every continuation from this decision was explored from `v`'s.
+void DfsStrategy::cut_at(Visited* v) {
+  cut_ = true;
+  cut_at_steps_ = keys_.steps();
+  cut_entry_ = v;
+  if (cut_at_steps_ + v->height >= max_steps_) cut_long_ = true;
+  // Under a bound, the bound may have refused branches in the subtree this run stands for
+  // (conservative: the verdict then names the bound, which holds of every complete bounded search).
+  if (bound_ >= 0) bounded_ = true;
+}
+
+// The entry of the node choose() pushes next (null: the table is full).
+void DfsStrategy::remember(const model::StateDigest& key, Visited* entry) {
   pending_new_ = true;
   pending_key_ = key;
-  pending_entry_ =
-      visited_->add(key, Visited{static_cast<std::uint32_t>(depth_), keys_.steps(), 0});
+  pending_entry_ = entry;
 }
 
 void DfsStrategy::stepping(const model::Kernel& k, Pid pid) {

@@ -15,8 +15,15 @@
 // decision past the replayed prefix the strategy computes the state's key; a state met before
 // whose subtree is explored ends the run at once (`abandon`, counted as cut by the explorer). Sound
 // because depth-first order finishes a state's subtree before it leaves it, and no run meets one
-// state twice (a state met again on the current path is not cut). Not with a preemption bound (the
-// bound makes a state's future depend on the preemptions spent reaching it).
+// state twice (a state met again on the current path is not cut).
+// Under a preemption bound the future of a decision depends on three things: the state, the
+// process that may go on for free (the one that ran last, when it can run: switching away from it
+// is the preemption), and the preemptions left. The table is keyed by the first two
+// (with_running) and keeps the most preemptions left with which the subtree was explored; a run is
+// cut only with at most that many left (its continuations are a subset of the explored ones),
+// otherwise the state is explored again and the entry takes the larger budget. The table is kept
+// from one bound's pass to the next (restart): an entry of an earlier pass covers every
+// continuation with at most its budget, whatever the pass.
 #pragma once
 
 #include <memory>
@@ -28,20 +35,35 @@
 
 namespace papaya::sim {
 
+// What a bounded stateful search compares before it cuts a run. `running` and `budget` on is the
+// sound rule; the tests turn each off to show what it loses
+// (explore/tests/bounded_state_cache_test.cpp).
+struct DfsCacheRule {
+  bool running = true;  // key the decision with the process that may go on for free
+  bool budget = true;   // cut only with at most the stored subtree's preemptions left
+  // Also cut a decision whose last process can go on for free at the state's entry where no
+  // process could (every first choice free there: its continuations include these); a
+  // reduction, sound either way.
+  bool free_covers = true;
+};
+
 class DfsStrategy final : public Strategy {
  public:
   // `data_options`: how many options of each non-scheduling decision are explored (the first
   // ones; option 0 is the kernel's default: a send whole, every segment arrived).
   explicit DfsStrategy(int preemption_bound = -1, std::uint32_t data_options = 0xffffffffu)
       : bound_(preemption_bound), data_(data_options) {}
+  using CacheRule = DfsCacheRule;
   // Turns state caching on, with at most `max_states` states stored and runs of at most
   // `max_steps` steps (a cut run whose explored continuation could pass it is reported).
   // `keep_order`: the key keeps the order of the steps the checkers can see (StateKeys).
-  // REQUIRES: no preemption bound.
-  void cache_states(std::size_t max_states, std::uint64_t max_steps, bool keep_order = true);
+  void cache_states(std::size_t max_states, std::uint64_t max_steps, bool keep_order = true,
+                    CacheRule rule = {});
   std::string_view name() const override { return "dfs"; }
   // Moves to the next unexplored branch; false when the tree is exhausted.
   bool next_execution();
+  // Iterative bounding: a new tree under preemption bound `bound` (>= 0), the visited states kept.
+  void restart(int bound);
   bool begin_execution() override;
   std::uint32_t choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t step) override;
   bool observes() const override { return true; }
@@ -57,8 +79,12 @@ class DfsStrategy final : public Strategy {
   int preemptions() const { return preemptions_; }
   std::uint64_t trace_hash() const { return rec_.log().trace_hash(); }
   const EventLog& log() const { return rec_.log(); }
-  // Whether some branch was cut by the preemption bound.
+  // Whether some branch was cut by the preemption bound, in this pass. Stateful: also set by every
+  // run cut at a visited state under a bound (the bound may have refused branches below it).
   bool bounded() const { return bounded_; }
+  // Stateful under a bound: visited states met again with more preemptions left than their
+  // subtree was explored with, and so explored again.
+  std::uint64_t reexplored() const { return reexplored_; }
   // Stateful: the states stored, whether the table filled up, and whether some run cut at a
   // visited state might have passed the step bound had it gone on (its steps so far plus the
   // longest explored continuation): then the exploration is not a proof within that bound.
@@ -79,6 +105,9 @@ class DfsStrategy final : public Strategy {
     Visited* entry = nullptr;
   };
   void met_state(const model::Kernel& k);
+  bool on_path(const Visited* v) const;
+  void cut_at(Visited* v);
+  void remember(const model::StateDigest& key, Visited* entry);
   void end_of_run();
   int bound_;
   std::uint32_t data_;
@@ -93,6 +122,8 @@ class DfsStrategy final : public Strategy {
   // stateful
   std::unique_ptr<VisitedStates> visited_;
   StateKeys keys_;
+  CacheRule rule_;
+  std::uint64_t reexplored_ = 0;
   std::uint64_t max_steps_ = 0;
   bool cut_ = false;
   bool cut_long_ = false;

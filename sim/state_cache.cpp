@@ -72,6 +72,13 @@ std::span<const char> receive_buffer(const model::Op& op) {
   return {};
 }
 
+model::StateDigest with_running(const model::StateDigest& key, Pid running) {
+  return extend(key, [&](model::StateHasher& h) {
+    h.add(0x5c4edull);  // a decision's table key, not a state's
+    h.add_signed(running);
+  });
+}
+
 void StateKeys::clear() {
   chains_.clear();
   order_ = {};

@@ -45,6 +45,11 @@ namespace papaya::sim {
 // buffer (the outcome says how much of it was filled); empty for every other operation.
 std::span<const char> receive_buffer(const model::Op& op);
 
+// Under a preemption bound, the table's key of a schedule decision: the state's key and the
+// process whose turn it is for free (the one that ran last, if it can run on; 0 if it cannot, when
+// every choice is free). A state's bounded future depends on both (docs/explore.md).
+model::StateDigest with_running(const model::StateDigest& key, Pid running);
+
 // The key of one execution's current state, built step by step.
 class StateKeys {
  public:
@@ -71,11 +76,18 @@ class StateKeys {
   std::uint64_t steps_ = 0;
 };
 
+// Preemptions left, for a search without a preemption bound.
+inline constexpr std::int32_t unbounded_preemptions = 0x7fffffff;
+
 // What the table keeps of a state whose subtree is (being) explored.
 struct Visited {
-  std::uint32_t node = 0;    // the dfs tree node the state was first met at (its decision)
+  std::uint32_t node = 0;    // the dfs tree node the state was last explored from (its decision)
   std::uint64_t steps = 0;   // steps taken to reach it then
   std::uint64_t height = 0;  // the most steps any explored run took after it
+  // Under a preemption bound: the preemptions left when its subtree was (last) explored, i.e.
+  // the explored continuations are every one with at most that many (docs/explore.md, "Stateful
+  // dfs under a preemption bound"); unbounded_preemptions without a bound.
+  std::int32_t left = unbounded_preemptions;
 };
 
 struct DigestHash {
@@ -96,7 +108,7 @@ class VisitedStates {
   // The new entry (stable: the table is node-based), or nullptr when full.
   Visited* add(const model::StateDigest& d, Visited v) {
     if (table_.size() >= limit_) {
-      full_ = true;
+      full_ = limit_ > 0;  // a table of no states (plain dfs, keyed) is not "full"
       return nullptr;
     }
     return &table_.emplace(d, v).first->second;
