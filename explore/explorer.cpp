@@ -77,6 +77,7 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
   o.header = p.header;
   o.gomaxprocs = p.header.gomaxprocs;  // a goroutine program's runtime, as its header says
   o.go_preempt = p.header.go_preempt;
+  o.path_pids = p.header.path_pids;  // how the program's pids are named, as its header says
   o.go_fine_footprints = c.go_fine_footprints;
   Run r;
   r.sim = std::make_unique<sim::Simulation>(o);
@@ -189,6 +190,7 @@ Result explore(const Program& p, const Config& c) {
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       out.wakeup_divergences = s.wakeup_divergences();
+      out.kept = s.footprint();
       break;
     }
     case StrategyName::pct:

@@ -33,7 +33,7 @@ Executor::Executor(const Options& opts)
       strategy_(make_strategy(opts)),
       replay_(dynamic_cast<ReplayStrategy*>(strategy_.get())),
       chooser_(*strategy_, trace_.decisions),
-      kernel_(chooser_, model::KernelConfig{opts.faults, opts.disk_full}) {
+      kernel_(chooser_, model::KernelConfig{opts.faults, opts.disk_full, opts.path_pids}) {
   trace_.header = opts.header;
 #ifdef PAPAYA_SIM_VERSION
   if (trace_.header.papaya_version.empty()) trace_.header.papaya_version = PAPAYA_SIM_VERSION;
@@ -46,6 +46,7 @@ Executor::Executor(const Options& opts)
   trace_.header.disk_full = opts.disk_full;
   trace_.header.gomaxprocs = opts.gomaxprocs;
   trace_.header.go_preempt = opts.go_preempt;
+  trace_.header.path_pids = opts.path_pids;
   procs_.emplace_back();
 }
 
@@ -474,7 +475,7 @@ RunReport Executor::finish(RunReport r) {
   r.go_steps = go_steps_;
   r.decisions = trace_.decisions.size();
   r.virtual_time = kernel_.now();
-  r.processes = static_cast<int>(procs_.size()) - 1;
+  r.processes = kernel_.processes_created();
   r.bytes_sent = bytes_sent_;
   r.bytes_received = bytes_received_;
   r.goroutine_leaks = goroutine_leaks_;

@@ -165,6 +165,48 @@ bool OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   return insert(n.wut, std::move(v));
 }
 
+namespace {
+
+void count_effect(const Effect& e, DporFootprint& f) {
+  f.accesses += e.access.size();
+  f.bytes += e.access.capacity() * sizeof(Access);
+}
+
+void count_wakeups(const std::vector<Wakeup>& level, DporFootprint& f) {
+  f.bytes += level.capacity() * sizeof(Wakeup);
+  for (const Wakeup& w : level) {
+    ++f.wakeups;
+    count_effect(w.effect, f);
+    count_wakeups(w.kids, f);
+  }
+}
+
+void count_slept(const std::vector<DporSlept>& v, DporFootprint& f) {
+  f.bytes += v.capacity() * sizeof(DporSlept);
+  for (const DporSlept& s : v) {
+    ++f.slept;
+    count_effect(s.effect, f);
+  }
+}
+
+}  // namespace
+
+DporFootprint OptimalDporStrategy::footprint() const {
+  DporFootprint f;
+  f.nodes = nodes_.size();
+  f.bytes = nodes_.capacity() * sizeof(Node) + answers_.capacity() * sizeof(std::uint32_t);
+  for (const Node& n : nodes_) {
+    f.bytes += (n.ready.capacity() + n.disabled.capacity()) * sizeof(Pid);
+    count_slept(n.done, f);
+    count_slept(n.sleep, f);
+    count_effect(n.chosen_effect, f);
+    count_wakeups(n.wut, f);
+    count_wakeups(n.chosen_kids, f);
+  }
+  count_wakeups(guide_, f);
+  return f;
+}
+
 bool OptimalDporStrategy::next_execution() {
   if (first_) {
     first_ = false;

@@ -28,6 +28,17 @@ struct Wakeup {
   std::vector<Wakeup> kids;
 };
 
+// What the exploration keeps between executions, counted (OptimalDporStrategy::footprint): the
+// decision nodes of the current execution's path, their sleep sets and explored branches, and the
+// wakeup trees still to explore; `bytes` sums the vectors' capacities.
+struct DporFootprint {
+  std::uint64_t nodes = 0;            // decision nodes on the path
+  std::uint64_t slept = 0;            // sleep-set and explored entries (DporSlept)
+  std::uint64_t wakeups = 0;          // wakeup-tree nodes
+  std::uint64_t accesses = 0;         // Access records in the stored effects
+  std::uint64_t bytes = 0;
+};
+
 struct OptimalDporNode : DporNode {
   std::vector<Wakeup> wut;          // still to explore from here
   std::vector<Wakeup> chosen_kids;  // the wakeup subtree the chosen step leads into
@@ -45,6 +56,8 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   std::uint64_t insertions() const { return insertions_; }
   // Count every race found, and whether it was reversed, into `c` (null: none; the default).
   void set_census(RaceCensus* c) { census_ = c; }
+  // What the exploration keeps now (a walk over every node: for an exploration's end).
+  DporFootprint footprint() const;
 
  private:
   using Node = OptimalDporNode;
