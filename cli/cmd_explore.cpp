@@ -400,12 +400,18 @@ int run_explore(const ExploreArgs& a) {
                      {"races", r.races},
                      {"wakeup_divergences", r.wakeup_divergences},
                      {"pids", path_pids ? "path" : "sequential"}};
-    if (*strategy == explore::StrategyName::optimal)
-      j["kept"] = {{"nodes", r.kept.nodes},
-                   {"slept", r.kept.slept},
-                   {"wakeups", r.kept.wakeups},
-                   {"accesses", r.kept.accesses},
-                   {"bytes", r.kept.bytes}};
+    if (*strategy == explore::StrategyName::optimal) {
+      auto kept = [](const sim::DporFootprint& f) {
+        return nlohmann::json{{"nodes", f.nodes},
+                              {"slept", f.slept},
+                              {"wakeups", f.wakeups},
+                              {"accesses", f.accesses},
+                              {"effects", f.effects},
+                              {"bytes", f.bytes}};
+      };
+      j["kept_at_end"] = kept(r.kept);
+      j["kept_peak"] = kept(r.kept_peak);
+    }
     if (a.state_cache) {
       j["states"] = r.states;
       j["states_full"] = r.states_full;

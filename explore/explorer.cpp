@@ -116,6 +116,14 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
     }
     seen.insert(s.trace_hash());
     out.traces = seen.size();
+    // What optimal DPOR keeps between executions, sampled (a walk over the whole tree): the
+    // largest sample, and the last.
+    if constexpr (requires { s.footprint(); }) {
+      if (out.executions % 20'000 == 0) {
+        const sim::DporFootprint f = s.footprint();
+        if (f.bytes > out.kept_peak.bytes) out.kept_peak = f;
+      }
+    }
     if constexpr (requires { s.current_key(); }) {
       if (c.keep_trace_names && c.state_cache) out.final_states.insert(s.current_key());
     }
@@ -191,6 +199,7 @@ Result explore(const Program& p, const Config& c) {
       out.races = s.races();
       out.wakeup_divergences = s.wakeup_divergences();
       out.kept = s.footprint();
+      if (out.kept.bytes > out.kept_peak.bytes) out.kept_peak = out.kept;
       break;
     }
     case StrategyName::pct:

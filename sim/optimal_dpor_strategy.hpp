@@ -21,10 +21,11 @@
 
 namespace papaya::sim {
 
-// A wakeup tree's node: a step (process and the effect it had where the race was found).
+// A wakeup tree's node: a step (process and the effect it had where the race was found, the
+// strategy's EffectPool's copy).
 struct Wakeup {
   Pid pid = 0;
-  Effect effect;
+  const Effect* effect = nullptr;
   std::vector<Wakeup> kids;
 };
 
@@ -35,7 +36,8 @@ struct DporFootprint {
   std::uint64_t nodes = 0;            // decision nodes on the path
   std::uint64_t slept = 0;            // sleep-set and explored entries (DporSlept)
   std::uint64_t wakeups = 0;          // wakeup-tree nodes
-  std::uint64_t accesses = 0;         // Access records in the stored effects
+  std::uint64_t accesses = 0;         // Access records of the distinct effects kept (the pool)
+  std::uint64_t effects = 0;          // distinct effects kept (EffectPool)
   std::uint64_t bytes = 0;
 };
 
