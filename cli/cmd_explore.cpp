@@ -286,8 +286,8 @@ int run_explore(const ExploreArgs& a) {
     what +=
         fmt::format(", GOMAXPROCS {}{}", a.gomaxprocs, a.go_preempt ? ", preemption offered" : "");
   if (a.check_commutation > 0)
-    return run_commutation_check(
-        a, program, what + (path_pids ? ", pids by fork path" : ", pids in order"));
+    return run_commutation_check(a, program,
+                                 what + (path_pids ? ", pids by fork path" : ", pids in order"));
   explore::Config c;
   c.strategy = *strategy;
   c.bound = a.bound;
@@ -402,12 +402,9 @@ int run_explore(const ExploreArgs& a) {
                      {"pids", path_pids ? "path" : "sequential"}};
     if (*strategy == explore::StrategyName::optimal) {
       auto kept = [](const sim::DporFootprint& f) {
-        return nlohmann::json{{"nodes", f.nodes},
-                              {"slept", f.slept},
-                              {"wakeups", f.wakeups},
-                              {"accesses", f.accesses},
-                              {"effects", f.effects},
-                              {"bytes", f.bytes}};
+        return nlohmann::json{{"nodes", f.nodes},     {"slept", f.slept},
+                              {"wakeups", f.wakeups}, {"accesses", f.accesses},
+                              {"effects", f.effects}, {"bytes", f.bytes}};
       };
       j["kept_at_end"] = kept(r.kept);
       j["kept_peak"] = kept(r.kept_peak);

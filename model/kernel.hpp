@@ -356,11 +356,9 @@ class Kernel {
   Choices& choices_;
   Config config_;
   Duration now_{0};
-  // Processes in the order they were created ([0] unused; a deque: references stay valid), and by
-  // pid: table_[pid] (null where no process has that pid: path pids leave holes). With
-  // sequential pids procs_[pid] is table_[pid].
-  std::deque<Process> procs_;
-  std::vector<Process*> table_;
+  // With sequential pids procs_[pid] is table_[pid]; path pids leave holes (null) in table_.
+  std::deque<Process> procs_;       // creation order; [0] unused (a deque: references stay valid)
+  std::vector<Process*> table_;     // index = pid: the process, or null (no process has that pid)
   std::deque<OpenFile> files_;      // index = OfdId; [0] unused
   std::deque<Inode> inodes_;        // index = InodeId; [0] unused
   std::deque<PipeObj> pipes_;       // index = PipeId; [0] unused

@@ -111,7 +111,7 @@ class EventLog {
   std::uint32_t gen_ = 1;
   std::size_t used_ = 0;
   std::vector<std::int64_t> last_of_ = std::vector<std::int64_t>(max_actors, -1);  // by slot
-  std::vector<std::int64_t> creator_ = std::vector<std::int64_t>(max_pids, -1);  // by slot
+  std::vector<std::int64_t> creator_ = std::vector<std::int64_t>(max_pids, -1);    // by slot
   // Processes' slots, kept across executions: by pid (0: none yet), the pid of each slot, and
   // the slots in the order of their pids.
   std::vector<std::uint16_t> slot_of_pid_;

@@ -144,8 +144,8 @@ struct Builder {
     const OpenFile& f = k.open_file(id);
     if (f.kind == FileKind::null) return;  // /dev/null: nothing to free
     if (f.kind == FileKind::pipe_read || f.kind == FileKind::pipe_write) {
-      add(Obj::pipe_end,
-          pipe_end_id(f.object, f.kind == FileKind::pipe_write, holder_slot(p.pid)), true);
+      add(Obj::pipe_end, pipe_end_id(f.object, f.kind == FileKind::pipe_write, holder_slot(p.pid)),
+          true);
       return;
     }
     if (f.kind != FileKind::regular) {

@@ -33,11 +33,11 @@ struct Wakeup {
 // decision nodes of the current execution's path, their sleep sets and explored branches, and the
 // wakeup trees still to explore; `bytes` sums the vectors' capacities.
 struct DporFootprint {
-  std::uint64_t nodes = 0;            // decision nodes on the path
-  std::uint64_t slept = 0;            // sleep-set and explored entries (DporSlept)
-  std::uint64_t wakeups = 0;          // wakeup-tree nodes
-  std::uint64_t accesses = 0;         // Access records of the distinct effects kept (the pool)
-  std::uint64_t effects = 0;          // distinct effects kept (EffectPool)
+  std::uint64_t nodes = 0;     // decision nodes on the path
+  std::uint64_t slept = 0;     // sleep-set and explored entries (DporSlept)
+  std::uint64_t wakeups = 0;   // wakeup-tree nodes
+  std::uint64_t accesses = 0;  // Access records of the distinct effects kept (the pool)
+  std::uint64_t effects = 0;   // distinct effects kept (EffectPool)
   std::uint64_t bytes = 0;
 };
 

@@ -85,9 +85,8 @@ PidpathCounts pidpath_expect_same_traces(const std::function<void(Os&)>& init, b
     EXPECT_TRUE(r.exhausted) << strategy_name(s);
     EXPECT_FALSE(r.violation) << strategy_name(s);
     EXPECT_EQ(r.trace_names, dfs.trace_names)
-        << strategy_name(s) << (path ? " path" : " sequential") << ": dfs " << dfs.executions
-        << "/" << dfs.trace_names.size() << ", this " << r.executions << "/"
-        << r.trace_names.size();
+        << strategy_name(s) << (path ? " path" : " sequential") << ": dfs " << dfs.executions << "/"
+        << dfs.trace_names.size() << ", this " << r.executions << "/" << r.trace_names.size();
     EXPECT_EQ(seen.forks, dfs_seen.forks) << strategy_name(s);
     EXPECT_EQ(seen.reap_orders, dfs_seen.reap_orders) << strategy_name(s);
     EXPECT_EQ(seen.caught, dfs_seen.caught) << strategy_name(s);
@@ -129,7 +128,8 @@ TEST(PathPids, ForksOfTwoParentsCommuteAndEveryStrategyNamesDfsTraces) {
   EXPECT_EQ(sequential.traces, 3u);
   EXPECT_EQ(path.traces, 1u);
   // Every fork returns its fork path's pid, and each process's getpid and getppid agree with it.
-  EXPECT_EQ(path.seen.forks, (std::set<std::pair<Pid, std::int64_t>>{{1, 2}, {1, 3}, {2, 18}, {3, 34}}));
+  EXPECT_EQ(path.seen.forks,
+            (std::set<std::pair<Pid, std::int64_t>>{{1, 2}, {1, 3}, {2, 18}, {3, 34}}));
   EXPECT_EQ(path.seen.selves,
             (std::set<std::tuple<Pid, std::int64_t, std::int64_t>>{{18, 18, 2}, {34, 34, 3}}));
   // In order, the same processes get different pids in different traces.
@@ -227,8 +227,8 @@ TEST(PathPids, TheCommutationCheckPassesForksOfTwoParentsAndCatchesThemInOrder) 
     EXPECT_GE(ok.independent, 3u);
   }
   // Pids in order with forks declared independent: the two orders hand out swapped pids.
-  const CommuteReport bad = pidpath_check(two_parents_program(), false,
-                                          pidpath_ignoring(sim::Obj::pidtable));
+  const CommuteReport bad =
+      pidpath_check(two_parents_program(), false, pidpath_ignoring(sim::Obj::pidtable));
   EXPECT_FALSE(bad.failures.empty()) << "forks independent under pids in order passed the check";
 }
 
