@@ -230,6 +230,11 @@ struct Builder {
       proc(c);
       add(Obj::child, static_cast<std::uint32_t>(c), true);
     }
+    // wait(2): the children "are adopted by init(1)": appended to init's children list, which
+    // init's forks append to and its waitpid(-1) scans oldest first; so the exit writes init's
+    // own state (found by the commutation check on PathPids' two-parents program: init's fork
+    // and an exit that reparents left init's children in two orders).
+    if (!p.children.empty() && p.pid != 1 && k.live(1)) proc(1);
     drop_all();
   }
   // wait(2): "0 meaning wait for any child process whose process group ID is equal to that of
