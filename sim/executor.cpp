@@ -46,7 +46,6 @@ Executor::Executor(const Options& opts)
   trace_.header.disk_full = opts.disk_full;
   trace_.header.gomaxprocs = opts.gomaxprocs;
   trace_.header.go_preempt = opts.go_preempt;
-  trace_.header.path_pids = opts.path_pids;
   procs_.emplace_back();
 }
 
@@ -262,6 +261,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
                              std::string(strategy_->name()) + ")");
   strategy_->begin_execution();
   observes_ = strategy_->observes();
+  trace_.header.path_pids = opts_.path_pids;  // (set here: the call sites above keep their lines)
   RunReport r;
   start(kernel_.create_init(), std::move(init));
   for (;;) {
