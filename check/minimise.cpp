@@ -23,6 +23,7 @@ sim::Options prefix_options(const sim::Options& failing, const Decisions& prefix
   o.faults = failing.faults;
   o.kills = failing.kills;
   o.disk_full = failing.disk_full;
+  o.path_pids = failing.path_pids;
   o.strategy = sim::StrategyKind::prefix;
   o.max_steps = max_steps;
   o.replay.reserve(prefix.size());

@@ -62,6 +62,9 @@ struct ExploreArgs {
   int gomaxprocs = 2;                  // a goroutine program's Ps
   bool go_preempt = false;             // offer sysmon's preemption before each goroutine operation
   std::string go_footprints = "fine";  // a Go program's step footprints: fine or coarse
+  // How fork names its child: "path" (by fork path), "sequential" (in order), "" (path for dfs,
+  // dpor and optimal, sequential for pct and random).
+  std::string pids;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -138,6 +141,7 @@ std::optional<Saved> save_counterexample(const ExploreArgs& a, const chat::Scena
     o.max_steps = a.max_steps;
     o.gomaxprocs = a.gomaxprocs;
     o.go_preempt = a.go_preempt;
+    o.path_pids = v.trace.header.path_pids;
     properties::CheckedRun run = properties::run_and_check(*scenario, o);
     for (const properties::Finding& f : run.findings) {
       if (f.holds) continue;
@@ -218,6 +222,12 @@ int run_explore(const ExploreArgs& a) {
   if (a.max_executions < 1) return fail("--max-executions must be at least 1");
   if (a.pct_depth < 1) return fail("--pct-depth must be at least 1");
   if (a.data_options < 1) return fail("--data-options must be at least 1");
+  if (!a.pids.empty() && a.pids != "path" && a.pids != "sequential")
+    return fail("--pids \"" + a.pids + "\": expected path or sequential");
+  const bool exhaustive = *strategy == explore::StrategyName::dfs ||
+                          *strategy == explore::StrategyName::dpor ||
+                          *strategy == explore::StrategyName::optimal;
+  const bool path_pids = a.pids.empty() ? exhaustive : a.pids == "path";
   std::optional<chat::Scenario> scenario;
   explore::Program program;
   std::string what;
@@ -262,6 +272,7 @@ int run_explore(const ExploreArgs& a) {
   if (go_target && a.go_footprints == "coarse") what += ", coarse Go footprints";
   program.header.gomaxprocs = a.gomaxprocs;
   program.header.go_preempt = a.go_preempt;
+  program.header.path_pids = path_pids;
   if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0 && a.state_cache)
     return fail(
         "--state-cache does not apply to goroutine programs (its state key has no Go runtime "
@@ -269,7 +280,9 @@ int run_explore(const ExploreArgs& a) {
   if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0)
     what +=
         fmt::format(", GOMAXPROCS {}{}", a.gomaxprocs, a.go_preempt ? ", preemption offered" : "");
-  if (a.check_commutation > 0) return run_commutation_check(a, program, what);
+  if (a.check_commutation > 0)
+    return run_commutation_check(a, program,
+                                 what + (path_pids ? ", pids by fork path" : ", pids in order"));
   explore::Config c;
   c.strategy = *strategy;
   c.bound = a.bound;
@@ -321,6 +334,7 @@ int run_explore(const ExploreArgs& a) {
                                  : fmt::format("the first {} options of each", a.data_options))
           : std::string("uniform random"),
       a.faults ? "" : "short sends (faults): not offered (--faults); ");
+  bounds += path_pids ? "; pids by fork path" : "; pids in order";
   if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
   if (a.state_cache)
     bounds += a.max_states > 0 ? fmt::format("; state cache of at most {} states", a.max_states)
@@ -393,7 +407,17 @@ int run_explore(const ExploreArgs& a) {
                      {"status", status},
                      {"per_bound", r.per_bound},
                      {"races", r.races},
-                     {"wakeup_divergences", r.wakeup_divergences}};
+                     {"wakeup_divergences", r.wakeup_divergences},
+                     {"pids", path_pids ? "path" : "sequential"}};
+    if (*strategy == explore::StrategyName::optimal) {
+      auto kept = [](const sim::DporFootprint& f) {
+        return nlohmann::json{{"nodes", f.nodes},     {"slept", f.slept},
+                              {"wakeups", f.wakeups}, {"accesses", f.accesses},
+                              {"effects", f.effects}, {"bytes", f.bytes}};
+      };
+      j["kept_at_end"] = kept(r.kept);
+      j["kept_peak"] = kept(r.kept_peak);
+    }
     if (a.state_cache) {
       j["states"] = r.states;
       j["states_full"] = r.states_full;
@@ -551,6 +575,10 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "program writes its scheduler) or fine (per runtime object; docs/explore.md, "
                   "Goroutine operations)")
       ->capture_default_str();
+  cmd->add_option("--pids", args->pids,
+                  "how fork names its child: path (by fork path, so forks of different parents "
+                  "commute; the default of dfs, dpor and optimal) or sequential (in order, as "
+                  "papaya sim does; the default of pct and random)");
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--check-commutation", args->check_commutation,
                   "instead of exploring: test the independence relation on N random schedules "

@@ -69,7 +69,7 @@ class Probe final : public sim::Strategy {
   std::vector<Pid> ready_at;
   std::vector<Effect> effects_at;
   std::vector<model::OpKind> kinds_at;
-  Pid last_pid_at = 0;
+  std::vector<Pid> pids_at;  // the processes that existed there, in pid order
   Duration now_at{0};
   // enable's results: the processes `first`'s step woke (blocked before it, ready after it), each
   // with its effect then
@@ -119,7 +119,8 @@ class Probe final : public sim::Strategy {
       return;
     }
     if (mode_ == Mode::survey) {
-      last_pid_at = k.last_pid();
+      pids_at.clear();
+      k.for_each_process([&](const model::Process& q) { pids_at.push_back(q.pid); });
       now_at = k.now();
       for (Pid p : list_) {
         if (sim::is_go_actor(p)) continue;
@@ -137,7 +138,8 @@ class Probe final : public sim::Strategy {
       // Woken by the step: not ready before it, not made by it, and no timer fired since.
       if (first_status != model::StepStatus::blocked && k.now() == now_at)
         for (Pid p : list_) {
-          if (sim::is_go_actor(p) || p == first || p > last_pid_at ||
+          if (sim::is_go_actor(p) || p == first ||
+              !std::binary_search(pids_at.begin(), pids_at.end(), p) ||
               std::find(ready_at.begin(), ready_at.end(), p) != ready_at.end())
             continue;
           woken.push_back(p);
@@ -226,6 +228,7 @@ void run(const Program& p, const CommuteConfig& c, Probe& probe, CommuteReport& 
   o.max_steps = c.max_steps;
   o.header = p.header;
   o.gomaxprocs = p.header.gomaxprocs;
+  o.path_pids = p.header.path_pids;
   auto s = std::make_unique<sim::Simulation>(o);
   (void)s->run(p.init);
   probe.finish();  // a run that ended right after the pair, or during the extension
@@ -312,7 +315,7 @@ void check_wakeups(const Program& p, const CommuteConfig& c, const Probe& base, 
   e.at = survey.at;
   e.first = survey.ready_at[i];
   e.ready_at = survey.ready_at;
-  e.last_pid_at = survey.last_pid_at;
+  e.pids_at = survey.pids_at;
   e.now_at = survey.now_at;
   run(p, c, e, rep);
   for (std::size_t w = 0; w < e.woken.size(); ++w) {

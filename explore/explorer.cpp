@@ -77,6 +77,7 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
   o.header = p.header;
   o.gomaxprocs = p.header.gomaxprocs;  // a goroutine program's runtime, as its header says
   o.go_preempt = p.header.go_preempt;
+  o.path_pids = p.header.path_pids;  // how the program's pids are named, as its header says
   o.go_fine_footprints = c.go_fine_footprints;
   Run r;
   r.sim = std::make_unique<sim::Simulation>(o);
@@ -118,6 +119,14 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
     }
     seen.insert(s.trace_hash());
     out.traces = seen.size();
+    // What optimal DPOR keeps between executions, sampled (a walk over the whole tree): the
+    // largest sample, and the last.
+    if constexpr (requires { s.footprint(); }) {
+      if (out.executions % 20'000 == 0) {
+        const sim::DporFootprint f = s.footprint();
+        if (f.bytes > out.kept_peak.bytes) out.kept_peak = f;
+      }
+    }
     if constexpr (requires { s.current_key(); }) {
       if (c.state_cache) out.final_states.insert(s.current_key());
     }
@@ -207,6 +216,8 @@ Result explore(const Program& p, const Config& c) {
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       out.wakeup_divergences = s.wakeup_divergences();
+      out.kept = s.footprint();
+      if (out.kept.bytes > out.kept_peak.bytes) out.kept_peak = out.kept;
       break;
     }
     case StrategyName::pct:

@@ -17,6 +17,7 @@
 #include "os/os.hpp"
 #include "sim/dfs_strategy.hpp"
 #include "sim/dpor_strategy.hpp"
+#include "sim/optimal_dpor_strategy.hpp"
 #include "sim/race_census.hpp"
 #include "sim/simulation.hpp"
 #include "traces/trace.hpp"
@@ -103,6 +104,8 @@ struct Result {
   int max_processes = 0;
   std::uint64_t races = 0;               // dpor, optimal: races analysed
   std::uint64_t wakeup_divergences = 0;  // optimal: wakeup-tree branches that could not be followed
+  sim::DporFootprint kept;               // optimal: what its tree kept when it stopped
+  sim::DporFootprint kept_peak;          // optimal: the largest of that, sampled
   std::uint64_t states = 0;              // stateful dfs: distinct states stored
   bool states_full = false;              // stateful dfs: the table filled (later states not stored)
   bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored

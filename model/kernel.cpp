@@ -20,22 +20,33 @@ Kernel::Kernel(Choices& choices, Config config) : choices_(choices), config_(con
 }
 
 Process& Kernel::proc(Pid pid) {
-  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(),
-                "no such pid in the process table");
+  PAPAYA_ASSERT(exists(pid), "no such pid in the process table");
   return *table_[static_cast<std::size_t>(pid)];
 }
 
 const Process& Kernel::proc(Pid pid) const {
-  PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(),
-                "no such pid in the process table");
+  PAPAYA_ASSERT(exists(pid), "no such pid in the process table");
   return *table_[static_cast<std::size_t>(pid)];
+}
+
+Pid path_child_pid(Pid parent, std::uint32_t n) {
+  constexpr auto fanout = static_cast<std::uint64_t>(limits::path_pid_fanout);
+  if (parent < 1 || n >= fanout) return 0;
+  const std::uint64_t pid = (static_cast<std::uint64_t>(parent) - 1) * fanout + 2 + n;
+  return pid < static_cast<std::uint64_t>(limits::pid_max) ? static_cast<Pid>(pid) : 0;
+}
+
+// Sequential: the next pid in order, or none past limits::processes. Path pids: by the fork path.
+Pid Kernel::next_child_pid(Pid parent) const {
+  if (config_.path_pids) return path_child_pid(parent, proc(parent).forks);
+  if (procs_.size() > static_cast<std::size_t>(limits::processes)) return 0;
+  return static_cast<Pid>(procs_.size());
 }
 
 const Process& Kernel::process(Pid pid) const { return proc(pid); }
 
 bool Kernel::live(Pid pid) const {
-  return pid > 0 && static_cast<std::size_t>(pid) < procs_.size() &&
-         procs_[static_cast<std::size_t>(pid)].state == ProcState::live;
+  return exists(pid) && table_[static_cast<std::size_t>(pid)]->state == ProcState::live;
 }
 
 bool Kernel::has_pending(Pid pid) const { return proc(pid).pending.has_value(); }
@@ -285,10 +296,12 @@ void Kernel::swap_task(Process& p, std::uint16_t tid) {
 // clone(2): "Each thread in a thread group ... has its own thread ID (TID)". The inode's writer
 // lock (i_rwsem) and the description's f_pos_lock are held by a thread, so two threads of one
 // process exclude each other there as two processes do. The owner is the pid for the first
-// thread, pid + tid * 1024 for another (pids stay below limits::processes).
+// thread, pid + tid * limits::pid_max for another (pids stay below limits::pid_max).
 Pid Kernel::owner(const Process& p) {
-  static_assert(limits::processes <= 1024, "thread owners are pid + tid * 1024");
-  return p.pid + static_cast<Pid>(p.task) * 1024;
+  static_assert(static_cast<std::int64_t>(limits::pid_max) * (limits::tasks_per_process + 1) <
+                    std::int64_t{1} << 31,
+                "thread owners are pid + tid * pid_max");
+  return p.pid + static_cast<Pid>(p.task) * limits::pid_max;
 }
 
 bool Kernel::runs_on_a_task(Pid pid, const Op& op) const {
@@ -415,12 +428,11 @@ Outcome Kernel::interrupted(Process& p) {
 
 std::optional<Duration> Kernel::next_timer() const {
   std::optional<Duration> best;
-  for (std::size_t i = 1; i < procs_.size(); ++i) {
-    const Process& q = procs_[i];
-    if (q.state != ProcState::live) continue;
+  for_each_process([&](const Process& q) {
+    if (q.state != ProcState::live) return;
     for (const auto& t : {q.alarm_at, q.blocked ? q.sleep_until : std::nullopt})
       if (t && (!best || *t < *best)) best = t;
-  }
+  });
   return best;
 }
 
@@ -429,9 +441,8 @@ std::optional<Duration> Kernel::next_timer() const {
 void Kernel::advance_to(Duration t) {
   PAPAYA_ASSERT(t >= now_, "time runs backwards");
   now_ = t;
-  for (std::size_t i = 1; i < procs_.size(); ++i) {
-    Process& q = procs_[i];
-    if (q.state != ProcState::live) continue;
+  each_process([&](Process& q) {
+    if (q.state != ProcState::live) return;
     if (q.alarm_at && *q.alarm_at <= now_) {
       q.alarm_at.reset();
       generate(q, Sig::alrm);
@@ -440,7 +451,7 @@ void Kernel::advance_to(Duration t) {
       q.recheck = true;
       may_be_ready(q);
     }
-  }
+  });
 }
 
 // ---- inspection -----------------------------------------------------------------------------
@@ -506,9 +517,10 @@ Footprint Kernel::footprint(Pid pid) const {
 
 void Kernel::check_invariants() const {
   std::vector<int> refs(files_.size(), 0);
-  for (std::size_t i = 1; i < procs_.size(); ++i)
-    for (OfdId id : procs_[i].fds)
+  for_each_process([&](const Process& q) {
+    for (OfdId id : q.fds)
       if (id != 0) ++refs[id];
+  });
   for (std::size_t id = 1; id < files_.size(); ++id) {
     const OpenFile& f = files_[id];
     PAPAYA_ASSERT(f.refs == refs[id], "a description's refs differ from the descriptors naming it");
@@ -533,10 +545,10 @@ void Kernel::check_invariants() const {
   }
   // Paired with the lists: a queued request is on exactly its blocker's list, and a request on a
   // list is queued there.
-  std::vector<int> listed(procs_.size(), 0);
+  std::vector<int> listed(table_.size(), 0);
   auto count_list = [&](const std::vector<Pid>& list, bool on_request, std::uint32_t blocker) {
     for (Pid q : list) {
-      const FlockWait& w = procs_[static_cast<std::size_t>(q)].flock_wait;
+      const FlockWait& w = proc(q).flock_wait;
       PAPAYA_ASSERT(w.active && w.queued && w.on_request == on_request && w.blocker == blocker,
                     "a listed flock request does not name its blocker");
       ++listed[static_cast<std::size_t>(q)];
@@ -544,11 +556,13 @@ void Kernel::check_invariants() const {
   };
   for (std::size_t id = 1; id < files_.size(); ++id)
     count_list(files_[id].flock_blocked, false, static_cast<std::uint32_t>(id));
-  for (std::size_t i = 1; i < procs_.size(); ++i)
-    count_list(procs_[i].flock_wait.blocked, true, static_cast<std::uint32_t>(i));
-  for (std::size_t i = 1; i < procs_.size(); ++i)
-    PAPAYA_ASSERT(listed[i] == (procs_[i].flock_wait.queued ? 1 : 0),
+  for_each_process([&](const Process& q) {
+    count_list(q.flock_wait.blocked, true, static_cast<std::uint32_t>(q.pid));
+  });
+  for_each_process([&](const Process& q) {
+    PAPAYA_ASSERT(listed[static_cast<std::size_t>(q.pid)] == (q.flock_wait.queued ? 1 : 0),
                   "a queued flock request is not on exactly one list");
+  });
   for (std::size_t i = 1; i < socks_.size(); ++i) {
     std::size_t n = 0;
     for (const auto& seg : socks_[i].rx) n += seg.size();
@@ -556,8 +570,7 @@ void Kernel::check_invariants() const {
   }
   // Paired with the threads' own state: every blocked thread is a sleeper on its channel, once.
   std::size_t blocked = 0;
-  for (std::size_t i = 1; i < procs_.size(); ++i) {
-    const Process& q = procs_[i];
+  for_each_process([&](const Process& q) {
     PAPAYA_ASSERT(q.task == 0, "a thread's state left swapped in between steps");
     auto sleeps = [&](std::uint16_t tid, bool is_blocked, Chan chan) {
       if (!is_blocked) return;
@@ -571,17 +584,17 @@ void Kernel::check_invariants() const {
     sleeps(0, q.blocked, q.chan);
     for (std::size_t t = 0; t < q.tasks.size(); ++t)
       sleeps(static_cast<std::uint16_t>(t + 1), q.tasks[t].blocked, q.tasks[t].chan);
-  }
+  });
   PAPAYA_ASSERT(blocked == sleepers_.size(), "a sleeper that is not blocked");
   // Paired with ready(): a process it could hold for is marked (ready_if_marked skips the rest).
-  for (std::size_t i = 1; i < procs_.size(); ++i) {
-    const Process& q = procs_[i];
-    if (q.state != ProcState::live || !q.pending) continue;
+  for_each_process([&](const Process& q) {
+    if (q.state != ProcState::live || !q.pending) return;
     const bool may =
         !q.blocked || q.recheck || q.woken || (interruptible(q.chan.kind) && signal_wakes(q));
+    const auto i = static_cast<std::size_t>(q.pid);
     const bool marked = ((marked_[i / 64] >> (i % 64)) & 1) != 0;
     PAPAYA_ASSERT(!may || marked, "a process that may be ready is not marked");
-  }
+  });
 }
 
 }  // namespace papaya::model

@@ -60,7 +60,20 @@ struct KernelConfig {
   // system. At each write to it the chooser decides whether that file system fills (and how many
   // of the write's bytes still fit) and, once full, whether space returns. "" : never full.
   std::string disk_full_path;
+  // How fork names its child. false (sequential, the default, `papaya sim`): the next pid in
+  // order, as a fresh Linux system hands them out. true (the exploring strategies): by the child's
+  // fork path, a function of its parent's pid and how many children the parent forked before
+  // (path_child_pid), so forks of different parents commute: equivalent executions name every
+  // process alike whatever order its ancestors' siblings were forked in (docs/explore.md,
+  // "Independence"). Linux promises neither; nothing in chat/ reads a pid's value.
+  bool path_pids = false;
 };
+
+// The pid of the nth (0-based) child of `parent` under path pids: the children of a process are
+// numbered like an implicit tree of fanout limits::path_pid_fanout (F): (parent - 1) * F + 2 + n.
+// Injective: a pid x >= 2 has the parent (x - 2) / F + 1 and is its child number (x - 2) % F.
+// 0 when there is none (n >= F, or the pid would reach limits::pid_max): fork fails with EAGAIN.
+Pid path_child_pid(Pid parent, std::uint32_t n);
 
 class Kernel {
  public:
@@ -147,7 +160,24 @@ class Kernel {
 
   // ---- inspection
   const Process& process(Pid pid) const;
-  Pid last_pid() const { return static_cast<Pid>(procs_.size()) - 1; }
+  // The largest pid created so far (sequential pids: the last one handed out).
+  Pid last_pid() const { return static_cast<Pid>(table_.size()) - 1; }
+  // Whether `pid` names a process created in this run (live, zombie or reaped).
+  bool exists(Pid pid) const {
+    return pid > 0 && static_cast<std::size_t>(pid) < table_.size() &&
+           table_[static_cast<std::size_t>(pid)] != nullptr;
+  }
+  // Processes created in this run, init included.
+  int processes_created() const { return static_cast<int>(procs_.size()) - 1; }
+  // Calls f(process) for every process created in this run, in pid order.
+  template <class F>
+  void for_each_process(F&& f) const {
+    for (std::size_t i = 1; i < table_.size(); ++i)
+      if (table_[i] != nullptr) f(static_cast<const Process&>(*table_[i]));
+  }
+  bool path_pids() const { return config_.path_pids; }
+  // The pid the pending (or next) fork of `parent` gives its child; 0 when it fails with EAGAIN.
+  Pid next_child_pid(Pid parent) const;
   bool live(Pid pid) const;
   std::optional<std::string> file_contents(std::string_view path) const;
   Footprint footprint(Pid pid) const;
@@ -176,6 +206,12 @@ class Kernel {
 
   Process& proc(Pid pid);
   const Process& proc(Pid pid) const;
+  // Calls f(process) for every process created in this run, in pid order (holes skipped).
+  template <class F>
+  void each_process(F&& f) {
+    for (std::size_t i = 1; i < table_.size(); ++i)
+      if (table_[i] != nullptr) f(*table_[i]);
+  }
   // Puts thread `tid`'s call state into `p`'s fields (and the first thread's into its slot), or
   // back. Rules see the thread that steps as `p`.
   static void swap_task(Process& p, std::uint16_t tid);
@@ -320,8 +356,9 @@ class Kernel {
   Choices& choices_;
   Config config_;
   Duration now_{0};
-  std::deque<Process> procs_;       // index = pid; [0] unused (a deque: references stay valid)
-  std::vector<Process*> table_;     // index = pid: &procs_[pid], for O(1) lookups
+  // With sequential pids procs_[pid] is table_[pid]; path pids leave holes (null) in table_.
+  std::deque<Process> procs_;       // creation order; [0] unused (a deque: references stay valid)
+  std::vector<Process*> table_;     // index = pid: the process, or null (no process has that pid)
   std::deque<OpenFile> files_;      // index = OfdId; [0] unused
   std::deque<Inode> inodes_;        // index = InodeId; [0] unused
   std::deque<PipeObj> pipes_;       // index = PipeId; [0] unused
@@ -341,7 +378,7 @@ class Kernel {
   std::vector<Sleeper> sleepers_;
   // Bit pid: the process may be ready (ready_if_marked). Every process ready() holds for is
   // marked; a marked one may not be ready. Derived state, not hashed (model/state_hash.cpp).
-  std::array<std::uint64_t, limits::processes / 64 + 1> marked_{};
+  std::array<std::uint64_t, limits::pid_max / 64> marked_{};
   std::vector<std::string> warnings_;
   // The disk-full fault: the log's file system's size limit while it is full (nullopt: room).
   std::optional<std::uint64_t> fs_limit_;

@@ -10,7 +10,13 @@ namespace papaya::model::limits {
 
 // ---- processes
 inline constexpr int processes =
-    512;  // pids ever created in one run; fork fails with EAGAIN past it
+    512;  // pids ever created in one run; fork fails with EAGAIN past it (sequential pids)
+// proc(5): "/proc/sys/kernel/pid_max ... This file specifies the value at which PIDs wrap around
+// (i.e., the value in this file is one greater than the maximum PID). ... The default value for
+// this file, 32768". With pids named by fork path (KernelConfig::path_pids) a fork whose child's
+// pid would reach it fails with EAGAIN; so does a process's fork past `path_pid_fanout` children.
+inline constexpr int pid_max = 32768;
+inline constexpr int path_pid_fanout = 16;
 // threads of one process besides its first (a Go program's Ms in system calls at once)
 inline constexpr int tasks_per_process = 64;
 inline constexpr int fds_per_process = 256;  // RLIMIT_NOFILE analogue; EMFILE past it

@@ -1,5 +1,6 @@
 // Process rules: fork, _exit, zombies and reaping, orphans, waitpid, process groups and sessions.
 #include <algorithm>
+#include <string>
 
 #include "model/check.hpp"
 #include "model/kernel.hpp"
@@ -15,12 +16,27 @@ namespace papaya::model {
 // dispositions." sigprocmask(2): "A child created via fork(2) inherits a copy of its parent's
 // signal mask." setpgid(2): "A child created via fork(2) inherits its parent's process group ID."
 // The caught flags are process memory: the child gets a copy, as of the page they live on.
+// fork(2): "EAGAIN A system-imposed limit on the number of threads was encountered": past
+// limits::processes (sequential pids), or where the fork path has no pid (path pids:
+// path_child_pid, which also says so in a warning: that bound is the model's, not the program's).
+// The child's pid (next_child_pid): the next in order, or its fork path's.
 Outcome Kernel::sys(Process& p, const op::Fork&) {
-  if (procs_.size() > static_cast<std::size_t>(limits::processes))
+  const Pid pid = next_child_pid(p.pid);
+  if (pid == 0) {
+    if (config_.path_pids)
+      warn("fork: pids by fork path give no pid to child " + std::to_string(p.forks + 1) +
+           " of pid " + std::to_string(p.pid) + " (at most " +
+           std::to_string(limits::path_pid_fanout) + " children per process, pids below " +
+           std::to_string(limits::pid_max) + ")");
     return Outcome::error(Errno::eagain);
+  }
+  PAPAYA_ASSERT(!exists(pid), "fork: the child's pid is taken");
   Process& c = procs_.emplace_back();  // a deque: `p` stays valid
-  table_.push_back(&c);
-  c.pid = static_cast<Pid>(procs_.size() - 1);
+  if (table_.size() <= static_cast<std::size_t>(pid))
+    table_.resize(static_cast<std::size_t>(pid) + 1, nullptr);
+  table_[static_cast<std::size_t>(pid)] = &c;
+  ++p.forks;
+  c.pid = pid;
   c.ppid = p.pid;
   c.pgid = p.pgid;
   c.sid = p.sid;
@@ -129,7 +145,7 @@ void Kernel::notify_parent(Process& p) {
 void Kernel::reap(Process& child) {
   PAPAYA_ASSERT(child.state == ProcState::zombie, "reap of a process that is not a zombie");
   child.state = ProcState::reaped;
-  if (child.ppid != 0 && static_cast<std::size_t>(child.ppid) < procs_.size()) {
+  if (child.ppid != 0 && exists(child.ppid)) {
     auto& siblings = proc(child.ppid).children;
     siblings.erase(std::remove(siblings.begin(), siblings.end(), child.pid), siblings.end());
   }
@@ -193,19 +209,21 @@ Outcome Kernel::sys(Process& p, const op::Waitpid& o) {
 // process group in the session" ... "EPERM The process group ID of any process equals the PID of
 // the calling process."
 Outcome Kernel::sys(Process& p, const op::Setsid&) {
-  for (std::size_t i = 1; i < procs_.size(); ++i)
-    if (procs_[i].state != ProcState::reaped && procs_[i].pgid == p.pid)
-      return Outcome::error(Errno::eperm);
+  bool leads = false;
+  for_each_process(
+      [&](const Process& q) { leads |= q.state != ProcState::reaped && q.pgid == p.pid; });
+  if (leads) return Outcome::error(Errno::eperm);
   p.sid = p.pid;
   p.pgid = p.pid;
   return Outcome::value(p.sid);
 }
 
 bool Kernel::group_exists_in_session(Pid pgid, Pid sid) const {
-  for (std::size_t i = 1; i < procs_.size(); ++i)
-    if (procs_[i].state != ProcState::reaped && procs_[i].pgid == pgid && procs_[i].sid == sid)
-      return true;
-  return false;
+  bool found = false;
+  for_each_process([&](const Process& q) {
+    found |= q.state != ProcState::reaped && q.pgid == pgid && q.sid == sid;
+  });
+  return found;
 }
 
 // setpgid(2): "setpgid() sets the PGID of the process specified by pid to pgid. If pid is zero,
@@ -235,8 +253,7 @@ Outcome Kernel::sys(Process& p, const op::Setpgid& o) {
 // process."
 Outcome Kernel::sys(Process& p, const op::Getpgid& o) {
   if (o.pid == 0) return Outcome::value(p.pgid);
-  if (o.pid < 0 || static_cast<std::size_t>(o.pid) >= procs_.size())
-    return Outcome::error(Errno::esrch);
+  if (!exists(o.pid)) return Outcome::error(Errno::esrch);
   const Process& t = proc(o.pid);
   if (t.state == ProcState::reaped) return Outcome::error(Errno::esrch);
   return Outcome::value(t.pgid);

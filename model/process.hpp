@@ -91,6 +91,7 @@ struct Process {
   std::vector<OfdId> fds;             // fd -> description; 0 = not open
   std::vector<std::uint8_t> cloexec;  // fd -> FD_CLOEXEC (a descriptor flag; absent = 0)
   std::vector<Pid> children;          // live and zombie children, oldest first
+  std::uint32_t forks = 0;            // children it has forked (the path pid of the next one)
   // signals
   std::array<SigAction, signal_slots> actions{};
   SigSet mask;

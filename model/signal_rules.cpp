@@ -51,17 +51,16 @@ void Kernel::kill_from_outside(Pid pid) { generate(proc(pid), Sig::kill); }
 // process group does not exist. Note that an existing process might be a zombie".
 Outcome Kernel::sys(Process& p, const op::Kill& o) {
   bool found = false;
-  for (std::size_t i = 1; i < procs_.size(); ++i) {
-    Process& t = procs_[i];
-    if (t.state == ProcState::reaped) continue;
+  each_process([&](Process& t) {
+    if (t.state == ProcState::reaped) return;
     bool hit = o.pid > 0     ? t.pid == o.pid
                : o.pid == 0  ? t.pgid == p.pgid
                : o.pid == -1 ? t.pid != 1 && t.pid != p.pid
                              : t.pgid == -o.pid;
-    if (!hit) continue;
+    if (!hit) return;
     found = true;
     generate(t, o.sig);
-  }
+  });
   return found ? Outcome::value(0) : Outcome::error(Errno::esrch);
 }
 

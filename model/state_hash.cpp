@@ -5,7 +5,9 @@
 // a closed pipe) stay in their tables and are hashed too, for the same reason.
 //
 // What is left out, and why: the Choices (the explorer's), the configuration (the same in every
-// execution of one exploration), `table_` (pointers mirroring `procs_`), `sleepers_` (derived
+// execution of one exploration), `table_` itself (pointers to `procs_`: the processes are hashed
+// through it, in pid order, so that with pids by fork path two states that differ only in the
+// order their processes were created hash alike), `sleepers_` (derived
 // from the processes' `blocked` and `chan`), `marked_` (which processes ready() is asked about
 // again: a superset of the ready ones, so two states that differ only there answer ready() alike),
 // `warnings_` (drained by the executor after every step; the checkers never read them).
@@ -69,6 +71,7 @@ void hash_process(StateHasher& h, const Process& p) {
   hash_pids(h, p.fds);
   hash_pids(h, p.cloexec);
   hash_pids(h, p.children);
+  h.add(p.forks);
   for (const SigAction& a : p.actions) {
     h.add(static_cast<std::uint64_t>(a.kind));
     h.add_bool(a.restart);
@@ -170,7 +173,9 @@ void hash_table(StateHasher& h, const std::deque<T>& table, F&& each) {
 
 void Kernel::hash_state(StateHasher& h) const {
   hash_duration(h, now_);
-  hash_table(h, procs_, hash_process);
+  h.add(procs_.size());
+  for (const Process* p : table_)
+    if (p != nullptr) hash_process(h, *p);
   hash_table(h, files_, hash_file);
   hash_table(h, inodes_, hash_inode);
   hash_table(h, pipes_, hash_pipe);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/check.hpp"
+#include "sim/effect_pool.hpp"
 #include "sim/step_recorder.hpp"
 #include "sim/strategy.hpp"
 
@@ -19,10 +20,11 @@ inline bool dpor_has(const std::vector<Pid>& v, Pid p) {
   return std::find(v.begin(), v.end(), p) != v.end();
 }
 
-// A process explored (or asleep) at a node, with the effect its step had there.
+// A process explored (or asleep) at a node, with the effect its step had there (the strategy's
+// EffectPool's copy: a sleeper is copied into every node it stays asleep at).
 struct DporSlept {
   Pid pid;
-  Effect effect;
+  const Effect* effect;
 };
 
 // The fields of a decision node both strategies keep. A schedule node picks a process; a
@@ -135,7 +137,7 @@ class DporBase : public Strategy {
     const Node& p = nodes_[static_cast<std::size_t>(last_node_)];
     for (const std::vector<DporSlept>* from : {&p.sleep, &p.done})
       for (const DporSlept& s : *from)
-        if (s.pid != p.chosen && !dependent(s.effect, p.chosen_effect)) n.sleep.push_back(s);
+        if (s.pid != p.chosen && !dependent(*s.effect, p.chosen_effect)) n.sleep.push_back(s);
   }
   // The next execution replays the answers up to `n` and takes its new branch there.
   void branch_at(const Node& n) {
@@ -191,6 +193,7 @@ class DporBase : public Strategy {
   std::vector<Pid> list_;
   std::uint64_t races_ = 0;
   StepRecorder rec_;
+  EffectPool pool_;  // every effect kept between executions (DporSlept, wakeup trees)
 };
 
 }  // namespace papaya::sim

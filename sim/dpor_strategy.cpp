@@ -57,7 +57,7 @@ bool DporStrategy::sleeps_after(const Node& n) const {
 void DporStrategy::finish_branch(Node& n) {
   if (n.chosen != 0 && n.chosen_effect.pid == n.chosen && !explored(n, n.chosen)) {
     if (sleeps_after(n))
-      n.done.push_back({n.chosen, n.chosen_effect});
+      n.done.push_back({n.chosen, pool_.intern(n.chosen_effect)});
     else
       n.explored_awake.push_back(n.chosen);
   }

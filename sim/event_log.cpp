@@ -56,12 +56,26 @@ std::size_t EventLog::probe(std::uint64_t key) const {
   return i;
 }
 
+std::size_t EventLog::pid_slot(Pid pid) {
+  PAPAYA_ASSERT(pid > 0, "explore: an event of no process");
+  const auto i = static_cast<std::size_t>(pid);
+  if (i < slot_of_pid_.size() && slot_of_pid_[i] != 0) return slot_of_pid_[i];
+  PAPAYA_ASSERT(pid_of_slot_.size() < max_pids,
+                "explore: more processes in one exploration than the event log has slots");
+  if (slot_of_pid_.size() <= i) slot_of_pid_.resize(i + 1, 0);
+  const auto q = static_cast<std::uint16_t>(pid_of_slot_.size());
+  slot_of_pid_[i] = q;
+  pid_of_slot_.push_back(pid);
+  slots_by_pid_.insert(std::upper_bound(slots_by_pid_.begin(), slots_by_pid_.end(), q,
+                                        [&](std::uint16_t a, std::uint16_t b) {
+                                          return pid_of_slot_[a] < pid_of_slot_[b];
+                                        }),
+                       q);
+  return q;
+}
+
 std::size_t EventLog::slot_of(Pid actor) {
-  if (!is_go_actor(actor)) {
-    const auto pid = static_cast<std::size_t>(actor);
-    PAPAYA_ASSERT(pid > 0 && pid < max_pids, "explore: too many processes for the event log");
-    return pid;
-  }
+  if (!is_go_actor(actor)) return pid_slot(actor);
   for (std::size_t i = 0; i < go_actors_.size(); ++i)
     if (go_actors_[i] == actor) return max_pids + i;
   PAPAYA_ASSERT(max_pids + go_actors_.size() < max_actors,
@@ -150,8 +164,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   }
   if (e.effect.global) last_global_ = static_cast<std::int64_t>(j);
   last_of_[pid] = static_cast<std::int64_t>(j);
-  if (e.forked > 0 && static_cast<std::size_t>(e.forked) < max_pids)
-    creator_[static_cast<std::size_t>(e.forked)] = static_cast<std::int64_t>(j);
+  if (e.forked > 0) creator_[pid_slot(e.forked)] = static_cast<std::int64_t>(j);
   if (n_ == events_.size()) events_.emplace_back();
   Event& slot = events_[n_++];
   slot.effect.pid = e.effect.pid;

@@ -4,10 +4,12 @@
 // (sim/independence.hpp). An event's actor is what took the step: a process (its pid), or one of
 // a Go program's actors (sim/strategy.hpp go_actor_id: an M on a P, an M leaving a syscall, the
 // netpoller, another kernel thread). Clocks are vectors indexed by actor, counting the steps of
-// each actor in an event's past, itself included: a process's slot is its pid (below
-// `max_pids`); Go actors get the slots above, in the order they first step, and every name
-// (trace_hash, event_hash) mixes the actor's id, not its slot, so equivalent executions that meet
-// their actors in another order still share their names.
+// each actor in an event's past, itself included: a process's slot (below `max_pids`) is given
+// the first time the log meets its pid and kept for every later execution (pids by fork path
+// can be large and sparse); Go actors get the slots above, in the order they first step in an
+// execution. Every name (trace_hash, event_hash) mixes the actor's id, not its slot, processes
+// in pid order, so equivalent executions that meet their actors in another order still share
+// their names.
 #pragma once
 
 #include <algorithm>
@@ -77,19 +79,23 @@ class EventLog {
   const std::uint16_t* clock(std::size_t i) const { return &clocks_[i * stride_]; }
   std::uint16_t* clock(std::size_t i) { return &clocks_[i * stride_]; }
   void join(std::size_t into, std::size_t from);
-  // The actor's slot: its pid for a process; the next free one above max_pids for a Go actor
+  // The actor's slot: the process's (pid_slot); the next free one above max_pids for a Go actor
   // (the clocks widen to max_actors at the first).
   std::size_t slot_of(Pid actor);
+  // A process's slot, given at the first meeting (1, 2, ... below max_pids) and kept across
+  // executions (clear() leaves it).
+  std::size_t pid_slot(Pid pid);
   void widen();
   std::uint64_t id_of_slot(std::size_t q) const {
-    return q < max_pids ? q : static_cast<std::uint64_t>(go_actors_[q - max_pids]);
+    return q < max_pids ? static_cast<std::uint64_t>(pid_of_slot_[q])
+                        : static_cast<std::uint64_t>(go_actors_[q - max_pids]);
   }
   // Mixes a clock's entries into a name: processes by pid, then Go actors by id (not by slot:
-  // slots follow the order actors first step, which equivalent executions need not share).
+  // slots follow the order actors are first met, which equivalent executions need not share).
   template <class Mix>
   void mix_clock(const std::uint16_t* c, Mix& mix) const {
-    for (std::size_t q = 0; q < std::min(width_, max_pids); ++q)
-      if (c[q]) mix((id_of_slot(q) << 16) | c[q]);
+    for (std::uint16_t q : slots_by_pid_)
+      if (q < width_ && c[q]) mix((id_of_slot(q) << 16) | c[q]);
     for (std::uint16_t k : go_by_id_)
       if (const std::size_t q = max_pids + k; q < width_ && c[q]) mix((id_of_slot(q) << 16) | c[q]);
   }
@@ -105,7 +111,12 @@ class EventLog {
   std::uint32_t gen_ = 1;
   std::size_t used_ = 0;
   std::vector<std::int64_t> last_of_ = std::vector<std::int64_t>(max_actors, -1);  // by slot
-  std::vector<std::int64_t> creator_ = std::vector<std::int64_t>(max_pids, -1);
+  std::vector<std::int64_t> creator_ = std::vector<std::int64_t>(max_pids, -1);    // by slot
+  // Processes' slots, kept across executions: by pid (0: none yet), the pid of each slot, and
+  // the slots in the order of their pids.
+  std::vector<std::uint16_t> slot_of_pid_;
+  std::vector<Pid> pid_of_slot_ = std::vector<Pid>(1, 0);
+  std::vector<std::uint16_t> slots_by_pid_;
   std::int64_t last_global_ = -1;
   std::vector<std::size_t> cands_;
 };

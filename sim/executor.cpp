@@ -33,7 +33,7 @@ Executor::Executor(const Options& opts)
       strategy_(make_strategy(opts)),
       replay_(dynamic_cast<ReplayStrategy*>(strategy_.get())),
       chooser_(*strategy_, trace_.decisions),
-      kernel_(chooser_, model::KernelConfig{opts.faults, opts.disk_full}) {
+      kernel_(chooser_, model::KernelConfig{opts.faults, opts.disk_full, opts.path_pids}) {
   trace_.header = opts.header;
 #ifdef PAPAYA_SIM_VERSION
   if (trace_.header.papaya_version.empty()) trace_.header.papaya_version = PAPAYA_SIM_VERSION;
@@ -354,6 +354,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
   // 950), so the Chooser's record does not grow by reallocation, copy after copy, at every run.
   trace_.decisions.reserve(decisions_reserved);
   chooser_.ask_directly(random_prng(*strategy_));
+  trace_.header.path_pids = opts_.path_pids;  // (set here: the call sites above keep their lines)
   RunReport r;
   start(kernel_.create_init(), std::move(init));
   for (;;) {
@@ -531,7 +532,7 @@ RunReport Executor::finish(RunReport r) {
   r.go_steps = go_steps_;
   r.decisions = trace_.decisions.size();
   r.virtual_time = kernel_.now();
-  r.processes = static_cast<int>(procs_.size()) - 1;
+  r.processes = kernel_.processes_created();
   r.bytes_sent = bytes_sent_;
   r.bytes_received = bytes_received_;
   r.goroutine_leaks = goroutine_leaks_;

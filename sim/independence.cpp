@@ -83,11 +83,18 @@ struct Builder {
   // its own process's, so drops of one end by different processes commute whichever is last;
   // what the last drop changes (the end is closed) is seen only by a read at end-of-file and by
   // a write (SIGPIPE, EPIPE), which read every process's references to the other end.
-  static std::uint32_t pipe_end_id(std::uint32_t pipe, bool write_end, Pid holder) {
-    return ((pipe * 2u + (write_end ? 1u : 0u)) << 6) | (static_cast<std::uint32_t>(holder) & 63u);
+  // The holder's slot: its pid below 64, else one of 1..63 (a collision only adds a dependency;
+  // pids by fork path reach past 63).
+  static std::uint32_t holder_slot(Pid holder) {
+    const auto h = static_cast<std::uint32_t>(holder);
+    return h < 64u ? h : 1u + h % 63u;
+  }
+  static std::uint32_t pipe_end_id(std::uint32_t pipe, bool write_end, std::uint32_t slot) {
+    return ((pipe * 2u + (write_end ? 1u : 0u)) << 6) | slot;
   }
   void every_holder_of(std::uint32_t pipe, bool write_end) {
-    for (Pid q = 1; q < 64; ++q) add(Obj::pipe_end, pipe_end_id(pipe, write_end, q), false);
+    for (std::uint32_t q = 1; q < 64; ++q)
+      add(Obj::pipe_end, pipe_end_id(pipe, write_end, q), false);
   }
   // pipe(7): "If all file descriptors referring to the write end of a pipe have been closed, then
   // an attempt to read(2) from the pipe will see end-of-file"; "If all file descriptors referring
@@ -137,7 +144,8 @@ struct Builder {
     const OpenFile& f = k.open_file(id);
     if (f.kind == FileKind::null) return;  // /dev/null: nothing to free
     if (f.kind == FileKind::pipe_read || f.kind == FileKind::pipe_write) {
-      add(Obj::pipe_end, pipe_end_id(f.object, f.kind == FileKind::pipe_write, p.pid), true);
+      add(Obj::pipe_end, pipe_end_id(f.object, f.kind == FileKind::pipe_write, holder_slot(p.pid)),
+          true);
       return;
     }
     if (f.kind != FileKind::regular) {
@@ -188,12 +196,24 @@ struct Builder {
     for (Pid c : p.children) add(Obj::child, static_cast<std::uint32_t>(c), true);
   }
 
+  // fork(2): "The child has its own unique process ID, and this PID does not match the ID of any
+  // existing process group (setpgid(2)) or session"; which one is not said. With pids in order
+  // (sequential, as a fresh system hands them out), which pid a fork
+  // hands out depends on every fork before it: two forks write `pidtable`, so they are ordered and
+  // a pid names the same process in equivalent executions. With pids by fork path
+  // (KernelConfig::path_pids) the child's pid is a function of its parent and the parent's own
+  // earlier forks (its own state): forks of different parents commute. Either way the fork writes
+  // the child-to-be (kill(pid) of it fails before and succeeds after; getpgid and setpgid of it
+  // read its group) and reads its group's membership (kill(-g) reaches the child after the fork,
+  // not before; waitpid(0) and waitpid(-g) read each child's `pgrp`); the parent's children list
+  // is its own state (waitpid(-1) is a step of the parent).
   void op(const model::op::Fork&) {
-    add(Obj::pidtable, 0, true);
-    // The child-to-be: kill(pid) of it fails before, succeeds after; kill(-g) reaches it after.
-    add(Obj::alive, static_cast<std::uint32_t>(k.last_pid() + 1), true);
-    add(Obj::pgrp, static_cast<std::uint32_t>(k.last_pid() + 1), true);
-    proc(k.last_pid() + 1);
+    if (!k.path_pids()) add(Obj::pidtable, 0, true);
+    if (const Pid c = k.next_child_pid(p.pid); c != 0) {
+      add(Obj::alive, static_cast<std::uint32_t>(c), true);
+      add(Obj::pgrp, static_cast<std::uint32_t>(c), true);
+      proc(c);
+    }
     add(Obj::group, static_cast<std::uint32_t>(p.pgid), false);
   }
   void op(const model::op::Exit&) {
@@ -210,6 +230,11 @@ struct Builder {
       proc(c);
       add(Obj::child, static_cast<std::uint32_t>(c), true);
     }
+    // wait(2): the children "are adopted by init(1)": appended to init's children list, which
+    // init's forks append to and its waitpid(-1) scans oldest first; so the exit writes init's
+    // own state (found by the commutation check on PathPids' two-parents program: init's fork
+    // and an exit that reparents left init's children in two orders).
+    if (!p.children.empty() && p.pid != 1 && k.live(1)) proc(1);
     drop_all();
   }
   // wait(2): "0 meaning wait for any child process whose process group ID is equal to that of
@@ -240,11 +265,10 @@ struct Builder {
     }
     const Pid g = o.pid == 0 ? p.pgid : -o.pid;
     add(Obj::group, static_cast<std::uint32_t>(g), true);
-    for (Pid q = 1; q <= k.last_pid(); ++q) {
-      const Process& m = k.process(q);
+    k.for_each_process([&](const Process& m) {
       if (m.state == model::ProcState::live && m.pgid == g)
-        add(Obj::signal, sig_id(q, o.sig), true);
-    }
+        add(Obj::signal, sig_id(m.pid, o.sig), true);
+    });
   }
   // setsid/setpgid move a process between groups: both groups and the process's group
   // membership are written.
@@ -263,7 +287,7 @@ struct Builder {
     const Pid target = o.pid == 0 ? p.pid : o.pid;
     const Pid to = o.pgid == 0 ? target : o.pgid;
     add(Obj::alive, static_cast<std::uint32_t>(target), false);
-    const bool known = target > 0 && target <= k.last_pid();
+    const bool known = k.exists(target);
     const bool no_change = known && k.process(target).pgid == to;
     add(Obj::pgrp, static_cast<std::uint32_t>(target), !no_change);
     if (no_change) return;

@@ -22,8 +22,7 @@ void OptimalDporStrategy::reverse_disabled(Node& n, Pid q) {
   if (sleeping(n, q)) return;
   Effect e = unknown;
   e.pid = q;
-  Wakeup w{q, e, {}};
-  insert(n.wut, {Step{q, &w.effect}});
+  insert(n.wut, {Step{q, pool_.intern(e)}});
 }
 
 bool OptimalDporStrategy::begin_execution() {
@@ -126,7 +125,7 @@ bool OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v)
     if (!top && level->empty()) return false;
     Wakeup* next = nullptr;
     for (Wakeup& c : *level)
-      if (weak_initial(c.pid, &c.effect, v)) {
+      if (weak_initial(c.pid, c.effect, v)) {
         next = &c;
         break;
       }
@@ -136,7 +135,7 @@ bool OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v)
     level = &next->kids;
   }
   for (const Step& s : v) {
-    level->push_back(Wakeup{s.pid, *s.effect, {}});
+    level->push_back(Wakeup{s.pid, pool_.intern(*s.effect), {}});
     level = &level->back().kids;
   }
   ++insertions_;
@@ -161,8 +160,44 @@ bool OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   if (!has(n.ready, v.front().pid) || has(n.disabled, v.front().pid)) return false;
   for (const std::vector<DporSlept>* from : {&n.sleep, &n.done})
     for (const DporSlept& s : *from)
-      if (weak_initial(s.pid, &s.effect, v)) return false;  // explored already, or will be
+      if (weak_initial(s.pid, s.effect, v)) return false;  // explored already, or will be
   return insert(n.wut, std::move(v));
+}
+
+namespace {
+
+void count_wakeups(const std::vector<Wakeup>& level, DporFootprint& f) {
+  f.bytes += level.capacity() * sizeof(Wakeup);
+  for (const Wakeup& w : level) {
+    ++f.wakeups;
+    count_wakeups(w.kids, f);
+  }
+}
+
+void count_slept(const std::vector<DporSlept>& v, DporFootprint& f) {
+  f.bytes += v.capacity() * sizeof(DporSlept);
+  f.slept += v.size();
+}
+
+}  // namespace
+
+DporFootprint OptimalDporStrategy::footprint() const {
+  DporFootprint f;
+  f.nodes = nodes_.size();
+  f.bytes = nodes_.capacity() * sizeof(Node) + answers_.capacity() * sizeof(std::uint32_t);
+  for (const Node& n : nodes_) {
+    f.bytes += (n.ready.capacity() + n.disabled.capacity()) * sizeof(Pid);
+    count_slept(n.done, f);
+    count_slept(n.sleep, f);
+    f.bytes += n.chosen_effect.access.capacity() * sizeof(Access);
+    count_wakeups(n.wut, f);
+    count_wakeups(n.chosen_kids, f);
+  }
+  count_wakeups(guide_, f);
+  f.effects = pool_.size();
+  f.accesses = pool_.accesses();
+  f.bytes += pool_.bytes();
+  return f;
 }
 
 bool OptimalDporStrategy::next_execution() {
@@ -188,7 +223,7 @@ bool OptimalDporStrategy::next_execution() {
     Node& n = nodes_.back();
     // The branch just explored goes to sleep here (line 20).
     if (n.chosen != 0 && n.chosen_effect.pid == n.chosen && !sleeping(n, n.chosen))
-      n.done.push_back({n.chosen, n.chosen_effect});
+      n.done.push_back({n.chosen, pool_.intern(n.chosen_effect)});
     n.chosen = 0;
     n.chosen_effect = Effect{};
     while (!n.wut.empty()) {

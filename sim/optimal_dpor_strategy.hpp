@@ -21,11 +21,24 @@
 
 namespace papaya::sim {
 
-// A wakeup tree's node: a step (process and the effect it had where the race was found).
+// A wakeup tree's node: a step (process and the effect it had where the race was found, the
+// strategy's EffectPool's copy).
 struct Wakeup {
   Pid pid = 0;
-  Effect effect;
+  const Effect* effect = nullptr;
   std::vector<Wakeup> kids;
+};
+
+// What the exploration keeps between executions, counted (OptimalDporStrategy::footprint): the
+// decision nodes of the current execution's path, their sleep sets and explored branches, and the
+// wakeup trees still to explore; `bytes` sums the vectors' capacities.
+struct DporFootprint {
+  std::uint64_t nodes = 0;     // decision nodes on the path
+  std::uint64_t slept = 0;     // sleep-set and explored entries (DporSlept)
+  std::uint64_t wakeups = 0;   // wakeup-tree nodes
+  std::uint64_t accesses = 0;  // Access records of the distinct effects kept (the pool)
+  std::uint64_t effects = 0;   // distinct effects kept (EffectPool)
+  std::uint64_t bytes = 0;
 };
 
 struct OptimalDporNode : DporNode {
@@ -45,6 +58,8 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   std::uint64_t insertions() const { return insertions_; }
   // Count every race found, and whether it was reversed, into `c` (null: none; the default).
   void set_census(RaceCensus* c) { census_ = c; }
+  // What the exploration keeps now (a walk over every node: for an exploration's end).
+  DporFootprint footprint() const;
 
  private:
   using Node = OptimalDporNode;

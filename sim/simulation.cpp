@@ -58,6 +58,7 @@ Options replay_options(const traces::LoadedTrace& recorded) {
   o.disk_full = recorded.header.disk_full;
   o.gomaxprocs = recorded.header.gomaxprocs;
   o.go_preempt = recorded.header.go_preempt;
+  o.path_pids = recorded.header.path_pids;
   o.strategy = StrategyKind::replay;
   o.replay = recorded.decisions;
   o.header = recorded.header;

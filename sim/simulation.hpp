@@ -48,6 +48,10 @@ struct Options {
   // The footprints of a Go program's steps for the exploring strategies (sim/go_footprint.cpp):
   // per runtime object when true; false: every step of the program also writes its scheduler.
   bool go_fine_footprints = true;
+  // How fork names its child (model::KernelConfig::path_pids): false, the next pid in order (as
+  // `papaya sim` always does); true, by its fork path (the exploring strategies' default, so that
+  // forks of different parents commute). Recorded in the trace header ("pids": "path").
+  bool path_pids = false;
   traces::Header header{};  // design/variant/scenario for the trace header (seed, strategy,
                             // max_steps and faults are filled in from these Options)
 };

@@ -45,7 +45,7 @@ class StepRecorder {
     // its own (another trace), and a signal can end the call with EINTR before the exit.
     if (const auto* w = std::get_if<model::op::Waitpid>(&*k.process(pid).pending))
       if (w->pid > 0 && !w->nohang && blocked_.access.empty()) cur_.joins = w->pid;
-    cur_.forked = kind_ == model::OpKind::fork ? k.last_pid() + 1 : 0;
+    cur_.forked = kind_ == model::OpKind::fork ? k.next_child_pid(pid) : 0;
   }
   // The executor's effect of the step (Strategy::step_effect): it replaces the one computed here.
   // A Go program's steps keep the executor's effect; one that only blocked stays no event.

@@ -174,6 +174,7 @@ json header_json(const Header& h) {
   if (!h.disk_full.empty()) j["disk_full"] = h.disk_full;
   if (h.gomaxprocs != 2) j["gomaxprocs"] = h.gomaxprocs;
   if (h.go_preempt) j["go_preempt"] = true;
+  if (h.path_pids) j["pids"] = "path";
   if (!h.kills.empty()) {
     json kills = json::array();
     for (const KillFault& k : h.kills)
@@ -397,6 +398,11 @@ void read_header(const json& j, const LineReader& r, LoadedTrace& out) {
   if (auto it = j.find("go_preempt"); it != j.end()) {
     if (!it->is_boolean()) r.fail("field \"go_preempt\" is not a boolean");
     h.go_preempt = it->get<bool>();
+  }
+  if (auto it = j.find("pids"); it != j.end()) {  // absent: in order (and older traces)
+    if (!it->is_string() || (*it != "path" && *it != "sequential"))
+      r.fail("field \"pids\" is neither \"path\" nor \"sequential\"");
+    h.path_pids = *it == "path";
   }
   if (auto it = j.find("kills"); it != j.end()) {  // absent: no kills (and older traces)
     if (!it->is_array()) r.fail("field \"kills\" is not an array");

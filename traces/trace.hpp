@@ -59,6 +59,9 @@ struct Header {
   // with GOMAXPROCS 2 and no preemption offered).
   int gomaxprocs = 2;
   bool go_preempt = false;
+  // Pids named by fork path (sim::Options::path_pids; written as "pids": "path" only when set, so
+  // older traces and `papaya sim`'s read back with pids in order).
+  bool path_pids = false;
 };
 
 struct Decision {

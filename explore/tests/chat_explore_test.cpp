@@ -3,6 +3,8 @@
 // executions on the correct design are pairwise inequivalent and violate nothing.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "chat/variant.hpp"
 #include "check/chat_run.hpp"
 #include "explore/chat_program.hpp"
@@ -109,6 +111,31 @@ TEST(ChatExplore, OptimalExecutionsOnTheCorrectDesignAreDistinctTracesAndViolate
   EXPECT_FALSE(r.violation) << r.violation->detail;
   EXPECT_EQ(r.executions, 400u);
   EXPECT_EQ(r.traces, r.executions) << "optimal ran two executions of one Mazurkiewicz trace";
+}
+
+// Pids by fork path (docs/explore.md, "Forks of different parents commute"), as `papaya explore`
+// names them with dfs, dpor and optimal: on two clients (exploration scenario) the executions
+// are still pairwise inequivalent, and each names the same process by the same pid (the race
+// census's fork path): init 1, the daemon 2, the clients 3 and 4, the clusters 18 and 19, their
+// Child RECVs 274 and 290.
+TEST(ChatExplore, OptimalExecutionsByForkPathOnTwoClientsAreDistinctTracesAndViolateNothing) {
+  Program p = chat_program(scenario(chat::Variant::correct, 2, 0, /*idle=*/true));
+  p.header.path_pids = true;
+  std::set<Pid> pids;
+  auto check = p.check;
+  p.check = [&pids, check](const sim::Simulation& s, const sim::RunReport& r) {
+    for (const traces::Step& st : s.trace().steps) pids.insert(st.pid);
+    return check(s, r);
+  };
+  Config c;
+  c.strategy = StrategyName::optimal;
+  c.max_executions = 200;
+  c.data_options = 1;
+  Result r = explore(p, c);
+  EXPECT_FALSE(r.violation) << r.violation->detail;
+  EXPECT_EQ(r.executions, 200u);
+  EXPECT_EQ(r.traces, r.executions) << "optimal ran two executions of one Mazurkiewicz trace";
+  EXPECT_EQ(pids, (std::set<Pid>{1, 2, 3, 4, 18, 19, 274, 290}));
 }
 
 TEST(ChatExplore, DfsRunsManyExecutionsPerTraceWhereDporRunsOne) {

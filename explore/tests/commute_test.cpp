@@ -67,6 +67,20 @@ TEST(Commutation, IndependentStepsCommuteOnTheChat) {
   }
 }
 
+// With pids by fork path (as `papaya explore` runs dfs, dpor and optimal) forks of different
+// parents are independent, and their states are compared like any other pair's.
+TEST(Commutation, IndependentStepsCommuteOnTheChatWithPidsByForkPath) {
+  CommuteConfig c;
+  c.runs = 4;
+  c.states_per_run = 4;
+  c.seed = 11;
+  Program p = chat_for_commute(2, 0);
+  p.header.path_pids = true;
+  CommuteReport r = check_commutation(p, c);
+  EXPECT_TRUE(r.failures.empty()) << commute_failures_text(r);
+  EXPECT_GE(r.independent, 10u) << "too few pairs checked to mean anything";
+}
+
 // A pwrite and a pread of one file declared independent: the read sees the byte in one order and
 // not in the other.
 TEST(Commutation, CatchesAStoreAndALoadOfOneVariableDeclaredIndependent) {

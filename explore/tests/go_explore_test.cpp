@@ -176,11 +176,18 @@ TEST(GoExploreLog, GoActorsGetSlotsOfTheirOwnAndTheTraceNameIgnoresTheOrderTheyF
   d.add(ev(p0, 1));
   EXPECT_NE(c.trace_hash(), d.trace_hash());
   EXPECT_TRUE(c.before(0, 1));
-  // A process's slot is its pid, as before.
+  // A process gets the first free slot below the Go actors' the first time the log meets it, and
+  // keeps it (pids by fork path can be large).
   sim::Event q;
+  q.effect.pid = 290;
+  c.add(q);
+  EXPECT_EQ(c.event(2).actor_slot, 1u);
   q.effect.pid = 2;
   c.add(q);
-  EXPECT_EQ(c.event(2).actor_slot, 2u);
+  EXPECT_EQ(c.event(3).actor_slot, 2u);
+  c.clear();
+  c.add(q);
+  EXPECT_EQ(c.event(0).actor_slot, 2u);
 }
 
 // Source-DPOR covers exactly dfs's traces (the sets of trace names are equal) and the same
