@@ -485,14 +485,8 @@ std::string Executor::go_blocked_report(const Proc& p) const {
 // existing socket, listener and pipe as it was. (Down here: a line added above goroutine_main
 // would move the site its goroutines' exit records in every trace.)
 bool may_change_streams(model::OpKind k, model::StepStatus s) {
-  if (s == model::StepStatus::exited) return true;
+  if (s == model::StepStatus::exited || parks_on_eagain(k)) return true;  // the stream calls
   switch (k) {
-    case model::OpKind::accept:
-    case model::OpKind::recv:
-    case model::OpKind::send:
-    case model::OpKind::read:
-    case model::OpKind::write:
-    case model::OpKind::connect:
     case model::OpKind::close:
     case model::OpKind::shutdown:
     case model::OpKind::listen:
