@@ -132,9 +132,10 @@ int run_bench_cpu(const BenchArgs& a) {
     std::fprintf(
         stderr,
         "papaya bench: %-7s N=%-4d #%d  cpu %.2f%% (cv %.3f, %zu quiet of %d; all: %.2f%%)  "
-        "pss/conn %.0f KiB  load %.3f Mbit/s/conn, %llu late of %llu, waited %.0f%%%s\n",
+        "anon/conn %.0f KiB (pss %.0f)  load %.3f Mbit/s/conn, %llu late of %llu, waited "
+        "%.0f%%%s\n",
         r.design.c_str(), r.connections, r.repeat, r.kept.mean, r.kept.cv, r.kept.n, r.intervals,
-        r.all.mean, r.pss_per_conn_kib, r.load_rate_bps / 1e6,
+        r.all.mean, r.anon_per_conn_kib, r.pss_per_conn_kib, r.load_rate_bps / 1e6,
         static_cast<unsigned long long>(r.load_late),
         static_cast<unsigned long long>(r.load_lines_due), r.load_runq_wait_pct,
         r.workload != "chat"
@@ -201,9 +202,9 @@ int run_bench_idle(const IdleArgs& a) {
       failed += r.error.empty() ? 0 : 1;
       std::fprintf(stderr,
                    "papaya bench idle: %-7s %s N=%-6d held %d, %d processes, ramp %.1f s, cpu "
-                   "%.3f%% (max %.3f%%), pss/conn %.1f KiB, kernel/conn %.1f KiB%s%s\n",
+                   "%.3f%% (max %.3f%%), anon/conn %.1f KiB (pss %.1f), kernel/conn %.1f KiB%s%s\n",
                    d.c_str(), r.workload.c_str(), n, r.held, r.processes, r.ramp_s, r.cpu_pct_mean,
-                   r.cpu_pct_max, r.pss_per_conn_kib, r.kernel_per_conn_kib,
+                   r.cpu_pct_max, r.anon_per_conn_kib, r.pss_per_conn_kib, r.kernel_per_conn_kib,
                    r.error.empty() ? "" : "; ", r.error.c_str());
     }
   }

@@ -224,6 +224,7 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
     last_size = size;
   }
   r.pss_idle_kib = sampler::tree_pss_kib(server.pid);
+  const std::uint64_t anon_idle = sampler::tree_anon_pss_kib(server.pid);
   const std::uint64_t kernel_idle = sampler::kernel_share_kib().value_or(0);
   const double load_seconds = cfg.warmup_s + cfg.seconds * std::max(1.0, cfg.max_extend) + 30;
   std::vector<std::string> load_argv{cfg.papaya_exe,  "load",
@@ -251,6 +252,9 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
     const std::uint64_t kernel_loaded = sampler::kernel_share_kib().value_or(0);
     r.pss_per_conn_kib =
         (static_cast<double>(r.pss_loaded_kib) - static_cast<double>(r.pss_idle_kib)) / connections;
+    r.anon_per_conn_kib = (static_cast<double>(sampler::tree_anon_pss_kib(server.pid)) -
+                           static_cast<double>(anon_idle)) /
+                          connections;
     r.kernel_per_conn_kib =
         (static_cast<double>(kernel_loaded) - static_cast<double>(kernel_idle)) / connections;
     ::kill(load.pid, SIGTERM);  // ends the window early; the load prints its report

@@ -49,7 +49,8 @@ struct PointResult {
   int processes = 0;
   std::uint64_t pss_idle_kib = 0;
   std::uint64_t pss_loaded_kib = 0;
-  double pss_per_conn_kib = 0;
+  double pss_per_conn_kib = 0;   // whole PSS: moves with other programs mapping the same files
+  double anon_per_conn_kib = 0;  // anonymous PSS (proc_tree.hpp): the per-connection figure
   double kernel_per_conn_kib = 0;
   double load_rate_bps = 0;  // achieved per connection
   std::uint64_t load_late = 0;

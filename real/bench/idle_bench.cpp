@@ -64,6 +64,7 @@ IdleResult run_idle_point(const CpuBenchConfig& cfg, const std::string& design, 
   }
   (void)settle_tree(server.pid, std::chrono::seconds(3));
   r.pss_idle_kib = sampler::tree_pss_kib(server.pid);
+  const std::uint64_t anon_idle = sampler::tree_anon_pss_kib(server.pid);
   const std::uint64_t kernel_idle = sampler::kernel_share_kib().value_or(0);
   // 2 ms per connection (fork-per-client servers fork one or two processes per connect); on a
   // busy machine a forking server accepts far slower, so the wait for "ramped" allows 15 min more.
@@ -113,6 +114,9 @@ IdleResult run_idle_point(const CpuBenchConfig& cfg, const std::string& design, 
     const std::uint64_t kernel_loaded = sampler::kernel_share_kib().value_or(0);
     r.pss_per_conn_kib =
         (static_cast<double>(r.pss_loaded_kib) - static_cast<double>(r.pss_idle_kib)) / connections;
+    r.anon_per_conn_kib = (static_cast<double>(sampler::tree_anon_pss_kib(server.pid)) -
+                           static_cast<double>(anon_idle)) /
+                          connections;
     r.kernel_per_conn_kib =
         (static_cast<double>(kernel_loaded) - static_cast<double>(kernel_idle)) / connections;
     ::kill(load.pid, SIGTERM);
@@ -141,16 +145,17 @@ IdleResult run_idle_point(const CpuBenchConfig& cfg, const std::string& design, 
 
 std::string idle_csv_header() {
   return "design,workload,connections,held,processes,ramp_s,cpu_pct_mean,cpu_pct_max,"
-         "pss_idle_kib,pss_loaded_kib,pss_per_conn_kib,kernel_per_conn_kib,error\n";
+         "pss_idle_kib,pss_loaded_kib,pss_per_conn_kib,kernel_per_conn_kib,anon_per_conn_kib,"
+         "error\n";
 }
 
 std::string idle_csv_row(const IdleResult& r) {
   std::string err = r.error;
   std::replace(err.begin(), err.end(), ',', ';');
-  return fmt::format("{},{},{},{},{},{:.1f},{:.3f},{:.3f},{},{},{:.1f},{:.1f},{}\n", r.design,
-                     r.workload, r.connections, r.held, r.processes, r.ramp_s, r.cpu_pct_mean,
-                     r.cpu_pct_max, r.pss_idle_kib, r.pss_loaded_kib, r.pss_per_conn_kib,
-                     r.kernel_per_conn_kib, err);
+  return fmt::format("{},{},{},{},{},{:.1f},{:.3f},{:.3f},{},{},{:.1f},{:.1f},{:.1f},{}\n",
+                     r.design, r.workload, r.connections, r.held, r.processes, r.ramp_s,
+                     r.cpu_pct_mean, r.cpu_pct_max, r.pss_idle_kib, r.pss_loaded_kib,
+                     r.pss_per_conn_kib, r.kernel_per_conn_kib, r.anon_per_conn_kib, err);
 }
 
 }  // namespace papaya::real::bench

@@ -25,6 +25,7 @@ struct IdleResult {
   double cpu_pct_max = 0;   // the busiest interval
   std::uint64_t pss_idle_kib = 0, pss_loaded_kib = 0;
   double pss_per_conn_kib = 0;
+  double anon_per_conn_kib = 0;    // anonymous PSS (proc_tree.hpp): the per-connection figure
   double kernel_per_conn_kib = 0;  // /proc/meminfo KernelStack + PageTables + SUnreclaim delta
   std::string error;
 };

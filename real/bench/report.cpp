@@ -97,7 +97,7 @@ std::string csv_header() {
          "load_late_p50_ms,load_late_p99_ms,"
          "load_lines_due,load_cpu_pct,load_bytes_received,load_runq_wait_pct,load_window_s,"
          "fanout_expected,fanout_received,fanout_duplicates,fanout_p50_ms,fanout_p90_ms,"
-         "fanout_p99_ms,fanout_max_ms,error\n";
+         "fanout_p99_ms,fanout_max_ms,anon_per_conn_kib,error\n";
 }
 
 std::string csv_row(const PointResult& r) {
@@ -107,14 +107,14 @@ std::string csv_row(const PointResult& r) {
   return fmt::format(
       "{},{},{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.2f},{},{},{},{:.1f},"
       "{:.1f},{:.0f},{},{:.1f},{:.1f},{},{:.2f},{},{:.1f},{:.3f},{},{},{},{:.3f},{:.3f},{:.3f},"
-      "{:.3f},{}\n",
+      "{:.3f},{:.1f},{}\n",
       r.design, r.workload, r.connections, r.repeat, r.intervals, r.quiet, r.dropped_load_jump,
       r.kept.n, r.kept.mean, r.kept.stddev, r.kept.cv, r.all.mean, r.all.cv, r.other_pct_median,
       r.processes, r.pss_idle_kib, r.pss_loaded_kib, r.pss_per_conn_kib, r.kernel_per_conn_kib,
       r.load_rate_bps, r.load_late, r.load_late_p50_ms, r.load_late_p99_ms, r.load_lines_due,
       r.load_cpu_pct, r.load_bytes_received, r.load_runq_wait_pct, r.load_window_s,
       r.fanout_expected, r.fanout_received, r.fanout_duplicates, r.fanout_p50_ms, r.fanout_p90_ms,
-      r.fanout_p99_ms, r.fanout_max_ms, err);
+      r.fanout_p99_ms, r.fanout_max_ms, r.anon_per_conn_kib, err);
 }
 
 std::vector<PointResult> parse_csv(const std::string& text) {
@@ -128,7 +128,7 @@ std::vector<PointResult> parse_csv(const std::string& text) {
     std::string cell;
     while (std::getline(ss, cell, ',')) f.push_back(cell);
     if (line.back() == ',') f.emplace_back();
-    if (f.size() != 36) continue;
+    if (f.size() != 37) continue;
     auto d = [&](int i) { return std::atof(f[static_cast<size_t>(i)].c_str()); };
     auto n = [&](int i) { return std::atoi(f[static_cast<size_t>(i)].c_str()); };
     PointResult r;
@@ -168,7 +168,8 @@ std::vector<PointResult> parse_csv(const std::string& text) {
     r.fanout_p90_ms = d(32);
     r.fanout_p99_ms = d(33);
     r.fanout_max_ms = d(34);
-    r.error = f[35];
+    r.anon_per_conn_kib = d(35);
+    r.error = f[36];
     out.push_back(r);
   }
   return out;
@@ -223,7 +224,8 @@ std::string markdown_table(const std::vector<PointResult>& results) {
 std::string chat_table(const std::vector<PointResult>& results) {
   Grouped g = group(results);
   std::string md =
-      "| N | design | server CPU % (CV) [min-max] | PSS per connection, KiB | fan-out latency "
+      "| N | design | server CPU % (CV) [min-max] | anonymous PSS per connection, KiB | fan-out "
+      "latency "
       "p50 / p90 / p99 / max, ms | delivered lines per second | delivered lines per second per "
       "core (per CPU-second) | missing |\n"
       "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
@@ -237,7 +239,7 @@ std::string chat_table(const std::vector<PointResult>& results) {
       std::uint64_t missing = 0, expected = 0;
       for (const PointResult& r : results) {
         if (r.design != d || r.connections != n || !r.error.empty() || r.intervals == 0) continue;
-        pss.push_back(r.pss_per_conn_kib);
+        pss.push_back(r.anon_per_conn_kib);
         p50.push_back(r.fanout_p50_ms);
         p90.push_back(r.fanout_p90_ms);
         p99.push_back(r.fanout_p99_ms);
@@ -259,7 +261,9 @@ std::string chat_table(const std::vector<PointResult>& results) {
       "\nServer CPU: median over repeats of each run's mean (% of one core), quiet intervals only "
       "unless marked `*` (fewer than 4 quiet: all intervals). Fan-out latency: from a line's send "
       "to its arrival at each other connection, medians over repeats of each run's percentiles. "
-      "PSS per connection: (loaded - idle) / N. Delivered lines per second: (line, receiving "
+      "Anonymous PSS per connection: (loaded - idle) / N of the tree's Pss_Anon + Pss_Shmem (the "
+      "file-backed rest is shared with every program mapping the same files). Delivered lines per "
+      "second: (line, receiving "
       "connection) pairs that arrived, per second of the load's window; per core: the same per "
       "second of server CPU (one core busy for a second), issue 12's \"delivered lines per second "
       "per core\". Rejected points (errors) are left out.\n";

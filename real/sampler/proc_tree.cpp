@@ -76,6 +76,16 @@ std::optional<std::uint64_t> process_pss_kib(int pid) {
   return parse_kib_field(*text, "Pss");
 }
 
+std::optional<std::uint64_t> process_anon_pss_kib(int pid) {
+  std::optional<std::string> text =
+      read_proc_file("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  if (!text) return std::nullopt;
+  std::optional<std::uint64_t> anon = parse_kib_field(*text, "Pss_Anon");
+  std::optional<std::uint64_t> shmem = parse_kib_field(*text, "Pss_Shmem");
+  if (!anon || !shmem) return std::nullopt;
+  return *anon + *shmem;
+}
+
 std::optional<std::uint64_t> kernel_share_kib() {
   std::optional<std::string> text = read_proc_file("/proc/meminfo");
   if (!text) return std::nullopt;

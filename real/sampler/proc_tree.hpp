@@ -27,6 +27,12 @@ std::optional<std::uint64_t> process_run_ns(int pid);
 // processes mapping it, so summing it over forked children counts shared pages once.
 std::optional<std::uint64_t> process_pss_kib(int pid);
 
+// The anonymous part of that PSS (Pss_Anon + Pss_Shmem, kB): heap, stacks, copy-on-write copies.
+// What grows per connection lives here; the file-backed rest (the binary, shared libraries) is
+// divided among every process on the machine mapping the same files, so it moves when any other
+// program starts, the load generator among them. nullopt if gone (or a kernel before 5.14).
+std::optional<std::uint64_t> process_anon_pss_kib(int pid);
+
 // The kernel's own memory that grows with processes (KernelStack + PageTables + SUnreclaim
 // from /proc/meminfo), in kB.
 std::optional<std::uint64_t> kernel_share_kib();

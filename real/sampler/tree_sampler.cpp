@@ -95,4 +95,10 @@ std::uint64_t tree_pss_kib(int root) {
   return sum;
 }
 
+std::uint64_t tree_anon_pss_kib(int root) {
+  std::uint64_t sum = 0;
+  for (int pid : process_tree(root)) sum += process_anon_pss_kib(pid).value_or(0);
+  return sum;
+}
+
 }  // namespace papaya::real::sampler

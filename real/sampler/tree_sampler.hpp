@@ -67,5 +67,8 @@ OthersUse others_use(const std::vector<double>& busy_pct, double server_pct, dou
 
 // PSS summed over the tree of `root` (kB); 0 if the tree is gone.
 std::uint64_t tree_pss_kib(int root);
+// Anonymous PSS summed over the tree of `root` (kB; proc_tree.hpp says why per-connection
+// figures use it); 0 if the tree is gone.
+std::uint64_t tree_anon_pss_kib(int root);
 
 }  // namespace papaya::real::sampler

@@ -25,6 +25,7 @@ TEST(BenchCsv, RowsReadBackAsWritten) {
   PointResult r = point("go-raw", 16, 2, 3.5, 8);
   r.error = "load: the server closed a connection, twice";
   r.pss_per_conn_kib = 140.5;
+  r.anon_per_conn_kib = 96.5;
   r.load_late_p99_ms = 3.5;
   r.load_bytes_received = 777;
   std::vector<PointResult> back = parse_csv(csv_header() + csv_row(r));
@@ -36,6 +37,7 @@ TEST(BenchCsv, RowsReadBackAsWritten) {
   EXPECT_DOUBLE_EQ(back[0].kept.mean, 3.5);
   EXPECT_DOUBLE_EQ(back[0].all.mean, 7);
   EXPECT_DOUBLE_EQ(back[0].pss_per_conn_kib, 140.5);
+  EXPECT_DOUBLE_EQ(back[0].anon_per_conn_kib, 96.5);
   EXPECT_DOUBLE_EQ(back[0].load_late_p99_ms, 3.5);
   EXPECT_EQ(back[0].load_bytes_received, 777u);
   EXPECT_EQ(back[0].error, "load: the server closed a connection; twice");  // commas escaped
@@ -77,7 +79,8 @@ TEST(BenchMarkdown, ChatTableShowsFanOutPercentilesAndMissingLines) {
   r.fanout_p90_ms = 2;
   r.fanout_p99_ms = 9;
   r.fanout_max_ms = 30;
-  r.pss_per_conn_kib = 150;
+  r.pss_per_conn_kib = 400;  // the whole PSS: not the per-connection figure
+  r.anon_per_conn_kib = 150;
   std::string md = chat_table({r});
   EXPECT_NE(
       md.find("| 16 | process | 5.00 (0.100) [5.00-5.00] | 150 | 0.50 / 2.00 / 9.00 / 30.00 |"),

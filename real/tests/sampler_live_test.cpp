@@ -83,6 +83,7 @@ TEST(SamplerLive, TreePssIsPositiveAndBelowTheRssOfTwoCopies) {
   pid_t root = spawn_spinning_tree(0);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   std::uint64_t pss = tree_pss_kib(root);
+  std::uint64_t anon = tree_anon_pss_kib(root);
   std::optional<std::string> rollup =
       read_proc_file("/proc/" + std::to_string(root) + "/smaps_rollup");
   end_tree(root);
@@ -91,6 +92,8 @@ TEST(SamplerLive, TreePssIsPositiveAndBelowTheRssOfTwoCopies) {
   ASSERT_TRUE(rss);
   EXPECT_GT(pss, 0u);
   EXPECT_LT(pss, 2 * *rss);  // shared pages counted once, not once per process
+  EXPECT_GT(anon, 0u);       // a stack and a heap at least
+  EXPECT_LT(anon, pss);      // the binary and libc are file-backed
   EXPECT_TRUE(kernel_share_kib().has_value());
 }
 
