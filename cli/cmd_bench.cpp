@@ -35,6 +35,7 @@ struct BenchArgs {
   double max_extend = 1;
   int repeat = 1;
   bool pin = false;
+  bool paired = false;
   bool shared_session = false;
   std::string out = "bench-out";
   std::string rate;    // empty: 1Mbps (sink), 10kbps (chat)
@@ -90,6 +91,8 @@ int run_bench_cpu(const BenchArgs& a) {
     if (d != "process" && d != "fiber" && d != "c" && d != "go" && d != "go-raw")
       return usage("--designs: unknown design '" + d + "' (process, fiber, c, go, go-raw)");
   }
+  if (a.paired && (cfg.designs.size() != 2 || cfg.designs[0] == cfg.designs[1]))
+    return usage("--paired: expected exactly two different designs in --designs, like process,c");
   cfg.connections.clear();
   for (const std::string& n : split(a.connections)) {
     char* end = nullptr;
@@ -107,6 +110,7 @@ int run_bench_cpu(const BenchArgs& a) {
   cfg.drain_s = a.drain_s;
   cfg.repeat = a.repeat;
   cfg.pin = a.pin;
+  cfg.paired = a.paired;
   cfg.own_sessions = !a.shared_session;
   // Chat: every line goes to every client, so the server's output is N x N x the rate: 1 Mbit/s
   // per client would be 4 Gbit/s at N=64. 10 kbit/s of 128-byte lines is ~10 lines a second per
@@ -318,6 +322,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   cpu->add_flag("--pin", args->pin, "Server on core 0; load generator and sampler on core 1");
+  cpu->add_flag("--paired", args->paired,
+                "Run the two --designs at once, each server with its own load generator, both "
+                "sampled in the same intervals: a host slowdown hits both alike, so their ratio "
+                "holds where rounds apart differ (servers share one core: keep the sum under it)");
   cpu->add_flag("--shared-session", args->shared_session,
                 "Keep server and load in papaya's session (one scheduler autogroup): the "
                 "set-up that starved the load generator (docs/results.md), for comparison");

@@ -78,11 +78,15 @@ double num(const std::map<std::string, std::string>& kv, const std::string& k) {
   return it == kv.end() ? 0 : std::atof(it->second.c_str());
 }
 
-// Samples until `seconds` of kept intervals, or seconds x max_extend of wall time.
-void sample(const CpuBenchConfig& cfg, pid_t server, pid_t load, PointResult& r) {
+// Samples until `seconds` of kept intervals, or seconds x max_extend of wall time. Several
+// servers (`--paired`) are sampled in the same intervals: rs[0]'s tree is `servers[0]`, and so on;
+// an interval is kept for all of them or for none.
+void sample(const CpuBenchConfig& cfg, const std::vector<pid_t>& servers,
+            const std::vector<pid_t>& loads, const std::vector<PointResult*>& rs) {
   sampler::SamplerConfig sc;
-  sc.server_root = server;
-  sc.helpers = {load};
+  sc.server_root = servers.at(0);
+  sc.co_roots.assign(servers.begin() + 1, servers.end());
+  sc.helpers.assign(loads.begin(), loads.end());
   if (cfg.pin) {
     sc.server_core = server_core;
     sc.helper_core = helper_core;
@@ -103,23 +107,29 @@ void sample(const CpuBenchConfig& cfg, pid_t server, pid_t load, PointResult& r)
     ivs.push_back(ts.sample());
     if (ivs.back().quiet) ++quiet;
   }
-  std::vector<double> helper, all, kept, other;
+  std::vector<double> helper, other;
   for (const auto& iv : ivs) helper.push_back(iv.helper_pct);
   const double helper_median = sampler::median(helper);
+  std::vector<std::vector<double>> all(rs.size()), kept(rs.size());
   for (const auto& iv : ivs) {
-    all.push_back(iv.server_pct);
     other.push_back(iv.other_pct);
-    r.processes = iv.processes;
-    if (iv.quiet) ++r.quiet;
     // A host slowdown shows as the load generator's own cost jumping: drop those intervals.
     const bool jump = iv.helper_pct > 2 * helper_median && iv.helper_pct > helper_median + 1;
-    if (jump) ++r.dropped_load_jump;
-    if (iv.quiet && !jump) kept.push_back(iv.server_pct);
+    for (size_t i = 0; i < rs.size(); ++i) {
+      const double pct = i == 0 ? iv.server_pct : iv.co_pct.at(i - 1);
+      rs[i]->processes = i == 0 ? iv.processes : iv.co_processes.at(i - 1);
+      if (iv.quiet) ++rs[i]->quiet;
+      if (jump) ++rs[i]->dropped_load_jump;
+      all[i].push_back(pct);
+      if (iv.quiet && !jump) kept[i].push_back(pct);
+    }
   }
-  r.intervals = static_cast<int>(ivs.size());
-  r.all = sampler::summarize(all);
-  r.kept = sampler::summarize(kept);
-  r.other_pct_median = sampler::median(other);
+  for (size_t i = 0; i < rs.size(); ++i) {
+    rs[i]->intervals = static_cast<int>(ivs.size());
+    rs[i]->all = sampler::summarize(all[i]);
+    rs[i]->kept = sampler::summarize(kept[i]);
+    rs[i]->other_pct_median = sampler::median(other);
+  }
 }
 
 }  // namespace
@@ -179,9 +189,23 @@ ServerCommand server_command(const CpuBenchConfig& cfg, const std::string& desig
   return c;
 }
 
-PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int connections,
-                      int repeat, const std::string& scratch) {
+namespace {
+
+// One server and its load generator: started and ramped up by launch(), measured by the caller,
+// its memory and the generator's report taken and everything stopped by finish().
+struct Running {
   PointResult r;
+  Spawned server;
+  Spawned load;
+  std::uint64_t anon_idle = 0;
+  std::uint64_t kernel_idle = 0;
+  bool ramped = false;  // the load generator is at its rate: the window may start
+};
+
+Running launch(const CpuBenchConfig& cfg, const std::string& design, int connections, int repeat,
+               const std::string& scratch) {
+  Running run;
+  PointResult& r = run.r;
   r.design = design;
   r.workload = cfg.workload;
   r.connections = connections;
@@ -192,7 +216,7 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
   ServerCommand sc = server_command(cfg, design, port.value_or(0), scratch);
   if (!sc.error.empty() || !port) {
     r.error = port ? sc.error : "no free port";
-    return r;
+    return run;
   }
   const std::string log_dir = cfg.out_dir + "/logs";
   std::filesystem::create_directories(log_dir);
@@ -203,16 +227,18 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
                         false,
                         cfg.pin ? std::optional<int>(server_core) : std::nullopt,
                         cfg.own_sessions};
-  Spawned server = spawn(server_spec);
+  run.server = spawn(server_spec);
+  const Spawned& server = run.server;
   if (server.pid < 0) {
     r.error = server.error;
-    return r;
+    return run;
   }
   if (!wait_listening(*port, std::chrono::seconds(15), server.pid)) {
     r.error = "the server did not listen (exited, or not within 15 s): " +
               first_line(server_spec.stderr_path) + " (" + server_spec.stderr_path + ")";
     stop_group(server.pid, std::chrono::seconds(2));
-    return r;
+    run.server.pid = -1;
+    return run;
   }
   // wait_listening's probe connection made a fork-per-client server fork: let that child end
   // (the tree size steady over three looks 100 ms apart, at most 3 s) before the idle figure.
@@ -224,8 +250,8 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
     last_size = size;
   }
   r.pss_idle_kib = sampler::tree_pss_kib(server.pid);
-  const std::uint64_t anon_idle = sampler::tree_anon_pss_kib(server.pid);
-  const std::uint64_t kernel_idle = sampler::kernel_share_kib().value_or(0);
+  run.anon_idle = sampler::tree_anon_pss_kib(server.pid);
+  run.kernel_idle = sampler::kernel_share_kib().value_or(0);
   const double load_seconds = cfg.warmup_s + cfg.seconds * std::max(1.0, cfg.max_extend) + 30;
   std::vector<std::string> load_argv{cfg.papaya_exe,  "load",
                                      "--host",        "127.0.0.1",
@@ -238,25 +264,34 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
     load_argv.insert(load_argv.end(), {"--key-file", scratch + "/key", "--fanout", "--drain",
                                        fmt::format("{}", cfg.drain_s)});
   }
-  Spawned load =
-      spawn({load_argv, "", log_dir + "/" + tag + ".load.txt", true,
-             cfg.pin ? std::optional<int>(helper_core) : std::nullopt, cfg.own_sessions});
+  run.load = spawn({load_argv, "", log_dir + "/" + tag + ".load.txt", true,
+                    cfg.pin ? std::optional<int>(helper_core) : std::nullopt, cfg.own_sessions});
+  const Spawned& load = run.load;
   std::optional<std::string> ramped =
       load.pid > 0 ? read_line(load.stdout_fd, std::chrono::seconds(60)) : std::nullopt;
-  if (!ramped || *ramped != "ramped") {
+  run.ramped = ramped && *ramped == "ramped";
+  if (!run.ramped) {
     r.error = "the load generator did not ramp up (see " + log_dir + "/" + tag + ".load.txt)";
-  } else {
-    std::this_thread::sleep_for(std::chrono::duration<double>(cfg.warmup_s));
-    sample(cfg, server.pid, load.pid, r);
+  }
+  return run;
+}
+
+// After the window (`measured`): the loaded memory, the load generator's report; then stops both.
+void finish(const CpuBenchConfig& cfg, Running& run, bool measured) {
+  PointResult& r = run.r;
+  const int connections = r.connections;
+  const Spawned& server = run.server;
+  const Spawned& load = run.load;
+  if (measured) {
     r.pss_loaded_kib = sampler::tree_pss_kib(server.pid);
     const std::uint64_t kernel_loaded = sampler::kernel_share_kib().value_or(0);
     r.pss_per_conn_kib =
         (static_cast<double>(r.pss_loaded_kib) - static_cast<double>(r.pss_idle_kib)) / connections;
     r.anon_per_conn_kib = (static_cast<double>(sampler::tree_anon_pss_kib(server.pid)) -
-                           static_cast<double>(anon_idle)) /
+                           static_cast<double>(run.anon_idle)) /
                           connections;
     r.kernel_per_conn_kib =
-        (static_cast<double>(kernel_loaded) - static_cast<double>(kernel_idle)) / connections;
+        (static_cast<double>(kernel_loaded) - static_cast<double>(run.kernel_idle)) / connections;
     ::kill(load.pid, SIGTERM);  // ends the window early; the load prints its report
     // It reports after its drain (chat: lines still on their way), at most drain_s.
     std::optional<std::string> report = read_line(
@@ -304,8 +339,43 @@ PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int 
   }
   if (load.pid > 0) stop_group(load.pid, std::chrono::seconds(5));
   if (load.stdout_fd >= 0) ::close(load.stdout_fd);
-  stop_group(server.pid, std::chrono::seconds(5));
-  return r;
+  if (server.pid > 0) stop_group(server.pid, std::chrono::seconds(5));
+}
+
+}  // namespace
+
+PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int connections,
+                      int repeat, const std::string& scratch) {
+  Running run = launch(cfg, design, connections, repeat, scratch);
+  if (run.ramped) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(cfg.warmup_s));
+    sample(cfg, {run.server.pid}, {run.load.pid}, {&run.r});
+  }
+  finish(cfg, run, run.ramped);
+  return run.r;
+}
+
+std::vector<PointResult> run_paired_point(const CpuBenchConfig& cfg, const std::string& a,
+                                          const std::string& b, int connections, int repeat,
+                                          const std::string& scratch) {
+  std::filesystem::create_directories(scratch + "/a");
+  std::filesystem::create_directories(scratch + "/b");
+  Running ra = launch(cfg, a, connections, repeat, scratch + "/a");
+  Running rb = launch(cfg, b, connections, repeat, scratch + "/b");
+  const bool both = ra.ramped && rb.ramped;
+  if (both) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(cfg.warmup_s));
+    sample(cfg, {ra.server.pid, rb.server.pid}, {ra.load.pid, rb.load.pid}, {&ra.r, &rb.r});
+  } else {
+    // A pair is measured together or not at all: alone, the other is an ordinary point.
+    if (ra.r.error.empty()) ra.r.error = "not measured: its pair " + b + " failed: " + rb.r.error;
+    if (rb.r.error.empty()) rb.r.error = "not measured: its pair " + a + " failed: " + ra.r.error;
+  }
+  finish(cfg, ra, both);
+  finish(cfg, rb, both);
+  ra.r.paired_with = b;
+  rb.r.paired_with = a;
+  return {ra.r, rb.r};
 }
 
 std::vector<PointResult> run_cpu_bench(const CpuBenchConfig& cfg,
@@ -316,6 +386,18 @@ std::vector<PointResult> run_cpu_bench(const CpuBenchConfig& cfg,
   if (cfg.pin) (void)pin_self(helper_core);  // the sampler, and the load it forks
   for (int n : cfg.connections) {
     for (int rep = 1; rep <= cfg.repeat; ++rep) {
+      if (cfg.paired) {
+        // The two at once; which starts first alternates by round (the first's idle memory is
+        // taken before the second starts, the second's with the first loaded).
+        const bool swap = rep % 2 == 0;
+        const std::string& first = cfg.designs.at(swap ? 1 : 0);
+        const std::string& second = cfg.designs.at(swap ? 0 : 1);
+        for (PointResult& r : run_paired_point(cfg, first, second, n, rep, scratch)) {
+          results.push_back(std::move(r));
+          if (progress) progress(results.back());
+        }
+        continue;
+      }
       for (const std::string& d : cfg.designs) {
         results.push_back(run_point(cfg, d, n, rep, scratch));
         if (progress) progress(results.back());

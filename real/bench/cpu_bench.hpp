@@ -23,6 +23,9 @@ struct CpuBenchConfig {
   double max_extend = 1;  // keep sampling up to seconds x this until `seconds` are quiet
   int repeat = 1;
   bool pin = false;
+  // Exactly two designs, run at once (both servers on the server core, each with its own load
+  // generator on the other), sampled in the same intervals: a host slowdown hits both alike.
+  bool paired = false;
   bool own_sessions = true;    // server and load each in its own session (autogroup): spawn.cpp
   std::string rate = "1Mbps";  // chat: 10kbps of 128-byte lines unless told (cmd_bench.cpp)
   int line_bytes = 1460;
@@ -70,7 +73,8 @@ struct PointResult {
   double deliveries_per_s() const;
   // Deliveries to other connections per second of server CPU (lines per core-second).
   double deliveries_per_cpu_s() const;
-  std::string error;  // set when the point could not be measured
+  std::string paired_with;  // --paired: the design measured at the same time
+  std::string error;        // set when the point could not be measured
 };
 
 // The argv that starts `design`'s server on `port`, or an error (peer not built, workload not
@@ -85,6 +89,11 @@ ServerCommand server_command(const CpuBenchConfig& cfg, const std::string& desig
 
 PointResult run_point(const CpuBenchConfig& cfg, const std::string& design, int connections,
                       int repeat, const std::string& scratch);
+
+// Designs `a` and `b` at once (CpuBenchConfig::paired): two results, or two errors.
+std::vector<PointResult> run_paired_point(const CpuBenchConfig& cfg, const std::string& a,
+                                          const std::string& b, int connections, int repeat,
+                                          const std::string& scratch);
 
 // Every point, designs interleaved within each (connections, repeat) round (A B C A B C ...);
 // `progress` is told of each result as it comes.

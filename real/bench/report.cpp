@@ -97,7 +97,7 @@ std::string csv_header() {
          "load_late_p50_ms,load_late_p99_ms,"
          "load_lines_due,load_cpu_pct,load_bytes_received,load_runq_wait_pct,load_window_s,"
          "fanout_expected,fanout_received,fanout_duplicates,fanout_p50_ms,fanout_p90_ms,"
-         "fanout_p99_ms,fanout_max_ms,anon_per_conn_kib,error\n";
+         "fanout_p99_ms,fanout_max_ms,anon_per_conn_kib,paired_with,error\n";
 }
 
 std::string csv_row(const PointResult& r) {
@@ -107,14 +107,14 @@ std::string csv_row(const PointResult& r) {
   return fmt::format(
       "{},{},{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.2f},{},{},{},{:.1f},"
       "{:.1f},{:.0f},{},{:.1f},{:.1f},{},{:.2f},{},{:.1f},{:.3f},{},{},{},{:.3f},{:.3f},{:.3f},"
-      "{:.3f},{:.1f},{}\n",
+      "{:.3f},{:.1f},{},{}\n",
       r.design, r.workload, r.connections, r.repeat, r.intervals, r.quiet, r.dropped_load_jump,
       r.kept.n, r.kept.mean, r.kept.stddev, r.kept.cv, r.all.mean, r.all.cv, r.other_pct_median,
       r.processes, r.pss_idle_kib, r.pss_loaded_kib, r.pss_per_conn_kib, r.kernel_per_conn_kib,
       r.load_rate_bps, r.load_late, r.load_late_p50_ms, r.load_late_p99_ms, r.load_lines_due,
       r.load_cpu_pct, r.load_bytes_received, r.load_runq_wait_pct, r.load_window_s,
       r.fanout_expected, r.fanout_received, r.fanout_duplicates, r.fanout_p50_ms, r.fanout_p90_ms,
-      r.fanout_p99_ms, r.fanout_max_ms, r.anon_per_conn_kib, err);
+      r.fanout_p99_ms, r.fanout_max_ms, r.anon_per_conn_kib, r.paired_with, err);
 }
 
 std::vector<PointResult> parse_csv(const std::string& text) {
@@ -128,7 +128,7 @@ std::vector<PointResult> parse_csv(const std::string& text) {
     std::string cell;
     while (std::getline(ss, cell, ',')) f.push_back(cell);
     if (line.back() == ',') f.emplace_back();
-    if (f.size() != 37) continue;
+    if (f.size() != 38) continue;
     auto d = [&](int i) { return std::atof(f[static_cast<size_t>(i)].c_str()); };
     auto n = [&](int i) { return std::atoi(f[static_cast<size_t>(i)].c_str()); };
     PointResult r;
@@ -169,7 +169,8 @@ std::vector<PointResult> parse_csv(const std::string& text) {
     r.fanout_p99_ms = d(33);
     r.fanout_max_ms = d(34);
     r.anon_per_conn_kib = d(35);
-    r.error = f[36];
+    r.paired_with = f[36];
+    r.error = f[37];
     out.push_back(r);
   }
   return out;

@@ -8,7 +8,8 @@
 
 namespace papaya::real::sampler {
 
-TreeSampler::TreeSampler(SamplerConfig config) : config_(std::move(config)) {
+TreeSampler::TreeSampler(SamplerConfig config)
+    : config_(std::move(config)), co_last_(config_.co_roots.size()) {
   config_.helpers.push_back(static_cast<int>(::getpid()));
 }
 
@@ -30,6 +31,9 @@ std::uint64_t TreeSampler::delta_ns(const std::vector<int>& pids,
 
 void TreeSampler::start() {
   (void)delta_ns(process_tree(config_.server_root), server_last_);
+  for (size_t i = 0; i < config_.co_roots.size(); ++i) {
+    (void)delta_ns(process_tree(config_.co_roots[i]), co_last_[i]);
+  }
   (void)delta_ns(config_.helpers, helper_last_);
   cores_last_ = core_ticks();
   t_last_ = std::chrono::steady_clock::now();
@@ -38,6 +42,13 @@ void TreeSampler::start() {
 Interval TreeSampler::sample() {
   std::vector<int> tree = process_tree(config_.server_root);
   const std::uint64_t server_ns = delta_ns(tree, server_last_);
+  std::vector<std::uint64_t> co_ns;
+  std::vector<int> co_sizes;
+  for (size_t i = 0; i < config_.co_roots.size(); ++i) {
+    std::vector<int> co_tree = process_tree(config_.co_roots[i]);
+    co_ns.push_back(delta_ns(co_tree, co_last_[i]));
+    co_sizes.push_back(static_cast<int>(co_tree.size()));
+  }
   const std::uint64_t helper_ns = delta_ns(config_.helpers, helper_last_);
   std::vector<CoreTicks> cores = core_ticks();
   auto t = std::chrono::steady_clock::now();
@@ -47,7 +58,11 @@ Interval TreeSampler::sample() {
   if (iv.seconds > 0) {
     iv.server_pct = 100.0 * static_cast<double>(server_ns) / 1e9 / iv.seconds;
     iv.helper_pct = 100.0 * static_cast<double>(helper_ns) / 1e9 / iv.seconds;
+    for (std::uint64_t ns : co_ns) {
+      iv.co_pct.push_back(100.0 * static_cast<double>(ns) / 1e9 / iv.seconds);
+    }
   }
+  iv.co_processes = co_sizes;
   // Per-core busy % of the interval, from tick deltas.
   std::vector<double> busy;
   for (const CoreTicks& c : cores) {
@@ -60,7 +75,9 @@ Interval TreeSampler::sample() {
     busy.push_back(100.0 * static_cast<double>(c.busy - prev->busy) /
                    static_cast<double>(c.total - prev->total));
   }
-  OthersUse others = others_use(busy, iv.server_pct, iv.helper_pct, config_);
+  double servers_pct = iv.server_pct;  // every server on the server core is ours
+  for (double c : iv.co_pct) servers_pct += c;
+  OthersUse others = others_use(busy, servers_pct, iv.helper_pct, config_);
   iv.other_pct = others.pct;
   iv.quiet = others.quiet;
   cores_last_ = std::move(cores);

@@ -22,6 +22,9 @@ namespace papaya::real::sampler {
 
 struct SamplerConfig {
   int server_root = 0;
+  // More servers on the server's core, sampled in the same intervals (`papaya bench cpu
+  // --paired`): their CPU is ours when telling other tenants' use apart.
+  std::vector<int> co_roots;
   std::vector<int> helpers;        // the load generator's pid(s); the sampler itself is added
   std::optional<int> server_core;  // set when pinned
   std::optional<int> helper_core;
@@ -29,11 +32,13 @@ struct SamplerConfig {
 };
 
 struct Interval {
-  double seconds = 0;     // wall-clock length
-  double server_pct = 0;  // the server tree's CPU, % of one core
-  double helper_pct = 0;  // load generator + sampler, % of one core
-  double other_pct = 0;   // the busiest core's use by anyone else, % of that core
-  int processes = 0;      // in the server tree at the end of the interval
+  double seconds = 0;             // wall-clock length
+  double server_pct = 0;          // the server tree's CPU, % of one core
+  double helper_pct = 0;          // load generator + sampler, % of one core
+  double other_pct = 0;           // the busiest core's use by anyone else, % of that core
+  int processes = 0;              // in the server tree at the end of the interval
+  std::vector<double> co_pct;     // each co_root's tree, % of one core
+  std::vector<int> co_processes;  // in each co_root's tree
   bool quiet = false;
 };
 
@@ -50,6 +55,7 @@ class TreeSampler {
 
   SamplerConfig config_;
   std::map<int, std::uint64_t> server_last_;
+  std::vector<std::map<int, std::uint64_t>> co_last_;
   std::map<int, std::uint64_t> helper_last_;
   std::vector<CoreTicks> cores_last_;
   std::chrono::steady_clock::time_point t_last_;

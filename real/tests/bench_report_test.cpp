@@ -26,6 +26,7 @@ TEST(BenchCsv, RowsReadBackAsWritten) {
   r.error = "load: the server closed a connection, twice";
   r.pss_per_conn_kib = 140.5;
   r.anon_per_conn_kib = 96.5;
+  r.paired_with = "c";
   r.load_late_p99_ms = 3.5;
   r.load_bytes_received = 777;
   std::vector<PointResult> back = parse_csv(csv_header() + csv_row(r));
@@ -38,6 +39,7 @@ TEST(BenchCsv, RowsReadBackAsWritten) {
   EXPECT_DOUBLE_EQ(back[0].all.mean, 7);
   EXPECT_DOUBLE_EQ(back[0].pss_per_conn_kib, 140.5);
   EXPECT_DOUBLE_EQ(back[0].anon_per_conn_kib, 96.5);
+  EXPECT_EQ(back[0].paired_with, "c");
   EXPECT_DOUBLE_EQ(back[0].load_late_p99_ms, 3.5);
   EXPECT_EQ(back[0].load_bytes_received, 777u);
   EXPECT_EQ(back[0].error, "load: the server closed a connection; twice");  // commas escaped

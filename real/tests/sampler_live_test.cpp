@@ -64,8 +64,12 @@ TEST(SamplerLive, ProcessTreeFindsTheRootAndItsGrandchild) {
 
 TEST(SamplerLive, TreeCpuMatchesTheGrandchildsSpinWithinTenPercent) {
   pid_t root = spawn_spinning_tree(0.3);
-  TreeSampler s(
-      {.server_root = root, .helpers = {}, .server_core = {}, .helper_core = {}, .quiet_pct = 10});
+  TreeSampler s({.server_root = root,
+                 .co_roots = {},
+                 .helpers = {},
+                 .server_core = {},
+                 .helper_core = {},
+                 .quiet_pct = 10});
   s.start();
   double cpu_s = 0;
   for (int i = 0; i < 40; ++i) {  // the spin may be slowed by other tenants: up to 4 s
@@ -77,6 +81,35 @@ TEST(SamplerLive, TreeCpuMatchesTheGrandchildsSpinWithinTenPercent) {
   }
   end_tree(root);
   EXPECT_NEAR(cpu_s, 0.3, 0.03);
+}
+
+// `papaya bench cpu --paired`: two trees in the same intervals, each its own CPU.
+TEST(SamplerLive, TwoTreesSampledTogetherEachGetTheirOwnSpin) {
+  pid_t spinning = spawn_spinning_tree(0.3);
+  pid_t idle = spawn_spinning_tree(0);
+  TreeSampler s({.server_root = idle,
+                 .co_roots = {spinning},
+                 .helpers = {},
+                 .server_core = {},
+                 .helper_core = {},
+                 .quiet_pct = 10});
+  s.start();
+  double idle_s = 0, spin_s = 0;
+  int co_processes = 0;
+  for (int i = 0; i < 40; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    Interval iv = s.sample();
+    ASSERT_EQ(iv.co_pct.size(), 1u);
+    idle_s += iv.server_pct / 100 * iv.seconds;
+    spin_s += iv.co_pct[0] / 100 * iv.seconds;
+    co_processes = iv.co_processes.at(0);
+    if (spin_s >= 0.2 && iv.co_pct[0] < 1) break;
+  }
+  end_tree(spinning);
+  end_tree(idle);
+  EXPECT_NEAR(spin_s, 0.3, 0.03);
+  EXPECT_LT(idle_s, 0.02);
+  EXPECT_EQ(co_processes, 2);
 }
 
 TEST(SamplerLive, TreePssIsPositiveAndBelowTheRssOfTwoCopies) {
