@@ -91,8 +91,6 @@ void Executor::hand_over_exec_image(Pid pid, std::function<void(Os&)> image) {
   proc(pid).exec_image = std::move(image);
 }
 
-void Executor::unreachable_after_exit(Pid) { end_process_stack(); }
-
 void Executor::fiber_main(Proc& p) {
   for (;;) {
     try {
@@ -106,6 +104,8 @@ void Executor::fiber_main(Proc& p) {
   }
 }
 
+// A process's program: a fork's body, init's, or an exec'd image. (Its `exit(0)` line below is in
+// every trace of a process whose body returns: keep the lines above it where they are.)
 void Executor::run_image(Proc& p) {
   try {
     p.body(p.os);
@@ -125,6 +125,25 @@ void Executor::run_image(Proc& p) {
       crash_ = "pid " + std::to_string(p.pid) +
                ": uncaught exception of unknown type (last call at " + site_of(p.pid) + ")";
   }
+}
+
+// SimOs::exit's call: as call(), but it returns once the process has ended (at once for a dying
+// one), and SimOs::exit unwinds the stack itself, from its own frame (end_process_stack is
+// inline): every frame costs the unwinder its FDE lookup and CFA program, and this one is not
+// walked. A Go program's exit goes through the goroutine's syscall, which unwinds in there.
+void Executor::call_to_exit(Pid pid, model::go::Gid gid, const model::Op& op, const Site& site) {
+  Proc& p = proc(pid);
+  if (p.dying) return;
+  if (p.go) {
+    go_kernel_call(p, gid, op, site);
+    return;
+  }
+  kernel_.submit(pid, op);
+  p.file = site.file_name();
+  p.line = site.line();
+  p.sched = std::move(p.sched).resume();  // to the scheduler; back when the process has ended
+  PAPAYA_ASSERT(p.outcome.status == model::StepStatus::exited, "a process lived on after _exit");
+  p.dying = true;
 }
 
 // ---- the scheduler side -----------------------------------------------------------------------

@@ -71,7 +71,9 @@ class Executor {
   void hand_over_fork_body(Pid pid, std::function<void(Os&)> body);
   // The program image that `pid`'s pending exec will start (on success).
   void hand_over_exec_image(Pid pid, std::function<void(Os&)> image);
-  [[noreturn]] void unreachable_after_exit(Pid pid);
+  // call() for _exit (SimOs::exit): returns once the process has ended, or at once if it is
+  // being unwound already; the caller then ends its stack (end_process_stack).
+  void call_to_exit(Pid pid, model::go::Gid gid, const model::Op& op, const Site& site);
 
  private:
   struct Proc;
