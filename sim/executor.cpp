@@ -109,7 +109,7 @@ void Executor::fiber_main(Proc& p) {
 void Executor::run_image(Proc& p) {
   try {
     p.body(p.os);
-    p.os.exit(0);  // fork(2)'s body returning is _exit(0)
+    exit_after_body(p, Site::current());  // fork(2)'s body returning is _exit(0)
   } catch (const ProcessExit&) {
   } catch (const ProcessExec&) {
     throw;
@@ -144,6 +144,15 @@ void Executor::call_to_exit(Pid pid, model::go::Gid gid, const model::Op& op, co
   p.sched = std::move(p.sched).resume();  // to the scheduler; back when the process has ended
   PAPAYA_ASSERT(p.outcome.status == model::StepStatus::exited, "a process lived on after _exit");
   p.dying = true;
+}
+
+// The body returned: _exit(0). Nothing of the body is left on the stack, so the fiber ends by
+// returning from run_image instead of unwinding (7,200 instructions in a chat run,
+// docs/performance.md, "Wave 9"). A Go program exits as from SimOs::exit: its syscall unwinds
+// every goroutine's stack.
+void Executor::exit_after_body(Proc& p, const Site& site) {
+  if (p.go) p.os.exit(0, site);
+  call_to_exit(p.pid, 0, model::op::Exit{0}, site);
 }
 
 // ---- the scheduler side -----------------------------------------------------------------------

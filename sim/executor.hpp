@@ -93,6 +93,7 @@ class Executor {
   void resume(Proc& p);
   void fiber_main(Proc& p);
   void run_image(Proc& p);
+  void exit_after_body(Proc& p, const Site& site);
   void after_step(Pid pid, const model::Outcome& out, bool forked, std::uint16_t task);
   void record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
               std::size_t first_decision, bool killed_from_outside, std::uint16_t task);
