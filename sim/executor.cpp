@@ -344,15 +344,16 @@ Executor::Gate Executor::gate(bool none_ready, RunReport& r) {
 // Executor::call.) False when the run ends.
 bool Executor::plain_step(RunReport& r) {
   ready_.clear();
-  kernel_.for_each_ready([this](Pid pid) {
-    PAPAYA_ASSERT(procs_[static_cast<std::size_t>(pid)]->running,
-                  "a ready process without a fiber");
-    ready_.push_back(pid);
-  });
-  // Without a Go program every option, and so the last one to run, is a process's own call.
+  kernel_.for_each_ready([this](Pid pid) { ready_.push_back(pid); });
+  // Without a Go program every option, and so the last one to run, is a process's own call. It
+  // goes to the front, the others keep their order (std::rotate by one; a few elements, where
+  // rotate's memmove call cost more than the moves).
   if (!last_ran_.go && last_ran_.task == 0)
-    if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_.pid); it != ready_.end())
-      std::rotate(ready_.begin(), it, it + 1);
+    if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_.pid);
+        it != ready_.end() && it != ready_.begin()) {
+      for (; it != ready_.begin(); --it) *it = *(it - 1);
+      *it = last_ran_.pid;
+    }
   if (!gate_passes(ready_.empty()))
     if (const Gate g = gate(ready_.empty(), r); g != Gate::step) return g == Gate::again;
   chooser_.at_step(steps_);
@@ -361,6 +362,9 @@ bool Executor::plain_step(RunReport& r) {
                       ? ready_[0]
                       : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
                                                model::DecisionKind::schedule)];
+  // (Asked of the chosen process only: a ready process has a pending call, so its fiber waits in
+  // Executor::call.)
+  PAPAYA_ASSERT(procs_[static_cast<std::size_t>(pid)]->running, "a ready process without a fiber");
   last_ran_ = Option{pid};
   if (observes_) strategy_->stepping(kernel_, pid);
   take_step(pid, first_decision, false);
