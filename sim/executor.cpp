@@ -164,6 +164,7 @@ void Executor::start(Pid pid, std::function<void(Os&)> body) {
   Proc& p = *procs_[static_cast<std::size_t>(pid)];
   p.body = std::move(body);
   p.running = true;
+  p.kp = &kernel_.process(pid);
   p.fiber = boost::context::fiber(std::allocator_arg, PooledStack(StackPool::local()),
                                   [this, &p](boost::context::fiber&& sched) {
                                     p.sched = std::move(sched);
@@ -426,7 +427,9 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       // threads: a step of its own too, with the handler's effect (the caught flag).
       // Only when no goroutine's call waits for the thread either: the step's outcome must not be
       // taken for that call's (a recv once got the handler step's pid as its byte count).
-      if (p.go && !p.go->ended && p.go->kq.empty() && !kernel_.process(pid).pending &&
+      // (The signal test's first step inline: most steps have no deliverable signal.)
+      if (p.go && !p.go->ended && p.go->kq.empty() && !p.kp->pending &&
+          (p.kp->pending_signals.bits() & ~p.kp->mask.bits()) != 0 &&
           kernel_.signal_pending_acts(pid)) {
         p.go->handler_step = true;
         kernel_.submit(pid, model::op::Getpid{});
