@@ -444,8 +444,12 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     }
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
     // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
-    if (auto it = std::find(options_.begin(), options_.end(), last_ran_); it != options_.end())
-      std::rotate(options_.begin(), it, it + 1);
+    // (By a loop, as in plain_step: a few options, where rotate's memmove call cost more.)
+    if (auto it = std::find(options_.begin(), options_.end(), last_ran_);
+        it != options_.end() && it != options_.begin()) {
+      for (; it != options_.begin(); --it) *it = *(it - 1);
+      *it = last_ran_;
+    }
     const bool observed = observes_;
     if (observed) {  // only an observing strategy sees the ready list
       ready_.clear();
