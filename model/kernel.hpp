@@ -26,6 +26,7 @@
 #include "model/op.hpp"
 #include "model/outcome.hpp"
 #include "model/process.hpp"
+#include "model/table.hpp"
 #include "os/result.hpp"
 
 namespace papaya::model {
@@ -357,13 +358,13 @@ class Kernel {
   Config config_;
   Duration now_{0};
   // With sequential pids procs_[pid] is table_[pid]; path pids leave holes (null) in table_.
-  std::deque<Process> procs_;       // creation order; [0] unused (a deque: references stay valid)
-  std::vector<Process*> table_;     // index = pid: the process, or null (no process has that pid)
-  std::deque<OpenFile> files_;      // index = OfdId; [0] unused
-  std::deque<Inode> inodes_;        // index = InodeId; [0] unused
-  std::deque<PipeObj> pipes_;       // index = PipeId; [0] unused
-  std::deque<SockEnd> socks_;       // index = SockId; [0] unused
-  std::deque<Listener> listeners_;  // index = listener id; [0] unused
+  std::deque<Process> procs_;    // creation order; [0] unused (a deque: references stay valid)
+  std::vector<Process*> table_;  // index = pid: the process, or null (no process has that pid)
+  Table<OpenFile> files_;        // index = OfdId; [0] unused
+  Table<Inode> inodes_;          // index = InodeId; [0] unused
+  Table<PipeObj> pipes_;         // index = PipeId; [0] unused
+  Table<SockEnd> socks_;         // index = SockId; [0] unused
+  Table<Listener> listeners_;    // index = listener id; [0] unused
   std::map<std::string, InodeId, std::less<>> names_;  // the flat file namespace
   std::map<std::uint16_t, std::uint32_t> ports_;       // port -> open listener
   std::uint16_t next_ephemeral_ = 0;

@@ -164,7 +164,7 @@ void hash_sock(StateHasher& h, const SockEnd& s) {
 }
 
 template <class T, class F>
-void hash_table(StateHasher& h, const std::deque<T>& table, F&& each) {
+void hash_table(StateHasher& h, const Table<T>& table, F&& each) {
   h.add(table.size());
   for (const T& x : table) each(h, x);
 }

@@ -91,8 +91,6 @@ void Executor::hand_over_exec_image(Pid pid, std::function<void(Os&)> image) {
   proc(pid).exec_image = std::move(image);
 }
 
-void Executor::unreachable_after_exit(Pid) { end_process_stack(); }
-
 void Executor::fiber_main(Proc& p) {
   for (;;) {
     try {
@@ -106,10 +104,12 @@ void Executor::fiber_main(Proc& p) {
   }
 }
 
+// A process's program: a fork's body, init's, or an exec'd image. (Its `exit(0)` line below is in
+// every trace of a process whose body returns: keep the lines above it where they are.)
 void Executor::run_image(Proc& p) {
   try {
     p.body(p.os);
-    p.os.exit(0);  // fork(2)'s body returning is _exit(0)
+    exit_after_body(p, Site::current());  // fork(2)'s body returning is _exit(0)
   } catch (const ProcessExit&) {
   } catch (const ProcessExec&) {
     throw;
@@ -127,6 +127,34 @@ void Executor::run_image(Proc& p) {
   }
 }
 
+// SimOs::exit's call: as call(), but it returns once the process has ended (at once for a dying
+// one), and SimOs::exit unwinds the stack itself, from its own frame (end_process_stack is
+// inline): every frame costs the unwinder its FDE lookup and CFA program, and this one is not
+// walked. A Go program's exit goes through the goroutine's syscall, which unwinds in there.
+void Executor::call_to_exit(Pid pid, model::go::Gid gid, const model::Op& op, const Site& site) {
+  Proc& p = proc(pid);
+  if (p.dying) return;
+  if (p.go) {
+    go_kernel_call(p, gid, op, site);
+    return;
+  }
+  kernel_.submit(pid, op);
+  p.file = site.file_name();
+  p.line = site.line();
+  p.sched = std::move(p.sched).resume();  // to the scheduler; back when the process has ended
+  PAPAYA_ASSERT(p.outcome.status == model::StepStatus::exited, "a process lived on after _exit");
+  p.dying = true;
+}
+
+// The body returned: _exit(0). Nothing of the body is left on the stack, so the fiber ends by
+// returning from run_image instead of unwinding (7,200 instructions in a chat run,
+// docs/performance.md, "Wave 9"). A Go program exits as from SimOs::exit: its syscall unwinds
+// every goroutine's stack.
+void Executor::exit_after_body(Proc& p, const Site& site) {
+  if (p.go) p.os.exit(0, site);
+  call_to_exit(p.pid, 0, model::op::Exit{0}, site);
+}
+
 // ---- the scheduler side -----------------------------------------------------------------------
 
 void Executor::start(Pid pid, std::function<void(Os&)> body) {
@@ -136,6 +164,7 @@ void Executor::start(Pid pid, std::function<void(Os&)> body) {
   Proc& p = *procs_[static_cast<std::size_t>(pid)];
   p.body = std::move(body);
   p.running = true;
+  p.kp = &kernel_.process(pid);
   p.fiber = boost::context::fiber(std::allocator_arg, PooledStack(StackPool::local()),
                                   [this, &p](boost::context::fiber&& sched) {
                                     p.sched = std::move(sched);
@@ -316,15 +345,16 @@ Executor::Gate Executor::gate(bool none_ready, RunReport& r) {
 // Executor::call.) False when the run ends.
 bool Executor::plain_step(RunReport& r) {
   ready_.clear();
-  kernel_.for_each_ready([this](Pid pid) {
-    PAPAYA_ASSERT(procs_[static_cast<std::size_t>(pid)]->running,
-                  "a ready process without a fiber");
-    ready_.push_back(pid);
-  });
-  // Without a Go program every option, and so the last one to run, is a process's own call.
+  kernel_.for_each_ready([this](Pid pid) { ready_.push_back(pid); });
+  // Without a Go program every option, and so the last one to run, is a process's own call. It
+  // goes to the front, the others keep their order (std::rotate by one; a few elements, where
+  // rotate's memmove call cost more than the moves).
   if (!last_ran_.go && last_ran_.task == 0)
-    if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_.pid); it != ready_.end())
-      std::rotate(ready_.begin(), it, it + 1);
+    if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_.pid);
+        it != ready_.end() && it != ready_.begin()) {
+      for (; it != ready_.begin(); --it) *it = *(it - 1);
+      *it = last_ran_.pid;
+    }
   if (!gate_passes(ready_.empty()))
     if (const Gate g = gate(ready_.empty(), r); g != Gate::step) return g == Gate::again;
   chooser_.at_step(steps_);
@@ -333,6 +363,9 @@ bool Executor::plain_step(RunReport& r) {
                       ? ready_[0]
                       : ready_[chooser_.choose(static_cast<std::uint32_t>(ready_.size()),
                                                model::DecisionKind::schedule)];
+  // (Asked of the chosen process only: a ready process has a pending call, so its fiber waits in
+  // Executor::call.)
+  PAPAYA_ASSERT(procs_[static_cast<std::size_t>(pid)]->running, "a ready process without a fiber");
   last_ran_ = Option{pid};
   if (observes_) strategy_->stepping(kernel_, pid);
   take_step(pid, first_decision, false);
@@ -394,7 +427,9 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       // threads: a step of its own too, with the handler's effect (the caught flag).
       // Only when no goroutine's call waits for the thread either: the step's outcome must not be
       // taken for that call's (a recv once got the handler step's pid as its byte count).
-      if (p.go && !p.go->ended && p.go->kq.empty() && !kernel_.process(pid).pending &&
+      // (The signal test's first step inline: most steps have no deliverable signal.)
+      if (p.go && !p.go->ended && p.go->kq.empty() && !p.kp->pending &&
+          (p.kp->pending_signals.bits() & ~p.kp->mask.bits()) != 0 &&
           kernel_.signal_pending_acts(pid)) {
         p.go->handler_step = true;
         kernel_.submit(pid, model::op::Getpid{});
@@ -409,8 +444,12 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     }
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
     // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
-    if (auto it = std::find(options_.begin(), options_.end(), last_ran_); it != options_.end())
-      std::rotate(options_.begin(), it, it + 1);
+    // (By a loop, as in plain_step: a few options, where rotate's memmove call cost more.)
+    if (auto it = std::find(options_.begin(), options_.end(), last_ran_);
+        it != options_.end() && it != options_.begin()) {
+      for (; it != options_.begin(); --it) *it = *(it - 1);
+      *it = last_ran_;
+    }
     const bool observed = observes_;
     if (observed) {  // only an observing strategy sees the ready list
       ready_.clear();

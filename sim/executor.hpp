@@ -71,7 +71,9 @@ class Executor {
   void hand_over_fork_body(Pid pid, std::function<void(Os&)> body);
   // The program image that `pid`'s pending exec will start (on success).
   void hand_over_exec_image(Pid pid, std::function<void(Os&)> image);
-  [[noreturn]] void unreachable_after_exit(Pid pid);
+  // call() for _exit (SimOs::exit): returns once the process has ended, or at once if it is
+  // being unwound already; the caller then ends its stack (end_process_stack).
+  void call_to_exit(Pid pid, model::go::Gid gid, const model::Op& op, const Site& site);
 
  private:
   struct Proc;
@@ -91,6 +93,7 @@ class Executor {
   void resume(Proc& p);
   void fiber_main(Proc& p);
   void run_image(Proc& p);
+  void exit_after_body(Proc& p, const Site& site);
   void after_step(Pid pid, const model::Outcome& out, bool forked, std::uint16_t task);
   void record(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
               std::size_t first_decision, bool killed_from_outside, std::uint16_t task);

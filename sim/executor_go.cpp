@@ -409,7 +409,7 @@ void Executor::go_poll() {
     Proc& p = *procs_[static_cast<std::size_t>(pid)];
     if (!p.go || p.go->ended) continue;
     GoProc& gp = *p.go;
-    if (gp.signal_armed && (kernel_.process(pid).caught.bits() & gp.signal_waits.bits()) != 0) {
+    if (gp.signal_armed && (p.kp->caught.bits() & gp.signal_waits.bits()) != 0) {
       gp.signal_armed = false;
       gp.rt.netpoll_event(gp.signal_pd);
     }

@@ -87,6 +87,9 @@ struct Executor::Proc {
   bool dying = false;          // ended: unwinding; calls return at once
   bool running = false;        // has a fiber that has not returned
   std::unique_ptr<GoProc> go;  // once it made its first goroutine call
+  // Its process in the kernel (which keeps its processes in place): read at every step of a run
+  // with a Go program, where Kernel::process (out of line, asserting) cost a call each time.
+  const model::Process* kp = nullptr;
 };
 
 // Whether a Go program's goroutine parks on the netpoller when this call answers EAGAIN
