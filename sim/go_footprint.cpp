@@ -290,13 +290,25 @@ void Executor::go_effect(const Option& o, Effect& e) {
 // program's scheduler. And a signal sent to a Go program may make its first kernel thread busy
 // with a step of its own (Executor::run's handler step): it writes that thread's queue, which a
 // goroutine's entersyscall reads.
+// "Sent to it" is any access to one of the program's signal objects, read or written: a
+// generation (kill, a child's exit) only reads `signal p,s` (sim/independence.cpp, two
+// generations of one signal commute), yet it is what makes the signal pending, hence the handler
+// step and the caught flag the relay waits for; every other access is a step of the program's
+// own first thread (delivery, sigprocmask, sigaction), which writes both objects anyway. So a
+// generation for a Go program writes its `go_kq` (and its `go_sched` while the relay waits for
+// that signal), and two generations for one Go program stay ordered by them, as before: the cut
+// applies to processes only (a finer rule would have to show that a second generation, which
+// may find the first already delivered, changes neither). explore/tests/go_signal_test.cpp: the
+// swap checker passes these edges and catches a generation without them (the edges keyed on
+// writes alone).
 void Executor::go_watched_edges(Effect& e) {
   for (Pid pid : live_) {
     Proc& q = *procs_[static_cast<std::size_t>(pid)];
     if (!q.go || q.go->ended) continue;
-    const bool signalled = std::any_of(e.access.begin(), e.access.end(), [&](const Access& x) {
-      return x.write && x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid);
-    });
+    const auto sent_to_it = [pid](const Access& x) {
+      return x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid);
+    };
+    const bool signalled = std::any_of(e.access.begin(), e.access.end(), sent_to_it);
     if (signalled) e.access.push_back({Obj::go_kq, true, go_obj_id(pid, 0)});
     bool edge = e.global;
     for (auto it = q.go->watches.begin(); !edge && it != q.go->watches.end(); ++it) {
@@ -309,9 +321,7 @@ void Executor::go_watched_edges(Effect& e) {
     }
     if (!edge && q.go->signal_armed)
       for (const Access& x : e.access)
-        if (x.write && x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid) &&
-            q.go->signal_waits.has(static_cast<Sig>(x.id % 32u)))
-          edge = true;
+        if (sent_to_it(x) && q.go->signal_waits.has(static_cast<Sig>(x.id % 32u))) edge = true;
     if (edge) e.access.push_back({Obj::go_sched, true, go_obj_id(pid, 0)});
   }
 }

@@ -220,12 +220,10 @@ struct Builder {
     add(Obj::child, static_cast<std::uint32_t>(p.pid), true);
     add(Obj::alive, static_cast<std::uint32_t>(p.pid), true);
     add(Obj::group, static_cast<std::uint32_t>(p.pgid), false);
-    // SIGCHLD: discarded at generation unless the parent catches it.
-    if (p.ppid > 0) {
-      const Process& parent = k.process(p.ppid);
-      if (parent.actions[static_cast<std::size_t>(Sig::chld)].kind == SigAction::Kind::catch_flag)
-        add(Obj::signal, sig_id(p.ppid, Sig::chld), true);
-    }
+    // SIGCHLD for the parent: a generation (kill's rule below), read whatever the parent's
+    // disposition; whether it is discarded (SIG_DFL or SIG_IGN, unblocked) is decided by the
+    // parent's sigaction(SIGCHLD) and sigprocmask, which write it.
+    if (p.ppid > 0) generation(p.ppid, Sig::chld);
     for (Pid c : p.children) {  // reparented to init
       proc(c);
       add(Obj::child, static_cast<std::uint32_t>(c), true);
@@ -247,16 +245,23 @@ struct Builder {
     if (o.pid == 0) add(Obj::pgrp, static_cast<std::uint32_t>(p.pid), false);
     for (Pid c : p.children) add(Obj::pgrp, static_cast<std::uint32_t>(c), false);
   }
+  // signal(7): "Standard signals do not queue. If multiple instances of a standard signal are
+  // generated while that signal is blocked, then only one instance of the signal is marked as
+  // pending". A generation (Kernel::generate) adds s to the target's pending set, a set, or
+  // discards it (ignored and unblocked): what it does is decided by the target's mask and
+  // disposition of s and by whether s is pending, which only the target's own steps change (its
+  // delivery of s, sigprocmask, sigaction, sigsuspend, exec: they write `signal t,s`). Two
+  // generations of one signal leave the same pending set in either order, so a generation reads
+  // `signal t,s` and the steps that change it write it: generations by different processes
+  // commute (docs/explore.md "Two generations of one signal"; a Go target's netpoller edges,
+  // sim/go_footprint.cpp go_watched_edges, still order them).
+  void generation(Pid target, Sig s) { add(Obj::signal, sig_id(target, s), false); }
   // kill(2): generation sets the signal pending in the target (or every member of the group);
-  // delivery is the target's business at its next step where the signal is unmasked. Two
-  // generations of one signal commute in every state (signal(7): "Standard signals do not
-  // queue": the pending set is a set), but a generation writes the signal's object all the same:
-  // making it a read was tried in wave 7 and widened the gap DPOR has where a blocked step is an
-  // event (docs/explore.md "Two clients"), so it stays a write until that gap is closed.
+  // delivery is the target's business at its next step where the signal is unmasked.
   void op(const model::op::Kill& o) {
     if (o.pid > 0) {
       add(Obj::alive, static_cast<std::uint32_t>(o.pid), false);
-      add(Obj::signal, sig_id(o.pid, o.sig), true);
+      generation(o.pid, o.sig);
       return;
     }
     if (o.pid == -1) {
@@ -266,8 +271,7 @@ struct Builder {
     const Pid g = o.pid == 0 ? p.pgid : -o.pid;
     add(Obj::group, static_cast<std::uint32_t>(g), true);
     k.for_each_process([&](const Process& m) {
-      if (m.state == model::ProcState::live && m.pgid == g)
-        add(Obj::signal, sig_id(m.pid, o.sig), true);
+      if (m.state == model::ProcState::live && m.pgid == g) generation(m.pid, o.sig);
     });
   }
   // setsid/setpgid move a process between groups: both groups and the process's group

@@ -28,8 +28,9 @@ namespace papaya::sim {
 enum class Obj : std::uint8_t {
   process,   // a process's own state: its mask, fds, pgid; every step of it writes it
   alive,     // whether a pid names a process: fork of it and its exit write, kill(pid) reads
-  signal,    // one signal of one process (id pid * 32 + sig): kill writes it; a step of the process
-             // writes it when the signal is unmasked and not ignored there (it would be delivered)
+  signal,    // one signal of one process (id pid * 32 + sig): a generation (kill, a child's exit's
+             // SIGCHLD) reads it; a step of the process writes it when the signal is unmasked and
+             // not ignored there (it would be delivered), and so do its mask and action changes
   group,     // process group membership: fork and exit of a member read it, kill(-g) and setpgid
              // write it
   child,     // a process's wait status as its parent sees it (exit writes, waitpid takes)

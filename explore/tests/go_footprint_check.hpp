@@ -174,8 +174,17 @@ inline bool go_swap_has(const std::vector<Pid>& v, Pid p) {
 // take independent steps to leave each other's actors as they were, lose its traces): for every
 // actor that became ready (or stopped being ready, other than the one that stepped) across step
 // k, its step there (before k for the disabled, after k for the enabled) must depend on step k's.
+// `dependent`: the relation under test (sim::dependent when empty; a test's wrong variant).
+using GoRelation = std::function<bool(const sim::Effect&, const sim::Effect&)>;
+
+inline bool go_swap_dependent(const GoRelation& dependent, const sim::Effect& a,
+                              const sim::Effect& b) {
+  return dependent ? dependent(a, b) : sim::dependent(a, b);
+}
+
 inline std::string go_enable_check(const std::function<void(Os&)>& init, int gomaxprocs,
-                                   const GoSwapRun& base, std::uint64_t seed) {
+                                   const GoSwapRun& base, std::uint64_t seed,
+                                   const GoRelation& dependent = {}) {
   for (std::size_t k = 0; k + 1 < base.readys.size(); ++k) {
     // Time moved between the two (every actor was blocked after step k): the clock woke whom it
     // woke, not step k (virtual time moves only when nothing can run: docs/simulator.md).
@@ -193,7 +202,7 @@ inline std::string go_enable_check(const std::function<void(Os&)>& init, int gom
         const GoSwapRun r = go_swap_run(init, gomaxprocs, script, seed);
         if (r.diverged || r.effects.size() <= k + enabled) return "cannot replay the prefix";
         const sim::Effect& ce = r.effects[k + enabled];
-        if (!sim::dependent(ce, base.effects[k]))
+        if (!go_swap_dependent(dependent, ce, base.effects[k]))
           return "seed " + std::to_string(seed) + ", step " + std::to_string(k) + ": " +
                  go_swap_effect(base.effects[k]) + (enabled ? " enables " : " disables ") +
                  go_swap_effect(ce) + ", an independent step";
@@ -206,17 +215,19 @@ inline std::string go_enable_check(const std::function<void(Os&)>& init, int gom
 // Every adjacent pair of independent steps of `runs` random runs, swapped and replayed. Returns
 // the first pair that does not commute, described; empty when all do.
 inline std::string go_swap_check(const std::function<void(Os&)>& init, int gomaxprocs, int runs,
-                                 std::uint64_t* pairs_checked = nullptr) {
+                                 std::uint64_t* pairs_checked = nullptr,
+                                 const GoRelation& dependent = {}) {
   for (int seed = 1; seed <= runs; ++seed) {
     const GoSwapRun base = go_swap_run(init, gomaxprocs, {}, static_cast<std::uint64_t>(seed));
     if (base.effects.size() != base.actors.size()) return "a step without an effect";
-    if (std::string e = go_enable_check(init, gomaxprocs, base, static_cast<std::uint64_t>(seed));
+    if (std::string e =
+            go_enable_check(init, gomaxprocs, base, static_cast<std::uint64_t>(seed), dependent);
         !e.empty())
       return e;
     for (std::size_t k = 0; k + 1 < base.actors.size(); ++k) {
       const sim::Effect& a = base.effects[k];
       const sim::Effect& b = base.effects[k + 1];
-      if (base.actors[k] == base.actors[k + 1] || sim::dependent(a, b)) continue;
+      if (base.actors[k] == base.actors[k + 1] || go_swap_dependent(dependent, a, b)) continue;
       // Two processes' steps are the process-level relation's business (explore_counts_test,
       // explore_bounded_test); here at least one is a Go program's.
       if (!go_swap_is_go(a) && !go_swap_is_go(b)) continue;

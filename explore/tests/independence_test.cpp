@@ -290,6 +290,79 @@ TEST(Independence, ReadsAtAPipesEndOfFileCommute) {
   EXPECT_FALSE(dependent(eof1, eof2));
 }
 
+// Pid 1 (which with `catching` catches SIGUSR1 and SIGCHLD first) forks pids 2 and 3; `ob` and
+// `oc` are their next calls, `oa` pid 1's. The three effects, computed in that one state.
+struct ThreeEffects {
+  Effect a, b, c;
+};
+ThreeEffects of_parent_and_two_children(bool catching, const model::Op& oa, const model::Op& ob,
+                                        const model::Op& oc) {
+  NoChoices ch;
+  model::Kernel k{ch};
+  const Pid a = k.create_init();
+  if (catching) {
+    for (Sig s : {Sig::usr1, Sig::chld}) {
+      k.submit(a, model::op::Sigaction{s, SigAction::catch_flag()});
+      k.step(a);
+    }
+  }
+  std::vector<Pid> kids;
+  for (int i = 0; i < 2; ++i) {
+    k.submit(a, model::op::Fork{});
+    kids.push_back(static_cast<Pid>(k.step(a).ret));
+  }
+  EXPECT_EQ(kids, (std::vector<Pid>{2, 3}));
+  k.submit(a, oa);
+  k.submit(kids[0], ob);
+  k.submit(kids[1], oc);
+  return {effect_of(k, a), effect_of(k, kids[0]), effect_of(k, kids[1])};
+}
+
+// signal(7): "Standard signals do not queue": two generations of one signal leave one pending
+// instance in either order. Each still races the target's step that takes it.
+TEST(Independence, TwoGenerationsOfOneSignalCommuteAndEachRacesItsDelivery) {
+  const model::Op kill1 = model::op::Kill{1, Sig::usr1};
+  auto [a, b, c] = of_parent_and_two_children(true, model::op::TakeCaught{Sig::usr1}, kill1, kill1);
+  EXPECT_FALSE(dependent(b, c));
+  EXPECT_TRUE(dependent(a, b));
+  EXPECT_TRUE(dependent(a, c));
+  // A group kill and a kill of one member: the same, on the member's signal.
+  auto [a2, g, c2] = of_parent_and_two_children(true, model::op::TakeCaught{Sig::usr1},
+                                                model::op::Kill{0, Sig::usr1}, kill1);
+  EXPECT_FALSE(dependent(g, c2));
+  EXPECT_TRUE(dependent(a2, g));
+  // Two signals of one target were independent already; a kill of another target too.
+  auto [a3, t, u] =
+      of_parent_and_two_children(true, model::op::Getpid{}, model::op::Kill{1, Sig::term}, kill1);
+  EXPECT_FALSE(dependent(t, u));
+}
+
+// The two children's exits are each a SIGCHLD for their parent (the chat's two cluster leaders'
+// exits for the daemon): they commute, and each races the parent's take_caught(SIGCHLD).
+TEST(Independence, SiblingsExitsCommuteWhenTheirParentCatchesSigchld) {
+  auto [a, b, c] = of_parent_and_two_children(true, model::op::TakeCaught{Sig::chld},
+                                              model::op::Exit{0}, model::op::Exit{0});
+  EXPECT_FALSE(dependent(b, c));
+  EXPECT_TRUE(dependent(a, b));
+  EXPECT_TRUE(dependent(a, c));
+}
+
+// Whether the SIGCHLD is discarded (SIG_DFL, unblocked) or left pending is the parent's
+// sigaction's business: the exit reads the parent's SIGCHLD whatever its disposition.
+TEST(Independence, AnExitReadsItsParentsSigchldWhateverItsDisposition) {
+  const model::Op catch_chld = model::op::Sigaction{Sig::chld, SigAction::catch_flag()};
+  auto [a, b, c] =
+      of_parent_and_two_children(false, catch_chld, model::op::Exit{0}, model::op::Getpid{});
+  EXPECT_TRUE(dependent(a, b));
+  EXPECT_FALSE(dependent(a, c));
+  // Blocking or unblocking another signal leaves it alone.
+  auto [m, e, f] =
+      of_parent_and_two_children(false, model::op::Sigprocmask{SigHow::block, {Sig::usr1}},
+                                 model::op::Exit{0}, model::op::Exit{0});
+  EXPECT_FALSE(dependent(m, e));
+  EXPECT_FALSE(dependent(e, f));
+}
+
 TEST(Independence, ClockReadsCommute) {
   EXPECT_FALSE(dependent(of(false, model::op::Now{}), of(true, model::op::Sleep{Duration{5}})));
 }
