@@ -256,10 +256,6 @@ int run_explore(const ExploreArgs& a) {
                        chat::design_name(dv.design), chat::variant_name(dv.variant), a.clients,
                        a.clients == 1 ? "" : "s", a.messages, a.messages == 1 ? "" : "s",
                        a.loaded_shutdown ? "loaded" : "idle");
-    if (dv.design == chat::Design::goroutine && a.state_cache)
-      return fail(
-          "--state-cache does not apply to the goroutine design (its state key has no Go "
-          "runtime in it: docs/explore.md, Stateful dfs)");
     if (dv.design == chat::Design::goroutine)
       what += fmt::format(", GOMAXPROCS {}{}", a.gomaxprocs,
                           a.go_preempt ? ", preemption offered" : "");
@@ -273,10 +269,6 @@ int run_explore(const ExploreArgs& a) {
   program.header.gomaxprocs = a.gomaxprocs;
   program.header.go_preempt = a.go_preempt;
   program.header.path_pids = path_pids;
-  if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0 && a.state_cache)
-    return fail(
-        "--state-cache does not apply to goroutine programs (its state key has no Go runtime "
-        "in it: docs/explore.md, Stateful dfs)");
   if (!a.benchmark.empty() && a.benchmark.rfind("go-", 0) == 0)
     what +=
         fmt::format(", GOMAXPROCS {}{}", a.gomaxprocs, a.go_preempt ? ", preemption offered" : "");

@@ -26,7 +26,7 @@ namespace papaya::sim {
 
 class ReplayStrategy;
 
-class Executor {
+class Executor final : private RunView {
  public:
   explicit Executor(const Options& opts);
   ~Executor();
@@ -34,7 +34,7 @@ class Executor {
   Executor& operator=(const Executor&) = delete;
 
   RunReport run(std::function<void(Os&)> init);
-  const traces::Trace& trace() const { return trace_; }
+  const traces::Trace& trace() const override { return trace_; }
   std::optional<std::string> file_contents(std::string_view path) const {
     return kernel_.file_contents(path);
   }
@@ -151,6 +151,11 @@ class Executor {
   GoTables go_tables_{};         // go_effect's, before the step
   std::vector<Pid> go_started_;  // Go programs that took a runtime step (go_effect_after)
   void go_watched_edges(Effect& e);
+  // For a stateful strategy (RunView; sim/go_state_key.cpp): the Go programs' state, and what a
+  // goroutine's code can read when it is resumed (told to the strategy: Strategy::go_resumed).
+  bool any_go() const override { return any_go_; }
+  void hash_go_state(model::StateHasher& h, bool run_queues) const override;
+  void note_go_resume(const Proc& p, const Goroutine& g);
   Options opts_;
   std::unique_ptr<Strategy> strategy_;
   ReplayStrategy* replay_;  // strategy_, when it replays
