@@ -8,7 +8,7 @@
 // Strategy::go_resumed); poll_due_ and watch_due_ (false at every schedule decision: go_poll runs
 // after every step that sets them); go_started_, go_tables_, effect_ (footprint scratch); the
 // trace (part 3 keeps what the checkers read of it).
-#include <cstring>
+#include <algorithm>
 
 #include "model/state_hash.hpp"
 #include "sim/executor.hpp"

@@ -1,6 +1,7 @@
 #include "sim/state_cache.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <variant>
 
 #include "model/go/op.hpp"
