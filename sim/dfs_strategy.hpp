@@ -78,7 +78,10 @@ class DfsStrategy final : public Strategy {
   void observed(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
                 std::span<const char> received) override;
   void step_effect(const Effect& e) override;
-  void attach(const RunView* v) override { keys_.view(v); }
+  bool attach(const RunView* v) override {
+    keys_.view(v);
+    return visited_ != nullptr;
+  }
   void go_resumed(Pid pid, const model::StateDigest& observed) override;
   void stepped(Pid pid, model::StepStatus status) override;
   bool abandon() const override { return cut_; }

@@ -170,6 +170,7 @@ class Executor final : private RunView {
   Option last_ran_{};      // the option that took the previous step: option 0 when it can go on
   bool any_go_ = false;    // some process became a Go program (else skip the Go bookkeeping)
   bool observes_ = false;  // strategy_->observes(), asked once per run
+  bool go_resumes_ = false;  // the strategy keys states: it is told each goroutine resumption
   // go_poll has something to look at: a kernel step since the last poll (only a kernel step
   // changes what would_block and the caught flags say), or a signal wait armed since.
   bool poll_due_ = true;

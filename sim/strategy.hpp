@@ -94,7 +94,8 @@ class Strategy {
   // `pid`'s step ended with `status` (its kernel decisions, if any, were asked in between).
   virtual void stepped(Pid, model::StepStatus) {}
   // Before the run's first step, to an observing strategy: the run's view (valid for the run).
-  virtual void attach(const RunView*) {}
+  // True when the strategy keys states: then it is told every goroutine resumption (go_resumed).
+  virtual bool attach(const RunView*) { return false; }
   // A goroutine of Go program `pid` is about to run its own code (its fiber is resumed): the
   // digest of everything that code can read that its process's memory does not hold (what its
   // operation or system call returned, the bytes received, the clock). Go programs' goroutines
