@@ -52,33 +52,6 @@ Result gsc_run(const Program& p, int bound, std::size_t max_states,
   return explore(p, c);
 }
 
-// Two goroutines each read a file of their own (a system call: the goroutine leaves its P, and
-// comes back through exitsyscall onto a run queue), then write their letter into x; main waits
-// for both. The last writer wins: which one depends on the order the run queue gives them.
-std::function<void(Os&)> gsc_syscall_racers() {
-  return [](Os& os) {
-    papaya::Result<Fd> x = os.open("x", OpenFlags::rdwr | OpenFlags::creat);
-    papaya::Result<Fd> a = os.open("a", OpenFlags::rdwr | OpenFlags::creat);
-    papaya::Result<Fd> b = os.open("b", OpenFlags::rdwr | OpenFlags::creat);
-    if (!x || !a || !b) os.exit(2);
-    std::vector<GoChan> done;
-    for (int w = 0; w < 2; ++w) {
-      const GoChan d = os.new_chan(1);
-      done.push_back(d);
-      const Fd own = w == 0 ? *a : *b;
-      const Fd f = *x;
-      os.go([own, f, d, w](Os& g) {
-        char c = 0;
-        (void)g.pread(own, std::span<char>(&c, 1), 0);
-        const char mine = static_cast<char>('A' + w);
-        (void)g.pwrite(f, std::string_view(&mine, 1), 0);
-        g.chan_send(d, 1);
-      });
-    }
-    for (GoChan d : done) (void)os.chan_recv(d);
-  };
-}
-
 // Two goroutines append their letter to a string in the program's memory (no runtime operation
 // between reading and writing it: a goroutine's code runs alone), each after a Gosched; main then
 // writes the string into x. Only the program's memory tells the two orders apart until main's
@@ -138,6 +111,10 @@ struct GscCase {
   std::vector<int> bounds;  // -1: none
 };
 
+std::function<void(Os&)> gsc_generated(std::uint64_t seed) {
+  return gofp::go_gen_program(2, seed % 2, gofp::go_gen_random(seed));
+}
+
 // Small generated programs (explore/tests/go_footprint_check.hpp: 2 goroutines of 1 or 2
 // operations over files, a Mutex, an RWMutex and a channel) whose dfs spaces are small at
 // GOMAXPROCS 2, and the programs above.
@@ -148,9 +125,8 @@ std::vector<GscCase> gsc_cases() {
     out.push_back({"generated " + std::to_string(seed) + ": " + gofp::go_gen_describe(ts),
                    gofp::go_gen_program(2, seed % 2, ts), 2, {-1, 0, 1, 2}});
   }
-  out.push_back({"shared memory, 2 Ps", gsc_shared_memory(), 2, {-1, 0, 1, 2}});
+  out.push_back({"shared memory, 2 Ps", gsc_shared_memory(), 2, {0, 1, 2}});
   out.push_back({"Go reader, process writer, 1 P", gsc_go_and_process(), 1, {0, 1, 2}});
-  out.push_back({"syscall racers, 2 Ps", gsc_syscall_racers(), 2, {0, 1}});
   return out;
 }
 
@@ -168,7 +144,8 @@ TEST(GoStatefulDfs, ReachesExactlyTheFinalStatesOfDfsWithAndWithoutABound) {
       EXPECT_EQ(plain.abandoned, 0u) << what << ": a table of no states cut a run";
       EXPECT_LE(stateful.executions + stateful.abandoned, plain.executions) << what;
       EXPECT_EQ(stateful.final_states, plain.final_states) << what;
-      EXPECT_FALSE(stateful.violation) << what << ": " << stateful.violation->detail;
+      // (Some generated programs deadlock in some orders: a violation both must find.)
+      EXPECT_EQ(stateful.violation.has_value(), plain.violation.has_value()) << what;
       cut += stateful.abandoned;
       saved += plain.executions - stateful.executions - stateful.abandoned;
       std::printf("%s: dfs %llu; stateful %llu + %llu cut, %llu states; %zu final states\n",
@@ -211,10 +188,11 @@ TEST(GoStatefulDfs, FindsExactlyTheFailuresDfsFindsAndNoLater) {
   EXPECT_GE(found, 2) << "the comparison compared nothing";
 }
 
-// Wrong keys, caught: leaving the goroutines' resumptions out merges the two orders in which the
+// Wrong keys, caught: leaving the goroutines' resumptions out merges orders in which the
 // goroutines appended to the program's memory (the runtime ends alike), and leaving the run
-// queues out merges two orders of the racers' coming back from their system calls; each loses a
-// final state that plain dfs, keyed alike, reaches.
+// queues out merges states of a generated program (one goroutine loads y, the other stores it, on
+// two Ps) that differ in which goroutine runs next; each loses final states that plain dfs, keyed
+// alike, reaches. (Found by a sweep of 300 generated programs: docs/explore.md.)
 TEST(GoStatefulDfs, AKeyWithoutTheResumptionsOrTheRunQueuesMissesFinalStates) {
   struct Wrong {
     const char* name;
@@ -227,7 +205,7 @@ TEST(GoStatefulDfs, AKeyWithoutTheResumptionsOrTheRunQueuesMissesFinalStates) {
   no_resumes.go_resumes = false;
   for (const Wrong& w :
        {Wrong{"no resumptions", no_resumes, {"shared memory", gsc_shared_memory(), 2, {-1, 0, 1}}},
-        Wrong{"no run queues", no_queues, {"syscall racers", gsc_syscall_racers(), 2, {0, 1}}}}) {
+        Wrong{"no run queues", no_queues, {"generated 277", gsc_generated(277), 2, {0}}}}) {
     const Program p = gsc_program(w.program.init, w.program.gomaxprocs);
     bool missed = false;
     for (int bound : w.program.bounds) {
