@@ -48,7 +48,8 @@ struct DfsCacheRule {
   bool free_covers = true;
   // Goroutine programs: key each Go program's run queues (part 1) and its goroutines'
   // resumptions (part 2; sim/state_cache.hpp). Both on is the sound key; the tests turn each off
-  // to show a comparison with plain dfs catches the wrong key (explore/tests/go_state_cache_test.cpp).
+  // to show a comparison with plain dfs catches the wrong key
+  // (explore/tests/go_state_cache_test.cpp).
   bool go_run_queues = true;
   bool go_resumes = true;
 };

@@ -167,9 +167,9 @@ class Executor final : private RunView {
   // The pid of each option, for the strategy's hooks; without a Go program, the options.
   std::vector<Pid> ready_;
   std::vector<Option> options_;
-  Option last_ran_{};      // the option that took the previous step: option 0 when it can go on
-  bool any_go_ = false;    // some process became a Go program (else skip the Go bookkeeping)
-  bool observes_ = false;  // strategy_->observes(), asked once per run
+  Option last_ran_{};        // the option that took the previous step: option 0 when it can go on
+  bool any_go_ = false;      // some process became a Go program (else skip the Go bookkeeping)
+  bool observes_ = false;    // strategy_->observes(), asked once per run
   bool go_resumes_ = false;  // the strategy keys states: it is told each goroutine resumption
   // go_poll has something to look at: a kernel step since the last poll (only a kernel step
   // changes what would_block and the caught flags say), or a signal wait armed since.

@@ -62,10 +62,9 @@ void hash_step(model::StateHasher& h, model::OpKind kind, const model::OpArgs& a
 // Whether a go record is a goroutine's RWMutex operation (the log guard's: check/log_events.cpp).
 bool rwmutex_op(std::uint8_t op) {
   namespace gop = model::go::gop;
-  static const std::size_t ops[] = {model::go::GoOp(gop::RLock{}).index(),
-                                    model::go::GoOp(gop::RUnlock{}).index(),
-                                    model::go::GoOp(gop::WLock{}).index(),
-                                    model::go::GoOp(gop::WUnlock{}).index()};
+  static const std::size_t ops[] = {
+      model::go::GoOp(gop::RLock{}).index(), model::go::GoOp(gop::RUnlock{}).index(),
+      model::go::GoOp(gop::WLock{}).index(), model::go::GoOp(gop::WUnlock{}).index()};
   return std::find(std::begin(ops), std::end(ops), op) != std::end(ops);
 }
 
@@ -141,10 +140,10 @@ void StateKeys::step_effect(const Effect& effect) {
   }
   const Pid pid = is_go_actor(stepping_) ? actor_pid(stepping_) : stepping_;
   const model::Process& p = kernel_->process(pid);
-  ordered_ = touches_a_regular_file(effect) ||
-             (!is_go_actor(stepping_) && p.pending &&
-              drops_or_copies_descriptors(model::kind_of(*p.pending)) &&
-              holds_a_regular_file(*kernel_, p));
+  ordered_ =
+      touches_a_regular_file(effect) || (!is_go_actor(stepping_) && p.pending &&
+                                         drops_or_copies_descriptors(model::kind_of(*p.pending)) &&
+                                         holds_a_regular_file(*kernel_, p));
 }
 
 void StateKeys::outcome(Pid pid, model::OpKind kind, const model::OpArgs& args,

@@ -120,9 +120,9 @@ class StateKeys {
   Pid stepping_ = 0;
   // Part 3 once a Go program runs (fixed for a step at stepping()): taken from the trace.
   bool go_order_ = false;
-  std::size_t go_records_ = 0;   // trace.go records looked at
-  std::size_t go_locks_ = 0;     // trace.go_locks lines looked at
-  bool time_due_ = false;        // the next kernel step's time belongs to the last go events
+  std::size_t go_records_ = 0;  // trace.go records looked at
+  std::size_t go_locks_ = 0;    // trace.go_locks lines looked at
+  bool time_due_ = false;       // the next kernel step's time belongs to the last go events
 };
 
 // Preemptions left, for a search without a preemption bound.

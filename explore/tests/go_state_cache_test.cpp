@@ -123,7 +123,9 @@ std::vector<GscCase> gsc_cases() {
   for (std::uint64_t seed : {8u, 12u, 14u, 18u, 24u}) {
     const std::vector<gofp::GoGenThread> ts = gofp::go_gen_random(seed);
     out.push_back({"generated " + std::to_string(seed) + ": " + gofp::go_gen_describe(ts),
-                   gofp::go_gen_program(2, seed % 2, ts), 2, {-1, 0, 1, 2}});
+                   gofp::go_gen_program(2, seed % 2, ts),
+                   2,
+                   {-1, 0, 1, 2}});
   }
   out.push_back({"shared memory, 2 Ps", gsc_shared_memory(), 2, {0, 1, 2}});
   out.push_back({"Go reader, process writer, 1 P", gsc_go_and_process(), 1, {0, 1, 2}});
@@ -167,14 +169,15 @@ TEST(GoStatefulDfs, FindsExactlyTheFailuresDfsFindsAndNoLater) {
   for (const GscCase& c : {GscCase{"shared memory", gsc_shared_memory(), 2, {-1, 0, 1}},
                            GscCase{"Go reader", gsc_go_and_process(), 1, {0, 1}}}) {
     const std::vector<std::string> endings =
-        c.name == "shared memory" ? std::vector<std::string>{"AB", "BA"}
-                                  : std::vector<std::string>{std::string("\x01") + "0",
-                                                             std::string("\x01") + "1"};
+        c.name == "shared memory"
+            ? std::vector<std::string>{"AB", "BA"}
+            : std::vector<std::string>{std::string("\x01") + "0", std::string("\x01") + "1"};
     for (const std::string& bad : endings) {
       const Program p = gsc_program(c.init, c.gomaxprocs, bad);
       for (int bound : c.bounds) {
-        const std::string what = c.name + " failing on its ending " + std::to_string(&bad -
-                                 &endings[0]) + ", bound " + std::to_string(bound);
+        const std::string what = c.name + " failing on its ending " +
+                                 std::to_string(&bad - &endings[0]) + ", bound " +
+                                 std::to_string(bound);
         Result plain = gsc_run(p, bound, 0, {}, /*stop_at_violation=*/true);
         Result stateful = gsc_run(p, bound, 1'000'000, {}, /*stop_at_violation=*/true);
         ASSERT_EQ(plain.violation.has_value(), stateful.violation.has_value()) << what;
@@ -217,8 +220,7 @@ TEST(GoStatefulDfs, AKeyWithoutTheResumptionsOrTheRunQueuesMissesFinalStates) {
                   wrong.final_states.size());
       missed = missed || wrong.final_states.size() < plain.final_states.size();
     }
-    EXPECT_TRUE(missed) << w.name << ": the wrong key lost no final state of "
-                        << w.program.name;
+    EXPECT_TRUE(missed) << w.name << ": the wrong key lost no final state of " << w.program.name;
   }
 }
 

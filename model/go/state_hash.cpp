@@ -12,10 +12,11 @@
 // execution of one exploration), `decisions_` (a record of the choices made so far, which no rule
 // reads), `record_events_` and `events_` (the trace's G/P changes, drained by the driver after
 // every step).
+#include "model/state_hash.hpp"
+
 #include <variant>
 
 #include "model/go/runtime.hpp"
-#include "model/state_hash.hpp"
 
 namespace papaya::model::go {
 

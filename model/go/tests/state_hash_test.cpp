@@ -1,10 +1,11 @@
 // Runtime::hash_state (model/go/state_hash.cpp), the Go runtime's part of the stateful
 // exploration's key: every kind of runtime object it holds changes the digest, and the digest is
 // a function of the state, not of the way there.
+#include "model/state_hash.hpp"
+
 #include <set>
 
 #include "harness.hpp"
-#include "model/state_hash.hpp"
 
 namespace papaya::model::go::testing {
 namespace {
