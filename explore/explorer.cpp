@@ -149,7 +149,8 @@ Result explore(const Program& p, const Config& c) {
     case StrategyName::dfs: {
       if (c.bound < 0) {
         sim::DfsStrategy s(-1, c.data_options);
-        if (c.state_cache) s.cache_states(c.max_states, c.max_steps, p.check_reads_order);
+        if (c.state_cache)
+          s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
         out.exhausted = pass(p, c, s, out, seen);
         out.states = s.states();
         out.states_full = s.states_full();

@@ -60,8 +60,9 @@ struct Config {
   // end: plain dfs that keys its final states, for comparison).
   bool state_cache = false;
   std::size_t max_states = 20'000'000;
-  // dfs --bound with state caching: the cut rule; the default is the sound one, the others are
-  // there only for the tests that show what each part of it is for.
+  // dfs with state caching: the cut rule under a bound, and which parts of a Go program's state
+  // the key holds; the default is the sound one, the others are there only for the tests that
+  // show what each part of it is for.
   sim::DfsStrategy::CacheRule cache_rule;
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;  // per execution

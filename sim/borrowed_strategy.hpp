@@ -24,6 +24,8 @@ class BorrowedStrategy final : public Strategy {
   }
   void step_effect(const Effect& e) override { s_.step_effect(e); }
   void stepped(Pid pid, model::StepStatus st) override { s_.stepped(pid, st); }
+  bool attach(const RunView* v) override { return s_.attach(v); }
+  void go_resumed(Pid pid, const model::StateDigest& d) override { s_.go_resumed(pid, d); }
   bool abandon() const override { return s_.abandon(); }
 
  private:

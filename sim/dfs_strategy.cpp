@@ -11,6 +11,7 @@ void DfsStrategy::cache_states(std::size_t max_states, std::uint64_t max_steps, 
   visited_ = std::make_unique<VisitedStates>(max_states);
   max_steps_ = max_steps;
   keys_.keep_order(keep_order);
+  keys_.leave_out(!rule.go_run_queues, !rule.go_resumes);
   rule_ = rule;
 }
 
@@ -189,7 +190,6 @@ void DfsStrategy::stepping(const model::Kernel& k, Pid pid) {
   rec_.stepping(k, pid);
   last_ = pid;
   if (!visited_) return;
-  PAPAYA_ASSERT(!is_go_actor(pid), "stateful dfs: a Go runtime's state is not in the state key");
   kernel_ = &k;
   keys_.stepping(k, pid, rec_.effect());
 }
@@ -199,6 +199,18 @@ void DfsStrategy::observed(Pid pid, model::OpKind kind, const model::OpArgs& arg
   if (visited_) keys_.outcome(pid, kind, args, out, received);
 }
 
-void DfsStrategy::stepped(Pid, model::StepStatus status) { rec_.stepped(status, -1, false); }
+void DfsStrategy::step_effect(const Effect& e) {
+  rec_.step_effect(e);
+  if (visited_) keys_.step_effect(e);
+}
+
+void DfsStrategy::go_resumed(Pid pid, const model::StateDigest& observed) {
+  if (visited_) keys_.go_resumed(pid, observed);
+}
+
+void DfsStrategy::stepped(Pid pid, model::StepStatus status) {
+  rec_.stepped(status, -1, false);
+  if (visited_) keys_.stepped(pid, status);
+}
 
 }  // namespace papaya::sim

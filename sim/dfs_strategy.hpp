@@ -15,7 +15,8 @@
 // decision past the replayed prefix the strategy computes the state's key; a state met before
 // whose subtree is explored ends the run at once (`abandon`, counted as cut by the explorer). Sound
 // because depth-first order finishes a state's subtree before it leaves it, and no run meets one
-// state twice (a state met again on the current path is not cut).
+// state twice (a state met again on the current path is not cut). Goroutine programs too: the key
+// then holds each Go runtime and the goroutines' resumptions (sim/state_cache.hpp).
 // Under a preemption bound the future of a decision depends on three things: the state, the
 // process that may go on for free (the one that ran last, when it can run: switching away from it
 // is the preemption), and the preemptions left. The table is keyed by the first two
@@ -45,6 +46,12 @@ struct DfsCacheRule {
   // process could (every first choice free there: its continuations include these); a
   // reduction, sound either way.
   bool free_covers = true;
+  // Goroutine programs: key each Go program's run queues (part 1) and its goroutines'
+  // resumptions (part 2; sim/state_cache.hpp). Both on is the sound key; the tests turn each off
+  // to show a comparison with plain dfs catches the wrong key
+  // (explore/tests/go_state_cache_test.cpp).
+  bool go_run_queues = true;
+  bool go_resumes = true;
 };
 
 class DfsStrategy final : public Strategy {
@@ -71,7 +78,12 @@ class DfsStrategy final : public Strategy {
   void stepping(const model::Kernel& k, Pid pid) override;
   void observed(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
                 std::span<const char> received) override;
-  void step_effect(const Effect& e) override { rec_.step_effect(e); }
+  void step_effect(const Effect& e) override;
+  bool attach(const RunView* v) override {
+    keys_.view(v);
+    return visited_ != nullptr;
+  }
+  void go_resumed(Pid pid, const model::StateDigest& observed) override;
   void stepped(Pid pid, model::StepStatus status) override;
   bool abandon() const override { return cut_; }
 

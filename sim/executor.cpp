@@ -383,6 +383,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
                              std::string(strategy_->name()) + ")");
   strategy_->begin_execution();
   observes_ = strategy_->observes();
+  go_resumes_ = observes_ && strategy_->attach(this);
   // A run takes about one decision per step: room for a short run's (a chat run 3x5 takes about
   // 950), so the Chooser's record does not grow by reallocation, copy after copy, at every run.
   trace_.decisions.reserve(decisions_reserved);

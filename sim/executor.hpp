@@ -26,7 +26,7 @@ namespace papaya::sim {
 
 class ReplayStrategy;
 
-class Executor {
+class Executor final : private RunView {
  public:
   explicit Executor(const Options& opts);
   ~Executor();
@@ -34,7 +34,7 @@ class Executor {
   Executor& operator=(const Executor&) = delete;
 
   RunReport run(std::function<void(Os&)> init);
-  const traces::Trace& trace() const { return trace_; }
+  const traces::Trace& trace() const override { return trace_; }
   std::optional<std::string> file_contents(std::string_view path) const {
     return kernel_.file_contents(path);
   }
@@ -154,6 +154,11 @@ class Executor {
   GoTables go_tables_{};         // go_effect's, before the step
   std::vector<Pid> go_started_;  // Go programs that took a runtime step (go_effect_after)
   void go_watched_edges(Effect& e);
+  // For a stateful strategy (RunView; sim/go_state_key.cpp): the Go programs' state, and what a
+  // goroutine's code can read when it is resumed (told to the strategy: Strategy::go_resumed).
+  bool any_go() const override { return any_go_; }
+  void hash_go_state(model::StateHasher& h, bool run_queues) const override;
+  void note_go_resume(const Proc& p, const Goroutine& g);
   Options opts_;
   std::unique_ptr<Strategy> strategy_;
   ReplayStrategy* replay_;  // strategy_, when it replays
@@ -165,9 +170,10 @@ class Executor {
   // The pid of each option, for the strategy's hooks; without a Go program, the options.
   std::vector<Pid> ready_;
   std::vector<Option> options_;
-  Option last_ran_{};      // the option that took the previous step: option 0 when it can go on
-  bool any_go_ = false;    // some process became a Go program (else skip the Go bookkeeping)
-  bool observes_ = false;  // strategy_->observes(), asked once per run
+  Option last_ran_{};        // the option that took the previous step: option 0 when it can go on
+  bool any_go_ = false;      // some process became a Go program (else skip the Go bookkeeping)
+  bool observes_ = false;    // strategy_->observes(), asked once per run
+  bool go_resumes_ = false;  // the strategy keys states: it is told each goroutine resumption
   // go_poll has something to look at: a kernel step since the last poll (only a kernel step
   // changes what would_block and the caught flags say), or a signal wait armed since.
   bool poll_due_ = true;

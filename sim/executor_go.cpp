@@ -196,6 +196,7 @@ void Executor::goroutine_main(Proc& p, Goroutine& g) {
 // ---- the scheduler side -----------------------------------------------------------------------
 
 void Executor::resume_goroutine(Proc& p, Goroutine& g) {
+  if (go_resumes_) note_go_resume(p, g);
   if (g.gid == 1) {
     resume(p);
     return;

@@ -2,13 +2,21 @@
 // and the table of states whose every continuation has been explored.
 //
 // A state's key is the digest of
-//  1. the model kernel (Kernel::hash_state: every object, the clock);
+//  1. the model kernel (Kernel::hash_state: every object, the clock), and, once some process is a
+//     Go program, each Go program's runtime (model::go::Runtime::hash_state: Gs, Ps, run queues,
+//     semaphores, channels, Conds, poll descriptors, ...) and the executor's records of it (its
+//     goroutines' last outcomes and calls in flight, the syscall queue, the netpoll watches, the
+//     timers, the signal relay: Executor::hash_go_state, sim/go_state_key.cpp);
 //  2. each process's local state, by proxy: the sequence of everything it has observed, i.e. the
 //     kind, arguments, outcome, virtual time and received bytes of each of its steps that
 //     completed (or progressed, or ended it), a forked child starting from its parent's sequence at
 //     the fork. Simulated processes share no memory and draw no entropy, so a process's next
 //     operation and everything after it are a function of what it has observed (and the body it
-//     started with, which its parent's sequence fixes);
+//     started with, which its parent's sequence fixes). A Go program's goroutines share its
+//     memory and run one at a time, each from one runtime operation to the next, so the program's
+//     memory and every goroutine's resume point are a function of the sequence, in order, of its
+//     goroutines' resumptions with what each could read there (Strategy::go_resumed): appended to
+//     the same sequence;
 //  3. the checkers' history so far: the ordered sequence of every step whose order relative to
 //     other processes' steps the property checkers can see. The chat's checkers read the log's
 //     events (check/log_events.cpp) in step order; those come only from steps that touch a
@@ -17,7 +25,14 @@
 //     descriptor bookkeeping). Such a step is "ordered": it is appended, with its process and data,
 //     to one chain shared by all processes. Everything else the checkers read is per process
 //     (a client's sends, receipts and times, its exit status: part 2) or the final kernel (the
-//     log's and the transcripts' bytes: part 1).
+//     log's and the transcripts' bytes: part 1). Once a Go program runs, they also read its
+//     goroutines' RWMutex operations (a go record of RLock, RUnlock, Lock or Unlock, parked or
+//     returned, and its go_lock line) at their place among the kernel steps, with the time of the
+//     kernel step after them (whose step number they share: they tie with it if it is ordered, and
+//     with each other when no kernel step came between); and which goroutine made each kernel
+//     step. Then an ordered kernel step is appended as the trace records it (goroutine and thread
+//     included), so is every step that ended a process, and the first kernel step after go events
+//     appends its time and whether it is ordered.
 // Two prefixes with equal keys therefore have the same futures, and each future's history differs
 // between them only by renumbered steps (an order-preserving map), which the checkers compare only
 // by order: every checker verdict and the run's own verdict (deadlock, step bound aside) are equal.
@@ -34,9 +49,14 @@
 #include "model/state_hash.hpp"
 #include "os/types.hpp"
 #include "sim/independence.hpp"
+#include "sim/strategy.hpp"
 
 namespace papaya::model {
 class Kernel;
+}
+
+namespace papaya::traces {
+struct Trace;
 }
 
 namespace papaya::sim {
@@ -56,24 +76,53 @@ class StateKeys {
   // Whether part 3 (the ordered steps) is kept: off for a program whose check reads only the
   // run's verdict and final state, never the order of its steps (the DPOR benchmarks).
   void keep_order(bool on) { keep_order_ = on; }
+  // A wrong key, only for the tests that show each part is needed: the Go runtimes' run queues,
+  // the goroutines' resumptions.
+  void leave_out(bool run_queues, bool resumes) {
+    no_run_queues_ = run_queues;
+    no_resumes_ = resumes;
+  }
   void clear();
-  // Before `pid`'s step: its effect (StepRecorder) decides whether the step is ordered.
+  // The run's view (Strategy::attach): its Go programs' state and its trace.
+  void view(const RunView* v) { view_ = v; }
+  // Before `pid`'s step (a pid, or a Go actor: sim/strategy.hpp go_actor_id): its effect
+  // (StepRecorder) decides whether the step is ordered.
   void stepping(const model::Kernel& k, Pid pid, const Effect& effect);
-  // After it: what it observed. `received`: the caller's buffer (receive_buffer).
+  // In a run with a Go program, the executor's effect of the step (Strategy::step_effect), which
+  // knows a Go program's thread steps: it decides instead.
+  void step_effect(const Effect& effect);
+  // After a process's kernel step: what it observed. `received`: the caller's buffer
+  // (receive_buffer).
   void outcome(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
                std::span<const char> received);
+  // A goroutine of Go program `pid` resumed, with what it could read (Strategy::go_resumed).
+  void go_resumed(Pid pid, const model::StateDigest& observed);
+  // After every step (Strategy::stepped).
+  void stepped(Pid id, model::StepStatus status);
   model::StateDigest key(const model::Kernel& k) const;
-  // Steps counted so far (every kernel step, as the executor's step bound counts them).
+  // Steps counted so far (every kernel and Go runtime step, as the executor's step bound counts
+  // them).
   std::uint64_t steps() const { return steps_; }
 
  private:
   model::StateDigest& chain(Pid pid);
+  void go_ordered(const traces::Trace& t);
   std::vector<model::StateDigest> chains_;  // index = pid
   model::StateDigest order_;                // the ordered steps, all processes
   bool ordered_ = false;                    // the step being taken is ordered
   bool keep_order_ = true;
+  bool no_run_queues_ = false;
+  bool no_resumes_ = false;
   std::int64_t now_ns_ = 0;
   std::uint64_t steps_ = 0;
+  const RunView* view_ = nullptr;
+  const model::Kernel* kernel_ = nullptr;
+  Pid stepping_ = 0;
+  // Part 3 once a Go program runs (fixed for a step at stepping()): taken from the trace.
+  bool go_order_ = false;
+  std::size_t go_records_ = 0;  // trace.go records looked at
+  std::size_t go_locks_ = 0;    // trace.go_locks lines looked at
+  bool time_due_ = false;       // the next kernel step's time belongs to the last go events
 };
 
 // Preemptions left, for a search without a preemption bound.

@@ -16,6 +16,12 @@
 
 namespace papaya::model {
 class Kernel;
+class StateHasher;
+struct StateDigest;
+}  // namespace papaya::model
+
+namespace papaya::traces {
+struct Trace;
 }
 
 namespace papaya::sim {
@@ -34,6 +40,24 @@ inline bool is_go_actor(Pid id) { return (id & go_actor_bit) != 0; }
 inline constexpr std::uint32_t task_actor_kind = 3;
 
 struct Effect;  // sim/independence.hpp
+
+// What a stateful strategy may read of the running execution beyond its kernel (the executor
+// implements it: sim/go_state_key.cpp): the state of its Go programs, which the kernel does not
+// hold, and the trace so far (what the property checkers will read).
+class RunView {
+ public:
+  // Some process became a Go program (until then hash_go_state adds nothing).
+  virtual bool any_go() const = 0;
+  // Every Go program's runtime and the executor's records of it (goroutines, queued syscalls,
+  // netpoll watches, timers), deterministically (docs/explore.md "Stateful dfs for goroutine
+  // programs").
+  // `run_queues` false: the runtimes' run queues left out (a wrong key, for a test only).
+  virtual void hash_go_state(model::StateHasher& h, bool run_queues = true) const = 0;
+  virtual const traces::Trace& trace() const = 0;
+
+ protected:
+  ~RunView() = default;
+};
 
 class Strategy {
  public:
@@ -69,6 +93,15 @@ class Strategy {
   virtual void step_effect(const Effect&) {}
   // `pid`'s step ended with `status` (its kernel decisions, if any, were asked in between).
   virtual void stepped(Pid, model::StepStatus) {}
+  // Before the run's first step, to an observing strategy: the run's view (valid for the run).
+  // True when the strategy keys states: then it is told every goroutine resumption (go_resumed).
+  virtual bool attach(const RunView*) { return false; }
+  // A goroutine of Go program `pid` is about to run its own code (its fiber is resumed): the
+  // digest of everything that code can read that its process's memory does not hold (what its
+  // operation or system call returned, the bytes received, the clock). Go programs' goroutines
+  // share memory, so the sequence of these, in order, stands for the program's memory
+  // (sim/state_cache.hpp part 2).
+  virtual void go_resumed(Pid, const model::StateDigest&) {}
   // True when the strategy gives up on the current execution (source-DPOR's sleep-set-blocked
   // runs): the executor ends the run at once, RunReport::abandoned set.
   virtual bool abandon() const { return false; }

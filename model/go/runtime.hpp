@@ -21,6 +21,10 @@
 #include "model/go/op.hpp"
 #include "model/go/types.hpp"
 
+namespace papaya::model {
+class StateHasher;
+}
+
 namespace papaya::model::go {
 
 // Which open choice the runtime is asking about; each reaches Choices as a DecisionKind of its own
@@ -132,6 +136,11 @@ class Runtime {
   const std::vector<Decision>& decisions() const { return decisions_; }
   std::size_t goroutines() const { return gs_.size() - 1; }
   void check_invariants() const;
+  // Every field of the runtime's state into `h`, for the stateful exploration
+  // (model/go/state_hash.cpp, sim/state_cache.hpp).
+  // `run_queues` false leaves the run queues out (each P's queue and runnext, the global queue):
+  // a wrong key, only for the test that shows it is needed.
+  void hash_state(StateHasher& h, bool run_queues = true) const;
 
   // ---- G and P state changes (events.hpp), recorded only when asked; the driver takes them
   // after each step (and after sysmon) and clears the list.
