@@ -162,6 +162,12 @@ bool changes_descriptors(model::OpKind k) {
   return true;
 }
 
+// Whether the process catches some signal (a catch_flag action: signal_notify's, or its own).
+bool catches_any(const model::Process& p) {
+  return std::any_of(p.actions.begin(), p.actions.end(),
+                     [](const SigAction& a) { return a.kind == SigAction::Kind::catch_flag; });
+}
+
 }  // namespace
 
 void Executor::go_actor_footprint(Proc& p, const go::Actor& actor, Effect& e) {
@@ -266,9 +272,14 @@ void Executor::go_effect(const Option& o, Effect& e) {
         if (g.io_pd == 0 && g.kop != nullptr && parks_on_eagain(model::kind_of(*g.kop)))
           a.add(Obj::go_sched, 0);
       }
-      // It may take delivery of a caught signal (a handler step exists for that): the flag that
-      // signal_notify's relay waits on, an edge for the netpoller.
-      if (p.go->signal_armed) a.add(Obj::go_sched, 0);
+      // It takes delivery of a caught signal when one is pending and unmasked (the handler step
+      // exists for that): the flag that signal_notify's relay waits on, an edge for the
+      // netpoller. Keyed on the process's own state (its actions, mask, pending signals: changed
+      // by its own steps and by generations, which write its go_kq as this step does), not on
+      // whether the relay is armed now: its goroutine's steps arm it, independent of this one,
+      // and a footprint an independent step changes gave one trace two names (dfs named 3,533
+      // traces of go_signal_two_senders_program where the DPORs ran 1,354; docs/explore.md).
+      if (catches_any(*p.kp) && kernel_.signal_pending_acts(o.pid)) a.add(Obj::go_sched, 0);
       if (model::kind_of(*kernel_.process(o.pid).pending) == model::OpKind::exit ||
           kernel_.fatal_signal_pending(o.pid))
         e.global = true;
@@ -285,22 +296,23 @@ void Executor::go_effect(const Option& o, Effect& e) {
 }
 
 // The netpoller's edges (Executor::go_poll, after every step): a step that changes what a parked
-// goroutine's call waits on (its socket, pipe or listener; the signals signal_notify's relay
-// waits for) may make epoll report it, and the scheduler takes the event: it writes that
-// program's scheduler. And a signal sent to a Go program may make its first kernel thread busy
-// with a step of its own (Executor::run's handler step): it writes that thread's queue, which a
-// goroutine's entersyscall reads.
-// "Sent to it" is any access to one of the program's signal objects, read or written: a
-// generation (kill, a child's exit) only reads `signal p,s` (sim/independence.cpp, two
-// generations of one signal commute), yet it is what makes the signal pending, hence the handler
-// step and the caught flag the relay waits for; every other access is a step of the program's
-// own first thread (delivery, sigprocmask, sigaction), which writes both objects anyway. So a
-// generation for a Go program writes its `go_kq` (and its `go_sched` while the relay waits for
-// that signal), and two generations for one Go program stay ordered by them, as before: the cut
-// applies to processes only (a finer rule would have to show that a second generation, which
-// may find the first already delivered, changes neither). explore/tests/go_signal_test.cpp: the
-// swap checker passes these edges and catches a generation without them (the edges keyed on
-// writes alone).
+// goroutine's call waits on (its socket, pipe or listener) may make epoll report it, and the
+// scheduler takes the event: it writes that program's scheduler. And a signal sent to a Go program
+// may make its first kernel thread busy with a step of its own (Executor::run's handler step): it
+// writes that thread's queue, which a goroutine's entersyscall reads. "Sent to it" is any access to
+// one of the program's signal objects, read or written: a generation (kill, a child's exit) only
+// reads `signal p,s` (sim/independence.cpp, two generations of one signal commute), yet it is what
+// makes the signal pending, hence the handler step and the caught flag the relay waits for; every
+// other access is a step of the program's own first thread (delivery, sigprocmask, sigaction),
+// which writes both objects anyway. So a generation for a Go program writes its `go_kq`, and two
+// generations for one Go program stay ordered by it, as before: the cut applies to processes only
+// (a finer rule would have to show that a second generation, which may find the first already
+// delivered, changes neither). explore/tests/go_signal_test.cpp: the swap checker passes these
+// edges and catches a generation without them (the edges keyed on writes alone). A generation does
+// not write the program's `go_sched`: it sets no caught flag (the handler step, which it enables
+// through `go_kq`, does, and writes `go_sched`: go_effect). It did, while the relay was armed: a
+// footprint that the relay's re-arming, an independent step, changed (docs/explore.md, "Two
+// generations of one signal").
 void Executor::go_watched_edges(Effect& e) {
   for (Pid pid : live_) {
     Proc& q = *procs_[static_cast<std::size_t>(pid)];
@@ -319,9 +331,6 @@ void Executor::go_watched_edges(Effect& e) {
                  return x.write && x.obj == w.obj && x.id == w.id;
                });
     }
-    if (!edge && q.go->signal_armed)
-      for (const Access& x : e.access)
-        if (sent_to_it(x) && q.go->signal_waits.has(static_cast<Sig>(x.id % 32u))) edge = true;
     if (edge) e.access.push_back({Obj::go_sched, true, go_obj_id(pid, 0)});
   }
 }

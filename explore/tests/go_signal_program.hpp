@@ -27,4 +27,20 @@ inline std::function<void(Os&)> go_signal_two_senders_program() {
   };
 }
 
+// The same Go program, sent SIGUSR1 twice by its parent alone: the second kill may come while the
+// relay, woken by the first, is between its wake and its re-arming (the shape that gave one trace
+// two names when a generation's footprint followed the relay's armed flag; docs/explore.md).
+inline std::function<void(Os&)> go_signal_one_sender_twice_program() {
+  return [](Os& os) {
+    (void)os.sigaction(Sig::usr1, SigAction::catch_flag(/*restart=*/true));
+    papaya::Result<Pid> g = os.fork([](Os& o) {
+      const GoChan c = o.signal_notify(SigSet{Sig::usr1});
+      (void)o.chan_recv(c);
+    });
+    if (!g) os.exit(2);
+    (void)os.kill(*g, Sig::usr1);
+    (void)os.kill(*g, Sig::usr1);
+  };
+}
+
 }  // namespace papaya::explore::gofp
