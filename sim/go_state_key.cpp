@@ -26,21 +26,6 @@ void hash_kernel_op(model::StateHasher& h, const model::Op& op) {
   h.add_bytes(a.text);
 }
 
-void hash_outcome(model::StateHasher& h, const model::Outcome& o) {
-  h.add(static_cast<std::uint64_t>(o.status));
-  h.add(static_cast<std::uint64_t>(o.err));
-  h.add_signed(o.ret);
-  h.add_signed(o.ret2);
-  h.add_signed(o.wait.pid);
-  h.add_bool(o.wait.exited);
-  h.add_signed(o.wait.exit_code);
-  h.add_bool(o.wait.signaled);
-  h.add_signed(static_cast<int>(o.wait.term_sig));
-  h.add(o.inode);
-  h.add_signed(o.pos);
-  h.add_signed(o.moved);
-}
-
 void hash_go_outcome(model::StateHasher& h, const model::go::GoOutcome& o) {
   h.add(static_cast<std::uint64_t>(o.status));
   h.add_signed(o.value);

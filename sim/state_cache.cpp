@@ -10,6 +10,21 @@
 
 namespace papaya::sim {
 
+void hash_outcome(model::StateHasher& h, const model::Outcome& o) {
+  h.add(static_cast<std::uint64_t>(o.status));
+  h.add(static_cast<std::uint64_t>(o.err));
+  h.add_signed(o.ret);
+  h.add_signed(o.ret2);
+  h.add_signed(o.wait.pid);
+  h.add_bool(o.wait.exited);
+  h.add_signed(o.wait.exit_code);
+  h.add_bool(o.wait.signaled);
+  h.add_signed(static_cast<int>(o.wait.term_sig));
+  h.add(o.inode);
+  h.add_signed(o.pos);
+  h.add_signed(o.moved);
+}
+
 namespace {
 
 // Whether a step's order relative to other processes' steps is visible to the checkers (the
@@ -38,18 +53,7 @@ void hash_step(model::StateHasher& h, model::OpKind kind, const model::OpArgs& a
   h.add(static_cast<std::uint64_t>(kind));
   for (std::int64_t v : args.v) h.add_signed(v);
   h.add_bytes(args.text);
-  h.add(static_cast<std::uint64_t>(out.status));
-  h.add(static_cast<std::uint64_t>(out.err));
-  h.add_signed(out.ret);
-  h.add_signed(out.ret2);
-  h.add_signed(out.wait.pid);
-  h.add_bool(out.wait.exited);
-  h.add_signed(out.wait.exit_code);
-  h.add_bool(out.wait.signaled);
-  h.add_signed(static_cast<int>(out.wait.term_sig));
-  h.add(out.inode);
-  h.add_signed(out.pos);
-  h.add_signed(out.moved);
+  hash_outcome(h, out);
   h.add_signed(now_ns);
   // What landed in the caller's buffer: the bytes the call returned.
   if (out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0 &&

@@ -171,4 +171,8 @@ class VisitedStates {
   std::unordered_map<model::StateDigest, Visited, DigestHash> table_;
 };
 
+// A kernel call's outcome as every key hashes it (the process keys here, the Go keys in
+// sim/go_state_key.cpp): status, errno, values, wait status, file position and bytes moved.
+void hash_outcome(model::StateHasher& h, const model::Outcome& o);
+
 }  // namespace papaya::sim
