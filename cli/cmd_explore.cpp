@@ -261,13 +261,6 @@ int run_explore(const ExploreArgs& a) {
                           a.go_preempt ? ", preemption offered" : "");
   }
   if (a.gomaxprocs < 1 || a.gomaxprocs > 64) return fail("--gomaxprocs must be in 1..64");
-  const bool go_program = (scenario && scenario->server.design == chat::Design::goroutine) ||
-                          a.benchmark.rfind("go-", 0) == 0;
-  if (go_program && a.state_cache && a.bound >= 0 && a.gomaxprocs > 1)
-    return fail(
-        "--state-cache with --bound on a goroutine program needs --gomaxprocs 1 (with more Ps "
-        "the bounded cut lost final states on generated programs: docs/explore.md, Stateful dfs "
-        "for goroutine programs)");
   if (a.go_footprints != "coarse" && a.go_footprints != "fine")
     return fail("--go-footprints \"" + a.go_footprints + "\": expected coarse or fine");
   const bool go_target = (scenario && scenario->server.design == chat::Design::goroutine) ||

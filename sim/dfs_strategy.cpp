@@ -11,7 +11,7 @@ void DfsStrategy::cache_states(std::size_t max_states, std::uint64_t max_steps, 
   visited_ = std::make_unique<VisitedStates>(max_states);
   max_steps_ = max_steps;
   keys_.keep_order(keep_order);
-  keys_.leave_out(!rule.go_run_queues, !rule.go_resumes);
+  keys_.leave_out(!rule.go_run_queues, !rule.go_resumes, !rule.go_received);
   rule_ = rule;
 }
 

@@ -47,11 +47,14 @@ struct DfsCacheRule {
   // reduction, sound either way.
   bool free_covers = true;
   // Goroutine programs: key each Go program's run queues (part 1) and its goroutines'
-  // resumptions (part 2; sim/state_cache.hpp). Both on is the sound key; the tests turn each off
-  // to show a comparison with plain dfs catches the wrong key
-  // (explore/tests/go_state_cache_test.cpp).
+  // resumptions (part 2; sim/state_cache.hpp). All three on is the sound key; the tests turn each
+  // off (a comparison with plain dfs catches the key without the resumptions and the one without
+  // the received bytes: explore/tests/go_state_cache_test.cpp).
   bool go_run_queues = true;
   bool go_resumes = true;
+  // ... and the bytes a goroutine's finished kernel call received into its buffer, before the
+  // goroutine resumes (a call on another kernel thread is in no other part of the key).
+  bool go_received = true;
 };
 
 class DfsStrategy final : public Strategy {

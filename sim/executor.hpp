@@ -157,7 +157,7 @@ class Executor final : private RunView {
   // For a stateful strategy (RunView; sim/go_state_key.cpp): the Go programs' state, and what a
   // goroutine's code can read when it is resumed (told to the strategy: Strategy::go_resumed).
   bool any_go() const override { return any_go_; }
-  void hash_go_state(model::StateHasher& h, bool run_queues) const override;
+  void hash_go_state(model::StateHasher& h, bool run_queues, bool received) const override;
   void note_go_resume(const Proc& p, const Goroutine& g);
   Options opts_;
   std::unique_ptr<Strategy> strategy_;

@@ -33,9 +33,37 @@ void hash_go_outcome(model::StateHasher& h, const model::go::GoOutcome& o) {
   h.add_signed(o.chosen);
 }
 
+// The bytes a goroutine's finished kernel call received into its buffer (read, pread, recv),
+// before the goroutine resumes. They are the program's memory, written by the kernel, not by
+// goroutine code: part 2 (the resumptions) sees them only when the goroutine resumes, and a call
+// on the process's first thread is in the process's observations (StateKeys::outcome), but one
+// on another kernel thread (a task) is nowhere else. Without them two orders of a load and a
+// store of one file, on two threads, leave equal keys and different futures (docs/explore.md,
+// "Two Ps under a preemption bound").
+//
+// Finished: the call is in flight (kop), neither queued for nor on a kernel thread (kq,
+// on_tasks), and past entersyscall (a Syscall pending in phase 0 has not been submitted yet: its
+// kout is the previous call's). Then kout is this call's outcome.
+void hash_received(model::StateHasher& h, const auto& gp, const auto& g) {
+  if (g.kop == nullptr) return;
+  const std::span<const char> buf = receive_buffer(*g.kop);
+  if (buf.empty() || g.kout.status != model::StepStatus::done || g.kout.err != Errno::ok ||
+      g.kout.ret <= 0)
+    return;
+  if (std::find(gp.kq.begin(), gp.kq.end(), g.gid) != gp.kq.end()) return;
+  for (const auto& [task, on] : gp.on_tasks)
+    if (on == g.gid) return;
+  const model::go::G& rg = gp.rt.g(g.gid);
+  if (rg.pending && std::holds_alternative<model::go::gop::Syscall>(*rg.pending) && rg.phase == 0)
+    return;
+  const std::size_t n = std::min(buf.size(), static_cast<std::size_t>(g.kout.ret));
+  h.add(0x2ecull);  // received
+  h.add_bytes(std::string_view(buf.data(), n));
+}
+
 }  // namespace
 
-void Executor::hash_go_state(model::StateHasher& h, bool run_queues) const {
+void Executor::hash_go_state(model::StateHasher& h, bool run_queues, bool received) const {
   if (!any_go_) return;
   for (std::size_t pid = 1; pid < procs_.size(); ++pid) {
     const Proc* p = procs_[pid].get();
@@ -57,7 +85,10 @@ void Executor::hash_go_state(model::StateHasher& h, bool run_queues) const {
       hash_outcome(h, g->kout);
       h.add_bool(g->kop != nullptr);
       // (Once the program ended its goroutines' stacks are unwound: a call in flight is gone.)
-      if (g->kop != nullptr && !gp.ended) hash_kernel_op(h, *g->kop);
+      if (g->kop != nullptr && !gp.ended) {
+        hash_kernel_op(h, *g->kop);
+        if (received) hash_received(h, gp, *g);
+      }
       h.add(g->io_pd);
       h.add(g->timer_pd);
     }

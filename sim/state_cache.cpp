@@ -251,7 +251,8 @@ void StateKeys::go_ordered(const traces::Trace& t) {
 model::StateDigest StateKeys::key(const model::Kernel& k) const {
   model::StateHasher h;
   k.hash_state(h);
-  if (view_ != nullptr) view_->hash_go_state(h, !no_run_queues_);  // nothing until Go runs
+  if (view_ != nullptr)
+    view_->hash_go_state(h, !no_run_queues_, !no_received_);  // nothing until Go runs
   h.add(chains_.size());
   for (const model::StateDigest& c : chains_) h.add(c);
   h.add(order_);  // (time_due_ is a function of it: set by a go element, cleared by a time one)

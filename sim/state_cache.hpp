@@ -5,7 +5,8 @@
 //  1. the model kernel (Kernel::hash_state: every object, the clock), and, once some process is a
 //     Go program, each Go program's runtime (model::go::Runtime::hash_state: Gs, Ps, run queues,
 //     semaphores, channels, Conds, poll descriptors, ...) and the executor's records of it (its
-//     goroutines' last outcomes and calls in flight, the syscall queue, the netpoll watches, the
+//     goroutines' last outcomes and calls in flight, the bytes a finished call received into its
+//     goroutine's buffer before the goroutine resumes, the syscall queue, the netpoll watches, the
 //     timers, the signal relay: Executor::hash_go_state, sim/go_state_key.cpp);
 //  2. each process's local state, by proxy: the sequence of everything it has observed, i.e. the
 //     kind, arguments, outcome, virtual time and received bytes of each of its steps that
@@ -16,7 +17,8 @@
 //     memory and run one at a time, each from one runtime operation to the next, so the program's
 //     memory and every goroutine's resume point are a function of the sequence, in order, of its
 //     goroutines' resumptions with what each could read there (Strategy::go_resumed): appended to
-//     the same sequence;
+//     the same sequence; and of the bytes the kernel wrote into the buffers of finished calls
+//     whose goroutines have not resumed yet (part 1);
 //  3. the checkers' history so far: the ordered sequence of every step whose order relative to
 //     other processes' steps the property checkers can see. The chat's checkers read the log's
 //     events (check/log_events.cpp) in step order; those come only from steps that touch a
@@ -77,10 +79,11 @@ class StateKeys {
   // run's verdict and final state, never the order of its steps (the DPOR benchmarks).
   void keep_order(bool on) { keep_order_ = on; }
   // A wrong key, only for the tests that show each part is needed: the Go runtimes' run queues,
-  // the goroutines' resumptions.
-  void leave_out(bool run_queues, bool resumes) {
+  // the goroutines' resumptions, the bytes a goroutine's finished call received before it resumes.
+  void leave_out(bool run_queues, bool resumes, bool received = false) {
     no_run_queues_ = run_queues;
     no_resumes_ = resumes;
+    no_received_ = received;
   }
   void clear();
   // The run's view (Strategy::attach): its Go programs' state and its trace.
@@ -113,6 +116,7 @@ class StateKeys {
   bool keep_order_ = true;
   bool no_run_queues_ = false;
   bool no_resumes_ = false;
+  bool no_received_ = false;
   std::int64_t now_ns_ = 0;
   std::uint64_t steps_ = 0;
   const RunView* view_ = nullptr;

@@ -51,8 +51,11 @@ class RunView {
   // Every Go program's runtime and the executor's records of it (goroutines, queued syscalls,
   // netpoll watches, timers), deterministically (docs/explore.md "Stateful dfs for goroutine
   // programs").
-  // `run_queues` false: the runtimes' run queues left out (a wrong key, for a test only).
-  virtual void hash_go_state(model::StateHasher& h, bool run_queues = true) const = 0;
+  // `run_queues` false: the runtimes' run queues left out; `received` false: the bytes a finished
+  // kernel call put in a goroutine's buffer before it resumes left out (wrong keys, for tests
+  // only).
+  virtual void hash_go_state(model::StateHasher& h, bool run_queues = true,
+                             bool received = true) const = 0;
   virtual const traces::Trace& trace() const = 0;
 
  protected:

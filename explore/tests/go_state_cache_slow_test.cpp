@@ -1,7 +1,7 @@
 // Stateful dfs on the goroutine chat (docs/explore.md "Stateful dfs for goroutine programs"): on
 // the smallest configuration it reaches exactly the final states bounded dfs reaches, with far
 // fewer runs; and on a sweep of generated goroutine programs the sound key loses no final state
-// where a key without the run queues or without the resumptions does. Slow (bounded dfs's 7,614
+// where a key without the bytes a finished call received does. Slow (bounded dfs's 7,614
 // runs of 1 x 0 within 0 preemptions; the sweep's 300 programs): built, run by hand.
 #include <gtest/gtest.h>
 
@@ -50,17 +50,24 @@ TEST(GoStatefulDfsSlow, ReachesExactlyTheFinalStatesOfBoundedDfsOnTheGoroutineCh
 
 // Generated programs (go_footprint_check.hpp: 2 goroutines of 1 or 2 operations) at GOMAXPROCS
 // 1 and 2 and bounds none, 0 and 1, every one whose plain dfs space is within 3,000 executions:
-// the sound key reaches plain dfs's final states on every one; the wrong keys miss some on some.
+// the sound key reaches plain dfs's final states on every one; the key without the bytes a
+// finished call received (wave 9's) misses some on some (47 triples, all with two Ps and a bound:
+// docs/explore.md). The keys without the run queues or the resumptions lose none here (their
+// final states are keyed without them too, so the comparison is weaker; the resumptions' key is
+// caught by go_state_cache_test.cpp): they are counted, not asserted.
 TEST(GoStatefulDfsSlow, ASweepOfGeneratedProgramsLosesFinalStatesOnlyWithAWrongKey) {
   sim::DfsStrategy::CacheRule sound;
   sim::DfsStrategy::CacheRule no_queues;
   no_queues.go_run_queues = false;
   sim::DfsStrategy::CacheRule no_resumes;
   no_resumes.go_resumes = false;
+  sim::DfsStrategy::CacheRule no_received;
+  no_received.go_received = false;
   int compared = 0;
-  int lost[3] = {0, 0, 0};
-  int lost_two_ps_bounded = 0;           // the sound key's losses with two Ps and a bound
-  std::uint64_t runs[4] = {0, 0, 0, 0};  // plain dfs; sound, no queues, no resumes (run + cut)
+  int lost[4] = {0, 0, 0, 0};
+  int lost_two_ps_bounded = 0;  // the key without the received bytes: with two Ps and a bound
+  // plain dfs; sound, no queues, no resumes, no received bytes (runs + cut)
+  std::uint64_t runs[5] = {0, 0, 0, 0, 0};
   for (std::uint64_t seed = 0; seed < 300; ++seed) {
     const std::vector<gofp::GoGenThread> ts = gofp::go_gen_random(seed);
     for (int procs : {1, 2}) {
@@ -71,7 +78,8 @@ TEST(GoStatefulDfsSlow, ASweepOfGeneratedProgramsLosesFinalStatesOnlyWithAWrongK
       p.check = [](const sim::Simulation&, const sim::RunReport&) { return std::string(); };
       for (int bound : {-1, 0, 1}) {
         int i = 0;
-        for (const sim::DfsStrategy::CacheRule& rule : {sound, no_queues, no_resumes}) {
+        for (const sim::DfsStrategy::CacheRule& rule :
+             {sound, no_queues, no_resumes, no_received}) {
           Config c;
           c.strategy = StrategyName::dfs;
           c.bound = bound;
@@ -92,11 +100,9 @@ TEST(GoStatefulDfsSlow, ASweepOfGeneratedProgramsLosesFinalStatesOnlyWithAWrongK
           }
           runs[i + 1] += cached.executions + cached.abandoned;
           if (cached.final_states != plain.final_states) ++lost[i];
-          if (i == 0 && cached.final_states != plain.final_states && procs == 2 && bound >= 0)
+          if (i == 3 && cached.final_states != plain.final_states && procs == 2 && bound >= 0)
             ++lost_two_ps_bounded;
-          // The sound key where the CLI allows it: one P, or no bound. With two Ps and a bound it
-          // lost final states on 47 of the triples (wave 9, cause not found): the CLI refuses it.
-          if (i == 0 && (procs == 1 || bound < 0)) {
+          if (i == 0) {
             EXPECT_EQ(cached.final_states, plain.final_states)
                 << "seed " << seed << ", " << procs << " Ps, bound " << bound << ": "
                 << gofp::go_gen_describe(ts);
@@ -107,14 +113,16 @@ TEST(GoStatefulDfsSlow, ASweepOfGeneratedProgramsLosesFinalStatesOnlyWithAWrongK
     }
   }
   std::printf(
-      "%d (program, GOMAXPROCS, bound) triples compared; final states lost: sound key %d (%d of "
-      "them with two Ps and a bound), "
-      "without run queues %d, without resumptions %d; runs: plain dfs %llu, sound %llu, "
-      "without run queues %llu, without resumptions %llu\n",
-      compared, lost[0], lost_two_ps_bounded, lost[1], lost[2],
+      "%d (program, GOMAXPROCS, bound) triples compared; final states lost: sound key %d, "
+      "without run queues %d, without resumptions %d, without the received bytes %d (%d of them "
+      "with two Ps and a bound); runs: plain dfs %llu, sound %llu, without run queues %llu, "
+      "without resumptions %llu, without the received bytes %llu\n",
+      compared, lost[0], lost[1], lost[2], lost[3], lost_two_ps_bounded,
       static_cast<unsigned long long>(runs[0]), static_cast<unsigned long long>(runs[1]),
-      static_cast<unsigned long long>(runs[2]), static_cast<unsigned long long>(runs[3]));
-  EXPECT_GT(lost[1], 0);
+      static_cast<unsigned long long>(runs[2]), static_cast<unsigned long long>(runs[3]),
+      static_cast<unsigned long long>(runs[4]));
+  EXPECT_EQ(lost[0], 0);
+  EXPECT_GT(lost[3], 0);
 }
 
 }  // namespace
