@@ -58,6 +58,9 @@ constexpr std::size_t kMaxDeferred = 64;
 thread_local Poller* t_deferred[kMaxDeferred];
 thread_local std::size_t t_deferred_count = 0;
 
+// This thread's PollCounts (poll_counts, scheduler.hpp).
+thread_local PollCounts t_counts;
+
 // Notes `p`'s doorbell; false when there is no room (the caller rings it now).
 bool defer_doorbell(Poller* p) noexcept {
   for (std::size_t i = 0; i < t_deferred_count; ++i)
@@ -267,6 +270,7 @@ Poller::~Poller() {
 bool ring_supported() { return Ring::open(kRingEntries) != nullptr; }
 
 int Poller::control(int op, Fd fd, std::uint32_t events, std::uint64_t tag) noexcept {
+  ++t_counts.controls;
   epoll_event ev = {};
   ev.events = events;
   ev.data.u64 = tag;
@@ -305,6 +309,8 @@ bool Poller::park(Fd fd, Readiness what) {
 }
 
 void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
+  ++t_counts.waits;
+  if (until != std::chrono::steady_clock::time_point::max()) ++t_counts.timed_waits;
   if (ring_) {
     wait_in_ring(until);
     return;
@@ -347,6 +353,7 @@ void Poller::dispatch(const epoll_event* evs, int n) noexcept {
 }
 
 void Poller::wake() noexcept {
+  ++t_counts.doorbells;
   std::uint64_t one = 1;
   [[maybe_unused]] ssize_t r = ::write(eventfd_, &one, sizeof one);
 }
@@ -543,6 +550,10 @@ void after_read(Fd fd, std::size_t got, std::size_t asked) {
 }
 
 void set_park_hook_for_tests(void (*hook)(Fd, Readiness)) { g_park_hook.store(hook); }
+
+PollCounts poll_counts() noexcept { return t_counts; }
+
+void count_read_would_block() noexcept { ++t_counts.reads_would_block; }
 
 // ---- EpollAlgorithm -------------------------------------------------------------------------
 
