@@ -1,10 +1,11 @@
-// What a line costs the fiber runtime in system calls of its own, on the real kernel (docs/fiber.md,
-// "What the sink does per line"): the sink's loop (chat/goroutine/goroutine_sink.cpp: recv up to
-// 4096 bytes, write what came to /dev/null) reads lines that arrive one at a time over TCP, and
-// the runtime's counters (PollCounts, scheduler.hpp) must show per read at most one wait and
-// nothing else: no recv failing with EAGAIN after a short read (the short-read rule), no timed
-// wait, no doorbell, no epoll_ctl after the first registration (edge-triggered, once). Each of
-// these was there once (docs/results.md, wave 6) or is a way back to it.
+// What a line costs the fiber runtime in system calls of its own, on the real kernel
+// (docs/fiber.md, "What the sink does per line"): the sink's loop
+// (chat/goroutine/goroutine_sink.cpp: recv up to 4096 bytes, write what came to /dev/null) reads
+// lines that arrive one at a time over TCP, and the runtime's counters (PollCounts, scheduler.hpp)
+// must show per read at most one wait and nothing else: no recv failing with EAGAIN after a short
+// read (the short-read rule), no timed wait, no doorbell, no epoll_ctl after the first registration
+// (edge-triggered, once). The EAGAIN read and an epoll_ctl per park were the fiber sink's until
+// wave 6 (docs/results.md); a timed wait or a doorbell would be a wake-up per line more.
 //
 // The program runs on FiberOs with one thread in a forked child (the runtime starts once per
 // process); a plain thread of the child writes the lines, and the child reports its counts to
@@ -99,11 +100,11 @@ int sink_lines_program(Os& os) {
   cost.doorbells = static_cast<long>(after.doorbells - before.doorbells);
   cost.controls = static_cast<long>(after.controls - before.controls);
   cost.reads_would_block = static_cast<long>(after.reads_would_block - before.reads_would_block);
-  const std::string report =
-      std::to_string(cost.reads) + " " + std::to_string(cost.bytes) + " " +
-      std::to_string(cost.waits) + " " + std::to_string(cost.timed_waits) + " " +
-      std::to_string(cost.doorbells) + " " + std::to_string(cost.controls) + " " +
-      std::to_string(cost.reads_would_block) + "\n";
+  const std::string report = std::to_string(cost.reads) + " " + std::to_string(cost.bytes) + " " +
+                             std::to_string(cost.waits) + " " + std::to_string(cost.timed_waits) +
+                             " " + std::to_string(cost.doorbells) + " " +
+                             std::to_string(cost.controls) + " " +
+                             std::to_string(cost.reads_would_block) + "\n";
   if (::write(g_cost_report_fd, report.data(), report.size()) < 0) return 22;
   return 0;
 }
@@ -161,11 +162,11 @@ TEST(FiberLineCost, EachLineCostsOneWaitOneReadAndNoOtherCallOfTheRuntime) {
   LineCost c;
   std::string why;
   ASSERT_TRUE(measure_line_cost(c, why)) << why;
-  const std::string counts =
-      "reads " + std::to_string(c.reads) + ", waits " + std::to_string(c.waits) + ", timed " +
-      std::to_string(c.timed_waits) + ", doorbells " + std::to_string(c.doorbells) +
-      ", epoll_ctl " + std::to_string(c.controls) + ", EAGAIN reads " +
-      std::to_string(c.reads_would_block);
+  const std::string counts = "reads " + std::to_string(c.reads) + ", waits " +
+                             std::to_string(c.waits) + ", timed " + std::to_string(c.timed_waits) +
+                             ", doorbells " + std::to_string(c.doorbells) + ", epoll_ctl " +
+                             std::to_string(c.controls) + ", EAGAIN reads " +
+                             std::to_string(c.reads_would_block);
   std::printf("per %d lines: %s\n", kCostLines, counts.c_str());
   ASSERT_EQ(c.bytes, static_cast<long>(kCostLines * kCostLineBytes)) << counts;
   // The lines came one at a time (3 ms apart): most reads followed a wait. On a machine so
