@@ -219,7 +219,12 @@ Result<size_t> FiberOs::write(Fd fd, std::string_view bytes, Site site) {
 // ErrNetClosing (here EBADF) instead of waiting on a number the kernel may reuse; then close(2).
 Status FiberOs::close(Fd fd, Site site) {
   evict(fd);
-  return RealOs::close(fd, site);
+  Status result;
+  (void)close_evicted(fd, [&] {
+    result = RealOs::close(fd, site);
+    return 0;
+  });
+  return result;
 }
 
 // time.Sleep parks the goroutine on a timer: the thread's other fibers run meanwhile.

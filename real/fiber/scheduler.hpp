@@ -96,7 +96,13 @@ bool ring_supported();
 // of the epoll set it is registered in (EPOLL_CTL_DEL, as Go's netpollclose) and forgets it,
 // before the descriptor is closed: Go's close of a net.Conn unblocks its pending reads and writes
 // with an error, and no fiber is left waiting on a number the kernel may hand out again.
+// The descriptor's entry stays marked closing until close_evicted, so that a fiber about to
+// park on it (on another thread, between its call and its park) returns false too.
 void evict(Fd fd);
+// Runs `close_it` (close(2) of `fd`, after evict) and drops the closing mark, both under the
+// table's lock: no park can slip in between, and a descriptor that gets the number next (after
+// close(2)) finds no mark. Returns close_it's result.
+int close_evicted(Fd fd, const std::function<int()>& close_it);
 
 // A new TCP socket from accept(2) or connect(2) (Go's netFD.init: a pollDesc per connection).
 // Forgets whatever was known about an earlier descriptor with the same number (closed without
