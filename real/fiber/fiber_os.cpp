@@ -179,6 +179,7 @@ Result<size_t> FiberOs::recv(Fd fd, std::span<char> buf, Site) {
       return static_cast<size_t>(n);
     }
     if (!would_block(errno)) return last_errno();
+    count_read_would_block();
     if (ring)
       start = ReadStart::wait_in_ring;
     else if (!this_poller().park(fd, Readiness::readable))
@@ -201,6 +202,7 @@ Result<size_t> FiberOs::read(Fd fd, std::span<char> buf, Site site) {
     Result<size_t> r = RealOs::read(fd, buf, site);
     if (r) after_read(fd, *r, buf.size());
     if (r || r.error() != Errno::eagain) return r;
+    count_read_would_block();
     if (!this_poller().park(fd, Readiness::readable)) return Errno::ebadf;
   }
 }
@@ -217,7 +219,12 @@ Result<size_t> FiberOs::write(Fd fd, std::string_view bytes, Site site) {
 // ErrNetClosing (here EBADF) instead of waiting on a number the kernel may reuse; then close(2).
 Status FiberOs::close(Fd fd, Site site) {
   evict(fd);
-  return RealOs::close(fd, site);
+  Status result;
+  (void)close_evicted(fd, [&] {
+    result = RealOs::close(fd, site);
+    return 0;
+  });
+  return result;
 }
 
 // time.Sleep parks the goroutine on a timer: the thread's other fibers run meanwhile.

@@ -58,6 +58,9 @@ constexpr std::size_t kMaxDeferred = 64;
 thread_local Poller* t_deferred[kMaxDeferred];
 thread_local std::size_t t_deferred_count = 0;
 
+// This thread's PollCounts (poll_counts, scheduler.hpp).
+thread_local PollCounts t_counts;
+
 // Notes `p`'s doorbell; false when there is no room (the caller rings it now).
 bool defer_doorbell(Poller* p) noexcept {
   for (std::size_t i = 0; i < t_deferred_count; ++i)
@@ -144,10 +147,11 @@ struct PollDesc {
   Poller* poller = nullptr;        // the epoll set it is registered in; nullptr: none yet
   bool ready[2] = {false, false};  // an edge arrived and no fiber was parked for it
   std::vector<Parked*> parked[2];
-  bool stream = false;                // a TCP socket from accept/connect (open_stream)
-  bool hup = false;                   // EPOLLRDHUP, EPOLLHUP or EPOLLERR seen: readable for good
-  bool urgent = false;                // EPOLLPRI seen: urgent data stops reads short (tcp(7))
-  bool known_empty = false;           // the last read came back short (after_read)
+  bool stream = false;       // a TCP socket from accept/connect (open_stream)
+  bool hup = false;          // EPOLLRDHUP, EPOLLHUP or EPOLLERR seen: readable for good
+  bool urgent = false;       // EPOLLPRI seen: urgent data stops reads short (tcp(7))
+  bool closing = false;      // evicted, close(2) not done yet (evict, close_evicted): no new park
+  bool known_empty = false;  // the last read came back short (after_read)
   std::vector<RingRead*> ring_reads;  // recvs in flight in a ring (evict stops them)
 };
 
@@ -267,6 +271,7 @@ Poller::~Poller() {
 bool ring_supported() { return Ring::open(kRingEntries) != nullptr; }
 
 int Poller::control(int op, Fd fd, std::uint32_t events, std::uint64_t tag) noexcept {
+  ++t_counts.controls;
   epoll_event ev = {};
   ev.events = events;
   ev.data.u64 = tag;
@@ -286,6 +291,7 @@ bool Poller::park(Fd fd, Readiness what) {
   if (fd < 0) return false;
   if (auto* hook = g_park_hook.load(std::memory_order_relaxed)) hook(fd, what);
   std::unique_lock<std::mutex> lk(g_poll_mu);
+  if (const PollDesc* old = find_desc(fd); old != nullptr && old->closing) return false;
   PollDesc& pd = open_desc(fd);
   if (pd.poller == nullptr) {
     constexpr std::uint32_t kEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET;
@@ -305,6 +311,8 @@ bool Poller::park(Fd fd, Readiness what) {
 }
 
 void Poller::wait(std::chrono::steady_clock::time_point until) noexcept {
+  ++t_counts.waits;
+  if (until != std::chrono::steady_clock::time_point::max()) ++t_counts.timed_waits;
   if (ring_) {
     wait_in_ring(until);
     return;
@@ -347,6 +355,7 @@ void Poller::dispatch(const epoll_event* evs, int n) noexcept {
 }
 
 void Poller::wake() noexcept {
+  ++t_counts.doorbells;
   std::uint64_t one = 1;
   [[maybe_unused]] ssize_t r = ::write(eventfd_, &one, sizeof one);
 }
@@ -457,6 +466,7 @@ long Poller::ring_recv(Fd fd, std::span<char> buf) {
     sqe = ring_->next_sqe();
   }
   PollDesc* pd = find_desc(fd);
+  if (pd != nullptr && pd->closing) pd = nullptr;  // being closed: as closed
   RingRead me;
   me.fd = fd;
   me.owner = this;
@@ -493,10 +503,25 @@ void Poller::cancel(RingRead* r) noexcept {
   (void)ring_->sync_cancel(reinterpret_cast<std::uint64_t>(r));
 }
 
+// The entry stays, marked closing, until close_evicted: a fiber of another thread that decided
+// to park on `fd` before the evict (its read failed with EAGAIN, or was skipped after a short
+// read) and parks after it must not register the still open descriptor afresh and wait on it
+// for good (close(2) takes it out of the epoll set without an event); it finds the mark and
+// returns false, as Go's pollDesc, which stays "closing" until the descriptor is gone.
 void evict(Fd fd) {
   DoorbellsAfter ring;
   std::lock_guard<std::mutex> g(g_poll_mu);
+  if (fd < 0) return;
   if (PollDesc* pd = find_desc(fd)) forget(fd, *pd);
+  open_desc(fd).closing = true;
+}
+
+int close_evicted(Fd fd, const std::function<int()>& close_it) {
+  std::lock_guard<std::mutex> g(g_poll_mu);
+  const int r = close_it();
+  PollDesc* pd = find_desc(fd);
+  if (pd != nullptr && pd->closing) g_descs[static_cast<std::size_t>(fd)].reset();
+  return r;
 }
 
 void open_stream(Fd fd) {
@@ -512,6 +537,7 @@ ReadStart before_read(Fd fd, bool* ring) {
   if (ring != nullptr)
     *ring = pd != nullptr && pd->stream && t_worker != nullptr && t_worker->poller.has_ring();
   if (pd == nullptr) return ReadStart::read;
+  if (pd->closing) return ReadStart::evicted;
   if (pd->known_empty && !pd->ready[kRead]) {
     pd->known_empty = false;
     if (ring != nullptr && *ring) return ReadStart::wait_in_ring;
@@ -543,6 +569,10 @@ void after_read(Fd fd, std::size_t got, std::size_t asked) {
 }
 
 void set_park_hook_for_tests(void (*hook)(Fd, Readiness)) { g_park_hook.store(hook); }
+
+PollCounts poll_counts() noexcept { return t_counts; }
+
+void count_read_would_block() noexcept { ++t_counts.reads_would_block; }
 
 // ---- EpollAlgorithm -------------------------------------------------------------------------
 

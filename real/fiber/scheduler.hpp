@@ -96,7 +96,13 @@ bool ring_supported();
 // of the epoll set it is registered in (EPOLL_CTL_DEL, as Go's netpollclose) and forgets it,
 // before the descriptor is closed: Go's close of a net.Conn unblocks its pending reads and writes
 // with an error, and no fiber is left waiting on a number the kernel may hand out again.
+// The descriptor's entry stays marked closing until close_evicted, so that a fiber about to
+// park on it (on another thread, between its call and its park) returns false too.
 void evict(Fd fd);
+// Runs `close_it` (close(2) of `fd`, after evict) and drops the closing mark, both under the
+// table's lock: no park can slip in between, and a descriptor that gets the number next (after
+// close(2)) finds no mark. Returns close_it's result.
+int close_evicted(Fd fd, const std::function<int()>& close_it);
 
 // A new TCP socket from accept(2) or connect(2) (Go's netFD.init: a pollDesc per connection).
 // Forgets whatever was known about an earlier descriptor with the same number (closed without
@@ -119,6 +125,22 @@ void after_read(Fd fd, std::size_t got, std::size_t asked);
 // For tests: called by Poller::park just before it looks at the flags (so a test can make data
 // arrive, and even process its edge, between a call's EAGAIN and the park). nullptr: none.
 void set_park_hook_for_tests(void (*hook)(Fd fd, Readiness what));
+
+// The system calls of the runtime's own that a line read by a goroutine may cost, counted per
+// thread (plain thread-local counters: an increment each), so that a test can hold the per-line
+// budget of docs/fiber.md ("What the sink does per line") without strace: per wake-up one wait,
+// no read that fails with EAGAIN after a short read, no timed wait, no doorbell, no epoll_ctl.
+struct PollCounts {
+  std::uint64_t waits = 0;        // Poller::wait: one epoll_wait (or io_uring_enter) each
+  std::uint64_t timed_waits = 0;  // of those, with a timeout (a fiber's timer was due sometime)
+  std::uint64_t doorbells = 0;    // eventfd writes this thread made (Poller::wake)
+  std::uint64_t controls = 0;     // epoll_ctl calls this thread made (Poller::control)
+  std::uint64_t reads_would_block = 0;  // FiberOs reads and recvs that failed with EAGAIN
+};
+// The calling thread's counts since it started.
+PollCounts poll_counts() noexcept;
+// Called by FiberOs when a read or recv of a non-blocking descriptor failed with EAGAIN.
+void count_read_would_block() noexcept;
 
 // The scheduling algorithm of one thread: FIFO ready queue, and epoll as its idle wait.
 class EpollAlgorithm final : public boost::fibers::algo::algorithm {

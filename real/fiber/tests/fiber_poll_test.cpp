@@ -39,6 +39,8 @@ struct PollPlan {
   std::string bytes;     // sent first
   bool urgent = false;   // then one byte with MSG_OOB, then "de"
   bool fin = false;      // then shutdown(SHUT_WR)
+  bool evict = false;    // then evict the reader's descriptor: the first half of a close that
+                         // another thread makes (FiberOs::close: evict, then close(2))
   int fired = 0;
 };
 PollPlan g_poll_plan;
@@ -54,6 +56,7 @@ void poll_test_hook(Fd fd, Readiness what) {
     (void)::send(p.peer, "de", 2, MSG_NOSIGNAL);
   }
   if (p.fin) (void)::shutdown(p.peer, SHUT_WR);
+  if (p.evict) papaya::real::fiber::evict(fd);
   if (p.harvest) this_poller().wait(std::chrono::steady_clock::now());
 }
 
@@ -320,6 +323,33 @@ TEST_P(FiberPoll, CloseWakesATcpReaderWhoseRecvIsQueuedOrInTheKernelAndThePeerSe
       << "-1: hung (a reader was not woken, or the peer never saw the end)";
   EXPECT_EQ(run_bounded(GetParam(), 2, close_while_reading_tcp, std::chrono::seconds(20)), 0)
       << "two threads (epoll in both modes): -1: hung";
+}
+
+// A close on another thread that has woken the parked fibers (evict) but not yet closed the
+// descriptor, while this reader is between its read (skipped after a short read) and its park:
+// the park must not register the still open descriptor afresh and wait on it (close(2) then
+// takes it out of the epoll set without an event: the reader would sleep for good); the read
+// fails with EBADF, as a read parked before the close does. The hook plays the other thread.
+int evicted_between_read_and_park(Os& os) {
+  for (int i = 0; i < 50; ++i) {
+    PollPair p = tcp_pair(os);
+    if (p.server < 0 || !warm_up(os, p)) return 20;
+    g_poll_plan.bytes.clear();
+    g_poll_plan.evict = true;
+    g_poll_plan.armed = true;
+    char buf[8];
+    Result<size_t> n = os.recv(p.server, std::span<char>(buf, sizeof buf));
+    if (n || n.error() != Errno::ebadf) return 18;
+    // The second half of that close; the next round's sockets may get the same numbers.
+    (void)os.close(p.server);
+    (void)os.close(p.client);
+  }
+  return 0;
+}
+
+TEST_P(FiberPoll, AReaderParkingAfterAnotherThreadsCloseBeganGetsEbadfInsteadOfWaitingForGood) {
+  EXPECT_EQ(run_bounded(GetParam(), 1, evicted_between_read_and_park, std::chrono::seconds(20)), 0)
+      << "-1: hung (the park registered the descriptor being closed and waited on it)";
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, FiberPoll, testing::Values(PollMode::epoll, PollMode::ring),
