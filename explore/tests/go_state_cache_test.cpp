@@ -321,8 +321,9 @@ TEST(GoStatefulDfs, AKeyWithoutTheResumptionsMissesFinalStatesTheSoundKeyReaches
 // runs, sound 192 + 2 cut) and 1,088 final states, 312 endings (K = 1; 17,832 runs, sound 3,508 +
 // 437 cut); without the run queues 168 final states, 168 endings (168 + 14 cut) and 953, 240
 // (2,886 + 535 cut): a lost ending is, say, "ABDCabdc" (A returned first; B, D, C queued in that
-// order). With three readers nothing was lost (K = 0, 1, 2): after the second return only the
-// runner can step, and the search looks a state up only where it chooses (two or more ready).
+// order). With three readers nothing was lost (K = 0, 1, 2): the search looks a state up only
+// where it chooses (two or more ready), and presumably each dropped ending is still reached along
+// an order in which only the runner can step after the second return (docs/explore.md).
 // The endings are compared as well as the keys: x is what the program's check reads, and it does
 // not depend on how a final state is hashed.
 TEST(GoStatefulDfs, AKeyWithoutTheRunQueuesMissesEndingsOfGoroutinesQueuedInAnotherOrder) {
