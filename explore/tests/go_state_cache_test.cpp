@@ -346,7 +346,7 @@ TEST(GoStatefulDfs, AKeyWithoutTheRunQueuesMissesEndingsOfGoroutinesQueuedInAnot
     std::set<std::string> plain_x;
     std::set<std::string> sound_x;
     std::set<std::string> wrong_x;
-    std::set<std::string> unused;
+    std::set<std::string> wrong_plain_x;
     Result plain = run(bound, 0, {}, plain_x);
     Result sound = run(bound, 1'000'000, {}, sound_x);
     Result wrong = run(bound, 1'000'000, no_queues, wrong_x);
@@ -359,8 +359,8 @@ TEST(GoStatefulDfs, AKeyWithoutTheRunQueuesMissesEndingsOfGoroutinesQueuedInAnot
     EXPECT_EQ(sound_x, plain_x) << bound;
     // The wrong key's own plain dfs tells as many final states apart (its digests differ from
     // the sound key's: it hashes less), and its stateful search reaches fewer of them.
-    Result wrong_plain = run(bound, 0, no_queues, unused);
-    EXPECT_EQ(unused, plain_x) << bound;
+    Result wrong_plain = run(bound, 0, no_queues, wrong_plain_x);
+    EXPECT_EQ(wrong_plain_x, plain_x) << bound;
     EXPECT_EQ(wrong_plain.final_states.size(), plain.final_states.size()) << bound;
     EXPECT_LT(wrong.final_states.size(), wrong_plain.final_states.size()) << bound;
     for (const auto& f : wrong.final_states)
