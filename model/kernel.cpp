@@ -564,9 +564,7 @@ void Kernel::check_invariants() const {
                   "a queued flock request is not on exactly one list");
   });
   for (std::size_t i = 1; i < socks_.size(); ++i) {
-    std::size_t n = 0;
-    for (const auto& seg : socks_[i].rx) n += seg.size();
-    PAPAYA_ASSERT(n == socks_[i].rx_bytes, "a stream's byte count differs from its segments");
+    PAPAYA_ASSERT(socks_[i].rx.consistent(), "a stream's byte count differs from its segments");
   }
   // Paired with the threads' own state: every blocked thread is a sleeper on its channel, once.
   std::size_t blocked = 0;

@@ -151,9 +151,9 @@ void hash_listener(StateHasher& h, const Listener& l) {
 void hash_sock(StateHasher& h, const SockEnd& s) {
   h.add(s.peer);
   h.add(s.local_port);
-  h.add(s.rx.size());
-  for (const std::string& seg : s.rx) h.add_bytes(seg);
-  h.add(s.rx_bytes);
+  h.add(s.rx.count());
+  s.rx.each([&](std::string_view seg) { h.add_bytes(seg); });
+  h.add(s.rx.bytes());
   h.add_bool(s.rx_fin);
   h.add_bool(s.shut_rd);
   h.add_bool(s.shut_wr);
