@@ -99,7 +99,7 @@ void Kernel::submit(Pid pid, const Op& op) {
 
 // ---- wait channels ------------------------------------------------------------------------
 
-void Kernel::wake(Chan chan) {
+void Kernel::wake_sleepers(Chan chan) {
   for (const Sleeper& s : sleepers_) {
     if (s.chan != chan) continue;
     Process& q = *table_[static_cast<std::size_t>(s.pid)];
@@ -119,6 +119,8 @@ void Kernel::set_blocked(Process& p) {
   PAPAYA_ASSERT(!p.blocked && p.chan.kind != ChanKind::none, "blocked twice, or without a channel");
   p.blocked = true;
   sleepers_.push_back({p.chan, p.pid, p.task});
+  const unsigned b = chan_bucket(p.chan);
+  if (chan_sleepers_[b]++ == 0) chan_buckets_ |= std::uint64_t{1} << b;
 }
 
 void Kernel::clear_blocked(Process& p) {
@@ -127,6 +129,8 @@ void Kernel::clear_blocked(Process& p) {
   auto it = std::find_if(sleepers_.begin(), sleepers_.end(),
                          [&](const Sleeper& s) { return s.pid == p.pid && s.tid == p.task; });
   PAPAYA_ASSERT(it != sleepers_.end(), "a blocked thread missing from the sleepers");
+  const unsigned b = chan_bucket(it->chan);
+  if (--chan_sleepers_[b] == 0) chan_buckets_ &= ~(std::uint64_t{1} << b);
   *it = sleepers_.back();
   sleepers_.pop_back();
 }
@@ -584,6 +588,14 @@ void Kernel::check_invariants() const {
       sleeps(static_cast<std::uint16_t>(t + 1), q.tasks[t].blocked, q.tasks[t].chan);
   });
   PAPAYA_ASSERT(blocked == sleepers_.size(), "a sleeper that is not blocked");
+  // Paired with the sleepers: each bucket counts the sleepers on its channels, its bit says so.
+  std::array<std::uint32_t, 64> per_bucket{};
+  for (const Sleeper& s : sleepers_) ++per_bucket[chan_bucket(s.chan)];
+  for (unsigned b = 0; b < 64; ++b) {
+    PAPAYA_ASSERT(per_bucket[b] == chan_sleepers_[b], "a channel bucket miscounts its sleepers");
+    PAPAYA_ASSERT(((chan_buckets_ >> b) & 1) == (per_bucket[b] != 0 ? 1u : 0u),
+                  "a channel bucket's bit differs from its count");
+  }
   // Paired with ready(): a process it could hold for is marked (ready_if_marked skips the rest).
   for_each_process([&](const Process& q) {
     if (q.state != ProcState::live || !q.pending) return;

@@ -239,7 +239,17 @@ class Kernel {
   OpenFile* file_of(Process& p, Fd fd);
   const OpenFile* file_of(const Process& p, Fd fd) const;
   void warn(std::string what);
-  void wake(Chan chan);
+  // Marks every thread blocked on `chan` for a re-check (and its process as may-be-ready). Most
+  // wakes find nobody on their channel: the buckets say so without a look at the sleepers.
+  void wake(Chan chan) {
+    if ((chan_buckets_ & (std::uint64_t{1} << chan_bucket(chan))) != 0) wake_sleepers(chan);
+  }
+  void wake_sleepers(Chan chan);
+  // Which of 64 buckets a channel's sleepers are counted in (chan_sleepers_).
+  static unsigned chan_bucket(Chan chan) {
+    const std::uint64_t key = std::uint64_t{chan.id} << 8 | static_cast<std::uint64_t>(chan.kind);
+    return static_cast<unsigned>((key * 0x9e3779b97f4a7c15ull) >> 58);
+  }
   // The thread whose call state `p`'s fields hold now (p.task) blocks on p.chan, or stops being
   // blocked (if it was): `blocked` and sleepers_ change together.
   void set_blocked(Process& p);
@@ -387,6 +397,11 @@ class Kernel {
     std::uint16_t tid = 0;
   };
   std::vector<Sleeper> sleepers_;
+  // The sleepers counted by their channel's bucket (chan_bucket), and bit b set while bucket b
+  // counts any: a wake of a channel whose bucket is empty has nobody to wake. Derived from
+  // sleepers_ (changed with it, paired in check_invariants), not hashed.
+  std::array<std::uint32_t, 64> chan_sleepers_{};
+  std::uint64_t chan_buckets_ = 0;
   // Bit pid: the process may be ready (ready_if_marked). Every process ready() holds for is
   // marked; a marked one may not be ready. Derived state, not hashed (model/state_hash.cpp).
   std::array<std::uint64_t, limits::pid_max / 64> marked_{};

@@ -7,10 +7,11 @@
 // What is left out, and why: the Choices (the explorer's), the configuration (the same in every
 // execution of one exploration), `table_` itself (pointers to `procs_`: the processes are hashed
 // through it, in pid order, so that with pids by fork path two states that differ only in the
-// order their processes were created hash alike), `sleepers_` (derived
-// from the processes' `blocked` and `chan`), `marked_` (which processes ready() is asked about
-// again: a superset of the ready ones, so two states that differ only there answer ready() alike),
-// `warnings_` (drained by the executor after every step; the checkers never read them).
+// order their processes were created hash alike), `sleepers_` and their
+// buckets (derived from the processes' `blocked` and `chan`), `marked_` (which processes ready() is
+// asked about again: a superset of the ready ones, so two states that differ only there answer
+// ready() alike), `warnings_` (drained by the executor after every step; the checkers never read
+// them).
 #include "model/state_hash.hpp"
 
 #include "model/kernel.hpp"
