@@ -51,18 +51,6 @@ bool Kernel::live(Pid pid) const {
 
 bool Kernel::has_pending(Pid pid) const { return proc(pid).pending.has_value(); }
 
-OpenFile* Kernel::file_of(Process& p, Fd fd) {
-  if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
-  OfdId id = p.fds[static_cast<std::size_t>(fd)];
-  return id == 0 ? nullptr : &files_[id];
-}
-
-const OpenFile* Kernel::file_of(const Process& p, Fd fd) const {
-  if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
-  OfdId id = p.fds[static_cast<std::size_t>(fd)];
-  return id == 0 ? nullptr : &files_[id];
-}
-
 void Kernel::warn(std::string what) { warnings_.push_back(std::move(what)); }
 
 std::vector<std::string> Kernel::take_warnings() {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/check.hpp"
@@ -236,8 +237,16 @@ class Kernel {
     const auto i = static_cast<std::size_t>(p.pid);
     marked_[i / 64] |= std::uint64_t{1} << (i % 64);
   }
-  OpenFile* file_of(Process& p, Fd fd);
-  const OpenFile* file_of(const Process& p, Fd fd) const;
+  // The description `fd` of `p` refers to, or null. Inline: every descriptor call and most
+  // readiness re-checks look one up (docs/performance.md, "Wave 10").
+  OpenFile* file_of(Process& p, Fd fd) {
+    return const_cast<OpenFile*>(std::as_const(*this).file_of(std::as_const(p), fd));
+  }
+  const OpenFile* file_of(const Process& p, Fd fd) const {
+    if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
+    const OfdId id = p.fds[static_cast<std::size_t>(fd)];
+    return id == 0 ? nullptr : &files_[id];
+  }
   void warn(std::string what);
   // Marks every thread blocked on `chan` for a re-check (and its process as may-be-ready). Most
   // wakes find nobody on their channel: the buckets say so without a look at the sleepers.
