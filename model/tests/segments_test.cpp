@@ -9,13 +9,13 @@
 namespace papaya::model {
 namespace {
 
-std::vector<std::string> segments_of(const Segments& s) {
+std::vector<std::string> listed_segments(const Segments& s) {
   std::vector<std::string> out;
   s.each([&](std::string_view seg) { out.emplace_back(seg); });
   return out;
 }
 
-std::string take(Segments& s, std::size_t n) {
+std::string take_text(Segments& s, std::size_t n) {
   std::string out(n, '\0');
   s.take(out);
   return out;
@@ -30,7 +30,7 @@ TEST(Segments, KeepsTheCutsAndTheBytesInOrder) {
   EXPECT_EQ(s.bytes(), 11u);
   EXPECT_EQ(s.length(0), 3u);
   EXPECT_EQ(s.length(2), 5u);
-  EXPECT_EQ(segments_of(s), (std::vector<std::string>{"hel", "lo ", "world"}));
+  EXPECT_EQ(listed_segments(s), (std::vector<std::string>{"hel", "lo ", "world"}));
   EXPECT_TRUE(s.consistent());
 }
 
@@ -38,12 +38,12 @@ TEST(Segments, TakingEndsInsideASegmentAndLeavesItsRest) {
   Segments s;
   s.push("abc");
   s.push("defg");
-  EXPECT_EQ(take(s, 5), "abcde");
+  EXPECT_EQ(take_text(s, 5), "abcde");
   EXPECT_EQ(s.count(), 1u);
   EXPECT_EQ(s.bytes(), 2u);
-  EXPECT_EQ(segments_of(s), (std::vector<std::string>{"fg"}));
+  EXPECT_EQ(listed_segments(s), (std::vector<std::string>{"fg"}));
   EXPECT_TRUE(s.consistent());
-  EXPECT_EQ(take(s, 2), "fg");
+  EXPECT_EQ(take_text(s, 2), "fg");
   EXPECT_TRUE(s.empty());
   EXPECT_EQ(s.bytes(), 0u);
 }
@@ -53,8 +53,8 @@ TEST(Segments, TakingExactlyTheFirstSegmentsLeavesTheNextWhole) {
   s.push("ab");
   s.push("cd");
   s.push("ef");
-  EXPECT_EQ(take(s, 4), "abcd");
-  EXPECT_EQ(segments_of(s), (std::vector<std::string>{"ef"}));
+  EXPECT_EQ(take_text(s, 4), "abcd");
+  EXPECT_EQ(listed_segments(s), (std::vector<std::string>{"ef"}));
 }
 
 // A stream that never drains: the consumed front is dropped at pushes, the content stays.
@@ -66,10 +66,10 @@ TEST(Segments, ManyPushesAndPartialTakesKeepTheStreamsOrder) {
     std::string seg = std::to_string(i) + ",";
     s.push(seg);
     sent += seg;
-    if (i % 3 == 2) received += take(s, s.bytes() - 1);  // always leaves one byte behind
+    if (i % 3 == 2) received += take_text(s, s.bytes() - 1);  // always leaves one byte behind
     ASSERT_TRUE(s.consistent());
   }
-  received += take(s, s.bytes());
+  received += take_text(s, s.bytes());
   EXPECT_EQ(received, sent);
   EXPECT_TRUE(s.empty());
 }
@@ -81,7 +81,7 @@ TEST(Segments, ClearEmptiesIt) {
   EXPECT_TRUE(s.empty());
   EXPECT_EQ(s.bytes(), 0u);
   s.push("q");
-  EXPECT_EQ(segments_of(s), (std::vector<std::string>{"q"}));
+  EXPECT_EQ(listed_segments(s), (std::vector<std::string>{"q"}));
 }
 
 }  // namespace
