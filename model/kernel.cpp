@@ -51,18 +51,6 @@ bool Kernel::live(Pid pid) const {
 
 bool Kernel::has_pending(Pid pid) const { return proc(pid).pending.has_value(); }
 
-OpenFile* Kernel::file_of(Process& p, Fd fd) {
-  if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
-  OfdId id = p.fds[static_cast<std::size_t>(fd)];
-  return id == 0 ? nullptr : &files_[id];
-}
-
-const OpenFile* Kernel::file_of(const Process& p, Fd fd) const {
-  if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
-  OfdId id = p.fds[static_cast<std::size_t>(fd)];
-  return id == 0 ? nullptr : &files_[id];
-}
-
 void Kernel::warn(std::string what) { warnings_.push_back(std::move(what)); }
 
 std::vector<std::string> Kernel::take_warnings() {
@@ -99,7 +87,7 @@ void Kernel::submit(Pid pid, const Op& op) {
 
 // ---- wait channels ------------------------------------------------------------------------
 
-void Kernel::wake(Chan chan) {
+void Kernel::wake_sleepers(Chan chan) {
   for (const Sleeper& s : sleepers_) {
     if (s.chan != chan) continue;
     Process& q = *table_[static_cast<std::size_t>(s.pid)];
@@ -119,6 +107,8 @@ void Kernel::set_blocked(Process& p) {
   PAPAYA_ASSERT(!p.blocked && p.chan.kind != ChanKind::none, "blocked twice, or without a channel");
   p.blocked = true;
   sleepers_.push_back({p.chan, p.pid, p.task});
+  const unsigned b = chan_bucket(p.chan);
+  if (chan_sleepers_[b]++ == 0) chan_buckets_ |= std::uint64_t{1} << b;
 }
 
 void Kernel::clear_blocked(Process& p) {
@@ -127,6 +117,8 @@ void Kernel::clear_blocked(Process& p) {
   auto it = std::find_if(sleepers_.begin(), sleepers_.end(),
                          [&](const Sleeper& s) { return s.pid == p.pid && s.tid == p.task; });
   PAPAYA_ASSERT(it != sleepers_.end(), "a blocked thread missing from the sleepers");
+  const unsigned b = chan_bucket(it->chan);
+  if (--chan_sleepers_[b] == 0) chan_buckets_ &= ~(std::uint64_t{1} << b);
   *it = sleepers_.back();
   sleepers_.pop_back();
 }
@@ -564,9 +556,7 @@ void Kernel::check_invariants() const {
                   "a queued flock request is not on exactly one list");
   });
   for (std::size_t i = 1; i < socks_.size(); ++i) {
-    std::size_t n = 0;
-    for (const auto& seg : socks_[i].rx) n += seg.size();
-    PAPAYA_ASSERT(n == socks_[i].rx_bytes, "a stream's byte count differs from its segments");
+    PAPAYA_ASSERT(socks_[i].rx.consistent(), "a stream's byte count differs from its segments");
   }
   // Paired with the threads' own state: every blocked thread is a sleeper on its channel, once.
   std::size_t blocked = 0;
@@ -586,6 +576,14 @@ void Kernel::check_invariants() const {
       sleeps(static_cast<std::uint16_t>(t + 1), q.tasks[t].blocked, q.tasks[t].chan);
   });
   PAPAYA_ASSERT(blocked == sleepers_.size(), "a sleeper that is not blocked");
+  // Paired with the sleepers: each bucket counts the sleepers on its channels, its bit says so.
+  std::array<std::uint32_t, 64> per_bucket{};
+  for (const Sleeper& s : sleepers_) ++per_bucket[chan_bucket(s.chan)];
+  for (unsigned b = 0; b < 64; ++b) {
+    PAPAYA_ASSERT(per_bucket[b] == chan_sleepers_[b], "a channel bucket miscounts its sleepers");
+    PAPAYA_ASSERT(((chan_buckets_ >> b) & 1) == (per_bucket[b] != 0 ? 1u : 0u),
+                  "a channel bucket's bit differs from its count");
+  }
   // Paired with ready(): a process it could hold for is marked (ready_if_marked skips the rest).
   for_each_process([&](const Process& q) {
     if (q.state != ProcState::live || !q.pending) return;

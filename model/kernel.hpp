@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/check.hpp"
@@ -97,7 +98,7 @@ class Kernel {
     PAPAYA_ASSERT(pid > 0 && static_cast<std::size_t>(pid) < table_.size(), "ready: no such pid");
     Process& p = *table_[static_cast<std::size_t>(pid)];
     if (!p.blocked) return p.state == ProcState::live && p.pending.has_value();
-    return blocked_ready(p);
+    return blocked_ready_inline(p);
   }
   // ready(pid), without looking at a process nothing happened to since it was last found not
   // ready. A process becomes ready only at a submit, a step that leaves its call in progress (the
@@ -124,7 +125,8 @@ class Kernel {
         const int b = std::countr_zero(bits);
         const auto pid = static_cast<Pid>(w * 64 + static_cast<std::size_t>(b));
         Process& p = *table_[static_cast<std::size_t>(pid)];  // pid < table_.size(): marked
-        if (!p.blocked ? p.state == ProcState::live && p.pending.has_value() : blocked_ready(p))
+        if (!p.blocked ? p.state == ProcState::live && p.pending.has_value()
+                       : blocked_ready_inline(p))
           f(pid);
         else
           marked_[w] &= ~(std::uint64_t{1} << b);
@@ -221,15 +223,42 @@ class Kernel {
   static Pid owner(const Process& p);
   void end_tasks(Process& p);
   bool blocked_ready(Process& p);
+  // blocked_ready's common case inline: no deliverable signal and a channel that did not change
+  // since the last evaluation, where the answer is `woken` as it was (a process woken, but not
+  // chosen yet, is asked again at every step: 0.9 calls a step of a chat run, docs/performance.md
+  // "Wave 10"). The rest is blocked_ready's.
+  bool blocked_ready_inline(Process& p) {
+    if (!p.recheck && (p.pending_signals.bits() & ~p.mask.bits()) == 0)
+      return p.woken && p.state == ProcState::live && p.pending.has_value();
+    return blocked_ready(p);
+  }
   // Marks `p` as one ready() must be asked about again (ready_if_marked).
   void may_be_ready(const Process& p) {
     const auto i = static_cast<std::size_t>(p.pid);
     marked_[i / 64] |= std::uint64_t{1} << (i % 64);
   }
-  OpenFile* file_of(Process& p, Fd fd);
-  const OpenFile* file_of(const Process& p, Fd fd) const;
+  // The description `fd` of `p` refers to, or null. Inline: every descriptor call and most
+  // readiness re-checks look one up (docs/performance.md, "Wave 10").
+  OpenFile* file_of(Process& p, Fd fd) {
+    return const_cast<OpenFile*>(std::as_const(*this).file_of(std::as_const(p), fd));
+  }
+  const OpenFile* file_of(const Process& p, Fd fd) const {
+    if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
+    const OfdId id = p.fds[static_cast<std::size_t>(fd)];
+    return id == 0 ? nullptr : &files_[id];
+  }
   void warn(std::string what);
-  void wake(Chan chan);
+  // Marks every thread blocked on `chan` for a re-check (and its process as may-be-ready). Most
+  // wakes find nobody on their channel: the buckets say so without a look at the sleepers.
+  void wake(Chan chan) {
+    if ((chan_buckets_ & (std::uint64_t{1} << chan_bucket(chan))) != 0) wake_sleepers(chan);
+  }
+  void wake_sleepers(Chan chan);
+  // Which of 64 buckets a channel's sleepers are counted in (chan_sleepers_).
+  static unsigned chan_bucket(Chan chan) {
+    const std::uint64_t key = std::uint64_t{chan.id} << 8 | static_cast<std::uint64_t>(chan.kind);
+    return static_cast<unsigned>((key * 0x9e3779b97f4a7c15ull) >> 58);
+  }
   // The thread whose call state `p`'s fields hold now (p.task) blocks on p.chan, or stops being
   // blocked (if it was): `blocked` and sleepers_ change together.
   void set_blocked(Process& p);
@@ -377,6 +406,11 @@ class Kernel {
     std::uint16_t tid = 0;
   };
   std::vector<Sleeper> sleepers_;
+  // The sleepers counted by their channel's bucket (chan_bucket), and bit b set while bucket b
+  // counts any: a wake of a channel whose bucket is empty has nobody to wake. Derived from
+  // sleepers_ (changed with it, paired in check_invariants), not hashed.
+  std::array<std::uint32_t, 64> chan_sleepers_{};
+  std::uint64_t chan_buckets_ = 0;
   // Bit pid: the process may be ready (ready_if_marked). Every process ready() holds for is
   // marked; a marked one may not be ready. Derived state, not hashed (model/state_hash.cpp).
   std::array<std::uint64_t, limits::pid_max / 64> marked_{};

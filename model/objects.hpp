@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/segments.hpp"
 #include "os/errno.hpp"
 #include "os/types.hpp"
 
@@ -74,15 +75,14 @@ struct Listener {
 struct SockEnd {
   SockId peer = 0;
   std::uint16_t local_port = 0;
-  std::deque<std::string> rx;  // segments not yet received, oldest first
-  std::size_t rx_bytes = 0;    // total bytes in rx (paired with it, asserted)
-  bool rx_fin = false;         // the peer shut down writing or closed: EOF after rx drains
-  bool shut_rd = false;        // shutdown(SHUT_RD) here
-  bool shut_wr = false;        // shutdown(SHUT_WR) here
-  bool open = true;            // a descriptor still refers to this end
-  bool peer_closed = false;    // the peer end is closed (nobody will read what we send)
-  bool reset = false;          // an RST arrived: sends fail with EPIPE
-  Errno error = Errno::ok;     // a pending socket error (ECONNRESET), reported once
+  Segments rx;               // bytes not yet received, oldest first, in their segments
+  bool rx_fin = false;       // the peer shut down writing or closed: EOF after rx drains
+  bool shut_rd = false;      // shutdown(SHUT_RD) here
+  bool shut_wr = false;      // shutdown(SHUT_WR) here
+  bool open = true;          // a descriptor still refers to this end
+  bool peer_closed = false;  // the peer end is closed (nobody will read what we send)
+  bool reset = false;        // an RST arrived: sends fail with EPIPE
+  Errno error = Errno::ok;   // a pending socket error (ECONNRESET), reported once
 };
 
 }  // namespace papaya::model

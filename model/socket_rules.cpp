@@ -4,7 +4,6 @@
 // decides; FIN gives EOF, closing with unread data resets the connection; EPIPE and ECONNRESET
 // after the peer is gone.
 #include <algorithm>
-#include <cstring>
 
 #include "model/check.hpp"
 #include "model/kernel.hpp"
@@ -117,7 +116,7 @@ Outcome Kernel::sys(Process& p, const op::Connect& o) {
 }
 
 bool Kernel::recv_can_proceed(const SockEnd& s) const {
-  return s.rx_bytes > 0 || s.error != Errno::ok || s.rx_fin || s.shut_rd || s.reset;
+  return s.rx.bytes() > 0 || s.error != Errno::ok || s.rx_fin || s.shut_rd || s.reset;
 }
 
 // How many bytes of the queued segments have "arrived" when recv looks: segments arrive in order,
@@ -126,14 +125,14 @@ std::size_t Kernel::arrived_bytes(const SockEnd& s, std::size_t want) {
   PAPAYA_ASSERT(!s.rx.empty(), "arrived_bytes of an empty stream");
   std::uint32_t options = 0;
   std::size_t cum = 0;
-  for (const std::string& seg : s.rx) {
+  for (std::size_t i = 0; i < s.rx.count(); ++i) {
     ++options;
-    cum += seg.size();
+    cum += s.rx.length(i);
     if (cum >= want) break;
   }
   std::uint32_t upto = 1 + choices_.choose(options, DecisionKind::arrival);
   std::size_t bytes = 0;
-  for (std::uint32_t i = 0; i < upto; ++i) bytes += s.rx[i].size();
+  for (std::uint32_t i = 0; i < upto; ++i) bytes += s.rx.length(i);
   return std::min(bytes, want);
 }
 
@@ -145,20 +144,9 @@ std::size_t Kernel::arrived_bytes(const SockEnd& s, std::size_t want) {
 Outcome Kernel::sock_recv(Process& p, SockId id, std::span<char> buf) {
   SockEnd& s = socks_[id];
   if (buf.empty()) return Outcome::value(0);
-  if (s.rx_bytes > 0) {
+  if (s.rx.bytes() > 0) {
     std::size_t n = arrived_bytes(s, buf.size());
-    std::size_t copied = 0;
-    while (copied < n) {
-      std::string& seg = s.rx.front();
-      std::size_t k = std::min(seg.size(), n - copied);
-      std::memcpy(buf.data() + copied, seg.data(), k);
-      copied += k;
-      if (k == seg.size())
-        s.rx.pop_front();
-      else
-        seg.erase(0, k);
-    }
-    s.rx_bytes -= n;
+    s.rx.take(buf.first(n));
     wake(Chan{ChanKind::socket, id});  // room for a sender blocked on this end's buffer
     return Outcome::value(static_cast<std::int64_t>(n));
   }
@@ -183,7 +171,7 @@ bool Kernel::send_can_proceed(const SockEnd& s, std::size_t want) const {
   if (s.error != Errno::ok || s.shut_wr || s.reset || s.peer_closed) return true;
   const SockEnd& to = socks_[s.peer];
   std::size_t need = std::min(want, limits::socket_buffer);
-  return limits::socket_buffer - to.rx_bytes >= need;
+  return limits::socket_buffer - to.rx.bytes() >= need;
 }
 
 // tcp(7): "It provides a reliable, stream-oriented, full-duplex connection between two sockets"
@@ -196,11 +184,11 @@ void Kernel::enqueue_segments(SockEnd& to, std::string_view bytes) {
          choices_.choose(2, DecisionKind::segment) == 1) {
     std::size_t cut =
         1 + choices_.choose(static_cast<std::uint32_t>(bytes.size() - 1), DecisionKind::segment);
-    to.rx.emplace_back(bytes.substr(0, cut));
+    to.rx.push(bytes.substr(0, cut));
     bytes.remove_prefix(cut);
     ++segments;
   }
-  to.rx.emplace_back(bytes);
+  to.rx.push(bytes);
 }
 
 // send(2): "When the message does not fit into the send buffer of the socket, send() normally
@@ -230,7 +218,7 @@ Outcome Kernel::sock_send(Process& p, SockId id, std::string_view bytes, bool no
   }
   if (!send_can_proceed(s, bytes.size() - g.done)) return block(p, Chan{ChanKind::socket, s.peer});
   SockEnd& to = socks_[s.peer];
-  std::size_t n = std::min(bytes.size() - g.done, limits::socket_buffer - to.rx_bytes);
+  std::size_t n = std::min(bytes.size() - g.done, limits::socket_buffer - to.rx.bytes());
   bool short_fault = false;
   if (config_.offer_faults && g.done == 0 && n > 1 &&
       choices_.choose(2, DecisionKind::fault) == 1) {
@@ -238,7 +226,6 @@ Outcome Kernel::sock_send(Process& p, SockId id, std::string_view bytes, bool no
     short_fault = true;
   }
   enqueue_segments(to, bytes.substr(g.done, n));
-  to.rx_bytes += n;
   g.done += n;
   wake(Chan{ChanKind::socket, s.peer});
   if (g.done < bytes.size() && !short_fault) {
@@ -303,7 +290,7 @@ void Kernel::close_socket_end(SockId id) {
   PAPAYA_ASSERT(s.open, "close of a closed socket end");
   s.open = false;
   SockEnd& peer = socks_[s.peer];
-  if (s.rx_bytes > 0) {
+  if (s.rx.bytes() > 0) {
     peer.error = Errno::econnreset;
     peer.reset = true;
   } else {
@@ -311,7 +298,6 @@ void Kernel::close_socket_end(SockId id) {
   }
   peer.peer_closed = true;
   s.rx.clear();
-  s.rx_bytes = 0;
   wake(Chan{ChanKind::socket, s.peer});
   wake(Chan{ChanKind::socket, id});
 }
@@ -329,7 +315,6 @@ void Kernel::close_listener(std::uint32_t lid) {
     client.reset = true;
     client.peer_closed = true;
     server.rx.clear();
-    server.rx_bytes = 0;
     wake(Chan{ChanKind::socket, server.peer});
   }
   l.queue.clear();

@@ -7,10 +7,11 @@
 // What is left out, and why: the Choices (the explorer's), the configuration (the same in every
 // execution of one exploration), `table_` itself (pointers to `procs_`: the processes are hashed
 // through it, in pid order, so that with pids by fork path two states that differ only in the
-// order their processes were created hash alike), `sleepers_` (derived
-// from the processes' `blocked` and `chan`), `marked_` (which processes ready() is asked about
-// again: a superset of the ready ones, so two states that differ only there answer ready() alike),
-// `warnings_` (drained by the executor after every step; the checkers never read them).
+// order their processes were created hash alike), `sleepers_` and their
+// buckets (derived from the processes' `blocked` and `chan`), `marked_` (which processes ready() is
+// asked about again: a superset of the ready ones, so two states that differ only there answer
+// ready() alike), `warnings_` (drained by the executor after every step; the checkers never read
+// them).
 #include "model/state_hash.hpp"
 
 #include "model/kernel.hpp"
@@ -151,9 +152,9 @@ void hash_listener(StateHasher& h, const Listener& l) {
 void hash_sock(StateHasher& h, const SockEnd& s) {
   h.add(s.peer);
   h.add(s.local_port);
-  h.add(s.rx.size());
-  for (const std::string& seg : s.rx) h.add_bytes(seg);
-  h.add(s.rx_bytes);
+  h.add(s.rx.count());
+  s.rx.each([&](std::string_view seg) { h.add_bytes(seg); });
+  h.add(s.rx.bytes());
   h.add_bool(s.rx_fin);
   h.add_bool(s.shut_rd);
   h.add_bool(s.shut_wr);

@@ -286,12 +286,23 @@ std::string Executor::blocked_report() const {
 // (Defined down here: a line added above run_image would move the site its `exit(0)` records in
 // every trace.)
 namespace {
-constexpr std::size_t decisions_reserved = 1024;
+constexpr std::size_t decisions_reserved = 2048;
 
 // The random strategy's generator, which the Chooser then asks directly; null for the others.
 Prng* random_prng(Strategy& s) {
   auto* r = dynamic_cast<RandomStrategy*>(&s);
   return r != nullptr ? &r->prng() : nullptr;
+}
+
+// Moves *last to *first and the elements of [first, last) one place on (std::rotate by one), by
+// carrying each element in a register: gcc turns the plain loop (`*it = *(it - 1)` from `last`
+// down) into a memmove call, which cost more than the moves of the few options there are
+// (docs/performance.md, "Wave 10"), as std::rotate's did.
+template <class It>
+void to_front(It first, It last) {
+  auto carry = std::move(*last);
+  for (; first != last; ++first) std::swap(*first, carry);
+  *last = std::move(carry);
 }
 }  // namespace
 
@@ -347,14 +358,11 @@ bool Executor::plain_step(RunReport& r) {
   ready_.clear();
   kernel_.for_each_ready([this](Pid pid) { ready_.push_back(pid); });
   // Without a Go program every option, and so the last one to run, is a process's own call. It
-  // goes to the front, the others keep their order (std::rotate by one; a few elements, where
-  // rotate's memmove call cost more than the moves).
+  // goes to the front, the others keep their order (a rotation by one, see to_front).
   if (!last_ran_.go && last_ran_.task == 0)
     if (auto it = std::find(ready_.begin(), ready_.end(), last_ran_.pid);
-        it != ready_.end() && it != ready_.begin()) {
-      for (; it != ready_.begin(); --it) *it = *(it - 1);
-      *it = last_ran_.pid;
-    }
+        it != ready_.end() && it != ready_.begin())
+      to_front(ready_.begin(), it);
   if (!gate_passes(ready_.empty()))
     if (const Gate g = gate(ready_.empty(), r); g != Gate::step) return g == Gate::again;
   chooser_.at_step(steps_);
@@ -384,8 +392,9 @@ RunReport Executor::run(std::function<void(Os&)> init) {
   strategy_->begin_execution();
   observes_ = strategy_->observes();
   go_resumes_ = observes_ && strategy_->attach(this);
-  // A run takes about one decision per step: room for a short run's (a chat run 3x5 takes about
-  // 950), so the Chooser's record does not grow by reallocation, copy after copy, at every run.
+  // A run takes about one decision per step: room for a short run's (a chat run 3x5 takes 1,196
+  // at seed 1), so the Chooser's record does not grow by reallocation, copy after copy, at every
+  // run.
   trace_.decisions.reserve(decisions_reserved);
   chooser_.ask_directly(random_prng(*strategy_));
   trace_.header.path_pids = opts_.path_pids;  // (set here: the call sites above keep their lines)
@@ -445,7 +454,8 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     }
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
     // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
-    // (By a loop, as in plain_step: a few options, where rotate's memmove call cost more.)
+    // (A rotation by one. gcc turns this loop into a memmove call too; for these larger options
+    // plain_step's to_front measured dearer: 2,137.0 -> 2,138.6 instructions a Go chat step.)
     if (auto it = std::find(options_.begin(), options_.end(), last_ran_);
         it != options_.end() && it != options_.begin()) {
       for (; it != options_.begin(); --it) *it = *(it - 1);
