@@ -26,6 +26,7 @@
 #include "os/os.hpp"
 #include "real/fiber/fiber_os.hpp"
 #include "real/fiber/scheduler.hpp"
+#include "real/fiber/tests/loopback_pair.hpp"
 
 namespace papaya::real::fiber {
 namespace {
@@ -47,30 +48,8 @@ struct LineCost {
   long reads_would_block = 0;
 };
 
-// An accepted and a connected socket of one loopback connection, or -1s.
-struct CostPair {
-  Fd server = -1;
-  Fd client = -1;
-};
-CostPair cost_tcp_pair(Os& os) {
-  CostPair p;
-  Result<Fd> l = os.listen("127.0.0.1", 0, 16);
-  if (!l) return p;
-  Result<std::uint16_t> port = os.local_port(*l);
-  if (port) {
-    Result<Fd> c = os.connect("127.0.0.1", *port);
-    if (c) {
-      Result<Fd> s = os.accept(*l);
-      p.client = *c;
-      if (s) p.server = *s;
-    }
-  }
-  (void)os.close(*l);
-  return p;
-}
-
 int sink_lines_program(Os& os) {
-  CostPair p = cost_tcp_pair(os);
+  LoopbackPair p = loopback_pair(os);
   if (p.server < 0) return 20;
   Result<Fd> out = os.open("/dev/null", OpenFlags::wronly | OpenFlags::cloexec);
   if (!out) return 21;

@@ -24,6 +24,7 @@
 #include "os/os.hpp"
 #include "real/fiber/fiber_os.hpp"
 #include "real/fiber/scheduler.hpp"
+#include "real/fiber/tests/loopback_pair.hpp"
 
 namespace papaya::real::fiber {
 namespace {
@@ -58,29 +59,6 @@ void poll_test_hook(Fd fd, Readiness what) {
   if (p.fin) (void)::shutdown(p.peer, SHUT_WR);
   if (p.evict) papaya::real::fiber::evict(fd);
   if (p.harvest) this_poller().wait(std::chrono::steady_clock::now());
-}
-
-// A connected pair: `server` from FiberOs::accept (a stream socket: open_stream), `client` from
-// FiberOs::connect. -1s on failure.
-struct PollPair {
-  Fd server = -1;
-  Fd client = -1;
-};
-PollPair tcp_pair(Os& os) {
-  PollPair p;
-  Result<Fd> l = os.listen("127.0.0.1", 0, 16);
-  if (!l) return p;
-  Result<std::uint16_t> port = os.local_port(*l);
-  if (port) {
-    Result<Fd> c = os.connect("127.0.0.1", *port);
-    if (c) {
-      Result<Fd> s = os.accept(*l);
-      p.client = *c;
-      if (s) p.server = *s;
-    }
-  }
-  (void)os.close(*l);
-  return p;
 }
 
 // Reads until `want` bytes or a failure (each recv's result must be > 0).
@@ -155,7 +133,7 @@ int rounds_on(Os& os, Fd reader, int peer) {
 }
 
 int stream_rounds(Os& os) {
-  PollPair p = tcp_pair(os);
+  LoopbackPair p = loopback_pair(os);
   if (p.server < 0) return 20;
   return rounds_on(os, p.server, p.client);
 }
@@ -186,7 +164,7 @@ TEST_P(FiberPoll, BytesArrivingBetweenEagainAndTheParkWakeTheReaderEveryRound) {
 
 // Registers the pair's server end (its first recv parks: the hook sends "w") and leaves it
 // known empty (a one-byte short read): the next recv parks without reading. False on failure.
-bool warm_up(Os& os, const PollPair& p) {
+bool warm_up(Os& os, const LoopbackPair& p) {
   g_poll_plan = PollPlan{};
   g_poll_plan.watched = p.server;
   g_poll_plan.peer = p.client;
@@ -199,7 +177,7 @@ bool warm_up(Os& os, const PollPair& p) {
 // park (no edge is to come) but return end of stream.
 int eof_after_short_read(Os& os) {
   for (int i = 0; i < 200; ++i) {
-    PollPair p = tcp_pair(os);
+    LoopbackPair p = loopback_pair(os);
     if (p.server < 0 || !warm_up(os, p)) return 20;
     g_poll_plan.bytes = "abc";
     g_poll_plan.urgent = false;
@@ -225,7 +203,7 @@ TEST_P(FiberPoll, EndOfStreamThatCameWithTheDataIsReadAfterTheShortRead) {
 // short "ab" must not make the next read park.
 int urgent_after_short_read(Os& os) {
   for (int i = 0; i < 100; ++i) {
-    PollPair p = tcp_pair(os);
+    LoopbackPair p = loopback_pair(os);
     if (p.server < 0 || !warm_up(os, p)) return 20;
     g_poll_plan.bytes = "ab";
     g_poll_plan.urgent = true;
@@ -287,7 +265,7 @@ TEST_P(FiberPoll, CloseWakesAReaderParkedOnAnotherThreadAndTheReusedNumberWorks)
 // round's accepted socket gets the closed number and its reader gets its byte.
 int close_while_reading_tcp(Os& os) {
   for (int i = 0; i < 200; ++i) {
-    PollPair p = tcp_pair(os);
+    LoopbackPair p = loopback_pair(os);
     if (p.server < 0) return 20;
     const Fd a = p.server;
     GoChan done = os.new_chan(1);
@@ -332,7 +310,7 @@ TEST_P(FiberPoll, CloseWakesATcpReaderWhoseRecvIsQueuedOrInTheKernelAndThePeerSe
 // fails with EBADF, as a read parked before the close does. The hook plays the other thread.
 int evicted_between_read_and_park(Os& os) {
   for (int i = 0; i < 50; ++i) {
-    PollPair p = tcp_pair(os);
+    LoopbackPair p = loopback_pair(os);
     if (p.server < 0 || !warm_up(os, p)) return 20;
     g_poll_plan.bytes.clear();
     g_poll_plan.evict = true;
