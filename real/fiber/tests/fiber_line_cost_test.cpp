@@ -27,6 +27,7 @@
 #include "real/fiber/fiber_os.hpp"
 #include "real/fiber/scheduler.hpp"
 #include "real/fiber/tests/loopback_pair.hpp"
+#include "real/fiber/tests/wait_or_kill.hpp"
 
 namespace papaya::real::fiber {
 namespace {
@@ -109,17 +110,10 @@ bool measure_line_cost(LineCost& cost, std::string& why) {
   ::close(ends[1]);
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   int status = 0;
-  for (;;) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (std::chrono::steady_clock::now() > until) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      ::close(ends[0]);
-      why = "the child hung (a lost wake-up?)";
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (!wait_or_kill(pid, until, status)) {
+    ::close(ends[0]);
+    why = "the child hung (a lost wake-up?)";
+    return false;
   }
   char text[256] = {};
   const ssize_t got = ::read(ends[0], text, sizeof text - 1);

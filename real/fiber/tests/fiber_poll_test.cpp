@@ -25,6 +25,7 @@
 #include "real/fiber/fiber_os.hpp"
 #include "real/fiber/scheduler.hpp"
 #include "real/fiber/tests/loopback_pair.hpp"
+#include "real/fiber/tests/wait_or_kill.hpp"
 
 namespace papaya::real::fiber {
 namespace {
@@ -91,16 +92,7 @@ int run_bounded(PollMode mode, unsigned threads, int (*program)(Os&),
   }
   const auto until = std::chrono::steady_clock::now() + deadline;
   int status = 0;
-  for (;;) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (std::chrono::steady_clock::now() > until) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  if (!wait_or_kill(pid, until, status)) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -2;
 }
 
