@@ -17,8 +17,12 @@ namespace {
 // connection: there is no ppoll/pselect-style accept in Os to close that window atomically, so
 // the tick bounds it. Virtual time makes it free in the sim.
 constexpr Duration accept_tick = std::chrono::seconds(1);
-// Signals the daemon catches; blocked except while it waits in accept.
-constexpr SigSet daemon_waits{Sig::term, Sig::int_, Sig::chld, Sig::alrm};
+// Signals the daemon catches; blocked except while it waits in accept. Not SIGCHLD: the daemon
+// reaps after every return from accept (a connection, the tick, a signal), which is what keeps
+// `live` exact when it is compared with max_clients; a SIGCHLD that cut accept short would only
+// reap sooner, and would race with every step of the accept loop (docs/explore.md, "The daemon
+// reaps at the tick").
+constexpr SigSet daemon_waits{Sig::term, Sig::int_, Sig::alrm};
 
 std::string config_problem(Os& os, const ServerConfig& cfg) {
   if (cfg.key.size() != key_length) {
@@ -37,7 +41,9 @@ std::string config_problem(Os& os, const ServerConfig& cfg) {
 void install_daemon_signals(Os& os) {
   // Set before any fork, so that every child inherits SIGUSR1 ignored: only Child SEND catches it.
   (void)os.sigaction(Sig::usr1, SigAction::ign());
-  for (Sig s : {Sig::term, Sig::int_, Sig::chld, Sig::alrm}) {
+  // SIGCHLD's default action ("ignore") keeps the zombies for waitpid and never interrupts accept.
+  (void)os.sigaction(Sig::chld, SigAction::dfl());
+  for (Sig s : {Sig::term, Sig::int_, Sig::alrm}) {
     (void)os.sigaction(s, SigAction::catch_flag(/*restart=*/false));
   }
   (void)os.sigprocmask(SigHow::block, daemon_waits);

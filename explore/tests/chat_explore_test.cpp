@@ -63,8 +63,8 @@ TEST(ChatExplore, TheExplorationScenarioKeepsEveryBugPctFindsWithTwoClients) {
   for (chat::Variant v :
        {chat::Variant::paper, chat::Variant::shared_ofd, chat::Variant::torn_message,
         chat::Variant::exclusive_read, chat::Variant::lost_wakeup, chat::Variant::shared_offset}) {
-    Result loaded = run(v, 2, StrategyName::pct, 200);
-    Result idle = run(v, 2, StrategyName::pct, 200, /*idle=*/true);
+    Result loaded = run(v, 2, StrategyName::pct, 1000);
+    Result idle = run(v, 2, StrategyName::pct, 1000, /*idle=*/true);
     EXPECT_TRUE(loaded.violation) << chat::variant_name(v);
     EXPECT_TRUE(idle.violation) << chat::variant_name(v);
   }
