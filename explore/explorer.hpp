@@ -76,6 +76,9 @@ struct Config {
   bool faults = false;
   // A Go program's steps with per-object footprints (sim::Options::go_fine_footprints).
   bool go_fine_footprints = true;
+  // Order every step after a move of virtual time after every step before it
+  // (sim::Options::time_orders_steps); off only in the tests that show what it saves.
+  bool time_orders_steps = true;
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;

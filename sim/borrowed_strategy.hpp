@@ -26,6 +26,7 @@ class BorrowedStrategy final : public Strategy {
   void stepped(Pid pid, model::StepStatus st) override { s_.stepped(pid, st); }
   bool attach(const RunView* v) override { return s_.attach(v); }
   void go_resumed(Pid pid, const model::StateDigest& d) override { s_.go_resumed(pid, d); }
+  void time_moved() override { s_.time_moved(); }
   bool abandon() const override { return s_.abandon(); }
 
  private:

@@ -82,6 +82,7 @@ class DfsStrategy final : public Strategy {
   void observed(Pid pid, model::OpKind kind, const model::OpArgs& args, const model::Outcome& out,
                 std::span<const char> received) override;
   void step_effect(const Effect& e) override;
+  void time_moved() override { rec_.time_moved(); }
   bool attach(const RunView* v) override {
     keys_.view(v);
     return visited_ != nullptr;

@@ -95,6 +95,7 @@ class DporBase : public Strategy {
     last_ = pid;
   }
   void step_effect(const Effect& e) override { rec_.step_effect(e); }
+  void time_moved() override { rec_.time_moved(); }
   // A step that only blocked is no event: its process is disabled at this node, which picks
   // again. A visible one records what the node's choice did (on its first run).
   void stepped(Pid pid, model::StepStatus status) override {

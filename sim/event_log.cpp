@@ -22,6 +22,18 @@ void EventLog::clear() {
   std::fill(last_of_.begin(), last_of_.end(), -1);
   std::fill(creator_.begin(), creator_.end(), -1);
   last_global_ = -1;
+  if (time_moved_) std::fill(time_frontier_.begin(), time_frontier_.end(), 0);
+  time_moved_ = false;
+}
+
+void EventLog::time_moved() {
+  // An actor's clocks only grow along its events, so the last event of each actor covers it.
+  for (std::int64_t l : last_of_) {
+    if (l < 0) continue;
+    const std::uint16_t* c = clock(static_cast<std::size_t>(l));
+    for (std::size_t q = 0; q < width_; ++q) time_frontier_[q] = std::max(time_frontier_[q], c[q]);
+  }
+  time_moved_ = n_ > 0;
 }
 
 EventLog::ObjState& EventLog::obj(Obj o, std::uint32_t id) {
@@ -119,6 +131,10 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   const std::int64_t prev =
       last_of_[pid] >= 0 ? last_of_[pid] : (pid < max_pids ? creator_[pid] : -1);
   if (prev >= 0) join(j, static_cast<std::size_t>(prev));
+  if (time_moved_) {
+    std::uint16_t* c = clock(j);
+    for (std::size_t q = 0; q < width_; ++q) c[q] = std::max(c[q], time_frontier_[q]);
+  }
   // The candidates for a direct dependency: per object, the last writer and the readers since.
   cands_.clear();
   for (const Access& a : e.effect.access) {

@@ -42,6 +42,12 @@ class EventLog {
   static constexpr std::size_t max_actors = 256;
 
   void clear();
+  // Virtual time moved: every process was blocked (sim/executor.cpp moves time only then), so no
+  // step from now on can be reordered before any step so far; each later event's clock starts
+  // from all of them (their join), and none of them races it. Without this edge DPOR would plan
+  // the reversal of, e.g., a child's exit and its parent's waitpid after an alarm tick, a
+  // schedule no run can follow (docs/explore.md, "Time orders steps").
+  void time_moved();
   // Appends an event; when `races` is given, appends (i, j) for every earlier event i that races
   // with it (dependent, another process, not already ordered before it by other events).
   std::size_t add(const Event& e,
@@ -118,6 +124,10 @@ class EventLog {
   std::vector<Pid> pid_of_slot_ = std::vector<Pid>(1, 0);
   std::vector<std::uint16_t> slots_by_pid_;
   std::int64_t last_global_ = -1;
+  // The join of every clock before the last move of virtual time (max_actors wide), joined into
+  // each later event's; `time_moved_` false: time has not moved in this execution.
+  std::vector<std::uint16_t> time_frontier_ = std::vector<std::uint16_t>(max_actors, 0);
+  bool time_moved_ = false;
   std::vector<std::size_t> cands_;
 };
 

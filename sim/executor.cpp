@@ -325,6 +325,7 @@ Executor::Gate Executor::gate(bool none_ready, RunReport& r) {
     if (t) {
       kernel_.advance_to(std::max(*t, kernel_.now()));
       if (any_go_) go_advance_to(kernel_.now());
+      if (observes_ && opts_.time_orders_steps) strategy_->time_moved();
       return Gate::again;
     }
     r.verdict = Verdict::deadlock;

@@ -52,6 +52,10 @@ struct Options {
   // `papaya sim` always does); true, by its fork path (the exploring strategies' default, so that
   // forks of different parents commute). Recorded in the trace header ("pids": "path").
   bool path_pids = false;
+  // Tell an observing strategy when virtual time moves (Strategy::time_moved), so that its event
+  // log orders every later step after every earlier one. Off only for the tests that show what
+  // the edge saves (explore/tests/time_order_test.cpp).
+  bool time_orders_steps = true;
   traces::Header header{};  // design/variant/scenario for the trace header (seed, strategy,
                             // max_steps and faults are filled in from these Options)
 };

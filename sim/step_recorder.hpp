@@ -53,6 +53,7 @@ class StepRecorder {
     cur_.effect = e;
     blocked_.access.clear();
   }
+  void time_moved() { log_.time_moved(); }
   void decision(std::uint32_t chosen) { cur_.data = cur_.data * 1000003u + chosen + 1; }
   // Adds the event unless the step only blocked; returns its index, or -1 when invisible.
   std::int64_t stepped(model::StepStatus status, std::int32_t node, bool find_races) {

@@ -105,6 +105,9 @@ class Strategy {
   // share memory, so the sequence of these, in order, stands for the program's memory
   // (sim/state_cache.hpp part 2).
   virtual void go_resumed(Pid, const model::StateDigest&) {}
+  // Virtual time moved (to an observing strategy, when Options::time_orders_steps): every process
+  // was blocked, so every step from now on happens after every step so far (sim/event_log.hpp).
+  virtual void time_moved() {}
   // True when the strategy gives up on the current execution (source-DPOR's sleep-set-blocked
   // runs): the executor ends the run at once, RunReport::abandoned set.
   virtual bool abandon() const { return false; }

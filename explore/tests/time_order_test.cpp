@@ -1,0 +1,170 @@
+// Virtual time orders steps (sim/event_log.hpp EventLog::time_moved): time moves only when every
+// process is blocked, so a step after the move cannot be reordered before a step before it.
+// Without that edge DPOR plans such reversals, and no run can follow them (docs/explore.md, "Time
+// orders steps"). With it: the same traces, the same outcomes as dfs, none of those branches.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "chat/variant.hpp"
+#include "explore/chat_program.hpp"
+#include "explore/explorer.hpp"
+#include "sim/simulation.hpp"
+#include "traces/trace.hpp"
+
+namespace papaya::explore {
+namespace {
+
+// What every pwrite and pread of a run returned, with its virtual time (sorted), across an
+// exploration.
+using TimedOutcomes = std::set<std::vector<std::tuple<Pid, int, std::int64_t, std::int64_t>>>;
+
+Result explore_timed(std::function<void(Os&)> init, StrategyName s, bool time_orders,
+                     TimedOutcomes& out) {
+  Program p;
+  p.init = std::move(init);
+  p.check_reads_order = false;
+  p.check = [&out](const sim::Simulation& sim, const sim::RunReport& r) {
+    std::vector<std::tuple<Pid, int, std::int64_t, std::int64_t>> run;
+    for (const traces::Step& st : sim.trace().steps)
+      if (st.op == model::OpKind::pread || st.op == model::OpKind::pwrite)
+        run.emplace_back(st.pid, static_cast<int>(st.op), st.ret, st.time_ns);
+    std::sort(run.begin(), run.end());  // equivalent runs list independent steps in other orders
+    out.insert(run);
+    return r.verdict == Verdict::ok ? std::string()
+                                    : std::string(verdict_name(r.verdict)) + r.detail;
+  };
+  Config c;
+  c.strategy = s;
+  c.max_executions = 100'000;
+  c.keep_trace_names = true;
+  c.time_orders_steps = time_orders;
+  return explore(p, c);
+}
+
+// The parent and a child each write one byte of file x at t = 0 (a race), the child then sleeps
+// 1 s and writes again, and the parent reads x at t = 0 and, after waiting 2 s, once more. The
+// child's second write and the parent's second read come after time moved; every other step
+// before. Both writes at t = 0 race each other and the parent's first read; nothing after a move
+// of time can run before the steps that led to it.
+std::function<void(Os&)> sleeper_program() {
+  return [](Os& os) {
+    papaya::Result<Fd> x = os.open("/x", OpenFlags::rdwr | OpenFlags::creat, 0644);
+    if (!x) os.exit(2);
+    const Fd fd = *x;
+    papaya::Result<Pid> child = os.fork([fd](Os& o) {
+      (void)o.pwrite(fd, "c", 0);
+      (void)o.sleep(std::chrono::seconds(1));
+      (void)o.pwrite(fd, "C", 0);
+      o.exit(0);
+    });
+    if (!child) os.exit(2);
+    (void)os.pwrite(fd, "p", 0);
+    char c = 0;
+    (void)os.pread(fd, std::span<char>(&c, 1), 0);
+    (void)os.sleep(std::chrono::seconds(2));
+    (void)os.pread(fd, std::span<char>(&c, 1), 0);
+    (void)os.waitpid(*child, false);
+  };
+}
+
+// Two writers and a sleeper: B writes x, C writes y (independent of x), A sleeps 1 s and then
+// reads x. B's write and A's read race only in appearance: A's read comes after time moved, which
+// needs B to have written. Without the edge optimal DPOR plans "C's write, A's wake-up, A's read"
+// before B's write, and no run can follow it past C's write.
+std::function<void(Os&)> two_writers_and_a_sleeper_program() {
+  return [](Os& os) {
+    papaya::Result<Fd> x = os.open("/x", OpenFlags::rdwr | OpenFlags::creat, 0644);
+    papaya::Result<Fd> y = os.open("/y", OpenFlags::rdwr | OpenFlags::creat, 0644);
+    if (!x || !y) os.exit(2);
+    const Fd fx = *x;
+    const Fd fy = *y;
+    papaya::Result<Pid> b = os.fork([fx](Os& o) {
+      (void)o.pwrite(fx, "b", 0);
+      o.exit(0);
+    });
+    papaya::Result<Pid> c = os.fork([fy](Os& o) {
+      (void)o.pwrite(fy, "c", 0);
+      o.exit(0);
+    });
+    if (!b || !c) os.exit(2);
+    (void)os.sleep(std::chrono::seconds(1));
+    char ch = 0;
+    (void)os.pread(fx, std::span<char>(&ch, 1), 0);
+    (void)os.waitpid(*b, false);
+    (void)os.waitpid(*c, false);
+  };
+}
+
+TEST(TimeOrdersSteps, TheSameTracesAndOutcomesAsDfsAndNoBranchThatCannotBeFollowed) {
+  for (auto program : {sleeper_program, two_writers_and_a_sleeper_program}) {
+    TimedOutcomes dfs_out;
+    Result dfs = explore_timed(program(), StrategyName::dfs, true, dfs_out);
+    ASSERT_TRUE(dfs.exhausted);
+    for (StrategyName s : {StrategyName::dpor, StrategyName::optimal}) {
+      TimedOutcomes out;
+      Result r = explore_timed(program(), s, true, out);
+      EXPECT_TRUE(r.exhausted) << strategy_name(s);
+      EXPECT_EQ(out, dfs_out) << strategy_name(s);
+      EXPECT_EQ(r.trace_names, dfs.trace_names) << strategy_name(s);
+      EXPECT_EQ(r.executions, r.trace_names.size()) << strategy_name(s);
+      if (s == StrategyName::optimal) {
+        EXPECT_EQ(r.wakeup_divergences, 0u);
+        EXPECT_EQ(r.abandoned, 0u);
+      }
+    }
+  }
+  TimedOutcomes out;
+  Result dfs = explore_timed(sleeper_program(), StrategyName::dfs, true, out);
+  EXPECT_GE(dfs.trace_names.size(), 2u) << "the writes at t = 0 race: both orders are traces";
+}
+
+// The broken variant: without the edge, optimal DPOR still sees every outcome dfs sees, but it
+// plans reversals across the move of time that no run can follow.
+TEST(TimeOrdersSteps, WithoutTheEdgeOptimalPlansReversalsNoRunCanFollow) {
+  TimedOutcomes with_out;
+  TimedOutcomes without_out;
+  Result with =
+      explore_timed(two_writers_and_a_sleeper_program(), StrategyName::optimal, true, with_out);
+  Result without =
+      explore_timed(two_writers_and_a_sleeper_program(), StrategyName::optimal, false, without_out);
+  EXPECT_EQ(without_out, with_out);
+  EXPECT_EQ(with.executions, 1u);
+  EXPECT_EQ(with.wakeup_divergences + with.abandoned, 0u);
+  EXPECT_GT(without.wakeup_divergences, 0u);
+  EXPECT_GT(without.abandoned, 0u);
+}
+
+// On the chat (1 client, no line, the exploration scenario): the daemon reaps its cluster at its
+// 1 s accept tick, after every other process has blocked; its waitpid there raced the leader's
+// exit in every execution, a reversal no run can follow. With the edge the same number of
+// traces, none of those branches, and fewer runs.
+TEST(TimeOrdersSteps, OnTheChatTheSameTracesWithoutTheTickReversals) {
+  chat::Scenario sc;
+  sc.clients = 1;
+  sc.messages = 0;
+  sc.idle_shutdown = true;
+  Config c;
+  c.strategy = StrategyName::optimal;
+  c.data_options = 1;
+  c.max_executions = 100'000;
+  Result with = explore(chat_program(sc), c);
+  c.time_orders_steps = false;
+  Result without = explore(chat_program(sc), c);
+  ASSERT_TRUE(with.exhausted);
+  ASSERT_TRUE(without.exhausted);
+  EXPECT_FALSE(with.violation);
+  EXPECT_EQ(with.executions, without.executions);
+  EXPECT_EQ(with.traces, without.traces);
+  EXPECT_EQ(with.wakeup_divergences, 0u);
+  EXPECT_GT(without.wakeup_divergences, 0u);
+  EXPECT_LT(with.executions + with.abandoned, without.executions + without.abandoned);
+}
+
+}  // namespace
+}  // namespace papaya::explore
