@@ -11,8 +11,8 @@ namespace papaya::model::go {
 // run." -- "runqput(_p_, newg, true)" then "if mainStarted { wakep() }".
 Gid Runtime::newproc(P& pp, Gid parent) {
   auto id = static_cast<Gid>(gs_.size());
-  gs_.push_back(G{.id = id, .status = GStatus::dead, .parent = parent});
-  set_g(gs_.back(), GStatus::runnable, GoWhy::created);
+  gs_.push_back(std::make_unique<G>(G{.id = id, .status = GStatus::dead, .parent = parent}));
+  set_g(*gs_.back(), GStatus::runnable, GoWhy::created);
   last_started_ = id;
   runqput(pp, id, true);
   wakep();
