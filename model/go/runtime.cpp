@@ -217,9 +217,7 @@ void Runtime::actors(std::vector<Actor>& out) const {
   }
   for (Gid id : in_syscall_)
     if (gs_[id]->syscall_done) out.push_back({Actor::Kind::syscall_exit, id});
-  if (poller_blocked_ &&
-      std::any_of(fds_.begin(), fds_.end(), [](const PollDesc& d) { return d.event; }))
-    out.push_back({Actor::Kind::poller, 0});
+  if (poller_blocked_ && fd_events_ > 0) out.push_back({Actor::Kind::poller, 0});
 }
 
 // actors() is not empty, without making the list.
@@ -229,8 +227,7 @@ bool Runtime::has_actors() const {
     if (pp.status == PStatus::running && (pp.curg == 0 || gs_[pp.curg]->pending)) return true;
   for (Gid id : in_syscall_)
     if (gs_[id]->syscall_done) return true;
-  return poller_blocked_ &&
-         std::any_of(fds_.begin(), fds_.end(), [](const PollDesc& d) { return d.event; });
+  return poller_blocked_ && fd_events_ > 0;
 }
 
 GoOutcome Runtime::step(Actor a) {
@@ -380,6 +377,9 @@ void Runtime::check_invariants() const {
       PAPAYA_ASSERT(gp.p >= 0 && ps_[static_cast<std::size_t>(gp.p)].curg == gp.id,
                     "a running goroutine is not its P's curg");
   }
+  PAPAYA_ASSERT(std::count_if(fds_.begin(), fds_.end(),
+                              [](const PollDesc& d) { return d.event; }) == fd_events_,
+                "fd_events disagrees with the descriptors' events");
   int spinning = 0;
   for (const P& pp : ps_) spinning += pp.spinning ? 1 : 0;
   PAPAYA_ASSERT(spinning == nmspinning_, "nmspinning disagrees with the spinning Ps");

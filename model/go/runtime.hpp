@@ -242,6 +242,10 @@ class Runtime {
   std::vector<Chan> chans_{1};  // [0]: the nil channel's slot, never used
   std::vector<PollDesc> fds_{1};
   int netpoll_waiters_ = 0;
+  // How many descriptors have `event` set: actors() and netpoll() ask at every step whether epoll
+  // holds news, and the answer was a scan of every descriptor. Derived state (check_invariants
+  // pairs it with the descriptors), not hashed.
+  std::uint32_t fd_events_ = 0;
   bool poller_blocked_ = false;  // an M sits in netpoll(-1) (sched.lastpoll == 0)
   Duration lastpoll_{0};
   std::vector<Gid> in_syscall_;
