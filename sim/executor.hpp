@@ -194,10 +194,9 @@ class Executor final : private RunView {
   std::uint64_t bytes_received_ = 0;
   std::optional<std::string> crash_;
   bool ran_ = false;
-  Effect effect_;                         // go_effect's, reused
-  Effect watched_;                        // go_watched_edges' scratch
-  std::vector<model::go::Actor> actors_;  // a runtime's actors, reused at every step
-  std::vector<model::go::Gid> want_;      // go_run_wanting's, reused
+  Effect effect_;                     // go_effect's, reused
+  Effect watched_;                    // go_watched_edges' scratch
+  std::vector<model::go::Gid> want_;  // go_run_wanting's, reused
 };
 
 }  // namespace papaya::sim

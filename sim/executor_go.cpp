@@ -544,8 +544,9 @@ void Executor::go_options() {
     }
     for (const auto& [tid, g] : p.go->on_tasks)
       if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
-    p.go->rt.actors(actors_);
-    for (const model::go::Actor& a : actors_) options_.push_back({pid, true, a});
+    p.go->rt.for_each_actor([this, pid](model::go::Actor a) {
+      options_.push_back({pid, true, a});
+    });
   }
   for (; r != ready_.end(); ++r) options_.push_back({*r});
 }

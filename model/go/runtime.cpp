@@ -108,15 +108,6 @@ Runtime::Runtime(Choices& choices, GoConfig config) : choices_(choices), config_
   for (int i = 0; i < config_.gomaxprocs; ++i) ps_.push_back(P{.id = i});
 }
 
-P& Runtime::pr(int id) {
-  PAPAYA_ASSERT(id >= 0 && id < static_cast<int>(ps_.size()), "no such P");
-  return ps_[static_cast<std::size_t>(id)];
-}
-const P& Runtime::p(int id) const {
-  PAPAYA_ASSERT(id >= 0 && id < static_cast<int>(ps_.size()), "no such P");
-  return ps_[static_cast<std::size_t>(id)];
-}
-
 std::uint32_t Runtime::ask(std::uint32_t n, GoChoice c) {
   PAPAYA_ASSERT(n >= 1, "a choice among nothing");
   if (n == 1) return 0;
@@ -209,15 +200,7 @@ std::vector<Actor> Runtime::actors() const {
 
 void Runtime::actors(std::vector<Actor>& out) const {
   out.clear();
-  if (ending_ != Ending::running) return;
-  for (const P& pp : ps_) {
-    if (pp.status != PStatus::running) continue;
-    if (pp.curg == 0 || gs_[pp.curg]->pending)
-      out.push_back({Actor::Kind::p, static_cast<std::uint32_t>(pp.id)});
-  }
-  for (Gid id : in_syscall_)
-    if (gs_[id]->syscall_done) out.push_back({Actor::Kind::syscall_exit, id});
-  if (poller_blocked_ && fd_events_ > 0) out.push_back({Actor::Kind::poller, 0});
+  for_each_actor([&out](Actor a) { out.push_back(a); });
 }
 
 // actors() is not empty, without making the list.

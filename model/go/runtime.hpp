@@ -95,6 +95,18 @@ class Runtime {
   // The same into `out` (cleared first): for a driver that asks at every step, no allocation.
   void want_op(std::vector<Gid>& out) const;
   void actors(std::vector<Actor>& out) const;
+  // Calls f(actor) for each of actors(), in its order, without a list: the executor asks at
+  // every step and copies them into its options. f must not change the runtime.
+  template <class F>
+  void for_each_actor(F&& f) const {
+    if (ending_ != Ending::running) return;
+    for (const P& pp : ps_)
+      if (pp.status == PStatus::running && (pp.curg == 0 || gs_[pp.curg]->pending))
+        f(Actor{Actor::Kind::p, static_cast<std::uint32_t>(pp.id)});
+    for (Gid id : in_syscall_)
+      if (gs_[id]->syscall_done) f(Actor{Actor::Kind::syscall_exit, id});
+    if (poller_blocked_ && fd_events_ > 0) f(Actor{Actor::Kind::poller, 0});
+  }
   bool has_actors() const;
   GoOutcome step(Actor a);
   Gid last_started() const { return last_started_; }
@@ -126,7 +138,10 @@ class Runtime {
     PAPAYA_ASSERT(id > 0 && id < gs_.size(), "no such goroutine");
     return *gs_[id];
   }
-  const P& p(int id) const;
+  const P& p(int id) const {
+    PAPAYA_ASSERT(id >= 0 && id < static_cast<int>(ps_.size()), "no such P");
+    return ps_[static_cast<std::size_t>(id)];
+  }
   int gomaxprocs() const { return config_.gomaxprocs; }
   const std::deque<Gid>& global_runq() const { return global_; }
   const Mutex& mutex(ObjId m) const { return mutexes_.at(m); }
@@ -157,7 +172,10 @@ class Runtime {
     PAPAYA_ASSERT(id > 0 && id < gs_.size(), "no such goroutine");
     return *gs_[id];
   }
-  P& pr(int id);
+  P& pr(int id) {
+    PAPAYA_ASSERT(id >= 0 && id < static_cast<int>(ps_.size()), "no such P");
+    return ps_[static_cast<std::size_t>(id)];
+  }
   std::uint32_t ask(std::uint32_t n, GoChoice c);
   void end(Ending e, std::string message);
   GoOutcome dispatch(G& gp, P& pp);
