@@ -194,9 +194,8 @@ class Executor final : private RunView {
   std::uint64_t bytes_received_ = 0;
   std::optional<std::string> crash_;
   bool ran_ = false;
-  Effect effect_;                     // go_effect's, reused
-  Effect watched_;                    // go_watched_edges' scratch
-  std::vector<model::go::Gid> want_;  // go_run_wanting's, reused
+  Effect effect_;   // go_effect's, reused
+  Effect watched_;  // go_watched_edges' scratch
 };
 
 }  // namespace papaya::sim

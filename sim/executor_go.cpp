@@ -248,14 +248,10 @@ void Executor::go_enter_kernel(Proc& p, Gid g) {
 
 // Every running goroutine with nothing pending runs its user code up to its next call.
 void Executor::go_run_wanting(Proc& p) {
-  std::vector<Gid> want;
-  want.swap(want_);  // reused; taken while in use, so a nested call would not share it
-  p.go->rt.want_op(want);
-  for (Gid g : want) {
-    if (p.go->ended) break;
-    resume_goroutine(p, goroutine(p, g));
-  }
-  want_.swap(want);
+  GoProc& gp = *p.go;
+  gp.rt.for_each_wanting([&](Gid g) {
+    if (!gp.ended) resume_goroutine(p, goroutine(p, g));
+  });
 }
 
 void Executor::go_step(Pid pid, go::Actor a) {

@@ -95,6 +95,14 @@ class Runtime {
   // The same into `out` (cleared first): for a driver that asks at every step, no allocation.
   void want_op(std::vector<Gid>& out) const;
   void actors(std::vector<Actor>& out) const;
+  // Calls f(gid) for each goroutine of want_op(), P by P, without a list. f may submit that
+  // goroutine's operation (which changes its G only, so the Ps after it answer as they would have).
+  template <class F>
+  void for_each_wanting(F&& f) const {
+    if (ending_ != Ending::running) return;
+    for (const P& pp : ps_)
+      if (pp.status == PStatus::running && pp.curg != 0 && !gs_[pp.curg]->pending) f(pp.curg);
+  }
   // Calls f(actor) for each of actors(), in its order, without a list: the executor asks at
   // every step and copies them into its options. f must not change the runtime.
   template <class F>
