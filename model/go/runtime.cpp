@@ -239,7 +239,10 @@ GoOutcome Runtime::step(Actor a) {
 }
 
 GoOutcome Runtime::dispatch(G& gp, P& pp) {
-  const GoOp op = *gp.pending;
+  // By reference: a copy cost a variant copy at every step, and a select's a vector (a malloc and
+  // a free). The rules that reset gp.pending (Gosched here, goexit, Unlock's handoff) do not read
+  // the operation after that; its fields they need are passed by value.
+  const GoOp& op = *gp.pending;
   return std::visit(
       [&](const auto& o) -> GoOutcome {
         using T = std::decay_t<decltype(o)>;
