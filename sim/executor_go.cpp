@@ -277,10 +277,11 @@ void Executor::go_step(Pid pid, go::Actor a) {
   if (opts_.go_preempt && a.kind == go::Actor::Kind::p && g != 0 &&
       chooser_.choose(2, model::DecisionKind::go_preempt) == 1)
     rt.preempt(static_cast<int>(a.id));
-  const GoStepStart rec =
-      go_step_start(rt, a, g, g ? goroutine(p, g).file : "", g ? goroutine(p, g).line : 0);
+  const Goroutine* gor = g != 0 ? &goroutine(p, g) : nullptr;
+  traces::GoRecord& rec =
+      start_go_record(trace_, steps_, pid, rt, a, g, gor ? gor->file : "", gor ? gor->line : 0);
   const go::GoOutcome o = rt.step(a);
-  record_go_step(trace_, steps_, pid, rec, o.status, rt);
+  finish_go_record(trace_, rec, o.status, rt);
   ++go_steps_;
   if (opts_.check_invariants) rt.check_invariants();
   if (g != 0) {
