@@ -118,9 +118,16 @@ Gid Runtime::runqsteal(P& pp, P& victim, bool steal_runnext) {
 // uint32(len(ord.coprimes))]" -- fastrand's value is the choice (steal_order).
 Gid Runtime::steal_work(P& pp) {
   const auto count = static_cast<std::uint32_t>(ps_.size());
-  std::vector<std::uint32_t> coprimes;
-  for (std::uint32_t i = 1; i <= count; ++i)
-    if (std::gcd(i, count) == 1) coprimes.push_back(i);
+  // randomOrder.reset's coprimes of GOMAXPROCS, made once per thread and GOMAXPROCS rather than
+  // at every steal (a malloc and a free each time a spinning M looked for work).
+  thread_local std::vector<std::uint32_t> coprimes;
+  thread_local std::uint32_t coprimes_of = 0;
+  if (coprimes_of != count) {
+    coprimes.clear();
+    for (std::uint32_t i = 1; i <= count; ++i)
+      if (std::gcd(i, count) == 1) coprimes.push_back(i);
+    coprimes_of = count;
+  }
   const auto ncop = static_cast<std::uint32_t>(coprimes.size());
   constexpr int steal_tries = 4;
   for (int i = 0; i < steal_tries; ++i) {
