@@ -403,9 +403,9 @@ void Executor::go_poll() {
   // which makes the poll due): only the signal waits are looked at.
   const bool watches_due = watch_due_;
   watch_due_ = false;
-  for (Pid pid : live_) {
+  for (Pid pid : go_pids_) {  // the live Go programs, in pid order, as a visit of live_ found
     Proc& p = *procs_[static_cast<std::size_t>(pid)];
-    if (!p.go || p.go->ended) continue;
+    if (!p.running || !p.go || p.go->ended) continue;
     GoProc& gp = *p.go;
     if (gp.signal_armed && (p.kp->caught.bits() & gp.signal_waits.bits()) != 0) {
       gp.signal_armed = false;
