@@ -68,7 +68,7 @@ Executor::GoProc& Executor::make_go(Proc& p) {
   add_go_program(p.pid);
   p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
   p.go->rt.advance_to(kernel_.now());
-  p.go->rt.record_events(true);  // G/P changes into the trace (sim/go_events.hpp)
+  p.go->rt.record_events_into(trace_.go_events);  // G/P changes: sim/go_events.hpp
   const Gid main = p.go->rt.start();
   record_go_events(trace_, steps_, p.pid, traces::GoBy::start, p.go->rt);
   auto g = std::make_unique<Goroutine>(*this, p.pid, main);

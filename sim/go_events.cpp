@@ -41,12 +41,12 @@ traces::GoRecord& new_record(traces::Trace& t) {
   return t.go.emplace_back();
 }
 
+// The runtime appended them to t.go_events itself (Runtime::record_events_into, set by make_go):
+// the last new_events() of the list are the record's.
 void take_events(traces::Trace& t, traces::GoRecord& r, go::Runtime& rt) {
-  std::vector<go::GoEvent>& ev = rt.events();
-  r.first_event = static_cast<std::uint32_t>(t.go_events.size());
-  r.event_count = static_cast<std::uint32_t>(ev.size());
-  t.go_events.insert(t.go_events.end(), ev.begin(), ev.end());
-  ev.clear();
+  r.event_count = rt.new_events();
+  r.first_event = static_cast<std::uint32_t>(t.go_events.size()) - r.event_count;
+  rt.took_new_events();
 }
 }  // namespace
 
@@ -80,7 +80,7 @@ void finish_go_record(traces::Trace& t, traces::GoRecord& r, go::GoStatus status
 
 void record_go_events(traces::Trace& t, std::uint64_t at, Pid pid, traces::GoBy by,
                       go::Runtime& rt) {
-  if (rt.events().empty()) return;
+  if (rt.new_events() == 0) return;
   traces::GoRecord& r = new_record(t);
   r.at = at;
   r.pid = pid;

@@ -174,6 +174,15 @@ class Runtime {
   // after each step (and after sysmon) and clears the list.
   void record_events(bool on) { record_events_ = on; }
   std::vector<GoEvent>& events() { return events_; }
+  // Or straight into the driver's own list (the trace's: no copy at every step), which must
+  // outlive the runtime. new_events() counts the ones appended there since the driver last took
+  // them (took_new_events); events() stays empty.
+  void record_events_into(std::vector<GoEvent>& sink) {
+    record_events_ = true;
+    sink_ = &sink;
+  }
+  std::uint32_t new_events() const { return new_events_; }
+  void took_new_events() { new_events_ = 0; }
 
  private:
   G& gr(Gid id) {
@@ -281,6 +290,16 @@ class Runtime {
   std::vector<Decision> decisions_;
   bool record_events_ = false;
   std::vector<GoEvent> events_;
+  std::vector<GoEvent>* sink_ = nullptr;  // record_events_into's list
+  std::uint32_t new_events_ = 0;          // appended to *sink_ since took_new_events
+  void record(const GoEvent& e) {
+    if (sink_ == nullptr) {
+      events_.push_back(e);
+      return;
+    }
+    sink_->push_back(e);
+    ++new_events_;
+  }
 };
 
 }  // namespace papaya::model::go
