@@ -255,7 +255,7 @@ void Executor::go_run_wanting(Proc& p) {
 }
 
 void Executor::go_step(Pid pid, go::Actor a) {
-  Proc& p = proc(pid);
+  Proc& p = *procs_[static_cast<std::size_t>(pid)];  // an option's: a live process (go_options)
   GoProc& gp = *p.go;
   go::Runtime& rt = gp.rt;
   Gid g = 0;
