@@ -427,32 +427,7 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       if (!plain_step(r)) break;
       continue;
     }
-    options_.clear();
-    for (Pid pid : live_) {
-      const Proc& p = *procs_[static_cast<std::size_t>(pid)];
-      // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at
-      // once: its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends
-      // (signal(7): "Term Default action is to terminate the process"). Its death is a step of
-      // its own, recorded as a getpid, as kill_from_outside records a kill -9.
-      // Likewise a signal it catches (signal_notify's handler) runs at once on one of its
-      // threads: a step of its own too, with the handler's effect (the caught flag).
-      // Only when no goroutine's call waits for the thread either: the step's outcome must not be
-      // taken for that call's (a recv once got the handler step's pid as its byte count).
-      // (The signal test's first step inline: most steps have no deliverable signal.)
-      if (p.go && !p.go->ended && p.go->kq.empty() && !p.kp->pending &&
-          (p.kp->pending_signals.bits() & ~p.kp->mask.bits()) != 0 &&
-          kernel_.signal_pending_acts(pid)) {
-        p.go->handler_step = true;
-        kernel_.submit(pid, model::op::Getpid{});
-      }
-      if (kernel_.ready_if_marked(pid)) options_.push_back({pid});
-      if (p.go && !p.go->ended) {
-        for (const auto& [tid, g] : p.go->on_tasks)
-          if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
-        p.go->rt.actors(actors_);
-        for (const model::go::Actor& a : actors_) options_.push_back({pid, true, a});
-      }
-    }
+    go_options();
     // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
     // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
     // (A rotation by one. gcc turns this loop into a memmove call too; for these larger options

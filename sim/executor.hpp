@@ -127,6 +127,8 @@ class Executor final : private RunView {
   void resume_goroutine(Proc& p, Goroutine& g);
   void goroutine_main(Proc& p, Goroutine& g);
   void go_step(Pid pid, model::go::Actor a);
+  void add_go_program(Pid pid);
+  void go_options();
   void go_after_kernel_step(Proc& p, const model::Outcome& out, std::uint16_t task);
   void go_run_wanting(Proc& p);
   void end_go_process(Proc& p, const model::Outcome& out);
@@ -174,6 +176,8 @@ class Executor final : private RunView {
   bool any_go_ = false;      // some process became a Go program (else skip the Go bookkeeping)
   bool observes_ = false;    // strategy_->observes(), asked once per run
   bool go_resumes_ = false;  // the strategy keys states: it is told each goroutine resumption
+  // The processes that became Go programs, in pid order (go_options).
+  std::vector<Pid> go_pids_;
   // go_poll has something to look at: a kernel step since the last poll (only a kernel step
   // changes what would_block and the caught flags say), or a signal wait armed since.
   bool poll_due_ = true;
@@ -190,10 +194,8 @@ class Executor final : private RunView {
   std::uint64_t bytes_received_ = 0;
   std::optional<std::string> crash_;
   bool ran_ = false;
-  Effect effect_;                         // go_effect's, reused
-  Effect watched_;                        // go_watched_edges' scratch
-  std::vector<model::go::Actor> actors_;  // a runtime's actors, reused at every step
-  std::vector<model::go::Gid> want_;      // go_run_wanting's, reused
+  Effect effect_;   // go_effect's, reused
+  Effect watched_;  // go_watched_edges' scratch
 };
 
 }  // namespace papaya::sim

@@ -65,10 +65,10 @@ bool Executor::is_go(Pid pid) { return proc(pid).go != nullptr; }
 
 Executor::GoProc& Executor::make_go(Proc& p) {
   if (p.go) return *p.go;
-  any_go_ = true;
+  add_go_program(p.pid);
   p.go = std::make_unique<GoProc>(chooser_, go::GoConfig{.gomaxprocs = opts_.gomaxprocs});
   p.go->rt.advance_to(kernel_.now());
-  p.go->rt.record_events(true);  // G/P changes into the trace (sim/go_events.hpp)
+  p.go->rt.record_events_into(trace_.go_events);  // G/P changes: sim/go_events.hpp
   const Gid main = p.go->rt.start();
   record_go_events(trace_, steps_, p.pid, traces::GoBy::start, p.go->rt);
   auto g = std::make_unique<Goroutine>(*this, p.pid, main);
@@ -248,18 +248,14 @@ void Executor::go_enter_kernel(Proc& p, Gid g) {
 
 // Every running goroutine with nothing pending runs its user code up to its next call.
 void Executor::go_run_wanting(Proc& p) {
-  std::vector<Gid> want;
-  want.swap(want_);  // reused; taken while in use, so a nested call would not share it
-  p.go->rt.want_op(want);
-  for (Gid g : want) {
-    if (p.go->ended) break;
-    resume_goroutine(p, goroutine(p, g));
-  }
-  want_.swap(want);
+  GoProc& gp = *p.go;
+  gp.rt.for_each_wanting([&](Gid g) {
+    if (!gp.ended) resume_goroutine(p, goroutine(p, g));
+  });
 }
 
 void Executor::go_step(Pid pid, go::Actor a) {
-  Proc& p = proc(pid);
+  Proc& p = *procs_[static_cast<std::size_t>(pid)];  // an option's: a live process (go_options)
   GoProc& gp = *p.go;
   go::Runtime& rt = gp.rt;
   Gid g = 0;
@@ -281,10 +277,11 @@ void Executor::go_step(Pid pid, go::Actor a) {
   if (opts_.go_preempt && a.kind == go::Actor::Kind::p && g != 0 &&
       chooser_.choose(2, model::DecisionKind::go_preempt) == 1)
     rt.preempt(static_cast<int>(a.id));
-  const GoStepStart rec =
-      go_step_start(rt, a, g, g ? goroutine(p, g).file : "", g ? goroutine(p, g).line : 0);
+  const Goroutine* gor = g != 0 ? &goroutine(p, g) : nullptr;
+  traces::GoRecord& rec =
+      start_go_record(trace_, steps_, pid, rt, a, g, gor ? gor->file : "", gor ? gor->line : 0);
   const go::GoOutcome o = rt.step(a);
-  record_go_step(trace_, steps_, pid, rec, o.status, rt);
+  finish_go_record(trace_, rec, o.status, rt);
   ++go_steps_;
   if (opts_.check_invariants) rt.check_invariants();
   if (g != 0) {
@@ -406,9 +403,9 @@ void Executor::go_poll() {
   // which makes the poll due): only the signal waits are looked at.
   const bool watches_due = watch_due_;
   watch_due_ = false;
-  for (Pid pid : live_) {
+  for (Pid pid : go_pids_) {  // the live Go programs, in pid order, as a visit of live_ found
     Proc& p = *procs_[static_cast<std::size_t>(pid)];
-    if (!p.go || p.go->ended) continue;
+    if (!p.running || !p.go || p.go->ended) continue;
     GoProc& gp = *p.go;
     if (gp.signal_armed && (p.kp->caught.bits() & gp.signal_waits.bits()) != 0) {
       gp.signal_armed = false;
@@ -495,6 +492,60 @@ bool may_change_streams(model::OpKind k, model::StepStatus s) {
     case model::OpKind::exit: return true;
     default: return false;
   }
+}
+
+// (Down here too: see may_change_streams.)
+void Executor::add_go_program(Pid pid) {
+  any_go_ = true;
+  if (auto it = std::lower_bound(go_pids_.begin(), go_pids_.end(), pid);
+      it == go_pids_.end() || *it != pid)
+    go_pids_.insert(it, pid);  // (a pid used again, if the kernel ever did: once)
+}
+
+// A step's options in a run with a Go program, in pid order: a process's own kernel call, then,
+// for a Go program, its calls on other threads and its runtime's actors. The processes with a
+// call come from the kernel's ready set (Kernel::for_each_ready visits only the marked ones, as
+// plain_step's loop does), merged with the Go programs: the same options in the same order as
+// asking every live process, which cost about 140 instructions a step of a goroutine chat run.
+void Executor::go_options() {
+  options_.clear();
+  // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at once:
+  // its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends (signal(7): "Term
+  // Default action is to terminate the process"). Its death is a step of its own, recorded as a
+  // getpid, as kill_from_outside records a kill -9. Likewise a signal it catches
+  // (signal_notify's handler) runs at once on one of its threads: a step of its own too, with the
+  // handler's effect (the caught flag). Only when no goroutine's call waits for the thread
+  // either: the step's outcome must not be taken for that call's (a recv once got the handler
+  // step's pid as its byte count). (The signal test's first step inline: most steps have no
+  // deliverable signal.) Submitted before the ready set is asked: the getpid makes it ready.
+  for (Pid pid : go_pids_) {
+    const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+    if (p.running && p.go && !p.go->ended && p.go->kq.empty() && !p.kp->pending &&
+        (p.kp->pending_signals.bits() & ~p.kp->mask.bits()) != 0 &&
+        kernel_.signal_pending_acts(pid)) {
+      p.go->handler_step = true;
+      kernel_.submit(pid, model::op::Getpid{});
+    }
+  }
+  // ready_ is free until the options are made (an observing strategy's list is made from them).
+  ready_.clear();
+  kernel_.for_each_ready([this](Pid pid) { ready_.push_back(pid); });
+  auto r = ready_.begin();
+  for (Pid pid : go_pids_) {
+    const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+    if (!p.running || !p.go || p.go->ended) continue;
+    for (; r != ready_.end() && *r < pid; ++r) options_.push_back({*r});
+    if (r != ready_.end() && *r == pid) {
+      options_.push_back({pid});
+      ++r;
+    }
+    for (const auto& [tid, g] : p.go->on_tasks)
+      if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
+    p.go->rt.for_each_actor([this, pid](model::go::Actor a) {
+      options_.push_back({pid, true, a});
+    });
+  }
+  for (; r != ready_.end(); ++r) options_.push_back({*r});
 }
 
 }  // namespace papaya::sim

@@ -41,54 +41,46 @@ traces::GoRecord& new_record(traces::Trace& t) {
   return t.go.emplace_back();
 }
 
+// The runtime appended them to t.go_events itself (Runtime::record_events_into, set by make_go):
+// the last new_events() of the list are the record's.
 void take_events(traces::Trace& t, traces::GoRecord& r, go::Runtime& rt) {
-  std::vector<go::GoEvent>& ev = rt.events();
-  r.first_event = static_cast<std::uint32_t>(t.go_events.size());
-  r.event_count = static_cast<std::uint32_t>(ev.size());
-  t.go_events.insert(t.go_events.end(), ev.begin(), ev.end());
-  ev.clear();
+  r.event_count = rt.new_events();
+  r.first_event = static_cast<std::uint32_t>(t.go_events.size()) - r.event_count;
+  rt.took_new_events();
 }
 }  // namespace
 
-GoStepStart go_step_start(const go::Runtime& rt, go::Actor a, std::uint32_t g, const char* file,
-                          std::uint32_t line) {
-  GoStepStart s;
-  switch (a.kind) {
-    case go::Actor::Kind::p: s.by = traces::GoBy::p; break;
-    case go::Actor::Kind::syscall_exit: s.by = traces::GoBy::exitsyscall; break;
-    case go::Actor::Kind::poller: s.by = traces::GoBy::poller; break;
-  }
-  s.by_id = a.kind == go::Actor::Kind::p ? a.id : 0;
-  if (g == 0) return s;
-  const go::G& gg = rt.g(g);
-  if (!gg.pending) return s;
-  s.g = g;
-  s.op = static_cast<std::uint8_t>(gg.pending->index());
-  s.obj = object_of(*gg.pending);
-  s.file = file;
-  s.line = line;
-  return s;
-}
-
-void record_go_step(traces::Trace& t, std::uint64_t at, Pid pid, const GoStepStart& s,
-                    go::GoStatus status, go::Runtime& rt) {
+traces::GoRecord& start_go_record(traces::Trace& t, std::uint64_t at, Pid pid,
+                                  const go::Runtime& rt, go::Actor a, std::uint32_t g,
+                                  const char* file, std::uint32_t line) {
   traces::GoRecord& r = new_record(t);
   r.at = at;
   r.pid = pid;
-  r.by = s.by;
-  r.by_id = s.by_id;
-  r.g = s.g;
-  r.op = s.op;
-  r.obj = s.obj;
-  r.file = s.file;
-  r.line = s.line;
+  switch (a.kind) {
+    case go::Actor::Kind::p: r.by = traces::GoBy::p; break;
+    case go::Actor::Kind::syscall_exit: r.by = traces::GoBy::exitsyscall; break;
+    case go::Actor::Kind::poller: r.by = traces::GoBy::poller; break;
+  }
+  r.by_id = a.kind == go::Actor::Kind::p ? a.id : 0;
+  if (g == 0) return r;
+  const go::G& gg = rt.g(g);
+  if (!gg.pending) return r;
+  r.g = g;
+  r.op = static_cast<std::uint8_t>(gg.pending->index());
+  r.obj = object_of(*gg.pending);
+  r.file = file;
+  r.line = line;
+  return r;
+}
+
+void finish_go_record(traces::Trace& t, traces::GoRecord& r, go::GoStatus status, go::Runtime& rt) {
   r.status = status;
   take_events(t, r, rt);
 }
 
 void record_go_events(traces::Trace& t, std::uint64_t at, Pid pid, traces::GoBy by,
                       go::Runtime& rt) {
-  if (rt.events().empty()) return;
+  if (rt.new_events() == 0) return;
   traces::GoRecord& r = new_record(t);
   r.at = at;
   r.pid = pid;

@@ -11,25 +11,17 @@
 
 namespace papaya::sim {
 
-// What is about to step, captured before Runtime::step: the actor and the goroutine operation.
-struct GoStepStart {
-  traces::GoBy by = traces::GoBy::p;
-  std::uint32_t by_id = 0;
-  std::uint32_t g = 0;
-  std::uint8_t op = traces::no_go_op;
-  std::uint32_t obj = 0;
-  const char* file = "";
-  std::uint32_t line = 0;
-};
+// Appends the record of the step actor `a` is about to take, made before Runtime::step (the
+// goroutine operation it runs is read then): `g` is the goroutine whose pending operation the actor
+// runs (0: none), file:line its call site; `at` the trace steps recorded so far. The record is
+// completed by finish_go_record after the step (nothing else adds records in between).
+traces::GoRecord& start_go_record(traces::Trace& t, std::uint64_t at, Pid pid,
+                                  const model::go::Runtime& rt, model::go::Actor a, std::uint32_t g,
+                                  const char* file, std::uint32_t line);
 
-// `g`: the goroutine whose pending operation the actor runs (0: none); file:line its call site.
-GoStepStart go_step_start(const model::go::Runtime& rt, model::go::Actor a, std::uint32_t g,
-                          const char* file, std::uint32_t line);
-
-// Appends the record of a step that returned `status` (with the runtime's events, which it
-// takes). `at`: the trace steps recorded so far.
-void record_go_step(traces::Trace& t, std::uint64_t at, Pid pid, const GoStepStart& s,
-                    model::go::GoStatus status, model::go::Runtime& rt);
+// The step returned `status`: into its record, with the runtime's events (which it takes).
+void finish_go_record(traces::Trace& t, traces::GoRecord& r, model::go::GoStatus status,
+                      model::go::Runtime& rt);
 
 // Appends a record of the runtime's events outside a step (sysmon, start), if there are any.
 void record_go_events(traces::Trace& t, std::uint64_t at, Pid pid, traces::GoBy by,

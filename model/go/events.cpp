@@ -65,24 +65,24 @@ std::optional<WaitReason> parse_wait_reason(std::string_view s) {
 // leaves (gp.p at the call: callers set it before moving to running, clear it after leaving).
 void Runtime::set_g(G& gp, GStatus to, GoWhy why) {
   if (record_events_ && gp.status != to)
-    events_.push_back(GoEvent{.kind = GoEvent::Kind::g,
-                              .from = static_cast<std::uint8_t>(gp.status),
-                              .to = static_cast<std::uint8_t>(to),
-                              .why = why,
-                              .wait = to == GStatus::waiting ? gp.wait : WaitReason::none,
-                              .id = gp.id,
-                              .p = gp.p});
+    record(GoEvent{.kind = GoEvent::Kind::g,
+                   .from = static_cast<std::uint8_t>(gp.status),
+                   .to = static_cast<std::uint8_t>(to),
+                   .why = why,
+                   .wait = to == GStatus::waiting ? gp.wait : WaitReason::none,
+                   .id = gp.id,
+                   .p = gp.p});
   gp.status = to;
 }
 
 void Runtime::set_p(P& pp, PStatus to, GoWhy why) {
   if (record_events_ && pp.status != to)
-    events_.push_back(GoEvent{.kind = GoEvent::Kind::p,
-                              .from = static_cast<std::uint8_t>(pp.status),
-                              .to = static_cast<std::uint8_t>(to),
-                              .why = why,
-                              .id = static_cast<std::uint32_t>(pp.id),
-                              .p = pp.id});
+    record(GoEvent{.kind = GoEvent::Kind::p,
+                   .from = static_cast<std::uint8_t>(pp.status),
+                   .to = static_cast<std::uint8_t>(to),
+                   .why = why,
+                   .id = static_cast<std::uint32_t>(pp.id),
+                   .p = pp.id});
   pp.status = to;
 }
 

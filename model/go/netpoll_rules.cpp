@@ -30,7 +30,9 @@ GoOutcome Runtime::wait_read(G& gp, P& pp, ObjId fd) {
 
 void Runtime::netpoll_event(ObjId fd) {
   PAPAYA_ASSERT(fd > 0 && fd < fds_.size(), "netpoll event on no such descriptor");
+  if (fds_[fd].event) return;
   fds_[fd].event = true;
+  ++fd_events_;
 }
 
 // runtime/netpoll_epoll.go netpollopen: "ev.events = _EPOLLIN | _EPOLLOUT | _EPOLLRDHUP |
@@ -41,6 +43,8 @@ void Runtime::netpoll_event(ObjId fd) {
 // descriptor order (epoll's ready list order is the kernel's; the model fixes one).
 std::vector<Gid> Runtime::netpoll() {
   std::vector<Gid> list;
+  if (fd_events_ == 0) return list;  // no descriptor has news: nothing to scan
+  fd_events_ = 0;
   for (PollDesc& pd : fds_) {
     if (!pd.event) continue;
     pd.event = false;

@@ -104,25 +104,8 @@ std::string_view ending_name(Ending e) {
 
 Runtime::Runtime(Choices& choices, GoConfig config) : choices_(choices), config_(config) {
   PAPAYA_ASSERT(config_.gomaxprocs >= 1 && config_.gomaxprocs <= 256, "GOMAXPROCS out of range");
-  gs_.resize(1);
+  gs_.push_back(std::make_unique<G>());
   for (int i = 0; i < config_.gomaxprocs; ++i) ps_.push_back(P{.id = i});
-}
-
-G& Runtime::gr(Gid id) {
-  PAPAYA_ASSERT(id > 0 && id < gs_.size(), "no such goroutine");
-  return gs_[id];
-}
-const G& Runtime::g(Gid id) const {
-  PAPAYA_ASSERT(id > 0 && id < gs_.size(), "no such goroutine");
-  return gs_[id];
-}
-P& Runtime::pr(int id) {
-  PAPAYA_ASSERT(id >= 0 && id < static_cast<int>(ps_.size()), "no such P");
-  return ps_[static_cast<std::size_t>(id)];
-}
-const P& Runtime::p(int id) const {
-  PAPAYA_ASSERT(id >= 0 && id < static_cast<int>(ps_.size()), "no such P");
-  return ps_[static_cast<std::size_t>(id)];
 }
 
 std::uint32_t Runtime::ask(std::uint32_t n, GoChoice c) {
@@ -152,8 +135,8 @@ int Runtime::exit_code() const {
 // Ps start idle (procresize: "for i := nprocs - 1; i >= 0; i-- { ... pidleput(p, now) }").
 Gid Runtime::start() {
   PAPAYA_ASSERT(gs_.size() == 1, "start twice");
-  gs_.push_back(G{.id = 1, .status = GStatus::dead});
-  set_g(gs_.back(), GStatus::runnable, GoWhy::start);
+  gs_.push_back(std::make_unique<G>(G{.id = 1, .status = GStatus::dead}));
+  set_g(*gs_.back(), GStatus::runnable, GoWhy::start);
   for (int i = config_.gomaxprocs - 1; i >= 1; --i) pidleput(pr(i));
   P& p0 = pr(0);
   set_p(p0, PStatus::running, GoWhy::start);
@@ -205,7 +188,7 @@ void Runtime::want_op(std::vector<Gid>& out) const {
   out.clear();
   if (ending_ != Ending::running) return;
   for (const P& pp : ps_)
-    if (pp.status == PStatus::running && pp.curg != 0 && !gs_[pp.curg].pending)
+    if (pp.status == PStatus::running && pp.curg != 0 && !gs_[pp.curg]->pending)
       out.push_back(pp.curg);
 }
 
@@ -217,28 +200,17 @@ std::vector<Actor> Runtime::actors() const {
 
 void Runtime::actors(std::vector<Actor>& out) const {
   out.clear();
-  if (ending_ != Ending::running) return;
-  for (const P& pp : ps_) {
-    if (pp.status != PStatus::running) continue;
-    if (pp.curg == 0 || gs_[pp.curg].pending)
-      out.push_back({Actor::Kind::p, static_cast<std::uint32_t>(pp.id)});
-  }
-  for (Gid id : in_syscall_)
-    if (gs_[id].syscall_done) out.push_back({Actor::Kind::syscall_exit, id});
-  if (poller_blocked_ &&
-      std::any_of(fds_.begin(), fds_.end(), [](const PollDesc& d) { return d.event; }))
-    out.push_back({Actor::Kind::poller, 0});
+  for_each_actor([&out](Actor a) { out.push_back(a); });
 }
 
 // actors() is not empty, without making the list.
 bool Runtime::has_actors() const {
   if (ending_ != Ending::running) return false;
   for (const P& pp : ps_)
-    if (pp.status == PStatus::running && (pp.curg == 0 || gs_[pp.curg].pending)) return true;
+    if (pp.status == PStatus::running && (pp.curg == 0 || gs_[pp.curg]->pending)) return true;
   for (Gid id : in_syscall_)
-    if (gs_[id].syscall_done) return true;
-  return poller_blocked_ &&
-         std::any_of(fds_.begin(), fds_.end(), [](const PollDesc& d) { return d.event; });
+    if (gs_[id]->syscall_done) return true;
+  return poller_blocked_ && fd_events_ > 0;
 }
 
 GoOutcome Runtime::step(Actor a) {
@@ -267,7 +239,10 @@ GoOutcome Runtime::step(Actor a) {
 }
 
 GoOutcome Runtime::dispatch(G& gp, P& pp) {
-  const GoOp op = *gp.pending;
+  // By reference: a copy cost a variant copy at every step, and a select's a vector (a malloc and
+  // a free). The rules that reset gp.pending (Gosched here, goexit, Unlock's handoff) do not read
+  // the operation after that; its fields they need are passed by value.
+  const GoOp& op = *gp.pending;
   return std::visit(
       [&](const auto& o) -> GoOutcome {
         using T = std::decay_t<decltype(o)>;
@@ -342,7 +317,7 @@ Ending Runtime::check_dead() {
   if (!in_syscall_.empty() || poller_blocked_) return ending_;
   int waiting = 0;
   for (std::size_t i = 1; i < gs_.size(); ++i)
-    if (gs_[i].status == GStatus::waiting) ++waiting;
+    if (gs_[i]->status == GStatus::waiting) ++waiting;
   if (waiting == 0)
     end(Ending::deadlock, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!");
   else
@@ -353,7 +328,7 @@ Ending Runtime::check_dead() {
 std::vector<Gid> Runtime::leaked() const {
   std::vector<Gid> out;
   for (std::size_t i = 1; i < gs_.size(); ++i)
-    if (gs_[i].status != GStatus::dead) out.push_back(static_cast<Gid>(i));
+    if (gs_[i]->status != GStatus::dead) out.push_back(static_cast<Gid>(i));
   return out;
 }
 
@@ -373,13 +348,13 @@ void Runtime::check_invariants() const {
       PAPAYA_ASSERT(std::count(pidle_.begin(), pidle_.end(), pp.id) == 1, "idle P not on pidle");
     }
     if (pp.status == PStatus::running && pp.curg != 0) {
-      PAPAYA_ASSERT(gs_[pp.curg].status == GStatus::running, "curg is not _Grunning");
-      PAPAYA_ASSERT(gs_[pp.curg].p == pp.id, "curg's P is not this P");
+      PAPAYA_ASSERT(gs_[pp.curg]->status == GStatus::running, "curg is not _Grunning");
+      PAPAYA_ASSERT(gs_[pp.curg]->p == pp.id, "curg's P is not this P");
     }
   }
   PAPAYA_ASSERT(idle == static_cast<int>(pidle_.size()), "pidle list and idle Ps disagree");
   for (std::size_t i = 1; i < gs_.size(); ++i) {
-    const G& gp = gs_[i];
+    const G& gp = *gs_[i];
     if (gp.status == GStatus::runnable)
       PAPAYA_ASSERT(seen[i] == 1, "a runnable goroutine is not on exactly one run queue");
     else
@@ -388,6 +363,9 @@ void Runtime::check_invariants() const {
       PAPAYA_ASSERT(gp.p >= 0 && ps_[static_cast<std::size_t>(gp.p)].curg == gp.id,
                     "a running goroutine is not its P's curg");
   }
+  PAPAYA_ASSERT(std::count_if(fds_.begin(), fds_.end(),
+                              [](const PollDesc& d) { return d.event; }) == fd_events_,
+                "fd_events disagrees with the descriptors' events");
   int spinning = 0;
   for (const P& pp : ps_) spinning += pp.spinning ? 1 : 0;
   PAPAYA_ASSERT(spinning == nmspinning_, "nmspinning disagrees with the spinning Ps");

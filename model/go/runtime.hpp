@@ -12,6 +12,7 @@
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,26 @@ class Runtime {
   // The same into `out` (cleared first): for a driver that asks at every step, no allocation.
   void want_op(std::vector<Gid>& out) const;
   void actors(std::vector<Actor>& out) const;
+  // Calls f(gid) for each goroutine of want_op(), P by P, without a list. f may submit that
+  // goroutine's operation (which changes its G only, so the Ps after it answer as they would have).
+  template <class F>
+  void for_each_wanting(F&& f) const {
+    if (ending_ != Ending::running) return;
+    for (const P& pp : ps_)
+      if (pp.status == PStatus::running && pp.curg != 0 && !gs_[pp.curg]->pending) f(pp.curg);
+  }
+  // Calls f(actor) for each of actors(), in its order, without a list: the executor asks at
+  // every step and copies them into its options. f must not change the runtime.
+  template <class F>
+  void for_each_actor(F&& f) const {
+    if (ending_ != Ending::running) return;
+    for (const P& pp : ps_)
+      if (pp.status == PStatus::running && (pp.curg == 0 || gs_[pp.curg]->pending))
+        f(Actor{Actor::Kind::p, static_cast<std::uint32_t>(pp.id)});
+    for (Gid id : in_syscall_)
+      if (gs_[id]->syscall_done) f(Actor{Actor::Kind::syscall_exit, id});
+    if (poller_blocked_ && fd_events_ > 0) f(Actor{Actor::Kind::poller, 0});
+  }
   bool has_actors() const;
   GoOutcome step(Actor a);
   Gid last_started() const { return last_started_; }
@@ -120,8 +141,15 @@ class Runtime {
   std::vector<Gid> leaked() const;
 
   // ---- inspection
-  const G& g(Gid id) const;
-  const P& p(int id) const;
+  // Inline: the executor asks for a goroutine several times a step.
+  const G& g(Gid id) const {
+    PAPAYA_ASSERT(id > 0 && id < gs_.size(), "no such goroutine");
+    return *gs_[id];
+  }
+  const P& p(int id) const {
+    PAPAYA_ASSERT(id >= 0 && id < static_cast<int>(ps_.size()), "no such P");
+    return ps_[static_cast<std::size_t>(id)];
+  }
   int gomaxprocs() const { return config_.gomaxprocs; }
   const std::deque<Gid>& global_runq() const { return global_; }
   const Mutex& mutex(ObjId m) const { return mutexes_.at(m); }
@@ -146,10 +174,25 @@ class Runtime {
   // after each step (and after sysmon) and clears the list.
   void record_events(bool on) { record_events_ = on; }
   std::vector<GoEvent>& events() { return events_; }
+  // Or straight into the driver's own list (the trace's: no copy at every step), which must
+  // outlive the runtime. new_events() counts the ones appended there since the driver last took
+  // them (took_new_events); events() stays empty.
+  void record_events_into(std::vector<GoEvent>& sink) {
+    record_events_ = true;
+    sink_ = &sink;
+  }
+  std::uint32_t new_events() const { return new_events_; }
+  void took_new_events() { new_events_ = 0; }
 
  private:
-  G& gr(Gid id);
-  P& pr(int id);
+  G& gr(Gid id) {
+    PAPAYA_ASSERT(id > 0 && id < gs_.size(), "no such goroutine");
+    return *gs_[id];
+  }
+  P& pr(int id) {
+    PAPAYA_ASSERT(id >= 0 && id < static_cast<int>(ps_.size()), "no such P");
+    return ps_[static_cast<std::size_t>(id)];
+  }
   std::uint32_t ask(std::uint32_t n, GoChoice c);
   void end(Ending e, std::string message);
   GoOutcome dispatch(G& gp, P& pp);
@@ -221,7 +264,9 @@ class Runtime {
   Choices& choices_;
   GoConfig config_;
   Duration now_{0};
-  std::deque<G> gs_;  // index = Gid; [0] unused (a deque: references stay valid)
+  // index = Gid; [0] unused. Each G on the heap: references stay valid as goroutines are made,
+  // and an index is two loads (a deque's took about 20 instructions, at several lookups a step).
+  std::vector<std::unique_ptr<G>> gs_;
   std::vector<P> ps_;
   std::deque<Gid> global_;  // sched.runq
   std::vector<int> pidle_;  // sched.pidle, a LIFO stack as in pidleput/pidleget
@@ -232,6 +277,10 @@ class Runtime {
   std::vector<Chan> chans_{1};  // [0]: the nil channel's slot, never used
   std::vector<PollDesc> fds_{1};
   int netpoll_waiters_ = 0;
+  // How many descriptors have `event` set: actors() and netpoll() ask at every step whether epoll
+  // holds news, and the answer was a scan of every descriptor. Derived state (check_invariants
+  // pairs it with the descriptors), not hashed.
+  std::uint32_t fd_events_ = 0;
   bool poller_blocked_ = false;  // an M sits in netpoll(-1) (sched.lastpoll == 0)
   Duration lastpoll_{0};
   std::vector<Gid> in_syscall_;
@@ -241,6 +290,16 @@ class Runtime {
   std::vector<Decision> decisions_;
   bool record_events_ = false;
   std::vector<GoEvent> events_;
+  std::vector<GoEvent>* sink_ = nullptr;  // record_events_into's list
+  std::uint32_t new_events_ = 0;          // appended to *sink_ since took_new_events
+  void record(const GoEvent& e) {
+    if (sink_ == nullptr) {
+      events_.push_back(e);
+      return;
+    }
+    sink_->push_back(e);
+    ++new_events_;
+  }
 };
 
 }  // namespace papaya::model::go

@@ -11,8 +11,8 @@ namespace papaya::model::go {
 // run." -- "runqput(_p_, newg, true)" then "if mainStarted { wakep() }".
 Gid Runtime::newproc(P& pp, Gid parent) {
   auto id = static_cast<Gid>(gs_.size());
-  gs_.push_back(G{.id = id, .status = GStatus::dead, .parent = parent});
-  set_g(gs_.back(), GStatus::runnable, GoWhy::created);
+  gs_.push_back(std::make_unique<G>(G{.id = id, .status = GStatus::dead, .parent = parent}));
+  set_g(*gs_.back(), GStatus::runnable, GoWhy::created);
   last_started_ = id;
   runqput(pp, id, true);
   wakep();
@@ -118,9 +118,16 @@ Gid Runtime::runqsteal(P& pp, P& victim, bool steal_runnext) {
 // uint32(len(ord.coprimes))]" -- fastrand's value is the choice (steal_order).
 Gid Runtime::steal_work(P& pp) {
   const auto count = static_cast<std::uint32_t>(ps_.size());
-  std::vector<std::uint32_t> coprimes;
-  for (std::uint32_t i = 1; i <= count; ++i)
-    if (std::gcd(i, count) == 1) coprimes.push_back(i);
+  // randomOrder.reset's coprimes of GOMAXPROCS, made once per thread and GOMAXPROCS rather than
+  // at every steal (a malloc and a free each time a spinning M looked for work).
+  thread_local std::vector<std::uint32_t> coprimes;
+  thread_local std::uint32_t coprimes_of = 0;
+  if (coprimes_of != count) {
+    coprimes.clear();
+    for (std::uint32_t i = 1; i <= count; ++i)
+      if (std::gcd(i, count) == 1) coprimes.push_back(i);
+    coprimes_of = count;
+  }
   const auto ncop = static_cast<std::uint32_t>(coprimes.size());
   constexpr int steal_tries = 4;
   for (int i = 0; i < steal_tries; ++i) {

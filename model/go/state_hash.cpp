@@ -114,7 +114,7 @@ void hash_waiters(StateHasher& h, const std::deque<Waiter>& q) {
 void Runtime::hash_state(StateHasher& h, bool run_queues) const {
   hash_duration(h, now_);
   h.add(gs_.size());
-  for (const G& g : gs_) hash_g(h, g);
+  for (const auto& g : gs_) hash_g(h, *g);
   h.add(ps_.size());
   for (const P& p : ps_) hash_p(h, p, run_queues);
   if (run_queues) hash_gids(h, global_);

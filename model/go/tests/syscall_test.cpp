@@ -99,6 +99,24 @@ TEST(GoNetpoll, AGoroutineParkedOnADescriptorRunsOnceEpollReportsIt) {
   EXPECT_EQ(h.again(0).status, GoStatus::done);
 }
 
+// The runtime counts the descriptors with an event (actors() asks at every step): a second edge
+// before netpoll takes the first is the same event, and netpoll leaves none behind.
+TEST(GoNetpoll, AnEdgeReportedTwiceIsOneEventAndThePollerTakesThemAll) {
+  Hand h;
+  const ObjId fd = h.rt.new_fd();
+  EXPECT_EQ(h.run(0, gop::WaitRead{fd}).status, GoStatus::parked);
+  h.rt.netpoll_event(fd);
+  h.rt.netpoll_event(fd);
+  h.rt.check_invariants();  // one descriptor with an event, counted once
+  ASSERT_EQ(h.rt.actors(), (std::vector<Actor>{{Actor::Kind::poller, 0}}));
+  h.rt.step({Actor::Kind::poller, 0});
+  h.rt.check_invariants();  // none left
+  EXPECT_EQ(h.on(0), h.main);
+  EXPECT_EQ(h.again(0).status, GoStatus::done);
+  EXPECT_EQ(h.run(0, gop::WaitRead{fd}).status, GoStatus::parked);  // no edge left over: parks
+  EXPECT_TRUE(h.rt.actors().empty());
+}
+
 TEST(GoNetpoll, SysmonPollsTheNetworkWhenNobodyHasForTenMilliseconds) {
   Hand h;
   const ObjId fd = h.rt.new_fd();
