@@ -150,6 +150,7 @@ Result explore(const Program& p, const Config& c) {
     case StrategyName::dfs: {
       if (c.bound < 0) {
         sim::DfsStrategy s(-1, c.data_options);
+        s.eof_joins_drop(c.eof_joins_drop);
         if (c.state_cache)
           s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
         out.exhausted = pass(p, c, s, out, seen);
@@ -166,6 +167,7 @@ Result explore(const Program& p, const Config& c) {
       // then those its cuts left, counted per pass with its cut runs and the states stored.
       out.exhausted = true;
       sim::DfsStrategy s(0, c.data_options);
+      s.eof_joins_drop(c.eof_joins_drop);
       if (c.state_cache)
         s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
       for (int k = 0; k <= c.bound; ++k) {
@@ -196,6 +198,7 @@ Result explore(const Program& p, const Config& c) {
         out.exhausted = true;
         for (int k = 0; k <= c.bound; ++k) {
           sim::DporStrategy s(c.data_options, k, c.bpor);
+          s.eof_joins_drop(c.eof_joins_drop);
           out.per_bound.push_back(0);
           const bool done = pass(p, c, s, out, seen, k);
           out.preemption_bounded = s.bounded();
@@ -208,12 +211,14 @@ Result explore(const Program& p, const Config& c) {
         break;
       }
       sim::DporStrategy s(c.data_options);
+      s.eof_joins_drop(c.eof_joins_drop);
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       break;
     }
     case StrategyName::optimal: {
       sim::OptimalDporStrategy s(c.data_options);
+      s.eof_joins_drop(c.eof_joins_drop);
       s.set_census(c.census);
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();

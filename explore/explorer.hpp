@@ -79,6 +79,9 @@ struct Config {
   // Order every step after a move of virtual time after every step before it
   // (sim::Options::time_orders_steps); off only in the tests that show what it saves.
   bool time_orders_steps = true;
+  // A read or recv at end of file follows the close (exit, exec, shutdown) that enabled it, not
+  // a race (sim/event_log.hpp Event::eof); off only in the tests that show what it saves.
+  bool eof_joins_drop = true;
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;

@@ -196,6 +196,7 @@ void DfsStrategy::stepping(const model::Kernel& k, Pid pid) {
 
 void DfsStrategy::observed(Pid pid, model::OpKind kind, const model::OpArgs& args,
                            const model::Outcome& out, std::span<const char> received) {
+  rec_.observed(out);
   if (visited_) keys_.outcome(pid, kind, args, out, received);
 }
 

@@ -83,6 +83,7 @@ class DfsStrategy final : public Strategy {
                 std::span<const char> received) override;
   void step_effect(const Effect& e) override;
   void time_moved() override { rec_.time_moved(); }
+  void eof_joins_drop(bool on) { rec_.eof_joins_drop(on); }
   bool attach(const RunView* v) override {
     keys_.view(v);
     return visited_ != nullptr;

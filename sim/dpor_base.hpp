@@ -96,6 +96,11 @@ class DporBase : public Strategy {
   }
   void step_effect(const Effect& e) override { rec_.step_effect(e); }
   void time_moved() override { rec_.time_moved(); }
+  void observed(Pid, model::OpKind, const model::OpArgs&, const model::Outcome& out,
+                std::span<const char>) override {
+    rec_.observed(out);
+  }
+  void eof_joins_drop(bool on) { rec_.eof_joins_drop(on); }
   // A step that only blocked is no event: its process is disabled at this node, which picks
   // again. A visible one records what the node's choice did (on its first run).
   void stepped(Pid pid, model::StepStatus status) override {

@@ -156,7 +156,8 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
     if (!dependent(c.effect, e.effect)) continue;
     // waitpid(c) without WNOHANG, unable to block visibly or be interrupted, completes only after
     // c's exit: an enabling edge (a join), not a race that another order could reverse.
-    const bool joined = e.joins != 0 && c.effect.pid == e.joins && c.op == model::OpKind::exit;
+    const bool joined = (e.joins != 0 && c.effect.pid == e.joins && c.op == model::OpKind::exit) ||
+                        (e.eof && may_end_a_channel(c.op));
     const bool ordered = joined || clock(j)[c.actor_slot] >= c.nth;
     if (!ordered && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});
     join(j, i);
@@ -192,6 +193,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   slot.forked = e.forked;
   slot.op = e.op;
   slot.joins = e.joins;
+  slot.eof = e.eof;
   slot.actor_slot = static_cast<std::uint16_t>(pid);
   return j;
 }

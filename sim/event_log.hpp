@@ -31,6 +31,10 @@ struct Event {
   // A blocking waitpid of this one child whose blocked step is no event (sim/step_recorder.hpp):
   // the child's exit enables it, never races it.
   Pid joins = 0;
+  // A read or recv that returned end of file and whose blocked step is no event
+  // (waits_for_end_of_file): the close, exit, exec or shutdown it depends on enabled it, never
+  // races it (run before that step, the call would have slept on the empty channel).
+  bool eof = false;
   std::uint16_t actor_slot = 0;  // set by EventLog::add: its actor's slot in the clocks
 };
 

@@ -488,6 +488,34 @@ bool dependent(const Effect& a, const Effect& b) {
   return false;
 }
 
+bool waits_for_end_of_file(const model::Kernel& k, Pid pid) {
+  const Process& p = k.process(pid);
+  if (!p.pending) return false;
+  Fd fd = -1;
+  std::size_t len = 0;
+  if (const auto* r = std::get_if<model::op::Read>(&*p.pending)) {
+    fd = r->fd;
+    len = r->buf.size();
+  } else if (const auto* r = std::get_if<model::op::Recv>(&*p.pending)) {
+    fd = r->fd;
+    len = r->buf.size();
+  } else {
+    return false;
+  }
+  if (len == 0 || fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return false;
+  const model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
+  if (id == 0) return false;
+  const OpenFile& f = k.open_file(id);
+  if (f.kind == FileKind::pipe_read) return true;
+  // send(2)/recv(2): a nonblocking socket fails with EAGAIN instead of sleeping.
+  return f.kind == FileKind::stream && !p.nonblocking_sockets;
+}
+
+bool may_end_a_channel(model::OpKind kind) {
+  using K = model::OpKind;
+  return kind == K::close || kind == K::exit || kind == K::exec || kind == K::shutdown;
+}
+
 void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   const Process& p = k.process(pid);
   const bool caught_unblocked =

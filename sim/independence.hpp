@@ -117,6 +117,16 @@ bool dependent(const Effect& a, const Effect& b);
 // Computed, like effect_of, in the state before the step.
 void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out);
 
+// Whether `pid`'s pending call is a blocking read or recv, into a buffer of at least one byte, of
+// a pipe's read end or a stream socket: one that returns 0 (end of file) only once the other
+// end's last reference is gone, and sleeps while the channel is empty and the other end open.
+// Such a call that returned 0 was enabled by the drop that closed the other end (a close, exit,
+// exec or shutdown): run before it, the call would have found the channel as empty and slept
+// (sim/event_log.hpp, Event::eof).
+bool waits_for_end_of_file(const model::Kernel& k, Pid pid);
+// Whether a step of this kind can drop (or shut down) the last reference to a channel's end.
+bool may_end_a_channel(model::OpKind kind);
+
 // Whether a step of this kind can tell a caught signal delivered at it from one delivered at the
 // process's next step (it may block, or reads or changes signal state); false: the delivery
 // commutes with it (docs/explore.md).

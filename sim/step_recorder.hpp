@@ -31,6 +31,8 @@ class StepRecorder {
       cur_.op = kind_;
       cur_.joins = 0;
       cur_.forked = 0;
+      cur_.eof = false;
+      eof_possible_ = false;
       return;
     }
     effect_of(k, pid, cur_.effect);
@@ -46,11 +48,21 @@ class StepRecorder {
     if (const auto* w = std::get_if<model::op::Waitpid>(&*k.process(pid).pending))
       if (w->pid > 0 && !w->nohang && blocked_.access.empty()) cur_.joins = w->pid;
     cur_.forked = kind_ == model::OpKind::fork ? k.next_child_pid(pid) : 0;
+    cur_.eof = false;
+    eof_possible_ = eof_joins_ && blocked_.access.empty() && waits_for_end_of_file(k, pid);
   }
+  // The step's outcome (Strategy::observed): a read or recv that returned end of file.
+  void observed(const model::Outcome& out) {
+    cur_.eof = eof_possible_ && out.status == model::StepStatus::done && out.err == Errno::ok &&
+               out.ret == 0;
+  }
+  // Off: an end-of-file read races the drop that enabled it (the tests that show the edge's use).
+  void eof_joins_drop(bool on) { eof_joins_ = on; }
   // The executor's effect of the step (Strategy::step_effect): it replaces the one computed here.
   // A Go program's steps keep the executor's effect; one that only blocked stays no event.
   void step_effect(const Effect& e) {
     cur_.effect = e;
+    eof_possible_ = false;
     blocked_.access.clear();
   }
   void time_moved() { log_.time_moved(); }
@@ -74,6 +86,8 @@ class StepRecorder {
   Event cur_;
   Effect blocked_;  // the step's effect should it only block (blocked_effect_of)
   model::OpKind kind_ = model::OpKind::getpid;
+  bool eof_possible_ = false;
+  bool eof_joins_ = true;
   std::vector<std::pair<std::size_t, std::size_t>> races_;
 };
 
