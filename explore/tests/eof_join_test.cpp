@@ -5,46 +5,20 @@
 // outcomes and traces as dfs, and none of those branches.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdint>
-#include <set>
-#include <string>
-#include <tuple>
-#include <vector>
-
-#include "chat/variant.hpp"
-#include "explore/chat_program.hpp"
-#include "explore/explorer.hpp"
-#include "sim/simulation.hpp"
-#include "traces/trace.hpp"
+#include "explore/tests/edge_runs.hpp"
 
 namespace papaya::explore {
 namespace {
 
-// What every read and pwrite of a run returned (sorted), across an exploration.
-using Outcomes = std::set<std::vector<std::tuple<Pid, int, std::int64_t, int>>>;
+using edge_runs::Outcomes;
 
+// read and pwrite outcomes, eof_joins_drop as given.
 Result explore_eof(std::function<void(Os&)> init, StrategyName s, bool eof_joins, Outcomes& out) {
-  Program p;
-  p.init = std::move(init);
-  p.check_reads_order = false;
-  p.check = [&out](const sim::Simulation& sim, const sim::RunReport& r) {
-    std::vector<std::tuple<Pid, int, std::int64_t, int>> run;
-    for (const traces::Step& st : sim.trace().steps)
-      if ((st.op == model::OpKind::read || st.op == model::OpKind::pwrite) &&
-          st.status == model::StepStatus::done)
-        run.emplace_back(st.pid, static_cast<int>(st.op), st.ret, static_cast<int>(st.err));
-    std::sort(run.begin(), run.end());
-    out.insert(run);
-    return r.verdict == Verdict::ok ? std::string()
-                                    : std::string(verdict_name(r.verdict)) + r.detail;
-  };
   Config c;
   c.strategy = s;
-  c.max_executions = 100'000;
-  c.keep_trace_names = true;
   c.eof_joins_drop = eof_joins;
-  return explore(p, c);
+  return edge_runs::explore_watching(std::move(init), c,
+                                     {model::OpKind::read, model::OpKind::pwrite}, out);
 }
 
 // A pipe whose write end three processes hold: the parent closes its copy and reads to the end;
@@ -105,17 +79,8 @@ TEST(EofFollowsTheClose, TheSameOutcomesAndTracesAsDfsAndNoBranchThatCannotBeFol
 // Without it, the clients' closes against their Child RECVs' end-of-stream recv (and init's close
 // of the barrier pipe against the clients' reads) were planned the other way round.
 TEST(EofFollowsTheClose, OnTheChatWithTwoClientsFewerBranchesNoRunCanFollow) {
-  chat::Scenario sc;
-  sc.clients = 2;
-  sc.messages = 0;
-  sc.idle_shutdown = true;
-  Config c;
-  c.strategy = StrategyName::optimal;
-  c.data_options = 1;
-  c.max_executions = 3'000;
-  Result with = explore(chat_program(sc), c);
-  c.eof_joins_drop = false;
-  Result without = explore(chat_program(sc), c);
+  auto [with, without] =
+      edge_runs::chat_with_and_without(2, 3'000, [](Config& c) { c.eof_joins_drop = false; });
   EXPECT_FALSE(with.violation);
   EXPECT_EQ(with.executions, 3'000u);
   EXPECT_EQ(without.executions, 3'000u);

@@ -4,47 +4,21 @@
 // orders steps"). With it: the same traces, the same outcomes as dfs, none of those branches.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdint>
-#include <set>
-#include <string>
-#include <tuple>
-#include <vector>
-
-#include "chat/variant.hpp"
-#include "explore/chat_program.hpp"
-#include "explore/explorer.hpp"
-#include "sim/simulation.hpp"
-#include "traces/trace.hpp"
+#include "explore/tests/edge_runs.hpp"
 
 namespace papaya::explore {
 namespace {
 
-// What every pwrite and pread of a run returned, with its virtual time (sorted), across an
-// exploration.
-using TimedOutcomes = std::set<std::vector<std::tuple<Pid, int, std::int64_t, std::int64_t>>>;
+using edge_runs::Outcomes;
 
+// pread and pwrite outcomes with their virtual times, time_orders_steps as given.
 Result explore_timed(std::function<void(Os&)> init, StrategyName s, bool time_orders,
-                     TimedOutcomes& out) {
-  Program p;
-  p.init = std::move(init);
-  p.check_reads_order = false;
-  p.check = [&out](const sim::Simulation& sim, const sim::RunReport& r) {
-    std::vector<std::tuple<Pid, int, std::int64_t, std::int64_t>> run;
-    for (const traces::Step& st : sim.trace().steps)
-      if (st.op == model::OpKind::pread || st.op == model::OpKind::pwrite)
-        run.emplace_back(st.pid, static_cast<int>(st.op), st.ret, st.time_ns);
-    std::sort(run.begin(), run.end());  // equivalent runs list independent steps in other orders
-    out.insert(run);
-    return r.verdict == Verdict::ok ? std::string()
-                                    : std::string(verdict_name(r.verdict)) + r.detail;
-  };
+                     Outcomes& out) {
   Config c;
   c.strategy = s;
-  c.max_executions = 100'000;
-  c.keep_trace_names = true;
   c.time_orders_steps = time_orders;
-  return explore(p, c);
+  return edge_runs::explore_watching(std::move(init), c,
+                                     {model::OpKind::pread, model::OpKind::pwrite}, out);
 }
 
 // The parent and a child each write one byte of file x at t = 0 (a race), the child then sleeps
@@ -103,11 +77,11 @@ std::function<void(Os&)> two_writers_and_a_sleeper_program() {
 
 TEST(TimeOrdersSteps, TheSameTracesAndOutcomesAsDfsAndNoBranchThatCannotBeFollowed) {
   for (auto program : {sleeper_program, two_writers_and_a_sleeper_program}) {
-    TimedOutcomes dfs_out;
+    Outcomes dfs_out;
     Result dfs = explore_timed(program(), StrategyName::dfs, true, dfs_out);
     ASSERT_TRUE(dfs.exhausted);
     for (StrategyName s : {StrategyName::dpor, StrategyName::optimal}) {
-      TimedOutcomes out;
+      Outcomes out;
       Result r = explore_timed(program(), s, true, out);
       EXPECT_TRUE(r.exhausted) << strategy_name(s);
       EXPECT_EQ(out, dfs_out) << strategy_name(s);
@@ -119,7 +93,7 @@ TEST(TimeOrdersSteps, TheSameTracesAndOutcomesAsDfsAndNoBranchThatCannotBeFollow
       }
     }
   }
-  TimedOutcomes out;
+  Outcomes out;
   Result dfs = explore_timed(sleeper_program(), StrategyName::dfs, true, out);
   EXPECT_GE(dfs.trace_names.size(), 2u) << "the writes at t = 0 race: both orders are traces";
 }
@@ -127,8 +101,8 @@ TEST(TimeOrdersSteps, TheSameTracesAndOutcomesAsDfsAndNoBranchThatCannotBeFollow
 // The broken variant: without the edge, optimal DPOR still sees every outcome dfs sees, but it
 // plans reversals across the move of time that no run can follow.
 TEST(TimeOrdersSteps, WithoutTheEdgeOptimalPlansReversalsNoRunCanFollow) {
-  TimedOutcomes with_out;
-  TimedOutcomes without_out;
+  Outcomes with_out;
+  Outcomes without_out;
   Result with =
       explore_timed(two_writers_and_a_sleeper_program(), StrategyName::optimal, true, with_out);
   Result without =
@@ -145,17 +119,8 @@ TEST(TimeOrdersSteps, WithoutTheEdgeOptimalPlansReversalsNoRunCanFollow) {
 // exit in every execution, a reversal no run can follow. With the edge the same number of
 // traces, none of those branches, and fewer runs.
 TEST(TimeOrdersSteps, OnTheChatTheSameTracesWithoutTheTickReversals) {
-  chat::Scenario sc;
-  sc.clients = 1;
-  sc.messages = 0;
-  sc.idle_shutdown = true;
-  Config c;
-  c.strategy = StrategyName::optimal;
-  c.data_options = 1;
-  c.max_executions = 100'000;
-  Result with = explore(chat_program(sc), c);
-  c.time_orders_steps = false;
-  Result without = explore(chat_program(sc), c);
+  auto [with, without] =
+      edge_runs::chat_with_and_without(1, 100'000, [](Config& c) { c.time_orders_steps = false; });
   ASSERT_TRUE(with.exhausted);
   ASSERT_TRUE(without.exhausted);
   EXPECT_FALSE(with.violation);
