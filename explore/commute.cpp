@@ -308,8 +308,11 @@ void check_independent(const Program& p, const CommuteConfig& c, const Probe& ba
 
 // A step that wakes a blocked process must be dependent on that process's next step: the wakeup
 // is an order (the woken step cannot come first), and DPOR learns orders only from dependencies.
+// `independent`: the relation under test (CommuteConfig::independent, or sim::dependent's).
 void check_wakeups(const Program& p, const CommuteConfig& c, const Probe& base, const Probe& survey,
-                   std::size_t i, CommuteReport& rep) {
+                   std::size_t i,
+                   const std::function<bool(const Effect&, const Effect&)>& independent,
+                   CommuteReport& rep) {
   Probe e(Probe::Mode::enable, 0);
   e.schedule = base.schedule;
   e.at = survey.at;
@@ -320,7 +323,7 @@ void check_wakeups(const Program& p, const CommuteConfig& c, const Probe& base, 
   run(p, c, e, rep);
   for (std::size_t w = 0; w < e.woken.size(); ++w) {
     ++rep.wakeups;
-    if (sim::dependent(e.first_effect, e.woken_effects[w])) continue;
+    if (!independent(e.first_effect, e.woken_effects[w])) continue;
     rep.failures.push_back(
         "after " + std::to_string(survey.at) + " steps, pid " + std::to_string(e.first) + " " +
         std::string(model::op_name(survey.kinds_at[i])) + " {" + effect_text(e.first_effect) +
@@ -375,7 +378,7 @@ CommuteReport check_commutation(const Program& p, const CommuteConfig& c) {
       for (std::size_t k = pairs.size(); k > 1; --k)
         std::swap(pairs[k - 1], pairs[pick.uniform(static_cast<std::uint32_t>(k))]);
       for (std::size_t i = 0; i < survey.ready_at.size(); ++i)
-        check_wakeups(p, c, base, survey, i, rep);
+        check_wakeups(p, c, base, survey, i, independent, rep);
       int checked = 0;
       for (auto [i, j] : pairs) {
         const bool indep = independent(survey.effects_at[i], survey.effects_at[j]);

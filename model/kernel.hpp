@@ -187,6 +187,8 @@ class Kernel {
   // For dependency analysis (sim/independence.cpp): a description, a stream end's peer.
   const OpenFile& open_file(OfdId id) const { return files_[id]; }
   SockId peer_of(SockId id) const { return socks_[id].peer; }
+  const SockEnd& sock(SockId id) const { return socks_[id]; }
+  const Listener& listener(std::uint32_t id) const { return listeners_[id]; }
   const PipeObj& pipe(PipeId id) const { return pipes_[id]; }
   // Stricter than Linux: things Linux permits that a correct program should not do (unlocking a
   // lock not held, exiting with a lock held, reading a hole). Drained by the executor.

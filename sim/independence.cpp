@@ -33,6 +33,10 @@ SigSet mask_changed(const Process& p, const model::op::Sigprocmask& o) {
   return SigSet::from_bits(old ^ m).remove(Sig::kill);
 }
 
+// Which way a call moves a stream's bytes: into the calling end (read, recv), out of it (write,
+// send), or neither (shutdown, lseek, ...: treated as touching both ways).
+enum class StreamDir : std::uint8_t { none, in, out };
+
 struct Builder {
   const Kernel& k;
   const Process& p;
@@ -64,16 +68,28 @@ struct Builder {
   }
 
   // A description that is not a regular file is a channel between processes: any operation on
-  // it, and the last close of it, writes the channel (a pipe, both ends of a stream, the network).
+  // it, and the last close of it, writes the channel (a pipe, both directions and both ends'
+  // flags of a stream, the network). send and recv say better (stream_io).
   void channel(const OpenFile& f) {
     switch (f.kind) {
       case FileKind::pipe_read:
       case FileKind::pipe_write: add(Obj::pipe, f.object, true); break;
-      case FileKind::stream:
+      case FileKind::stream: {
+        const model::SockId peer = k.peer_of(f.object);
         add(Obj::socket, f.object, true);
-        add(Obj::socket, k.peer_of(f.object), true);
+        add(Obj::socket, peer, true);
+        add(Obj::sock_state, f.object, true);
+        add(Obj::sock_state, peer, true);
+        add(Obj::sock_reset, f.object, true);
+        add(Obj::sock_reset, peer, true);
         break;
-      case FileKind::listener: add(Obj::net, 0, true); break;
+      }
+      case FileKind::listener:
+        add(Obj::net, 0, true);
+        // Its last close resets the connections nobody accepted (Kernel::close_listener): their
+        // clients' sends and recvs see it.
+        for (model::SockId s : k.listener(f.object).queue) stream_end_closed(s);
+        break;
       case FileKind::regular:
       case FileKind::null: break;
     }
@@ -116,14 +132,52 @@ struct Builder {
     every_holder_of(f.object, true);
   }
 
+  // The last close of stream end a (Kernel::close_socket_end) discards the bytes queued into a
+  // (they decide FIN or RST) and sets its peer b's flags (end-of-file or reset, peer closed). It
+  // leaves the queue into b alone: a recv through b that takes bytes already there commutes with
+  // it. Nobody reads a's own flags once a is closed, and b's close only sets them: the last
+  // closes of the two ends commute (each end's flags and queue end the same in either order).
+  void stream_end_closed(model::SockId a) {
+    add(Obj::socket, a, true);
+    add(Obj::sock_state, k.peer_of(a), true);
+  }
+
+  // tcp(7): "It provides a reliable, stream-oriented, full-duplex connection between two
+  // sockets": a stream is two byte queues, one into each end (Kernel::sock_send, sock_recv), as
+  // on Linux, where each direction has its own buffer. A send through end a appends to the queue
+  // into its peer b and reads a's flags (peer closed, shut down, a pending error: each changes
+  // what it does); a recv through a takes from the queue into a, and when that is empty reads
+  // a's flags (end-of-file, a pending error). So a send and a recv through one end (one process
+  // writing to the client, another reading from it) commute.
+  // Once b is closed nothing more arrives in a's queue and a's end-of-file or reset is set for
+  // good: a recv that finds the queue empty returns 0 whatever a's own sends do, and a send only
+  // records the reset (the bytes are dropped: `sock_reset`, which no recv reads). A step that
+  // consumes a pending error, or fails because of the reset or a shutdown, touches both ends
+  // (channel: conservative).
+  void stream_io(const OpenFile& f, StreamDir dir) {
+    const model::SockEnd& s = k.sock(f.object);
+    if (dir == StreamDir::in) {
+      if (s.rx.bytes() > 0) return add(Obj::socket, f.object, true);  // takes bytes, no flag
+      if (s.error != Errno::ok) return channel(f);
+      add(Obj::socket, f.object, !s.peer_closed);
+      return add(Obj::sock_state, f.object, false);
+    }
+    if (s.error != Errno::ok || s.shut_wr || s.reset) return channel(f);
+    add(Obj::sock_state, f.object, false);
+    if (s.peer_closed) return add(Obj::sock_reset, f.object, true);
+    add(Obj::socket, k.peer_of(f.object), true);
+  }
+
   // What an operation through descriptor `fd` touches. `data_write`: it changes the object's
-  // contents (write, send, recv: a recv consumes); `moves_offset`: read/write/lseek.
-  void through_fd(Fd fd, bool data_write, bool moves_offset) {
+  // contents (write, send, recv: a recv consumes); `moves_offset`: read/write/lseek. `dir`: which
+  // way it moves a stream's bytes, for read, write, send and recv.
+  void through_fd(Fd fd, bool data_write, bool moves_offset, StreamDir dir = StreamDir::none) {
     if (fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return;
     model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
     if (id == 0) return;
     const OpenFile& f = k.open_file(id);
     if (f.kind == FileKind::pipe_read || f.kind == FileKind::pipe_write) return pipe_io(f);
+    if (f.kind == FileKind::stream && dir != StreamDir::none) return stream_io(f, dir);
     if (f.kind != FileKind::regular) return channel(f);
     if (moves_offset) add(Obj::offset, id, true);
     add(Obj::bytes, f.object, data_write);
@@ -150,8 +204,9 @@ struct Builder {
     }
     if (f.kind != FileKind::regular) {
       add(Obj::refs, id, true);
-      if (f.refs <= dropped) channel(f);
-      return;
+      if (f.refs > dropped) return;
+      if (f.kind == FileKind::stream) return stream_end_closed(f.object);
+      return channel(f);
     }
     // A drop through a description that holds no lock reads its lock: a flock through the
     // description by another process (which writes it) changes what the drop releases.
@@ -343,8 +398,8 @@ struct Builder {
     if (o.fd >= 0 && static_cast<std::size_t>(o.fd) < p.fds.size())
       drop(p.fds[static_cast<std::size_t>(o.fd)]);
   }
-  void op(const model::op::Read& o) { through_fd(o.fd, false, true); }
-  void op(const model::op::Write& o) { through_fd(o.fd, true, true); }
+  void op(const model::op::Read& o) { through_fd(o.fd, false, true, StreamDir::in); }
+  void op(const model::op::Write& o) { through_fd(o.fd, true, true, StreamDir::out); }
   void op(const model::op::Pread& o) { through_fd(o.fd, false, false); }
   void op(const model::op::Pwrite& o) { through_fd(o.fd, true, false); }
   void op(const model::op::Lseek& o) { through_fd(o.fd, false, true); }
@@ -366,8 +421,8 @@ struct Builder {
   void op(const model::op::Connect&) { add(Obj::net, 0, true); }
   void op(const model::op::Accept&) { add(Obj::net, 0, true); }
   void op(const model::op::LocalPort&) { add(Obj::net, 0, false); }
-  void op(const model::op::Recv& o) { through_fd(o.fd, true, false); }
-  void op(const model::op::Send& o) { through_fd(o.fd, true, false); }
+  void op(const model::op::Recv& o) { through_fd(o.fd, true, false, StreamDir::in); }
+  void op(const model::op::Send& o) { through_fd(o.fd, true, false, StreamDir::out); }
   void op(const model::op::Shutdown& o) { through_fd(o.fd, true, false); }
   // execve(2): "By default, file descriptors remain open across an execve()" except those marked
   // close-on-exec; "Dispositions of any signals that are being caught are reset to the default".
@@ -511,6 +566,18 @@ bool waits_for_end_of_file(const model::Kernel& k, Pid pid) {
   return f.kind == FileKind::stream && !p.nonblocking_sockets;
 }
 
+bool waits_for_reset(const model::Kernel& k, Pid pid) {
+  if (!waits_for_end_of_file(k, pid)) return false;
+  const Process& p = k.process(pid);
+  Fd fd = -1;
+  if (const auto* r = std::get_if<model::op::Read>(&*p.pending)) fd = r->fd;
+  if (const auto* r = std::get_if<model::op::Recv>(&*p.pending)) fd = r->fd;
+  const OpenFile& f = k.open_file(p.fds[static_cast<std::size_t>(fd)]);
+  if (f.kind != FileKind::stream) return false;
+  const model::SockEnd& s = k.sock(f.object);
+  return s.rx.bytes() == 0 && s.error == Errno::econnreset && !s.rx_fin && !s.shut_rd;
+}
+
 bool may_end_a_channel(model::OpKind kind) {
   using K = model::OpKind;
   return kind == K::close || kind == K::exit || kind == K::exec || kind == K::shutdown;
@@ -543,6 +610,8 @@ std::string_view obj_name(Obj o) {
     case Obj::offset: return "offset";
     case Obj::pipe: return "pipe";
     case Obj::socket: return "socket";
+    case Obj::sock_state: return "sock_state";
+    case Obj::sock_reset: return "sock_reset";
     case Obj::net: return "net";
     case Obj::name: return "name";
     case Obj::clock: return "clock";

@@ -39,18 +39,21 @@ enum class Obj : std::uint8_t {
   locks,     // an inode's flock state
   offset,    // an open file description's offset
   pipe,      // a pipe's bytes and ends
-  socket,    // a stream end (its receive queue and state)
-  net,       // the listening side of TCP: ports, listeners, their queues
-  name,      // a name in the flat file namespace (hash of the path)
-  clock,     // virtual time (read only: it moves only when every process is blocked)
-  refs,      // a stream's or listener's open file description's references: every close writes it
-  pgrp,      // a process's process group and session (its pgid, sid): setpgid, setsid write it,
-             // getpgid reads it; the process's other steps neither read nor change it
-  pipe_end,  // one process's references to one end of a pipe (id: pipe, end, process): its drops
-             // write it; a write reads every process's of the read end, a read at end-of-file
-             // every process's of the write end
-  flock_sh,  // one description's shared flock (id: inode, description): LOCK_SH and LOCK_UN
-             // through it write it; an exclusive request reads every description's
+  socket,    // one direction of a stream: the bytes queued into one end (its receive queue)
+  sock_state,  // a stream end's flags that its peer's close sets (end-of-file, pending error,
+               // reset, peer closed) and its own shutdown
+  sock_reset,  // a stream end's reset as its own first send after the peer closed records it
+  net,         // the listening side of TCP: ports, listeners, their queues
+  name,        // a name in the flat file namespace (hash of the path)
+  clock,       // virtual time (read only: it moves only when every process is blocked)
+  refs,        // a stream's or listener's open file description's references: every close writes it
+  pgrp,        // a process's process group and session (its pgid, sid): setpgid, setsid write it,
+               // getpgid reads it; the process's other steps neither read nor change it
+  pipe_end,    // one process's references to one end of a pipe (id: pipe, end, process): its drops
+               // write it; a write reads every process's of the read end, a read at end-of-file
+               // every process's of the write end
+  flock_sh,    // one description's shared flock (id: inode, description): LOCK_SH and LOCK_UN
+               // through it write it; an exclusive request reads every description's
   flock_list,  // an inode's flock holder list, in grant order: a granted LOCK_SH appends to it,
                // an exclusive request searches it (a shared release leaves the rest in order)
   // A Go program's runtime (sim/go_footprint.cpp; docs/explore.md "Goroutine operations"). Ids are
@@ -124,6 +127,12 @@ void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out);
 // exec or shutdown): run before it, the call would have found the channel as empty and slept
 // (sim/event_log.hpp, Event::eof).
 bool waits_for_end_of_file(const model::Kernel& k, Pid pid);
+// Whether `pid`'s pending call is such a recv or read of a stream end whose queue is empty, with
+// a pending ECONNRESET and neither end-of-file nor SHUT_RD: without the error it would sleep.
+// The error is set only by the peer's last close with bytes it never read (or the listener's,
+// for a connection nobody accepted), so a call that fails with it was enabled by that close,
+// as an end-of-file one is by the drop (Event::eof).
+bool waits_for_reset(const model::Kernel& k, Pid pid);
 // Whether a step of this kind can drop (or shut down) the last reference to a channel's end.
 bool may_end_a_channel(model::OpKind kind);
 

@@ -33,6 +33,7 @@ class StepRecorder {
       cur_.forked = 0;
       cur_.eof = false;
       eof_possible_ = false;
+      reset_possible_ = false;
       return;
     }
     effect_of(k, pid, cur_.effect);
@@ -50,11 +51,14 @@ class StepRecorder {
     cur_.forked = kind_ == model::OpKind::fork ? k.next_child_pid(pid) : 0;
     cur_.eof = false;
     eof_possible_ = eof_joins_ && blocked_.access.empty() && waits_for_end_of_file(k, pid);
+    reset_possible_ = eof_possible_ && waits_for_reset(k, pid);
   }
-  // The step's outcome (Strategy::observed): a read or recv that returned end of file.
+  // The step's outcome (Strategy::observed): a read or recv that returned end of file, or failed
+  // with the reset that the peer's close left it (waits_for_reset).
   void observed(const model::Outcome& out) {
-    cur_.eof = eof_possible_ && out.status == model::StepStatus::done && out.err == Errno::ok &&
-               out.ret == 0;
+    const bool done = eof_possible_ && out.status == model::StepStatus::done;
+    cur_.eof = done && ((out.err == Errno::ok && out.ret == 0) ||
+                        (reset_possible_ && out.err == Errno::econnreset));
   }
   // Off: an end-of-file read races the drop that enabled it (the tests that show the edge's use).
   void eof_joins_drop(bool on) { eof_joins_ = on; }
@@ -87,6 +91,7 @@ class StepRecorder {
   Effect blocked_;  // the step's effect should it only block (blocked_effect_of)
   model::OpKind kind_ = model::OpKind::getpid;
   bool eof_possible_ = false;
+  bool reset_possible_ = false;
   bool eof_joins_ = true;
   std::vector<std::pair<std::size_t, std::size_t>> races_;
 };

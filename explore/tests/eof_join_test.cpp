@@ -74,6 +74,84 @@ TEST(EofFollowsTheClose, TheSameOutcomesAndTracesAsDfsAndNoBranchThatCannotBeFol
   }
 }
 
+// A stream whose client hangs up without reading what the server sent: the server's recv then
+// fails with ECONNRESET (the client's close reset the connection) or, when the close came
+// before the server's send, returns 0. Either way it was enabled by the close: run before it,
+// the recv would have slept (waits_for_reset). With `shut_first` the client shuts down its
+// sending side first: then a recv before the close returns 0 rather than sleeping, and the
+// ECONNRESET after it is a real race with the close, which no edge may hide. The client writes
+// a file of its own too (steps independent of the stream).
+std::function<void(Os&)> reset_by_the_close_program(bool shut_first) {
+  return [shut_first](Os& os) {
+    papaya::Result<Fd> l = os.listen("127.0.0.1", 0, 4);
+    if (!l) os.exit(2);
+    papaya::Result<std::uint16_t> port = os.local_port(*l);
+    if (!port) os.exit(2);
+    const std::uint16_t pt = *port;
+    papaya::Result<Pid> client = os.fork([pt, shut_first](Os& o) {
+      papaya::Result<Fd> c = o.connect("127.0.0.1", pt);
+      papaya::Result<Fd> f = o.open("/y", OpenFlags::rdwr | OpenFlags::creat, 0644);
+      if (!c || !f) o.exit(3);
+      (void)o.pwrite(*f, "a", 0);
+      if (shut_first) (void)o.shutdown(*c, ShutHow::wr);
+      (void)o.close(*c);
+      (void)o.pwrite(*f, "b", 1);
+      o.exit(0);
+    });
+    papaya::Result<Fd> s = os.accept(*l);
+    if (!s || !client) os.exit(4);
+    (void)os.send(*s, "s");
+    char c = 0;
+    while (true) {
+      papaya::Result<size_t> n = os.recv(*s, std::span<char>(&c, 1));
+      if (!n || *n == 0) break;
+    }
+    (void)os.waitpid(*client, false);
+  };
+}
+
+// The errors the server's recvs ended with, over every run.
+std::set<int> recv_errors_seen(const Outcomes& runs) {
+  std::set<int> errs;
+  for (const auto& run : runs)
+    for (const edge_runs::Step& st : run)
+      if (std::get<1>(st) == static_cast<int>(model::OpKind::recv)) errs.insert(std::get<3>(st));
+  return errs;
+}
+
+void expect_dpor_sees_what_dfs_sees(bool shut_first) {
+  auto explore_reset = [shut_first](StrategyName s, Outcomes& out) {
+    Config c;
+    c.strategy = s;
+    return edge_runs::explore_watching(reset_by_the_close_program(shut_first), c,
+                                       {model::OpKind::recv, model::OpKind::pwrite}, out);
+  };
+  Outcomes dfs_out;
+  Result dfs = explore_reset(StrategyName::dfs, dfs_out);
+  ASSERT_TRUE(dfs.exhausted);
+  // Both endings of the server's recv are seen: ECONNRESET and end-of-file.
+  EXPECT_EQ(recv_errors_seen(dfs_out),
+            (std::set<int>{static_cast<int>(Errno::ok), static_cast<int>(Errno::econnreset)}));
+  for (StrategyName s : {StrategyName::dpor, StrategyName::optimal}) {
+    Outcomes out;
+    Result r = explore_reset(s, out);
+    EXPECT_TRUE(r.exhausted) << strategy_name(s);
+    EXPECT_EQ(out, dfs_out) << strategy_name(s);
+    EXPECT_EQ(r.trace_names, dfs.trace_names) << strategy_name(s);
+    if (s == StrategyName::optimal) {
+      EXPECT_EQ(r.wakeup_divergences, 0u);
+    }
+  }
+}
+
+TEST(EofFollowsTheClose, AResetFollowsTheCloseThatLeftIt) { expect_dpor_sees_what_dfs_sees(false); }
+
+// Joining the reset to the close here (dropping waits_for_reset's end-of-file condition) loses
+// the runs where the recv returns 0 before the close and the next one fails.
+TEST(EofFollowsTheClose, AResetAfterAShutdownStillRacesTheClose) {
+  expect_dpor_sees_what_dfs_sees(true);
+}
+
 // The broken variant, on the chat with two clients: the first 3,000 executions of 2 x 0 with and
 // without the edge.
 // Without it, the clients' closes against their Child RECVs' end-of-stream recv (and init's close
