@@ -82,13 +82,14 @@ struct Builder {
         add(Obj::sock_state, peer, true);
         add(Obj::sock_reset, f.object, true);
         add(Obj::sock_reset, peer, true);
+        every_holder_of_end(peer);
         break;
       }
       case FileKind::listener:
         add(Obj::net, 0, true);
         // Its last close resets the connections nobody accepted (Kernel::close_listener): their
         // clients' sends and recvs see it.
-        for (model::SockId s : k.listener(f.object).queue) stream_end_closed(s);
+        for (model::SockId s : k.listener(f.object).queue) unaccepted_end_closed(s);
         break;
       case FileKind::regular:
       case FileKind::null: break;
@@ -112,6 +113,21 @@ struct Builder {
     for (std::uint32_t q = 1; q < 64; ++q)
       add(Obj::pipe_end, pipe_end_id(pipe, write_end, q), false);
   }
+  // A stream end's references, one object per holding process, as a pipe end's: a drop writes
+  // its own process's, so drops of one end by different processes commute whichever is last
+  // (the accepted socket's three holders: the daemon, Child SEND, Child RECV). What the last one
+  // does (Kernel::close_socket_end: the queue into the end discarded, FIN or RST to the peer) is
+  // seen only by the peer's sends (they queue into the end, or find the peer closed) and by its
+  // recvs that find their queue empty (end-of-file, or they sleep), which read every process's
+  // references to the end. So the last closes of the two ends commute too: each only writes
+  // its own holders' objects (the flags it sets on the other end nobody reads once that is
+  // closed).
+  static std::uint32_t sock_holder_id(model::SockId end, std::uint32_t slot) {
+    return (static_cast<std::uint32_t>(end) << 6) | slot;
+  }
+  void every_holder_of_end(model::SockId end) {
+    for (std::uint32_t q = 1; q < 64; ++q) add(Obj::sock_holder, sock_holder_id(end, q), false);
+  }
   // pipe(7): "If all file descriptors referring to the write end of a pipe have been closed, then
   // an attempt to read(2) from the pipe will see end-of-file"; "If all file descriptors referring
   // to the read end of a pipe have been closed, then a write(2) will cause a SIGPIPE signal to be
@@ -132,12 +148,9 @@ struct Builder {
     every_holder_of(f.object, true);
   }
 
-  // The last close of stream end a (Kernel::close_socket_end) discards the bytes queued into a
-  // (they decide FIN or RST) and sets its peer b's flags (end-of-file or reset, peer closed). It
-  // leaves the queue into b alone: a recv through b that takes bytes already there commutes with
-  // it. Nobody reads a's own flags once a is closed, and b's close only sets them: the last
-  // closes of the two ends commute (each end's flags and queue end the same in either order).
-  void stream_end_closed(model::SockId a) {
+  // A stream end closed by its listener's last close (Kernel::close_listener: a connection
+  // nobody accepted): the bytes queued into it are discarded and its peer's flags set (reset).
+  void unaccepted_end_closed(model::SockId a) {
     add(Obj::socket, a, true);
     add(Obj::sock_state, k.peer_of(a), true);
   }
@@ -145,10 +158,11 @@ struct Builder {
   // tcp(7): "It provides a reliable, stream-oriented, full-duplex connection between two
   // sockets": a stream is two byte queues, one into each end (Kernel::sock_send, sock_recv), as
   // on Linux, where each direction has its own buffer. A send through end a appends to the queue
-  // into its peer b and reads a's flags (peer closed, shut down, a pending error: each changes
-  // what it does); a recv through a takes from the queue into a, and when that is empty reads
-  // a's flags (end-of-file, a pending error). So a send and a recv through one end (one process
-  // writing to the client, another reading from it) commute.
+  // into its peer b and reads a's flags (shut down, a pending error) and whether b is closed
+  // (every holder of b: sock_holder); a recv through a takes from the queue into a, and when
+  // that is empty reads a's flags and whether b is closed (end-of-file, or it sleeps). So a send
+  // and a recv through one end (one process writing to the client, another reading from it)
+  // commute.
   // Once b is closed nothing more arrives in a's queue and a's end-of-file or reset is set for
   // good: a recv that finds the queue empty returns 0 whatever a's own sends do, and a send only
   // records the reset (the bytes are dropped: `sock_reset`, which no recv reads). A step that
@@ -156,16 +170,19 @@ struct Builder {
   // (channel: conservative).
   void stream_io(const OpenFile& f, StreamDir dir) {
     const model::SockEnd& s = k.sock(f.object);
+    const model::SockId peer = k.peer_of(f.object);
     if (dir == StreamDir::in) {
       if (s.rx.bytes() > 0) return add(Obj::socket, f.object, true);  // takes bytes, no flag
       if (s.error != Errno::ok) return channel(f);
       add(Obj::socket, f.object, !s.peer_closed);
-      return add(Obj::sock_state, f.object, false);
+      add(Obj::sock_state, f.object, false);
+      return every_holder_of_end(peer);
     }
     if (s.error != Errno::ok || s.shut_wr || s.reset) return channel(f);
     add(Obj::sock_state, f.object, false);
+    every_holder_of_end(peer);
     if (s.peer_closed) return add(Obj::sock_reset, f.object, true);
-    add(Obj::socket, k.peer_of(f.object), true);
+    add(Obj::socket, peer, true);
   }
 
   // What an operation through descriptor `fd` touches. `data_write`: it changes the object's
@@ -187,10 +204,10 @@ struct Builder {
   // open file description, the resources associated with the open file description are freed".
   // Dropping a reference commutes with taking one (fork, dup: the taker holds one, so the drop
   // is not the last either way); what the last close frees is written: a held flock lock, a pipe
-  // end, a stream end, a listener. For a channel, every drop writes the description's reference
-  // count, so drops of one description by different processes are ordered and the one that frees
-  // is the same in every equivalent execution; only the last writes the channel (a drop that
-  // leaves another reference changes nothing a read, write, send or recv can see).
+  // end or stream end (per holder: pipe_end, sock_holder), a listener. For a listener every drop
+  // writes the description's reference count, so drops of one by different processes are
+  // ordered and the one that frees it is the same in every equivalent execution; only the last
+  // writes the network (a drop that leaves another reference changes nothing anyone can see).
   // `dropped`: how many of the description's references this step drops (exit and exec drop
   // every descriptor of the process; it may hold one description twice, by dup).
   void drop(model::OfdId id, int dropped = 1) {
@@ -202,10 +219,13 @@ struct Builder {
           true);
       return;
     }
+    if (f.kind == FileKind::stream) {
+      add(Obj::sock_holder, sock_holder_id(f.object, holder_slot(p.pid)), true);
+      return;
+    }
     if (f.kind != FileKind::regular) {
       add(Obj::refs, id, true);
       if (f.refs > dropped) return;
-      if (f.kind == FileKind::stream) return stream_end_closed(f.object);
       return channel(f);
     }
     // A drop through a description that holds no lock reads its lock: a flock through the
@@ -612,6 +632,7 @@ std::string_view obj_name(Obj o) {
     case Obj::socket: return "socket";
     case Obj::sock_state: return "sock_state";
     case Obj::sock_reset: return "sock_reset";
+    case Obj::sock_holder: return "sock_holder";
     case Obj::net: return "net";
     case Obj::name: return "name";
     case Obj::clock: return "clock";

@@ -40,22 +40,24 @@ enum class Obj : std::uint8_t {
   offset,    // an open file description's offset
   pipe,      // a pipe's bytes and ends
   socket,    // one direction of a stream: the bytes queued into one end (its receive queue)
-  sock_state,  // a stream end's flags that its peer's close sets (end-of-file, pending error,
-               // reset, peer closed) and its own shutdown
-  sock_reset,  // a stream end's reset as its own first send after the peer closed records it
-  net,         // the listening side of TCP: ports, listeners, their queues
-  name,        // a name in the flat file namespace (hash of the path)
-  clock,       // virtual time (read only: it moves only when every process is blocked)
-  refs,        // a stream's or listener's open file description's references: every close writes it
-  pgrp,        // a process's process group and session (its pgid, sid): setpgid, setsid write it,
-               // getpgid reads it; the process's other steps neither read nor change it
-  pipe_end,    // one process's references to one end of a pipe (id: pipe, end, process): its drops
-               // write it; a write reads every process's of the read end, a read at end-of-file
-               // every process's of the write end
-  flock_sh,    // one description's shared flock (id: inode, description): LOCK_SH and LOCK_UN
-               // through it write it; an exclusive request reads every description's
-  flock_list,  // an inode's flock holder list, in grant order: a granted LOCK_SH appends to it,
-               // an exclusive request searches it (a shared release leaves the rest in order)
+  sock_state,   // a stream end's flags that its peer's close sets (end-of-file, pending error,
+                // reset, peer closed) and its own shutdown
+  sock_reset,   // a stream end's reset as its own first send after the peer closed records it
+  sock_holder,  // one process's references to one stream end (id: end, process): its drops write
+                // it; the peer's sends and its recvs at an empty queue read every process's
+  net,          // the listening side of TCP: ports, listeners, their queues
+  name,         // a name in the flat file namespace (hash of the path)
+  clock,        // virtual time (read only: it moves only when every process is blocked)
+  refs,         // a listener's open file description's references: every close writes it
+  pgrp,         // a process's process group and session (its pgid, sid): setpgid, setsid write it,
+                // getpgid reads it; the process's other steps neither read nor change it
+  pipe_end,     // one process's references to one end of a pipe (id: pipe, end, process): its drops
+                // write it; a write reads every process's of the read end, a read at end-of-file
+                // every process's of the write end
+  flock_sh,     // one description's shared flock (id: inode, description): LOCK_SH and LOCK_UN
+                // through it write it; an exclusive request reads every description's
+  flock_list,   // an inode's flock holder list, in grant order: a granted LOCK_SH appends to it,
+                // an exclusive request searches it (a shared release leaves the rest in order)
   // A Go program's runtime (sim/go_footprint.cpp; docs/explore.md "Goroutine operations"). Ids are
   // go_obj_id(pid, the runtime's id of the object).
   go_sched,  // the scheduler: every P's run queue, runnext and status, the global queue, idle Ps,

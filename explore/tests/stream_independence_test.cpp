@@ -1,7 +1,7 @@
 // A stream is two byte queues, one into each end (sim/independence.cpp stream_io): a send and a
-// recv through one end touch different queues and commute; what one end's close changes (the
-// queue into it, its flags and its peer's) orders it with the steps that look at those. Checked
-// on effects computed from a real kernel state, as independence_test.cpp does.
+// recv through one end touch different queues and commute; each process's drops of an end are an
+// object of their own (sock_holder), which the peer's sends and empty recvs read. Checked on
+// effects computed from a real kernel state, as independence_test.cpp does.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -78,20 +78,28 @@ TEST(StreamIndependence, ASendIsDependentOnTheRecvAtTheOtherEndAndOnAnotherSendT
   EXPECT_TRUE(streams_dependent({}, {}, recv_on(server_fd), recv_on(server_fd)));
 }
 
-TEST(StreamIndependence, TheLastCloseOfAnEndOrdersWhatLooksAtItsPeersFlags) {
-  // Pid 1 has dropped its copy of the client end: pid 2's close is the last one.
+TEST(StreamIndependence, EveryDropOfAnEndOrdersThePeersSendsAndEmptyRecvs) {
+  // Pid 2 drops its copy of the client end: the last one or not (pid 1 holds one too), a send
+  // through the server end and a recv that finds its queue empty read every holder's references
+  // to the client end: whichever drop is the last, they are ordered with it.
+  EXPECT_TRUE(streams_dependent({}, {}, send_on(server_fd), model::op::Close{client_fd}));
+  EXPECT_TRUE(streams_dependent({}, {}, recv_on(server_fd), model::op::Close{client_fd}));
   const std::vector<model::Op> a_closed_client{model::op::Close{client_fd}};
-  // A send through the server end reads its flags (peer closed: the first send resets).
   EXPECT_TRUE(
       streams_dependent(a_closed_client, {}, send_on(server_fd), model::op::Close{client_fd}));
-  // A recv that finds the server end's queue empty reads them (end-of-file, or it sleeps).
   EXPECT_TRUE(
       streams_dependent(a_closed_client, {}, recv_on(server_fd), model::op::Close{client_fd}));
-  // A recv that takes bytes already queued does not: they are read either way.
+  // A recv that takes bytes already queued does not look: they are read either way.
   EXPECT_FALSE(streams_dependent({send_on(client_fd), model::op::Close{client_fd}}, {},
                                  recv_on(server_fd), model::op::Close{client_fd}));
-  // A close that is not the last changes no end.
-  EXPECT_FALSE(streams_dependent({}, {}, send_on(server_fd), model::op::Close{client_fd}));
+  // Nor does a send or recv through the end being dropped (its holder holds it still).
+  EXPECT_FALSE(streams_dependent({}, {}, send_on(client_fd), model::op::Close{client_fd}));
+  EXPECT_FALSE(streams_dependent({}, {}, recv_on(client_fd), model::op::Close{client_fd}));
+}
+
+TEST(StreamIndependence, DropsOfOneEndByDifferentProcessesCommuteWhicheverIsLast) {
+  EXPECT_FALSE(streams_dependent({}, {}, model::op::Close{server_fd}, model::op::Close{server_fd}));
+  EXPECT_FALSE(streams_dependent({}, {}, model::op::Close{server_fd}, model::op::Exit{0}));
 }
 
 TEST(StreamIndependence, ShutdownOrdersBothWays) {

@@ -114,21 +114,19 @@ TEST(TimeOrdersSteps, WithoutTheEdgeOptimalPlansReversalsNoRunCanFollow) {
   EXPECT_GT(without.abandoned, 0u);
 }
 
-// On the chat (1 client, no line, the exploration scenario): the daemon reaps its cluster at its
-// 1 s accept tick, after every other process has blocked; its waitpid there raced the leader's
-// exit in every execution, a reversal no run can follow. With the edge the same number of
-// traces, none of those branches, and fewer runs.
-TEST(TimeOrdersSteps, OnTheChatTheSameTracesWithoutTheTickReversals) {
+// On the chat (the exploration scenario, no line): the daemon reaps its clusters at its 1 s
+// accept tick, after every other process has blocked; its waitpid there raced the leaders'
+// exits, a reversal no run can follow. One client showed it until wave 12 (each of 576 traces);
+// since the accepted socket's drops commute (sock_holder) one client's 576 traces no longer
+// meet it, two clients' do: the first 3,000 executions with the edge and without.
+TEST(TimeOrdersSteps, OnTheChatFewerBranchesNoRunCanFollow) {
   auto [with, without] =
-      edge_runs::chat_with_and_without(1, 100'000, [](Config& c) { c.time_orders_steps = false; });
-  ASSERT_TRUE(with.exhausted);
-  ASSERT_TRUE(without.exhausted);
+      edge_runs::chat_with_and_without(2, 3'000, [](Config& c) { c.time_orders_steps = false; });
   EXPECT_FALSE(with.violation);
-  EXPECT_EQ(with.executions, without.executions);
-  EXPECT_EQ(with.traces, without.traces);
-  EXPECT_EQ(with.wakeup_divergences, 0u);
-  EXPECT_GT(without.wakeup_divergences, 0u);
-  EXPECT_LT(with.executions + with.abandoned, without.executions + without.abandoned);
+  EXPECT_EQ(with.executions, 3'000u);
+  EXPECT_EQ(without.executions, 3'000u);
+  EXPECT_LT(with.wakeup_divergences, without.wakeup_divergences);
+  EXPECT_LT(with.abandoned, without.abandoned);
 }
 
 }  // namespace
