@@ -447,8 +447,8 @@ RunReport Executor::run(std::function<void(Os&)> init) {
     chooser_.at_step(steps_);
     std::size_t first_decision = trace_.decisions.size();
     const Option o = n == 1 ? options[0]
-                            : options[chooser_.choose(static_cast<std::uint32_t>(n),
-                                                      model::DecisionKind::schedule)];
+                            : options[chooser_.choose_inline(static_cast<std::uint32_t>(n),
+                                                             model::DecisionKind::schedule)];
     last_ran_ = o;
     if (o.go) {
       const Pid id = go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id);
