@@ -12,7 +12,7 @@ namespace papaya::model::go {
 // grabbing the channel locks. Once it has the lock it removes itself from the queue" ... "if
 // sgp.isSelect && !atomic.Cas(&sgp.g.selectDone, 0, 1) { continue }". The model removes a select's
 // other sudogs when it fires (drop_select_waiters), so every queued waiter is live.
-std::optional<Waiter> Runtime::dequeue(std::deque<Waiter>& q) {
+std::optional<Waiter> Runtime::dequeue(Queue<Waiter>& q) {
   if (q.empty()) return std::nullopt;
   Waiter w = q.front();
   q.pop_front();
