@@ -264,7 +264,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
   bool starts_go = false;
   bool enters_syscall = false;
   std::optional<traces::GoLockEvent> rw;
-  // The goroutine, looked up once (the runtime keeps its goroutines in a deque: the reference
+  // The goroutine, looked up once (the runtime keeps each G behind a pointer: the reference
   // stays valid across the step).
   const go::G* gp_g = g != 0 ? &rt.g(g) : nullptr;
   if (gp_g && gp_g->pending) {
@@ -277,7 +277,8 @@ void Executor::go_step(Pid pid, go::Actor a) {
   if (opts_.go_preempt && a.kind == go::Actor::Kind::p && g != 0 &&
       chooser_.choose(2, model::DecisionKind::go_preempt) == 1)
     rt.preempt(static_cast<int>(a.id));
-  const Goroutine* gor = g != 0 ? &goroutine(p, g) : nullptr;
+  // Its goroutine, looked up once too (a Goroutine stays where it is: gs holds pointers).
+  Goroutine* const gor = g != 0 ? &goroutine(p, g) : nullptr;
   traces::GoRecord& rec =
       start_go_record(trace_, steps_, pid, rt, a, g, gor ? gor->file : "", gor ? gor->line : 0);
   const go::GoOutcome o = rt.step(a);
@@ -285,7 +286,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
   ++go_steps_;
   if (opts_.check_invariants) rt.check_invariants();
   if (g != 0) {
-    Goroutine& gr = goroutine(p, g);
+    Goroutine& gr = *gor;
     if (o.status == go::GoStatus::done) {
       gr.gout = o;
       if (rw) {  // it returned: the History sees the log guard's holds (properties/log_events)
