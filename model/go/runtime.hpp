@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -254,7 +255,7 @@ class Runtime {
   GoOutcome chanrecv(G& gp, P& pp, ObjId c);
   GoOutcome closechan(P& pp, ObjId c);
   GoOutcome selectgo(G& gp, P& pp, const gop::Select& s);
-  std::vector<int> select_poll_order(std::size_t n);
+  void select_poll_order(std::span<int> order);  // a permutation of 0 .. order.size() - 1
   std::optional<Waiter> dequeue(Queue<Waiter>& q);
   void wake_waiter(const Waiter& w, P* pp, std::int64_t value, bool ok);
   void drop_select_waiters(Gid g);
@@ -267,7 +268,7 @@ class Runtime {
   // and an index is two loads (a deque's took about 20 instructions, at several lookups a step).
   std::vector<std::unique_ptr<G>> gs_;
   std::vector<P> ps_;
-  Queue<Gid> global_;  // sched.runq
+  Queue<Gid> global_;       // sched.runq
   std::vector<int> pidle_;  // sched.pidle, a LIFO stack as in pidleput/pidleget
   int nmspinning_ = 0;
   std::vector<Mutex> mutexes_{1};
