@@ -511,7 +511,7 @@ void Executor::add_go_program(Pid pid) {
 // goroutine chat run. Option 0 is "no preemption": the option that ran last goes on if it can
 // (strategies that default to 0, prefix and the shrinker's replays, then prefer schedules with few
 // switches). It is put there as it is found, the others keeping their order, as a search of the
-// made list and a rotation by one did (about 25 instructions a step): the options are
+// made list and a rotation by one did (11.5 instructions a step dearer): the options are
 // options_[first_option_ ..], slot 0 holding the last one to run when it is among them.
 void Executor::go_options() {
   // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at once:
