@@ -427,36 +427,28 @@ RunReport Executor::run(std::function<void(Os&)> init) {
       if (!plain_step(r)) break;
       continue;
     }
-    go_options();
-    // Option 0 is "no preemption": the option that ran last goes on if it can. Strategies that
-    // default to 0 (prefix, the shrinker's replays) then prefer schedules with few switches.
-    // (A rotation by one. gcc turns this loop into a memmove call too; for these larger options
-    // plain_step's to_front measured dearer: 2,137.0 -> 2,138.6 instructions a Go chat step.)
-    if (auto it = std::find(options_.begin(), options_.end(), last_ran_);
-        it != options_.end() && it != options_.begin()) {
-      for (; it != options_.begin(); --it) *it = *(it - 1);
-      *it = last_ran_;
-    }
+    go_options();  // option 0 is the one that ran last, if it can go on (see go_options)
+    const Option* const options = options_.data() + first_option_;
+    const std::size_t n = options_.size() - first_option_;
     const bool observed = observes_;
     if (observed) {  // only an observing strategy sees the ready list
       ready_.clear();
-      for (const Option& o : options_)
+      for (const Option& o : std::span(options, n))
         ready_.push_back(
             o.go     ? go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id)
             : o.task ? go_actor_id(o.pid, task_actor_kind, o.task)
                      : o.pid);
     }
-    if (!gate_passes(options_.empty()))
-      if (const Gate g = gate(options_.empty(), r); g != Gate::step) {
+    if (!gate_passes(n == 0))
+      if (const Gate g = gate(n == 0, r); g != Gate::step) {
         if (g == Gate::stop) break;
         continue;
       }
     chooser_.at_step(steps_);
     std::size_t first_decision = trace_.decisions.size();
-    const Option o = options_.size() == 1
-                         ? options_[0]
-                         : options_[chooser_.choose(static_cast<std::uint32_t>(options_.size()),
-                                                    model::DecisionKind::schedule)];
+    const Option o = n == 1 ? options[0]
+                            : options[chooser_.choose_inline(static_cast<std::uint32_t>(n),
+                                                             model::DecisionKind::schedule)];
     last_ran_ = o;
     if (o.go) {
       const Pid id = go_actor_id(o.pid, static_cast<std::uint32_t>(o.actor.kind), o.actor.id);

@@ -171,7 +171,8 @@ class Executor final : private RunView {
   std::vector<Pid> live_;                     // processes whose fiber runs, in pid order
   // The pid of each option, for the strategy's hooks; without a Go program, the options.
   std::vector<Pid> ready_;
-  std::vector<Option> options_;
+  std::vector<Option> options_;  // a Go run's step: options_[first_option_ ..] (go_options)
+  std::size_t first_option_ = 0;
   Option last_ran_{};        // the option that took the previous step: option 0 when it can go on
   bool any_go_ = false;      // some process became a Go program (else skip the Go bookkeeping)
   bool observes_ = false;    // strategy_->observes(), asked once per run

@@ -264,7 +264,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
   bool starts_go = false;
   bool enters_syscall = false;
   std::optional<traces::GoLockEvent> rw;
-  // The goroutine, looked up once (the runtime keeps its goroutines in a deque: the reference
+  // The goroutine, looked up once (the runtime keeps each G behind a pointer: the reference
   // stays valid across the step).
   const go::G* gp_g = g != 0 ? &rt.g(g) : nullptr;
   if (gp_g && gp_g->pending) {
@@ -277,7 +277,8 @@ void Executor::go_step(Pid pid, go::Actor a) {
   if (opts_.go_preempt && a.kind == go::Actor::Kind::p && g != 0 &&
       chooser_.choose(2, model::DecisionKind::go_preempt) == 1)
     rt.preempt(static_cast<int>(a.id));
-  const Goroutine* gor = g != 0 ? &goroutine(p, g) : nullptr;
+  // Its goroutine, looked up once too (a Goroutine stays where it is: gs holds pointers).
+  Goroutine* const gor = g != 0 ? &goroutine(p, g) : nullptr;
   traces::GoRecord& rec =
       start_go_record(trace_, steps_, pid, rt, a, g, gor ? gor->file : "", gor ? gor->line : 0);
   const go::GoOutcome o = rt.step(a);
@@ -285,7 +286,7 @@ void Executor::go_step(Pid pid, go::Actor a) {
   ++go_steps_;
   if (opts_.check_invariants) rt.check_invariants();
   if (g != 0) {
-    Goroutine& gr = goroutine(p, g);
+    Goroutine& gr = *gor;
     if (o.status == go::GoStatus::done) {
       gr.gout = o;
       if (rw) {  // it returned: the History sees the log guard's holds (properties/log_events)
@@ -505,10 +506,14 @@ void Executor::add_go_program(Pid pid) {
 // A step's options in a run with a Go program, in pid order: a process's own kernel call, then,
 // for a Go program, its calls on other threads and its runtime's actors. The processes with a
 // call come from the kernel's ready set (Kernel::for_each_ready visits only the marked ones, as
-// plain_step's loop does), merged with the Go programs: the same options in the same order as
-// asking every live process, which cost about 140 instructions a step of a goroutine chat run.
+// plain_step's loop does), merged with the Go programs as the set is visited: the same options in
+// the same order as asking every live process, which cost about 140 instructions a step of a
+// goroutine chat run. Option 0 is "no preemption": the option that ran last goes on if it can
+// (strategies that default to 0, prefix and the shrinker's replays, then prefer schedules with few
+// switches). It is put there as it is found, the others keeping their order, as a search of the
+// made list and a rotation by one did (11.5 instructions a step dearer): the options are
+// options_[first_option_ ..], slot 0 holding the last one to run when it is among them.
 void Executor::go_options() {
-  options_.clear();
   // A Go program none of whose goroutines is in the kernel still dies of a fatal signal at once:
   // its threads wait in futex(2)/epoll_wait(2), which a terminating signal ends (signal(7): "Term
   // Default action is to terminate the process"). Its death is a step of its own, recorded as a
@@ -516,36 +521,56 @@ void Executor::go_options() {
   // (signal_notify's handler) runs at once on one of its threads: a step of its own too, with the
   // handler's effect (the caught flag). Only when no goroutine's call waits for the thread
   // either: the step's outcome must not be taken for that call's (a recv once got the handler
-  // step's pid as its byte count). (The signal test's first step inline: most steps have no
-  // deliverable signal.) Submitted before the ready set is asked: the getpid makes it ready.
+  // step's pid as its byte count). (The signal test's first step inline, and first of all the
+  // deliverable signal, which most steps do not have.) Submitted before the ready set is asked:
+  // the getpid makes it ready.
   for (Pid pid : go_pids_) {
     const Proc& p = *procs_[static_cast<std::size_t>(pid)];
-    if (p.running && p.go && !p.go->ended && p.go->kq.empty() && !p.kp->pending &&
-        (p.kp->pending_signals.bits() & ~p.kp->mask.bits()) != 0 &&
-        kernel_.signal_pending_acts(pid)) {
+    if (p.running && (p.kp->pending_signals.bits() & ~p.kp->mask.bits()) != 0 && p.go &&
+        !p.go->ended && p.go->kq.empty() && !p.kp->pending && kernel_.signal_pending_acts(pid)) {
       p.go->handler_step = true;
       kernel_.submit(pid, model::op::Getpid{});
     }
   }
-  // ready_ is free until the options are made (an observing strategy's list is made from them).
-  ready_.clear();
-  kernel_.for_each_ready([this](Pid pid) { ready_.push_back(pid); });
-  auto r = ready_.begin();
-  for (Pid pid : go_pids_) {
-    const Proc& p = *procs_[static_cast<std::size_t>(pid)];
-    if (!p.running || !p.go || p.go->ended) continue;
-    for (; r != ready_.end() && *r < pid; ++r) options_.push_back({*r});
-    if (r != ready_.end() && *r == pid) {
-      options_.push_back({pid});
-      ++r;
+  options_.resize(1);  // slot 0: the last option to run, if it is one again
+  first_option_ = 1;
+  // The last option to run, by kind: a process's own call, a call on another of its threads, or
+  // an actor of its runtime (0: not of that kind; pid 0 is never an option's).
+  const Pid last_call = !last_ran_.go && last_ran_.task == 0 ? last_ran_.pid : 0;
+  const Pid last_go = last_ran_.go || last_ran_.task != 0 ? last_ran_.pid : 0;
+  auto put = [this](const Option& o, bool last) {
+    if (last) {
+      options_[0] = o;
+      first_option_ = 0;
+    } else {
+      options_.push_back(o);
     }
+  };
+  // A Go program's options after its own call: its calls on other threads, its runtime's actors.
+  auto go_program = [&](Pid pid) {
+    const Proc& p = *procs_[static_cast<std::size_t>(pid)];
+    if (!p.running || !p.go || p.go->ended) return;
     for (const auto& [tid, g] : p.go->on_tasks)
-      if (kernel_.ready(pid, tid)) options_.push_back({pid, false, {}, tid});
-    p.go->rt.for_each_actor([this, pid](model::go::Actor a) {
-      options_.push_back({pid, true, a});
-    });
-  }
-  for (; r != ready_.end(); ++r) options_.push_back({*r});
+      if (kernel_.ready(pid, tid))
+        put({pid, false, {}, tid}, pid == last_go && !last_ran_.go && tid == last_ran_.task);
+    if (pid != last_go || !last_ran_.go) {
+      p.go->rt.for_each_actor([this, pid](model::go::Actor a) {
+        options_.push_back({pid, true, a});
+      });
+    } else {
+      p.go->rt.for_each_actor([&](model::go::Actor a) {
+        put({pid, true, a}, a == last_ran_.actor);
+      });
+    }
+  };
+  auto next_go = go_pids_.begin();
+  const auto go_end = go_pids_.end();
+  kernel_.for_each_ready([&](Pid pid) {
+    for (; next_go != go_end && *next_go < pid; ++next_go) go_program(*next_go);
+    put({pid}, pid == last_call);
+    if (next_go != go_end && *next_go == pid) go_program(*next_go++);
+  });
+  for (; next_go != go_end; ++next_go) go_program(*next_go);
 }
 
 }  // namespace papaya::sim

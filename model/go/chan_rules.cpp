@@ -2,6 +2,8 @@
 // send and receive, close, receive from a closed channel, send on a closed channel panics, nil
 // channels block forever, select's uniformly random poll order and its default case.
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include "model/go/runtime.hpp"
 
@@ -12,7 +14,7 @@ namespace papaya::model::go {
 // grabbing the channel locks. Once it has the lock it removes itself from the queue" ... "if
 // sgp.isSelect && !atomic.Cas(&sgp.g.selectDone, 0, 1) { continue }". The model removes a select's
 // other sudogs when it fires (drop_select_waiters), so every queued waiter is live.
-std::optional<Waiter> Runtime::dequeue(std::deque<Waiter>& q) {
+std::optional<Waiter> Runtime::dequeue(Queue<Waiter>& q) {
   if (q.empty()) return std::nullopt;
   Waiter w = q.front();
   q.pop_front();
@@ -153,14 +155,12 @@ GoOutcome Runtime::closechan(P& pp, ObjId id) {
 // + 1)); pollorder[norder] = pollorder[j]; pollorder[j] = uint16(i)" -- a uniformly random
 // permutation; each fastrandn is one choice (select_order). (The compiler puts send cases first;
 // the permutation is uniform either way.)
-std::vector<int> Runtime::select_poll_order(std::size_t n) {
-  std::vector<int> order(n);
-  for (std::size_t i = 0; i < n; ++i) {
+void Runtime::select_poll_order(std::span<int> order) {
+  for (std::size_t i = 0; i < order.size(); ++i) {
     auto j = ask(static_cast<std::uint32_t>(i + 1), GoChoice::select_order);
     order[i] = order[j];
     order[j] = static_cast<int>(i);
   }
-  return order;
 }
 
 // runtime/select.go selectgo: "// pass 1 - look for something already waiting" (in poll order: a
@@ -171,11 +171,18 @@ std::vector<int> Runtime::select_poll_order(std::size_t n) {
 // cases and no default blocks forever ("select (no cases)" when it has no cases at all).
 GoOutcome Runtime::selectgo(G& gp, P& pp, const gop::Select& s) {
   if (gp.phase == 1) return resume_chan(gp);
-  PAPAYA_ASSERT(s.cases.size() <= 2, "select: at most two cases are modelled");
-  std::vector<int> live;
+  // The cases with a channel, and their poll order, in arrays (two vectors were two mallocs and
+  // two frees at every select).
+  constexpr std::size_t max_cases = 2;
+  PAPAYA_ASSERT(s.cases.size() <= max_cases, "select: at most two cases are modelled");
+  std::array<int, max_cases> live_cases{};
+  std::size_t n = 0;
   for (std::size_t i = 0; i < s.cases.size(); ++i)
-    if (s.cases[i].ch != 0) live.push_back(static_cast<int>(i));
-  for (int k : select_poll_order(live.size())) {
+    if (s.cases[i].ch != 0) live_cases[n++] = static_cast<int>(i);
+  const std::span<const int> live(live_cases.data(), n);
+  std::array<int, max_cases> order{};
+  select_poll_order(std::span(order.data(), n));
+  for (int k : std::span(order.data(), n)) {
     const int i = live[static_cast<std::size_t>(k)];
     const gop::SelectCase& sc = s.cases[static_cast<std::size_t>(i)];
     Chan& c = chans_.at(sc.ch);

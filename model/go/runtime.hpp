@@ -11,8 +11,8 @@
 // a running P or a syscall), timers, GC, spinning in Mutex.lockSlow, LockOSThread.
 #pragma once
 
-#include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -151,7 +151,7 @@ class Runtime {
     return ps_[static_cast<std::size_t>(id)];
   }
   int gomaxprocs() const { return config_.gomaxprocs; }
-  const std::deque<Gid>& global_runq() const { return global_; }
+  const Queue<Gid>& global_runq() const { return global_; }
   const Mutex& mutex(ObjId m) const { return mutexes_.at(m); }
   const RWMutex& rwmutex(ObjId rw) const { return rwmutexes_.at(rw); }
   const Chan& chan(ObjId c) const { return chans_.at(c); }
@@ -255,8 +255,8 @@ class Runtime {
   GoOutcome chanrecv(G& gp, P& pp, ObjId c);
   GoOutcome closechan(P& pp, ObjId c);
   GoOutcome selectgo(G& gp, P& pp, const gop::Select& s);
-  std::vector<int> select_poll_order(std::size_t n);
-  std::optional<Waiter> dequeue(std::deque<Waiter>& q);
+  void select_poll_order(std::span<int> order);  // a permutation of 0 .. order.size() - 1
+  std::optional<Waiter> dequeue(Queue<Waiter>& q);
   void wake_waiter(const Waiter& w, P* pp, std::int64_t value, bool ok);
   void drop_select_waiters(Gid g);
   GoOutcome resume_chan(G& gp);
@@ -268,7 +268,7 @@ class Runtime {
   // and an index is two loads (a deque's took about 20 instructions, at several lookups a step).
   std::vector<std::unique_ptr<G>> gs_;
   std::vector<P> ps_;
-  std::deque<Gid> global_;  // sched.runq
+  Queue<Gid> global_;       // sched.runq
   std::vector<int> pidle_;  // sched.pidle, a LIFO stack as in pidleput/pidleget
   int nmspinning_ = 0;
   std::vector<Mutex> mutexes_{1};

@@ -101,12 +101,15 @@ Gid Runtime::runqsteal(P& pp, P& victim, bool steal_runnext) {
     }
     return 0;
   }
-  std::vector<Gid> batch(victim.runq.begin(), victim.runq.begin() + static_cast<std::ptrdiff_t>(n));
-  victim.runq.erase(victim.runq.begin(), victim.runq.begin() + static_cast<std::ptrdiff_t>(n));
-  Gid gp = batch.back();
-  batch.pop_back();
-  PAPAYA_ASSERT(pp.runq.size() + batch.size() < local_runq_size, "runqsteal: runq overflow");
-  for (Gid g : batch) pp.runq.push_back(g);
+  // The victim's first n: the last of them is returned, the others go to pp's queue in order
+  // (straight from the victim's queue: a batch vector was a malloc and a free at every steal).
+  PAPAYA_ASSERT(&pp != &victim, "runqsteal: a P steals from itself");
+  PAPAYA_ASSERT(pp.runq.size() + (n - 1) < local_runq_size, "runqsteal: runq overflow");
+  const auto first = victim.runq.begin();
+  const auto last = first + static_cast<std::ptrdiff_t>(n);
+  pp.runq.insert(pp.runq.end(), first, last - 1);
+  const Gid gp = *(last - 1);
+  victim.runq.erase(first, last);
   return gp;
 }
 

@@ -100,7 +100,7 @@ void hash_sema(StateHasher& h, const Sema& s) {
   hash_gids(h, s.waiters);
 }
 
-void hash_waiters(StateHasher& h, const std::deque<Waiter>& q) {
+void hash_waiters(StateHasher& h, const Queue<Waiter>& q) {
   h.add(q.size());
   for (const Waiter& w : q) {
     h.add(w.g);

@@ -5,13 +5,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/go/op.hpp"
+#include "model/go/queue.hpp"
 #include "os/types.hpp"
 
 namespace papaya::model::go {
@@ -82,7 +82,7 @@ struct P {
   PStatus status = PStatus::idle;
   Gid curg = 0;  // the goroutine it runs (0: the M runs the scheduler, spinning)
   bool spinning = false;
-  std::deque<Gid> runq{};  // at most local_runq_size
+  Queue<Gid> runq{};  // at most local_runq_size
   Gid runnext = 0;
   std::uint32_t schedtick = 0;
   std::uint32_t syscalltick = 0;
@@ -92,7 +92,7 @@ struct P {
 // A runtime semaphore (runtime/sema.go): a count and a queue of parked goroutines.
 struct Sema {
   std::uint32_t count = 0;
-  std::deque<Gid> waiters;
+  Queue<Gid> waiters;
 };
 
 struct Mutex {  // sync/mutex.go: state bits and sema
@@ -116,7 +116,7 @@ struct Cond {  // sync/cond.go + runtime/sema.go notifyList
   ObjId mutex = 0;
   std::uint32_t wait = 0;    // ticket of the next waiter
   std::uint32_t notify = 0;  // ticket of the next to be notified
-  std::deque<std::pair<Gid, std::uint32_t>> list{};
+  Queue<std::pair<Gid, std::uint32_t>> list{};
 };
 
 struct Waiter {  // a sudog on a channel's recvq or sendq
@@ -127,10 +127,10 @@ struct Waiter {  // a sudog on a channel's recvq or sendq
 
 struct Chan {  // runtime/chan.go hchan
   std::size_t cap = 0;
-  std::deque<std::int64_t> buf{};
+  Queue<std::int64_t> buf{};
   bool closed = false;
-  std::deque<Waiter> recvq{};
-  std::deque<Waiter> sendq{};
+  Queue<Waiter> recvq{};
+  Queue<Waiter> sendq{};
 };
 
 struct PollDesc {  // runtime/netpoll.go pollDesc's rg, and whether epoll holds an event for it

@@ -29,7 +29,7 @@ TEST(GoChan, AReceiverFromAFullBufferTakesTheHeadAndTheBlockedSendersValueGoesTo
   EXPECT_EQ(h.run(0, gop::Send{c, 2}).status, GoStatus::parked);  // full
   EXPECT_EQ(h.on(0), h.main);
   EXPECT_EQ(h.run(0, gop::Recv{c}).value, 1);
-  EXPECT_EQ(h.rt.chan(c).buf, (std::deque<std::int64_t>{2}));
+  EXPECT_EQ(h.rt.chan(c).buf, (Queue<std::int64_t>{2}));
   EXPECT_EQ(h.rt.p(0).runnext, s);
 }
 

@@ -71,12 +71,12 @@ TEST(GoSched, AnIdlePStealsHalfRoundedUpAndRunsTheLastItTook) {
   Gid g2 = h.spawn();  // wakep: P1 spins
   EXPECT_TRUE(h.rt.p(1).spinning);
   Gid g3 = h.spawn(), g4 = h.spawn(), g5 = h.spawn(), g6 = h.spawn();
-  EXPECT_EQ(h.rt.p(0).runq, (std::deque<Gid>{g2, g3, g4, g5}));
+  EXPECT_EQ(h.rt.p(0).runq, (Queue<Gid>{g2, g3, g4, g5}));
   EXPECT_EQ(h.rt.p(0).runnext, g6);
   h.again(1);  // P1 finds nothing local or global: steals 4 - 4/2 = 2
   EXPECT_EQ(h.on(1), g3);
-  EXPECT_EQ(h.rt.p(1).runq, (std::deque<Gid>{g2}));
-  EXPECT_EQ(h.rt.p(0).runq, (std::deque<Gid>{g4, g5}));
+  EXPECT_EQ(h.rt.p(1).runq, (Queue<Gid>{g2}));
+  EXPECT_EQ(h.rt.p(0).runq, (Queue<Gid>{g4, g5}));
   EXPECT_FALSE(h.rt.p(1).spinning);
 }
 
@@ -112,7 +112,7 @@ TEST(GoSched, GoschedPutsTheGoroutineOnTheGlobalQueueBehindOthers) {
   Gid a = h.spawn();
   EXPECT_EQ(h.run(0, gop::Gosched{}).status, GoStatus::scheduled);
   EXPECT_EQ(h.on(0), a);
-  EXPECT_EQ(h.rt.global_runq(), (std::deque<Gid>{h.main}));
+  EXPECT_EQ(h.rt.global_runq(), (Queue<Gid>{h.main}));
   EXPECT_EQ(h.rt.g(h.main).status, GStatus::runnable);
 }
 

@@ -33,7 +33,7 @@ TEST(GoMutex, UnlockWakesTheFirstWaiterIntoRunnextAndTheRunningGoroutineMayBarge
   EXPECT_EQ(h.on(0), h.a);
   EXPECT_EQ(h.again(0).status, GoStatus::parked);  // a runs, loses, requeues
   EXPECT_EQ(h.rt.g(h.a).status, GStatus::waiting);
-  EXPECT_EQ(h.rt.mutex(h.m).sema.waiters, (std::deque<Gid>{h.a}));
+  EXPECT_EQ(h.rt.mutex(h.m).sema.waiters, (Queue<Gid>{h.a}));
   EXPECT_FALSE(h.rt.mutex(h.m).woken);
 }
 
@@ -42,12 +42,12 @@ TEST(GoMutex, AWokenWaiterThatLosesIsRequeuedAtTheFrontAheadOfNewerWaiters) {
   Gid b = h.spawn();
   h.run(0, gop::Gosched{});
   h.run(0, gop::Lock{h.m});  // b parks on m behind a
-  EXPECT_EQ(h.rt.mutex(h.m).sema.waiters, (std::deque<Gid>{h.a, b}));
+  EXPECT_EQ(h.rt.mutex(h.m).sema.waiters, (Queue<Gid>{h.a, b}));
   h.run(0, gop::Unlock{h.m});  // wakes a
   h.run(0, gop::Lock{h.m});    // barges
   h.run(0, gop::Gosched{});
   h.again(0);  // a loses: queueLifo
-  EXPECT_EQ(h.rt.mutex(h.m).sema.waiters, (std::deque<Gid>{h.a, b}));
+  EXPECT_EQ(h.rt.mutex(h.m).sema.waiters, (Queue<Gid>{h.a, b}));
 }
 
 TEST(GoMutex, AWaiterThatWaitedOverOneMillisecondStarvesTheMutexAndGetsItHandedOff) {
@@ -61,7 +61,7 @@ TEST(GoMutex, AWaiterThatWaitedOverOneMillisecondStarvesTheMutexAndGetsItHandedO
   EXPECT_EQ(h.run(0, gop::TryLock{h.m}).value, 0);  // nobody barges a starving mutex
   h.run(0, gop::Unlock{h.m});  // direct handoff: a runs at once, main yields to the local queue
   EXPECT_EQ(h.on(0), h.a);
-  EXPECT_EQ(h.rt.p(0).runq, (std::deque<Gid>{h.main}));
+  EXPECT_EQ(h.rt.p(0).runq, (Queue<Gid>{h.main}));
   EXPECT_EQ(h.again(0).status, GoStatus::done);  // a owns it; last waiter: back to normal mode
   EXPECT_TRUE(h.rt.mutex(h.m).locked);
   EXPECT_FALSE(h.rt.mutex(h.m).starving);

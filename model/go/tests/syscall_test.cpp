@@ -36,7 +36,7 @@ TEST(GoSyscall, SysmonRetakesAPStuckInASyscallOnItsSecondLookAndHandsItOff) {
   // The syscall returns: its P is gone and none is idle, so main waits on the global queue.
   h.rt.syscall_returned(h.main);
   EXPECT_EQ(h.rt.step({Actor::Kind::syscall_exit, h.main}).status, GoStatus::scheduled);
-  EXPECT_EQ(h.rt.global_runq(), (std::deque<Gid>{h.main}));
+  EXPECT_EQ(h.rt.global_runq(), (Queue<Gid>{h.main}));
 }
 
 TEST(GoSyscall, AnIdleSyscallPWithIdleHelpIsLeftAloneForTenMilliseconds) {
@@ -67,7 +67,7 @@ TEST(GoSyscall, SysmonPreemptsAGoroutineRunningTenMillisecondsOnOneSchedtick) {
   EXPECT_TRUE(h.rt.g(h.main).preempt);
   EXPECT_EQ(h.again(0).status, GoStatus::scheduled);  // preempted before its op ran
   EXPECT_EQ(h.on(0), g);
-  EXPECT_EQ(h.rt.global_runq(), (std::deque<Gid>{h.main}));
+  EXPECT_EQ(h.rt.global_runq(), (Queue<Gid>{h.main}));
   EXPECT_TRUE(h.rt.g(h.main).pending.has_value());  // the Gosched is still to come
 }
 
@@ -131,7 +131,7 @@ TEST(GoNetpoll, SysmonPollsTheNetworkWhenNobodyHasForTenMilliseconds) {
   h.rt.advance_to(11ms);
   h.rt.sysmon();  // lastpoll (0) + 10 ms < now: netpoll(0) and injectglist without a P
   EXPECT_EQ(h.rt.g(h.main).status, GStatus::runnable);
-  EXPECT_EQ(h.rt.global_runq(), (std::deque<Gid>{h.main}));
+  EXPECT_EQ(h.rt.global_runq(), (Queue<Gid>{h.main}));
 }
 
 TEST(GoNetpoll, AnEdgeNobodyWaitedForIsRememberedOnceAndOnlyOnce) {
@@ -162,7 +162,7 @@ TEST(GoNetpoll, ThePollerRunsOneAndQueuesTheRestLocallyNeverInRunnext) {
   h.rt.step({Actor::Kind::poller, 0});
   EXPECT_EQ(h.on(0), g4);  // netpoll's gList is a stack: the last ready descriptor's goroutine
   EXPECT_EQ(h.rt.p(0).runnext, 0u);
-  EXPECT_EQ(h.rt.p(0).runq, (std::deque<Gid>{g3, g2}));
+  EXPECT_EQ(h.rt.p(0).runq, (Queue<Gid>{g3, g2}));
 }
 
 TEST(GoNetpoll, InjectglistGivesEachIdlePOneGoroutineThroughTheGlobalQueue) {
