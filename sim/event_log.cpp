@@ -55,6 +55,7 @@ EventLog::ObjState& EventLog::obj(Obj o, std::uint32_t id) {
     s.gen = gen_;
     s.state.last_write = -1;
     s.state.readers.clear();
+    s.state.slot_writes.clear();
     ++used_;
   }
   return s.state;
@@ -136,11 +137,26 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
     for (std::size_t q = 0; q < width_; ++q) c[q] = std::max(c[q], time_frontier_[q]);
   }
   // The candidates for a direct dependency: per object, the last writer and the readers since.
+  // A family read (is_family, slot 0): every slot's last writer; a slot's write: also the
+  // family's readers (some may be ordered before it already, through that slot's last writer:
+  // they are candidates too many, which the walk below finds ordered). obj() may move the table:
+  // one reference at a time.
   cands_.clear();
   for (const Access& a : e.effect.access) {
-    ObjState& o = obj(a.obj, a.id);
-    if (o.last_write >= 0) cands_.push_back(static_cast<std::size_t>(o.last_write));
-    if (a.write) cands_.insert(cands_.end(), o.readers.begin(), o.readers.end());
+    const bool family = is_family(a.obj);
+    const bool family_read = family && (a.id & family_slot_mask) == 0;
+    PAPAYA_ASSERT(!(family_read && a.write), "explore: a write of a whole family");
+    {
+      ObjState& o = obj(a.obj, a.id);
+      if (o.last_write >= 0) cands_.push_back(static_cast<std::size_t>(o.last_write));
+      if (a.write) cands_.insert(cands_.end(), o.readers.begin(), o.readers.end());
+      if (family_read)
+        for (const auto& w : o.slot_writes) cands_.push_back(w.second);
+    }
+    if (family && !family_read && a.write) {
+      const ObjState& f = obj(a.obj, family_id(a.id));
+      cands_.insert(cands_.end(), f.readers.begin(), f.readers.end());
+    }
   }
   if (last_global_ >= 0) cands_.push_back(static_cast<std::size_t>(last_global_));
   if (e.effect.global)
@@ -166,6 +182,16 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   clock(j)[pid] = static_cast<std::uint16_t>(nth);
   // Record the accesses.
   for (const Access& a : e.effect.access) {
+    if (a.write && is_family(a.obj)) {  // a slot's write: also its family's (slot, last write)
+      ObjState& f = obj(a.obj, family_id(a.id));
+      const std::uint32_t slot = a.id & family_slot_mask;
+      auto w = std::find_if(f.slot_writes.begin(), f.slot_writes.end(),
+                            [&](const auto& x) { return x.first == slot; });
+      if (w != f.slot_writes.end())
+        w->second = j;
+      else
+        f.slot_writes.emplace_back(slot, j);
+    }
     ObjState& o = obj(a.obj, a.id);
     if (a.write) {
       o.last_write = static_cast<std::int64_t>(j);

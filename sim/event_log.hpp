@@ -75,6 +75,10 @@ class EventLog {
   struct ObjState {
     std::int64_t last_write = -1;
     std::vector<std::size_t> readers;  // since the last write
+    // A family object (slot 0 of a pipe_end or sock_holder end, is_family): each slot's last
+    // write, as (slot, event), which a family read races with; its readers are the family reads,
+    // which a slot's write does not clear (a later write of another slot still races with them).
+    std::vector<std::pair<std::uint32_t, std::size_t>> slot_writes;
   };
   // The objects' states, in an open-addressing table kept across executions (an execution's
   // objects are those whose slot carries its generation): a lookup per access without a tree

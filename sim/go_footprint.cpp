@@ -328,7 +328,7 @@ void Executor::go_watched_edges(Effect& e) {
       op_effect(kernel_, pid, it->second, watched_);
       for (const Access& w : watched_.access)
         edge = edge || std::any_of(e.access.begin(), e.access.end(), [&](const Access& x) {
-                 return x.write && x.obj == w.obj && x.id == w.id;
+                 return x.write && conflict(x, w);
                });
     }
     if (edge) e.access.push_back({Obj::go_sched, true, go_obj_id(pid, 0)});

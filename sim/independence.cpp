@@ -109,9 +109,10 @@ struct Builder {
   static std::uint32_t pipe_end_id(std::uint32_t pipe, bool write_end, std::uint32_t slot) {
     return ((pipe * 2u + (write_end ? 1u : 0u)) << 6) | slot;
   }
+  // Every holder's slot of the end: one family read (slot 0, is_family), which conflicts with
+  // a drop of any of them.
   void every_holder_of(std::uint32_t pipe, bool write_end) {
-    for (std::uint32_t q = 1; q < 64; ++q)
-      add(Obj::pipe_end, pipe_end_id(pipe, write_end, q), false);
+    add(Obj::pipe_end, pipe_end_id(pipe, write_end, 0), false);
   }
   // A stream end's references, one object per holding process, as a pipe end's: a drop writes
   // its own process's, so drops of one end by different processes commute whichever is last
@@ -126,7 +127,7 @@ struct Builder {
     return (static_cast<std::uint32_t>(end) << 6) | slot;
   }
   void every_holder_of_end(model::SockId end) {
-    for (std::uint32_t q = 1; q < 64; ++q) add(Obj::sock_holder, sock_holder_id(end, q), false);
+    add(Obj::sock_holder, sock_holder_id(end, 0), false);  // the family: every holder's slot
   }
   // pipe(7): "If all file descriptors referring to the write end of a pipe have been closed, then
   // an attempt to read(2) from the pipe will see end-of-file"; "If all file descriptors referring
@@ -518,14 +519,6 @@ SigSet caught_signals_observed(const Process& p) {
   if (const auto* m = std::get_if<model::op::Sigprocmask>(&*p.pending)) return mask_changed(p, *m);
   return SigSet::from_bits(~std::uint64_t{0});
 }
-
-namespace {
-
-bool conflict(const Access& a, const Access& b) {
-  return a.obj == b.obj && a.id == b.id && (a.write || b.write);
-}
-
-}  // namespace
 
 void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   out.pid = pid;

@@ -106,6 +106,24 @@ void op_effect(const model::Kernel& k, Pid pid, const model::Op& op, Effect& out
 // the fallback for a strategy driven without it.
 void go_actor_effect(Pid actor, Effect& out);
 
+// The objects kept per holding process (pipe_end, sock_holder): an id's low 6 bits are the
+// holder's slot (1..63), the rest name the end. Slot 0 is the *family*: a read of it reads every
+// holder's slot of the end at once (a write or an empty read of the other side looks at all of
+// them), one access where there were 63.
+inline bool is_family(Obj o) { return o == Obj::pipe_end || o == Obj::sock_holder; }
+inline constexpr std::uint32_t family_slot_bits = 6;
+inline constexpr std::uint32_t family_slot_mask = (1u << family_slot_bits) - 1;
+inline std::uint32_t family_id(std::uint32_t id) { return id & ~family_slot_mask; }
+
+// Whether two accesses conflict: one object, one of them a write. A family access (slot 0 of a
+// family object) stands for every slot of its end.
+inline bool conflict(const Access& a, const Access& b) {
+  if (a.obj != b.obj || !(a.write || b.write)) return false;
+  if (a.id == b.id) return true;
+  return is_family(a.obj) && family_id(a.id) == family_id(b.id) &&
+         ((a.id & family_slot_mask) == 0 || (b.id & family_slot_mask) == 0);
+}
+
 // Whether two steps of different processes may be reordered without changing the outcome.
 bool dependent(const Effect& a, const Effect& b);
 
