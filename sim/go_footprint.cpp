@@ -327,9 +327,8 @@ void Executor::go_watched_edges(Effect& e) {
       watched_.access.clear();
       op_effect(kernel_, pid, it->second, watched_);
       for (const Access& w : watched_.access)
-        edge = edge || std::any_of(e.access.begin(), e.access.end(), [&](const Access& x) {
-                 return x.write && conflict(x, w);
-               });
+        edge = edge || std::any_of(e.access.begin(), e.access.end(),
+                                   [&](const Access& x) { return x.write && conflict(x, w); });
     }
     if (edge) e.access.push_back({Obj::go_sched, true, go_obj_id(pid, 0)});
   }
