@@ -50,8 +50,7 @@ std::uint32_t conflicting_objects(const Effect& a, const Effect& b) {
   std::uint32_t m = 0;
   for (const Access& x : a.access)
     for (const Access& y : b.access)
-      if (conflict(x, y))
-        m |= 1u << static_cast<unsigned>(x.obj);
+      if (conflict(x, y)) m |= 1u << static_cast<unsigned>(x.obj);
   return m;
 }
 
