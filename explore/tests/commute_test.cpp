@@ -8,6 +8,7 @@
 
 #include "explore/chat_program.hpp"
 #include "explore/programs.hpp"
+#include "explore/tests/relation_ignoring.hpp"
 
 namespace papaya::explore {
 namespace {
@@ -31,16 +32,6 @@ std::string commute_failures_text(const CommuteReport& r) {
   std::string s;
   for (std::size_t i = 0; i < r.failures.size() && i < 5; ++i) s += r.failures[i] + "\n";
   return s;
-}
-
-// The relation without one kind of object: steps that conflict only on it become independent.
-std::function<bool(const sim::Effect&, const sim::Effect&)> commute_ignoring(sim::Obj o) {
-  return [o](const sim::Effect& a, const sim::Effect& b) {
-    sim::Effect x = a, y = b;
-    std::erase_if(x.access, [o](const sim::Access& t) { return t.obj == o; });
-    std::erase_if(y.access, [o](const sim::Access& t) { return t.obj == o; });
-    return !sim::dependent(x, y);
-  };
 }
 
 TEST(Commutation, IndependentStepsCommuteOnTheDporBenchmarks) {
@@ -87,7 +78,7 @@ TEST(Commutation, CatchesAStoreAndALoadOfOneVariableDeclaredIndependent) {
   CommuteConfig c;
   c.runs = 6;
   c.states_per_run = 3;
-  c.independent = commute_ignoring(sim::Obj::bytes);
+  c.independent = relation_ignoring({sim::Obj::bytes});
   CommuteReport r = check_commutation(benchmark_program_for_commute(readers_program(3)), c);
   EXPECT_FALSE(r.failures.empty()) << "the check passed a relation that ignores file contents";
 }

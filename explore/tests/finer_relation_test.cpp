@@ -20,6 +20,7 @@
 
 #include "explore/commute.hpp"
 #include "explore/explorer.hpp"
+#include "explore/tests/relation_ignoring.hpp"
 #include "sim/simulation.hpp"
 
 namespace papaya::explore {
@@ -92,16 +93,6 @@ TEST(SharedLocks, DporAndOptimalNameExactlyTheTracesDfsNames) {
   EXPECT_GE(expect_dpor_names_dfs_traces(locks_program(/*nonblocking=*/true)), 3u);
 }
 
-// The relation without one kind of object: steps that conflict only on it become independent.
-std::function<bool(const sim::Effect&, const sim::Effect&)> finer_ignoring(sim::Obj o) {
-  return [o](const sim::Effect& a, const sim::Effect& b) {
-    sim::Effect x = a, y = b;
-    std::erase_if(x.access, [o](const sim::Access& t) { return t.obj == o; });
-    std::erase_if(y.access, [o](const sim::Access& t) { return t.obj == o; });
-    return !sim::dependent(x, y);
-  };
-}
-
 using Independent = std::function<bool(const sim::Effect&, const sim::Effect&)>;
 
 // The commutation check of `init` with the shipped relation (it must pass) and with `wrong` (it
@@ -128,7 +119,7 @@ CommuteReport expect_check_passes_and_catches(const std::function<void(Os&)>& in
 // The commutation check of `init` with the shipped relation (it must pass) and with the relation
 // without `wrong` (it must fail).
 void expect_check_passes_and_catches(const std::function<void(Os&)>& init, sim::Obj wrong) {
-  (void)expect_check_passes_and_catches(init, finer_ignoring(wrong),
+  (void)expect_check_passes_and_catches(init, relation_ignoring({wrong}),
                                         "a relation without " + std::string(sim::obj_name(wrong)));
 }
 

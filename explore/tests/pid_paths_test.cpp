@@ -18,6 +18,7 @@
 
 #include "explore/commute.hpp"
 #include "explore/explorer.hpp"
+#include "explore/tests/relation_ignoring.hpp"
 #include "model/kernel.hpp"
 #include "sim/independence.hpp"
 #include "sim/simulation.hpp"
@@ -186,20 +187,6 @@ TEST(PathPids, AGroupKillRacingAForkIsExploredBothWays) {
   EXPECT_LE(path.traces, sequential.traces);
 }
 
-// The relation without some kinds of object.
-std::function<bool(const sim::Effect&, const sim::Effect&)> pidpath_ignoring(
-    std::vector<sim::Obj> os) {
-  return [os](const sim::Effect& a, const sim::Effect& b) {
-    auto ignored = [&os](const sim::Access& t) {
-      return std::find(os.begin(), os.end(), t.obj) != os.end();
-    };
-    sim::Effect x = a, y = b;
-    std::erase_if(x.access, ignored);
-    std::erase_if(y.access, ignored);
-    return !sim::dependent(x, y);
-  };
-}
-
 CommuteReport pidpath_check(const std::function<void(Os&)>& init, bool path,
                             std::function<bool(const sim::Effect&, const sim::Effect&)> rel = {}) {
   Program p;
@@ -224,14 +211,14 @@ TEST(PathPids, TheCommutationCheckPassesForksOfTwoParentsAndCatchesThemInOrder) 
   // objects, which both forks name alike: the next pid): the two orders hand out swapped pids.
   const CommuteReport bad = pidpath_check(
       two_parents_program(), false,
-      pidpath_ignoring({sim::Obj::pidtable, sim::Obj::alive, sim::Obj::pgrp, sim::Obj::process}));
+      relation_ignoring({sim::Obj::pidtable, sim::Obj::alive, sim::Obj::pgrp, sim::Obj::process}));
   EXPECT_FALSE(bad.failures.empty()) << "forks independent under pids in order passed the check";
 }
 
 TEST(PathPids, TheCommutationCheckCatchesAForkIndependentOfItsGroupsKill) {
   // Fork then kill(0): the child has SIGTERM pending; kill then fork: it has not.
   const CommuteReport bad =
-      pidpath_check(group_kill_program(), true, pidpath_ignoring({sim::Obj::group}));
+      pidpath_check(group_kill_program(), true, relation_ignoring({sim::Obj::group}));
   EXPECT_FALSE(bad.failures.empty()) << "a fork independent of kill(0) passed the check";
 }
 

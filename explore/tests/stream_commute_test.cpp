@@ -7,10 +7,22 @@
 // connection nobody accepted, sets a pending error whose recv or send then writes everything.)
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "explore/commute.hpp"
+#include "explore/tests/relation_ignoring.hpp"
 
 namespace papaya::explore {
 namespace {
+
+// A listener on an ephemeral loopback port, and the port (the process exits 2 without one).
+std::pair<Fd, std::uint16_t> listening(Os& os) {
+  papaya::Result<Fd> l = os.listen("127.0.0.1", 0, 4);
+  if (!l) os.exit(2);
+  papaya::Result<std::uint16_t> port = os.local_port(*l);
+  if (!port) os.exit(2);
+  return {*l, *port};
+}
 
 // The client connects, sends "q" and "r", reads once and closes. The server accepts and closes its
 // listener; child S sends "a" and "b" through the accepted socket, child R reads it to the end;
@@ -19,11 +31,7 @@ Program duplex_program() {
   Program p;
   p.check_reads_order = false;
   p.init = [](Os& os) {
-    papaya::Result<Fd> l = os.listen("127.0.0.1", 0, 4);
-    if (!l) os.exit(2);
-    papaya::Result<std::uint16_t> port = os.local_port(*l);
-    if (!port) os.exit(2);
-    const std::uint16_t pt = *port;
+    const auto [lf, pt] = listening(os);
     (void)os.fork([pt](Os& o) {
       papaya::Result<Fd> c = o.connect("127.0.0.1", pt);
       if (!c) o.exit(3);
@@ -34,8 +42,8 @@ Program duplex_program() {
       (void)o.close(*c);
       o.exit(0);
     });
-    papaya::Result<Fd> s = os.accept(*l);
-    (void)os.close(*l);
+    papaya::Result<Fd> s = os.accept(lf);
+    (void)os.close(lf);
     if (!s) os.exit(4);
     const Fd sf = *s;
     (void)os.fork([sf](Os& o) {
@@ -65,12 +73,7 @@ Program unaccepted_program() {
   Program p;
   p.check_reads_order = false;
   p.init = [](Os& os) {
-    papaya::Result<Fd> l = os.listen("127.0.0.1", 0, 4);
-    if (!l) os.exit(2);
-    papaya::Result<std::uint16_t> port = os.local_port(*l);
-    if (!port) os.exit(2);
-    const std::uint16_t pt = *port;
-    const Fd lf = *l;
+    const auto [lf, pt] = listening(os);
     // The children drop their copies of the listener: the server's close is its last one.
     (void)os.fork([pt, lf](Os& o) {
       (void)o.close(lf);
@@ -104,16 +107,6 @@ CommuteConfig duplex_commute_config() {
   return c;
 }
 
-// The relation without one kind of object (as commute_test.cpp's commute_ignoring).
-std::function<bool(const sim::Effect&, const sim::Effect&)> streams_ignoring(sim::Obj o) {
-  return [o](const sim::Effect& a, const sim::Effect& b) {
-    sim::Effect x = a, y = b;
-    std::erase_if(x.access, [o](const sim::Access& t) { return t.obj == o; });
-    std::erase_if(y.access, [o](const sim::Access& t) { return t.obj == o; });
-    return !sim::dependent(x, y);
-  };
-}
-
 TEST(StreamCommutation, IndependentStreamStepsCommute) {
   CommuteReport r = check_commutation(duplex_program(), duplex_commute_config());
   std::string why;
@@ -130,14 +123,14 @@ TEST(StreamCommutation, IndependentStreamStepsCommute) {
 
 TEST(StreamCommutation, CatchesTheRelationWithoutTheQueues) {
   CommuteConfig c = duplex_commute_config();
-  c.independent = streams_ignoring(sim::Obj::socket);
+  c.independent = relation_ignoring({sim::Obj::socket});
   EXPECT_FALSE(check_commutation(duplex_program(), c).failures.empty())
       << "the check passed a relation that ignores what a send queues for a recv";
 }
 
 TEST(StreamCommutation, CatchesTheRelationWithoutTheHoldersReferences) {
   CommuteConfig c = duplex_commute_config();
-  c.independent = streams_ignoring(sim::Obj::sock_holder);
+  c.independent = relation_ignoring({sim::Obj::sock_holder});
   EXPECT_FALSE(check_commutation(duplex_program(), c).failures.empty())
       << "the check passed a relation that ignores who still holds the other end";
 }
