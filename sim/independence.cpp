@@ -556,9 +556,12 @@ bool dependent(const Effect& a, const Effect& b) {
   return false;
 }
 
-bool waits_for_end_of_file(const model::Kernel& k, Pid pid) {
-  const Process& p = k.process(pid);
-  if (!p.pending) return false;
+namespace {
+
+// The description a pending read or recv of at least one byte reads from; null for any other
+// call (or a bad descriptor).
+const OpenFile* pending_read_of(const model::Kernel& k, const Process& p) {
+  if (!p.pending) return nullptr;
   Fd fd = -1;
   std::size_t len = 0;
   if (const auto* r = std::get_if<model::op::Read>(&*p.pending)) {
@@ -567,27 +570,28 @@ bool waits_for_end_of_file(const model::Kernel& k, Pid pid) {
   } else if (const auto* r = std::get_if<model::op::Recv>(&*p.pending)) {
     fd = r->fd;
     len = r->buf.size();
-  } else {
-    return false;
   }
-  if (len == 0 || fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return false;
+  if (len == 0 || fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
   const model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
-  if (id == 0) return false;
-  const OpenFile& f = k.open_file(id);
-  if (f.kind == FileKind::pipe_read) return true;
+  return id == 0 ? nullptr : &k.open_file(id);
+}
+
+}  // namespace
+
+bool waits_for_end_of_file(const model::Kernel& k, Pid pid) {
+  const Process& p = k.process(pid);
+  const OpenFile* f = pending_read_of(k, p);
+  if (f == nullptr) return false;
+  if (f->kind == FileKind::pipe_read) return true;
   // send(2)/recv(2): a nonblocking socket fails with EAGAIN instead of sleeping.
-  return f.kind == FileKind::stream && !p.nonblocking_sockets;
+  return f->kind == FileKind::stream && !p.nonblocking_sockets;
 }
 
 bool waits_for_reset(const model::Kernel& k, Pid pid) {
   if (!waits_for_end_of_file(k, pid)) return false;
-  const Process& p = k.process(pid);
-  Fd fd = -1;
-  if (const auto* r = std::get_if<model::op::Read>(&*p.pending)) fd = r->fd;
-  if (const auto* r = std::get_if<model::op::Recv>(&*p.pending)) fd = r->fd;
-  const OpenFile& f = k.open_file(p.fds[static_cast<std::size_t>(fd)]);
-  if (f.kind != FileKind::stream) return false;
-  const model::SockEnd& s = k.sock(f.object);
+  const OpenFile* f = pending_read_of(k, k.process(pid));
+  if (f->kind != FileKind::stream) return false;
+  const model::SockEnd& s = k.sock(f->object);
   return s.rx.bytes() == 0 && s.error == Errno::econnreset && !s.rx_fin && !s.shut_rd;
 }
 
