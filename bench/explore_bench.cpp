@@ -24,7 +24,8 @@ papaya::chat::Scenario chat(int clients) {
   papaya::chat::Scenario s;
   s.clients = clients;
   s.messages = 1;
-  s.idle_shutdown = true;  // the exploration scenario `papaya explore` runs; the plain run too
+  // The exploration scenario `papaya explore` runs; the plain run too.
+  papaya::chat::use_exploration_scenario(s);
   return s;
 }
 

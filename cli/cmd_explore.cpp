@@ -250,7 +250,7 @@ int run_explore(const ExploreArgs& a) {
     scenario->line_length = a.line_length;
     scenario->server.design = dv.design;
     scenario->server.variant = dv.variant;
-    scenario->idle_shutdown = !a.loaded_shutdown;
+    if (!a.loaded_shutdown) chat::use_exploration_scenario(*scenario);
     program = explore::chat_program(*scenario);
     what = fmt::format("design {}, variant {}, {} client{} x {} line{}, {} shutdown",
                        chat::design_name(dv.design), chat::variant_name(dv.variant), a.clients,

@@ -217,11 +217,11 @@ ClientRun make_run(Os& os, const Scenario& s, const std::vector<ClientPlan>& pla
                              int me, std::uint16_t port, Pipes p) {
   const ClientPlan& plan = plans[static_cast<size_t>(me - 1)];
   (void)os.sigaction(Sig::alrm, SigAction::dfl());
-  (void)os.close(p.joined.first);
+  if (p.joined.first >= 0) (void)os.close(p.joined.first);  // -1: a late client's, per client
   (void)os.close(p.go.second);
   (void)os.close(p.done.first);
   if (plan.late) {
-    (void)os.close(p.joined.second);
+    if (p.joined.second >= 0) (void)os.close(p.joined.second);
     (void)os.close(p.go.first);
   } else {
     (void)os.close(p.done.second);
@@ -257,20 +257,35 @@ ClientRun make_run(Os& os, const Scenario& s, const std::vector<ClientPlan>& pla
   exit_process(os, code);
 }
 
+// One byte from `fd`: true when a client's join came, false at end-of-file (it died first).
+bool read_join(Os& os, Fd fd) {
+  char c;
+  for (;;) {
+    Result<size_t> r = os.read(fd, std::span<char>(&c, 1));
+    if (!r && r.error() == Errno::eintr) continue;
+    return r && *r == 1;
+  }
+}
+
 // Init's side of the barrier: waits until every non-late client has joined or died; returns how
-// many joined (their join line came back: the server served them).
-int release_barrier(Os& os, const Pipes& p, int clients) {
-  (void)os.close(p.joined.second);
+// many joined (their join line came back: the server served them). `joined_each`: the read ends
+// of the clients' own pipes (Scenario::barrier_per_client), read in client order; empty: the
+// clients share `p.joined`.
+int release_barrier(Os& os, const Pipes& p, const std::vector<Fd>& joined_each, int clients) {
+  const bool shared = joined_each.empty();
+  if (shared) (void)os.close(p.joined.second);
   (void)os.close(p.go.first);
   int joined = 0;
-  char c;
-  while (joined < clients) {
-    Result<size_t> r = os.read(p.joined.first, std::span<char>(&c, 1));
-    if (!r && r.error() == Errno::eintr) continue;
-    if (!r || *r == 0) break;  // every write end closed: the rest died before joining
-    ++joined;
+  if (shared) {
+    // Until every write end is closed: the rest died before joining.
+    while (joined < clients && read_join(os, p.joined.first)) ++joined;
+    (void)os.close(p.joined.first);
+  } else {
+    for (Fd fd : joined_each) {
+      joined += read_join(os, fd) ? 1 : 0;
+      (void)os.close(fd);
+    }
   }
-  (void)os.close(p.joined.first);
   (void)os.close(p.go.second);
   os.log(LogLevel::info, fmt::format("scenario: {} of {} clients joined; go", joined, clients));
   return joined;
@@ -335,7 +350,9 @@ Result<Pid> start_server(Os& os, const Scenario& s, Fd listener) {
 // Forks the clients, runs the barrier, waits for them all. True when some client's join line
 // came back (the server served it).
 bool run_clients(Os& os, const Scenario& s, std::uint16_t port, ScenarioReport& report) {
-  Result<std::pair<Fd, Fd>> joined = os.pipe();
+  // With a pipe per client there is no shared one (its ends stay -1).
+  Result<std::pair<Fd, Fd>> joined =
+      s.barrier_per_client ? Result<std::pair<Fd, Fd>>(std::pair<Fd, Fd>{-1, -1}) : os.pipe();
   Result<std::pair<Fd, Fd>> go = os.pipe();
   Result<std::pair<Fd, Fd>> done = os.pipe();
   if (!joined || !go || !done) {
@@ -346,20 +363,41 @@ bool run_clients(Os& os, const Scenario& s, std::uint16_t port, ScenarioReport& 
   const Pipes p{.joined = *joined, .go = *go, .done = *done};
   const std::vector<ClientPlan> plans = effective_plans(s);
   std::vector<ClientEnd> ends;
+  std::vector<Fd> joined_each;  // barrier_per_client: the read ends init keeps, in client order
   int barrier = 0;
   for (int me = 1; me <= static_cast<int>(plans.size()); ++me) {
-    Result<Pid> c =
-        os.fork([s, plans, me, port, p](Os& child) { run_client(child, s, plans, me, port, p); });
+    const bool late = plans[static_cast<size_t>(me - 1)].late;
+    Pipes mine = p;
+    if (s.barrier_per_client && !late) {
+      Result<std::pair<Fd, Fd>> own = os.pipe();
+      if (!own) {
+        os.log(LogLevel::error, "scenario: pipe failed");
+        report.code = 1;
+        continue;
+      }
+      mine.joined = *own;
+    }
+    Result<Pid> c = os.fork(
+        [s, plans, me, port, mine](Os& child) { run_client(child, s, plans, me, port, mine); });
+    if (s.barrier_per_client && !late) {
+      // Closed before the next fork: no later client holds this client's write end, so a client
+      // that dies before joining gives init end-of-file at once.
+      (void)os.close(mine.joined.second);
+      if (c) {
+        joined_each.push_back(mine.joined.first);
+      } else {
+        (void)os.close(mine.joined.first);
+      }
+    }
     if (!c) {
       report.code = 1;
       continue;
     }
-    const bool late = plans[static_cast<size_t>(me - 1)].late;
     ends.push_back(ClientEnd{.me = me, .late = late, .status = WaitStatus{.pid = *c}});
     barrier += late ? 0 : 1;
   }
   (void)os.close(p.done.second);
-  const int joined_count = release_barrier(os, p, barrier);
+  const int joined_count = release_barrier(os, p, joined_each, barrier);
   for (ClientEnd& e : ends) {
     for (;;) {
       Result<WaitStatus> w = os.waitpid(e.status.pid, /*nohang=*/false);

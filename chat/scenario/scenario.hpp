@@ -69,8 +69,20 @@ struct Scenario {
   // shutdown under load (SIGTERM to the server's group as soon as the clients are done, then a
   // waitpid(-1) loop). Recorded in the trace header only when set.
   bool idle_shutdown = false;
+  // Each non-late client reports its join to init through a pipe of its own, read in client
+  // order, instead of one pipe they all write: which client's byte init reads first is a race
+  // no property reads, and on two clients it was a third of optimal DPOR's branches
+  // (docs/explore.md, "One barrier pipe per client"). Part of the exploration scenario; recorded
+  // in the trace header only when set.
+  bool barrier_per_client = false;
   friend bool operator==(const Scenario&, const Scenario&) = default;
 };
+
+// The exploration scenario (`papaya explore`): the idle shutdown and one barrier pipe per client.
+inline void use_exploration_scenario(Scenario& s) {
+  s.idle_shutdown = true;
+  s.barrier_per_client = true;
+}
 
 // How long init sleeps before an idle shutdown: more than the process server's accept tick (1 s,
 // process_server.cpp), so a cluster whose SIGCHLD came before the daemon's accept blocked is

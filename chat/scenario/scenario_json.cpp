@@ -90,6 +90,7 @@ std::string describe(const Scenario& s) {
     extra.push_back(fmt::format("join lines {}", s.line_length));
   if (s.server.key != d.server.key) extra.push_back("own key");
   if (s.idle_shutdown) extra.push_back("idle shutdown");
+  if (s.barrier_per_client) extra.push_back("a barrier pipe per client");
   if (s.server.log_path != d.server.log_path) extra.push_back("log " + s.server.log_path);
   if (s.transcript_dir != d.transcript_dir)
     extra.push_back(s.transcript_dir.empty() ? "no transcripts"
@@ -119,6 +120,7 @@ json to_json(const Scenario& s) {
   j["transcript_dir"] = s.transcript_dir;
   // Only when set, so that every other header reads back unchanged.
   if (s.idle_shutdown) j["idle_shutdown"] = true;
+  if (s.barrier_per_client) j["barrier_per_client"] = true;
   json plans = json::array();
   for (const ClientPlan& p : s.plans) {
     plans.push_back(json{{"line_lengths", p.line_lengths},
@@ -267,7 +269,7 @@ ScenarioFromJson from_json(const json& j) {
   FieldReader r(j, "", out.error);
   if (!r.only({"clients", "messages", "line_length", "port", "settle_ns", "history", "max_line",
                "auth_timeout_ns", "max_clients", "design", "variant", "log_path", "key",
-               "transcript_dir", "plans", "idle_shutdown"})) {
+               "transcript_dir", "plans", "idle_shutdown", "barrier_per_client"})) {
     return out;
   }
   constexpr std::int64_t int_max = std::numeric_limits<int>::max();
@@ -279,7 +281,8 @@ ScenarioFromJson from_json(const json& j) {
       !r.integer("max_clients", s.server.max_clients, 0, int_max) ||
       !r.string("log_path", s.server.log_path) || !r.string("key", s.server.key) ||
       !r.string("transcript_dir", s.transcript_dir) ||
-      !r.boolean("idle_shutdown", s.idle_shutdown)) {
+      !r.boolean("idle_shutdown", s.idle_shutdown) ||
+      !r.boolean("barrier_per_client", s.barrier_per_client)) {
     return out;
   }
   std::string design(design_name(s.server.design));

@@ -219,6 +219,7 @@ TEST(ScenarioJson, RoundTripsEveryField) {
   s.server.key = std::string(128, 'f');
   s.transcript_dir = "";
   s.idle_shutdown = true;
+  s.barrier_per_client = true;
   ScenarioFromJson back = from_json(to_json(s));
   ASSERT_TRUE(back) << back.error;
   EXPECT_EQ(*back, s);
@@ -232,6 +233,7 @@ TEST(ScenarioJson, RoundTripsTheDefaultsAndLeavesTheDefaultKeyOut) {
   json j = to_json(Scenario{});
   EXPECT_FALSE(j.contains("key"));
   EXPECT_FALSE(j.contains("idle_shutdown")) << "headers without the exploration scenario change";
+  EXPECT_FALSE(j.contains("barrier_per_client"));
   EXPECT_EQ(j.at("variant"), "correct");
   EXPECT_EQ(j.at("plans"), json::array());
   ScenarioFromJson back = from_json(j);

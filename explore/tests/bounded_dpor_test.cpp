@@ -256,7 +256,7 @@ Result bpor_chat_run(chat::Variant v, StrategyName s, int bound, std::uint64_t b
   sc.clients = 1;
   sc.messages = 1;
   sc.server.variant = v;
-  sc.idle_shutdown = true;
+  chat::use_exploration_scenario(sc);
   Config c;
   c.strategy = s;
   c.bound = bound;

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 
 #include "chat/variant.hpp"
 #include "check/chat_run.hpp"
 #include "explore/chat_program.hpp"
+#include "sim/race_census.hpp"
 
 namespace papaya::explore {
 namespace {
@@ -17,7 +19,7 @@ chat::Scenario scenario(chat::Variant v, int clients, int messages, bool idle = 
   s.clients = clients;
   s.messages = messages;
   s.server.variant = v;
-  s.idle_shutdown = idle;
+  if (idle) chat::use_exploration_scenario(s);
   return s;
 }
 
@@ -136,6 +138,36 @@ TEST(ChatExplore, OptimalExecutionsByForkPathOnTwoClientsAreDistinctTracesAndVio
   EXPECT_EQ(r.executions, 200u);
   EXPECT_EQ(r.traces, r.executions) << "optimal ran two executions of one Mazurkiewicz trace";
   EXPECT_EQ(pids, (std::set<Pid>{1, 2, 3, 4, 18, 19, 274, 290}));
+}
+
+// Races on a pipe between init (1) and the clients (1.2, 1.3) that optimal DPOR reversed in the
+// first `executions` executions of 2 x 0: the barrier's.
+std::uint64_t barrier_reversals(bool per_client, std::uint64_t executions) {
+  chat::Scenario sc = scenario(chat::Variant::correct, 2, 0, /*idle=*/true);
+  sc.barrier_per_client = per_client;
+  sim::RaceCensus census;
+  Config c;
+  c.strategy = StrategyName::optimal;
+  c.max_executions = executions;
+  c.data_options = 1;
+  c.census = &census;
+  Result r = explore(chat_program(sc), c);
+  EXPECT_FALSE(r.violation) << r.violation->detail;
+  const std::set<std::string> barrier_procs{"1", "1.2", "1.3"};
+  std::uint64_t reversed = 0;
+  for (const auto& [kind, count] : census.kinds())
+    if ((kind.objects & (1u << static_cast<unsigned>(sim::Obj::pipe))) != 0 &&
+        barrier_procs.contains(kind.first_proc) && barrier_procs.contains(kind.second_proc))
+      reversed += count.reversed;
+  return reversed;
+}
+
+// One pipe per client (Scenario::barrier_per_client, part of the exploration scenario): which
+// client reports first is no longer a race; with the shared pipe it was (docs/explore.md, "One
+// barrier pipe per client").
+TEST(ChatExplore, TheExplorationScenarioGivesEachClientItsOwnBarrierPipe) {
+  EXPECT_EQ(barrier_reversals(true, 2'000), 0u);
+  EXPECT_GT(barrier_reversals(false, 2'000), 0u);
 }
 
 TEST(ChatExplore, DfsRunsManyExecutionsPerTraceWhereDporRunsOne) {

@@ -24,7 +24,7 @@ Program chat_for_commute(int clients, int messages) {
   chat::Scenario s;
   s.clients = clients;
   s.messages = messages;
-  s.idle_shutdown = true;  // the exploration scenario, as `papaya explore` runs it
+  chat::use_exploration_scenario(s);  // the exploration scenario, as `papaya explore` runs it
   return chat_program(s);
 }
 

@@ -58,7 +58,7 @@ inline std::pair<Result, Result> chat_with_and_without(int clients, std::uint64_
   chat::Scenario sc;
   sc.clients = clients;
   sc.messages = 0;
-  sc.idle_shutdown = true;
+  chat::use_exploration_scenario(sc);
   Config c;
   c.strategy = StrategyName::optimal;
   c.data_options = 1;

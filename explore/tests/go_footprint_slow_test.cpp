@@ -71,7 +71,7 @@ TEST(GoFootprintSlow, AdjacentIndependentStepsOfTheGoroutineChatCommute) {
       sc.clients = clients;
       sc.messages = messages;
       sc.server.design = chat::Design::goroutine;
-      sc.idle_shutdown = true;
+      chat::use_exploration_scenario(sc);
       std::uint64_t pairs = 0;
       EXPECT_EQ(go_swap_check(chat_program(sc).init, 2, 2, &pairs), "")
           << clients << " x " << messages;

@@ -21,7 +21,7 @@ Result gscs_chat_run(int messages, int bound, std::size_t max_states) {
   s.messages = messages;
   s.server.design = chat::Design::goroutine;
   s.server.variant = chat::Variant::correct;
-  s.idle_shutdown = true;
+  chat::use_exploration_scenario(s);
   Program p = chat_program(s);
   p.header.gomaxprocs = 1;
   p.header.path_pids = true;

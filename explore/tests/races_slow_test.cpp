@@ -15,7 +15,7 @@ TEST(BlockedStepsSlow, BoundedDporHasBoundedDfsTracesOnTheChatWithOnePreemption)
   chat::Scenario s;
   s.clients = 1;
   s.messages = 0;
-  s.idle_shutdown = true;
+  chat::use_exploration_scenario(s);
   std::set<std::uint64_t> names[2];
   int i = 0;
   for (StrategyName strategy : {StrategyName::dfs, StrategyName::dpor}) {

@@ -154,7 +154,7 @@ chat::Scenario smallest(chat::Variant v) {
   s.clients = 1;
   s.messages = 1;
   s.server.variant = v;
-  s.idle_shutdown = true;
+  chat::use_exploration_scenario(s);
   return s;
 }
 
