@@ -151,6 +151,7 @@ Result explore(const Program& p, const Config& c) {
       if (c.bound < 0) {
         sim::DfsStrategy s(-1, c.data_options);
         s.eof_joins_drop(c.eof_joins_drop);
+        s.fill_joins_read(c.fill_joins_read);
         if (c.state_cache)
           s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
         out.exhausted = pass(p, c, s, out, seen);
@@ -168,6 +169,7 @@ Result explore(const Program& p, const Config& c) {
       out.exhausted = true;
       sim::DfsStrategy s(0, c.data_options);
       s.eof_joins_drop(c.eof_joins_drop);
+      s.fill_joins_read(c.fill_joins_read);
       if (c.state_cache)
         s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
       for (int k = 0; k <= c.bound; ++k) {
@@ -199,6 +201,7 @@ Result explore(const Program& p, const Config& c) {
         for (int k = 0; k <= c.bound; ++k) {
           sim::DporStrategy s(c.data_options, k, c.bpor);
           s.eof_joins_drop(c.eof_joins_drop);
+          s.fill_joins_read(c.fill_joins_read);
           out.per_bound.push_back(0);
           const bool done = pass(p, c, s, out, seen, k);
           out.preemption_bounded = s.bounded();
@@ -212,6 +215,7 @@ Result explore(const Program& p, const Config& c) {
       }
       sim::DporStrategy s(c.data_options);
       s.eof_joins_drop(c.eof_joins_drop);
+      s.fill_joins_read(c.fill_joins_read);
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       break;
@@ -219,6 +223,7 @@ Result explore(const Program& p, const Config& c) {
     case StrategyName::optimal: {
       sim::OptimalDporStrategy s(c.data_options);
       s.eof_joins_drop(c.eof_joins_drop);
+      s.fill_joins_read(c.fill_joins_read);
       s.set_census(c.census);
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();

@@ -82,6 +82,9 @@ struct Config {
   // A read or recv at end of file follows the close (exit, exec, shutdown) that enabled it, not
   // a race (sim/event_log.hpp Event::eof); off only in the tests that show what it saves.
   bool eof_joins_drop = true;
+  // A read or recv that returned bytes follows the write or send that put them into the empty
+  // channel, not a race (sim/event_log.hpp Event::fills); off only in the tests of the edge.
+  bool fill_joins_read = true;
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;

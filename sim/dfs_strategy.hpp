@@ -84,6 +84,7 @@ class DfsStrategy final : public Strategy {
   void step_effect(const Effect& e) override;
   void time_moved() override { rec_.time_moved(); }
   void eof_joins_drop(bool on) { rec_.eof_joins_drop(on); }
+  void fill_joins_read(bool on) { rec_.fill_joins_read(on); }
   bool attach(const RunView* v) override {
     keys_.view(v);
     return visited_ != nullptr;

@@ -101,6 +101,7 @@ class DporBase : public Strategy {
     rec_.observed(out);
   }
   void eof_joins_drop(bool on) { rec_.eof_joins_drop(on); }
+  void fill_joins_read(bool on) { rec_.fill_joins_read(on); }
   // A step that only blocked is no event: its process is disabled at this node, which picks
   // again. A visible one records what the node's choice did (on its first run).
   void stepped(Pid pid, model::StepStatus status) override {

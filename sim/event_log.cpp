@@ -173,7 +173,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
     // waitpid(c) without WNOHANG, unable to block visibly or be interrupted, completes only after
     // c's exit: an enabling edge (a join), not a race that another order could reverse.
     const bool joined = (e.joins != 0 && c.effect.pid == e.joins && c.op == model::OpKind::exit) ||
-                        (e.eof && may_end_a_channel(c.op));
+                        (e.eof && may_end_a_channel(c.op)) || (e.fed != 0 && e.fed == c.fills);
     const bool ordered = joined || clock(j)[c.actor_slot] >= c.nth;
     if (!ordered && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});
     join(j, i);
@@ -220,6 +220,8 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   slot.op = e.op;
   slot.joins = e.joins;
   slot.eof = e.eof;
+  slot.fills = e.fills;
+  slot.fed = e.fed;
   slot.actor_slot = static_cast<std::uint16_t>(pid);
   return j;
 }

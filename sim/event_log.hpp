@@ -35,6 +35,14 @@ struct Event {
   // (waits_for_end_of_file): the close, exit, exec or shutdown it depends on enabled it, never
   // races it (run before that step, the call would have slept on the empty channel).
   bool eof = false;
+  // A write or send that put the first bytes into an empty channel on which a blocking read
+  // would sleep (empty_channel_written_by), and a read or recv whose blocked step is no event
+  // that returned bytes (channel_read_by): the channel, else 0. A read whose channel matches
+  // the `fills` of an event it depends on was enabled by it, never races it: run before that
+  // write, it would have found the channel empty and slept until it, then read the same bytes
+  // (no other step on the channel lies between the two, or the pair would be ordered).
+  std::uint64_t fills = 0;
+  std::uint64_t fed = 0;
   std::uint16_t actor_slot = 0;  // set by EventLog::add: its actor's slot in the clocks
 };
 

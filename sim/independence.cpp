@@ -600,6 +600,50 @@ bool may_end_a_channel(model::OpKind kind) {
   return kind == K::close || kind == K::exit || kind == K::exec || kind == K::shutdown;
 }
 
+namespace {
+
+std::uint64_t channel_key(Obj o, std::uint32_t id) {
+  return (static_cast<std::uint64_t>(o) + 1) << 32 | id;
+}
+
+// The description a pending write or send of at least one byte goes through; null otherwise.
+const OpenFile* pending_write_of(const model::Kernel& k, const Process& p) {
+  if (!p.pending) return nullptr;
+  Fd fd = -1;
+  std::size_t len = 0;
+  if (const auto* w = std::get_if<model::op::Write>(&*p.pending)) {
+    fd = w->fd;
+    len = w->bytes.size();
+  } else if (const auto* s = std::get_if<model::op::Send>(&*p.pending)) {
+    fd = s->fd;
+    len = s->bytes.size();
+  }
+  if (len == 0 || fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
+  const model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
+  return id == 0 ? nullptr : &k.open_file(id);
+}
+
+}  // namespace
+
+std::uint64_t channel_read_by(const model::Kernel& k, Pid pid) {
+  if (!waits_for_end_of_file(k, pid)) return 0;
+  const OpenFile* f = pending_read_of(k, k.process(pid));
+  return channel_key(f->kind == FileKind::pipe_read ? Obj::pipe : Obj::socket, f->object);
+}
+
+std::uint64_t empty_channel_written_by(const model::Kernel& k, Pid pid) {
+  const OpenFile* f = pending_write_of(k, k.process(pid));
+  if (f == nullptr) return 0;
+  if (f->kind == FileKind::pipe_write)
+    return k.pipe(f->object).bytes.empty() ? channel_key(Obj::pipe, f->object) : 0;
+  if (f->kind != FileKind::stream) return 0;
+  const model::SockId peer = k.peer_of(f->object);
+  const model::SockEnd& b = k.sock(peer);
+  // recv(2) on the peer sleeps only with nothing queued, no end-of-file, no SHUT_RD, no error.
+  if (b.rx.bytes() > 0 || b.rx_fin || b.shut_rd || b.error != Errno::ok) return 0;
+  return channel_key(Obj::socket, peer);
+}
+
 void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   const Process& p = k.process(pid);
   const bool caught_unblocked =

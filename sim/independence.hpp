@@ -156,6 +156,15 @@ bool waits_for_reset(const model::Kernel& k, Pid pid);
 // Whether a step of this kind can drop (or shut down) the last reference to a channel's end.
 bool may_end_a_channel(model::OpKind kind);
 
+// The channel (a pipe, or the queue into a stream end) that `pid`'s pending call reads, when it
+// is one waits_for_end_of_file describes; 0 otherwise. Such a call that returns bytes from a
+// channel the last write found empty was enabled by that write (Event::fed).
+std::uint64_t channel_read_by(const model::Kernel& k, Pid pid);
+// The channel `pid`'s pending write or send of at least one byte appends to, when that channel is
+// empty and a blocking read or recv there would sleep (no end-of-file, SHUT_RD or pending
+// error); 0 otherwise (Event::fills).
+std::uint64_t empty_channel_written_by(const model::Kernel& k, Pid pid);
+
 // Whether a step of this kind can tell a caught signal delivered at it from one delivered at the
 // process's next step (it may block, or reads or changes signal state); false: the delivery
 // commutes with it (docs/explore.md).

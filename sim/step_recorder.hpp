@@ -34,6 +34,7 @@ class StepRecorder {
       cur_.eof = false;
       eof_possible_ = false;
       reset_possible_ = false;
+      cur_.fills = cur_.fed = fills_possible_ = fed_possible_ = 0;
       return;
     }
     effect_of(k, pid, cur_.effect);
@@ -52,21 +53,32 @@ class StepRecorder {
     cur_.eof = false;
     eof_possible_ = eof_joins_ && blocked_.access.empty() && waits_for_end_of_file(k, pid);
     reset_possible_ = eof_possible_ && waits_for_reset(k, pid);
+    cur_.fills = cur_.fed = 0;
+    fed_possible_ = fill_joins_ && blocked_.access.empty() ? channel_read_by(k, pid) : 0;
+    fills_possible_ = fill_joins_ ? empty_channel_written_by(k, pid) : 0;
   }
   // The step's outcome (Strategy::observed): a read or recv that returned end of file, or failed
-  // with the reset that the peer's close left it (waits_for_reset).
+  // with the reset that the peer's close left it (waits_for_reset); one that returned bytes, and
+  // a write or send that put bytes into an empty channel (Event::fed, Event::fills).
   void observed(const model::Outcome& out) {
     const bool done = eof_possible_ && out.status == model::StepStatus::done;
     cur_.eof = done && ((out.err == Errno::ok && out.ret == 0) ||
                         (reset_possible_ && out.err == Errno::econnreset));
+    const bool moved_bytes =
+        out.status == model::StepStatus::done && out.err == Errno::ok && out.ret > 0;
+    cur_.fed = moved_bytes ? fed_possible_ : 0;
+    cur_.fills = moved_bytes ? fills_possible_ : 0;
   }
   // Off: an end-of-file read races the drop that enabled it (the tests that show the edge's use).
   void eof_joins_drop(bool on) { eof_joins_ = on; }
+  // Off: a read that returned bytes races the write that put them into the empty channel.
+  void fill_joins_read(bool on) { fill_joins_ = on; }
   // The executor's effect of the step (Strategy::step_effect): it replaces the one computed here.
   // A Go program's steps keep the executor's effect; one that only blocked stays no event.
   void step_effect(const Effect& e) {
     cur_.effect = e;
     eof_possible_ = false;
+    fills_possible_ = fed_possible_ = 0;
     blocked_.access.clear();
   }
   void time_moved() { log_.time_moved(); }
@@ -93,6 +105,9 @@ class StepRecorder {
   bool eof_possible_ = false;
   bool reset_possible_ = false;
   bool eof_joins_ = true;
+  std::uint64_t fills_possible_ = 0;  // the channel the step's write would fill (its bytes > 0)
+  std::uint64_t fed_possible_ = 0;    // the channel the step's read takes from (its bytes > 0)
+  bool fill_joins_ = true;
   std::vector<std::pair<std::size_t, std::size_t>> races_;
 };
 
