@@ -558,22 +558,31 @@ bool dependent(const Effect& a, const Effect& b) {
 
 namespace {
 
-// The description a pending read or recv of at least one byte reads from; null for any other
-// call (or a bad descriptor).
-const OpenFile* pending_read_of(const model::Kernel& k, const Process& p) {
+std::size_t bytes_asked(const model::op::Read& o) { return o.buf.size(); }
+std::size_t bytes_asked(const model::op::Recv& o) { return o.buf.size(); }
+std::size_t bytes_asked(const model::op::Write& o) { return o.bytes.size(); }
+std::size_t bytes_asked(const model::op::Send& o) { return o.bytes.size(); }
+
+// The description a pending call of one of the kinds `Ops` moves at least one byte through;
+// null for any other call (or a bad descriptor).
+template <class... Ops>
+const OpenFile* pending_transfer_of(const model::Kernel& k, const Process& p) {
   if (!p.pending) return nullptr;
   Fd fd = -1;
   std::size_t len = 0;
-  if (const auto* r = std::get_if<model::op::Read>(&*p.pending)) {
-    fd = r->fd;
-    len = r->buf.size();
-  } else if (const auto* r = std::get_if<model::op::Recv>(&*p.pending)) {
-    fd = r->fd;
-    len = r->buf.size();
-  }
+  auto take = [&](const auto* op) {
+    if (op == nullptr) return;
+    fd = op->fd;
+    len = bytes_asked(*op);
+  };
+  (take(std::get_if<Ops>(&*p.pending)), ...);
   if (len == 0 || fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
   const model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
   return id == 0 ? nullptr : &k.open_file(id);
+}
+
+const OpenFile* pending_read_of(const model::Kernel& k, const Process& p) {
+  return pending_transfer_of<model::op::Read, model::op::Recv>(k, p);
 }
 
 }  // namespace
@@ -606,21 +615,8 @@ std::uint64_t channel_key(Obj o, std::uint32_t id) {
   return (static_cast<std::uint64_t>(o) + 1) << 32 | id;
 }
 
-// The description a pending write or send of at least one byte goes through; null otherwise.
 const OpenFile* pending_write_of(const model::Kernel& k, const Process& p) {
-  if (!p.pending) return nullptr;
-  Fd fd = -1;
-  std::size_t len = 0;
-  if (const auto* w = std::get_if<model::op::Write>(&*p.pending)) {
-    fd = w->fd;
-    len = w->bytes.size();
-  } else if (const auto* s = std::get_if<model::op::Send>(&*p.pending)) {
-    fd = s->fd;
-    len = s->bytes.size();
-  }
-  if (len == 0 || fd < 0 || static_cast<std::size_t>(fd) >= p.fds.size()) return nullptr;
-  const model::OfdId id = p.fds[static_cast<std::size_t>(fd)];
-  return id == 0 ? nullptr : &k.open_file(id);
+  return pending_transfer_of<model::op::Write, model::op::Send>(k, p);
 }
 
 }  // namespace
