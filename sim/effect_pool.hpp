@@ -41,7 +41,8 @@ class EffectPool {
     std::uint64_t h = 1469598103934665603ull ^ static_cast<std::uint64_t>(e.pid);
     h = (h ^ (e.global ? 1u : 0u)) * 1099511628211ull;
     for (const Access& a : e.access) {
-      const std::uint64_t v = (static_cast<std::uint64_t>(a.obj) << 40) |
+      const std::uint64_t v = (static_cast<std::uint64_t>(a.sigs) << 48) |
+                              (static_cast<std::uint64_t>(a.obj) << 40) |
                               (static_cast<std::uint64_t>(a.write) << 32) | a.id;
       h = (h ^ v) * 1099511628211ull;
     }

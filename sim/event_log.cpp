@@ -56,6 +56,8 @@ EventLog::ObjState& EventLog::obj(Obj o, std::uint32_t id) {
     s.state.last_write = -1;
     s.state.readers.clear();
     s.state.slot_writes.clear();
+    s.state.sig_writes.clear();
+    s.state.sig_readers.clear();
     ++used_;
   }
   return s.state;
@@ -143,6 +145,15 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   // one reference at a time.
   cands_.clear();
   for (const Access& a : e.effect.access) {
+    if (a.obj == Obj::signal) {  // its signals' last writes; a write: also their readers
+      const ObjState& o = obj(a.obj, a.id);
+      for (const auto& w : o.sig_writes)
+        if (w.second & a.sigs) cands_.push_back(w.first);
+      if (a.write)
+        for (const auto& r : o.sig_readers)
+          if (r.second & a.sigs) cands_.push_back(r.first);
+      continue;
+    }
     const bool family = is_family(a.obj);
     const bool family_read = family && (a.id & family_slot_mask) == 0;
     PAPAYA_ASSERT(!(family_read && a.write), "explore: a write of a whole family");
@@ -182,6 +193,27 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   clock(j)[pid] = static_cast<std::uint16_t>(nth);
   // Record the accesses.
   for (const Access& a : e.effect.access) {
+    if (a.obj == Obj::signal) {
+      ObjState& o = obj(a.obj, a.id);
+      // Takes the signals of `a` from the entries `of` (a later write of them, or a later read
+      // by the same process, stands for them), dropping the entries left with none.
+      const auto take = [&](std::vector<std::pair<std::size_t, std::uint16_t>>& from, auto of) {
+        std::erase_if(from, [&](auto& x) {
+          if (of(x.first)) x.second = static_cast<std::uint16_t>(x.second & ~a.sigs);
+          return x.second == 0;
+        });
+      };
+      if (a.write) {
+        take(o.sig_writes, [](std::size_t) { return true; });
+        take(o.sig_readers, [](std::size_t) { return true; });
+        o.sig_writes.emplace_back(j, a.sigs);
+      } else {
+        take(o.sig_readers,
+             [&](std::size_t x) { return x == j || events_[x].effect.pid == e.effect.pid; });
+        o.sig_readers.emplace_back(j, a.sigs);
+      }
+      continue;
+    }
     if (a.write && is_family(a.obj)) {  // a slot's write: also its family's (slot, last write)
       ObjState& f = obj(a.obj, family_id(a.id));
       const std::uint32_t slot = a.id & family_slot_mask;

@@ -79,6 +79,11 @@ class EventLog {
     // write, as (slot, event), which a family read races with; its readers are the family reads,
     // which a slot's write does not clear (a later write of another slot still races with them).
     std::vector<std::pair<std::uint32_t, std::size_t>> slot_writes;
+    // A process's signals (Obj::signal; an access's `sigs` says which): per signal its last write
+    // and its readers since (one per process, the latest), kept as (event, the signals of the
+    // set it still is that for): what one object per signal kept, one lookup for a set.
+    std::vector<std::pair<std::size_t, std::uint16_t>> sig_writes;
+    std::vector<std::pair<std::size_t, std::uint16_t>> sig_readers;
   };
   // The objects' states, in an open-addressing table kept across executions (an execution's
   // objects are those whose slot carries its generation): a lookup per access without a tree
