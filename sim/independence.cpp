@@ -607,15 +607,18 @@ bool may_end_a_channel(model::OpKind kind) {
   return kind == K::close || kind == K::exit || kind == K::exec || kind == K::shutdown;
 }
 
-void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+bool blocked_step_is_event(const model::Kernel& k, Pid pid) {
   const Process& p = k.process(pid);
   const bool caught_unblocked =
       std::any_of(std::begin(all_signals), std::end(all_signals), [&](Sig s) {
         return s != Sig::kill && !p.mask.has(s) &&
                p.actions[static_cast<std::size_t>(s)].kind == SigAction::Kind::catch_flag;
       });
-  if (caught_unblocked || model::kind_of(*p.pending) == model::OpKind::flock)
-    return effect_of(k, pid, out);
+  return caught_unblocked || model::kind_of(*p.pending) == model::OpKind::flock;
+}
+
+void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+  if (blocked_step_is_event(k, pid)) return effect_of(k, pid, out);
   out.pid = pid;
   out.global = false;
   out.access.clear();

@@ -158,6 +158,9 @@ bool dependent(const Effect& a, const Effect& b);
 // keeps its whole effect too (conservative: a waiter queue makes the order of waiters visible).
 // Computed, like effect_of, in the state before the step.
 void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out);
+// Whether blocked_effect_of is the whole effect (effect_of), not empty: for a caller that holds
+// effect_of already (sim/step_recorder.hpp), without computing it twice.
+bool blocked_step_is_event(const model::Kernel& k, Pid pid);
 
 // Whether `pid`'s pending call is a blocking read or recv, into a buffer of at least one byte, of
 // a pipe's read end or a stream socket: one that returns 0 (end of file) only once the other
