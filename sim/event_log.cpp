@@ -1,6 +1,7 @@
 #include "sim/event_log.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "model/check.hpp"
 #include "sim/strategy.hpp"
@@ -271,25 +272,41 @@ std::uint64_t EventLog::event_hash(std::size_t i) const {
 }
 
 std::uint64_t EventLog::trace_hash() const {
-  std::vector<std::size_t> order(n_);
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const Event& x = events_[a];
-    const Event& y = events_[b];
-    return x.effect.pid != y.effect.pid ? x.effect.pid < y.effect.pid : x.nth < y.nth;
+  // The events in (actor, nth) order without sorting them: each actor's events are in log order
+  // already (its nth grows along them), so they are chained per actor slot, and only the actors
+  // are sorted (by id, as the events were): n + a log a instead of n log n.
+  constexpr auto none = static_cast<std::uint32_t>(-1);
+  std::array<std::uint32_t, max_actors> first, last;
+  first.fill(none);
+  last.fill(none);
+  std::vector<std::uint32_t> next(n_, none);
+  for (std::size_t i = 0; i < n_; ++i) {
+    const std::size_t q = events_[i].actor_slot;
+    if (first[q] == none)
+      first[q] = static_cast<std::uint32_t>(i);
+    else
+      next[last[q]] = static_cast<std::uint32_t>(i);
+    last[q] = static_cast<std::uint32_t>(i);
+  }
+  std::vector<std::uint32_t> actors;  // their first events, in the order of the actors' ids
+  for (std::size_t q = 0; q < width_; ++q)
+    if (first[q] != none) actors.push_back(first[q]);
+  std::sort(actors.begin(), actors.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return events_[a].effect.pid < events_[b].effect.pid;
   });
   std::uint64_t h = 1469598103934665603ull;
   auto mix = [&](std::uint64_t v) {
     h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
     h *= 1099511628211ull;
   };
-  for (std::size_t i : order) {
-    const Event& e = events_[i];
-    mix(static_cast<std::uint64_t>(e.effect.pid));
-    mix(e.nth);
-    mix(e.data);
-    mix_clock(clock(i), mix);
-  }
+  for (std::uint32_t a : actors)
+    for (std::uint32_t i = a; i != none; i = next[i]) {
+      const Event& e = events_[i];
+      mix(static_cast<std::uint64_t>(e.effect.pid));
+      mix(e.nth);
+      mix(e.data);
+      mix_clock(clock(i), mix);
+    }
   return h;
 }
 
