@@ -37,19 +37,26 @@ void EventLog::time_moved() {
   time_moved_ = n_ > 0;
 }
 
+// Room for `more` new objects without passing the load of 1/2 (double and re-insert): the states
+// obj() hands out stay where they are until the next call.
+void EventLog::reserve_objs(std::size_t more) {
+  if (2 * (used_ + more) <= slots_.size()) return;
+  std::size_t size = slots_.size() * 2;
+  while (2 * (used_ + more) > size) size *= 2;
+  std::vector<Slot> old(size);
+  old.swap(slots_);
+  used_ = 0;
+  for (Slot& s : old)
+    if (s.gen == gen_) {
+      Slot& n = slots_[probe(s.key)];
+      n = std::move(s);
+      ++used_;
+    }
+}
+
+// REQUIRES: room for one more object (reserve_objs).
 EventLog::ObjState& EventLog::obj(Obj o, std::uint32_t id) {
   const std::uint64_t key = (static_cast<std::uint64_t>(o) << 32 | id) + 1;  // 0: never a key
-  if (2 * (used_ + 1) > slots_.size()) {  // keep the load under 1/2: double and re-insert
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    used_ = 0;
-    for (Slot& s : old)
-      if (s.gen == gen_) {
-        Slot& n = slots_[probe(s.key)];
-        n = std::move(s);
-        ++used_;
-      }
-  }
   Slot& s = slots_[probe(key)];
   if (s.gen != gen_ || s.key != key) {
     s.key = key;
@@ -142,12 +149,20 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   // The candidates for a direct dependency: per object, the last writer and the readers since.
   // A family read (is_family, slot 0): every slot's last writer; a slot's write: also the
   // family's readers (some may be ordered before it already, through that slot's last writer:
-  // they are candidates too many, which the walk below finds ordered). obj() may move the table:
-  // one reference at a time.
+  // they are candidates too many, which the walk below finds ordered). Each access's state (and
+  // a slot write's family's) is looked up once, kept for the recording below: room for them all
+  // first, so that no lookup moves the table.
   cands_.clear();
+  reserve_objs(2 * e.effect.access.size());
+  states_.clear();
   for (const Access& a : e.effect.access) {
+    ObjState& o = obj(a.obj, a.id);
+    const bool family = is_family(a.obj);
+    const bool family_read = family && (a.id & family_slot_mask) == 0;
+    PAPAYA_ASSERT(!(family_read && a.write), "explore: a write of a whole family");
+    ObjState* f = family && a.write ? &obj(a.obj, family_id(a.id)) : nullptr;
+    states_.push_back({&o, f});
     if (a.obj == Obj::signal) {  // its signals' last writes; a write: also their readers
-      const ObjState& o = obj(a.obj, a.id);
       for (const auto& w : o.sig_writes)
         if (w.second & a.sigs) cands_.push_back(w.first);
       if (a.write)
@@ -155,20 +170,11 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
           if (r.second & a.sigs) cands_.push_back(r.first);
       continue;
     }
-    const bool family = is_family(a.obj);
-    const bool family_read = family && (a.id & family_slot_mask) == 0;
-    PAPAYA_ASSERT(!(family_read && a.write), "explore: a write of a whole family");
-    {
-      ObjState& o = obj(a.obj, a.id);
-      if (o.last_write >= 0) cands_.push_back(static_cast<std::size_t>(o.last_write));
-      if (a.write) cands_.insert(cands_.end(), o.readers.begin(), o.readers.end());
-      if (family_read)
-        for (const auto& w : o.slot_writes) cands_.push_back(w.second);
-    }
-    if (family && !family_read && a.write) {
-      const ObjState& f = obj(a.obj, family_id(a.id));
-      cands_.insert(cands_.end(), f.readers.begin(), f.readers.end());
-    }
+    if (o.last_write >= 0) cands_.push_back(static_cast<std::size_t>(o.last_write));
+    if (a.write) cands_.insert(cands_.end(), o.readers.begin(), o.readers.end());
+    if (family_read)
+      for (const auto& w : o.slot_writes) cands_.push_back(w.second);
+    if (f != nullptr) cands_.insert(cands_.end(), f->readers.begin(), f->readers.end());
   }
   if (last_global_ >= 0) cands_.push_back(static_cast<std::size_t>(last_global_));
   if (e.effect.global)
@@ -193,9 +199,10 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   const auto nth = static_cast<std::uint32_t>(clock(j)[pid] + 1);
   clock(j)[pid] = static_cast<std::uint16_t>(nth);
   // Record the accesses.
-  for (const Access& a : e.effect.access) {
+  for (std::size_t k = 0; k < e.effect.access.size(); ++k) {
+    const Access& a = e.effect.access[k];
+    ObjState& o = *states_[k].first;
     if (a.obj == Obj::signal) {
-      ObjState& o = obj(a.obj, a.id);
       // Takes the signals of `a` from the entries `of` (a later write of them, or a later read
       // by the same process, stands for them), dropping the entries left with none.
       const auto take = [&](std::vector<std::pair<std::size_t, std::uint16_t>>& from, auto of) {
@@ -215,8 +222,8 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
       }
       continue;
     }
-    if (a.write && is_family(a.obj)) {  // a slot's write: also its family's (slot, last write)
-      ObjState& f = obj(a.obj, family_id(a.id));
+    if (states_[k].second != nullptr) {  // a slot's write: also its family's (slot, last write)
+      ObjState& f = *states_[k].second;
       const std::uint32_t slot = a.id & family_slot_mask;
       auto w = std::find_if(f.slot_writes.begin(), f.slot_writes.end(),
                             [&](const auto& x) { return x.first == slot; });
@@ -225,7 +232,6 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
       else
         f.slot_writes.emplace_back(slot, j);
     }
-    ObjState& o = obj(a.obj, a.id);
     if (a.write) {
       o.last_write = static_cast<std::int64_t>(j);
       o.readers.clear();

@@ -94,6 +94,7 @@ class EventLog {
     ObjState state;
   };
   ObjState& obj(Obj o, std::uint32_t id);
+  void reserve_objs(std::size_t more);
   std::size_t probe(std::uint64_t key) const;
   const std::uint16_t* clock(std::size_t i) const { return &clocks_[i * stride_]; }
   std::uint16_t* clock(std::size_t i) { return &clocks_[i * stride_]; }
@@ -142,6 +143,9 @@ class EventLog {
   std::vector<std::uint16_t> time_frontier_ = std::vector<std::uint16_t>(max_actors, 0);
   bool time_moved_ = false;
   std::vector<std::size_t> cands_;
+  // The event's accesses' states, and for a slot's write its family's (else null), looked up
+  // once per add.
+  std::vector<std::pair<ObjState*, ObjState*>> states_;
 };
 
 }  // namespace papaya::sim
