@@ -42,7 +42,29 @@ struct DporNode {
   // a non-scheduling decision
   std::uint32_t n = 0;
   std::uint32_t choice = 0;
+
+  // Back to a new node's state, the vectors keeping their storage (DporBase reuses the nodes it
+  // drops: a step's node then costs no allocation).
+  void reset() {
+    schedule = true;
+    first_answer = 0;
+    ready.clear();
+    disabled.clear();
+    done.clear();
+    sleep.clear();
+    chosen = 0;
+    clear_effect(chosen_effect);
+    n = 0;
+    choice = 0;
+  }
+  static void clear_effect(Effect& e) {
+    e.pid = 0;
+    e.global = false;
+    e.access.clear();
+  }
 };
+// A new field must be reset in reset() (a reused node would keep it): this size says one came.
+static_assert(sizeof(DporNode) == 160 || sizeof(void*) != 8, "reset() every field of DporNode");
 
 // `Node` derives from DporNode.
 template <class Node>
@@ -60,12 +82,11 @@ class DporBase : public Strategy {
       // A decision of a step that only blocked, replayed because a bounded branch is taken after
       // its node's blocked steps (sim/dpor_strategy.hpp): its node was dropped once spent.
       if (node_ == nodes_.size()) {
-        Node d;
+        Node& d = push_node();
         d.schedule = false;
         d.first_answer = answer_ - 1;
         d.n = c + 1;
         d.choice = c;
-        nodes_.push_back(std::move(d));
       }
       ++node_;
     } else if (branch_) {
@@ -75,11 +96,10 @@ class DporBase : public Strategy {
       answers_.push_back(c);
       ++answer_;
     } else {
-      Node d;
+      Node& d = push_node();
       d.schedule = false;
       d.first_answer = answers_.size();
       d.n = std::min(n, data_);
-      nodes_.push_back(std::move(d));
       ++node_;
       answers_.push_back(0);
       ++answer_;
@@ -160,8 +180,21 @@ class DporBase : public Strategy {
       branch_at(n);
       return true;
     }
-    nodes_.pop_back();
+    pop_node();
     return false;
+  }
+  // A new node at the end of the path (a dropped node's storage reused), and the last node
+  // dropped (kept for reuse: at most a path's worth, never counted in a footprint).
+  Node& push_node() {
+    if (spare_.empty()) return nodes_.emplace_back();
+    nodes_.push_back(std::move(spare_.back()));
+    spare_.pop_back();
+    nodes_.back().reset();
+    return nodes_.back();
+  }
+  void pop_node() {
+    spare_.push_back(std::move(nodes_.back()));
+    nodes_.pop_back();
   }
   // Hooks: a non-scheduling branch was just taken; the step just taken only blocked.
   virtual void branched() {}
@@ -184,6 +217,7 @@ class DporBase : public Strategy {
 
   std::uint32_t data_;
   std::vector<Node> nodes_;
+  std::vector<Node> spare_;             // dropped nodes, their storage reused by push_node
   std::vector<std::uint32_t> answers_;  // pids for schedule decisions, options for the others
   std::size_t replay_ = 0;              // answers_[0, replay_) are followed
   bool branch_ = false;                 // nodes_[node_] is the branch to take next

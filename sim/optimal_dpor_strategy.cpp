@@ -35,13 +35,12 @@ bool OptimalDporStrategy::begin_execution() {
 // explored siblings the step just taken is independent of (Algorithm 2, line 17); its wakeup tree
 // is the subtree the step led into (line 18).
 void OptimalDporStrategy::open_node(std::span<const Pid> ready) {
-  Node n;
+  Node& n = push_node();
   n.first_answer = answers_.size();
   n.ready.assign(ready.begin(), ready.end());
   inherit_sleep(n);
   n.wut = std::move(guide_);
   guide_.clear();
-  nodes_.push_back(std::move(n));
   cur_ = node_++;
 }
 
@@ -214,7 +213,7 @@ bool OptimalDporStrategy::next_execution() {
       const bool reversed = analyse(i, j);
       if (census_) census_->add(rec_.log(), i, j, reversed);
     }
-  nodes_.resize(std::min(nodes_.size(), node_));
+  while (nodes_.size() > node_) pop_node();
   while (!nodes_.empty()) {
     if (!nodes_.back().schedule) {
       if (next_option()) return true;
@@ -225,7 +224,7 @@ bool OptimalDporStrategy::next_execution() {
     if (n.chosen != 0 && n.chosen_effect.pid == n.chosen && !sleeping(n, n.chosen))
       n.done.push_back({n.chosen, pool_.intern(n.chosen_effect)});
     n.chosen = 0;
-    n.chosen_effect = Effect{};
+    Node::clear_effect(n.chosen_effect);
     while (!n.wut.empty()) {
       Wakeup& c = n.wut.front();
       if (has(n.ready, c.pid) && !sleeping(n, c.pid)) {
@@ -238,7 +237,7 @@ bool OptimalDporStrategy::next_execution() {
       ++divergences_;
       n.wut.erase(n.wut.begin());
     }
-    nodes_.pop_back();
+    pop_node();
   }
   return false;
 }
