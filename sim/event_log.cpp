@@ -98,7 +98,11 @@ std::size_t EventLog::pid_slot(Pid pid) {
 }
 
 std::size_t EventLog::slot_of(Pid actor) {
-  if (!is_go_actor(actor)) return pid_slot(actor);
+  if (!is_go_actor(actor)) {
+    const auto i = static_cast<std::size_t>(actor);
+    if (i < slot_of_pid_.size() && slot_of_pid_[i] != 0) return slot_of_pid_[i];  // met before
+    return pid_slot(actor);
+  }
   for (std::size_t i = 0; i < go_actors_.size(); ++i)
     if (go_actors_[i] == actor) return max_pids + i;
   PAPAYA_ASSERT(max_pids + go_actors_.size() < max_actors,
@@ -187,13 +191,16 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
     const std::size_t i = *it;
     const Event& c = events_[i];
     if (c.effect.pid == e.effect.pid) continue;
+    // Ordered before j already (by a later candidate, or the program-order or fork edge): no
+    // race, and its clock is in j's (clocks only grow by joins), so whether it is dependent
+    // changes nothing.
+    if (clock(j)[c.actor_slot] >= c.nth) continue;
     if (!dependent(c.effect, e.effect)) continue;
     // waitpid(c) without WNOHANG, unable to block visibly or be interrupted, completes only after
     // c's exit: an enabling edge (a join), not a race that another order could reverse.
     const bool joined = (e.joins != 0 && c.effect.pid == e.joins && c.op == model::OpKind::exit) ||
                         (e.eof && may_end_a_channel(c.op));
-    const bool ordered = joined || clock(j)[c.actor_slot] >= c.nth;
-    if (!ordered && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});
+    if (!joined && races && prev != static_cast<std::int64_t>(i)) races->push_back({i, j});
     join(j, i);
   }
   const auto nth = static_cast<std::uint32_t>(clock(j)[pid] + 1);
