@@ -307,6 +307,13 @@ std::uint64_t EventLog::trace_hash() const {
   std::sort(actors.begin(), actors.end(), [&](std::uint32_t a, std::uint32_t b) {
     return events_[a].effect.pid < events_[b].effect.pid;
   });
+  // mix_clock's order of the clock entries, once: (slot, its actor's id shifted as mixed).
+  std::vector<std::pair<std::uint16_t, std::uint64_t>> entries;
+  for (std::uint16_t q : slots_by_pid_)
+    if (q < width_) entries.emplace_back(q, id_of_slot(q) << 16);
+  for (std::uint16_t k : go_by_id_)
+    if (const std::size_t q = max_pids + k; q < width_)
+      entries.emplace_back(static_cast<std::uint16_t>(q), id_of_slot(q) << 16);
   std::uint64_t h = 1469598103934665603ull;
   auto mix = [&](std::uint64_t v) {
     h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
@@ -318,7 +325,9 @@ std::uint64_t EventLog::trace_hash() const {
       mix(static_cast<std::uint64_t>(e.effect.pid));
       mix(e.nth);
       mix(e.data);
-      mix_clock(clock(i), mix);
+      const std::uint16_t* c = clock(i);
+      for (const auto& [q, id] : entries)
+        if (c[q]) mix(id | c[q]);
     }
   return h;
 }
