@@ -157,6 +157,11 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   // a slot write's family's) is looked up once, kept for the recording below: room for them all
   // first, so that no lookup moves the table.
   cands_.clear();
+  // (The program-order or fork predecessor, whose clock j has already, is no candidate: the walk
+  // below would find it ordered. It is often the last writer of the process's own objects.)
+  const auto cand = [&](std::size_t i) {
+    if (static_cast<std::int64_t>(i) != prev) cands_.push_back(i);
+  };
   reserve_objs(2 * e.effect.access.size());
   states_.clear();
   for (const Access& a : e.effect.access) {
@@ -168,17 +173,19 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
     states_.push_back({&o, f});
     if (a.obj == Obj::signal) {  // its signals' last writes; a write: also their readers
       for (const auto& w : o.sig_writes)
-        if (w.second & a.sigs) cands_.push_back(w.first);
+        if (w.second & a.sigs) cand(w.first);
       if (a.write)
         for (const auto& r : o.sig_readers)
-          if (r.second & a.sigs) cands_.push_back(r.first);
+          if (r.second & a.sigs) cand(r.first);
       continue;
     }
-    if (o.last_write >= 0) cands_.push_back(static_cast<std::size_t>(o.last_write));
-    if (a.write) cands_.insert(cands_.end(), o.readers.begin(), o.readers.end());
+    if (o.last_write >= 0) cand(static_cast<std::size_t>(o.last_write));
+    if (a.write)
+      for (std::size_t r : o.readers) cand(r);
     if (family_read)
-      for (const auto& w : o.slot_writes) cands_.push_back(w.second);
-    if (f != nullptr) cands_.insert(cands_.end(), f->readers.begin(), f->readers.end());
+      for (const auto& w : o.slot_writes) cand(w.second);
+    if (f != nullptr)
+      for (std::size_t r : f->readers) cand(r);
   }
   if (last_global_ >= 0) cands_.push_back(static_cast<std::size_t>(last_global_));
   if (e.effect.global)
