@@ -41,6 +41,7 @@ struct Builder {
   const Kernel& k;
   const Process& p;
   Effect& e;
+  bool caught_unblocked = false;  // set by deliverable_signals: a caught signal is not blocked
 
   void add(Obj o, std::uint32_t id, bool write) { e.access.push_back({o, write, id}); }
   void proc(Pid pid) { add(Obj::process, static_cast<std::uint32_t>(pid), true); }
@@ -58,6 +59,7 @@ struct Builder {
     for (Sig s : all_signals) {
       if (s != Sig::kill && q.mask.has(s)) continue;
       const SigAction& a = q.actions[static_cast<std::size_t>(s)];
+      if (s != Sig::kill && a.kind == SigAction::Kind::catch_flag) caught_unblocked = true;
       if (a.kind == SigAction::Kind::ign) continue;
       if (a.kind == SigAction::Kind::dfl && s == Sig::chld) continue;
       if (a.kind == SigAction::Kind::catch_flag && !observed_caught.has(s)) continue;
@@ -527,7 +529,7 @@ SigSet caught_signals_observed(const Process& p) {
   return SigSet::from_bits(~std::uint64_t{0});
 }
 
-void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+void effect_of(const model::Kernel& k, Pid pid, Effect& out, bool& blocked_is_event) {
   out.pid = pid;
   out.global = false;
   out.access.clear();
@@ -536,6 +538,13 @@ void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   b.proc(pid);
   b.deliverable_signals(p, caught_signals_observed(p));
   std::visit([&](const auto& o) { b.op(o); }, *p.pending);
+  // blocked_step_is_event's rule, from the same pass over the signals.
+  blocked_is_event = b.caught_unblocked || model::kind_of(*p.pending) == model::OpKind::flock;
+}
+
+void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+  bool blocked_is_event = false;
+  effect_of(k, pid, out, blocked_is_event);
 }
 
 void op_effect(const model::Kernel& k, Pid pid, const model::Op& op, Effect& out) {

@@ -128,6 +128,8 @@ struct Effect {
 Effect effect_of(const model::Kernel& k, Pid pid);
 // Appends the effect to `out` (reusing its storage).
 void effect_of(const model::Kernel& k, Pid pid, Effect& out);
+// The same, and blocked_step_is_event (below), from one pass over the process's signals.
+void effect_of(const model::Kernel& k, Pid pid, Effect& out, bool& blocked_is_event);
 
 // The objects `op`, run by `pid` (on any of its threads), reads and writes, without the process's
 // own state and signals: a Go program's other kernel threads (they take no signals and change no

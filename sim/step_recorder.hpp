@@ -36,8 +36,7 @@ class StepRecorder {
       reset_possible_ = false;
       return;
     }
-    effect_of(k, pid, cur_.effect);
-    blocked_event_ = blocked_step_is_event(k, pid);
+    effect_of(k, pid, cur_.effect, blocked_event_);
     kind_ = model::kind_of(*k.process(pid).pending);
     cur_.data = 0;
     cur_.op = kind_;
