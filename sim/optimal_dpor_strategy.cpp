@@ -193,6 +193,13 @@ DporFootprint OptimalDporStrategy::footprint() const {
     count_wakeups(n.chosen_kids, f);
   }
   count_wakeups(guide_, f);
+  // The dropped nodes kept for reuse (DporBase::push_node): empty, their storage counted.
+  f.bytes += spare_.capacity() * sizeof(Node);
+  for (const Node& n : spare_)
+    f.bytes += (n.ready.capacity() + n.disabled.capacity()) * sizeof(Pid) +
+               (n.done.capacity() + n.sleep.capacity()) * sizeof(DporSlept) +
+               n.chosen_effect.access.capacity() * sizeof(Access) +
+               (n.wut.capacity() + n.chosen_kids.capacity()) * sizeof(Wakeup);
   f.effects = pool_.size();
   f.accesses = pool_.accesses();
   f.bytes += pool_.bytes();
