@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "model/check.hpp"
@@ -65,6 +66,37 @@ struct DporNode {
 };
 // A new field must be reset in reset() (a reused node would keep it): this size says one came.
 static_assert(sizeof(DporNode) == 160 || sizeof(void*) != 8, "reset() every field of DporNode");
+
+// The decision nodes of the current path: a stack whose dropped nodes stay where they are and
+// are reused (reset) by the next push with their vectors' storage: a step's node costs no
+// allocation and no move once the tree has been that deep. At most a path's worth is kept.
+template <class Node>
+class DporNodeStack {
+ public:
+  Node& push() {
+    if (n_ == store_.size())
+      store_.emplace_back();
+    else
+      store_[n_].reset();
+    return store_[n_++];
+  }
+  void pop_back() { --n_; }
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  Node& back() { return store_[n_ - 1]; }
+  const Node& back() const { return store_[n_ - 1]; }
+  Node& operator[](std::size_t i) { return store_[i]; }
+  const Node& operator[](std::size_t i) const { return store_[i]; }
+  auto begin() const { return store_.begin(); }
+  auto end() const { return store_.begin() + static_cast<std::ptrdiff_t>(n_); }
+  // The dropped nodes kept for reuse (empty but for their storage).
+  std::span<const Node> spare() const { return std::span<const Node>(store_).subspan(n_); }
+  std::size_t capacity() const { return store_.capacity(); }
+
+ private:
+  std::vector<Node> store_;
+  std::size_t n_ = 0;
+};
 
 // `Node` derives from DporNode.
 template <class Node>
@@ -184,18 +216,9 @@ class DporBase : public Strategy {
     return false;
   }
   // A new node at the end of the path (a dropped node's storage reused), and the last node
-  // dropped (kept for reuse: at most a path's worth, never counted in a footprint).
-  Node& push_node() {
-    if (spare_.empty()) return nodes_.emplace_back();
-    nodes_.push_back(std::move(spare_.back()));
-    spare_.pop_back();
-    nodes_.back().reset();
-    return nodes_.back();
-  }
-  void pop_node() {
-    spare_.push_back(std::move(nodes_.back()));
-    nodes_.pop_back();
-  }
+  // dropped (kept in place for reuse).
+  Node& push_node() { return nodes_.push(); }
+  void pop_node() { nodes_.pop_back(); }
   // Hooks: a non-scheduling branch was just taken; the step just taken only blocked.
   virtual void branched() {}
   virtual void only_blocked() {}
@@ -216,8 +239,7 @@ class DporBase : public Strategy {
   }
 
   std::uint32_t data_;
-  std::vector<Node> nodes_;
-  std::vector<Node> spare_;             // dropped nodes, their storage reused by push_node
+  DporNodeStack<Node> nodes_;
   std::vector<std::uint32_t> answers_;  // pids for schedule decisions, options for the others
   std::size_t replay_ = 0;              // answers_[0, replay_) are followed
   bool branch_ = false;                 // nodes_[node_] is the branch to take next

@@ -193,9 +193,9 @@ DporFootprint OptimalDporStrategy::footprint() const {
     count_wakeups(n.chosen_kids, f);
   }
   count_wakeups(guide_, f);
-  // The dropped nodes kept for reuse (DporBase::push_node): empty, their storage counted.
-  f.bytes += spare_.capacity() * sizeof(Node);
-  for (const Node& n : spare_)
+  // The dropped nodes kept for reuse (DporNodeStack): empty, their storage counted (the stack's
+  // capacity, above, counts their own size).
+  for (const Node& n : nodes_.spare())
     f.bytes += (n.ready.capacity() + n.disabled.capacity()) * sizeof(Pid) +
                (n.done.capacity() + n.sleep.capacity()) * sizeof(DporSlept) +
                n.chosen_effect.access.capacity() * sizeof(Access) +
