@@ -63,9 +63,9 @@ class EventLog {
     const Event& a = events_[i];
     return clock(j)[a.actor_slot] >= a.nth;
   }
-  // The execution's Mazurkiewicz trace as a 64-bit name: a hash of every event's identity
-  // (process, nth, decisions) and its clock, in (pid, nth) order, which every linearisation of the
-  // trace shares.
+  // The execution's Mazurkiewicz trace as a 64-bit name: a hash of every event's name
+  // (event_hash: its identity (process, nth, decisions) and its clock), in (pid, nth) order,
+  // which every linearisation of the trace shares.
   std::uint64_t trace_hash() const;
   // The name of one event (its identity and clock): a state reached by a prefix of an execution
   // is named by the sum of its events' names, the same for every equivalent prefix.
