@@ -18,16 +18,38 @@ namespace {
 
 using sim::Effect;
 
-// An effect as a set: each object once, written if any access writes it.
+// An effect as a set: each object once, written if any access writes it; a signal access as one
+// access per signal of its set (a step's signals may come in one access or several).
 std::vector<sim::Access> normal(const Effect& e) {
-  std::vector<sim::Access> v = e.access;
+  std::vector<sim::Access> v;
+  for (const sim::Access& a : e.access) {
+    if (a.obj != sim::Obj::signal) {
+      v.push_back(a);
+      continue;
+    }
+    for (Sig s : all_signals)
+      if (a.sigs & sim::sig_bit(s)) v.push_back({a.obj, a.write, a.id, sim::sig_bit(s)});
+  }
   std::sort(v.begin(), v.end(), [](const sim::Access& a, const sim::Access& b) {
-    return a.obj != b.obj ? a.obj < b.obj : a.id != b.id ? a.id < b.id : a.write > b.write;
+    return a.obj != b.obj     ? a.obj < b.obj
+           : a.id != b.id     ? a.id < b.id
+           : a.sigs != b.sigs ? a.sigs < b.sigs
+                              : a.write > b.write;
   });
   std::vector<sim::Access> out;
   for (const sim::Access& a : v)
-    if (out.empty() || out.back().obj != a.obj || out.back().id != a.id) out.push_back(a);
+    if (out.empty() || out.back().obj != a.obj || out.back().id != a.id ||
+        out.back().sigs != a.sigs)
+      out.push_back(a);
   return out;
+}
+
+// An access's object id as the report names it: a signal as pid * 32 + its number.
+std::uint64_t shown_id(const sim::Access& a) {
+  if (a.obj != sim::Obj::signal) return a.id;
+  for (Sig s : all_signals)
+    if (a.sigs == sim::sig_bit(s)) return std::uint64_t{a.id} * 32 + static_cast<std::uint64_t>(s);
+  return a.id;
 }
 
 bool same_effect(const Effect& a, const Effect& b) {
@@ -40,7 +62,7 @@ std::string effect_text(const Effect& e) {
     if (a.obj == sim::Obj::process) continue;  // every step writes its own
     if (!s.empty()) s += ' ';
     s += std::string(a.write ? "w:" : "r:") + std::string(sim::obj_name(a.obj)) + "/" +
-         std::to_string(a.id);
+         std::to_string(shown_id(a));
   }
   return s.empty() ? "(own state only)" : s;
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "model/check.hpp"
@@ -42,6 +43,59 @@ struct DporNode {
   // a non-scheduling decision
   std::uint32_t n = 0;
   std::uint32_t choice = 0;
+
+  // Back to a new node's state, the vectors keeping their storage (DporBase reuses the nodes it
+  // drops: a step's node then costs no allocation).
+  void reset() {
+    schedule = true;
+    first_answer = 0;
+    ready.clear();
+    disabled.clear();
+    done.clear();
+    sleep.clear();
+    chosen = 0;
+    clear_effect(chosen_effect);
+    n = 0;
+    choice = 0;
+  }
+  static void clear_effect(Effect& e) {
+    e.pid = 0;
+    e.global = false;
+    e.access.clear();
+  }
+};
+// A new field must be reset in reset() (a reused node would keep it): this size says one came.
+static_assert(sizeof(DporNode) == 160 || sizeof(void*) != 8, "reset() every field of DporNode");
+
+// The decision nodes of the current path: a stack whose dropped nodes stay where they are and
+// are reused (reset) by the next push with their vectors' storage: a step's node costs no
+// allocation and no move once the tree has been that deep. At most a path's worth is kept.
+template <class Node>
+class DporNodeStack {
+ public:
+  Node& push() {
+    if (n_ == store_.size())
+      store_.emplace_back();
+    else
+      store_[n_].reset();
+    return store_[n_++];
+  }
+  void pop_back() { --n_; }
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  Node& back() { return store_[n_ - 1]; }
+  const Node& back() const { return store_[n_ - 1]; }
+  Node& operator[](std::size_t i) { return store_[i]; }
+  const Node& operator[](std::size_t i) const { return store_[i]; }
+  auto begin() const { return store_.begin(); }
+  auto end() const { return store_.begin() + static_cast<std::ptrdiff_t>(n_); }
+  // The dropped nodes kept for reuse (empty but for their storage).
+  std::span<const Node> spare() const { return std::span<const Node>(store_).subspan(n_); }
+  std::size_t capacity() const { return store_.capacity(); }
+
+ private:
+  std::vector<Node> store_;
+  std::size_t n_ = 0;
 };
 
 // `Node` derives from DporNode.
@@ -60,12 +114,11 @@ class DporBase : public Strategy {
       // A decision of a step that only blocked, replayed because a bounded branch is taken after
       // its node's blocked steps (sim/dpor_strategy.hpp): its node was dropped once spent.
       if (node_ == nodes_.size()) {
-        Node d;
+        Node& d = push_node();
         d.schedule = false;
         d.first_answer = answer_ - 1;
         d.n = c + 1;
         d.choice = c;
-        nodes_.push_back(std::move(d));
       }
       ++node_;
     } else if (branch_) {
@@ -75,11 +128,10 @@ class DporBase : public Strategy {
       answers_.push_back(c);
       ++answer_;
     } else {
-      Node d;
+      Node& d = push_node();
       d.schedule = false;
       d.first_answer = answers_.size();
       d.n = std::min(n, data_);
-      nodes_.push_back(std::move(d));
       ++node_;
       answers_.push_back(0);
       ++answer_;
@@ -161,9 +213,13 @@ class DporBase : public Strategy {
       branch_at(n);
       return true;
     }
-    nodes_.pop_back();
+    pop_node();
     return false;
   }
+  // A new node at the end of the path (a dropped node's storage reused), and the last node
+  // dropped (kept in place for reuse).
+  Node& push_node() { return nodes_.push(); }
+  void pop_node() { nodes_.pop_back(); }
   // Hooks: a non-scheduling branch was just taken; the step just taken only blocked.
   virtual void branched() {}
   virtual void only_blocked() {}
@@ -184,7 +240,7 @@ class DporBase : public Strategy {
   }
 
   std::uint32_t data_;
-  std::vector<Node> nodes_;
+  DporNodeStack<Node> nodes_;
   std::vector<std::uint32_t> answers_;  // pids for schedule decisions, options for the others
   std::size_t replay_ = 0;              // answers_[0, replay_) are followed
   bool branch_ = false;                 // nodes_[node_] is the branch to take next

@@ -68,7 +68,7 @@ void DporStrategy::finish_branch(Node& n) {
 // parent's current choice).
 void DporStrategy::drop_last_node() {
   const bool cut = nodes_.back().cut;
-  nodes_.pop_back();
+  pop_node();
   if (cut && !nodes_.empty()) {
     nodes_.back().cut = true;
     nodes_.back().branch_cut = true;
@@ -111,11 +111,10 @@ bool DporStrategy::begin_execution() {
 // and explored siblings (under a bound, only those sleeps_after let sleep), less those the step
 // just taken depends on. Plain BPOR keeps none.
 void DporStrategy::open_node(std::span<const Pid> ready) {
-  Node n;
+  Node& n = push_node();
   n.first_answer = answers_.size();
   n.ready.assign(ready.begin(), ready.end());
   if (bound_ < 0 || bpor_.sleep != BporSettings::Sleep::none) inherit_sleep(n);
-  nodes_.push_back(std::move(n));
   cur_ = node_++;
 }
 
@@ -293,7 +292,7 @@ bool DporStrategy::next_execution() {
     Node& n = nodes_.back();
     finish_branch(n);
     n.chosen = 0;
-    n.chosen_effect = Effect{};
+    Node::clear_effect(n.chosen_effect);
     const Pid next = next_backtrack(n);
     if (next != 0) {
       n.chosen = next;

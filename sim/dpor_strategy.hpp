@@ -46,7 +46,25 @@ struct SourceDporNode : DporNode {
   Pid last = 0;                 // the process that stepped just before it
   bool last_ready = false;      // and could run on there: picking another one is a preemption
   bool switched = false;        // the pick was not `last`: a context switch
+
+  void reset() {  // (DporNode::reset) every field above too
+    DporNode::reset();
+    backtrack.clear();
+    cut = false;
+    branch_cut = false;
+    pending.clear();
+    explored_awake.clear();
+    fresh = true;
+    last_answer = 0;
+    preemptions = 0;
+    last = 0;
+    last_ready = false;
+    switched = false;
+  }
 };
+// A new field must be reset in reset() (a reused node would keep it): this size says one came.
+static_assert(sizeof(SourceDporNode) == 272 || sizeof(void*) != 8,
+              "reset() every field of SourceDporNode");
 
 // How bounded DPOR (a preemption bound) reduces. The default is BPOR as the OOPSLA paper gives it
 // (every conservative point explored, no sleep sets). The others are unsound, there only for the

@@ -71,9 +71,9 @@ class EventLog {
     const Event& a = events_[i];
     return clock(j)[a.actor_slot] >= a.nth;
   }
-  // The execution's Mazurkiewicz trace as a 64-bit name: a hash of every event's identity
-  // (process, nth, decisions) and its clock, in (pid, nth) order, which every linearisation of the
-  // trace shares.
+  // The execution's Mazurkiewicz trace as a 64-bit name: a hash of every event's name
+  // (event_hash: its identity (process, nth, decisions) and its clock), in (pid, nth) order,
+  // which every linearisation of the trace shares.
   std::uint64_t trace_hash() const;
   // The name of one event (its identity and clock): a state reached by a prefix of an execution
   // is named by the sum of its events' names, the same for every equivalent prefix.
@@ -87,6 +87,11 @@ class EventLog {
     // write, as (slot, event), which a family read races with; its readers are the family reads,
     // which a slot's write does not clear (a later write of another slot still races with them).
     std::vector<std::pair<std::uint32_t, std::size_t>> slot_writes;
+    // A process's signals (Obj::signal; an access's `sigs` says which): per signal its last write
+    // and its readers since (one per process, the latest), kept as (event, the signals of the
+    // set it still is that for): what one object per signal kept, one lookup for a set.
+    std::vector<std::pair<std::size_t, std::uint16_t>> sig_writes;
+    std::vector<std::pair<std::size_t, std::uint16_t>> sig_readers;
   };
   // The objects' states, in an open-addressing table kept across executions (an execution's
   // objects are those whose slot carries its generation): a lookup per access without a tree
@@ -97,6 +102,7 @@ class EventLog {
     ObjState state;
   };
   ObjState& obj(Obj o, std::uint32_t id);
+  void reserve_objs(std::size_t more);
   std::size_t probe(std::uint64_t key) const;
   const std::uint16_t* clock(std::size_t i) const { return &clocks_[i * stride_]; }
   std::uint16_t* clock(std::size_t i) { return &clocks_[i * stride_]; }
@@ -145,6 +151,9 @@ class EventLog {
   std::vector<std::uint16_t> time_frontier_ = std::vector<std::uint16_t>(max_actors, 0);
   bool time_moved_ = false;
   std::vector<std::size_t> cands_;
+  // The event's accesses' states, and for a slot's write its family's (else null), looked up
+  // once per add.
+  std::vector<std::pair<ObjState*, ObjState*>> states_;
 };
 
 }  // namespace papaya::sim

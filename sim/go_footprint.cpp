@@ -318,7 +318,7 @@ void Executor::go_watched_edges(Effect& e) {
     Proc& q = *procs_[static_cast<std::size_t>(pid)];
     if (!q.go || q.go->ended) continue;
     const auto sent_to_it = [pid](const Access& x) {
-      return x.obj == Obj::signal && x.id / 32u == static_cast<std::uint32_t>(pid);
+      return x.obj == Obj::signal && x.id == static_cast<std::uint32_t>(pid);
     };
     const bool signalled = std::any_of(e.access.begin(), e.access.end(), sent_to_it);
     if (signalled) e.access.push_back({Obj::go_kq, true, go_obj_id(pid, 0)});

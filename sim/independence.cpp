@@ -41,11 +41,13 @@ struct Builder {
   const Kernel& k;
   const Process& p;
   Effect& e;
+  bool caught_unblocked = false;  // set by deliverable_signals: a caught signal is not blocked
 
   void add(Obj o, std::uint32_t id, bool write) { e.access.push_back({o, write, id}); }
   void proc(Pid pid) { add(Obj::process, static_cast<std::uint32_t>(pid), true); }
-  static std::uint32_t sig_id(Pid pid, Sig s) {
-    return static_cast<std::uint32_t>(pid) * 32u + static_cast<std::uint32_t>(s);
+  // The signals `sigs` (sig_bit) of `pid`, in one access (none for an empty set).
+  void signals(Pid pid, std::uint16_t sigs, bool write) {
+    if (sigs != 0) e.access.push_back({Obj::signal, write, static_cast<std::uint32_t>(pid), sigs});
   }
   // signal(7): a signal is delivered at the process's next step unless it is blocked; an ignored
   // one (SIG_IGN, or a default action of ignore: SIGCHLD) is discarded at generation. A step of
@@ -53,18 +55,23 @@ struct Builder {
   // A caught signal only sets its flag at delivery (model/signal_rules.cpp, Kernel::deliver), so
   // a step that cannot tell before from after (caught_signals_observed) does not take it.
   void deliverable_signals(const Process& q, SigSet observed_caught) {
+    std::uint16_t sigs = 0;
     for (Sig s : all_signals) {
       if (s != Sig::kill && q.mask.has(s)) continue;
       const SigAction& a = q.actions[static_cast<std::size_t>(s)];
+      if (s != Sig::kill && a.kind == SigAction::Kind::catch_flag) caught_unblocked = true;
       if (a.kind == SigAction::Kind::ign) continue;
       if (a.kind == SigAction::Kind::dfl && s == Sig::chld) continue;
       if (a.kind == SigAction::Kind::catch_flag && !observed_caught.has(s)) continue;
-      add(Obj::signal, sig_id(q.pid, s), true);
+      sigs |= sig_bit(s);
     }
+    signals(q.pid, sigs, true);
   }
   // Every signal of `q`: its mask or dispositions change.
   void all_signals_of(Pid q) {
-    for (Sig s : all_signals) add(Obj::signal, sig_id(q, s), true);
+    std::uint16_t sigs = 0;
+    for (Sig s : all_signals) sigs |= sig_bit(s);
+    signals(q, sigs, true);
   }
 
   // A description that is not a regular file is a channel between processes: any operation on
@@ -331,7 +338,7 @@ struct Builder {
   // `signal t,s` and the steps that change it write it: generations by different processes
   // commute (docs/explore.md "Two generations of one signal"; a Go target's netpoller edges,
   // sim/go_footprint.cpp go_watched_edges, still order them).
-  void generation(Pid target, Sig s) { add(Obj::signal, sig_id(target, s), false); }
+  void generation(Pid target, Sig s) { signals(target, sig_bit(s), false); }
   // kill(2): generation sets the signal pending in the target (or every member of the group);
   // delivery is the target's business at its next step where the signal is unmasked.
   void op(const model::op::Kill& o) {
@@ -379,13 +386,15 @@ struct Builder {
   // mask and the pending set of the others stay as they were, so a generation of another signal
   // commutes with it (a caught one only sets its flag, which sigaction neither reads nor clears:
   // caught_signals_observed).
-  void op(const model::op::Sigaction& o) { add(Obj::signal, sig_id(p.pid, o.sig), true); }
+  void op(const model::op::Sigaction& o) { signals(p.pid, sig_bit(o.sig), true); }
   // Only the signals whose blocked state it changes: one that stays blocked stays pending either
   // way, one that stays unblocked is delivered by whichever step comes (deliverable_signals).
   void op(const model::op::Sigprocmask& o) {
     const SigSet changed = mask_changed(p, o);
+    std::uint16_t sigs = 0;
     for (Sig s : all_signals)
-      if (changed.has(s)) add(Obj::signal, sig_id(p.pid, s), true);
+      if (changed.has(s)) sigs |= sig_bit(s);
+    signals(p.pid, sigs, true);
   }
   void op(const model::op::Sigsuspend&) { all_signals_of(p.pid); }
   // getpgid(p) of a process not yet made, or reaped, fails (ESRCH).
@@ -520,7 +529,7 @@ SigSet caught_signals_observed(const Process& p) {
   return SigSet::from_bits(~std::uint64_t{0});
 }
 
-void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+void effect_of(const model::Kernel& k, Pid pid, Effect& out, bool& blocked_is_event) {
   out.pid = pid;
   out.global = false;
   out.access.clear();
@@ -529,6 +538,13 @@ void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
   b.proc(pid);
   b.deliverable_signals(p, caught_signals_observed(p));
   std::visit([&](const auto& o) { b.op(o); }, *p.pending);
+  // blocked_step_is_event's rule, from the same pass over the signals.
+  blocked_is_event = b.caught_unblocked || model::kind_of(*p.pending) == model::OpKind::flock;
+}
+
+void effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+  bool blocked_is_event = false;
+  effect_of(k, pid, out, blocked_is_event);
 }
 
 void op_effect(const model::Kernel& k, Pid pid, const model::Op& op, Effect& out) {
@@ -640,15 +656,18 @@ std::uint64_t empty_channel_written_by(const model::Kernel& k, Pid pid) {
   return channel_key(Obj::socket, peer);
 }
 
-void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+bool blocked_step_is_event(const model::Kernel& k, Pid pid) {
   const Process& p = k.process(pid);
   const bool caught_unblocked =
       std::any_of(std::begin(all_signals), std::end(all_signals), [&](Sig s) {
         return s != Sig::kill && !p.mask.has(s) &&
                p.actions[static_cast<std::size_t>(s)].kind == SigAction::Kind::catch_flag;
       });
-  if (caught_unblocked || model::kind_of(*p.pending) == model::OpKind::flock)
-    return effect_of(k, pid, out);
+  return caught_unblocked || model::kind_of(*p.pending) == model::OpKind::flock;
+}
+
+void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out) {
+  if (blocked_step_is_event(k, pid)) return effect_of(k, pid, out);
   out.pid = pid;
   out.global = false;
   out.access.clear();

@@ -10,7 +10,9 @@
 // side of TCP (listen, connect, accept) is one object. Where unsure, an operation writes more.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
@@ -28,9 +30,9 @@ namespace papaya::sim {
 enum class Obj : std::uint8_t {
   process,   // a process's own state: its mask, fds, pgid; every step of it writes it
   alive,     // whether a pid names a process: fork of it and its exit write, kill(pid) reads
-  signal,    // one signal of one process (id pid * 32 + sig): a generation (kill, a child's exit's
-             // SIGCHLD) reads it; a step of the process writes it when the signal is unmasked and
-             // not ignored there (it would be delivered), and so do its mask and action changes
+  signal,    // signals of one process (id: its pid; which ones: Access::sigs): a generation (kill,
+             // a child's exit's SIGCHLD) reads one; a step of the process writes those it would
+             // take delivery of (unmasked, not ignored), and so do its mask and action changes
   group,     // process group membership: fork and exit of a member read it, kill(-g) and setpgid
              // write it
   child,     // a process's wait status as its parent sees it (exit writes, waitpid takes)
@@ -77,12 +79,44 @@ inline std::uint32_t go_obj_id(Pid pid, std::uint32_t id) {
   return (static_cast<std::uint32_t>(pid) << 20) | (id & 0xfffffu);
 }
 
+// A signal's bit in an access's signal set: its index in all_signals (they fit in 16 bits),
+// looked up by the signal's number (one load, where a search of all_signals cost ~50
+// instructions a call in effect_of's loops).
+inline constexpr std::array<std::uint16_t, 32> sig_bits = [] {
+  std::array<std::uint16_t, 32> b{};
+  for (std::size_t i = 0; i < std::size(all_signals); ++i)
+    b[static_cast<std::size_t>(all_signals[i])] = static_cast<std::uint16_t>(1u << i);
+  return b;
+}();
+constexpr std::uint16_t sig_bit(Sig s) { return sig_bits[static_cast<std::size_t>(s) & 31u]; }
+static_assert(std::size(all_signals) <= 16, "a signal set is 16 bits");
+static_assert(
+    [] {
+      std::uint16_t seen = 0;
+      for (Sig s : all_signals) {
+        if (static_cast<int>(s) <= 0 || static_cast<int>(s) >= 32 || (seen & sig_bit(s)))
+          return false;
+        seen = static_cast<std::uint16_t>(seen | sig_bit(s));
+      }
+      return true;
+    }(),
+    "every signal numbered below 32, with a bit of its own");
+
 struct Access {
-  Obj obj;
-  bool write;
-  std::uint32_t id;
+  Obj obj = Obj::process;
+  bool write = false;
+  // Obj::signal only: which of the process's signals it touches (sig_bit), one access for what
+  // were one per signal (a step's deliverable signals, about 8 a step in the chat: one access to
+  // look up, compare and store instead of 8). 0 for every other object. (In the padding: an
+  // access stays 8 bytes.)
+  std::uint16_t sigs = 0;
+  std::uint32_t id = 0;
+  constexpr Access() = default;
+  constexpr Access(Obj o, bool w, std::uint32_t i, std::uint16_t s = 0)
+      : obj(o), write(w), sigs(s), id(i) {}
   friend bool operator==(const Access&, const Access&) = default;
 };
+static_assert(sizeof(Access) == 8);
 
 struct Effect {
   Pid pid = 0;
@@ -94,6 +128,8 @@ struct Effect {
 Effect effect_of(const model::Kernel& k, Pid pid);
 // Appends the effect to `out` (reusing its storage).
 void effect_of(const model::Kernel& k, Pid pid, Effect& out);
+// The same, and blocked_step_is_event (below), from one pass over the process's signals.
+void effect_of(const model::Kernel& k, Pid pid, Effect& out, bool& blocked_is_event);
 
 // The objects `op`, run by `pid` (on any of its threads), reads and writes, without the process's
 // own state and signals: a Go program's other kernel threads (they take no signals and change no
@@ -116,10 +152,11 @@ inline constexpr std::uint32_t family_slot_mask = (1u << family_slot_bits) - 1;
 inline std::uint32_t family_id(std::uint32_t id) { return id & ~family_slot_mask; }
 
 // Whether two accesses conflict: one object, one of them a write. A family access (slot 0 of a
-// family object) stands for every slot of its end.
+// family object) stands for every slot of its end; a signal access for each signal of its set
+// (two signal accesses conflict when they share a signal).
 inline bool conflict(const Access& a, const Access& b) {
   if (a.obj != b.obj || !(a.write || b.write)) return false;
-  if (a.id == b.id) return true;
+  if (a.id == b.id) return a.obj != Obj::signal || (a.sigs & b.sigs) != 0;
   return is_family(a.obj) && family_id(a.id) == family_id(b.id) &&
          ((a.id & family_slot_mask) == 0 || (b.id & family_slot_mask) == 0);
 }
@@ -139,6 +176,9 @@ bool dependent(const Effect& a, const Effect& b);
 // keeps its whole effect too (conservative: a waiter queue makes the order of waiters visible).
 // Computed, like effect_of, in the state before the step.
 void blocked_effect_of(const model::Kernel& k, Pid pid, Effect& out);
+// Whether blocked_effect_of is the whole effect (effect_of), not empty: for a caller that holds
+// effect_of already (sim/step_recorder.hpp), without computing it twice.
+bool blocked_step_is_event(const model::Kernel& k, Pid pid);
 
 // Whether `pid`'s pending call is a blocking read or recv, into a buffer of at least one byte, of
 // a pipe's read end or a stream socket: one that returns 0 (end of file) only once the other

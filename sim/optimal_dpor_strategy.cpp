@@ -35,13 +35,12 @@ bool OptimalDporStrategy::begin_execution() {
 // explored siblings the step just taken is independent of (Algorithm 2, line 17); its wakeup tree
 // is the subtree the step led into (line 18).
 void OptimalDporStrategy::open_node(std::span<const Pid> ready) {
-  Node n;
+  Node& n = push_node();
   n.first_answer = answers_.size();
   n.ready.assign(ready.begin(), ready.end());
   inherit_sleep(n);
   n.wut = std::move(guide_);
   guide_.clear();
-  nodes_.push_back(std::move(n));
   cur_ = node_++;
 }
 
@@ -194,6 +193,13 @@ DporFootprint OptimalDporStrategy::footprint() const {
     count_wakeups(n.chosen_kids, f);
   }
   count_wakeups(guide_, f);
+  // The dropped nodes kept for reuse (DporNodeStack): empty, their storage counted (the stack's
+  // capacity, above, counts their own size).
+  for (const Node& n : nodes_.spare())
+    f.bytes += (n.ready.capacity() + n.disabled.capacity()) * sizeof(Pid) +
+               (n.done.capacity() + n.sleep.capacity()) * sizeof(DporSlept) +
+               n.chosen_effect.access.capacity() * sizeof(Access) +
+               (n.wut.capacity() + n.chosen_kids.capacity()) * sizeof(Wakeup);
   f.effects = pool_.size();
   f.accesses = pool_.accesses();
   f.bytes += pool_.bytes();
@@ -214,7 +220,7 @@ bool OptimalDporStrategy::next_execution() {
       const bool reversed = analyse(i, j);
       if (census_) census_->add(rec_.log(), i, j, reversed);
     }
-  nodes_.resize(std::min(nodes_.size(), node_));
+  while (nodes_.size() > node_) pop_node();
   while (!nodes_.empty()) {
     if (!nodes_.back().schedule) {
       if (next_option()) return true;
@@ -225,7 +231,7 @@ bool OptimalDporStrategy::next_execution() {
     if (n.chosen != 0 && n.chosen_effect.pid == n.chosen && !sleeping(n, n.chosen))
       n.done.push_back({n.chosen, pool_.intern(n.chosen_effect)});
     n.chosen = 0;
-    n.chosen_effect = Effect{};
+    Node::clear_effect(n.chosen_effect);
     while (!n.wut.empty()) {
       Wakeup& c = n.wut.front();
       if (has(n.ready, c.pid) && !sleeping(n, c.pid)) {
@@ -238,7 +244,7 @@ bool OptimalDporStrategy::next_execution() {
       ++divergences_;
       n.wut.erase(n.wut.begin());
     }
-    nodes_.pop_back();
+    pop_node();
   }
   return false;
 }

@@ -44,7 +44,16 @@ struct DporFootprint {
 struct OptimalDporNode : DporNode {
   std::vector<Wakeup> wut;          // still to explore from here
   std::vector<Wakeup> chosen_kids;  // the wakeup subtree the chosen step leads into
+
+  void reset() {  // (DporNode::reset) every field above too
+    DporNode::reset();
+    wut.clear();
+    chosen_kids.clear();
+  }
 };
+// A new field must be reset in reset() (a reused node would keep it): this size says one came.
+static_assert(sizeof(OptimalDporNode) == 208 || sizeof(void*) != 8,
+              "reset() every field of OptimalDporNode");
 
 class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
  public:

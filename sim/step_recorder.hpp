@@ -25,7 +25,7 @@ class StepRecorder {
     // better (step_effect).
     if (is_go_actor(pid)) {
       go_actor_effect(pid, cur_.effect);
-      blocked_.access.clear();
+      blocked_event_ = false;
       kind_ = model::OpKind::getpid;
       cur_.data = 0;
       cur_.op = kind_;
@@ -37,8 +37,7 @@ class StepRecorder {
       cur_.fills = cur_.fed = fills_possible_ = fed_possible_ = 0;
       return;
     }
-    effect_of(k, pid, cur_.effect);
-    blocked_effect_of(k, pid, blocked_);
+    effect_of(k, pid, cur_.effect, blocked_event_);
     kind_ = model::kind_of(*k.process(pid).pending);
     cur_.data = 0;
     cur_.op = kind_;
@@ -48,13 +47,13 @@ class StepRecorder {
     // (blocked_effect_of) the pair is a race: the waitpid before the exit blocks, an event of
     // its own (another trace), and a signal can end the call with EINTR before the exit.
     if (const auto* w = std::get_if<model::op::Waitpid>(&*k.process(pid).pending))
-      if (w->pid > 0 && !w->nohang && blocked_.access.empty()) cur_.joins = w->pid;
+      if (w->pid > 0 && !w->nohang && !blocked_event_) cur_.joins = w->pid;
     cur_.forked = kind_ == model::OpKind::fork ? k.next_child_pid(pid) : 0;
     cur_.eof = false;
-    eof_possible_ = eof_joins_ && blocked_.access.empty() && waits_for_end_of_file(k, pid);
+    eof_possible_ = eof_joins_ && !blocked_event_ && waits_for_end_of_file(k, pid);
     reset_possible_ = eof_possible_ && waits_for_reset(k, pid);
     cur_.fills = cur_.fed = 0;
-    fed_possible_ = fill_joins_ && blocked_.access.empty() ? channel_read_by(k, pid) : 0;
+    fed_possible_ = fill_joins_ && !blocked_event_ ? channel_read_by(k, pid) : 0;
     fills_possible_ = fill_joins_ ? empty_channel_written_by(k, pid) : 0;
   }
   // The step's outcome (Strategy::observed): a read or recv that returned end of file, or failed
@@ -79,15 +78,15 @@ class StepRecorder {
     cur_.effect = e;
     eof_possible_ = false;
     fills_possible_ = fed_possible_ = 0;
-    blocked_.access.clear();
+    blocked_event_ = false;
   }
   void time_moved() { log_.time_moved(); }
   void decision(std::uint32_t chosen) { cur_.data = cur_.data * 1000003u + chosen + 1; }
   // Adds the event unless the step only blocked; returns its index, or -1 when invisible.
   std::int64_t stepped(model::StepStatus status, std::int32_t node, bool find_races) {
     if (status == model::StepStatus::blocked) {
-      if (blocked_.access.empty()) return -1;
-      cur_.effect = blocked_;
+      // An event with the step's whole effect (blocked_effect_of), which cur_ holds, or none.
+      if (!blocked_event_) return -1;
     }
     cur_.node = node;
     return static_cast<std::int64_t>(log_.add(cur_, find_races ? &races_ : nullptr));
@@ -100,7 +99,9 @@ class StepRecorder {
  private:
   EventLog log_;
   Event cur_;
-  Effect blocked_;  // the step's effect should it only block (blocked_effect_of)
+  // Whether the step, should it only block, is an event (blocked_step_is_event: its effect is
+  // then cur_.effect, effect_of's, computed once) or none.
+  bool blocked_event_ = false;
   model::OpKind kind_ = model::OpKind::getpid;
   bool eof_possible_ = false;
   bool reset_possible_ = false;
