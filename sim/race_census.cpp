@@ -41,6 +41,7 @@ std::string go_object_text(const Access& a) {
     case Obj::go_chan: name = "chan"; break;
     case Obj::go_kq: name = "kq", numbered = false; break;
     case Obj::go_task: name = "task"; break;
+    case Obj::go_p: name = "p"; break;
     default: return "";
   }
   std::string s = name;
