@@ -430,12 +430,11 @@ int run_explore(const ExploreArgs& a) {
     if (a.race_census) {
       j["race_census"] = nlohmann::json::array();
       for (const auto& [k, n] : census.ranked())
-        j["race_census"].push_back(
-            {{"first", k.first_proc + " " + std::string(model::op_name(k.first_op))},
-             {"second", k.second_proc + " " + std::string(model::op_name(k.second_op))},
-             {"on", sim::RaceCensus::objects_text(k)},
-             {"found", n.found},
-             {"reversed", n.reversed}});
+        j["race_census"].push_back({{"first", k.first_text()},
+                                    {"second", k.second_text()},
+                                    {"on", sim::RaceCensus::objects_text(k)},
+                                    {"found", n.found},
+                                    {"reversed", n.reversed}});
     }
     if (saved) {
       j["counterexample"] = {{"execution", r.violation->execution},
@@ -501,12 +500,9 @@ int run_explore(const ExploreArgs& a) {
       std::printf("  race census (processes by fork path: 1 init, 1.k its k-th child, ...):\n");
       std::printf("  %10s %10s  %s\n", "reversed", "found", "first x second on objects");
       for (const auto& [k, n] : census.ranked())
-        std::printf("  %10llu %10llu  %s %s x %s %s on %s\n",
-                    static_cast<unsigned long long>(n.reversed),
-                    static_cast<unsigned long long>(n.found), k.first_proc.c_str(),
-                    std::string(model::op_name(k.first_op)).c_str(), k.second_proc.c_str(),
-                    std::string(model::op_name(k.second_op)).c_str(),
-                    sim::RaceCensus::objects_text(k).c_str());
+        std::printf("  %10llu %10llu  %s x %s on %s\n", static_cast<unsigned long long>(n.reversed),
+                    static_cast<unsigned long long>(n.found), k.first_text().c_str(),
+                    k.second_text().c_str(), sim::RaceCensus::objects_text(k).c_str());
     }
   }
   return r.violation ? exit_failure : exit_ok;

@@ -99,7 +99,9 @@ bool op_touches_scheduler(const go::Runtime& rt, const go::G& g, const go::GoOp&
             if (sc.ch != 0) a.add(Obj::go_chan, sc.ch);
           return g.phase != 1;
         } else if constexpr (std::is_same_v<T, go::gop::Syscall>) {
-          return g.phase == 0;  // entersyscall; resumed after exitsyscall0: its G only
+          // entersyscall touches its own P alone (go_actor_footprint: go_p); resumed after
+          // exitsyscall0: its G only.
+          return false;
         } else {
           // go (newproc: runnext, wakep), Gosched, return (goexit: schedule), IO wait (the
           // netpoller's descriptors are the scheduler's).
@@ -175,10 +177,21 @@ void Executor::go_actor_footprint(Proc& p, const go::Actor& actor, Effect& e) {
   const go::Runtime& rt = p.go->rt;
   switch (actor.kind) {
     case go::Actor::Kind::poller: a.add(Obj::go_sched, 0); return;
-    case go::Actor::Kind::syscall_exit:  // exitsyscall: a P (its old one, an idle one) or the queue
-      a.add(Obj::go_sched, 0);
+    case go::Actor::Kind::syscall_exit: {
+      // exitsyscall (Go 1.19 runtime/proc.go exitsyscallfast): "Try to re-acquire the last P. if
+      // oldp != nil && oldp.status == _Psyscall && atomic.Cas(&oldp.status, _Psyscall, _Pidle)
+      // { ... wirep(oldp)": that P alone, its status, curg and syscalltick (go_p). Otherwise an
+      // idle P ("if sched.pidle != 0") or the global queue (exitsyscall0: "globrunqput(gp)"):
+      // the scheduler. Whether the old P is still _Psyscall is written only by that P's steps
+      // that write its go_p (entersyscall on it, an exitsyscall back to it) and by sysmon's
+      // retake, which runs when time moves (every step before it is ordered before every step
+      // after it), so the footprint is stable.
       a.add(Obj::go_g, actor.id);
+      const go::G& g = rt.g(actor.id);
+      if (g.p >= 0) a.add(Obj::go_p, static_cast<std::uint32_t>(g.p));
+      if (g.p < 0 || rt.p(g.p).status != go::PStatus::syscall) a.add(Obj::go_sched, 0);
       return;
+    }
     case go::Actor::Kind::p: break;
   }
   // The program's first runtime step: the process's thread goes on from the step whose code made
@@ -200,6 +213,11 @@ void Executor::go_actor_footprint(Proc& p, const go::Actor& actor, Effect& e) {
     // new one below the limit). Which one depends on the first thread being busy and on which
     // others are idle: it writes the first's queue and, when it may take another, every other.
     const model::Op& op = *goroutine(p, g.id).kop;
+    // The P itself (reentersyscall: "atomic.Store(&pp.status, _Psyscall)", "pp.m = 0", curg
+    // dropped) keeps its run queue and runnext: what other Ps read of it (runqsteal, findRunnable's
+    // recheck: "p2.status != _Pidle") is the same before and after, and nothing else of the
+    // scheduler changes. Only the goroutine's own exitsyscall (or sysmon) reads the status: go_p.
+    a.add(Obj::go_p, actor.id);
     const bool first_busy = !p.go->kq.empty() || kernel_.has_pending(p.pid);
     a.add(Obj::go_kq, 0);
     if (first_busy && kernel_.runs_on_a_task(p.pid, op)) {

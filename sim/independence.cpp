@@ -705,6 +705,7 @@ std::string_view obj_name(Obj o) {
     case Obj::go_chan: return "go_chan";
     case Obj::go_kq: return "go_kq";
     case Obj::go_task: return "go_task";
+    case Obj::go_p: return "go_p";
   }
   return "?";
 }

@@ -71,6 +71,9 @@ enum class Obj : std::uint8_t {
   go_chan,   // a channel (buffer, closed flag, receive and send queues)
   go_kq,     // the queue of goroutine syscalls waiting for the process's first kernel thread
   go_task,   // one of the process's other kernel threads (a Go M running a file call)
+  go_p,      // one P's syscall hand-back: whether it is _Psyscall (its goroutine may take it back
+             // at exitsyscall) or running again, and its curg and syscalltick meanwhile; its run
+             // queue and runnext stay the scheduler's (go_sched)
 };
 
 // The id of a Go program's runtime object: the process in the high bits, so two programs' objects

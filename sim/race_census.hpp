@@ -19,11 +19,16 @@ namespace papaya::sim {
 struct RaceKind {
   model::OpKind first_op = model::OpKind::getpid;
   model::OpKind second_op = model::OpKind::getpid;
-  std::string first_proc;  // fork path, e.g. "1.1.1"
+  std::string first_proc;  // fork path, e.g. "1.1.1"; a Go actor's description (actor_text)
   std::string second_proc;
+  bool first_go = false;  // a Go actor's step: its op is not a kernel call's
+  bool second_go = false;
   std::uint32_t objects = 0;  // bit i: Obj(i) is written by one and touched by the other
   bool global = false;        // one of the two is global
   friend auto operator<=>(const RaceKind&, const RaceKind&) = default;
+  // "1.2 connect", or a Go actor's description alone.
+  std::string first_text() const;
+  std::string second_text() const;
 };
 
 // The objects one of `a`, `b` writes and the other touches (bit i: Obj(i)).
@@ -51,6 +56,7 @@ class RaceCensus {
 
  private:
   std::string path_of(Pid pid) const;
+  std::string actor_text(const Event& e) const;
   std::map<RaceKind, RaceCount> kinds_;
   std::vector<std::string> path_;  // by pid: the current execution's fork paths
 };

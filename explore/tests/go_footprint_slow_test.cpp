@@ -5,7 +5,11 @@
 // chat. Labelled slow (minutes): not in the default run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
+#include <vector>
 
 #include "chat/scenario/scenario.hpp"
 #include "explore/chat_program.hpp"
@@ -79,6 +83,74 @@ TEST(GoFootprintSlow, AdjacentIndependentStepsOfTheGoroutineChatCommute) {
       std::printf("goroutine chat %d x %d: %llu independent pairs swapped\n", clients, messages,
                   static_cast<unsigned long long>(pairs));
     }
+}
+
+// The program-level trace (explore/program_trace.hpp) up to the renaming of inodes: the chat's
+// server and client each create a file, independent steps, and inodes are handed out in order,
+// so equivalent runs name the two files the other way round (dfs, running both orders, met the
+// renamed one; optimal ran one representative). Each file's accesses are named apart, and the
+// files taken as a sorted list, not by inode.
+std::uint64_t chat_program_trace_up_to_renaming(const traces::Trace& t) {
+  std::map<std::uint32_t, traces::Trace> by_file;
+  for (const traces::Step& st : t.steps)
+    if (st.inode != 0) {
+      traces::Step one = st;
+      one.inode = 1;
+      by_file[st.inode].steps.push_back(one);
+    }
+  std::vector<std::uint64_t> files;
+  for (const auto& [inode, steps] : by_file) files.push_back(program_trace_name(steps));
+  std::sort(files.begin(), files.end());
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::uint64_t f : files) h = (h ^ f) * 1099511628211ull;
+  return h;
+}
+
+// Wave 13's cut (entersyscall and the exitsyscall back to its own P off the scheduler) on the
+// goroutine chat at GOMAXPROCS 1, where optimal DPOR exhausts it (692 and 1,384 traces): every
+// trace name and every program-level trace (its file accesses, up to the renaming of inodes) that
+// dfs reaches within 0 preemptions (7,614 and 21,525 executions, each run in full) optimal DPOR
+// reaches too.
+TEST(GoFootprintSlow, OptimalReachesEveryTraceBoundedDfsReachesOfTheGoroutineChat) {
+  for (int messages = 0; messages <= 1; ++messages) {
+    chat::Scenario sc;
+    sc.clients = 1;
+    sc.messages = messages;
+    sc.server.design = chat::Design::goroutine;
+    sc.idle_shutdown = true;
+    const auto init = chat_program(sc).init;
+    auto run = [&init](StrategyName s, int bound, std::set<std::uint64_t>& names) {
+      Program p;
+      p.init = init;
+      p.header.gomaxprocs = 1;
+      p.check = [&names](const sim::Simulation& sim, const sim::RunReport&) {
+        names.insert(chat_program_trace_up_to_renaming(sim.trace()));
+        return std::string();
+      };
+      Config c;
+      c.strategy = s;
+      c.bound = bound;
+      c.max_executions = 100'000;
+      c.keep_trace_names = true;
+      c.data_options = 1;
+      return explore(p, c);
+    };
+    std::set<std::uint64_t> optimal_programs, dfs_programs;
+    const Result optimal = run(StrategyName::optimal, -1, optimal_programs);
+    const Result dfs = run(StrategyName::dfs, 0, dfs_programs);
+    ASSERT_TRUE(optimal.exhausted) << messages;
+    ASSERT_TRUE(dfs.exhausted) << messages;
+    for (std::uint64_t n : dfs.trace_names)
+      EXPECT_TRUE(optimal.trace_names.count(n)) << "1 x " << messages;
+    for (std::uint64_t n : dfs_programs)
+      EXPECT_TRUE(optimal_programs.count(n)) << "1 x " << messages;
+    std::printf(
+        "goroutine chat 1 x %d, GOMAXPROCS 1: optimal %llu traces, %zu program-level; "
+        "dfs --bound 0 %llu executions, %zu traces, %zu program-level\n",
+        messages, static_cast<unsigned long long>(optimal.traces), optimal_programs.size(),
+        static_cast<unsigned long long>(dfs.executions), dfs.trace_names.size(),
+        dfs_programs.size());
+  }
 }
 
 // go-readers:2 on two Ps, its whole space: three of the four orders, never R1 before the writer
