@@ -209,6 +209,12 @@ class Probe final : public sim::Strategy {
     ++step_;
   }
   bool abandon() const override { return abandon_; }
+  // A run that ended right after the pair, or during the extension: its state, taken while the
+  // processes' pending operations still point at live memory (their stacks are unwound next).
+  void run_ending(const model::Kernel&) override {
+    finish();
+    finish_ext();
+  }
   // The state after the pair, when the run ended before another step was asked for.
   void finish() {
     if (mode_ != Mode::pair || done || kernel_ == nullptr) return;
@@ -252,9 +258,7 @@ void run(const Program& p, const CommuteConfig& c, Probe& probe, CommuteReport& 
   o.gomaxprocs = p.header.gomaxprocs;
   o.path_pids = p.header.path_pids;
   auto s = std::make_unique<sim::Simulation>(o);
-  (void)s->run(p.init);
-  probe.finish();  // a run that ended right after the pair, or during the extension
-  probe.finish_ext();
+  (void)s->run(p.init);  // the probe took the state after its pair (at the latest in run_ending)
   ++rep.executions;
 }
 

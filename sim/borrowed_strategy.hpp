@@ -27,6 +27,7 @@ class BorrowedStrategy final : public Strategy {
   bool attach(const RunView* v) override { return s_.attach(v); }
   void go_resumed(Pid pid, const model::StateDigest& d) override { s_.go_resumed(pid, d); }
   void time_moved() override { s_.time_moved(); }
+  void run_ending(const model::Kernel& k) override { s_.run_ending(k); }
   bool abandon() const override { return s_.abandon(); }
 
  private:

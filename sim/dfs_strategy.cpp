@@ -190,7 +190,6 @@ void DfsStrategy::stepping(const model::Kernel& k, Pid pid) {
   rec_.stepping(k, pid);
   last_ = pid;
   if (!visited_) return;
-  kernel_ = &k;
   keys_.stepping(k, pid, rec_.effect());
 }
 

@@ -109,9 +109,13 @@ class DfsStrategy final : public Strategy {
   std::size_t states() const { return visited_ ? visited_->size() : 0; }
   bool states_full() const { return visited_ && visited_->full(); }
   bool cut_may_pass_step_bound() const { return cut_long_; }
-  // Stateful: the key of the state the run is in now. REQUIRES: called right after a run, while
-  // its Simulation lives (tests compare the final states dfs and stateful dfs reach).
-  model::StateDigest current_key() const { return keys_.key(*kernel_); }
+  // Stateful: the key of the state the last run ended in, taken as it ended (run_ending: a
+  // deadlocked process's pending call still points at its live stack then). Tests compare the
+  // final states dfs and stateful dfs reach.
+  model::StateDigest current_key() const { return final_key_; }
+  void run_ending(const model::Kernel& k) override {
+    if (visited_) final_key_ = keys_.key(k);
+  }
 
  private:
   struct Node {
@@ -150,7 +154,7 @@ class DfsStrategy final : public Strategy {
   bool pending_new_ = false;  // met_state stored a state for the node choose() pushes next
   model::StateDigest pending_key_{};
   Visited* pending_entry_ = nullptr;
-  const model::Kernel* kernel_ = nullptr;  // the running execution's (stepping)
+  model::StateDigest final_key_{};  // stateful: the key of the state the last run ended in
 };
 
 }  // namespace papaya::sim

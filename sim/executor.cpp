@@ -534,6 +534,7 @@ void Executor::kill_from_outside(const traces::KillFault& k) {
 }
 
 RunReport Executor::finish(RunReport r) {
+  if (observes_) strategy_->run_ending(kernel_);
   unwind_all();
   if (r.verdict == Verdict::ok && crash_) {
     r.verdict = Verdict::uncaught_exception;

@@ -108,6 +108,10 @@ class Strategy {
   // Virtual time moved (to an observing strategy, when Options::time_orders_steps): every process
   // was blocked, so every step from now on happens after every step so far (sim/event_log.hpp).
   virtual void time_moved() {}
+  // The run is over (to an observing strategy), before the executor unwinds its processes'
+  // stacks: the kernel's pending operations still point at live memory (their buffers, paths,
+  // log texts), which they no longer do once run() returns.
+  virtual void run_ending(const model::Kernel&) {}
   // True when the strategy gives up on the current execution (source-DPOR's sleep-set-blocked
   // runs): the executor ends the run at once, RunReport::abandoned set.
   virtual bool abandon() const { return false; }
