@@ -13,7 +13,7 @@ do for [fmt in "png svg"] {
   if (fmt eq "png") { set terminal pngcairo size 1600,450 font ",10"; set output "docs/img/explore-growth-w13.png" } \
   else { set terminal svg size 1600,450 font ",10"; set output "docs/img/explore-growth-w13.svg" }
   set multiplot layout 1,3 title "papaya explore, correct designs, exploration scenario (wave 13, shared 2-core machine)"
-  set title "process design, optimal DPOR, unbounded (filled: verified; open: stopped, a lower bound)"
+  set title "process design, optimal DPOR, unbounded (open: stopped)"
   plot "docs/img/explore-growth-w13-process.tsv" using 1:($5 == 1 ? $3 : 1/0):xtic(2) title "traces, verified" pt 7 ps 1.5, \
        "" using 1:($5 == 0 ? $3 : 1/0) title "traces reached, stopped" pt 6 ps 1.5, \
        "" using 1:4 title "CPU seconds" pt 4 dt 2
@@ -21,7 +21,7 @@ do for [fmt in "png svg"] {
   plot "docs/img/explore-growth-w13-goroutine.tsv" using 1:($5 == 1 ? $3 : 1/0):xtic(2) title "traces, verified" pt 7 ps 1.5, \
        "" using 1:($5 == 0 ? $3 : 1/0) title "traces reached, stopped" pt 6 ps 1.5, \
        "" using 1:4 title "CPU seconds" pt 4 dt 2
-  set title "process design, bounded dpor --bound 2 (open: stopped in the bound-0 pass)"
+  set title "process design, bounded dpor --bound 2 (open: bound 0 unfinished)"
   plot "docs/img/explore-growth-w13-bpor.tsv" using 1:($5 == 1 ? $3 : 1/0):xtic(2) title "executions, finished" pt 7 ps 1.5, \
        "" using 1:($5 == 0 ? $3 : 1/0) title "executions, stopped" pt 6 ps 1.5, \
        "" using 1:6 title "distinct traces" pt 5, \
