@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "explore/tests/log_races.hpp"
 #include "sim/event_log.hpp"
 #include "sim/independence.hpp"
 
@@ -58,16 +59,6 @@ std::vector<Access> family_test_every_slot(Obj o, std::uint32_t end) {
   return v;
 }
 
-using FamilyTestRaces = std::vector<std::pair<std::size_t, std::size_t>>;
-
-FamilyTestRaces family_test_races(const std::vector<Event>& events) {
-  EventLog log;
-  FamilyTestRaces r;
-  for (const Event& e : events) log.add(e, &r);
-  std::sort(r.begin(), r.end());  // the log finds an event's races latest first
-  return r;
-}
-
 // Drops by two holders, then the read: it races with the last drop of each slot (a log that kept
 // only the end's last write would miss the first).
 TEST(FamilyAccess, EventLogReadRacesWithEverySlotsLastWrite) {
@@ -76,11 +67,11 @@ TEST(FamilyAccess, EventLogReadRacesWithEverySlotsLastWrite) {
       family_test_step(1, {family_test_access(o, family_end, 5, true)}),
       family_test_step(2, {family_test_access(o, family_end, 7, true)}),
       family_test_step(3, {family_test_access(o, family_end, 0, false)})};
-  const FamilyTestRaces expected{{0, 2}, {1, 2}};
-  EXPECT_EQ(family_test_races(family), expected);
+  const log_races::Races expected{{0, 2}, {1, 2}};
+  EXPECT_EQ(log_races::of(family), expected);
   std::vector<Event> per_slot = family;
   per_slot[2].effect.access = family_test_every_slot(o, family_end);
-  EXPECT_EQ(family_test_races(per_slot), expected);
+  EXPECT_EQ(log_races::of(per_slot), expected);
 }
 
 // The read, then drops by two holders: each drop races with it (a log that cleared the family's
@@ -93,11 +84,11 @@ TEST(FamilyAccess, EventLogWritesOfTwoSlotsBothRaceWithTheRead) {
       family_test_step(2, {family_test_access(o, family_end, 5, true)}),
       family_test_step(3, {family_test_access(o, family_end, 9, true)}),
       family_test_step(4, {family_test_access(o, other_end, 9, true)})};
-  const FamilyTestRaces expected{{0, 1}, {0, 2}};
-  EXPECT_EQ(family_test_races(family), expected);
+  const log_races::Races expected{{0, 1}, {0, 2}};
+  EXPECT_EQ(log_races::of(family), expected);
   std::vector<Event> per_slot = family;
   per_slot[0].effect.access = family_test_every_slot(o, family_end);
-  EXPECT_EQ(family_test_races(per_slot), expected);
+  EXPECT_EQ(log_races::of(per_slot), expected);
 }
 
 // A read ordered before a drop through that slot's earlier drop is found ordered, not a race:
@@ -108,11 +99,11 @@ TEST(FamilyAccess, EventLogReadOrderedThroughAnEarlierDropIsNoRace) {
       family_test_step(1, {family_test_access(o, family_end, 0, false)}),
       family_test_step(2, {family_test_access(o, family_end, 5, true)}),
       family_test_step(3, {family_test_access(o, family_end, 5, true)})};
-  const FamilyTestRaces expected{{0, 1}, {1, 2}};
-  EXPECT_EQ(family_test_races(family), expected);
+  const log_races::Races expected{{0, 1}, {1, 2}};
+  EXPECT_EQ(log_races::of(family), expected);
   std::vector<Event> per_slot = family;
   per_slot[0].effect.access = family_test_every_slot(o, family_end);
-  EXPECT_EQ(family_test_races(per_slot), expected);
+  EXPECT_EQ(log_races::of(per_slot), expected);
 }
 
 }  // namespace

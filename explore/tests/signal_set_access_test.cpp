@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "explore/tests/log_races.hpp"
 #include "sim/event_log.hpp"
 #include "sim/independence.hpp"
 
@@ -101,16 +102,6 @@ std::vector<Event> sigset_test_lowest_only(std::vector<Event> events) {
   return events;
 }
 
-using SigsetTestRaces = std::vector<std::pair<std::size_t, std::size_t>>;
-
-SigsetTestRaces sigset_test_races(const std::vector<Event>& events) {
-  EventLog log;
-  SigsetTestRaces r;
-  for (const Event& e : events) log.add(e, &r);
-  std::sort(r.begin(), r.end());  // the log finds an event's races latest first
-  return r;
-}
-
 // Generations of two signals by two processes, then the target's step that takes both (and a
 // third): it races with each (a log that kept one reader per set would miss one).
 TEST(SignalSetAccess, EventLogWriteRacesWithTheReadersOfEachOfItsSignals) {
@@ -118,10 +109,10 @@ TEST(SignalSetAccess, EventLogWriteRacesWithTheReadersOfEachOfItsSignals) {
       sigset_test_step(2, {sigset_test_access(1, {Sig::usr1}, false)}),
       sigset_test_step(3, {sigset_test_access(1, {Sig::term}, false)}),
       sigset_test_step(1, {sigset_test_access(1, {Sig::hup, Sig::usr1, Sig::term}, true)})};
-  const SigsetTestRaces expected{{0, 2}, {1, 2}};
-  EXPECT_EQ(sigset_test_races(sets), expected);
-  EXPECT_EQ(sigset_test_races(sigset_test_per_signal(sets)), expected);
-  EXPECT_NE(sigset_test_races(sigset_test_lowest_only(sets)), expected);
+  const log_races::Races expected{{0, 2}, {1, 2}};
+  EXPECT_EQ(log_races::of(sets), expected);
+  EXPECT_EQ(log_races::of(sigset_test_per_signal(sets)), expected);
+  EXPECT_NE(log_races::of(sigset_test_lowest_only(sets)), expected);
 }
 
 // A write of {usr1, term} by 4, then of {usr1} by 5: term's last write is still 4's, so a
@@ -133,10 +124,10 @@ TEST(SignalSetAccess, EventLogReadRacesWithItsSignalsLastWrite) {
       sigset_test_step(5, {sigset_test_access(1, {Sig::usr1}, true)}),
       sigset_test_step(2, {sigset_test_access(1, {Sig::term}, false)}),
       sigset_test_step(3, {sigset_test_access(1, {Sig::usr1}, false)})};
-  const SigsetTestRaces expected{{0, 1}, {0, 2}, {1, 3}};
-  EXPECT_EQ(sigset_test_races(sets), expected);
-  EXPECT_EQ(sigset_test_races(sigset_test_per_signal(sets)), expected);
-  EXPECT_NE(sigset_test_races(sigset_test_lowest_only(sets)), expected);
+  const log_races::Races expected{{0, 1}, {0, 2}, {1, 3}};
+  EXPECT_EQ(log_races::of(sets), expected);
+  EXPECT_EQ(log_races::of(sigset_test_per_signal(sets)), expected);
+  EXPECT_NE(log_races::of(sigset_test_lowest_only(sets)), expected);
 }
 
 // Readers of usr1 (2) and term (3); the target writes {usr1}, then {term}: the second write still
@@ -152,9 +143,9 @@ TEST(SignalSetAccess, EventLogKeepsEachSignalsReaders) {
                                 sigset_test_step(6, {sigset_test_access(1, {Sig::usr1}, false)}),
                                 sigset_test_step(6, {sigset_test_access(1, {Sig::term}, false)}),
                                 sigset_test_step(1, {sigset_test_access(1, {Sig::usr1}, true)})};
-  const SigsetTestRaces expected{{0, 2}, {1, 3}, {2, 4}, {3, 5}, {4, 6}};
-  EXPECT_EQ(sigset_test_races(sets), expected);
-  EXPECT_EQ(sigset_test_races(sigset_test_per_signal(sets)), expected);
+  const log_races::Races expected{{0, 2}, {1, 3}, {2, 4}, {3, 5}, {4, 6}};
+  EXPECT_EQ(log_races::of(sets), expected);
+  EXPECT_EQ(log_races::of(sigset_test_per_signal(sets)), expected);
 }
 
 // One step reading one process's signals and writing its own: a set write and a generation in
@@ -168,10 +159,10 @@ TEST(SignalSetAccess, EventLogMixedEffectsMatchThePerSignalForm) {
       sigset_test_step(3, {sigset_test_access(2, {Sig::chld}, false),
                            sigset_test_access(1, {Sig::alrm}, false)}),
       sigset_test_step(2, {sigset_test_access(2, {Sig::usr1, Sig::term, Sig::chld}, true)})};
-  const SigsetTestRaces expected{
+  const log_races::Races expected{
       {0, 1}, {1, 2}, {2, 3}};  // 2 after 0 through 1; 3 after 1 through 2
-  EXPECT_EQ(sigset_test_races(sets), expected);
-  EXPECT_EQ(sigset_test_races(sigset_test_per_signal(sets)), expected);
+  EXPECT_EQ(log_races::of(sets), expected);
+  EXPECT_EQ(log_races::of(sigset_test_per_signal(sets)), expected);
 }
 
 }  // namespace
