@@ -59,6 +59,16 @@ std::vector<Access> family_test_every_slot(Obj o, std::uint32_t end) {
   return v;
 }
 
+// The log finds `expected` in `family`, and the same when event `read`'s family read is written
+// out as one read per slot (the form the family access stands for).
+void family_test_expect_races(const std::vector<Event>& family, std::size_t read, Obj o,
+                              const log_races::Races& expected) {
+  EXPECT_EQ(log_races::of(family), expected);
+  std::vector<Event> per_slot = family;
+  per_slot[read].effect.access = family_test_every_slot(o, family_end);
+  EXPECT_EQ(log_races::of(per_slot), expected);
+}
+
 // Drops by two holders, then the read: it races with the last drop of each slot (a log that kept
 // only the end's last write would miss the first).
 TEST(FamilyAccess, EventLogReadRacesWithEverySlotsLastWrite) {
@@ -68,10 +78,7 @@ TEST(FamilyAccess, EventLogReadRacesWithEverySlotsLastWrite) {
       family_test_step(2, {family_test_access(o, family_end, 7, true)}),
       family_test_step(3, {family_test_access(o, family_end, 0, false)})};
   const log_races::Races expected{{0, 2}, {1, 2}};
-  EXPECT_EQ(log_races::of(family), expected);
-  std::vector<Event> per_slot = family;
-  per_slot[2].effect.access = family_test_every_slot(o, family_end);
-  EXPECT_EQ(log_races::of(per_slot), expected);
+  family_test_expect_races(family, 2, o, expected);
 }
 
 // The read, then drops by two holders: each drop races with it (a log that cleared the family's
@@ -85,10 +92,7 @@ TEST(FamilyAccess, EventLogWritesOfTwoSlotsBothRaceWithTheRead) {
       family_test_step(3, {family_test_access(o, family_end, 9, true)}),
       family_test_step(4, {family_test_access(o, other_end, 9, true)})};
   const log_races::Races expected{{0, 1}, {0, 2}};
-  EXPECT_EQ(log_races::of(family), expected);
-  std::vector<Event> per_slot = family;
-  per_slot[0].effect.access = family_test_every_slot(o, family_end);
-  EXPECT_EQ(log_races::of(per_slot), expected);
+  family_test_expect_races(family, 0, o, expected);
 }
 
 // A read ordered before a drop through that slot's earlier drop is found ordered, not a race:
@@ -100,10 +104,7 @@ TEST(FamilyAccess, EventLogReadOrderedThroughAnEarlierDropIsNoRace) {
       family_test_step(2, {family_test_access(o, family_end, 5, true)}),
       family_test_step(3, {family_test_access(o, family_end, 5, true)})};
   const log_races::Races expected{{0, 1}, {1, 2}};
-  EXPECT_EQ(log_races::of(family), expected);
-  std::vector<Event> per_slot = family;
-  per_slot[0].effect.access = family_test_every_slot(o, family_end);
-  EXPECT_EQ(log_races::of(per_slot), expected);
+  family_test_expect_races(family, 0, o, expected);
 }
 
 }  // namespace
