@@ -42,6 +42,7 @@ struct ExploreArgs {
   std::size_t line_length = 24;
   std::string strategy = "dpor";
   int bound = -1;
+  int delay_bound = -1;  // dfs: a delay bound instead of a preemption bound
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;
   double time_limit = 0;  // seconds; 0 = none
@@ -212,6 +213,20 @@ int run_explore(const ExploreArgs& a) {
   if (a.bound >= 0 && *strategy != explore::StrategyName::dfs &&
       *strategy != explore::StrategyName::dpor)
     return fail("--bound (preemption bounding) applies to --strategy dfs and dpor only");
+  if (a.delay_bound >= 0 && a.bound >= 0)
+    return fail("--delay-bound and --bound exclude each other (one bound counts per execution)");
+  if (a.delay_bound >= 0 && *strategy != explore::StrategyName::dfs)
+    return fail(
+        "--delay-bound applies to --strategy dfs only (bounded partial-order reduction counts "
+        "preemptions)");
+  if (a.delay_bound >= 0 && a.state_cache)
+    return fail(
+        "--delay-bound does not combine with --state-cache (the table keys a decision with the "
+        "process that may go on for free, not with where the round robin stands)");
+  // From here on `bound` is the one given, and `unit` what it counts.
+  const bool delays = a.delay_bound >= 0;
+  const int bound = delays ? a.delay_bound : a.bound;
+  const std::string_view unit = delays ? "delays" : "preemptions";
   if (a.go_preempt && a.bound >= 0 && *strategy != explore::StrategyName::dfs)
     return fail(
         "--go-preempt with --bound applies to --strategy dfs only (it counts sysmon's "
@@ -277,7 +292,8 @@ int run_explore(const ExploreArgs& a) {
                                  what + (path_pids ? ", pids by fork path" : ", pids in order"));
   explore::Config c;
   c.strategy = *strategy;
-  c.bound = a.bound;
+  c.bound = bound;
+  c.bound_kind = delays ? sim::BoundKind::delay : sim::BoundKind::preemption;
   c.max_executions = a.max_executions;
   c.max_steps = a.max_steps;
   c.seed = a.seed;
@@ -299,6 +315,8 @@ int run_explore(const ExploreArgs& a) {
     if (a.state_cache)
       more = fmt::format(", {} cut, {} states{}", p.abandoned, p.states,
                          p.pass >= 0 ? fmt::format(", pass {}", p.pass) : std::string());
+    else if (p.pass >= 0)
+      more = fmt::format(", pass {} (at most {} {})", p.pass, p.pass, unit);
     std::fprintf(stderr, "papaya explore: %llu executions, %llu traces, %.1f s, %.0f/s%s\n",
                  static_cast<unsigned long long>(p.executions),
                  static_cast<unsigned long long>(p.traces), s,
@@ -327,7 +345,7 @@ int run_explore(const ExploreArgs& a) {
           : std::string("uniform random"),
       a.faults ? "" : "short sends (faults): not offered (--faults); ");
   bounds += path_pids ? "; pids by fork path" : "; pids in order";
-  if (a.bound >= 0) bounds += fmt::format("; preemption bound {}", a.bound);
+  if (bound >= 0) bounds += fmt::format("; {} bound {}", delays ? "delay" : "preemption", bound);
   if (a.state_cache)
     bounds += a.max_states > 0 ? fmt::format("; state cache of at most {} states", a.max_states)
                                : std::string(
@@ -341,11 +359,14 @@ int run_explore(const ExploreArgs& a) {
     // Bounded DPOR (BPOR) missed traces bounded dfs finds on 3 of 400 generated programs
     // (docs/explore.md, "Bounded DPOR"), so only bounded dfs's end is a proof.
     status =
-        a.bound >= 0 && r.preemption_bounded
+        bound >= 0 && r.preemption_bounded
             ? (*strategy == explore::StrategyName::dfs
                    ? fmt::format("verified within these bounds (every schedule with at most {} "
-                                 "preemptions{})",
-                                 a.bound,
+                                 "{}{})",
+                                 bound,
+                                 delays ? "delays of the round-robin scheduler: a subset of those "
+                                          "with as many preemptions"
+                                        : "preemptions",
                                  a.state_cache && a.max_states > 0
                                      ? ": every run from a decision met again is covered "
                                        "by the runs explored from it with at least as "
@@ -355,7 +376,7 @@ int run_explore(const ExploreArgs& a) {
                                  "every Mazurkiewicz trace that has a schedule with at most {} "
                                  "preemptions but misses some on 3 of 400 generated programs; "
                                  "--strategy dfs --bound {} verifies)",
-                                 a.bound, a.bound))
+                                 bound, bound))
         : a.state_cache
             ? "verified within these bounds (the whole space explored: every run from a "
               "state met again is covered by the runs explored from it)"
@@ -386,7 +407,8 @@ int run_explore(const ExploreArgs& a) {
   if (a.json) {
     nlohmann::json j{{"target", what},
                      {"strategy", a.strategy},
-                     {"bound", a.bound},
+                     {"bound", bound},
+                     {"bound_counts", unit},
                      {"executions", r.executions},
                      {"abandoned", r.abandoned},
                      {"traces", r.traces},
@@ -478,7 +500,7 @@ int run_explore(const ExploreArgs& a) {
             static_cast<unsigned long long>(r.pass_states[k]));
     else
       for (std::size_t k = 0; k < r.per_bound.size(); ++k)
-        std::printf("  preemptions %zu: %llu executions\n", k,
+        std::printf("  %s %zu: %llu executions\n", std::string(unit).c_str(), k,
                     static_cast<unsigned long long>(r.per_bound[k]));
     if (pct_p > 0)
       std::printf(
@@ -526,6 +548,10 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--bound", args->bound,
                   "dfs, dpor: preemption bound K, explored iteratively 0..K (CHESS; dpor: "
                   "bounded partial-order reduction)");
+  cmd->add_option("--delay-bound", args->delay_bound,
+                  "dfs: delay bound K instead, explored iteratively 0..K (a round-robin scheduler "
+                  "that may skip a ready process at most K times per execution; Emmi et al., POPL "
+                  "2011): bound 0 is one execution, and every schedule has at most K preemptions");
   cmd->add_option("--max-executions", args->max_executions, "execution bound")
       ->capture_default_str();
   cmd->add_option("--max-steps", args->max_steps, "step bound per execution")

@@ -163,11 +163,12 @@ Result explore(const Program& p, const Config& c) {
         break;
       }
       // Iterative preemption bounding (CHESS): bound 0, 1, ..., K; each pass re-runs the
-      // schedules of the smaller bounds and counts as new those with exactly k preemptions.
-      // Stateful: one table for all passes (sim/dfs_strategy.hpp); a pass's complete runs are
-      // then those its cuts left, counted per pass with its cut runs and the states stored.
+      // schedules of the smaller bounds and counts as new those with exactly k preemptions (or
+      // delays, c.bound_kind). Stateful: one table for all passes (sim/dfs_strategy.hpp); a pass's
+      // complete runs are then those its cuts left, counted per pass with its cut runs and the
+      // states stored.
       out.exhausted = true;
-      sim::DfsStrategy s(0, c.data_options);
+      sim::DfsStrategy s(0, c.data_options, c.bound_kind);
       s.eof_joins_drop(c.eof_joins_drop);
       s.fill_joins_read(c.fill_joins_read);
       if (c.state_cache)

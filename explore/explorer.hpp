@@ -51,6 +51,9 @@ struct Progress {
 struct Config {
   StrategyName strategy = StrategyName::dpor;
   int bound = -1;  // dfs, dpor: preemption bound, explored iteratively 0..bound (-1: none)
+  // dfs: what `bound` counts: preemptions, or delays of a round-robin scheduler
+  // (sim/dfs_strategy.hpp). Delays do not combine with the state cache.
+  sim::BoundKind bound_kind = sim::BoundKind::preemption;
   // dpor --bound: BPOR as published by default; the other settings (sim/dpor_strategy.hpp) are
   // unsound, there only for the tests that show what each loses.
   sim::BporSettings bpor;
@@ -123,9 +126,9 @@ struct Result {
   bool hit_max_executions = false;
   bool stopped = false;         // Config::stop said so
   bool step_bound_hit = false;  // some execution ran into max_steps
-  // --bound: the executions of pass k (bound k) with exactly k preemptions: without the state cache
-  // the schedules with exactly k preemptions; with it, those of pass k's complete runs (its cut
-  // runs stand for runs explored before, in this pass or an earlier one).
+  // --bound: the executions of pass k (bound k) with exactly k preemptions (delays): without the
+  // state cache the schedules with exactly k preemptions; with it, those of pass k's complete runs
+  // (its cut runs stand for runs explored before, in this pass or an earlier one).
   std::vector<std::uint64_t> per_bound;
   // --bound with the state cache, per pass k: complete runs, runs cut at a visited state, states
   // stored at its end (one table for every pass), and states explored again in all passes because

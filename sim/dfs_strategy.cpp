@@ -8,6 +8,7 @@ namespace papaya::sim {
 
 void DfsStrategy::cache_states(std::size_t max_states, std::uint64_t max_steps, bool keep_order,
                                CacheRule rule) {
+  PAPAYA_ASSERT(kind_ == BoundKind::preemption, "dfs: the state cache keys preemption bounds only");
   visited_ = std::make_unique<VisitedStates>(max_states);
   max_steps_ = max_steps;
   keys_.keep_order(keep_order);
@@ -19,7 +20,7 @@ void DfsStrategy::cache_states(std::size_t max_states, std::uint64_t max_steps, 
 // passes before: an entry covers every continuation with at most its `left` preemptions, and the
 // new pass's cut compares its own preemptions left with that (met_state).
 void DfsStrategy::restart(int bound) {
-  PAPAYA_ASSERT(bound >= 0 && bound_ >= 0, "dfs: restart is for iterative preemption bounding");
+  PAPAYA_ASSERT(bound >= 0 && bound_ >= 0, "dfs: restart is for iterative bounding");
   PAPAYA_ASSERT(stack_.empty() && !first_, "dfs: restart before the pass is exhausted");
   bound_ = bound;
   stack_.clear();
@@ -74,12 +75,18 @@ bool DfsStrategy::begin_execution() {
 }
 
 std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t) {
+  const bool delays = kind == model::DecisionKind::schedule && kind_ == BoundKind::delay;
   if (depth_ == stack_.size()) {
     std::uint32_t limit = kind == model::DecisionKind::schedule ? n : std::min(n, data_);
-    if (kind == model::DecisionKind::schedule && bound_ >= 0 && last_ready_ &&
+    if (kind == model::DecisionKind::schedule && bound_ >= 0 && !delays && last_ready_ &&
         preemptions_ >= bound_) {
       limit = 1;
       bounded_ = true;
+    }
+    // The j-th process in round-robin order costs j delays.
+    if (delays && bound_ >= 0) {
+      limit = std::min<std::uint32_t>(n, static_cast<std::uint32_t>(bound_ - preemptions_) + 1);
+      bounded_ = bounded_ || limit < n;
     }
     // Under a bound, sysmon's preemption of a running goroutine (--go-preempt: option 1 of a
     // go_preempt decision) is a preemption too, offered while the bound allows it whatever the
@@ -101,6 +108,11 @@ std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std
   }
   const Node& node = stack_[depth_++];
   PAPAYA_ASSERT(node.n == n, "dfs: the run changed shape under a replayed prefix");
+  if (delays) {
+    PAPAYA_ASSERT(rr_order_.size() == n, "dfs: a schedule decision without its round robin");
+    preemptions_ += static_cast<int>(node.chosen);
+    return rr_order_[node.chosen];
+  }
   if (kind == model::DecisionKind::schedule && last_ready_ && node.chosen != 0) ++preemptions_;
   if (kind == model::DecisionKind::go_preempt && bound_ >= 0 && node.chosen == 1) ++preemptions_;
   if (kind != model::DecisionKind::schedule) rec_.decision(node.chosen);
@@ -109,7 +121,22 @@ std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std
 
 void DfsStrategy::ready(const model::Kernel& k, std::span<const Pid> ready) {
   last_ready_ = !ready.empty() && ready[0] == last_;
+  if (kind_ == BoundKind::delay && ready.size() >= 2) round_robin(ready);
   if (visited_ && ready.size() >= 2 && depth_ == stack_.size()) met_state(k);
+}
+
+// The round robin's order of the options (Emmi et al.'s deterministic scheduler): ids ascending,
+// rotated to start at the process that ran last, or when it cannot run at the first id after it.
+// Ids, not option positions: the executor lists the last process first, so positions would not
+// make a cycle.
+void DfsStrategy::round_robin(std::span<const Pid> ready) {
+  rr_order_.resize(ready.size());
+  for (std::uint32_t i = 0; i < ready.size(); ++i) rr_order_[i] = i;
+  std::sort(rr_order_.begin(), rr_order_.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return ready[a] < ready[b]; });
+  auto start = std::find_if(rr_order_.begin(), rr_order_.end(),
+                            [&](std::uint32_t i) { return ready[i] >= last_; });
+  std::rotate(rr_order_.begin(), start, rr_order_.end());
 }
 
 // A schedule decision past the replayed prefix: the state is new (stored for the node choose()

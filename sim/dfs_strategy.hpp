@@ -8,6 +8,14 @@
 // go_preempt decision answered 1) counts as a preemption too, and is offered while the bound
 // allows one, whatever the data options.
 //
+// With a delay bound K instead (BoundKind::delay; Emmi, Qadeer and Rakamaric, "Delay-bounded
+// scheduling", POPL 2011): a deterministic round-robin scheduler runs the process that ran last
+// while it can, else the next ready one in cyclic order of ids; a delay skips one ready process
+// in that order, and an execution may spend at most K. Bound 0 is one execution; bound K grows
+// polynomially with the run's length where preemption bounding's bound 0 already holds every
+// order of the processes at every block. Every schedule with d delays has at most d preemptions,
+// so this explores a subset of --bound K's schedules (docs/explore.md, "Delay bounding").
+//
 // One execution per Simulation: the explorer calls next_execution() before each run; the tree is
 // kept across runs and the prefix to the deepest unexplored branch is replayed.
 //
@@ -57,16 +65,23 @@ struct DfsCacheRule {
   bool go_received = true;
 };
 
+// What --bound counts: a switch away from a process that could go on (CHESS), or a step away from
+// the round-robin scheduler's pick (delay bounding).
+enum class BoundKind : std::uint8_t { preemption, delay };
+
 class DfsStrategy final : public Strategy {
  public:
   // `data_options`: how many options of each non-scheduling decision are explored (the first
   // ones; option 0 is the kernel's default: a send whole, every segment arrived).
-  explicit DfsStrategy(int preemption_bound = -1, std::uint32_t data_options = 0xffffffffu)
-      : bound_(preemption_bound), data_(data_options) {}
+  explicit DfsStrategy(int bound = -1, std::uint32_t data_options = 0xffffffffu,
+                       BoundKind kind = BoundKind::preemption)
+      : bound_(bound), data_(data_options), kind_(kind) {}
   using CacheRule = DfsCacheRule;
   // Turns state caching on, with at most `max_states` states stored and runs of at most
   // `max_steps` steps (a cut run whose explored continuation could pass it is reported).
   // `keep_order`: the key keeps the order of the steps the checkers can see (StateKeys).
+  // Preemption bounds only: under a delay bound a decision's future also depends on where the
+  // round robin stands (the process that ran last, ready or not), which the table does not key.
   void cache_states(std::size_t max_states, std::uint64_t max_steps, bool keep_order = true,
                     CacheRule rule = {});
   std::string_view name() const override { return "dfs"; }
@@ -93,7 +108,8 @@ class DfsStrategy final : public Strategy {
   void stepped(Pid pid, model::StepStatus status) override;
   bool abandon() const override { return cut_; }
 
-  // The finished execution's preemptions and its Mazurkiewicz trace (EventLog::trace_hash).
+  // The finished execution's preemptions (under a delay bound: its delays) and its Mazurkiewicz
+  // trace (EventLog::trace_hash).
   int preemptions() const { return preemptions_; }
   std::uint64_t trace_hash() const { return rec_.log().trace_hash(); }
   const EventLog& log() const { return rec_.log(); }
@@ -131,8 +147,13 @@ class DfsStrategy final : public Strategy {
   void cut_at(Visited* v);
   void remember(const model::StateDigest& key, Visited* entry);
   void end_of_run();
+  void round_robin(std::span<const Pid> ready);
   int bound_;
   std::uint32_t data_;
+  BoundKind kind_;
+  // Under a delay bound, the options of the coming schedule decision in the round robin's order:
+  // the process that ran last if it is ready, then the others by id from there, cyclically.
+  std::vector<std::uint32_t> rr_order_;
   std::vector<Node> stack_;
   std::size_t depth_ = 0;
   bool first_ = true;
