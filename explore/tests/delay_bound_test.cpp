@@ -25,9 +25,7 @@ namespace {
 struct DelayStep {
   std::vector<Pid> ready;
   Pid pid = 0;
-  bool operator<(const DelayStep& o) const {
-    return pid != o.pid ? pid < o.pid : ready < o.ready;
-  }
+  bool operator<(const DelayStep& o) const { return pid != o.pid ? pid < o.pid : ready < o.ready; }
   bool operator==(const DelayStep& o) const = default;
 };
 using DelaySchedule = std::vector<DelayStep>;
@@ -159,7 +157,6 @@ TEST(DelayBound, RunsExactlyTheSchedulesWithAtMostKDelaysEachOnce) {
         EXPECT_LE(preemptions_of(s), k) << c.name << ": more preemptions than delays";
     }
     EXPECT_GT(all.size(), 50u) << c.name << ": too small to tell the bounds apart";
-
   }
 }
 
@@ -198,8 +195,8 @@ TEST(DelayBound, PositionsInTheOptionListAreNotTheRoundRobin) {
         std::vector<Pid> options = st.ready;  // as listed: last first, then by id
         auto it = std::find(options.begin(), options.end(), last);
         if (it != options.end()) std::rotate(options.begin(), it, it + 1);
-        by_position += static_cast<int>(std::find(options.begin(), options.end(), st.pid) -
-                                        options.begin());
+        by_position +=
+            static_cast<int>(std::find(options.begin(), options.end(), st.pid) - options.begin());
       }
       last = st.pid;
     }
