@@ -71,8 +71,9 @@ class ScheduleRecorder final : public sim::Strategy {
 
 // Every schedule dfs runs with this bound (-1: none) and kind.
 std::vector<DelaySchedule> delay_schedules(const std::function<void(Os&)>& init, int bound,
-                                           sim::BoundKind kind) {
-  sim::DfsStrategy dfs(bound, 0xffffffffu, kind);
+                                           sim::BoundKind kind, int gomaxprocs = 1) {
+  // One option per non-scheduling decision (the CLI's default): a schedule is then a run.
+  sim::DfsStrategy dfs(bound, 1, kind);
   ScheduleRecorder rec(dfs);
   std::vector<DelaySchedule> out;
   while (dfs.next_execution()) {
@@ -80,6 +81,7 @@ std::vector<DelaySchedule> delay_schedules(const std::function<void(Os&)>& init,
     o.strategy = sim::StrategyKind::external;
     o.external = &rec;
     o.path_pids = true;
+    o.gomaxprocs = gomaxprocs;
     sim::Simulation sim(o);
     const sim::RunReport r = sim.run(init);
     EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
@@ -127,23 +129,28 @@ int preemptions_of(const DelaySchedule& s) {
 struct DelayCase {
   const char* name;
   std::function<void(Os&)> init;
+  int gomaxprocs = 1;
 };
 
 std::vector<DelayCase> delay_cases() {
-  // Unbounded dfs runs 88, 6,772 and 224 schedules of these (readers(3): 983,206).
+  // Unbounded dfs runs 88, 6,772, 224 and 22,526 schedules of these (readers(3): 983,206). The
+  // Go program's options are its runtime's actors (Ms on Ps, the poller), ids above every pid.
   return {{"readers(1)", readers_program(1)},
           {"readers(2)", readers_program(2)},
-          {"lastzero(1)", lastzero_program(1)}};
+          {"lastzero(1)", lastzero_program(1)},
+          {"go-readers(1) on two Ps", go_readers_program(1), 2}};
 }
 
 TEST(DelayBound, RunsExactlyTheSchedulesWithAtMostKDelaysEachOnce) {
   for (const DelayCase& c : delay_cases()) {
-    const std::vector<DelaySchedule> all = delay_schedules(c.init, -1, sim::BoundKind::preemption);
+    const std::vector<DelaySchedule> all =
+        delay_schedules(c.init, -1, sim::BoundKind::preemption, c.gomaxprocs);
     for (int k = 0; k <= 3; ++k) {
       std::vector<DelaySchedule> want;
       for (const DelaySchedule& s : all)
         if (delays_of(s) <= k) want.push_back(s);
-      std::vector<DelaySchedule> got = delay_schedules(c.init, k, sim::BoundKind::delay);
+      std::vector<DelaySchedule> got =
+          delay_schedules(c.init, k, sim::BoundKind::delay, c.gomaxprocs);
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());
       EXPECT_TRUE(std::adjacent_find(got.begin(), got.end()) == got.end())
