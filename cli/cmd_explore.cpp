@@ -42,7 +42,8 @@ struct ExploreArgs {
   std::size_t line_length = 24;
   std::string strategy = "dpor";
   int bound = -1;
-  int delay_bound = -1;  // dfs: a delay bound instead of a preemption bound
+  int delay_bound = -1;        // dfs: a delay bound instead of a preemption bound
+  std::uint64_t estimate = 0;  // dfs: random walks estimating the tree's size instead of a search
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;
   double time_limit = 0;  // seconds; 0 = none
@@ -196,6 +197,27 @@ int run_commutation_check(const ExploreArgs& a, const explore::Program& program,
   return r.failures.empty() ? exit_ok : exit_failure;
 }
 
+// Knuth's estimate of the dfs tree (--estimate N): per pass, its schedules, and what the
+// iterative search would run, at the walks' own rate.
+void print_estimate(const explore::TreeEstimate& e, int bound, std::string_view unit,
+                    double runs_per_s, std::uint64_t seed) {
+  std::printf(
+      "  estimate (Knuth 1975: %llu random walks down the dfs tree per pass, seeds %llu..):\n",
+      static_cast<unsigned long long>(e.walks), static_cast<unsigned long long>(seed + 1));
+  for (std::size_t k = 0; k < e.schedules.size(); ++k) {
+    const std::string which =
+        bound < 0 ? std::string("every schedule")
+                  : fmt::format("pass {}, schedules with at most {} {}", k, k, unit);
+    std::printf("    %s: about %.4Lg (relative standard error %.1Lf %%)\n", which.c_str(),
+                e.schedules[k], 100 * e.relative_standard_error[k]);
+  }
+  const long double secs = runs_per_s > 0 ? e.iterative_executions / runs_per_s : 0;
+  std::printf(
+      "  the search would run about %.4Lg executions: about %.3Lg s (%.3Lg days) at these "
+      "walks' %.0f executions/s\n",
+      e.iterative_executions, secs, secs / 86400, runs_per_s);
+}
+
 int run_explore(const ExploreArgs& a) {
   keep_freed_memory();
   auto fail = [](const std::string& what) {
@@ -223,6 +245,12 @@ int run_explore(const ExploreArgs& a) {
     return fail(
         "--delay-bound does not combine with --state-cache (the table keys a decision with the "
         "process that may go on for free, not with where the round robin stands)");
+  if (a.estimate > 0 && *strategy != explore::StrategyName::dfs)
+    return fail(
+        "--estimate applies to --strategy dfs only (the other searches' trees are not known "
+        "before they are explored)");
+  if (a.estimate > 0 && a.state_cache)
+    return fail("--estimate does not combine with --state-cache (a walk keys no state)");
   // From here on `bound` is the one given, and `unit` what it counts.
   const bool delays = a.delay_bound >= 0;
   const int bound = delays ? a.delay_bound : a.bound;
@@ -294,6 +322,7 @@ int run_explore(const ExploreArgs& a) {
   c.strategy = *strategy;
   c.bound = bound;
   c.bound_kind = delays ? sim::BoundKind::delay : sim::BoundKind::preemption;
+  c.estimate_walks = a.estimate;
   c.max_executions = a.max_executions;
   c.max_steps = a.max_steps;
   c.seed = a.seed;
@@ -355,6 +384,9 @@ int run_explore(const ExploreArgs& a) {
   std::string status;
   if (r.violation)
     status = "counterexample";
+  else if (r.estimate)
+    status =
+        "not verified: random walks estimate the search's size, they explore no tree (--estimate)";
   else if (r.exhausted && !r.step_bound_hit)
     // Bounded DPOR (BPOR) missed traces bounded dfs finds on 3 of 400 generated programs
     // (docs/explore.md, "Bounded DPOR"), so only bounded dfs's end is a proof.
@@ -447,6 +479,19 @@ int run_explore(const ExploreArgs& a) {
                                  {"states", r.pass_states[k]}});
       }
     }
+    if (r.estimate) {
+      const explore::TreeEstimate& e = *r.estimate;
+      nlohmann::json passes = nlohmann::json::array();
+      for (std::size_t k = 0; k < e.schedules.size(); ++k)
+        passes.push_back(
+            {{"schedules", static_cast<double>(e.schedules[k])},
+             {"relative_standard_error", static_cast<double>(e.relative_standard_error[k])}});
+      j["estimate"] = {{"walks_per_pass", e.walks},
+                       {"passes", passes},
+                       {"iterative_executions", static_cast<double>(e.iterative_executions)},
+                       {"iterative_seconds_at_this_rate",
+                        per_s > 0 ? static_cast<double>(e.iterative_executions) / per_s : 0.0}};
+    }
     if (pct_p > 0) j["pct_probability_bound"] = pct_p;
     if (!a.benchmark.empty()) j["program_traces"] = program_traces->size();
     if (a.race_census) {
@@ -502,6 +547,7 @@ int run_explore(const ExploreArgs& a) {
       for (std::size_t k = 0; k < r.per_bound.size(); ++k)
         std::printf("  %s %zu: %llu executions\n", std::string(unit).c_str(), k,
                     static_cast<unsigned long long>(r.per_bound[k]));
+    if (r.estimate) print_estimate(*r.estimate, bound, unit, per_s, a.seed);
     if (pct_p > 0)
       std::printf(
           "  pct: each run finds a depth-%d bug with probability >= 1/(n k^(d-1)) = %.3g "
@@ -552,6 +598,10 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "dfs: delay bound K instead, explored iteratively 0..K (a round-robin scheduler "
                   "that may skip a ready process at most K times per execution; Emmi et al., POPL "
                   "2011): bound 0 is one execution, and every schedule has at most K preemptions");
+  cmd->add_option("--estimate", args->estimate,
+                  "dfs: instead of exploring, N random walks down the search's tree (with its "
+                  "bound) estimate how many schedules it holds and how long the search would take "
+                  "(Knuth's estimator)");
   cmd->add_option("--max-executions", args->max_executions, "execution bound")
       ->capture_default_str();
   cmd->add_option("--max-steps", args->max_steps, "step bound per execution")

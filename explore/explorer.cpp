@@ -1,5 +1,7 @@
 #include "explore/explorer.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <set>
 
@@ -141,6 +143,79 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
   return true;
 }
 
+// Knuth's estimator over `walks` random walks of a strategy set to walk (sim::DfsStrategy::walk):
+// the mean weight and its relative standard error. Every walk is a complete run, checked like any
+// other (a walk that finds a bug is a counterexample). False when stopped.
+bool estimate_pass(const Program& p, const Config& c, sim::DfsStrategy& s, Result& out,
+                   std::set<std::uint64_t>& seen, long double& mean, long double& rse) {
+  long double sum = 0;
+  long double sum_sq = 0;
+  // First, uniform walks that only measure the runs' shape for the ones that count (under a
+  // bound they go where the budget leaves room: sim/dfs_walk.cpp).
+  const std::uint64_t pilot = c.bound >= 0 ? std::min<std::uint64_t>(100, c.estimate_walks) : 0;
+  double decisions = 0;
+  double options = 0;
+  std::uint64_t n = 0;
+  for (std::uint64_t i = 0; i < pilot + c.estimate_walks; ++i) {
+    if (i == pilot && pilot > 0)
+      s.walk_shape(decisions / static_cast<double>(pilot), options / std::max(decisions, 1.0));
+    if (c.stop && c.stop()) {
+      out.stopped = true;
+      return false;
+    }
+    s.next_execution();
+    Run r = run_once(p, c, s);
+    ++out.executions;
+    out.steps += r.report.steps;
+    out.max_run_steps = std::max(out.max_run_steps, r.report.steps);
+    out.max_processes = std::max(out.max_processes, r.report.processes);
+    out.step_bound_hit |= r.report.verdict == Verdict::step_bound_exceeded;
+    if (i < pilot) {
+      decisions += static_cast<double>(s.walk_decisions());
+      options += static_cast<double>(s.walk_options());
+    } else {
+      const long double w = s.walk_weight();
+      sum += w;
+      sum_sq += w * w;
+      ++n;
+    }
+    seen.insert(s.trace_hash());
+    out.traces = seen.size();
+    if (c.progress && out.executions % c.progress_every == 0)
+      c.progress(Progress{out.executions, 0, seen.size(), 0, -1});
+    std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
+    if (!bad.empty() && !out.violation) {
+      out.violation = Violation{out.executions, bad, r.sim->trace()};
+      if (c.stop_at_violation) return false;
+    }
+  }
+  const auto walks = static_cast<long double>(n);
+  mean = sum / walks;
+  const long double var = n > 1 ? (sum_sq - walks * mean * mean) / (walks - 1) : 0;
+  rse = mean > 0 ? std::sqrt(std::max<long double>(var, 0) / walks) / mean : 0;
+  return true;
+}
+
+// The size of each pass of iterative bounding (or of the unbounded tree), from its own walks.
+void estimate_tree(const Program& p, const Config& c, Result& out) {
+  std::set<std::uint64_t> seen;
+  TreeEstimate e;
+  e.walks = c.estimate_walks;
+  for (int k = c.bound >= 0 ? 0 : -1; k <= c.bound; ++k) {
+    sim::DfsStrategy s(k, c.data_options, c.bound_kind);
+    s.eof_joins_drop(c.eof_joins_drop);
+    s.fill_joins_read(c.fill_joins_read);
+    s.walk(c.seed + static_cast<std::uint64_t>(k + 1));
+    long double mean = 0;
+    long double rse = 0;
+    if (!estimate_pass(p, c, s, out, seen, mean, rse)) return;
+    e.schedules.push_back(mean);
+    e.relative_standard_error.push_back(rse);
+    e.iterative_executions += mean;
+  }
+  out.estimate = e;
+}
+
 }  // namespace
 
 Result explore(const Program& p, const Config& c) {
@@ -148,6 +223,10 @@ Result explore(const Program& p, const Config& c) {
   std::set<std::uint64_t> seen;
   switch (c.strategy) {
     case StrategyName::dfs: {
+      if (c.estimate_walks > 0) {
+        estimate_tree(p, c, out);
+        break;
+      }
       if (c.bound < 0) {
         sim::DfsStrategy s(-1, c.data_options);
         s.eof_joins_drop(c.eof_joins_drop);

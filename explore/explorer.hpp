@@ -54,6 +54,9 @@ struct Config {
   // dfs: what `bound` counts: preemptions, or delays of a round-robin scheduler
   // (sim/dfs_strategy.hpp). Delays do not combine with the state cache.
   sim::BoundKind bound_kind = sim::BoundKind::preemption;
+  // dfs: instead of the search, this many random walks down its tree (with `bound`), to estimate
+  // its size (Result::estimate); 0: search.
+  std::uint64_t estimate_walks = 0;
   // dpor --bound: BPOR as published by default; the other settings (sim/dpor_strategy.hpp) are
   // unsound, there only for the tests that show what each loses.
   sim::BporSettings bpor;
@@ -107,6 +110,18 @@ struct Violation {
   traces::Trace trace;  // the violating run as recorded
 };
 
+// Knuth's estimate of a dfs tree's size from random walks (sim::DfsStrategy::walk), per pass of
+// iterative bounding (pass k: the schedules with at most k preemptions or delays; one pass
+// without a bound), each from its own walks.
+struct TreeEstimate {
+  std::uint64_t walks = 0;                           // per pass
+  std::vector<long double> schedules;                // per pass: the mean walk weight
+  std::vector<long double> relative_standard_error;  // of that mean, from the weights' spread
+  // What iterative bounding (passes 0..bound, each re-running the smaller bounds' schedules)
+  // would run in all: the sum of the passes.
+  long double iterative_executions = 0;
+};
+
 struct Result {
   std::uint64_t executions = 0;  // runs completed (abandoned ones excluded)
   std::uint64_t abandoned = 0;   // dpor, optimal: sleep-set-blocked runs, stopped early;
@@ -137,6 +152,7 @@ struct Result {
   std::vector<std::uint64_t> pass_cut;
   std::vector<std::uint64_t> pass_states;
   std::uint64_t reexplored = 0;
+  std::optional<TreeEstimate> estimate;  // Config::estimate_walks
   std::optional<Violation> violation;
   std::set<std::uint64_t> trace_names;  // when Config::keep_trace_names: every trace's name
   // State caching: the key of every complete run's final state (a cut run's final states are

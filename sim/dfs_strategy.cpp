@@ -43,6 +43,7 @@ void DfsStrategy::end_of_run() {
 }
 
 bool DfsStrategy::next_execution() {
+  if (walk_) return true;
   if (first_) {
     first_ = false;
     return true;
@@ -62,6 +63,9 @@ bool DfsStrategy::next_execution() {
 }
 
 bool DfsStrategy::begin_execution() {
+  weight_ = 1;
+  walk_decisions_ = 0;
+  walk_options_ = 0;
   depth_ = 0;
   preemptions_ = 0;
   last_ = 0;
@@ -74,30 +78,50 @@ bool DfsStrategy::begin_execution() {
   return true;
 }
 
-std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t) {
+// How many options of this decision the search may take, under the bound and the data options.
+std::uint32_t DfsStrategy::limit_of(std::uint32_t n, model::DecisionKind kind) {
   const bool delays = kind == model::DecisionKind::schedule && kind_ == BoundKind::delay;
+  std::uint32_t limit = kind == model::DecisionKind::schedule ? n : std::min(n, data_);
+  if (kind == model::DecisionKind::schedule && bound_ >= 0 && !delays && last_ready_ &&
+      preemptions_ >= bound_) {
+    limit = 1;
+    bounded_ = true;
+  }
+  // The j-th process in round-robin order costs j delays.
+  if (delays && bound_ >= 0) {
+    limit = std::min<std::uint32_t>(n, static_cast<std::uint32_t>(bound_ - preemptions_) + 1);
+    bounded_ = bounded_ || limit < n;
+  }
+  // Under a bound, sysmon's preemption of a running goroutine (--go-preempt: option 1 of a
+  // go_preempt decision) is a preemption too, offered while the bound allows it whatever the
+  // data options say (docs/explore.md, "Goroutine programs").
+  if (kind == model::DecisionKind::go_preempt && bound_ >= 0) {
+    limit = preemptions_ < bound_ ? n : 1;
+    bounded_ = bounded_ || preemptions_ >= bound_;
+  }
+  return limit;
+}
+
+// The option the `chosen`-th branch stands for, with what it costs against the bound.
+std::uint32_t DfsStrategy::take(std::uint32_t chosen, std::uint32_t n, model::DecisionKind kind) {
+  if (kind == model::DecisionKind::schedule && kind_ == BoundKind::delay) {
+    PAPAYA_ASSERT(rr_order_.size() == n, "dfs: a schedule decision without its round robin");
+    preemptions_ += static_cast<int>(chosen);
+    return rr_order_[chosen];
+  }
+  if (kind == model::DecisionKind::schedule && last_ready_ && chosen != 0) ++preemptions_;
+  if (kind == model::DecisionKind::go_preempt && bound_ >= 0 && chosen == 1) ++preemptions_;
+  if (kind != model::DecisionKind::schedule) rec_.decision(chosen);
+  return chosen;
+}
+
+std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t) {
+  // A random walk (Knuth's estimator, sim/dfs_walk.cpp): one branch, weighted.
+  if (walk_) return take(walk_choice(limit_of(n, kind), n, kind), n, kind);
   if (depth_ == stack_.size()) {
-    std::uint32_t limit = kind == model::DecisionKind::schedule ? n : std::min(n, data_);
-    if (kind == model::DecisionKind::schedule && bound_ >= 0 && !delays && last_ready_ &&
-        preemptions_ >= bound_) {
-      limit = 1;
-      bounded_ = true;
-    }
-    // The j-th process in round-robin order costs j delays.
-    if (delays && bound_ >= 0) {
-      limit = std::min<std::uint32_t>(n, static_cast<std::uint32_t>(bound_ - preemptions_) + 1);
-      bounded_ = bounded_ || limit < n;
-    }
-    // Under a bound, sysmon's preemption of a running goroutine (--go-preempt: option 1 of a
-    // go_preempt decision) is a preemption too, offered while the bound allows it whatever the
-    // data options say (docs/explore.md, "Goroutine programs").
-    if (kind == model::DecisionKind::go_preempt && bound_ >= 0) {
-      limit = preemptions_ < bound_ ? n : 1;
-      bounded_ = bounded_ || preemptions_ >= bound_;
-    }
     Node node;
     node.n = n;
-    node.limit = limit;
+    node.limit = limit_of(n, kind);
     node.chosen = 0;
     if (kind == model::DecisionKind::schedule && pending_new_) {
       node.key = pending_key_;
@@ -108,15 +132,7 @@ std::uint32_t DfsStrategy::choose(std::uint32_t n, model::DecisionKind kind, std
   }
   const Node& node = stack_[depth_++];
   PAPAYA_ASSERT(node.n == n, "dfs: the run changed shape under a replayed prefix");
-  if (delays) {
-    PAPAYA_ASSERT(rr_order_.size() == n, "dfs: a schedule decision without its round robin");
-    preemptions_ += static_cast<int>(node.chosen);
-    return rr_order_[node.chosen];
-  }
-  if (kind == model::DecisionKind::schedule && last_ready_ && node.chosen != 0) ++preemptions_;
-  if (kind == model::DecisionKind::go_preempt && bound_ >= 0 && node.chosen == 1) ++preemptions_;
-  if (kind != model::DecisionKind::schedule) rec_.decision(node.chosen);
-  return node.chosen;
+  return take(node.chosen, n, kind);
 }
 
 void DfsStrategy::ready(const model::Kernel& k, std::span<const Pid> ready) {

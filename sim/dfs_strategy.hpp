@@ -38,6 +38,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/prng.hpp"
 #include "sim/state_cache.hpp"
 #include "sim/step_recorder.hpp"
 #include "sim/strategy.hpp"
@@ -87,6 +88,21 @@ class DfsStrategy final : public Strategy {
   std::string_view name() const override { return "dfs"; }
   // Moves to the next unexplored branch; false when the tree is exhausted.
   bool next_execution();
+  // Instead of the search, random walks down the same tree (the same bound, the same data
+  // options), seeded (sim/dfs_walk.cpp): each run takes one branch at every decision, and
+  // walk_weight() is 1 / the probability of its path, whose mean over walks estimates the tree's
+  // leaves (Knuth's estimator). Uniform until walk_shape() gives the runs' shape (schedule
+  // decisions per run, options per decision, from earlier walks): then, under a bound, a branch
+  // is taken in proportion to the schedules its remaining budget leaves room for.
+  void walk(std::uint64_t seed);
+  void walk_shape(double decisions, double options) {
+    shape_decisions_ = decisions;
+    shape_options_ = options;
+  }
+  long double walk_weight() const { return weight_; }
+  // The last walk's schedule decisions with two or more branches, and their branches in all.
+  std::uint64_t walk_decisions() const { return walk_decisions_; }
+  std::uint64_t walk_options() const { return walk_options_; }
   // Iterative bounding: a new tree under preemption bound `bound` (>= 0), the visited states kept.
   void restart(int bound);
   bool begin_execution() override;
@@ -148,12 +164,22 @@ class DfsStrategy final : public Strategy {
   void remember(const model::StateDigest& key, Visited* entry);
   void end_of_run();
   void round_robin(std::span<const Pid> ready);
+  std::uint32_t limit_of(std::uint32_t n, model::DecisionKind kind);
+  std::uint32_t take(std::uint32_t chosen, std::uint32_t n, model::DecisionKind kind);
+  std::uint32_t walk_choice(std::uint32_t limit, std::uint32_t n, model::DecisionKind kind);
+  int walk_cost(std::uint32_t chosen) const;
   int bound_;
   std::uint32_t data_;
   BoundKind kind_;
   // Under a delay bound, the options of the coming schedule decision in the round robin's order:
   // the process that ran last if it is ready, then the others by id from there, cyclically.
   std::vector<std::uint32_t> rr_order_;
+  std::unique_ptr<Prng> walk_;  // random walks instead of the search (walk())
+  long double weight_ = 1;
+  double shape_decisions_ = 0;  // walk_shape(): 0 until given
+  double shape_options_ = 0;
+  std::uint64_t walk_decisions_ = 0;
+  std::uint64_t walk_options_ = 0;
   std::vector<Node> stack_;
   std::size_t depth_ = 0;
   bool first_ = true;
