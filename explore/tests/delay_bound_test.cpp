@@ -238,6 +238,28 @@ TEST(DelayBound, FindsTheChatBugsTwoDelaysShow) {
     EXPECT_FALSE(r.violation->trace.decisions.empty() && v != chat::Variant::paper)
         << chat::variant_name(v) << ": found without a decision";
   }
+  // A line that arrives in two segments, which RECV then appends as two pieces: a non-scheduling
+  // decision, explored with two options per decision (the default, everything arrived, hides it).
+  {
+    chat::Scenario s;
+    s.clients = 1;
+    s.messages = 1;
+    s.server.variant = chat::Variant::torn_message;
+    chat::use_exploration_scenario(s);
+    Program p = chat_program(s);
+    p.header.path_pids = true;
+    Config c;
+    c.strategy = StrategyName::dfs;
+    c.bound = 2;
+    c.bound_kind = sim::BoundKind::delay;
+    c.max_executions = 5'000;
+    c.data_options = 1;
+    const Result whole = explore(p, c);
+    EXPECT_FALSE(whole.violation) << "torn-message without segments";
+    EXPECT_TRUE(whole.exhausted);
+    c.data_options = 2;
+    EXPECT_TRUE(explore(p, c).violation) << "torn-message with segments";
+  }
   const Result ok = run(chat::Variant::correct, 1);
   EXPECT_FALSE(ok.violation) << ok.violation->detail;
   EXPECT_TRUE(ok.exhausted);
