@@ -44,6 +44,7 @@ struct ExploreArgs {
   int bound = -1;
   int delay_bound = -1;        // dfs: a delay bound instead of a preemption bound
   std::uint64_t estimate = 0;  // dfs: random walks estimating the tree's size instead of a search
+  int kills = 0;               // dfs: kill -9 of a server process before any step, at most this many
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;
   double time_limit = 0;  // seconds; 0 = none
@@ -144,6 +145,7 @@ std::optional<Saved> save_counterexample(const ExploreArgs& a, const chat::Scena
     o.gomaxprocs = a.gomaxprocs;
     o.go_preempt = a.go_preempt;
     o.path_pids = v.trace.header.path_pids;
+    o.kills = v.trace.header.kills;  // --kills: the kills the run took, at their steps
     properties::CheckedRun run = properties::run_and_check(*scenario, o);
     for (const properties::Finding& f : run.findings) {
       if (f.holds) continue;
@@ -249,6 +251,13 @@ int run_explore(const ExploreArgs& a) {
     return fail(
         "--estimate applies to --strategy dfs only (the other searches' trees are not known "
         "before they are explored)");
+  if (a.kills < 0) return fail("--kills must be at least 0");
+  if (a.kills > 0 && *strategy != explore::StrategyName::dfs)
+    return fail(
+        "--kills applies to --strategy dfs only (the partial-order reductions do not see a kill "
+        "as an event; pct and random would kill at nearly every step)");
+  if (a.kills > 0 && a.state_cache)
+    return fail("--kills does not combine with --state-cache");
   if (a.estimate > 0 && a.state_cache)
     return fail("--estimate does not combine with --state-cache (a walk keys no state)");
   // From here on `bound` is the one given, and `unit` what it counts.
@@ -323,6 +332,7 @@ int run_explore(const ExploreArgs& a) {
   c.bound = bound;
   c.bound_kind = delays ? sim::BoundKind::delay : sim::BoundKind::preemption;
   c.estimate_walks = a.estimate;
+  c.kills = a.kills;
   c.max_executions = a.max_executions;
   c.max_steps = a.max_steps;
   c.seed = a.seed;
@@ -364,7 +374,7 @@ int run_explore(const ExploreArgs& a) {
   const double steps_per_s = secs > 0 ? static_cast<double>(r.steps) / secs : 0;
   std::string bounds = fmt::format(
       "max {} executions, {} steps per execution, time limit {}; non-scheduling decisions "
-      "(segments, arrivals, signal races{}): {}; {}kill -9: not explored",
+      "(segments, arrivals, signal races{}): {}; {}{}",
       a.max_executions, a.max_steps, a.time_limit > 0 ? fmt::format("{} s", a.time_limit) : "none",
       a.faults ? ", short sends" : "",
       *strategy == explore::StrategyName::dfs || *strategy == explore::StrategyName::dpor ||
@@ -372,7 +382,12 @@ int run_explore(const ExploreArgs& a) {
           ? (a.data_options == 1 ? std::string("the default option only (--data-options 1)")
                                  : fmt::format("the first {} options of each", a.data_options))
           : std::string("uniform random"),
-      a.faults ? "" : "short sends (faults): not offered (--faults); ");
+      a.faults ? "" : "short sends (faults): not offered (--faults); ",
+      a.kills > 0 ? fmt::format(
+                        "kill -9 of any server process before any step, at most {} per "
+                        "execution (distinct traces do not tell kills apart)",
+                        a.kills)
+                  : std::string("kill -9: not explored (--kills)"));
   bounds += path_pids ? "; pids by fork path" : "; pids in order";
   if (bound >= 0) bounds += fmt::format("; {} bound {}", delays ? "delay" : "preemption", bound);
   if (a.state_cache)
@@ -602,6 +617,9 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "dfs: instead of exploring, N random walks down the search's tree (with its "
                   "bound) estimate how many schedules it holds and how long the search would take "
                   "(Knuth's estimator)");
+  cmd->add_option("--kills", args->kills,
+                  "dfs: explore kill -9 from outside: before any step, any live server process may "
+                  "die, at most K times per execution (a counterexample replays its kills)");
   cmd->add_option("--max-executions", args->max_executions, "execution bound")
       ->capture_default_str();
   cmd->add_option("--max-steps", args->max_steps, "step bound per execution")

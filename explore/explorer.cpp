@@ -82,6 +82,7 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
   o.path_pids = p.header.path_pids;  // how the program's pids are named, as its header says
   o.go_fine_footprints = c.go_fine_footprints;
   o.time_orders_steps = c.time_orders_steps;
+  o.explore_kills = c.kills;
   Run r;
   r.sim = std::make_unique<sim::Simulation>(o);
   r.report = r.sim->run(p.init);

@@ -57,6 +57,9 @@ struct Config {
   // dfs: instead of the search, this many random walks down its tree (with `bound`), to estimate
   // its size (Result::estimate); 0: search.
   std::uint64_t estimate_walks = 0;
+  // dfs: kill -9 of any server process before any step, at most this many per execution
+  // (sim::Options::explore_kills); 0: none.
+  int kills = 0;
   // dpor --bound: BPOR as published by default; the other settings (sim/dpor_strategy.hpp) are
   // unsound, there only for the tests that show what each loses.
   sim::BporSettings bpor;

@@ -13,6 +13,7 @@ std::string_view decision_kind_name(DecisionKind k) {
     case DecisionKind::go_select: return "go_select";
     case DecisionKind::go_preempt: return "go_preempt";
     case DecisionKind::go_race: return "go_race";
+    case DecisionKind::kill: return "kill";
   }
   return "?";
 }

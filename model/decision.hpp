@@ -22,8 +22,12 @@ enum class DecisionKind : std::uint8_t {
   go_select,   // selectgo's poll order (fastrandn per case): which ready case wins
   go_preempt,  // whether an asynchronous preemption lands before the next operation
   go_race,     // runqput under -race: runnext or the tail (fastrandn(2))
+  // papaya explore --kills: kill -9 from outside before this step, and of which server process
+  // (0 = none). Asked only of an exploring strategy, never recorded as a decision: a kill taken is
+  // written to the trace as a KillFault at its step, which replays it (sim/executor.cpp).
+  kill,
 };
-inline constexpr int decision_kinds = 9;
+inline constexpr int decision_kinds = 10;
 
 std::string_view decision_kind_name(DecisionKind k);
 std::optional<DecisionKind> parse_decision_kind(std::string_view name);

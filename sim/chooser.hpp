@@ -33,6 +33,13 @@ class Chooser final : public model::Choices {
     record_.push_back(traces::Decision{kind, n, c});
     return c;
   }
+  // A decision the trace does not keep (DecisionKind::kill: the trace keeps what it did instead).
+  std::uint32_t choose_unrecorded(std::uint32_t n, model::DecisionKind kind) {
+    PAPAYA_ASSERT(n >= 2 && !random_, "an unrecorded decision of the exploring strategies only");
+    const std::uint32_t c = strategy_.choose(n, kind, step_);
+    PAPAYA_ASSERT(c < n, "the strategy chose outside its options");
+    return c;
+  }
   void at_step(std::uint64_t step) { step_ = step; }
   std::uint64_t decisions() const { return record_.size(); }
   Strategy& strategy() { return strategy_; }

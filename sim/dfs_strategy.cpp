@@ -81,7 +81,10 @@ bool DfsStrategy::begin_execution() {
 // How many options of this decision the search may take, under the bound and the data options.
 std::uint32_t DfsStrategy::limit_of(std::uint32_t n, model::DecisionKind kind) {
   const bool delays = kind == model::DecisionKind::schedule && kind_ == BoundKind::delay;
-  std::uint32_t limit = kind == model::DecisionKind::schedule ? n : std::min(n, data_);
+  // Kill decisions (--kills) have their own budget, the executor's: every victim is explored.
+  std::uint32_t limit = kind == model::DecisionKind::schedule || kind == model::DecisionKind::kill
+                            ? n
+                            : std::min(n, data_);
   if (kind == model::DecisionKind::schedule && bound_ >= 0 && !delays && last_ready_ &&
       preemptions_ >= bound_) {
     limit = 1;
@@ -111,7 +114,9 @@ std::uint32_t DfsStrategy::take(std::uint32_t chosen, std::uint32_t n, model::De
   }
   if (kind == model::DecisionKind::schedule && last_ready_ && chosen != 0) ++preemptions_;
   if (kind == model::DecisionKind::go_preempt && bound_ >= 0 && chosen == 1) ++preemptions_;
-  if (kind != model::DecisionKind::schedule) rec_.decision(chosen);
+  // (A kill's decision is not the next step's: the event log does not see kills.)
+  if (kind != model::DecisionKind::schedule && kind != model::DecisionKind::kill)
+    rec_.decision(chosen);
   return chosen;
 }
 

@@ -43,6 +43,9 @@ Executor::Executor(const Options& opts)
   trace_.header.max_steps = opts.max_steps;
   trace_.header.faults = opts.faults;
   trace_.header.kills = opts.kills;
+  PAPAYA_ASSERT(opts.explore_kills == 0 || opts.kills.empty(),
+                "exploration's kills and recorded kills in one run");
+  kills_left_ = opts.explore_kills;
   trace_.header.disk_full = opts.disk_full;
   trace_.header.gomaxprocs = opts.gomaxprocs;
   trace_.header.go_preempt = opts.go_preempt;
@@ -317,6 +320,11 @@ Executor::Gate Executor::gate(bool none_ready, RunReport& r) {
     kill_from_outside(opts_.kills[next_kill_++]);
     return Gate::again;
   }
+  // Exploration's kills, offered once per step count, where a recorded kill would fire on replay.
+  if (kills_left_ > 0 && kill_asked_at_ != steps_ && steps_ < opts_.max_steps) {
+    kill_asked_at_ = steps_;
+    if (explore_kill()) return Gate::again;
+  }
   if (none_ready) {
     if (live_.empty()) return Gate::stop;
     std::optional<Duration> t = kernel_.next_timer();
@@ -514,15 +522,40 @@ void Executor::take_step(Pid pid, std::size_t first_decision, bool killed_from_o
 // A KillFault: SIGKILL to its process, or the pick-th live process outside init's group, which
 // then takes this step: its death (Kernel::step delivers the signal first, also between two pages
 // of a write).
-void Executor::kill_from_outside(const traces::KillFault& k) {
+// The processes a kill from outside may hit: `only`, or (0) every live one outside init's group
+// (the server's), in live_'s order.
+std::vector<Pid> Executor::kill_victims(Pid only) const {
   std::vector<Pid> victims;
   const Pid init_group = kernel_.process(1).pgid;
   for (Pid pid : live_) {
     const model::Process& kp = kernel_.process(pid);
     const bool go_idle = procs_[static_cast<std::size_t>(pid)]->go && !kp.pending;
     if (kp.state != model::ProcState::live || (!kp.pending && !go_idle) || pid == 1) continue;
-    if (k.pid != 0 ? pid == k.pid : kp.pgid != init_group) victims.push_back(pid);
+    if (only != 0 ? pid == only : kp.pgid != init_group) victims.push_back(pid);
   }
+  return victims;
+}
+
+// Options::explore_kills: the strategy decides whether one of the victims dies now. Taken, the
+// kill goes into the trace as a KillFault of that process at this step, where a replay fires it.
+bool Executor::explore_kill() {
+  const std::vector<Pid> victims = kill_victims(0);
+  if (victims.empty()) return false;
+  chooser_.at_step(steps_);
+  const std::uint32_t c = chooser_.choose_unrecorded(
+      static_cast<std::uint32_t>(victims.size() + 1), model::DecisionKind::kill);
+  if (c == 0) return false;
+  --kills_left_;
+  traces::KillFault k;
+  k.step = steps_;
+  k.pid = victims[c - 1];
+  trace_.header.kills.push_back(k);
+  kill_from_outside(k);
+  return true;
+}
+
+void Executor::kill_from_outside(const traces::KillFault& k) {
+  const std::vector<Pid> victims = kill_victims(k.pid);
   if (victims.empty()) return;
   const Pid pid = victims[k.pick % victims.size()];
   // A Go program none of whose goroutines is in the kernel dies at a step of its own (its threads

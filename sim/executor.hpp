@@ -100,6 +100,8 @@ class Executor final : private RunView {
   void take_step(Pid pid, std::size_t first_decision, bool killed_from_outside,
                  std::uint16_t task = 0);
   void kill_from_outside(const traces::KillFault& k);
+  std::vector<Pid> kill_victims(Pid only) const;
+  bool explore_kill();
   std::string blocked_report() const;
   // The scheduling loop (Executor::run) between collecting a step's options and choosing.
   enum class Gate { step, again, stop };
@@ -107,7 +109,7 @@ class Executor final : private RunView {
   // gate()'s common case, inline: no kill left to come, something ready, under the step bound,
   // nobody observing (then gate() would answer Gate::step without doing anything).
   bool gate_passes(bool none_ready) const {
-    return next_kill_ == opts_.kills.size() && !none_ready &&
+    return next_kill_ == opts_.kills.size() && kills_left_ == 0 && !none_ready &&
            steps_ + go_steps_ < opts_.max_steps && !observes_;
   }
   bool plain_step(RunReport& r);
@@ -191,6 +193,8 @@ class Executor final : private RunView {
   std::vector<std::string> goroutine_leaks_;
   std::uint64_t steps_ = 0;
   std::size_t next_kill_ = 0;  // into opts_.kills
+  int kills_left_ = 0;         // Options::explore_kills not yet taken
+  std::uint64_t kill_asked_at_ = ~std::uint64_t{0};  // the step count a kill was last offered at
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_received_ = 0;
   std::optional<std::string> crash_;

@@ -39,6 +39,11 @@ struct Options {
       replay{};         // replay: the decisions to follow; prefix: to follow leniently
   bool faults = false;  // offer short sends as decisions (off: sends are whole)
   std::vector<traces::KillFault> kills{};  // kill -9 from outside, in step order (trace.hpp)
+  // Exploration (papaya explore --kills K): before each step, while fewer than this many kills
+  // have happened, a DecisionKind::kill decision: none, or kill -9 of one live process outside
+  // init's group (the server's). A kill taken is appended to the trace header's kills at its
+  // step, so the trace replays with `kills` alone. Not with `kills` set.
+  int explore_kills = 0;
   std::string disk_full{};  // the file that lives alone on a file system that may fill: each write
                             // to it is a fault decision (model::KernelConfig); "": never full
   Strategy* external = nullptr;   // external: the strategy to ask (not owned; an explorer's)
