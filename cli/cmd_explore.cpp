@@ -44,7 +44,7 @@ struct ExploreArgs {
   int bound = -1;
   int delay_bound = -1;        // dfs: a delay bound instead of a preemption bound
   std::uint64_t estimate = 0;  // dfs: random walks estimating the tree's size instead of a search
-  int kills = 0;               // dfs: kill -9 of a server process before any step, at most this many
+  int kills = 0;  // dfs: kill -9 of a server process before any step, at most this many
   std::uint64_t max_executions = 1'000'000;
   std::uint64_t max_steps = 100'000;
   double time_limit = 0;  // seconds; 0 = none
@@ -256,8 +256,7 @@ int run_explore(const ExploreArgs& a) {
     return fail(
         "--kills applies to --strategy dfs only (the partial-order reductions do not see a kill "
         "as an event; pct and random would kill at nearly every step)");
-  if (a.kills > 0 && a.state_cache)
-    return fail("--kills does not combine with --state-cache");
+  if (a.kills > 0 && a.state_cache) return fail("--kills does not combine with --state-cache");
   if (a.estimate > 0 && a.state_cache)
     return fail("--estimate does not combine with --state-cache (a walk keys no state)");
   // From here on `bound` is the one given, and `unit` what it counts.
@@ -383,10 +382,9 @@ int run_explore(const ExploreArgs& a) {
                                  : fmt::format("the first {} options of each", a.data_options))
           : std::string("uniform random"),
       a.faults ? "" : "short sends (faults): not offered (--faults); ",
-      a.kills > 0 ? fmt::format(
-                        "kill -9 of any server process before any step, at most {} per "
-                        "execution (distinct traces do not tell kills apart)",
-                        a.kills)
+      a.kills > 0 ? fmt::format("kill -9 of any server process before any step, at most {} per "
+                                "execution (distinct traces do not tell kills apart)",
+                                a.kills)
                   : std::string("kill -9: not explored (--kills)"));
   bounds += path_pids ? "; pids by fork path" : "; pids in order";
   if (bound >= 0) bounds += fmt::format("; {} bound {}", delays ? "delay" : "preemption", bound);
