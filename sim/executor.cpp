@@ -542,8 +542,8 @@ bool Executor::explore_kill() {
   const std::vector<Pid> victims = kill_victims(0);
   if (victims.empty()) return false;
   chooser_.at_step(steps_);
-  const std::uint32_t c = chooser_.choose_unrecorded(
-      static_cast<std::uint32_t>(victims.size() + 1), model::DecisionKind::kill);
+  const std::uint32_t c = chooser_.choose_unrecorded(static_cast<std::uint32_t>(victims.size() + 1),
+                                                     model::DecisionKind::kill);
   if (c == 0) return false;
   --kills_left_;
   traces::KillFault k;

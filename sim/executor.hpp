@@ -192,8 +192,8 @@ class Executor final : private RunView {
   std::optional<std::string> go_deadlock_;  // a Go program's checkdead verdict
   std::vector<std::string> goroutine_leaks_;
   std::uint64_t steps_ = 0;
-  std::size_t next_kill_ = 0;  // into opts_.kills
-  int kills_left_ = 0;         // Options::explore_kills not yet taken
+  std::size_t next_kill_ = 0;                        // into opts_.kills
+  int kills_left_ = 0;                               // Options::explore_kills not yet taken
   std::uint64_t kill_asked_at_ = ~std::uint64_t{0};  // the step count a kill was last offered at
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_received_ = 0;
