@@ -144,6 +144,26 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
   return true;
 }
 
+// A complete run of a strategy that is not a search (a random walk, pct, random), counted and
+// checked: false when its violation stops the exploration. `seen`: the trace names so far.
+bool tally_run(const Program& p, const Config& c, const Run& r, Result& out,
+               const std::set<std::uint64_t>& seen) {
+  ++out.executions;
+  out.steps += r.report.steps;
+  out.max_run_steps = std::max(out.max_run_steps, r.report.steps);
+  out.max_processes = std::max(out.max_processes, r.report.processes);
+  out.step_bound_hit |= r.report.verdict == Verdict::step_bound_exceeded;
+  out.traces = seen.size();
+  if (c.progress && out.executions % c.progress_every == 0)
+    c.progress(Progress{out.executions, 0, seen.size(), 0, -1});
+  std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
+  if (!bad.empty() && !out.violation) {
+    out.violation = Violation{out.executions, bad, r.sim->trace()};
+    if (c.stop_at_violation) return false;
+  }
+  return true;
+}
+
 // Knuth's estimator over `walks` random walks of a strategy set to walk (sim::DfsStrategy::walk):
 // the mean weight and its relative standard error. Every walk is a complete run, checked like any
 // other (a walk that finds a bug is a counterexample). False when stopped.
@@ -166,11 +186,6 @@ bool estimate_pass(const Program& p, const Config& c, sim::DfsStrategy& s, Resul
     }
     s.next_execution();
     Run r = run_once(p, c, s);
-    ++out.executions;
-    out.steps += r.report.steps;
-    out.max_run_steps = std::max(out.max_run_steps, r.report.steps);
-    out.max_processes = std::max(out.max_processes, r.report.processes);
-    out.step_bound_hit |= r.report.verdict == Verdict::step_bound_exceeded;
     if (i < pilot) {
       decisions += static_cast<double>(s.walk_decisions());
       options += static_cast<double>(s.walk_options());
@@ -181,14 +196,7 @@ bool estimate_pass(const Program& p, const Config& c, sim::DfsStrategy& s, Resul
       ++n;
     }
     seen.insert(s.trace_hash());
-    out.traces = seen.size();
-    if (c.progress && out.executions % c.progress_every == 0)
-      c.progress(Progress{out.executions, 0, seen.size(), 0, -1});
-    std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
-    if (!bad.empty() && !out.violation) {
-      out.violation = Violation{out.executions, bad, r.sim->trace()};
-      if (c.stop_at_violation) return false;
-    }
+    if (!tally_run(p, c, r, out, seen)) return false;
   }
   const auto walks = static_cast<long double>(n);
   mean = sum / walks;
@@ -334,21 +342,9 @@ Result explore(const Program& p, const Config& c) {
         }
         Run r = run_once(p, c, *s);
         if (k_steps == 0) k_steps = r.report.steps;
-        ++out.executions;
-        out.steps += r.report.steps;
-        out.max_run_steps = std::max(out.max_run_steps, r.report.steps);
-        out.max_processes = std::max(out.max_processes, r.report.processes);
-        out.step_bound_hit |= r.report.verdict == Verdict::step_bound_exceeded;
         if (rr) seen.insert(rr->trace_hash());
         if (rr && c.graph) c.graph->add_execution(rr->log(), false);
-        out.traces = seen.size();
-        if (c.progress && out.executions % c.progress_every == 0)
-          c.progress(Progress{out.executions, 0, seen.size(), 0, -1});
-        std::string bad = p.check ? p.check(*r.sim, r.report) : std::string();
-        if (!bad.empty() && !out.violation) {
-          out.violation = Violation{out.executions, bad, r.sim->trace()};
-          if (c.stop_at_violation) break;
-        }
+        if (!tally_run(p, c, r, out, seen)) break;
       }
       out.hit_max_executions = out.executions >= c.max_executions;
       break;

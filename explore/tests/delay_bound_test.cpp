@@ -11,9 +11,8 @@
 #include <vector>
 
 #include "chat/variant.hpp"
-#include "explore/chat_program.hpp"
-#include "explore/explorer.hpp"
 #include "explore/programs.hpp"
+#include "explore/tests/exploration_chat.hpp"
 #include "sim/borrowed_strategy.hpp"
 #include "sim/simulation.hpp"
 
@@ -216,20 +215,7 @@ TEST(DelayBound, PositionsInTheOptionListAreNotTheRoundRobin) {
 // 2, with the counterexample saved like any other; the correct design is verified within it.
 TEST(DelayBound, FindsTheChatBugsTwoDelaysShow) {
   auto run = [](chat::Variant v, int clients) {
-    chat::Scenario s;
-    s.clients = clients;
-    s.messages = 1;
-    s.server.variant = v;
-    chat::use_exploration_scenario(s);
-    Program p = chat_program(s);
-    p.header.path_pids = true;
-    Config c;
-    c.strategy = StrategyName::dfs;
-    c.bound = 2;
-    c.bound_kind = sim::BoundKind::delay;
-    c.data_options = 1;
-    c.max_executions = 20'000;
-    return explore(p, c);
+    return explore(exploration_chat(v, clients, 1), delay_dfs(2, 20'000));
   };
   for (chat::Variant v : {chat::Variant::paper, chat::Variant::shared_ofd,
                           chat::Variant::lost_wakeup, chat::Variant::exclusive_read}) {
@@ -241,19 +227,8 @@ TEST(DelayBound, FindsTheChatBugsTwoDelaysShow) {
   // A line that arrives in two segments, which RECV then appends as two pieces: a non-scheduling
   // decision, explored with two options per decision (the default, everything arrived, hides it).
   {
-    chat::Scenario s;
-    s.clients = 1;
-    s.messages = 1;
-    s.server.variant = chat::Variant::torn_message;
-    chat::use_exploration_scenario(s);
-    Program p = chat_program(s);
-    p.header.path_pids = true;
-    Config c;
-    c.strategy = StrategyName::dfs;
-    c.bound = 2;
-    c.bound_kind = sim::BoundKind::delay;
-    c.max_executions = 5'000;
-    c.data_options = 1;
+    const Program p = exploration_chat(chat::Variant::torn_message, 1, 1);
+    Config c = delay_dfs(2, 5'000);
     const Result whole = explore(p, c);
     EXPECT_FALSE(whole.violation) << "torn-message without segments";
     EXPECT_TRUE(whole.exhausted);

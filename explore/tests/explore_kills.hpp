@@ -4,32 +4,14 @@
 
 #include <string>
 
-#include "chat/variant.hpp"
-#include "explore/chat_program.hpp"
-#include "explore/explorer.hpp"
+#include "explore/tests/exploration_chat.hpp"
 #include "sim/simulation.hpp"
 
 namespace papaya::explore {
 
-inline Program kills_chat(chat::Variant v, int clients, int messages) {
-  chat::Scenario s;
-  s.clients = clients;
-  s.messages = messages;
-  s.server.variant = v;
-  chat::use_exploration_scenario(s);
-  Program p = chat_program(s);
-  p.header.path_pids = true;
-  return p;
-}
-
 inline Result kills_explore(const Program& p, int delays, int kills) {
-  Config c;
-  c.strategy = StrategyName::dfs;
-  c.bound = delays;
-  c.bound_kind = sim::BoundKind::delay;
-  c.data_options = 1;
+  Config c = delay_dfs(delays, 1'000'000);
   c.kills = kills;
-  c.max_executions = 1'000'000;
   return explore(p, c);
 }
 

@@ -9,7 +9,7 @@ namespace papaya::explore {
 namespace {
 
 TEST(ExploreKillsSlow, FindsNoCrashWakeupWithOneKillAndOneDelay) {
-  const Program p = kills_chat(chat::Variant::no_crash_wakeup, 2, 1);
+  const Program p = exploration_chat(chat::Variant::no_crash_wakeup, 2, 1);
   EXPECT_FALSE(kills_explore(p, 0, 1).violation) << "found within delay bound 0";
   const Result r = kills_explore(p, 1, 1);
   ASSERT_TRUE(r.violation);

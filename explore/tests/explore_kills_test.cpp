@@ -39,7 +39,7 @@ class KillOffers final : public sim::Strategy {
 // Within delay bound 0 the schedule is the round robin's one: one run without a kill, and one for
 // every victim of every offer along it (one kill allowed, so none after it).
 TEST(ExploreKills, EveryOfferedKillRunsOnce) {
-  const Program p = kills_chat(chat::Variant::correct, 1, 1);
+  const Program p = exploration_chat(chat::Variant::correct, 1, 1);
   sim::DfsStrategy dfs(0, 1, sim::BoundKind::delay);
   KillOffers offers(dfs);
   dfs.next_execution();
@@ -64,7 +64,7 @@ TEST(ExploreKills, EveryOfferedKillRunsOnce) {
 // half-cluster keeps a client's connection open when half its cluster dies: a kill finds it, its
 // trace carries the kill and replays to the same failure; without kills nothing is found.
 TEST(ExploreKills, FindsHalfClusterAndItsTraceReplays) {
-  const Program p = kills_chat(chat::Variant::half_cluster, 1, 1);
+  const Program p = exploration_chat(chat::Variant::half_cluster, 1, 1);
   EXPECT_FALSE(kills_explore(p, 1, 0).violation) << "found without a kill";
   const Result r = kills_explore(p, 0, 1);
   ASSERT_TRUE(r.violation);

@@ -9,9 +9,8 @@
 #include <string>
 
 #include "chat/variant.hpp"
-#include "explore/chat_program.hpp"
-#include "explore/explorer.hpp"
 #include "explore/programs.hpp"
+#include "explore/tests/exploration_chat.hpp"
 #include "sim/simulation.hpp"
 
 namespace papaya::explore {
@@ -25,13 +24,7 @@ Program estimate_program(std::function<void(Os&)> init) {
 }
 
 Program estimate_chat(int clients, int messages) {
-  chat::Scenario s;
-  s.clients = clients;
-  s.messages = messages;
-  chat::use_exploration_scenario(s);
-  Program p = chat_program(s);
-  p.header.path_pids = true;
-  return p;
+  return exploration_chat(chat::Variant::correct, clients, messages);
 }
 
 Result estimate_run(const Program& p, int bound, sim::BoundKind kind, std::uint64_t walks) {
