@@ -14,7 +14,8 @@
 // in that order, and an execution may spend at most K. Bound 0 is one execution; bound K grows
 // polynomially with the run's length where preemption bounding's bound 0 already holds every
 // order of the processes at every block. Every schedule with d delays has at most d preemptions,
-// so this explores a subset of --bound K's schedules (docs/explore.md, "Delay bounding").
+// so this explores a subset of --bound K's schedules (docs/explore.md, Strategies, "dfs
+// `--delay-bound K`").
 //
 // One execution per Simulation: the explorer calls next_execution() before each run; the tree is
 // kept across runs and the prefix to the deepest unexplored branch is replayed.
@@ -100,7 +101,9 @@ class DfsStrategy final : public Strategy {
     shape_options_ = options;
   }
   long double walk_weight() const { return weight_; }
-  // The last walk's schedule decisions with two or more branches, and their branches in all.
+  // The last walk's schedule decisions where the bound could be spent (any, under a delay bound;
+  // those where the process that ran last may go on, under a preemption bound), and their
+  // branches in all: the shape walk_shape() takes.
   std::uint64_t walk_decisions() const { return walk_decisions_; }
   std::uint64_t walk_options() const { return walk_options_; }
   // Iterative bounding: a new tree under preemption bound `bound` (>= 0), the visited states kept.
