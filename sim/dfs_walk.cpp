@@ -8,12 +8,11 @@
 // spends its preemptions or delays at the first few decisions where it may (at each, half its
 // branches or more spend), while most schedules spend them late, among the run's hundreds of
 // decisions; those are almost never reached, and the mean of a few thousand walks comes out
-// 100 times too small (the chat 2 x 2 within two delays: 148 against the 55,896 schedules the
-// search runs). So under a bound a branch is
-// taken in proportion to the schedules its remaining budget leaves room for (importance sampling,
-// still unbiased): with b left and about D decisions of about r branches still to come, roughly
-// g(b) = sum over i <= b of C(D, i) (r - 1)^i (the ways to spend at most b of them one at a
-// time). D and r come from earlier walks (walk_shape).
+// hundreds of times too small (the chat 2 x 2 within two delays: 148 against the 55,896 schedules
+// the search runs). So under a bound a branch is taken in proportion to the schedules its remaining
+// budget leaves room for (importance sampling, still unbiased): with b left and about D decisions
+// of about r branches still to come, roughly g(b) = sum over i <= b of C(D, i) (r - 1)^i (the ways
+// to spend at most b of them one at a time). D and r come from earlier walks (walk_shape).
 #include <algorithm>
 #include <cmath>
 
