@@ -11,10 +11,7 @@ namespace {
 TEST(ExploreKillsSlow, FindsNoCrashWakeupWithOneKillAndOneDelay) {
   const Program p = exploration_chat(chat::Variant::no_crash_wakeup, 2, 1);
   EXPECT_FALSE(kills_explore(p, 0, 1).violation) << "found within delay bound 0";
-  const Result r = kills_explore(p, 1, 1);
-  ASSERT_TRUE(r.violation);
-  ASSERT_EQ(r.violation->trace.header.kills.size(), 1u);
-  EXPECT_EQ(kills_replayed_check(p, r.violation->trace), r.violation->detail);
+  expect_found_with_one_kill(p, 1);
 }
 
 }  // namespace
