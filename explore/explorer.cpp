@@ -317,6 +317,7 @@ Result explore(const Program& p, const Config& c) {
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       out.wakeup_divergences = s.wakeup_divergences();
+      out.wakeup_asleep = s.wakeup_asleep();
       out.kept = s.footprint();
       if (out.kept.bytes > out.kept_peak.bytes) out.kept_peak = out.kept;
       break;

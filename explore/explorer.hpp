@@ -135,10 +135,12 @@ struct Result {
   int max_processes = 0;
   std::uint64_t races = 0;               // dpor, optimal: races analysed
   std::uint64_t wakeup_divergences = 0;  // optimal: wakeup-tree branches that could not be followed
-  sim::DporFootprint kept;               // optimal: what its tree kept when it stopped
-  sim::DporFootprint kept_peak;          // optimal: the largest of that, sampled
-  std::uint64_t states = 0;              // stateful dfs: distinct states stored
-  bool states_full = false;              // stateful dfs: the table filled (later states not stored)
+  // optimal: wakeup-tree branches dropped where their process was asleep (covered elsewhere)
+  std::uint64_t wakeup_asleep = 0;
+  sim::DporFootprint kept;          // optimal: what its tree kept when it stopped
+  sim::DporFootprint kept_peak;     // optimal: the largest of that, sampled
+  std::uint64_t states = 0;         // stateful dfs: distinct states stored
+  bool states_full = false;         // stateful dfs: the table filled (later states not stored)
   bool exhausted = false;           // dfs/dpor: the whole space (within the bound) was explored
   bool preemption_bounded = false;  // dfs, dpor --bound: some schedule was cut by the bound
   bool hit_max_executions = false;

@@ -3,11 +3,32 @@
 #include <algorithm>
 
 #include "model/check.hpp"
+#include "sim/strategy.hpp"
 
 namespace papaya::sim {
 
 namespace {
 bool has(const std::vector<Pid>& v, Pid p) { return dpor_has(v, p); }
+
+// The Go program a step belongs to (its pid), 0 for a step of a plain process: a runtime actor or
+// another kernel thread of it (go_actor_id), or its first thread, whose steps name the program's
+// syscall queue.
+Pid go_program_of(const Effect& e) {
+  if (is_go_actor(e.pid))
+    return static_cast<Pid>((static_cast<std::uint32_t>(e.pid) >> 20) & 0x3ffu);
+  for (const Access& a : e.access)
+    if (a.obj == Obj::go_kq) return static_cast<Pid>(a.id >> 20);
+  return 0;
+}
+
+// dependent(), where a step whose effect is not known (Wakeup::unknown) depends on every step of
+// its Go program.
+bool depends(const Effect& a, bool a_unknown, const Effect& b, bool b_unknown) {
+  if (dependent(a, b)) return true;
+  if (!a_unknown && !b_unknown) return false;
+  const Pid pa = go_program_of(a);
+  return pa != 0 && pa == go_program_of(b);
+}
 }  // namespace
 
 bool OptimalDporStrategy::sleeping(const Node& n, Pid p) {
@@ -23,6 +44,19 @@ void OptimalDporStrategy::reverse_disabled(Node& n, Pid q) {
   Effect e = unknown;
   e.pid = q;
   insert(n.wut, {Step{q, pool_.intern(e)}});
+}
+
+// A wakeup-tree branch whose process cannot take its step here is dropped. Asleep (explored here
+// already, or asleep since an ancestor and independent of every step since): its traces are
+// explored elsewhere, as sleep sets promise (the paper removes a process's sequences once it is
+// explored, line 21); such a branch comes from a conservative insertion (Wakeup::unknown).
+// Not ready, or only blocking: the inserted sequence cannot run as it was, and its traces may be
+// lost (counted: the verdict is then no proof).
+void OptimalDporStrategy::count_dropped(const Node& n, Pid p, bool ready) {
+  if (ready && !has(n.disabled, p) && sleeping(n, p))
+    ++asleep_;
+  else
+    ++divergences_;
 }
 
 bool OptimalDporStrategy::begin_execution() {
@@ -55,7 +89,7 @@ bool OptimalDporStrategy::pick(Node& n) {
       n.wut.erase(n.wut.begin());
       return true;
     }
-    ++divergences_;
+    count_dropped(n, c.pid, has(list_, c.pid));
     n.wut.erase(n.wut.begin());
   }
   for (Pid p : list_)
@@ -104,15 +138,17 @@ void OptimalDporStrategy::ready(const model::Kernel&, std::span<const Pid> ready
 
 // q is a weak initial of v (the paper's WI): q's first step in v has no predecessor in v, or q
 // has no step in v and its next step `qe` is independent of all of v.
-bool OptimalDporStrategy::weak_initial(Pid q, const Effect* qe, const std::vector<Step>& v) {
+bool OptimalDporStrategy::weak_initial(Pid q, const Effect* qe, bool q_unknown,
+                                       const std::vector<Step>& v) {
   for (std::size_t k = 0; k < v.size(); ++k) {
     if (v[k].pid != q) continue;
     for (std::size_t j = 0; j < k; ++j)
-      if (dependent(*v[j].effect, *v[k].effect)) return false;
+      if (depends(*v[j].effect, v[j].unknown, *v[k].effect, v[k].unknown)) return false;
     return true;
   }
   if (qe == nullptr) return false;
-  return std::none_of(v.begin(), v.end(), [&](const Step& s) { return dependent(*qe, *s.effect); });
+  return std::none_of(v.begin(), v.end(),
+                      [&](const Step& s) { return depends(*qe, q_unknown, *s.effect, s.unknown); });
 }
 
 // insert[E](v, wut): descend through the first child whose process is a weak initial of what is
@@ -124,7 +160,7 @@ bool OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v)
     if (!top && level->empty()) return false;
     Wakeup* next = nullptr;
     for (Wakeup& c : *level)
-      if (weak_initial(c.pid, c.effect, v)) {
+      if (weak_initial(c.pid, c.effect, c.unknown, v)) {
         next = &c;
         break;
       }
@@ -134,10 +170,38 @@ bool OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v)
     level = &next->kids;
   }
   for (const Step& s : v) {
-    level->push_back(Wakeup{s.pid, pool_.intern(*s.effect), {}});
+    level->push_back(Wakeup{s.pid, pool_.intern(*s.effect), {}, s.unknown});
     level = &level->back().kids;
   }
   ++insertions_;
+  return true;
+}
+
+// Within a Go program: an actor of its runtime (or its first thread) turns ready only through a
+// step that depends on its next one (the swap checker's enabling rule,
+// explore/tests/go_footprint_check.hpp), and two of the program's steps that can each make one
+// actor ready write the object its readiness is kept in (its P's status, the syscall queue, the
+// run queues): if j's actor turned ready right after i, no step independent of i could have made
+// it ready, and notdep(i).j cannot run from i's state. (The node of event i + 1 records the ready
+// actors right after i: no visible step lies between, and a step that only blocked changes
+// nothing another actor can see.) Not so between processes: either of two children's exits,
+// independent steps, lets their parent's waitpid(-1) return (PathPids tests), so a process's
+// wakeup is left to the relation's own rules (sim/event_log.hpp: joins, eof, fills).
+bool OptimalDporStrategy::enabled_by(std::size_t i, std::size_t j) const {
+  const EventLog& log = rec_.log();
+  if (i + 1 >= log.size()) return false;
+  const std::int32_t at = log.event(i).node, next = log.event(i + 1).node;
+  if (at < 0 || next < 0) return false;
+  const Effect& ej = log.event(j).effect;
+  const Node& n = nodes_[static_cast<std::size_t>(at)];
+  if (has(n.ready, ej.pid) && !has(n.disabled, ej.pid)) return false;  // ready at i already
+  const Pid program = go_program_of(ej);
+  if (program != 0 && go_program_of(log.event(i).effect) == program)
+    return has(nodes_[static_cast<std::size_t>(next)].ready, ej.pid);
+  // Any actor: what made it ready depends on its step, so happens before it; if no step of
+  // notdep(i) does, only i (or a step after i) can have.
+  for (std::size_t k = i + 1; k < j; ++k)
+    if (!log.before(i, k) && log.before(k, j)) return false;
   return true;
 }
 
@@ -148,10 +212,15 @@ bool OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   if (ei.node < 0) return false;
   Node& n = nodes_[static_cast<std::size_t>(ei.node)];
   if (n.ready.size() < 2) return false;  // nothing else could run there
+  if (enabled_by(i, j)) return false;    // j's actor could not step before i
   std::vector<Step> v;
   for (std::size_t k = i + 1; k < j; ++k)
     if (!log.before(i, k)) v.push_back({log.event(k).effect.pid, &log.event(k).effect});
-  v.push_back({log.event(j).effect.pid, &log.event(j).effect});
+  // The steps of notdep(i) have the effects they had here (each one's predecessors are the same,
+  // and the steps it no longer follows are independent of it); j follows them instead of i, and
+  // a Go program's step may then touch other objects.
+  const Effect& ej = log.event(j).effect;
+  v.push_back({ej.pid, &ej, go_program_of(ej) != 0});
   // A race whose reversal cannot start there: i enabled j (an entersyscall and its kernel call, a
   // wakep and the P it started, a call's last step and its exitsyscall) and v is j alone. Every
   // other v starts with a step independent of i, so ready before it. Inserted, such a branch is
@@ -159,7 +228,7 @@ bool OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   if (!has(n.ready, v.front().pid) || has(n.disabled, v.front().pid)) return false;
   for (const std::vector<DporSlept>* from : {&n.sleep, &n.done})
     for (const DporSlept& s : *from)
-      if (weak_initial(s.pid, s.effect, v)) return false;  // explored already, or will be
+      if (weak_initial(s.pid, s.effect, false, v)) return false;  // explored already, or will be
   return insert(n.wut, std::move(v));
 }
 
@@ -241,7 +310,7 @@ bool OptimalDporStrategy::next_execution() {
         branch_at(n);
         return true;
       }
-      ++divergences_;
+      count_dropped(n, c.pid, has(n.ready, c.pid));
       n.wut.erase(n.wut.begin());
     }
     pop_node();

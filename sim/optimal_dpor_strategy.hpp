@@ -6,6 +6,16 @@
 // e. An exploration follows its node's wakeup tree (leftmost first) and chooses freely only at its
 // leaves, so no execution is sleep-set blocked and each Mazurkiewicz trace is explored once.
 //
+// Two departures of the simulator's steps from the paper's model are handled where races are
+// reversed (docs/explore.md, "Optimal DPOR and footprints that depend on the state"):
+// - a Go program's step has a footprint that depends on the runtime's state (a channel receive
+//   that finds a value touches its channel alone, one that parks also the scheduler), so the
+//   reversed race's last step, which the paper writes as its process alone (v =
+//   notdep(e).proc(e')), may touch other objects once it runs before e: in the wakeup tree it is
+//   taken as dependent on every step of its program (Wakeup::unknown);
+// - an actor that e made ready (an entersyscall and the call it hands to a kernel thread, an
+//   exitsyscall and the P it takes back) cannot step before e: such a race is not reversed.
+//
 // Where the simulator departs from the paper's model, the strategy counts it instead of failing:
 // a wakeup-tree step whose process is not ready or only blocks there (blocking operations are
 // outside Algorithm 2; Nidhugg has the same gap for awaits) drops that branch
@@ -22,11 +32,14 @@
 namespace papaya::sim {
 
 // A wakeup tree's node: a step (process and the effect it had where the race was found, the
-// strategy's EffectPool's copy).
+// strategy's EffectPool's copy). `unknown`: the last step of a reversed race, whose effect where
+// it will run is not known (a Go program's footprint depends on what the race's first step
+// changed): dependent on every step of its Go program.
 struct Wakeup {
   Pid pid = 0;
   const Effect* effect = nullptr;
   std::vector<Wakeup> kids;
+  bool unknown = false;
 };
 
 // What the exploration keeps between executions, counted (OptimalDporStrategy::footprint): the
@@ -64,6 +77,8 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   void ready(const model::Kernel&, std::span<const Pid> ready) override;
 
   std::uint64_t wakeup_divergences() const { return divergences_; }
+  // Branches dropped because their process was asleep where they start (covered elsewhere).
+  std::uint64_t wakeup_asleep() const { return asleep_; }
   std::uint64_t insertions() const { return insertions_; }
   // Count every race found, and whether it was reversed, into `c` (null: none; the default).
   void set_census(RaceCensus* c) { census_ = c; }
@@ -75,16 +90,21 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   struct Step {
     Pid pid;
     const Effect* effect;
+    bool unknown = false;  // (Wakeup::unknown)
   };
   // Whether the race added a wakeup-tree branch.
   bool analyse(std::size_t i, std::size_t j);
-  static bool weak_initial(Pid q, const Effect* qe, const std::vector<Step>& v);
+  // Whether event i made event j's actor ready (it was not ready at i's decision, and was at the
+  // next one).
+  bool enabled_by(std::size_t i, std::size_t j) const;
+  static bool weak_initial(Pid q, const Effect* qe, bool q_unknown, const std::vector<Step>& v);
   bool insert(std::vector<Wakeup>& root, std::vector<Step> v);
   static bool sleeping(const Node& n, Pid p);
   void open_node(std::span<const Pid> ready);
   bool pick(Node& n);
   void branched() override { first_new_ = rec_.log().size(); }
   void reverse_disabled(Node& n, Pid q) override;
+  void count_dropped(const Node& n, Pid p, bool ready);
   // The wakeup subtree it led into cannot be followed.
   void only_blocked() override {
     if (!guide_.empty()) ++divergences_;
@@ -94,6 +114,7 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   std::vector<Wakeup> guide_;  // the wakeup subtree the next fresh node starts with
   std::size_t first_new_ = 0;  // events before this index were in the previous execution too
   std::uint64_t divergences_ = 0;
+  std::uint64_t asleep_ = 0;
   std::uint64_t insertions_ = 0;
   RaceCensus* census_ = nullptr;
 };

@@ -162,7 +162,10 @@ TEST(EofFollowsTheClose, OnTheChatWithTwoClientsFewerBranchesNoRunCanFollow) {
   EXPECT_FALSE(with.violation);
   EXPECT_EQ(with.executions, 3'000u);
   EXPECT_EQ(without.executions, 3'000u);
-  EXPECT_LT(with.wakeup_divergences, without.wakeup_divergences);
+  // Since wave 15 optimal DPOR declines such a reversal itself when nothing else in it can have
+  // woken the recv (OptimalDporStrategy::enabled_by), so the branches it drops are as many either
+  // way; the edge still spares it the sleep-set-blocked runs those races led to.
+  EXPECT_LE(with.wakeup_divergences, without.wakeup_divergences);
   EXPECT_LT(with.abandoned, without.abandoned);
 }
 
