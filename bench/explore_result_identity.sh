@@ -54,6 +54,11 @@ done <<'EOF'
 --design goroutine --gomaxprocs 1 --clients 1 --messages 0 --strategy optimal
 --benchmark lastzero:10 --strategy optimal
 --benchmark lastzero:10 --strategy dpor
+--clients 1 --messages 1 --strategy dpor --bound 1
+--clients 1 --messages 0 --strategy optimal --data-options 2 --max-executions 30000
+--clients 1 --messages 0 --strategy dpor --data-options 2 --faults --max-executions 30000
+--clients 1 --messages 0 --strategy dpor --bound 2 --data-options 2 --max-executions 30000
+--design goroutine --gomaxprocs 1 --clients 1 --messages 0 --strategy dpor --max-executions 30000
 EOF
 if [ "${SIM_SEEDS:-5}" != 0 ]; then
   if "$here/scripts/compare-sim-traces" "$base" "$new" "${SIM_SEEDS:-5}" >"$out/sim.txt" 2>&1; then

@@ -303,6 +303,7 @@ bool DporStrategy::next_execution() {
       answers_.resize(at);
       replay_ = at;
       branch_ = true;
+      keep_ = n.first_event;
       return true;
     }
     drop_last_node();
