@@ -326,6 +326,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   slot.fed = e.fed;
   slot.actor_slot = static_cast<std::uint16_t>(pid);
   slot.step = e.step;
+  slot.name = 0;
   return j;
 }
 
@@ -384,14 +385,17 @@ std::uint64_t EventLog::trace_hash() const {
   for (std::uint32_t a : actors)
     for (std::uint32_t i = a; i != none; i = next[i]) {
       const Event& e = events_[i];
-      std::uint64_t eh = 1469598103934665603ull;
-      mix(eh, static_cast<std::uint64_t>(e.effect.pid));
-      mix(eh, e.nth);
-      mix(eh, e.data);
-      const std::uint16_t* c = clock(i);
-      for (const auto& [q, id] : entries)
-        if (c[q]) mix(eh, id | c[q]);
-      mix(h, eh);
+      if (e.name == 0) {
+        std::uint64_t eh = 1469598103934665603ull;
+        mix(eh, static_cast<std::uint64_t>(e.effect.pid));
+        mix(eh, e.nth);
+        mix(eh, e.data);
+        const std::uint16_t* c = clock(i);
+        for (const auto& [q, id] : entries)
+          if (c[q]) mix(eh, id | c[q]);
+        e.name = eh;  // (a kept event's clock is its own from now on: so is its name)
+      }
+      mix(h, e.name);
     }
   return h;
 }

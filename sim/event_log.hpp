@@ -47,6 +47,10 @@ struct Event {
   // The step's ordinal in its execution (1-based, every step counted, events or not): set by
   // StepRecorder, which knows by it a replayed step that is a kept event (EventLog::rewind).
   std::uint32_t step = 0;
+  // Its name as trace_hash mixes it (its identity and clock, processes by pid), once computed
+  // (0: not yet): a kept event (EventLog::rewind) keeps it, so each execution names only its new
+  // events. A cache, not part of what the event is.
+  mutable std::uint64_t name = 0;
 };
 
 class EventLog {
