@@ -100,6 +100,7 @@ KeptTestView kept_test_fresh(const std::vector<Event>& events, std::size_t time_
 KeptTestView kept_test_rewound(const std::vector<Event>& last, const std::vector<Event>& next,
                                std::size_t keep, std::size_t time_at, bool by_add_kept) {
   EventLog log;
+  log.rewind(0);  // as the DPORs start each execution
   Races r;
   kept_test_add(log, last, 0, time_at, r);
   log.trace_hash();  // as the explorer names each execution (each event's name computed)
@@ -148,7 +149,49 @@ TEST(EventLogKeptPrefix, AnEventThatDiffersFromTheKeptOneEndsThePrefix) {
     other.data += 7;  // another decision: another event
     next.push_back(other);
     for (std::size_t i = differs + 1; i < 18; ++i) next.push_back(kept_test_event(rng, i));
-    EXPECT_EQ(kept_test_rewound(last, next, keep, 99, false), kept_test_fresh(next, 99)) << round;
+    const std::size_t time_at = rng() % 24;  // often never
+    EXPECT_EQ(kept_test_rewound(last, next, keep, time_at, false), kept_test_fresh(next, time_at))
+        << round;
+  }
+}
+
+// As the DPORs run it: execution after execution, each keeping a prefix of the last (so the kept
+// events' undo was recorded executions ago), each named, each compared with a fresh log.
+TEST(EventLogKeptPrefix, ExecutionAfterExecutionEachRewoundLogSaysWhatAFreshOneSays) {
+  std::mt19937 rng(13);
+  EventLog log;
+  log.rewind(0);
+  std::vector<Event> last;
+  Races kept_races;
+  std::size_t last_time_at = 99;
+  for (int round = 0; round < 400; ++round) {
+    const std::size_t keep = last.empty() ? 0 : rng() % (last.size() + 1);
+    std::vector<Event> next(last.begin(), last.begin() + static_cast<std::ptrdiff_t>(keep));
+    const std::size_t n = 10 + rng() % 10;
+    for (std::size_t i = keep; i < n; ++i) {
+      next.push_back(kept_test_event(rng, i));
+      next.back().step = static_cast<std::uint32_t>(1000 * round + i + 1);
+    }
+    // Time moves at the same place as last time when that is in the kept prefix (the same
+    // steps), else anywhere.
+    const std::size_t time_at = last_time_at < keep ? last_time_at : keep + rng() % 24;
+    const std::size_t kept = log.rewind(keep);
+    EXPECT_EQ(kept, keep) << round;
+    Races r = kept_races;  // the last execution's, of the events kept (StepRecorder::rewind)
+    std::erase_if(r, [&](const auto& x) { return x.second >= kept; });
+    for (std::size_t i = 0; i < next.size(); ++i) {
+      if (i == time_at) log.time_moved();
+      if (i < kept && rng() % 2 == 0) {
+        EXPECT_EQ(log.next_kept_step(), next[i].step);
+        log.add_kept();
+      } else {
+        log.add(next[i], &r);
+      }
+    }
+    EXPECT_EQ(kept_test_view(log, r), kept_test_fresh(next, time_at)) << round;
+    kept_races = r;
+    last = next;
+    last_time_at = time_at;
   }
 }
 
