@@ -17,7 +17,7 @@
 
 namespace papaya::sim {
 
-inline bool dpor_has(const std::vector<Pid>& v, Pid p) {
+inline bool dpor_has(std::span<const Pid> v, Pid p) {
   return std::find(v.begin(), v.end(), p) != v.end();
 }
 
@@ -245,10 +245,7 @@ class DporBase : public Strategy {
     if (last_node_ < 0 || cont_ || abandon_ || !rec_.effect().global) return;
     Node& n = nodes_[static_cast<std::size_t>(last_node_)];
     for (Pid q : n.ready)
-      if (q != n.chosen && !dpor_has_in(now, q)) reverse_disabled(n, q);
-  }
-  static bool dpor_has_in(std::span<const Pid> v, Pid p) {
-    return std::find(v.begin(), v.end(), p) != v.end();
+      if (q != n.chosen && !dpor_has(now, q)) reverse_disabled(n, q);
   }
 
   std::uint32_t data_;
@@ -266,7 +263,9 @@ class DporBase : public Strategy {
   bool first_ = true;
   Pid want_ = 0;
   Pid last_ = 0;  // the process (or Go actor) that took the last step, blocked or not
-  std::vector<Pid> list_;
+  // The ready list of the current decision (Strategy::ready's): the executor's, which stays as it
+  // is until the step is chosen (choose follows ready in the same turn of its loop), not a copy.
+  std::span<const Pid> list_;
   std::uint64_t races_ = 0;
   StepRecorder rec_;
   EffectPool pool_;  // every effect kept between executions (DporSlept, wakeup trees)
