@@ -17,7 +17,7 @@
 namespace papaya::sim {
 namespace {
 
-using Races = std::vector<std::pair<std::size_t, std::size_t>>;
+using KeptTestRaces = std::vector<std::pair<std::size_t, std::size_t>>;
 
 // A random step of one of four processes (4 is forked by 1 at the start) on a few shared objects:
 // plain objects read or written, signal sets, a family (slot writes, family reads), now and then
@@ -62,7 +62,7 @@ std::vector<Event> kept_test_run(std::mt19937& rng, std::size_t n) {
 
 // Adds `events` (from index `from`) to `log`, time moving before index `time_at` (if reached).
 void kept_test_add(EventLog& log, const std::vector<Event>& events, std::size_t from,
-                   std::size_t time_at, Races& races) {
+                   std::size_t time_at, KeptTestRaces& races) {
   for (std::size_t i = from; i < events.size(); ++i) {
     if (i == time_at) log.time_moved();
     log.add(events[i], &races);
@@ -71,14 +71,14 @@ void kept_test_add(EventLog& log, const std::vector<Event>& events, std::size_t 
 
 // What a log says of its execution: races, every pair's order, the trace's and events' names.
 struct KeptTestView {
-  Races races;
+  KeptTestRaces races;
   std::vector<bool> before;
   std::uint64_t trace = 0;
   std::vector<std::uint64_t> names;
   bool operator==(const KeptTestView&) const = default;
 };
 
-KeptTestView kept_test_view(const EventLog& log, const Races& races) {
+KeptTestView kept_test_view(const EventLog& log, const KeptTestRaces& races) {
   KeptTestView v{races, {}, log.trace_hash(), {}};
   for (std::size_t j = 0; j < log.size(); ++j) {
     v.names.push_back(log.event_hash(j));
@@ -89,7 +89,7 @@ KeptTestView kept_test_view(const EventLog& log, const Races& races) {
 
 KeptTestView kept_test_fresh(const std::vector<Event>& events, std::size_t time_at) {
   EventLog log;
-  Races r;
+  KeptTestRaces r;
   kept_test_add(log, events, 0, time_at, r);
   return kept_test_view(log, r);
 }
@@ -101,7 +101,7 @@ KeptTestView kept_test_rewound(const std::vector<Event>& last, const std::vector
                                std::size_t keep, std::size_t time_at, bool by_add_kept) {
   EventLog log;
   log.rewind(0);  // as the DPORs start each execution
-  Races r;
+  KeptTestRaces r;
   kept_test_add(log, last, 0, time_at, r);
   log.trace_hash();  // as the explorer names each execution (each event's name computed)
   const std::size_t kept = log.rewind(keep);
@@ -162,7 +162,7 @@ TEST(EventLogKeptPrefix, ExecutionAfterExecutionEachRewoundLogSaysWhatAFreshOneS
   EventLog log;
   log.rewind(0);
   std::vector<Event> last;
-  Races kept_races;
+  KeptTestRaces kept_races;
   std::size_t last_time_at = 99;
   for (int round = 0; round < 400; ++round) {
     const std::size_t keep = last.empty() ? 0 : rng() % (last.size() + 1);
@@ -177,7 +177,8 @@ TEST(EventLogKeptPrefix, ExecutionAfterExecutionEachRewoundLogSaysWhatAFreshOneS
     const std::size_t time_at = last_time_at < keep ? last_time_at : keep + rng() % 24;
     const std::size_t kept = log.rewind(keep);
     EXPECT_EQ(kept, keep) << round;
-    Races r = kept_races;  // the last execution's, of the events kept (StepRecorder::rewind)
+    KeptTestRaces r =
+        kept_races;  // the last execution's, of the events kept (StepRecorder::rewind)
     std::erase_if(r, [&](const auto& x) { return x.second >= kept; });
     for (std::size_t i = 0; i < next.size(); ++i) {
       if (i == time_at) log.time_moved();
@@ -204,7 +205,7 @@ TEST(EventLogKeptPrefix, TheKeptEventsAccessesDecideTheNewEventsRaces) {
   a.effect = {1, false, {w}};
   Event b;
   b.effect = {2, false, {w}};
-  EXPECT_EQ(kept_test_fresh({a, b}, 99).races, (Races{{0, 1}}));
+  EXPECT_EQ(kept_test_fresh({a, b}, 99).races, (KeptTestRaces{{0, 1}}));
   // b alone (as a log that forgot a's access would see it): no race.
   EXPECT_TRUE(kept_test_fresh({b}, 99).races.empty());
 }
