@@ -62,11 +62,12 @@ class EventLog {
 
   void clear();
   // clear(), keeping the first `keep` events (and their clocks) for the next execution, which
-  // replays them: add() then checks each against the kept one and only records its accesses
-  // (the candidates, the walk and the clock are the last execution's). An event that differs
-  // ends the kept prefix there (it and every later one are added anew: the caller's races past
-  // it are dropped). Returns how many are kept: none when a Go actor stepped (its slots are an
-  // execution's own), at most size().
+  // replays them: each is appended again by add_kept (StepRecorder knows a kept step by its
+  // ordinal), or by add, which checks it against the kept one; either way only its accesses are
+  // recorded again (its candidates, walk, clock and name are the last execution's). An event that
+  // differs ends the kept prefix there (it and every later one are added anew: the caller's races
+  // past it are dropped). Returns how many are kept: none when a Go actor stepped (its slots are
+  // an execution's own), at most size().
   std::size_t rewind(std::size_t keep);
   // Virtual time moved: every process was blocked (sim/executor.cpp moves time only then), so no
   // step from now on can be reordered before any step so far; each later event's clock starts
