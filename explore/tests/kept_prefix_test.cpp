@@ -155,8 +155,8 @@ TEST(EventLogKeptPrefix, AnEventThatDiffersFromTheKeptOneEndsThePrefix) {
   }
 }
 
-// As the DPORs run it: execution after execution, each keeping a prefix of the last (so the kept
-// events' undo was recorded executions ago), each named, each compared with a fresh log.
+// As the DPORs run it: execution after execution, each keeping a prefix of the last (so a kept
+// event may have been found executions ago), each named, each compared with a fresh log.
 TEST(EventLogKeptPrefix, ExecutionAfterExecutionEachRewoundLogSaysWhatAFreshOneSays) {
   std::mt19937 rng(13);
   EventLog log;
@@ -177,8 +177,8 @@ TEST(EventLogKeptPrefix, ExecutionAfterExecutionEachRewoundLogSaysWhatAFreshOneS
     const std::size_t time_at = last_time_at < keep ? last_time_at : keep + rng() % 24;
     const std::size_t kept = log.rewind(keep);
     EXPECT_EQ(kept, keep) << round;
-    KeptTestRaces r =
-        kept_races;  // the last execution's, of the events kept (StepRecorder::rewind)
+    // The last execution's races, of the events kept (as StepRecorder::rewind keeps them).
+    KeptTestRaces r = kept_races;
     std::erase_if(r, [&](const auto& x) { return x.second >= kept; });
     for (std::size_t i = 0; i < next.size(); ++i) {
       if (i == time_at) log.time_moved();
