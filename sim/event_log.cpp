@@ -191,8 +191,10 @@ bool EventLog::same_event(const Event& e, const Event& k) {
       o.last_write = static_cast<std::int64_t>(j);
       o.readers.clear();
     } else {
-      auto r = std::find_if(o.readers.begin(), o.readers.end(),
-                            [&](std::size_t x) { return events_[x].effect.pid == e.effect.pid; });
+      // (x == j: an effect that reads one object twice; event j is not in events_ yet.)
+      auto r = std::find_if(o.readers.begin(), o.readers.end(), [&](std::size_t x) {
+        return x == j || events_[x].effect.pid == e.effect.pid;
+      });
       if (r != o.readers.end())
         *r = j;
       else
