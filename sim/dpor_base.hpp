@@ -17,7 +17,7 @@
 
 namespace papaya::sim {
 
-inline bool dpor_has(const std::vector<Pid>& v, Pid p) {
+inline bool dpor_has(std::span<const Pid> v, Pid p) {
   return std::find(v.begin(), v.end(), p) != v.end();
 }
 
@@ -32,6 +32,9 @@ struct DporSlept {
 // non-scheduling decision (segments, arrivals, faults, signal races) picks an option.
 struct DporNode {
   bool schedule = true;
+  // The events of the execution before the node's first decision (in the padding after
+  // `schedule`): the next execution branching here keeps them (EventLog::rewind).
+  std::uint32_t first_event = 0;
   std::size_t first_answer = 0;
   // a schedule node
   std::vector<Pid> ready;        // at its first decision
@@ -48,6 +51,7 @@ struct DporNode {
   // drops: a step's node then costs no allocation).
   void reset() {
     schedule = true;
+    first_event = 0;
     first_answer = 0;
     ready.clear();
     disabled.clear();
@@ -187,7 +191,10 @@ class DporBase : public Strategy {
     cont_ = false;
     abandon_ = false;
     last_ = 0;
-    rec_.clear();
+    // The events before the branch are those of the last execution (the same prefix of answers
+    // replays them): kept, with their clocks and races, not found again.
+    rec_.rewind(keep_);
+    keep_ = 0;
   }
   // A new schedule node's sleep set: the previous node's sleepers and explored siblings that the
   // step just taken there is independent of.
@@ -203,6 +210,7 @@ class DporBase : public Strategy {
     answers_.resize(n.first_answer);
     replay_ = n.first_answer;
     branch_ = true;
+    keep_ = n.first_event;
   }
   // Backtracking over the last node when it is a non-scheduling decision: true when it has an
   // option left (the next execution takes it), false when it is spent (dropped).
@@ -218,7 +226,11 @@ class DporBase : public Strategy {
   }
   // A new node at the end of the path (a dropped node's storage reused), and the last node
   // dropped (kept in place for reuse).
-  Node& push_node() { return nodes_.push(); }
+  Node& push_node() {
+    Node& n = nodes_.push();
+    n.first_event = static_cast<std::uint32_t>(rec_.log().size());
+    return n;
+  }
   void pop_node() { nodes_.pop_back(); }
   // Hooks: a non-scheduling branch was just taken; the step just taken only blocked.
   virtual void branched() {}
@@ -233,10 +245,7 @@ class DporBase : public Strategy {
     if (last_node_ < 0 || cont_ || abandon_ || !rec_.effect().global) return;
     Node& n = nodes_[static_cast<std::size_t>(last_node_)];
     for (Pid q : n.ready)
-      if (q != n.chosen && !dpor_has_in(now, q)) reverse_disabled(n, q);
-  }
-  static bool dpor_has_in(std::span<const Pid> v, Pid p) {
-    return std::find(v.begin(), v.end(), p) != v.end();
+      if (q != n.chosen && !dpor_has(now, q)) reverse_disabled(n, q);
   }
 
   std::uint32_t data_;
@@ -244,6 +253,7 @@ class DporBase : public Strategy {
   std::vector<std::uint32_t> answers_;  // pids for schedule decisions, options for the others
   std::size_t replay_ = 0;              // answers_[0, replay_) are followed
   bool branch_ = false;                 // nodes_[node_] is the branch to take next
+  std::size_t keep_ = 0;                // the events the next execution keeps (its branch's)
   std::size_t answer_ = 0;
   std::size_t node_ = 0;
   std::size_t cur_ = 0;          // the schedule node of the current step
@@ -253,7 +263,9 @@ class DporBase : public Strategy {
   bool first_ = true;
   Pid want_ = 0;
   Pid last_ = 0;  // the process (or Go actor) that took the last step, blocked or not
-  std::vector<Pid> list_;
+  // The ready list of the current decision (Strategy::ready's): the executor's, which stays as it
+  // is until the step is chosen (choose follows ready in the same turn of its loop), not a copy.
+  std::span<const Pid> list_;
   std::uint64_t races_ = 0;
   StepRecorder rec_;
   EffectPool pool_;  // every effect kept between executions (DporSlept, wakeup trees)

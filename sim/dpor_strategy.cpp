@@ -7,7 +7,7 @@
 namespace papaya::sim {
 
 namespace {
-bool has(const std::vector<Pid>& v, Pid p) { return dpor_has(v, p); }
+bool has(std::span<const Pid> v, Pid p) { return dpor_has(v, p); }
 }  // namespace
 
 bool DporStrategy::asleep(const Node& n, Pid p) {
@@ -120,7 +120,7 @@ void DporStrategy::open_node(std::span<const Pid> ready) {
 
 void DporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
   if (abandon_) return;
-  list_.assign(ready.begin(), ready.end());
+  list_ = ready;
   // The executor puts the process that ran last first when it can run.
   last_ready_ = !list_.empty() && list_[0] == last_;
   if (answer_ < replay_) {  // following the prefix
@@ -303,6 +303,7 @@ bool DporStrategy::next_execution() {
       answers_.resize(at);
       replay_ = at;
       branch_ = true;
+      keep_ = n.first_event;
       return true;
     }
     drop_last_node();

@@ -8,13 +8,20 @@
 
 namespace papaya::sim {
 
-void EventLog::clear() {
+void EventLog::clear() { rewind(0); }
+
+std::size_t EventLog::rewind(std::size_t keep) {
+  // A Go actor's slot is given in the order actors first step in an execution: kept only in
+  // executions without one (the clocks then have max_pids slots, from the first event on).
+  if (!go_actors_.empty() || stride_ != max_pids) keep = 0;
+  keep = std::min(keep, n_);
   width_ = 1;
   stride_ = max_pids;
   go_actors_.clear();
   go_by_id_.clear();
   n_ = 0;  // the events' storage (their access vectors) is reused by the next execution
-  clocks_.clear();
+  kept_ = keep;
+  clocks_.resize(keep * stride_);  // the kept events' clocks stay where they are
   used_ = 0;
   if (++gen_ == 0) {  // wrapped: no slot may look current
     for (Slot& s : slots_) s.gen = 0;
@@ -25,6 +32,7 @@ void EventLog::clear() {
   last_global_ = -1;
   if (time_moved_) std::fill(time_frontier_.begin(), time_frontier_.end(), 0);
   time_moved_ = false;
+  return keep;
 }
 
 void EventLog::time_moved() {
@@ -136,7 +144,96 @@ void EventLog::join(std::size_t into, std::size_t from) {
   for (std::size_t q = 0; q < width_; ++q) a[q] = std::max(a[q], b[q]);
 }
 
+bool EventLog::same_event(const Event& e, const Event& k) {
+  return e.effect.pid == k.effect.pid && e.effect.global == k.effect.global && e.node == k.node &&
+         e.data == k.data && e.forked == k.forked && e.op == k.op && e.joins == k.joins &&
+         e.eof == k.eof && e.fills == k.fills && e.fed == k.fed && e.step == k.step &&
+         e.effect.access == k.effect.access;
+}
+
+// Records event j's accesses in their objects' states (states_, looked up by the caller). Inlined
+// into both callers: a call per event cost dfs 1 % of its instructions.
+[[gnu::always_inline]] inline void EventLog::record(const Event& e, std::size_t j) {
+  for (std::size_t k = 0; k < e.effect.access.size(); ++k) {
+    const Access& a = e.effect.access[k];
+    ObjState& o = *states_[k].first;
+    if (a.obj == Obj::signal) {
+      // Takes the signals of `a` from the entries `of` (a later write of them, or a later read
+      // by the same process, stands for them), dropping the entries left with none.
+      const auto take = [&](std::vector<std::pair<std::size_t, std::uint16_t>>& from, auto of) {
+        std::erase_if(from, [&](auto& x) {
+          if (of(x.first)) x.second = static_cast<std::uint16_t>(x.second & ~a.sigs);
+          return x.second == 0;
+        });
+      };
+      if (a.write) {
+        take(o.sig_writes, [](std::size_t) { return true; });
+        take(o.sig_readers, [](std::size_t) { return true; });
+        o.sig_writes.emplace_back(j, a.sigs);
+      } else {
+        take(o.sig_readers,
+             [&](std::size_t x) { return x == j || events_[x].effect.pid == e.effect.pid; });
+        o.sig_readers.emplace_back(j, a.sigs);
+      }
+      continue;
+    }
+    if (states_[k].second != nullptr) {  // a slot's write: also its family's (slot, last write)
+      ObjState& f = *states_[k].second;
+      const std::uint32_t slot = a.id & family_slot_mask;
+      auto w = std::find_if(f.slot_writes.begin(), f.slot_writes.end(),
+                            [&](const auto& x) { return x.first == slot; });
+      if (w != f.slot_writes.end())
+        w->second = j;
+      else
+        f.slot_writes.emplace_back(slot, j);
+    }
+    if (a.write) {
+      o.last_write = static_cast<std::int64_t>(j);
+      o.readers.clear();
+    } else {
+      // (x == j: an effect that reads one object twice; event j is not in events_ yet.)
+      auto r = std::find_if(o.readers.begin(), o.readers.end(), [&](std::size_t x) {
+        return x == j || events_[x].effect.pid == e.effect.pid;
+      });
+      if (r != o.readers.end())
+        *r = j;
+      else
+        o.readers.push_back(j);
+    }
+  }
+}
+
+// A replayed event (rewind): its clock, nth and races are the kept event's; only its accesses,
+// the actor's last event, the fork edge and the last global event are recorded again (what the
+// later events' candidates come from).
+std::size_t EventLog::add_kept() {
+  const std::size_t j = n_;
+  const Event& e = events_[j];
+  const std::size_t pid = e.actor_slot;
+  width_ = std::max(width_, pid + 1);
+  reserve_objs(2 * e.effect.access.size());
+  states_.clear();
+  for (const Access& a : e.effect.access) {
+    ObjState& o = obj(a.obj, a.id);
+    states_.push_back({&o, is_family(a.obj) && a.write ? &obj(a.obj, family_id(a.id)) : nullptr});
+  }
+  record(e, j);
+  if (e.effect.global) last_global_ = static_cast<std::int64_t>(j);
+  last_of_[pid] = static_cast<std::int64_t>(j);
+  if (e.forked > 0) creator_[pid_slot(e.forked)] = static_cast<std::int64_t>(j);
+  ++n_;
+  return j;
+}
+
 std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std::size_t>>* races) {
+  if (n_ < kept_) {
+    if (same_event(e, events_[n_])) return add_kept();
+    // Not the last execution's step after all: this event and the later ones are found anew,
+    // and the kept races of each dropped.
+    kept_ = n_;
+    clocks_.resize(n_ * stride_);
+    if (races) std::erase_if(*races, [&](const auto& r) { return r.second >= n_; });
+  }
   const std::size_t pid = slot_of(e.effect.pid);
   // Every clock is 0 at slots this execution has not seen: joins and names stop at the widest.
   width_ = std::max(width_, pid + 1);
@@ -212,52 +309,7 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   }
   const auto nth = static_cast<std::uint32_t>(clock(j)[pid] + 1);
   clock(j)[pid] = static_cast<std::uint16_t>(nth);
-  // Record the accesses.
-  for (std::size_t k = 0; k < e.effect.access.size(); ++k) {
-    const Access& a = e.effect.access[k];
-    ObjState& o = *states_[k].first;
-    if (a.obj == Obj::signal) {
-      // Takes the signals of `a` from the entries `of` (a later write of them, or a later read
-      // by the same process, stands for them), dropping the entries left with none.
-      const auto take = [&](std::vector<std::pair<std::size_t, std::uint16_t>>& from, auto of) {
-        std::erase_if(from, [&](auto& x) {
-          if (of(x.first)) x.second = static_cast<std::uint16_t>(x.second & ~a.sigs);
-          return x.second == 0;
-        });
-      };
-      if (a.write) {
-        take(o.sig_writes, [](std::size_t) { return true; });
-        take(o.sig_readers, [](std::size_t) { return true; });
-        o.sig_writes.emplace_back(j, a.sigs);
-      } else {
-        take(o.sig_readers,
-             [&](std::size_t x) { return x == j || events_[x].effect.pid == e.effect.pid; });
-        o.sig_readers.emplace_back(j, a.sigs);
-      }
-      continue;
-    }
-    if (states_[k].second != nullptr) {  // a slot's write: also its family's (slot, last write)
-      ObjState& f = *states_[k].second;
-      const std::uint32_t slot = a.id & family_slot_mask;
-      auto w = std::find_if(f.slot_writes.begin(), f.slot_writes.end(),
-                            [&](const auto& x) { return x.first == slot; });
-      if (w != f.slot_writes.end())
-        w->second = j;
-      else
-        f.slot_writes.emplace_back(slot, j);
-    }
-    if (a.write) {
-      o.last_write = static_cast<std::int64_t>(j);
-      o.readers.clear();
-    } else {
-      auto r = std::find_if(o.readers.begin(), o.readers.end(),
-                            [&](std::size_t x) { return events_[x].effect.pid == e.effect.pid; });
-      if (r != o.readers.end())
-        *r = j;
-      else
-        o.readers.push_back(j);
-    }
-  }
+  record(e, j);
   if (e.effect.global) last_global_ = static_cast<std::int64_t>(j);
   last_of_[pid] = static_cast<std::int64_t>(j);
   if (e.forked > 0) creator_[pid_slot(e.forked)] = static_cast<std::int64_t>(j);
@@ -276,6 +328,8 @@ std::size_t EventLog::add(const Event& e, std::vector<std::pair<std::size_t, std
   slot.fills = e.fills;
   slot.fed = e.fed;
   slot.actor_slot = static_cast<std::uint16_t>(pid);
+  slot.step = e.step;
+  slot.name = 0;
   return j;
 }
 
@@ -334,14 +388,17 @@ std::uint64_t EventLog::trace_hash() const {
   for (std::uint32_t a : actors)
     for (std::uint32_t i = a; i != none; i = next[i]) {
       const Event& e = events_[i];
-      std::uint64_t eh = 1469598103934665603ull;
-      mix(eh, static_cast<std::uint64_t>(e.effect.pid));
-      mix(eh, e.nth);
-      mix(eh, e.data);
-      const std::uint16_t* c = clock(i);
-      for (const auto& [q, id] : entries)
-        if (c[q]) mix(eh, id | c[q]);
-      mix(h, eh);
+      if (e.name == 0) {
+        std::uint64_t eh = 1469598103934665603ull;
+        mix(eh, static_cast<std::uint64_t>(e.effect.pid));
+        mix(eh, e.nth);
+        mix(eh, e.data);
+        const std::uint16_t* c = clock(i);
+        for (const auto& [q, id] : entries)
+          if (c[q]) mix(eh, id | c[q]);
+        e.name = eh;  // (a kept event's clock is its own from now on: so is its name)
+      }
+      mix(h, e.name);
     }
   return h;
 }

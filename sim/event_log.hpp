@@ -44,6 +44,13 @@ struct Event {
   std::uint64_t fills = 0;
   std::uint64_t fed = 0;
   std::uint16_t actor_slot = 0;  // set by EventLog::add: its actor's slot in the clocks
+  // The step's ordinal in its execution (1-based, every step counted, events or not): set by
+  // StepRecorder, which knows by it a replayed step that is a kept event (EventLog::rewind).
+  std::uint32_t step = 0;
+  // Its name as trace_hash mixes it (its identity and clock, processes by pid), once computed
+  // (0: not yet): a kept event (EventLog::rewind) keeps it, so each execution names only its new
+  // events. A cache, not part of what the event is.
+  mutable std::uint64_t name = 0;
 };
 
 class EventLog {
@@ -54,6 +61,14 @@ class EventLog {
   static constexpr std::size_t max_actors = 256;
 
   void clear();
+  // clear(), keeping the first `keep` events (and their clocks) for the next execution, which
+  // replays them: each is appended again by add_kept (StepRecorder knows a kept step by its
+  // ordinal), or by add, which checks it against the kept one; either way only its accesses are
+  // recorded again (its candidates, walk, clock and name are the last execution's). An event that
+  // differs ends the kept prefix there (it and every later one are added anew: the caller's races
+  // past it are dropped). Returns how many are kept: none when a Go actor stepped (its slots are
+  // an execution's own), at most size().
+  std::size_t rewind(std::size_t keep);
   // Virtual time moved: every process was blocked (sim/executor.cpp moves time only then), so no
   // step from now on can be reordered before any step so far; each later event's clock starts
   // from all of them (their join), and none of them races it. Without this edge DPOR would plan
@@ -65,6 +80,12 @@ class EventLog {
   std::size_t add(const Event& e,
                   std::vector<std::pair<std::size_t, std::size_t>>* races = nullptr);
   std::size_t size() const { return n_; }
+  // The step ordinal (Event::step) of the next kept event, 0 when none is left (rewind).
+  std::uint32_t next_kept_step() const { return n_ < kept_ ? events_[n_].step : 0; }
+  // The next kept event, as it was (its step replayed: the same step, decisions and outcome, as
+  // the same answers give): appended as add() would, without finding its clock or races again.
+  // REQUIRES: next_kept_step() != 0.
+  std::size_t add_kept();
   const Event& event(std::size_t i) const { return events_[i]; }
   // Whether event i happens before event j (i < j).
   bool before(std::size_t i, std::size_t j) const {
@@ -107,6 +128,10 @@ class EventLog {
   const std::uint16_t* clock(std::size_t i) const { return &clocks_[i * stride_]; }
   std::uint16_t* clock(std::size_t i) { return &clocks_[i * stride_]; }
   void join(std::size_t into, std::size_t from);
+  // Whether `e` is the kept event `k` (the same step with the same outcome and decisions).
+  static bool same_event(const Event& e, const Event& k);
+  // Records event j's accesses (its objects' states looked up into states_).
+  void record(const Event& e, std::size_t j);
   // The actor's slot: the process's (pid_slot); the next free one above max_pids for a Go actor
   // (the clocks widen to max_actors at the first).
   std::size_t slot_of(Pid actor);
@@ -130,6 +155,7 @@ class EventLog {
 
   std::vector<Event> events_;  // [0, n_) are this execution's
   std::size_t n_ = 0;
+  std::size_t kept_ = 0;           // [n_, kept_) are the last execution's, replayed next (rewind)
   std::size_t width_ = 1;          // 1 + the largest slot among this execution's events
   std::size_t stride_ = max_pids;  // slots per clock: max_pids until a Go actor steps
   std::vector<std::uint16_t> clocks_;

@@ -8,7 +8,7 @@
 namespace papaya::sim {
 
 namespace {
-bool has(const std::vector<Pid>& v, Pid p) { return dpor_has(v, p); }
+bool has(std::span<const Pid> v, Pid p) { return dpor_has(v, p); }
 
 // The Go program a step belongs to (its pid), 0 for a step of a plain process: a runtime actor or
 // another kernel thread of it (go_actor_id), or its first thread, whose steps name the program's
@@ -102,7 +102,7 @@ bool OptimalDporStrategy::pick(Node& n) {
 
 void OptimalDporStrategy::ready(const model::Kernel&, std::span<const Pid> ready) {
   if (abandon_) return;
-  list_.assign(ready.begin(), ready.end());
+  list_ = ready;
   if (answer_ < replay_) {  // following the prefix
     want_ = static_cast<Pid>(answers_[answer_++]);
     if (!cont_) cur_ = node_++;

@@ -4,9 +4,11 @@
 // is not, unless a caught signal could tell before it from during it: sim/independence.hpp).
 #pragma once
 
+#include <cstdint>
 #include <utility>
 #include <vector>
 
+#include "model/check.hpp"
 #include "model/kernel.hpp"
 #include "sim/event_log.hpp"
 #include "sim/independence.hpp"
@@ -19,8 +21,28 @@ class StepRecorder {
   void clear() {
     log_.clear();
     races_.clear();
+    steps_ = 0;
+    kept_ = false;
+  }
+  // A new execution that replays the first `keep` events of the last one (EventLog::rewind): its
+  // races among them are the last execution's, kept (in the order found) rather than found again.
+  void rewind(std::size_t keep) {
+    keep = log_.rewind(keep);
+    std::erase_if(races_, [&](const auto& r) { return r.second >= keep; });
+    steps_ = 0;
+    kept_ = false;
   }
   void stepping(const model::Kernel& k, Pid pid) {
+    cur_.step = ++steps_;
+    // A replayed step that is a kept event (rewind): the event says what the step is; its
+    // effect and edges are not computed again.
+    kept_ = log_.next_kept_step() == steps_;
+    if (kept_) {
+      kept_at_ = log_.size();
+      PAPAYA_ASSERT(log_.event(kept_at_).effect.pid == pid,
+                    "explore: a replayed step is not the kept event's");
+      return;
+    }
     // A Go actor's step: dependent on everything (independence.hpp) unless the executor says
     // better (step_effect).
     if (is_go_actor(pid)) {
@@ -60,6 +82,7 @@ class StepRecorder {
   // with the reset that the peer's close left it (waits_for_reset); one that returned bytes, and
   // a write or send that put bytes into an empty channel (Event::fed, Event::fills).
   void observed(const model::Outcome& out) {
+    if (kept_) return;
     const bool done = eof_possible_ && out.status == model::StepStatus::done;
     cur_.eof = done && ((out.err == Errno::ok && out.ret == 0) ||
                         (reset_possible_ && out.err == Errno::econnreset));
@@ -75,6 +98,7 @@ class StepRecorder {
   // The executor's effect of the step (Strategy::step_effect): it replaces the one computed here.
   // A Go program's steps keep the executor's effect; one that only blocked stays no event.
   void step_effect(const Effect& e) {
+    if (kept_) return;  // (only Go programs have it, whose events are not kept)
     cur_.effect = e;
     eof_possible_ = false;
     fills_possible_ = fed_possible_ = 0;
@@ -84,6 +108,11 @@ class StepRecorder {
   void decision(std::uint32_t chosen) { cur_.data = cur_.data * 1000003u + chosen + 1; }
   // Adds the event unless the step only blocked; returns its index, or -1 when invisible.
   std::int64_t stepped(model::StepStatus status, std::int32_t node, bool find_races) {
+    if (kept_) {
+      PAPAYA_ASSERT(log_.event(kept_at_).node == node,
+                    "explore: a replayed step is not the kept event's");
+      return static_cast<std::int64_t>(log_.add_kept());
+    }
     if (status == model::StepStatus::blocked) {
       // An event with the step's whole effect (blocked_effect_of), which cur_ holds, or none.
       if (!blocked_event_) return -1;
@@ -91,7 +120,8 @@ class StepRecorder {
     cur_.node = node;
     return static_cast<std::int64_t>(log_.add(cur_, find_races ? &races_ : nullptr));
   }
-  const Effect& effect() const { return cur_.effect; }
+  // The current or last step's effect (a kept event's: the event's).
+  const Effect& effect() const { return kept_ ? log_.event(kept_at_).effect : cur_.effect; }
   model::OpKind kind() const { return kind_; }
   const EventLog& log() const { return log_; }
   std::vector<std::pair<std::size_t, std::size_t>>& races() { return races_; }
@@ -110,6 +140,9 @@ class StepRecorder {
   std::uint64_t fed_possible_ = 0;    // the channel the step's read takes from (its bytes > 0)
   bool fill_joins_ = true;
   std::vector<std::pair<std::size_t, std::size_t>> races_;
+  std::uint32_t steps_ = 0;  // steps so far in this execution (Event::step)
+  bool kept_ = false;        // the current or last step is a kept event
+  std::size_t kept_at_ = 0;  // which
 };
 
 }  // namespace papaya::sim
