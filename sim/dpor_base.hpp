@@ -17,6 +17,17 @@
 
 namespace papaya::sim {
 
+// The Go program a step belongs to (its pid), 0 for a step of a plain process: a runtime actor or
+// another kernel thread of it (go_actor_id), or its first thread, whose steps name the program's
+// syscall queue.
+inline Pid go_program_of(const Effect& e) {
+  if (is_go_actor(e.pid))
+    return static_cast<Pid>((static_cast<std::uint32_t>(e.pid) >> 20) & 0x3ffu);
+  for (const Access& a : e.access)
+    if (a.obj == Obj::go_kq) return static_cast<Pid>(a.id >> 20);
+  return 0;
+}
+
 inline bool dpor_has(std::span<const Pid> v, Pid p) {
   return std::find(v.begin(), v.end(), p) != v.end();
 }

@@ -229,17 +229,38 @@ void DporStrategy::add_backtrack(std::size_t i, std::size_t j) {
   if (bound_ >= 0 && bpor_.conservative) add_conservative(at, initials);
   Node& n = nodes_[at];
   if (n.ready.size() < 2) return;
-  for (Pid p : initials) {
-    if (p == n.chosen || has(n.backtrack, p) || explored(n, p)) return;
+  auto covered = [&](Pid p) { return p == n.chosen || has(n.backtrack, p) || explored(n, p); };
+  // The race's second step is a Go program's (unbounded): its footprint where it will run may
+  // differ from this one (a receive that found a value parks instead), and the new order it
+  // brings is found only by running it there. One initial covered elsewhere is then no proof
+  // that this sequence is (the covering subtree may count on this one for that order: docs/
+  // explore.md, "Source-DPOR misses traces of go-readers:1 on three Ps"); an initial neither
+  // explored nor asleep is added, else every process that can run there.
+  const bool uncertain = bound_ < 0 && go_program_of(log.event(j).effect) != 0;
+  if (!uncertain) {
+    for (Pid p : initials)
+      if (covered(p)) return;
+  } else if (std::all_of(initials.begin(), initials.end(), covered)) {
+    return;
   }
   bool runnable = false;
   for (Pid p : initials)
     if (has(n.ready, p) && !has(n.disabled, p)) {
       runnable = true;
+      if (uncertain && (covered(p) || asleep(n, p))) continue;
       if (!fits(n, p)) continue;
       n.backtrack.push_back(p);
       return;
     }
+  // Every runnable initial is covered or asleep, yet not every initial is covered: no initial
+  // can be trusted to lead to this sequence, so every process that can run there is explored
+  // there (full expansion, always sound).
+  if (uncertain) {
+    if (!runnable) return;
+    for (Pid p : n.ready)
+      if (!has(n.disabled, p) && !covered(p) && !asleep(n, p)) n.backtrack.push_back(p);
+    return;
+  }
   // No initial can run there (each was disabled): the race cannot be reversed at that state.
   // One can, but only past the bound: every process that can run there within it (BPOR's
   // fallback, as for a persistent set).

@@ -10,17 +10,6 @@ namespace papaya::sim {
 namespace {
 bool has(std::span<const Pid> v, Pid p) { return dpor_has(v, p); }
 
-// The Go program a step belongs to (its pid), 0 for a step of a plain process: a runtime actor or
-// another kernel thread of it (go_actor_id), or its first thread, whose steps name the program's
-// syscall queue.
-Pid go_program_of(const Effect& e) {
-  if (is_go_actor(e.pid))
-    return static_cast<Pid>((static_cast<std::uint32_t>(e.pid) >> 20) & 0x3ffu);
-  for (const Access& a : e.access)
-    if (a.obj == Obj::go_kq) return static_cast<Pid>(a.id >> 20);
-  return 0;
-}
-
 // dependent(), where a step whose effect is not known (Wakeup::unknown) depends on every step of
 // its Go program.
 bool depends(const Effect& a, bool a_unknown, const Effect& b, bool b_unknown) {
@@ -38,12 +27,14 @@ bool OptimalDporStrategy::sleeping(const Node& n, Pid p) {
 }
 
 // Its step never ran: conservatively dependent on everything.
-void OptimalDporStrategy::reverse_disabled(Node& n, Pid q) {
+void OptimalDporStrategy::reverse_disabled(Node& n, Pid q) { (void)reverse_disabled_added(n, q); }
+
+bool OptimalDporStrategy::reverse_disabled_added(Node& n, Pid q) {
   static const Effect unknown{.pid = 0, .global = true, .access = {}};
-  if (sleeping(n, q)) return;
+  if (sleeping(n, q)) return false;
   Effect e = unknown;
   e.pid = q;
-  insert(n.wut, {Step{q, pool_.intern(e)}});
+  return insert(n.wut, {Step{q, pool_.intern(e)}});
 }
 
 // A wakeup-tree branch whose process cannot take its step here is dropped. Asleep (explored here
@@ -226,9 +217,20 @@ bool OptimalDporStrategy::analyse(std::size_t i, std::size_t j) {
   // other v starts with a step independent of i, so ready before it. Inserted, such a branch is
   // dropped when its turn comes, and with it the subtree that later insertions descend into.
   if (!has(n.ready, v.front().pid) || has(n.disabled, v.front().pid)) return false;
-  for (const std::vector<DporSlept>* from : {&n.sleep, &n.done})
-    for (const DporSlept& s : *from)
-      if (weak_initial(s.pid, s.effect, false, v)) return false;  // explored already, or will be
+  for (const DporSlept& s : n.done)
+    if (weak_initial(s.pid, s.effect, false, v)) return false;  // explored here already
+  for (const DporSlept& s : n.sleep)
+    if (weak_initial(s.pid, s.effect, false, v)) {
+      if (!v.back().unknown) return false;  // explored at an ancestor
+      // The sequence's last step is a Go program's, whose footprint where it will run is not
+      // known, and a process asleep since an ancestor covers its start: that ancestor's subtree
+      // may count on this state for the order the new footprint brings (the circle source-DPOR
+      // fell into: docs/explore.md). Every process that can run here is explored here.
+      bool added = false;
+      for (Pid p : n.ready)
+        if (!has(n.disabled, p) && !sleeping(n, p)) added = reverse_disabled_added(n, p) || added;
+      return added;
+    }
   return insert(n.wut, std::move(v));
 }
 

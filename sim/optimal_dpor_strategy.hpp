@@ -104,6 +104,8 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   bool pick(Node& n);
   void branched() override { first_new_ = rec_.log().size(); }
   void reverse_disabled(Node& n, Pid q) override;
+  // The same; whether a branch was added.
+  bool reverse_disabled_added(Node& n, Pid q);
   void count_dropped(const Node& n, Pid p, bool ready);
   // The wakeup subtree it led into cannot be followed.
   void only_blocked() override {
