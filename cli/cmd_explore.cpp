@@ -23,6 +23,7 @@
 #include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
+#include "cli/explore_verdict.hpp"
 #include "explore/chat_program.hpp"
 #include "explore/commute.hpp"
 #include "explore/explorer.hpp"
@@ -394,67 +395,14 @@ int run_explore(const ExploreArgs& a) {
                                      "; state cache of no states (every run to its end, final "
                                      "states keyed)");
   if (*strategy == explore::StrategyName::pct) bounds += fmt::format("; pct depth {}", a.pct_depth);
-  std::string status;
-  if (r.violation)
-    status = "counterexample";
-  else if (r.estimate)
-    status =
-        "not verified: random walks estimate the search's size, they explore no tree (--estimate)";
-  else if (r.exhausted && !r.step_bound_hit && *strategy == explore::StrategyName::optimal &&
-           r.wakeup_divergences > 0)
-    // A wakeup-tree branch that cannot run as inserted can lose traces (before wave 15, on
-    // go-readers:1 on three Ps: 5,498 traces of dfs's 6,023; docs/explore.md), so such an end
-    // proves nothing. (Branches dropped asleep are covered: wakeup_asleep.)
-    status = fmt::format(
-        "explored to the end, not a proof: {} wakeup-tree branches were not followable and "
-        "optimal DPOR may have missed traces there (--strategy dfs verifies)",
-        r.wakeup_divergences);
-  else if (r.exhausted && !r.step_bound_hit &&
-           (*strategy == explore::StrategyName::dpor ||
-            *strategy == explore::StrategyName::optimal) &&
-           go_target && a.go_footprints == "fine" && a.gomaxprocs >= 3)
-    // Both DPORs lost traces of goroutine programs on three Ps until wave 15 (go-readers:1: 5,498
-    // and 5,960 of dfs's 6,023): a Go step's footprint depends on the race it ends. Fixed
-    // conservatively; they now agree with dfs wherever dfs ends, which is no proof elsewhere
-    // (docs/explore.md, "Optimal DPOR and footprints that depend on the state").
-    status =
-        "explored to the end, not a proof: the DPORs have missed traces of goroutine "
-        "programs on three or more Ps; they agree with dfs wherever dfs ends "
-        "(--strategy dfs verifies)";
-  else if (r.exhausted && !r.step_bound_hit)
-    // Bounded DPOR (BPOR) missed traces bounded dfs finds on 3 of 400 generated programs
-    // (docs/explore.md, "Bounded DPOR"), so only bounded dfs's end is a proof.
-    status =
-        bound >= 0 && r.preemption_bounded
-            ? (*strategy == explore::StrategyName::dfs
-                   ? fmt::format("verified within these bounds (every schedule with at most {} "
-                                 "{}{})",
-                                 bound,
-                                 delays ? "delays of the round-robin scheduler: a subset of those "
-                                          "with as many preemptions"
-                                        : "preemptions",
-                                 a.state_cache && a.max_states > 0
-                                     ? ": every run from a decision met again is covered "
-                                       "by the runs explored from it with at least as "
-                                       "many preemptions left"
-                                     : "")
-                   : fmt::format("explored within these bounds, not a proof (bounded DPOR aims at "
-                                 "every Mazurkiewicz trace that has a schedule with at most {} "
-                                 "preemptions but misses some on 3 of 400 generated programs; "
-                                 "--strategy dfs --bound {} verifies)",
-                                 bound, bound))
-        : a.state_cache
-            ? "verified within these bounds (the whole space explored: every run from a "
-              "state met again is covered by the runs explored from it)"
-            : "verified within these bounds (the whole space explored)";
-  else if (r.step_bound_hit)
-    status = "not verified: some execution hit the step bound";
-
-  else if (*strategy == explore::StrategyName::pct || *strategy == explore::StrategyName::random)
-    status = "no counterexample in these executions (sampling: no proof)";
-  else
-    status = r.stopped ? "not verified: the time limit stopped the exploration"
-                       : "not verified: the execution bound stopped the exploration";
+  const std::string status = explore_verdict(r, {.strategy = *strategy,
+                                                 .bound = bound,
+                                                 .delays = delays,
+                                                 .state_cache = a.state_cache,
+                                                 .states_kept = a.max_states > 0,
+                                                 .go_target = go_target,
+                                                 .fine_go_footprints = a.go_footprints == "fine",
+                                                 .gomaxprocs = a.gomaxprocs});
   std::optional<Saved> saved;
   if (r.violation) {
     saved = save_counterexample(a, scenario ? &*scenario : nullptr, *r.violation);
