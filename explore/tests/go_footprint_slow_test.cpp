@@ -110,8 +110,8 @@ TEST(GoFootprintSlow, DfsDporAndOptimalNameTheSameTracesOfGoReadersOnThreePs) {
 // one optimal DPOR and source-DPOR name (371,926 each since wave 15; optimal named 325,424 in
 // wave 14, 371,716 with only the first two of its fixes).
 TEST(GoFootprintSlow, RandomRunsOfGoReadersTwoOnThreePsNameOnlyTracesTheDporsName) {
-  GoFineRun optimal = go_fine_explore(go_readers_program(2), StrategyName::optimal, 3, true,
-                                      2'000'000);
+  GoFineRun optimal =
+      go_fine_explore(go_readers_program(2), StrategyName::optimal, 3, true, 2'000'000);
   GoFineRun dpor = go_fine_explore(go_readers_program(2), StrategyName::dpor, 3, true, 2'000'000);
   ASSERT_TRUE(optimal.result.exhausted);
   ASSERT_TRUE(dpor.result.exhausted);
@@ -124,9 +124,10 @@ TEST(GoFootprintSlow, RandomRunsOfGoReadersTwoOnThreePsNameOnlyTracesTheDporsNam
     if (random.insert(r.trace).second) outside += optimal.result.trace_names.count(r.trace) ? 0 : 1;
   }
   EXPECT_EQ(outside, 0u) << "of " << random.size() << " random traces";
-  std::printf("go-readers:2, GOMAXPROCS 3: %zu distinct traces among 200,000 random runs, all "
-              "named by the DPORs' %llu\n",
-              random.size(), static_cast<unsigned long long>(optimal.result.traces));
+  std::printf(
+      "go-readers:2, GOMAXPROCS 3: %zu distinct traces among 200,000 random runs, all "
+      "named by the DPORs' %llu\n",
+      random.size(), static_cast<unsigned long long>(optimal.result.traces));
 }
 
 TEST(GoFootprintSlow, AdjacentIndependentStepsOfTheGoroutineChatCommute) {
