@@ -168,16 +168,17 @@ bool OptimalDporStrategy::insert(std::vector<Wakeup>& root, std::vector<Step> v)
   return true;
 }
 
-// Within a Go program: an actor of its runtime (or its first thread) turns ready only through a
-// step that depends on its next one (the swap checker's enabling rule,
-// explore/tests/go_footprint_check.hpp), and two of the program's steps that can each make one
-// actor ready write the object its readiness is kept in (its P's status, the syscall queue, the
-// run queues): if j's actor turned ready right after i, no step independent of i could have made
-// it ready, and notdep(i).j cannot run from i's state. (The node of event i + 1 records the ready
-// actors right after i: no visible step lies between, and a step that only blocked changes
-// nothing another actor can see.) Not so between processes: either of two children's exits,
-// independent steps, lets their parent's waitpid(-1) return (PathPids tests), so a process's
-// wakeup is left to the relation's own rules (sim/event_log.hpp: joins, eof, fills).
+// Whether notdep(i).j cannot run from i's state because j's actor was not ready there and only
+// i can have made it ready. Any actor turns ready only through a step that depends on its next
+// one (the commutation check's wakeup rule, explore/commute.hpp, and the swap checker's,
+// explore/tests/go_footprint_check.hpp), so such a step happens before j: if no step of notdep(i)
+// does, only i (or a step after it) can have. Within a Go program more is known: two of the
+// program's steps that can each make one actor ready write the object its readiness is kept in
+// (its P's status, the syscall queue, the run queues), so if j's actor turned ready right after
+// i, i did it (the node of event i + 1 records the ready actors right after i: no visible step
+// lies between, and a step that only blocked changes nothing another actor can see). Not so
+// between processes: either of two children's exits, independent steps, lets their parent's
+// waitpid(-1) return (the PathPids tests fail with that rule for processes).
 bool OptimalDporStrategy::enabled_by(std::size_t i, std::size_t j) const {
   const EventLog& log = rec_.log();
   if (i + 1 >= log.size()) return false;
