@@ -12,9 +12,13 @@
 //   that finds a value touches its channel alone, one that parks also the scheduler), so the
 //   reversed race's last step, which the paper writes as its process alone (v =
 //   notdep(e).proc(e')), may touch other objects once it runs before e: in the wakeup tree it is
-//   taken as dependent on every step of its program (Wakeup::unknown);
+//   taken as dependent on every step of its program (Wakeup::unknown); and when only a process
+//   asleep since an ancestor covers such a v, that ancestor's subtree may count on this state for
+//   the order the new footprint brings, so every process that can run here is explored here;
 // - an actor that e made ready (an entersyscall and the call it hands to a kernel thread, an
-//   exitsyscall and the P it takes back) cannot step before e: such a race is not reversed.
+//   exitsyscall and the P it takes back) cannot step before e: such a race is not reversed
+//   (enabled_by). Branches dropped because their process sleeps are counted apart
+//   (`wakeup_asleep`: covered, as sleep sets promise).
 //
 // Where the simulator departs from the paper's model, the strategy counts it instead of failing:
 // a wakeup-tree step whose process is not ready or only blocks there (blocking operations are
