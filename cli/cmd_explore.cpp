@@ -23,6 +23,7 @@
 #include "cli/allocator.hpp"
 #include "cli/command.hpp"
 #include "cli/design_options.hpp"
+#include "cli/explore_checkpoint.hpp"
 #include "cli/explore_verdict.hpp"
 #include "explore/chat_program.hpp"
 #include "explore/commute.hpp"
@@ -66,6 +67,7 @@ struct ExploreArgs {
   int gomaxprocs = 2;                  // a goroutine program's Ps
   bool go_preempt = false;             // offer sysmon's preemption before each goroutine operation
   std::string go_footprints = "fine";  // a Go program's step footprints: fine or coarse
+  CheckpointOptions checkpoint;        // optimal: --checkpoint, --checkpoint-every, --resume
   // How fork names its child: "path" (by fork path), "sequential" (in order), "" (path for dfs,
   // dpor and optimal, sequential for pct and random).
   std::string pids;
@@ -270,6 +272,14 @@ int run_explore(const ExploreArgs& a) {
         "preemptions against the bound; bounded dpor does not)");
   if (a.state_cache && *strategy != explore::StrategyName::dfs)
     return fail("--state-cache applies to --strategy dfs only");
+  const bool checkpoints = !a.checkpoint.save.empty() || !a.checkpoint.resume.empty();
+  if (checkpoints && (*strategy != explore::StrategyName::optimal || a.estimate > 0))
+    return fail("--checkpoint and --resume apply to --strategy optimal's search only");
+  if (checkpoints && (a.race_census || !a.state_graph.empty()))
+    return fail(
+        "--checkpoint and --resume do not combine with --race-census or --state-graph (neither "
+        "is saved)");
+  if (a.checkpoint.every <= 0) return fail("--checkpoint-every must be more than 0 seconds");
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
   if (a.max_executions < 1) return fail("--max-executions must be at least 1");
   if (a.pct_depth < 1) return fail("--pct-depth must be at least 1");
@@ -342,6 +352,16 @@ int run_explore(const ExploreArgs& a) {
   c.state_cache = a.state_cache;
   c.max_states = a.max_states;
   c.go_fine_footprints = a.go_footprints == "fine";
+  // A checkpoint belongs to one search: what is explored and every option that shapes its tree.
+  ExploreCheckpoints saves;
+  if (checkpoints) {
+    const std::string target = fmt::format(
+        "{}; strategy optimal; data options {}; max steps {}; faults {}; pids {}; go footprints "
+        "{}; papaya {}",
+        what, a.data_options, a.max_steps, a.faults ? "offered" : "no",
+        path_pids ? "by path" : "in order", a.go_footprints, PAPAYA_VERSION);
+    if (std::string e = saves.attach(a.checkpoint, target, c); !e.empty()) return fail(e);
+  }
   const Clock::time_point t0 = Clock::now();
   if (a.time_limit > 0) c.stop = [&] { return seconds_since(t0) >= a.time_limit; };
   Clock::time_point last_progress = t0;
@@ -463,6 +483,11 @@ int run_explore(const ExploreArgs& a) {
                                  {"states", r.pass_states[k]}});
       }
     }
+    if (checkpoints)
+      j["checkpoint"] = {{"resumed_at", saves.resumed_at()},
+                         {"saved", saves.saves()},
+                         {"saved_at", saves.saved_at()},
+                         {"file", a.checkpoint.save}};
     if (r.estimate) {
       const explore::TreeEstimate& e = *r.estimate;
       nlohmann::json passes = nlohmann::json::array();
@@ -547,6 +572,13 @@ int run_explore(const ExploreArgs& a) {
     } else {
       std::printf("  verdict: %s\n", status.c_str());
     }
+    if (saves.resumed_at() > 0)
+      std::printf("  resumed from %s after %llu executions\n", a.checkpoint.resume.c_str(),
+                  static_cast<unsigned long long>(saves.resumed_at()));
+    if (saves.saves() > 0 && !r.exhausted)
+      std::printf("  checkpoint: %s after %llu executions (go on with --resume %s)\n",
+                  a.checkpoint.save.c_str(), static_cast<unsigned long long>(saves.saved_at()),
+                  a.checkpoint.save.c_str());
     if (graph)
       std::printf("  state graph: %s (%zu states)\n", a.state_graph.c_str(), graph->states());
     if (a.race_census) {
@@ -631,6 +663,14 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "how fork names its child: path (by fork path, so forks of different parents "
                   "commute; the default of dfs, dpor and optimal) or sequential (in order, as "
                   "papaya sim does; the default of pct and random)");
+  cmd->add_option("--checkpoint", args->checkpoint.save,
+                  "optimal: save the search to FILE when it stops short of its end (time or "
+                  "execution limit) and every --checkpoint-every seconds");
+  cmd->add_option("--checkpoint-every", args->checkpoint.every, "seconds between checkpoints")
+      ->capture_default_str();
+  cmd->add_option("--resume", args->checkpoint.resume,
+                  "optimal: go on with the search saved in FILE (the same target and options; "
+                  "--max-executions counts from the start)");
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--check-commutation", args->check_commutation,
                   "instead of exploring: test the independence relation on N random schedules "

@@ -89,16 +89,49 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
   return r;
 }
 
+Checkpoint checkpoint_of(const sim::OptimalDporStrategy& s, const Result& out,
+                         const std::set<std::uint64_t>& seen) {
+  Checkpoint k;
+  k.strategy = s.snapshot();
+  k.executions = out.executions;
+  k.abandoned = out.abandoned;
+  k.steps = out.steps;
+  k.max_run_steps = out.max_run_steps;
+  k.max_processes = out.max_processes;
+  k.step_bound_hit = out.step_bound_hit;
+  k.trace_names.assign(seen.begin(), seen.end());
+  return k;
+}
+
+// The counts of a resumed search, as they were when it was saved.
+void resume_counts(const Checkpoint& k, Result& out, std::set<std::uint64_t>& seen) {
+  out.executions = k.executions;
+  out.abandoned = k.abandoned;
+  out.steps = k.steps;
+  out.max_run_steps = k.max_run_steps;
+  out.max_processes = k.max_processes;
+  out.step_bound_hit = k.step_bound_hit;
+  seen.insert(k.trace_names.begin(), k.trace_names.end());
+  out.traces = seen.size();
+}
+
 // One pass of a strategy that knows its next execution (dfs, dpor); `hash` names a run's trace.
 template <class S>
 bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::uint64_t>& seen,
           int exactly_preemptions = -1) {
   while (s.next_execution()) {
-    if (out.executions >= c.max_executions) {
+    const bool over = out.executions >= c.max_executions;
+    const bool stop = !over && c.stop && c.stop();
+    // Between executions, the next one chosen: where a saved search goes on from.
+    if constexpr (requires { s.snapshot(); }) {
+      if (c.save && !out.violation && (over || stop || (c.checkpoint_due && c.checkpoint_due())))
+        c.save(checkpoint_of(s, out, seen));
+    }
+    if (over) {
       out.hit_max_executions = true;
       return false;
     }
-    if (c.stop && c.stop()) {
+    if (stop) {
       out.stopped = true;
       return false;
     }
@@ -314,6 +347,10 @@ Result explore(const Program& p, const Config& c) {
       s.eof_joins_drop(c.eof_joins_drop);
       s.fill_joins_read(c.fill_joins_read);
       s.set_census(c.census);
+      if (c.resume) {
+        s.restore(c.resume->strategy);
+        resume_counts(*c.resume, out, seen);
+      }
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       out.wakeup_divergences = s.wakeup_divergences();

@@ -16,6 +16,7 @@
 #include "model/state_hash.hpp"
 #include "os/os.hpp"
 #include "sim/dfs_strategy.hpp"
+#include "sim/dpor_snapshot.hpp"
 #include "sim/dpor_strategy.hpp"
 #include "sim/optimal_dpor_strategy.hpp"
 #include "sim/race_census.hpp"
@@ -46,6 +47,20 @@ struct Progress {
   std::uint64_t traces = 0;
   std::uint64_t states = 0;  // stateful dfs: states stored
   int pass = -1;             // --bound: the bound of the pass running
+};
+
+// An optimal DPOR search saved between two executions (Config::save, Config::resume): the
+// strategy's state and the counts so far. Resumed, the search runs exactly the executions it
+// would have run (docs/explore.md "Checkpoints").
+struct Checkpoint {
+  sim::DporSnapshot strategy;
+  std::uint64_t executions = 0;
+  std::uint64_t abandoned = 0;
+  std::uint64_t steps = 0;
+  std::uint64_t max_run_steps = 0;
+  int max_processes = 0;
+  bool step_bound_hit = false;
+  std::vector<std::uint64_t> trace_names;  // the distinct traces so far, ascending
 };
 
 struct Config {
@@ -97,6 +112,13 @@ struct Config {
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;
+  // optimal: where a saved search goes on from (null: the start); and where to save it, asked
+  // between executions whenever `checkpoint_due` says so and when the search stops short of its
+  // end (the execution bound or `stop`). No checkpoint once a violation is found (the search
+  // stops there).
+  const Checkpoint* resume = nullptr;
+  std::function<bool()> checkpoint_due;
+  std::function<void(const Checkpoint&)> save;
   // Called every `progress_every` runs (complete or abandoned).
   std::function<void(const Progress&)> progress;
   std::uint64_t progress_every = 1000;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "sim/dpor_base.hpp"
+#include "sim/dpor_snapshot.hpp"
 #include "sim/race_census.hpp"
 
 namespace papaya::sim {
@@ -88,6 +89,11 @@ class OptimalDporStrategy final : public DporBase<OptimalDporNode> {
   void set_census(RaceCensus* c) { census_ = c; }
   // What the exploration keeps now (a walk over every node: for an exploration's end).
   DporFootprint footprint() const;
+  // Between executions (next_execution just returned true): everything the search goes on from.
+  DporSnapshot snapshot() const;
+  // Into a strategy that has run nothing: the next execution is the one the snapshot's strategy
+  // was about to run. REQUIRES: a snapshot of a strategy with the same data options.
+  void restore(const DporSnapshot& s);
 
  private:
   using Node = OptimalDporNode;

@@ -1,0 +1,41 @@
+#include "cli/explore_checkpoint.hpp"
+
+#include <cstdio>
+
+#include "explore/checkpoint_file.hpp"
+
+namespace papaya::cli {
+
+std::string ExploreCheckpoints::attach(const CheckpointOptions& o, const std::string& target,
+                                       explore::Config& c) {
+  target_ = target;
+  if (!o.resume.empty()) {
+    std::string error;
+    resumed_ = explore::read_checkpoint(o.resume, target, error);
+    if (!resumed_) return error;
+    c.resume = &*resumed_;
+  }
+  if (o.save.empty()) return {};
+  path_ = o.save;
+  every_ = o.every;
+  last_ = Clock::now();
+  c.checkpoint_due = [this] {
+    return std::chrono::duration<double>(Clock::now() - last_).count() >= every_;
+  };
+  c.save = [this](const explore::Checkpoint& k) {
+    last_ = Clock::now();
+    std::string error;
+    if (!explore::write_checkpoint(path_, target_, k, error)) {
+      error_ = error;
+      std::fprintf(stderr, "papaya explore: %s\n", error.c_str());
+      return;
+    }
+    ++saves_;
+    saved_at_ = k.executions;
+    std::fprintf(stderr, "papaya explore: checkpoint %s after %llu executions\n", path_.c_str(),
+                 static_cast<unsigned long long>(k.executions));
+  };
+  return {};
+}
+
+}  // namespace papaya::cli

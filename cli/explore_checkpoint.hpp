@@ -1,0 +1,44 @@
+// papaya explore --checkpoint FILE [--checkpoint-every S] / --resume FILE: an optimal DPOR search
+// saved between executions and resumed where it stopped, so a search longer than one sitting can
+// run in several (docs/explore.md "Checkpoints"). The file is explore/checkpoint_file.hpp's.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "explore/explorer.hpp"
+
+namespace papaya::cli {
+
+struct CheckpointOptions {
+  std::string save;    // --checkpoint FILE ("": none)
+  double every = 600;  // --checkpoint-every S: also every S seconds of the search
+  std::string resume;  // --resume FILE ("": the start)
+};
+
+class ExploreCheckpoints {
+ public:
+  // Loads the checkpoint to resume from, and hooks the saves into `c` (which must outlive this
+  // object's use). "" when ready; else what is wrong (a missing, damaged or foreign file).
+  std::string attach(const CheckpointOptions& o, const std::string& target, explore::Config& c);
+  std::uint64_t saves() const { return saves_; }
+  // The executions of the checkpoint resumed from (0: none), and the last one saved.
+  std::uint64_t resumed_at() const { return resumed_ ? resumed_->executions : 0; }
+  std::uint64_t saved_at() const { return saved_at_; }
+  const std::string& error() const { return error_; }  // the last save's failure ("": none)
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::optional<explore::Checkpoint> resumed_;
+  std::string path_;
+  std::string target_;
+  double every_ = 600;
+  Clock::time_point last_ = Clock::now();
+  std::uint64_t saves_ = 0;
+  std::uint64_t saved_at_ = 0;
+  std::string error_;
+};
+
+}  // namespace papaya::cli

@@ -1,0 +1,173 @@
+// An optimal DPOR search saved between executions and resumed (explore/explorer.hpp Checkpoint,
+// explore/checkpoint_file.hpp; docs/explore.md "Checkpoints"): the resumed search runs exactly
+// the executions the uninterrupted one runs, through memory and through the file, and a file of
+// another search, or a damaged one, is refused with a reason.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "explore/checkpoint_file.hpp"
+#include "explore/explorer.hpp"
+#include "explore/programs.hpp"
+#include "explore/tests/exploration_chat.hpp"
+
+namespace papaya::explore {
+namespace {
+
+Config optimal_config(std::uint64_t max_executions) {
+  Config c;
+  c.strategy = StrategyName::optimal;
+  c.data_options = 1;
+  c.keep_trace_names = true;
+  c.max_executions = max_executions;
+  return c;
+}
+
+Program go_readers(int procs) {
+  Program p;
+  p.init = go_readers_program(1);
+  p.header.gomaxprocs = procs;
+  p.header.path_pids = true;
+  p.check_reads_order = false;
+  return p;
+}
+
+// The search stopped after each of `stops` executions (saved there) and resumed from the save,
+// in turn, to its end; the saves go through `file` when it is not empty.
+Result in_pieces(const Program& p, const std::vector<std::uint64_t>& stops,
+                 const std::string& file = {}, const std::string& target = "test") {
+  std::optional<Checkpoint> saved;
+  Result r;
+  for (std::size_t i = 0; i <= stops.size(); ++i) {
+    Config c = optimal_config(i < stops.size() ? stops[i] : 10'000'000);
+    std::optional<Checkpoint> from = std::move(saved);
+    saved.reset();
+    if (from) c.resume = &*from;
+    c.save = [&](const Checkpoint& k) {
+      if (file.empty()) {
+        saved = k;
+        return;
+      }
+      std::string error;
+      EXPECT_TRUE(write_checkpoint(file, target, k, error)) << error;
+      saved = read_checkpoint(file, target, error);
+      EXPECT_TRUE(saved) << error;
+    };
+    r = explore(p, c);
+    if (i < stops.size()) {
+      EXPECT_TRUE(saved) << "no checkpoint at the stop after " << stops[i];
+    }
+  }
+  return r;
+}
+
+void expect_same_search(const Result& whole, const Result& pieces, const std::string& what) {
+  EXPECT_TRUE(pieces.exhausted) << what;
+  EXPECT_EQ(pieces.executions, whole.executions) << what;
+  EXPECT_EQ(pieces.abandoned, whole.abandoned) << what;
+  EXPECT_EQ(pieces.steps, whole.steps) << what;
+  EXPECT_EQ(pieces.races, whole.races) << what;
+  EXPECT_EQ(pieces.wakeup_divergences, whole.wakeup_divergences) << what;
+  EXPECT_EQ(pieces.wakeup_asleep, whole.wakeup_asleep) << what;
+  EXPECT_EQ(pieces.trace_names, whole.trace_names) << what;
+}
+
+// The chat 1 x 1 (3,072 traces), lastzero(3) and go-readers:1 on two Ps (266; a Go program's
+// effects come from the executor, and its wakeup trees hold `unknown` steps): stopped once or
+// three times, in memory or through the file, each resumed search is the whole one.
+TEST(OptimalCheckpoint, ResumingRunsExactlyTheExecutionsTheSearchWouldHaveRun) {
+  struct Case {
+    std::string name;
+    Program program;
+    std::vector<std::uint64_t> stops;
+  };
+  Program lastzero;
+  lastzero.init = lastzero_program(3);
+  lastzero.header.path_pids = true;
+  lastzero.check_reads_order = false;
+  const std::string file =
+      (std::filesystem::temp_directory_path() / "papaya-checkpoint-test.cbor").string();
+  for (const Case& c : {Case{"chat 1 x 1", exploration_chat(chat::Variant::correct, 1, 1), {1000}},
+                        Case{"chat 1 x 1, three stops",
+                             exploration_chat(chat::Variant::correct, 1, 1),
+                             {1, 700, 2900}},
+                        Case{"lastzero(3)", lastzero, {5}},
+                        Case{"go-readers:1, two Ps", go_readers(2), {40, 200}}}) {
+    const Result whole = explore(c.program, optimal_config(10'000'000));
+    ASSERT_TRUE(whole.exhausted) << c.name;
+    if (c.name.starts_with("chat")) {
+      EXPECT_EQ(whole.traces, 3'072u);
+    }
+    expect_same_search(whole, in_pieces(c.program, c.stops), c.name + ", in memory");
+    expect_same_search(whole, in_pieces(c.program, c.stops, file), c.name + ", through the file");
+  }
+  std::filesystem::remove(file);
+}
+
+// What the equality above rests on: a resume that loses the wakeup trees (the branches still to
+// explore) ends early with traces missing, and the comparison sees it.
+TEST(OptimalCheckpoint, AResumeWithoutTheWakeupTreesLosesTraces) {
+  const Program p = exploration_chat(chat::Variant::correct, 1, 1);
+  const Result whole = explore(p, optimal_config(10'000'000));
+  std::optional<Checkpoint> saved;
+  Config c = optimal_config(1000);
+  c.save = [&](const Checkpoint& k) { saved = k; };
+  explore(p, c);
+  ASSERT_TRUE(saved);
+  for (auto& n : saved->strategy.nodes) n.wut.clear();
+  Config r = optimal_config(10'000'000);
+  r.resume = &*saved;
+  const Result broken = explore(p, r);
+  EXPECT_LT(broken.traces, whole.traces);
+}
+
+std::string read_error(const std::string& path, const std::string& target) {
+  std::string error;
+  EXPECT_FALSE(read_checkpoint(path, target, error));
+  return error;
+}
+
+// A checkpoint of another search, a truncated file, bytes that are not CBOR, a CBOR document of
+// something else, and a missing file: each refused, saying which.
+TEST(CheckpointFile, RefusesAnotherSearchAndDamagedFiles) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string good = (dir / "papaya-checkpoint-good.cbor").string();
+  std::optional<Checkpoint> saved;
+  Config c = optimal_config(100);
+  c.save = [&](const Checkpoint& k) { saved = k; };
+  explore(exploration_chat(chat::Variant::correct, 1, 1), c);
+  ASSERT_TRUE(saved);
+  std::string error;
+  ASSERT_TRUE(write_checkpoint(good, "chat 1 x 1", *saved, error)) << error;
+  ASSERT_TRUE(read_checkpoint(good, "chat 1 x 1", error)) << error;
+  EXPECT_NE(read_error(good, "chat 2 x 1").find("the checkpoint of another search"),
+            std::string::npos);
+
+  std::ifstream in(good, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto write = [&](const std::string& name, const std::string& content) {
+    const std::string path = (dir / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  };
+  const std::string cut = write("papaya-checkpoint-cut.cbor", bytes.substr(0, bytes.size() / 2));
+  EXPECT_NE(read_error(cut, "chat 1 x 1").find("damaged"), std::string::npos);
+  const std::string text = write("papaya-checkpoint-text.cbor", "not a checkpoint\n");
+  EXPECT_NE(read_error(text, "chat 1 x 1").find("damaged"), std::string::npos);
+  // A CBOR map of something else: {"format": "x"}.
+  const std::string other = write("papaya-checkpoint-other.cbor",
+                                  "\xa1\x66"
+                                  "format\x61x");
+  EXPECT_NE(read_error(other, "chat 1 x 1").find("is not a papaya explore checkpoint"),
+            std::string::npos);
+  EXPECT_NE(read_error((dir / "papaya-no-such-checkpoint").string(), "x").find("cannot read"),
+            std::string::npos);
+  for (const std::string& f : {good, cut, text, other}) std::filesystem::remove(f);
+}
+
+}  // namespace
+}  // namespace papaya::explore

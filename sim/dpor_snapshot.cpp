@@ -1,0 +1,133 @@
+// OptimalDporStrategy::snapshot and restore (sim/dpor_snapshot.hpp).
+#include <unordered_map>
+
+#include "model/check.hpp"
+#include "sim/optimal_dpor_strategy.hpp"
+
+namespace papaya::sim {
+
+namespace {
+
+// Each pool effect gets the index of its first sight (the nodes are walked in path order, so the
+// table's order is the search's, not the pointers'; the map is looked up only).
+struct EffectIndex {
+  std::vector<Effect>& table;
+  std::unordered_map<const Effect*, std::uint32_t> seen;
+  std::uint32_t operator()(const Effect* e) {
+    if (e == nullptr) return DporSnapshot::no_effect;
+    auto [it, fresh] = seen.try_emplace(e, static_cast<std::uint32_t>(table.size()));
+    if (fresh) table.push_back(*e);
+    return it->second;
+  }
+};
+
+std::vector<DporSnapshot::Wakeup> save_tree(const std::vector<Wakeup>& tree, EffectIndex& index) {
+  std::vector<DporSnapshot::Wakeup> out;
+  out.reserve(tree.size());
+  for (const Wakeup& w : tree)
+    out.push_back({w.pid, index(w.effect), w.unknown, save_tree(w.kids, index)});
+  return out;
+}
+
+std::vector<DporSnapshot::Slept> save_slept(const std::vector<DporSlept>& v, EffectIndex& index) {
+  std::vector<DporSnapshot::Slept> out;
+  out.reserve(v.size());
+  for (const DporSlept& s : v) out.push_back({s.pid, index(s.effect)});
+  return out;
+}
+
+}  // namespace
+
+DporSnapshot OptimalDporStrategy::snapshot() const {
+  PAPAYA_ASSERT(!first_, "optimal dpor: a snapshot before the first execution chose its branch");
+  DporSnapshot s;
+  EffectIndex index{s.effects, {}};
+  s.data_options = data_;
+  for (const Node& n : nodes_) {
+    DporSnapshot::Node& o = s.nodes.emplace_back();
+    o.schedule = n.schedule;
+    o.first_event = n.first_event;
+    o.first_answer = n.first_answer;
+    o.ready = n.ready;
+    o.disabled = n.disabled;
+    o.done = save_slept(n.done, index);
+    o.sleep = save_slept(n.sleep, index);
+    o.chosen = n.chosen;
+    if (n.chosen_effect.pid != 0) {
+      o.chosen_effect = static_cast<std::uint32_t>(s.effects.size());
+      s.effects.push_back(n.chosen_effect);
+    }
+    o.n = n.n;
+    o.choice = n.choice;
+    o.wut = save_tree(n.wut, index);
+    o.chosen_kids = save_tree(n.chosen_kids, index);
+  }
+  s.answers = answers_;
+  s.replay = replay_;
+  s.branch = branch_;
+  s.races = races_;
+  s.divergences = divergences_;
+  s.asleep = asleep_;
+  s.insertions = insertions_;
+  return s;
+}
+
+void OptimalDporStrategy::restore(const DporSnapshot& s) {
+  PAPAYA_ASSERT(first_ && nodes_.empty(), "optimal dpor: restore into a strategy that has run");
+  PAPAYA_ASSERT(s.data_options == data_, "optimal dpor: a snapshot of other data options");
+  // Into the pool only what the sleep sets and wakeup trees name (a node's chosen effect is a
+  // copy of its own), so the pool holds what the search keeps, as it would have.
+  std::vector<const Effect*> effects(s.effects.size(), nullptr);
+  auto effect = [&](std::uint32_t i) -> const Effect* {
+    if (i == DporSnapshot::no_effect) return nullptr;
+    PAPAYA_ASSERT(i < effects.size(), "optimal dpor: a snapshot names an effect it lacks");
+    if (effects[i] == nullptr) effects[i] = pool_.intern(s.effects[i]);
+    return effects[i];
+  };
+  auto tree = [&](auto&& self,
+                  const std::vector<DporSnapshot::Wakeup>& from) -> std::vector<Wakeup> {
+    std::vector<Wakeup> out;
+    out.reserve(from.size());
+    for (const DporSnapshot::Wakeup& w : from)
+      out.push_back({w.pid, effect(w.effect), self(self, w.kids), w.unknown});
+    return out;
+  };
+  auto slept = [&](const std::vector<DporSnapshot::Slept>& from) {
+    std::vector<DporSlept> out;
+    out.reserve(from.size());
+    for (const DporSnapshot::Slept& x : from) out.push_back({x.pid, effect(x.effect)});
+    return out;
+  };
+  for (const DporSnapshot::Node& o : s.nodes) {
+    Node& n = nodes_.push();
+    n.schedule = o.schedule;
+    n.first_event = o.first_event;
+    n.first_answer = static_cast<std::size_t>(o.first_answer);
+    n.ready = o.ready;
+    n.disabled = o.disabled;
+    n.done = slept(o.done);
+    n.sleep = slept(o.sleep);
+    n.chosen = o.chosen;
+    if (o.chosen_effect != DporSnapshot::no_effect) {
+      PAPAYA_ASSERT(o.chosen_effect < s.effects.size(), "optimal dpor: a snapshot lacks an effect");
+      n.chosen_effect = s.effects[o.chosen_effect];
+    }
+    n.n = o.n;
+    n.choice = o.choice;
+    n.wut = tree(tree, o.wut);
+    n.chosen_kids = tree(tree, o.chosen_kids);
+  }
+  answers_ = s.answers;
+  replay_ = static_cast<std::size_t>(s.replay);
+  branch_ = s.branch;
+  // The events of the snapshot's last execution are not here to keep: the next one records its
+  // replayed prefix afresh (the same events: the same answers replay the same steps).
+  keep_ = 0;
+  races_ = s.races;
+  divergences_ = s.divergences;
+  asleep_ = s.asleep;
+  insertions_ = s.insertions;
+  // next_execution's first call returns at once (first_ stays set): its branch is chosen.
+}
+
+}  // namespace papaya::sim
