@@ -17,11 +17,11 @@ constexpr const char* format_name = "papaya explore checkpoint";
 constexpr int format_version = 1;
 
 // An access in one number: object, write, signal set, id.
-std::uint64_t pack(const sim::Access& a) {
+std::uint64_t pack_access(const sim::Access& a) {
   return (static_cast<std::uint64_t>(a.obj) << 56) | (static_cast<std::uint64_t>(a.write) << 48) |
          (static_cast<std::uint64_t>(a.sigs) << 32) | a.id;
 }
-sim::Access unpack(std::uint64_t v) {
+sim::Access unpack_access(std::uint64_t v) {
   const auto obj = static_cast<std::uint8_t>(v >> 56);
   if (obj > static_cast<std::uint8_t>(sim::Obj::go_p))
     throw std::runtime_error("an unknown object");
@@ -30,23 +30,23 @@ sim::Access unpack(std::uint64_t v) {
                      static_cast<std::uint16_t>((v >> 32) & 0xffffu));
 }
 
-json wakeups(const std::vector<sim::DporSnapshot::Wakeup>& tree) {
+json wakeups_json(const std::vector<sim::DporSnapshot::Wakeup>& tree) {
   json out = json::array();
-  for (const auto& w : tree) out.push_back({w.pid, w.effect, w.unknown, wakeups(w.kids)});
+  for (const auto& w : tree) out.push_back({w.pid, w.effect, w.unknown, wakeups_json(w.kids)});
   return out;
 }
-json slept(const std::vector<sim::DporSnapshot::Slept>& v) {
+json slept_json(const std::vector<sim::DporSnapshot::Slept>& v) {
   json out = json::array();
   for (const auto& s : v) out.push_back({s.pid, s.effect});
   return out;
 }
 
-json to_json(const Checkpoint& k) {
+json checkpoint_json(const Checkpoint& k) {
   const sim::DporSnapshot& s = k.strategy;
   json effects = json::array();
   for (const sim::Effect& e : s.effects) {
     json acc = json::array();
-    for (const sim::Access& a : e.access) acc.push_back(pack(a));
+    for (const sim::Access& a : e.access) acc.push_back(pack_access(a));
     effects.push_back({e.pid, e.global, acc});
   }
   json nodes = json::array();
@@ -56,14 +56,14 @@ json to_json(const Checkpoint& k) {
                      {"first_answer", n.first_answer},
                      {"ready", n.ready},
                      {"disabled", n.disabled},
-                     {"done", slept(n.done)},
-                     {"sleep", slept(n.sleep)},
+                     {"done", slept_json(n.done)},
+                     {"sleep", slept_json(n.sleep)},
                      {"chosen", n.chosen},
                      {"chosen_effect", n.chosen_effect},
                      {"n", n.n},
                      {"choice", n.choice},
-                     {"wut", wakeups(n.wut)},
-                     {"chosen_kids", wakeups(n.chosen_kids)}});
+                     {"wut", wakeups_json(n.wut)},
+                     {"chosen_kids", wakeups_json(n.chosen_kids)}});
   // The trace names as little-endian bytes: one binary string, not millions of numbers.
   std::vector<std::uint8_t> names;
   names.reserve(8 * k.trace_names.size());
@@ -111,7 +111,7 @@ std::vector<sim::DporSnapshot::Slept> slept_of(const json& j, std::size_t effect
   return out;
 }
 
-Checkpoint from_json(const json& j) {
+Checkpoint checkpoint_of_json(const json& j) {
   Checkpoint k;
   const json& st = j.at("strategy");
   sim::DporSnapshot& s = k.strategy;
@@ -120,7 +120,7 @@ Checkpoint from_json(const json& j) {
     sim::Effect& x = s.effects.emplace_back();
     x.pid = e.at(0).get<Pid>();
     x.global = e.at(1).get<bool>();
-    for (const json& a : e.at(2)) x.access.push_back(unpack(a.get<std::uint64_t>()));
+    for (const json& a : e.at(2)) x.access.push_back(unpack_access(a.get<std::uint64_t>()));
   }
   const std::size_t ne = s.effects.size();
   for (const json& n : st.at("nodes")) {
@@ -170,7 +170,7 @@ bool write_checkpoint(const std::string& path, const std::string& target, const 
   const json doc = {{"format", format_name},
                     {"version", format_version},
                     {"target", target},
-                    {"checkpoint", to_json(k)}};
+                    {"checkpoint", checkpoint_json(k)}};
   const std::vector<std::uint8_t> bytes = json::to_cbor(doc);
   const std::string tmp = path + ".tmp";
   {
@@ -218,7 +218,7 @@ std::optional<Checkpoint> read_checkpoint(const std::string& path, const std::st
               "\n  asked: " + target;
       return std::nullopt;
     }
-    return from_json(doc.at("checkpoint"));
+    return checkpoint_of_json(doc.at("checkpoint"));
   } catch (const std::exception& e) {
     error = path + " is a damaged papaya explore checkpoint (" + e.what() + ")";
     return std::nullopt;

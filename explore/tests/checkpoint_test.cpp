@@ -18,7 +18,7 @@
 namespace papaya::explore {
 namespace {
 
-Config optimal_config(std::uint64_t max_executions) {
+Config checkpointed_optimal(std::uint64_t max_executions) {
   Config c;
   c.strategy = StrategyName::optimal;
   c.data_options = 1;
@@ -27,7 +27,7 @@ Config optimal_config(std::uint64_t max_executions) {
   return c;
 }
 
-Program go_readers(int procs) {
+Program checkpointed_go_readers(int procs) {
   Program p;
   p.init = go_readers_program(1);
   p.header.gomaxprocs = procs;
@@ -38,12 +38,12 @@ Program go_readers(int procs) {
 
 // The search stopped after each of `stops` executions (saved there) and resumed from the save,
 // in turn, to its end; the saves go through `file` when it is not empty.
-Result in_pieces(const Program& p, const std::vector<std::uint64_t>& stops,
-                 const std::string& file = {}, const std::string& target = "test") {
+Result checkpointed_in_pieces(const Program& p, const std::vector<std::uint64_t>& stops,
+                              const std::string& file = {}, const std::string& target = "test") {
   std::optional<Checkpoint> saved;
   Result r;
   for (std::size_t i = 0; i <= stops.size(); ++i) {
-    Config c = optimal_config(i < stops.size() ? stops[i] : 10'000'000);
+    Config c = checkpointed_optimal(i < stops.size() ? stops[i] : 10'000'000);
     std::optional<Checkpoint> from = std::move(saved);
     saved.reset();
     if (from) c.resume = &*from;
@@ -65,7 +65,8 @@ Result in_pieces(const Program& p, const std::vector<std::uint64_t>& stops,
   return r;
 }
 
-void expect_same_search(const Result& whole, const Result& pieces, const std::string& what) {
+void expect_checkpointed_search(const Result& whole, const Result& pieces,
+                                const std::string& what) {
   EXPECT_TRUE(pieces.exhausted) << what;
   EXPECT_EQ(pieces.executions, whole.executions) << what;
   EXPECT_EQ(pieces.abandoned, whole.abandoned) << what;
@@ -96,14 +97,16 @@ TEST(OptimalCheckpoint, ResumingRunsExactlyTheExecutionsTheSearchWouldHaveRun) {
                              exploration_chat(chat::Variant::correct, 1, 1),
                              {1, 700, 2900}},
                         Case{"lastzero(3)", lastzero, {5}},
-                        Case{"go-readers:1, two Ps", go_readers(2), {40, 200}}}) {
-    const Result whole = explore(c.program, optimal_config(10'000'000));
+                        Case{"go-readers:1, two Ps", checkpointed_go_readers(2), {40, 200}}}) {
+    const Result whole = explore(c.program, checkpointed_optimal(10'000'000));
     ASSERT_TRUE(whole.exhausted) << c.name;
     if (c.name.starts_with("chat")) {
       EXPECT_EQ(whole.traces, 3'072u);
     }
-    expect_same_search(whole, in_pieces(c.program, c.stops), c.name + ", in memory");
-    expect_same_search(whole, in_pieces(c.program, c.stops, file), c.name + ", through the file");
+    expect_checkpointed_search(whole, checkpointed_in_pieces(c.program, c.stops),
+                               c.name + ", in memory");
+    expect_checkpointed_search(whole, checkpointed_in_pieces(c.program, c.stops, file),
+                               c.name + ", through the file");
   }
   std::filesystem::remove(file);
 }
@@ -112,20 +115,20 @@ TEST(OptimalCheckpoint, ResumingRunsExactlyTheExecutionsTheSearchWouldHaveRun) {
 // explore) ends early with traces missing, and the comparison sees it.
 TEST(OptimalCheckpoint, AResumeWithoutTheWakeupTreesLosesTraces) {
   const Program p = exploration_chat(chat::Variant::correct, 1, 1);
-  const Result whole = explore(p, optimal_config(10'000'000));
+  const Result whole = explore(p, checkpointed_optimal(10'000'000));
   std::optional<Checkpoint> saved;
-  Config c = optimal_config(1000);
+  Config c = checkpointed_optimal(1000);
   c.save = [&](const Checkpoint& k) { saved = k; };
   explore(p, c);
   ASSERT_TRUE(saved);
   for (auto& n : saved->strategy.nodes) n.wut.clear();
-  Config r = optimal_config(10'000'000);
+  Config r = checkpointed_optimal(10'000'000);
   r.resume = &*saved;
   const Result broken = explore(p, r);
   EXPECT_LT(broken.traces, whole.traces);
 }
 
-std::string read_error(const std::string& path, const std::string& target) {
+std::string checkpoint_read_error(const std::string& path, const std::string& target) {
   std::string error;
   EXPECT_FALSE(read_checkpoint(path, target, error));
   return error;
@@ -137,14 +140,14 @@ TEST(CheckpointFile, RefusesAnotherSearchAndDamagedFiles) {
   const auto dir = std::filesystem::temp_directory_path();
   const std::string good = (dir / "papaya-checkpoint-good.cbor").string();
   std::optional<Checkpoint> saved;
-  Config c = optimal_config(100);
+  Config c = checkpointed_optimal(100);
   c.save = [&](const Checkpoint& k) { saved = k; };
   explore(exploration_chat(chat::Variant::correct, 1, 1), c);
   ASSERT_TRUE(saved);
   std::string error;
   ASSERT_TRUE(write_checkpoint(good, "chat 1 x 1", *saved, error)) << error;
   ASSERT_TRUE(read_checkpoint(good, "chat 1 x 1", error)) << error;
-  EXPECT_NE(read_error(good, "chat 2 x 1").find("the checkpoint of another search"),
+  EXPECT_NE(checkpoint_read_error(good, "chat 2 x 1").find("the checkpoint of another search"),
             std::string::npos);
 
   std::ifstream in(good, std::ios::binary);
@@ -155,17 +158,18 @@ TEST(CheckpointFile, RefusesAnotherSearchAndDamagedFiles) {
     return path;
   };
   const std::string cut = write("papaya-checkpoint-cut.cbor", bytes.substr(0, bytes.size() / 2));
-  EXPECT_NE(read_error(cut, "chat 1 x 1").find("damaged"), std::string::npos);
+  EXPECT_NE(checkpoint_read_error(cut, "chat 1 x 1").find("damaged"), std::string::npos);
   const std::string text = write("papaya-checkpoint-text.cbor", "not a checkpoint\n");
-  EXPECT_NE(read_error(text, "chat 1 x 1").find("damaged"), std::string::npos);
+  EXPECT_NE(checkpoint_read_error(text, "chat 1 x 1").find("damaged"), std::string::npos);
   // A CBOR map of something else: {"format": "x"}.
   const std::string other = write("papaya-checkpoint-other.cbor",
                                   "\xa1\x66"
                                   "format\x61x");
-  EXPECT_NE(read_error(other, "chat 1 x 1").find("is not a papaya explore checkpoint"),
+  EXPECT_NE(checkpoint_read_error(other, "chat 1 x 1").find("is not a papaya explore checkpoint"),
             std::string::npos);
-  EXPECT_NE(read_error((dir / "papaya-no-such-checkpoint").string(), "x").find("cannot read"),
-            std::string::npos);
+  EXPECT_NE(
+      checkpoint_read_error((dir / "papaya-no-such-checkpoint").string(), "x").find("cannot read"),
+      std::string::npos);
   for (const std::string& f : {good, cut, text, other}) std::filesystem::remove(f);
 }
 
