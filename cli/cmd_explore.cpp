@@ -575,6 +575,9 @@ int run_explore(const ExploreArgs& a) {
     if (saves.resumed_at() > 0)
       std::printf("  resumed from %s after %llu executions\n", a.checkpoint.resume.c_str(),
                   static_cast<unsigned long long>(saves.resumed_at()));
+    if (*strategy == explore::StrategyName::optimal && !r.exhausted && !r.violation &&
+        a.checkpoint.save.empty() && a.estimate == 0 && !a.race_census && a.state_graph.empty())
+      std::printf("  to go on with this search later: --checkpoint FILE, then --resume FILE\n");
     if (saves.saves() > 0 && !r.exhausted)
       std::printf("  checkpoint: %s after %llu executions (go on with --resume %s)\n",
                   a.checkpoint.save.c_str(), static_cast<unsigned long long>(saves.saved_at()),
