@@ -273,8 +273,12 @@ int run_explore(const ExploreArgs& a) {
   if (a.state_cache && *strategy != explore::StrategyName::dfs)
     return fail("--state-cache applies to --strategy dfs only");
   const bool checkpoints = !a.checkpoint.save.empty() || !a.checkpoint.resume.empty();
-  if (checkpoints && (*strategy != explore::StrategyName::optimal || a.estimate > 0))
-    return fail("--checkpoint and --resume apply to --strategy optimal's search only");
+  if (checkpoints &&
+      ((*strategy != explore::StrategyName::optimal && *strategy != explore::StrategyName::dfs) ||
+       a.estimate > 0 || a.state_cache))
+    return fail(
+        "--checkpoint and --resume apply to the searches of --strategy optimal and dfs (not "
+        "with --state-cache or --estimate)");
   if (checkpoints && (a.race_census || !a.state_graph.empty()))
     return fail(
         "--checkpoint and --resume do not combine with --race-census or --state-graph (neither "
@@ -356,10 +360,13 @@ int run_explore(const ExploreArgs& a) {
   ExploreCheckpoints saves;
   if (checkpoints) {
     const std::string target = fmt::format(
-        "{}; strategy optimal; data options {}; max steps {}; faults {}; pids {}; go footprints "
-        "{}; papaya {}",
-        what, a.data_options, a.max_steps, a.faults ? "offered" : "no",
-        path_pids ? "by path" : "in order", a.go_footprints, PAPAYA_VERSION);
+        "{}; strategy {}{}; kills {}; data options {}; max steps {}; faults {}; pids {}; go "
+        "footprints {}; go preemption {}; papaya {}",
+        what, a.strategy,
+        bound >= 0 ? fmt::format(", {} bound {}", delays ? "delay" : "preemption", bound) : "",
+        a.kills, a.data_options, a.max_steps, a.faults ? "offered" : "no",
+        path_pids ? "by path" : "in order", a.go_footprints, a.go_preempt ? "offered" : "no",
+        PAPAYA_VERSION);
     if (std::string e = saves.attach(a.checkpoint, target, c); !e.empty()) return fail(e);
   }
   const Clock::time_point t0 = Clock::now();
@@ -572,16 +579,12 @@ int run_explore(const ExploreArgs& a) {
     } else {
       std::printf("  verdict: %s\n", status.c_str());
     }
-    if (saves.resumed_at() > 0)
-      std::printf("  resumed from %s after %llu executions\n", a.checkpoint.resume.c_str(),
-                  static_cast<unsigned long long>(saves.resumed_at()));
-    if (*strategy == explore::StrategyName::optimal && !r.exhausted && !r.violation &&
-        a.checkpoint.save.empty() && a.estimate == 0 && !a.race_census && a.state_graph.empty())
-      std::printf("  to go on with this search later: --checkpoint FILE, then --resume FILE\n");
-    if (saves.saves() > 0 && !r.exhausted)
-      std::printf("  checkpoint: %s after %llu executions (go on with --resume %s)\n",
-                  a.checkpoint.save.c_str(), static_cast<unsigned long long>(saves.saved_at()),
-                  a.checkpoint.save.c_str());
+    saves.print(a.checkpoint, r.exhausted,
+                /*could_save=*/
+                    (*strategy == explore::StrategyName::optimal ||
+                     *strategy == explore::StrategyName::dfs) &&
+                    !r.violation && a.estimate == 0 && !a.state_cache && !a.race_census &&
+                    a.state_graph.empty());
     if (graph)
       std::printf("  state graph: %s (%zu states)\n", a.state_graph.c_str(), graph->states());
     if (a.race_census) {
@@ -667,12 +670,12 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "commute; the default of dfs, dpor and optimal) or sequential (in order, as "
                   "papaya sim does; the default of pct and random)");
   cmd->add_option("--checkpoint", args->checkpoint.save,
-                  "optimal: save the search to FILE when it stops short of its end (time or "
+                  "optimal, dfs: save the search to FILE when it stops short of its end (time or "
                   "execution limit) and every --checkpoint-every seconds");
   cmd->add_option("--checkpoint-every", args->checkpoint.every, "seconds between checkpoints")
       ->capture_default_str();
   cmd->add_option("--resume", args->checkpoint.resume,
-                  "optimal: go on with the search saved in FILE (the same target and options; "
+                  "optimal, dfs: go on with the search saved in FILE (the same target and options; "
                   "--max-executions counts from the start)");
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--check-commutation", args->check_commutation,

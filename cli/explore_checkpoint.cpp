@@ -38,4 +38,16 @@ std::string ExploreCheckpoints::attach(const CheckpointOptions& o, const std::st
   return {};
 }
 
+void ExploreCheckpoints::print(const CheckpointOptions& o, bool exhausted, bool could_save) const {
+  if (resumed_at() > 0)
+    std::printf("  resumed from %s after %llu executions\n", o.resume.c_str(),
+                static_cast<unsigned long long>(resumed_at()));
+  if (exhausted) return;
+  if (saves_ > 0)
+    std::printf("  checkpoint: %s after %llu executions (go on with --resume %s)\n", o.save.c_str(),
+                static_cast<unsigned long long>(saved_at_), o.save.c_str());
+  else if (could_save && o.save.empty())
+    std::printf("  to go on with this search later: --checkpoint FILE, then --resume FILE\n");
+}
+
 }  // namespace papaya::cli

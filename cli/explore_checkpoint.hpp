@@ -28,6 +28,9 @@ class ExploreCheckpoints {
   std::uint64_t resumed_at() const { return resumed_ ? resumed_->executions : 0; }
   std::uint64_t saved_at() const { return saved_at_; }
   const std::string& error() const { return error_; }  // the last save's failure ("": none)
+  // The text account's lines: where the search resumed from, where it was saved, or, for a search
+  // that stopped short and `could_save` but was not asked to, how to go on with it later.
+  void print(const CheckpointOptions& o, bool exhausted, bool could_save) const;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -41,8 +41,18 @@ json slept_json(const std::vector<sim::DporSnapshot::Slept>& v) {
   return out;
 }
 
-json checkpoint_json(const Checkpoint& k) {
-  const sim::DporSnapshot& s = k.strategy;
+json dfs_json(const Checkpoint& k) {
+  json stack = json::array();
+  for (const auto& n : k.dfs.stack) stack.push_back({n.n, n.limit, n.chosen});
+  return {{"bound", k.dfs.bound},
+          {"bounded", k.dfs.bounded},
+          {"stack", stack},
+          {"per_bound", k.per_bound},
+          {"preemption_bounded", k.preemption_bounded}};
+}
+
+json optimal_json(const Checkpoint& k) {
+  const sim::DporSnapshot& s = k.optimal;
   json effects = json::array();
   for (const sim::Effect& e : s.effects) {
     json acc = json::array();
@@ -64,29 +74,40 @@ json checkpoint_json(const Checkpoint& k) {
                      {"choice", n.choice},
                      {"wut", wakeups_json(n.wut)},
                      {"chosen_kids", wakeups_json(n.chosen_kids)}});
+  return {{"data_options", s.data_options},
+          {"effects", effects},
+          {"nodes", nodes},
+          {"answers", s.answers},
+          {"replay", s.replay},
+          {"branch", s.branch},
+          {"races", s.races},
+          {"divergences", s.divergences},
+          {"asleep", s.asleep},
+          {"insertions", s.insertions}};
+}
+
+// The search's state under its strategy's key ("strategy": optimal DPOR's, the format's first
+// kind; "dfs"), then the counts.
+json checkpoint_json(const Checkpoint& k) {
   // The trace names as little-endian bytes: one binary string, not millions of numbers.
   std::vector<std::uint8_t> names;
   names.reserve(8 * k.trace_names.size());
   for (std::uint64_t h : k.trace_names)
     for (int b = 0; b < 8; ++b) names.push_back(static_cast<std::uint8_t>(h >> (8 * b)));
-  return {{"strategy",
-           {{"data_options", s.data_options},
-            {"effects", effects},
-            {"nodes", nodes},
-            {"answers", s.answers},
-            {"replay", s.replay},
-            {"branch", s.branch},
-            {"races", s.races},
-            {"divergences", s.divergences},
-            {"asleep", s.asleep},
-            {"insertions", s.insertions}}},
-          {"executions", k.executions},
-          {"abandoned", k.abandoned},
-          {"steps", k.steps},
-          {"max_run_steps", k.max_run_steps},
-          {"max_processes", k.max_processes},
-          {"step_bound_hit", k.step_bound_hit},
-          {"trace_names", json::binary(std::move(names))}};
+  json j = {{"executions", k.executions},
+            {"abandoned", k.abandoned},
+            {"steps", k.steps},
+            {"max_run_steps", k.max_run_steps},
+            {"max_processes", k.max_processes},
+            {"step_bound_hit", k.step_bound_hit},
+            {"trace_names", json::binary(std::move(names))}};
+  if (k.strategy == StrategyName::dfs) {
+    j["search"] = "dfs";
+    j["dfs"] = dfs_json(k);
+  } else {
+    j["strategy"] = optimal_json(k);
+  }
+  return j;
 }
 
 // Throws (json's own exceptions, or runtime_error) on anything out of shape.
@@ -111,10 +132,24 @@ std::vector<sim::DporSnapshot::Slept> slept_of(const json& j, std::size_t effect
   return out;
 }
 
-Checkpoint checkpoint_of_json(const json& j) {
-  Checkpoint k;
-  const json& st = j.at("strategy");
-  sim::DporSnapshot& s = k.strategy;
+void dfs_of_json(const json& d, Checkpoint& k) {
+  k.strategy = StrategyName::dfs;
+  k.dfs.bound = d.at("bound").get<int>();
+  k.dfs.bounded = d.at("bounded").get<bool>();
+  for (const json& n : d.at("stack")) {
+    sim::DfsSnapshot::Node x{n.at(0).get<std::uint32_t>(), n.at(1).get<std::uint32_t>(),
+                             n.at(2).get<std::uint32_t>()};
+    if (x.chosen >= x.limit || x.limit > x.n) throw std::runtime_error("a decision out of shape");
+    k.dfs.stack.push_back(x);
+  }
+  k.per_bound = d.at("per_bound").get<std::vector<std::uint64_t>>();
+  k.preemption_bounded = d.at("preemption_bounded").get<bool>();
+  if (k.dfs.bound >= 0 && k.per_bound.size() != static_cast<std::size_t>(k.dfs.bound) + 1)
+    throw std::runtime_error("passes that do not match the bound");
+}
+
+void optimal_of_json(const json& st, Checkpoint& k) {
+  sim::DporSnapshot& s = k.optimal;
   s.data_options = st.at("data_options").get<std::uint32_t>();
   for (const json& e : st.at("effects")) {
     sim::Effect& x = s.effects.emplace_back();
@@ -147,6 +182,14 @@ Checkpoint checkpoint_of_json(const json& j) {
   s.divergences = st.at("divergences").get<std::uint64_t>();
   s.asleep = st.at("asleep").get<std::uint64_t>();
   s.insertions = st.at("insertions").get<std::uint64_t>();
+}
+
+Checkpoint checkpoint_of_json(const json& j) {
+  Checkpoint k;
+  if (j.value("search", std::string("optimal")) == "dfs")
+    dfs_of_json(j.at("dfs"), k);
+  else
+    optimal_of_json(j.at("strategy"), k);
   k.executions = j.at("executions").get<std::uint64_t>();
   k.abandoned = j.at("abandoned").get<std::uint64_t>();
   k.steps = j.at("steps").get<std::uint64_t>();

@@ -90,9 +90,12 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
 }
 
 Checkpoint checkpoint_of(const sim::OptimalDporStrategy& s, const Result& out,
-                         const std::set<std::uint64_t>& seen) {
+                         const std::set<std::uint64_t>& seen);
+Checkpoint checkpoint_of(const sim::DfsStrategy& s, const Result& out,
+                         const std::set<std::uint64_t>& seen);
+
+Checkpoint counts_of(const Result& out, const std::set<std::uint64_t>& seen) {
   Checkpoint k;
-  k.strategy = s.snapshot();
   k.executions = out.executions;
   k.abandoned = out.abandoned;
   k.steps = out.steps;
@@ -100,6 +103,24 @@ Checkpoint checkpoint_of(const sim::OptimalDporStrategy& s, const Result& out,
   k.max_processes = out.max_processes;
   k.step_bound_hit = out.step_bound_hit;
   k.trace_names.assign(seen.begin(), seen.end());
+  return k;
+}
+
+Checkpoint checkpoint_of(const sim::OptimalDporStrategy& s, const Result& out,
+                         const std::set<std::uint64_t>& seen) {
+  Checkpoint k = counts_of(out, seen);
+  k.strategy = StrategyName::optimal;
+  k.optimal = s.snapshot();
+  return k;
+}
+
+Checkpoint checkpoint_of(const sim::DfsStrategy& s, const Result& out,
+                         const std::set<std::uint64_t>& seen) {
+  Checkpoint k = counts_of(out, seen);
+  k.strategy = StrategyName::dfs;
+  k.dfs = s.snapshot();
+  k.per_bound = out.per_bound;
+  k.preemption_bounded = out.preemption_bounded;
   return k;
 }
 
@@ -275,6 +296,10 @@ Result explore(const Program& p, const Config& c) {
         s.fill_joins_read(c.fill_joins_read);
         if (c.state_cache)
           s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
+        if (c.resume) {
+          s.restore(c.resume->dfs);
+          resume_counts(*c.resume, out, seen);
+        }
         out.exhausted = pass(p, c, s, out, seen);
         out.states = s.states();
         out.states_full = s.states_full();
@@ -294,9 +319,18 @@ Result explore(const Program& p, const Config& c) {
       s.fill_joins_read(c.fill_joins_read);
       if (c.state_cache)
         s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
-      for (int k = 0; k <= c.bound; ++k) {
-        if (k > 0) s.restart(k);
-        out.per_bound.push_back(0);
+      // A resumed search goes on in the pass it was saved in, with the passes' counts so far.
+      int first_pass = 0;
+      if (c.resume) {
+        s.restore(c.resume->dfs);
+        resume_counts(*c.resume, out, seen);
+        out.per_bound = c.resume->per_bound;
+        out.preemption_bounded = c.resume->preemption_bounded;
+        first_pass = c.resume->dfs.bound;
+      }
+      for (int k = first_pass; k <= c.bound; ++k) {
+        if (k > first_pass) s.restart(k);
+        if (k > first_pass || !c.resume) out.per_bound.push_back(0);
         const std::uint64_t runs = out.executions;
         const std::uint64_t cut = out.abandoned;
         const bool done = pass(p, c, s, out, seen, k);
@@ -348,7 +382,7 @@ Result explore(const Program& p, const Config& c) {
       s.fill_joins_read(c.fill_joins_read);
       s.set_census(c.census);
       if (c.resume) {
-        s.restore(c.resume->strategy);
+        s.restore(c.resume->optimal);
         resume_counts(*c.resume, out, seen);
       }
       out.exhausted = pass(p, c, s, out, seen);

@@ -49,11 +49,17 @@ struct Progress {
   int pass = -1;             // --bound: the bound of the pass running
 };
 
-// An optimal DPOR search saved between two executions (Config::save, Config::resume): the
+// An optimal DPOR or dfs search saved between two executions (Config::save, Config::resume): the
 // strategy's state and the counts so far. Resumed, the search runs exactly the executions it
 // would have run (docs/explore.md "Checkpoints").
 struct Checkpoint {
-  sim::DporSnapshot strategy;
+  StrategyName strategy = StrategyName::optimal;
+  sim::DporSnapshot optimal;  // strategy optimal
+  sim::DfsSnapshot dfs;       // strategy dfs (its bound is the pass's, under iterative bounding)
+  // dfs with a bound: Result::per_bound so far (the saved pass's count last), and whether a
+  // finished pass's bound refused something.
+  std::vector<std::uint64_t> per_bound;
+  bool preemption_bounded = false;
   std::uint64_t executions = 0;
   std::uint64_t abandoned = 0;
   std::uint64_t steps = 0;
@@ -112,7 +118,8 @@ struct Config {
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;
-  // optimal: where a saved search goes on from (null: the start); and where to save it, asked
+  // optimal, dfs (without the state cache or --estimate): where a saved search goes on from
+  // (null: the start; the same strategy, bound and kind of bound); and where to save it, asked
   // between executions whenever `checkpoint_due` says so and when the search stops short of its
   // end (the execution bound or `stop`). No checkpoint once a violation is found (the search
   // stops there).

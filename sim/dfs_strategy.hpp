@@ -39,6 +39,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/dpor_snapshot.hpp"
 #include "sim/prng.hpp"
 #include "sim/state_cache.hpp"
 #include "sim/step_recorder.hpp"
@@ -108,6 +109,12 @@ class DfsStrategy final : public Strategy {
   std::uint64_t walk_options() const { return walk_options_; }
   // Iterative bounding: a new tree under preemption bound `bound` (>= 0), the visited states kept.
   void restart(int bound);
+  // Between executions (next_execution just returned true), without the state cache or walks:
+  // what the search goes on from; restored into a strategy that has run nothing, with the same
+  // data options and bound kind, the next execution is the one the saved strategy was about to
+  // run (papaya explore --checkpoint, docs/explore.md "Checkpoints").
+  DfsSnapshot snapshot() const;
+  void restore(const DfsSnapshot& s);
   bool begin_execution() override;
   std::uint32_t choose(std::uint32_t n, model::DecisionKind kind, std::uint64_t step) override;
   bool observes() const override { return true; }

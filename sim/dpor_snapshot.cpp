@@ -1,7 +1,8 @@
-// OptimalDporStrategy::snapshot and restore (sim/dpor_snapshot.hpp).
+// OptimalDporStrategy's and DfsStrategy's snapshot and restore (sim/dpor_snapshot.hpp).
 #include <unordered_map>
 
 #include "model/check.hpp"
+#include "sim/dfs_strategy.hpp"
 #include "sim/optimal_dpor_strategy.hpp"
 
 namespace papaya::sim {
@@ -128,6 +129,28 @@ void OptimalDporStrategy::restore(const DporSnapshot& s) {
   asleep_ = s.asleep;
   insertions_ = s.insertions;
   // next_execution's first call returns at once (first_ stays set): its branch is chosen.
+}
+
+DfsSnapshot DfsStrategy::snapshot() const {
+  PAPAYA_ASSERT(!first_ && !visited_ && !walk_, "dfs: a snapshot only between two searched runs");
+  DfsSnapshot s;
+  s.bound = bound_;
+  s.bounded = bounded_;
+  for (const Node& n : stack_) s.stack.push_back({n.n, n.limit, n.chosen});
+  return s;
+}
+
+void DfsStrategy::restore(const DfsSnapshot& s) {
+  PAPAYA_ASSERT(first_ && stack_.empty() && !visited_ && !walk_,
+                "dfs: restore into a strategy that has run");
+  bound_ = s.bound;
+  bounded_ = s.bounded;
+  for (const DfsSnapshot::Node& n : s.stack) {
+    PAPAYA_ASSERT(n.chosen < n.limit && n.limit <= n.n, "dfs: a snapshot's node out of shape");
+    stack_.push_back({n.n, n.limit, n.chosen});
+  }
+  // next_execution's first call returns at once (first_ stays set): the snapshot's branch is
+  // already taken.
 }
 
 }  // namespace papaya::sim

@@ -1,6 +1,6 @@
-// What optimal DPOR keeps between two executions, as plain values: the decision nodes of the path,
-// their sleep sets, explored branches and wakeup trees, the answers to replay, the counters, and
-// each distinct effect once (the nodes name effects by index). Taken between executions (after
+// What dfs and optimal DPOR keep between two executions, as plain values: the decision nodes of the
+// path, their sleep sets, explored branches and wakeup trees, the answers to replay, the counters,
+// and each distinct effect once (the nodes name effects by index). Taken between executions (after
 // next_execution has chosen the next branch) and restored into a fresh strategy, the search goes
 // on exactly as it would have (papaya explore --checkpoint / --resume; docs/explore.md
 // "Checkpoints"). The file format is the caller's (cli/explore_checkpoint.cpp).
@@ -51,6 +51,20 @@ struct DporSnapshot {
   std::uint64_t divergences = 0;
   std::uint64_t asleep = 0;
   std::uint64_t insertions = 0;
+};
+
+// dfs's (without the state cache and not walking): the path of decisions, each with its options,
+// how many of them the search may take, and the one taken; the bound of the pass (iterative
+// bounding) and whether it refused something so far.
+struct DfsSnapshot {
+  struct Node {
+    std::uint32_t n = 0;
+    std::uint32_t limit = 0;
+    std::uint32_t chosen = 0;
+  };
+  int bound = -1;
+  bool bounded = false;
+  std::vector<Node> stack;
 };
 
 }  // namespace papaya::sim

@@ -39,11 +39,13 @@ Program checkpointed_go_readers(int procs) {
 // The search stopped after each of `stops` executions (saved there) and resumed from the save,
 // in turn, to its end; the saves go through `file` when it is not empty.
 Result checkpointed_in_pieces(const Program& p, const std::vector<std::uint64_t>& stops,
-                              const std::string& file = {}, const std::string& target = "test") {
+                              const std::string& file = {}, const std::string& target = "test",
+                              const Config& base = checkpointed_optimal(0)) {
   std::optional<Checkpoint> saved;
   Result r;
   for (std::size_t i = 0; i <= stops.size(); ++i) {
-    Config c = checkpointed_optimal(i < stops.size() ? stops[i] : 10'000'000);
+    Config c = base;
+    c.max_executions = i < stops.size() ? stops[i] : 10'000'000;
     std::optional<Checkpoint> from = std::move(saved);
     saved.reset();
     if (from) c.resume = &*from;
@@ -111,9 +113,57 @@ TEST(OptimalCheckpoint, ResumingRunsExactlyTheExecutionsTheSearchWouldHaveRun) {
   std::filesystem::remove(file);
 }
 
-// What the equality above rests on: a resume that loses the wakeup trees (the branches still to
-// explore) ends early with traces missing, and the comparison sees it.
-TEST(OptimalCheckpoint, AResumeWithoutTheWakeupTreesLosesTraces) {
+// dfs: plain on readers(2) (6,772 schedules), within one preemption on the chat 1 x 0 (two
+// passes; saved in the first), within two delays on the chat 1 x 1 (three passes): stopped and
+// resumed, the same schedules per pass, steps and traces.
+TEST(DfsCheckpoint, ResumingRunsExactlyTheSchedulesTheSearchWouldHaveRun) {
+  struct Case {
+    std::string name;
+    Program program;
+    int bound;
+    sim::BoundKind kind;
+    std::vector<std::uint64_t> stops;
+  };
+  Program readers;
+  readers.init = readers_program(2);
+  readers.header.path_pids = true;
+  readers.check_reads_order = false;
+  const std::string file =
+      (std::filesystem::temp_directory_path() / "papaya-dfs-checkpoint-test.cbor").string();
+  for (const Case& c : {Case{"readers(2)", readers, -1, sim::BoundKind::preemption, {100, 5000}},
+                        Case{"chat 1 x 0, one preemption",
+                             exploration_chat(chat::Variant::correct, 1, 0),
+                             1,
+                             sim::BoundKind::preemption,
+                             {3, 600}},
+                        Case{"chat 1 x 1, two delays",
+                             exploration_chat(chat::Variant::correct, 1, 1),
+                             2,
+                             sim::BoundKind::delay,
+                             {1, 50, 2000}}}) {
+    Config base = checkpointed_optimal(10'000'000);
+    base.strategy = StrategyName::dfs;
+    base.bound = c.bound;
+    base.bound_kind = c.kind;
+    const Result whole = explore(c.program, base);
+    ASSERT_TRUE(whole.exhausted) << c.name;
+    for (const std::string& f : {std::string(), file}) {
+      const Result pieces = checkpointed_in_pieces(c.program, c.stops, f, "test", base);
+      const std::string what = c.name + (f.empty() ? ", in memory" : ", through the file");
+      EXPECT_TRUE(pieces.exhausted) << what;
+      EXPECT_EQ(pieces.executions, whole.executions) << what;
+      EXPECT_EQ(pieces.steps, whole.steps) << what;
+      EXPECT_EQ(pieces.per_bound, whole.per_bound) << what;
+      EXPECT_EQ(pieces.preemption_bounded, whole.preemption_bounded) << what;
+      EXPECT_EQ(pieces.trace_names, whole.trace_names) << what;
+    }
+  }
+  std::filesystem::remove(file);
+}
+
+// What the equalities above rest on: a resume that loses the wakeup trees (the branches still to
+// explore) ends early with traces missing; one that loses dfs's path runs schedules again.
+TEST(OptimalCheckpoint, AResumeWithoutTheWakeupTreesOrThePathIsCaught) {
   const Program p = exploration_chat(chat::Variant::correct, 1, 1);
   const Result whole = explore(p, checkpointed_optimal(10'000'000));
   std::optional<Checkpoint> saved;
@@ -121,11 +171,27 @@ TEST(OptimalCheckpoint, AResumeWithoutTheWakeupTreesLosesTraces) {
   c.save = [&](const Checkpoint& k) { saved = k; };
   explore(p, c);
   ASSERT_TRUE(saved);
-  for (auto& n : saved->strategy.nodes) n.wut.clear();
+  for (auto& n : saved->optimal.nodes) n.wut.clear();
   Config r = checkpointed_optimal(10'000'000);
   r.resume = &*saved;
   const Result broken = explore(p, r);
   EXPECT_LT(broken.traces, whole.traces);
+
+  // dfs: a resume that loses the path starts its pass again, running schedules twice.
+  Config d = checkpointed_optimal(10'000'000);
+  d.strategy = StrategyName::dfs;
+  d.bound = 1;
+  const Program zero = exploration_chat(chat::Variant::correct, 1, 0);
+  const Result dfs_whole = explore(zero, d);
+  std::optional<Checkpoint> dfs_saved;
+  Config stop = d;
+  stop.max_executions = 600;
+  stop.save = [&](const Checkpoint& k) { dfs_saved = k; };
+  explore(zero, stop);
+  ASSERT_TRUE(dfs_saved);
+  dfs_saved->dfs.stack.clear();
+  d.resume = &*dfs_saved;
+  EXPECT_GT(explore(zero, d).executions, dfs_whole.executions);
 }
 
 std::string checkpoint_read_error(const std::string& path, const std::string& target) {
