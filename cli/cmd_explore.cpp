@@ -579,12 +579,12 @@ int run_explore(const ExploreArgs& a) {
     } else {
       std::printf("  verdict: %s\n", status.c_str());
     }
-    saves.print(a.checkpoint, r.exhausted,
-                /*could_save=*/
-                    (*strategy == explore::StrategyName::optimal ||
-                     *strategy == explore::StrategyName::dfs) &&
-                    !r.violation && a.estimate == 0 && !a.state_cache && !a.race_census &&
-                    a.state_graph.empty());
+    saves.print(
+        a.checkpoint, r.exhausted,
+        /*could_save=*/
+        (*strategy == explore::StrategyName::optimal || *strategy == explore::StrategyName::dfs) &&
+            !r.violation && a.estimate == 0 && !a.state_cache && !a.race_census &&
+            a.state_graph.empty());
     if (graph)
       std::printf("  state graph: %s (%zu states)\n", a.state_graph.c_str(), graph->states());
     if (a.race_census) {
