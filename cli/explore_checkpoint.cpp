@@ -42,6 +42,7 @@ void ExploreCheckpoints::print(const CheckpointOptions& o, bool exhausted, bool 
   if (resumed_at() > 0)
     std::printf("  resumed from %s after %llu executions\n", o.resume.c_str(),
                 static_cast<unsigned long long>(resumed_at()));
+  if (!error_.empty()) std::printf("  checkpoint NOT saved at the last try: %s\n", error_.c_str());
   if (exhausted) return;
   if (saves_ > 0)
     std::printf("  checkpoint: %s after %llu executions (go on with --resume %s)\n", o.save.c_str(),
