@@ -273,12 +273,12 @@ int run_explore(const ExploreArgs& a) {
   if (a.state_cache && *strategy != explore::StrategyName::dfs)
     return fail("--state-cache applies to --strategy dfs only");
   const bool checkpoints = !a.checkpoint.save.empty() || !a.checkpoint.resume.empty();
-  if (checkpoints &&
-      ((*strategy != explore::StrategyName::optimal && *strategy != explore::StrategyName::dfs) ||
-       a.estimate > 0 || a.state_cache))
+  if (checkpoints && (*strategy == explore::StrategyName::pct ||
+                      *strategy == explore::StrategyName::random || a.estimate > 0 ||
+                      a.state_cache || (*strategy == explore::StrategyName::dpor && a.bound >= 0)))
     return fail(
-        "--checkpoint and --resume apply to the searches of --strategy optimal and dfs (not "
-        "with --state-cache or --estimate)");
+        "--checkpoint and --resume apply to the searches of --strategy optimal, dpor (without "
+        "--bound) and dfs (not with --state-cache or --estimate)");
   if (checkpoints && (a.race_census || !a.state_graph.empty()))
     return fail(
         "--checkpoint and --resume do not combine with --race-census or --state-graph (neither "
@@ -582,7 +582,8 @@ int run_explore(const ExploreArgs& a) {
     saves.print(
         a.checkpoint, r.exhausted,
         /*could_save=*/
-        (*strategy == explore::StrategyName::optimal || *strategy == explore::StrategyName::dfs) &&
+        (*strategy == explore::StrategyName::optimal || *strategy == explore::StrategyName::dfs ||
+         (*strategy == explore::StrategyName::dpor && bound < 0)) &&
             !r.violation && a.estimate == 0 && !a.state_cache && !a.race_census &&
             a.state_graph.empty());
     if (graph)

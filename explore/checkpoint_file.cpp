@@ -73,7 +73,9 @@ json optimal_json(const Checkpoint& k) {
                      {"n", n.n},
                      {"choice", n.choice},
                      {"wut", wakeups_json(n.wut)},
-                     {"chosen_kids", wakeups_json(n.chosen_kids)}});
+                     {"chosen_kids", wakeups_json(n.chosen_kids)},
+                     {"backtrack", n.backtrack},
+                     {"fresh", n.fresh}});
   return {{"data_options", s.data_options},
           {"effects", effects},
           {"nodes", nodes},
@@ -105,6 +107,7 @@ json checkpoint_json(const Checkpoint& k) {
     j["search"] = "dfs";
     j["dfs"] = dfs_json(k);
   } else {
+    if (k.strategy == StrategyName::dpor) j["search"] = "dpor";
     j["strategy"] = optimal_json(k);
   }
   return j;
@@ -173,6 +176,8 @@ void optimal_of_json(const json& st, Checkpoint& k) {
     o.choice = n.at("choice").get<std::uint32_t>();
     o.wut = wakeups_of(n.at("wut"), ne);
     o.chosen_kids = wakeups_of(n.at("chosen_kids"), ne);
+    o.backtrack = n.value("backtrack", std::vector<Pid>{});
+    o.fresh = n.value("fresh", true);
   }
   s.answers = st.at("answers").get<std::vector<std::uint32_t>>();
   s.replay = st.at("replay").get<std::uint64_t>();
@@ -186,10 +191,15 @@ void optimal_of_json(const json& st, Checkpoint& k) {
 
 Checkpoint checkpoint_of_json(const json& j) {
   Checkpoint k;
-  if (j.value("search", std::string("optimal")) == "dfs")
+  const std::string search = j.value("search", std::string("optimal"));
+  if (search == "dfs") {
     dfs_of_json(j.at("dfs"), k);
-  else
+  } else if (search == "dpor" || search == "optimal") {
     optimal_of_json(j.at("strategy"), k);
+    k.strategy = search == "dpor" ? StrategyName::dpor : StrategyName::optimal;
+  } else {
+    throw std::runtime_error("a search of an unknown kind");
+  }
   k.executions = j.at("executions").get<std::uint64_t>();
   k.abandoned = j.at("abandoned").get<std::uint64_t>();
   k.steps = j.at("steps").get<std::uint64_t>();

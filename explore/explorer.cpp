@@ -93,6 +93,8 @@ Checkpoint checkpoint_of(const sim::OptimalDporStrategy& s, const Result& out,
                          const std::set<std::uint64_t>& seen);
 Checkpoint checkpoint_of(const sim::DfsStrategy& s, const Result& out,
                          const std::set<std::uint64_t>& seen);
+Checkpoint checkpoint_of(const sim::DporStrategy& s, const Result& out,
+                         const std::set<std::uint64_t>& seen);
 
 Checkpoint counts_of(const Result& out, const std::set<std::uint64_t>& seen) {
   Checkpoint k;
@@ -110,6 +112,14 @@ Checkpoint checkpoint_of(const sim::OptimalDporStrategy& s, const Result& out,
                          const std::set<std::uint64_t>& seen) {
   Checkpoint k = counts_of(out, seen);
   k.strategy = StrategyName::optimal;
+  k.optimal = s.snapshot();
+  return k;
+}
+
+Checkpoint checkpoint_of(const sim::DporStrategy& s, const Result& out,
+                         const std::set<std::uint64_t>& seen) {
+  Checkpoint k = counts_of(out, seen);
+  k.strategy = StrategyName::dpor;
   k.optimal = s.snapshot();
   return k;
 }
@@ -144,8 +154,11 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
     const bool over = out.executions >= c.max_executions;
     const bool stop = !over && c.stop && c.stop();
     // Between executions, the next one chosen: where a saved search goes on from.
+    // (Not bounded dpor's passes, nor stateful dfs: their strategies have more than a snapshot.)
     if constexpr (requires { s.snapshot(); }) {
-      if (c.save && !out.violation && (over || stop || (c.checkpoint_due && c.checkpoint_due())))
+      const bool savable = c.save && !out.violation && !c.state_cache &&
+                           !(c.strategy == StrategyName::dpor && c.bound >= 0);
+      if (savable && (over || stop || (c.checkpoint_due && c.checkpoint_due())))
         c.save(checkpoint_of(s, out, seen));
     }
     if (over) {
@@ -372,6 +385,10 @@ Result explore(const Program& p, const Config& c) {
       sim::DporStrategy s(c.data_options);
       s.eof_joins_drop(c.eof_joins_drop);
       s.fill_joins_read(c.fill_joins_read);
+      if (c.resume) {
+        s.restore(c.resume->optimal);
+        resume_counts(*c.resume, out, seen);
+      }
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
       break;

@@ -49,12 +49,12 @@ struct Progress {
   int pass = -1;             // --bound: the bound of the pass running
 };
 
-// An optimal DPOR or dfs search saved between two executions (Config::save, Config::resume): the
-// strategy's state and the counts so far. Resumed, the search runs exactly the executions it
-// would have run (docs/explore.md "Checkpoints").
+// An optimal DPOR, source-DPOR (unbounded) or dfs search saved between two executions
+// (Config::save, Config::resume): the strategy's state and the counts so far. Resumed, the search
+// runs exactly the executions it would have run (docs/explore.md "Checkpoints").
 struct Checkpoint {
   StrategyName strategy = StrategyName::optimal;
-  sim::DporSnapshot optimal;  // strategy optimal
+  sim::DporSnapshot optimal;  // strategy optimal, or dpor (source-DPOR, unbounded)
   sim::DfsSnapshot dfs;       // strategy dfs (its bound is the pass's, under iterative bounding)
   // dfs with a bound: Result::per_bound so far (the saved pass's count last), and whether a
   // finished pass's bound refused something.
@@ -118,7 +118,7 @@ struct Config {
   bool stop_at_violation = true;
   // Asked between executions: true stops the exploration (the caller's time limit).
   std::function<bool()> stop;
-  // optimal, dfs (without the state cache or --estimate): where a saved search goes on from
+  // optimal, dpor without a bound, dfs without the state cache: where a saved search goes on from
   // (null: the start; the same strategy, bound and kind of bound); and where to save it, asked
   // between executions whenever `checkpoint_due` says so and when the search stops short of its
   // end (the execution bound or `stop`). No checkpoint once a violation is found (the search

@@ -1,8 +1,10 @@
-// OptimalDporStrategy's and DfsStrategy's snapshot and restore (sim/dpor_snapshot.hpp).
+// The snapshot and restore of OptimalDporStrategy, DporStrategy and DfsStrategy
+// (sim/dpor_snapshot.hpp).
 #include <unordered_map>
 
 #include "model/check.hpp"
 #include "sim/dfs_strategy.hpp"
+#include "sim/dpor_strategy.hpp"
 #include "sim/optimal_dpor_strategy.hpp"
 
 namespace papaya::sim {
@@ -129,6 +131,80 @@ void OptimalDporStrategy::restore(const DporSnapshot& s) {
   asleep_ = s.asleep;
   insertions_ = s.insertions;
   // next_execution's first call returns at once (first_ stays set): its branch is chosen.
+}
+
+// Source-DPOR: the decision nodes' shared fields as optimal's (its sleep sets and explored
+// branches), and each node's backtrack set and freshness instead of wakeup trees.
+DporSnapshot DporStrategy::snapshot() const {
+  PAPAYA_ASSERT(!first_ && bound_ < 0,
+                "dpor: a snapshot only of an unbounded search, between runs");
+  DporSnapshot s;
+  EffectIndex index{s.effects, {}};
+  s.data_options = data_;
+  for (const Node& n : nodes_) {
+    DporSnapshot::Node& o = s.nodes.emplace_back();
+    o.schedule = n.schedule;
+    o.first_event = n.first_event;
+    o.first_answer = n.first_answer;
+    o.ready = n.ready;
+    o.disabled = n.disabled;
+    o.done = save_slept(n.done, index);
+    o.sleep = save_slept(n.sleep, index);
+    o.chosen = n.chosen;
+    if (n.chosen_effect.pid != 0) {
+      o.chosen_effect = static_cast<std::uint32_t>(s.effects.size());
+      s.effects.push_back(n.chosen_effect);
+    }
+    o.n = n.n;
+    o.choice = n.choice;
+    o.backtrack = n.backtrack;
+    o.fresh = n.fresh;
+  }
+  s.answers = answers_;
+  s.replay = replay_;
+  s.branch = branch_;
+  s.races = races_;
+  return s;
+}
+
+void DporStrategy::restore(const DporSnapshot& s) {
+  PAPAYA_ASSERT(first_ && nodes_.empty() && bound_ < 0,
+                "dpor: restore into a strategy that has run");
+  PAPAYA_ASSERT(s.data_options == data_, "dpor: a snapshot of other data options");
+  std::vector<const Effect*> effects(s.effects.size(), nullptr);
+  auto slept = [&](const std::vector<DporSnapshot::Slept>& from) {
+    std::vector<DporSlept> out;
+    for (const DporSnapshot::Slept& x : from) {
+      PAPAYA_ASSERT(x.effect < effects.size(), "dpor: a snapshot lacks an effect");
+      if (effects[x.effect] == nullptr) effects[x.effect] = pool_.intern(s.effects[x.effect]);
+      out.push_back({x.pid, effects[x.effect]});
+    }
+    return out;
+  };
+  for (const DporSnapshot::Node& o : s.nodes) {
+    Node& n = nodes_.push();
+    n.schedule = o.schedule;
+    n.first_event = o.first_event;
+    n.first_answer = static_cast<std::size_t>(o.first_answer);
+    n.ready = o.ready;
+    n.disabled = o.disabled;
+    n.done = slept(o.done);
+    n.sleep = slept(o.sleep);
+    n.chosen = o.chosen;
+    if (o.chosen_effect != DporSnapshot::no_effect) {
+      PAPAYA_ASSERT(o.chosen_effect < s.effects.size(), "dpor: a snapshot lacks an effect");
+      n.chosen_effect = s.effects[o.chosen_effect];
+    }
+    n.n = o.n;
+    n.choice = o.choice;
+    n.backtrack = o.backtrack;
+    n.fresh = o.fresh;
+  }
+  answers_ = s.answers;
+  replay_ = static_cast<std::size_t>(s.replay);
+  branch_ = s.branch;
+  keep_ = 0;  // (as optimal's restore: the replayed prefix is recorded afresh)
+  races_ = s.races;
 }
 
 DfsSnapshot DfsStrategy::snapshot() const {

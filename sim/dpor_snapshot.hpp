@@ -1,9 +1,10 @@
-// What dfs and optimal DPOR keep between two executions, as plain values: the decision nodes of the
-// path, their sleep sets, explored branches and wakeup trees, the answers to replay, the counters,
-// and each distinct effect once (the nodes name effects by index). Taken between executions (after
-// next_execution has chosen the next branch) and restored into a fresh strategy, the search goes
-// on exactly as it would have (papaya explore --checkpoint / --resume; docs/explore.md
-// "Checkpoints"). The file format is the caller's (cli/explore_checkpoint.cpp).
+// What dfs and the DPORs keep between two executions, as plain values: the decision nodes of the
+// path, their sleep sets and explored branches, the wakeup trees (optimal) or backtrack sets
+// (source-DPOR), the answers to replay, the counters, and each distinct effect once (the nodes
+// name effects by index). Taken between executions (after next_execution has chosen the next
+// branch) and restored into a fresh strategy, the search goes on exactly as it would have (papaya
+// explore --checkpoint / --resume; docs/explore.md "Checkpoints"). The file format is explore/
+// checkpoint_file.cpp's.
 #pragma once
 
 #include <cstdint>
@@ -38,8 +39,10 @@ struct DporSnapshot {
     std::uint32_t chosen_effect = no_effect;  // (a copy in the node; here by index too)
     std::uint32_t n = 0;
     std::uint32_t choice = 0;
-    std::vector<Wakeup> wut;
+    std::vector<Wakeup> wut;  // optimal DPOR
     std::vector<Wakeup> chosen_kids;
+    std::vector<Pid> backtrack;  // source-DPOR (unbounded): the processes owed here
+    bool fresh = true;           // source-DPOR: opened by the execution that first reached it
   };
   std::uint32_t data_options = 0;
   std::vector<Effect> effects;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "sim/dpor_base.hpp"
+#include "sim/dpor_snapshot.hpp"
 
 namespace papaya::sim {
 
@@ -99,6 +100,11 @@ class DporStrategy final : public DporBase<SourceDporNode> {
   int preemptions() const { return preemptions_; }
   // Whether the preemption bound cut some schedule.
   bool bounded() const { return bounded_; }
+  // Unbounded, between executions (next_execution just returned true): what the search goes on
+  // from; restored into a strategy that has run nothing, with the same data options, the next
+  // execution is the one the saved strategy was about to run (docs/explore.md "Checkpoints").
+  DporSnapshot snapshot() const;
+  void restore(const DporSnapshot& s);
 
  private:
   using Node = SourceDporNode;

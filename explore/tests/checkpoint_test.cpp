@@ -113,6 +113,36 @@ TEST(OptimalCheckpoint, ResumingRunsExactlyTheExecutionsTheSearchWouldHaveRun) {
   std::filesystem::remove(file);
 }
 
+// Source-DPOR (unbounded): the chat 1 x 1 and go-readers:1 on two Ps, stopped and resumed, the
+// whole search's executions, sleep-set-blocked runs, steps, races and traces.
+TEST(SourceDporCheckpoint, ResumingRunsExactlyTheExecutionsTheSearchWouldHaveRun) {
+  const std::string file =
+      (std::filesystem::temp_directory_path() / "papaya-dpor-checkpoint-test.cbor").string();
+  struct Case {
+    std::string name;
+    Program program;
+    std::vector<std::uint64_t> stops;
+  };
+  for (const Case& c : {Case{"chat 1 x 1", exploration_chat(chat::Variant::correct, 1, 1), {1000}},
+                        Case{"go-readers:1, two Ps", checkpointed_go_readers(2), {40, 200}}}) {
+    Config base = checkpointed_optimal(10'000'000);
+    base.strategy = StrategyName::dpor;
+    const Result whole = explore(c.program, base);
+    ASSERT_TRUE(whole.exhausted) << c.name;
+    for (const std::string& f : {std::string(), file}) {
+      const Result pieces = checkpointed_in_pieces(c.program, c.stops, f, "test", base);
+      const std::string what = c.name + (f.empty() ? ", in memory" : ", through the file");
+      EXPECT_TRUE(pieces.exhausted) << what;
+      EXPECT_EQ(pieces.executions, whole.executions) << what;
+      EXPECT_EQ(pieces.abandoned, whole.abandoned) << what;
+      EXPECT_EQ(pieces.steps, whole.steps) << what;
+      EXPECT_EQ(pieces.races, whole.races) << what;
+      EXPECT_EQ(pieces.trace_names, whole.trace_names) << what;
+    }
+  }
+  std::filesystem::remove(file);
+}
+
 // dfs: plain on readers(2) (6,772 schedules), within one preemption on the chat 1 x 0 (two
 // passes; saved in the first), within two delays on the chat 1 x 1 (three passes): stopped and
 // resumed, the same schedules per pass, steps and traces.
