@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 #include <set>
+#include <type_traits>
 
 #include "model/check.hpp"
 #include "sim/dfs_strategy.hpp"
@@ -89,15 +90,19 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
   return r;
 }
 
-Checkpoint checkpoint_of(const sim::OptimalDporStrategy& s, const Result& out,
-                         const std::set<std::uint64_t>& seen);
-Checkpoint checkpoint_of(const sim::DfsStrategy& s, const Result& out,
-                         const std::set<std::uint64_t>& seen);
-Checkpoint checkpoint_of(const sim::DporStrategy& s, const Result& out,
-                         const std::set<std::uint64_t>& seen);
-
-Checkpoint counts_of(const Result& out, const std::set<std::uint64_t>& seen) {
+// A search saved between two executions: its strategy's snapshot and the counts so far.
+template <class S>
+Checkpoint checkpoint_of(const S& s, const Result& out, const std::set<std::uint64_t>& seen) {
   Checkpoint k;
+  if constexpr (std::is_same_v<S, sim::DfsStrategy>) {
+    k.strategy = StrategyName::dfs;
+    k.dfs = s.snapshot();
+  } else {
+    k.strategy = std::is_same_v<S, sim::DporStrategy> ? StrategyName::dpor : StrategyName::optimal;
+    k.optimal = s.snapshot();
+  }
+  k.per_bound = out.per_bound;
+  k.preemption_bounded = out.preemption_bounded;
   k.executions = out.executions;
   k.abandoned = out.abandoned;
   k.steps = out.steps;
@@ -105,32 +110,6 @@ Checkpoint counts_of(const Result& out, const std::set<std::uint64_t>& seen) {
   k.max_processes = out.max_processes;
   k.step_bound_hit = out.step_bound_hit;
   k.trace_names.assign(seen.begin(), seen.end());
-  return k;
-}
-
-Checkpoint checkpoint_of(const sim::OptimalDporStrategy& s, const Result& out,
-                         const std::set<std::uint64_t>& seen) {
-  Checkpoint k = counts_of(out, seen);
-  k.strategy = StrategyName::optimal;
-  k.optimal = s.snapshot();
-  return k;
-}
-
-Checkpoint checkpoint_of(const sim::DporStrategy& s, const Result& out,
-                         const std::set<std::uint64_t>& seen) {
-  Checkpoint k = counts_of(out, seen);
-  k.strategy = StrategyName::dpor;
-  k.optimal = s.snapshot();
-  return k;
-}
-
-Checkpoint checkpoint_of(const sim::DfsStrategy& s, const Result& out,
-                         const std::set<std::uint64_t>& seen) {
-  Checkpoint k = counts_of(out, seen);
-  k.strategy = StrategyName::dfs;
-  k.dfs = s.snapshot();
-  k.per_bound = out.per_bound;
-  k.preemption_bounded = out.preemption_bounded;
   return k;
 }
 

@@ -39,14 +39,11 @@ std::vector<DporSnapshot::Slept> save_slept(const std::vector<DporSlept>& v, Eff
   return out;
 }
 
-}  // namespace
-
-DporSnapshot OptimalDporStrategy::snapshot() const {
-  PAPAYA_ASSERT(!first_, "optimal dpor: a snapshot before the first execution chose its branch");
-  DporSnapshot s;
+// The decision nodes' shared fields (DporNode), each strategy adding its own (`extra`).
+template <class Nodes, class Extra>
+void save_nodes(const Nodes& nodes, DporSnapshot& s, Extra&& extra) {
   EffectIndex index{s.effects, {}};
-  s.data_options = data_;
-  for (const Node& n : nodes_) {
+  for (const auto& n : nodes) {
     DporSnapshot::Node& o = s.nodes.emplace_back();
     o.schedule = n.schedule;
     o.first_event = n.first_event;
@@ -56,44 +53,26 @@ DporSnapshot OptimalDporStrategy::snapshot() const {
     o.done = save_slept(n.done, index);
     o.sleep = save_slept(n.sleep, index);
     o.chosen = n.chosen;
-    if (n.chosen_effect.pid != 0) {
+    if (n.chosen_effect.pid != 0) {  // a copy in the node: a table entry of its own
       o.chosen_effect = static_cast<std::uint32_t>(s.effects.size());
       s.effects.push_back(n.chosen_effect);
     }
     o.n = n.n;
     o.choice = n.choice;
-    o.wut = save_tree(n.wut, index);
-    o.chosen_kids = save_tree(n.chosen_kids, index);
+    extra(n, o, index);
   }
-  s.answers = answers_;
-  s.replay = replay_;
-  s.branch = branch_;
-  s.races = races_;
-  s.divergences = divergences_;
-  s.asleep = asleep_;
-  s.insertions = insertions_;
-  return s;
 }
 
-void OptimalDporStrategy::restore(const DporSnapshot& s) {
-  PAPAYA_ASSERT(first_ && nodes_.empty(), "optimal dpor: restore into a strategy that has run");
-  PAPAYA_ASSERT(s.data_options == data_, "optimal dpor: a snapshot of other data options");
-  // Into the pool only what the sleep sets and wakeup trees name (a node's chosen effect is a
-  // copy of its own), so the pool holds what the search keeps, as it would have.
+// Into the pool only what the sleep sets and wakeup trees name (a node's chosen effect is a copy
+// of its own), so the pool holds what the search keeps, as it would have.
+template <class Stack, class Extra>
+void restore_nodes(Stack& nodes, const DporSnapshot& s, EffectPool& pool, Extra&& extra) {
   std::vector<const Effect*> effects(s.effects.size(), nullptr);
   auto effect = [&](std::uint32_t i) -> const Effect* {
     if (i == DporSnapshot::no_effect) return nullptr;
-    PAPAYA_ASSERT(i < effects.size(), "optimal dpor: a snapshot names an effect it lacks");
-    if (effects[i] == nullptr) effects[i] = pool_.intern(s.effects[i]);
+    PAPAYA_ASSERT(i < effects.size(), "dpor: a snapshot names an effect it lacks");
+    if (effects[i] == nullptr) effects[i] = pool.intern(s.effects[i]);
     return effects[i];
-  };
-  auto tree = [&](auto&& self,
-                  const std::vector<DporSnapshot::Wakeup>& from) -> std::vector<Wakeup> {
-    std::vector<Wakeup> out;
-    out.reserve(from.size());
-    for (const DporSnapshot::Wakeup& w : from)
-      out.push_back({w.pid, effect(w.effect), self(self, w.kids), w.unknown});
-    return out;
   };
   auto slept = [&](const std::vector<DporSnapshot::Slept>& from) {
     std::vector<DporSlept> out;
@@ -102,87 +81,7 @@ void OptimalDporStrategy::restore(const DporSnapshot& s) {
     return out;
   };
   for (const DporSnapshot::Node& o : s.nodes) {
-    Node& n = nodes_.push();
-    n.schedule = o.schedule;
-    n.first_event = o.first_event;
-    n.first_answer = static_cast<std::size_t>(o.first_answer);
-    n.ready = o.ready;
-    n.disabled = o.disabled;
-    n.done = slept(o.done);
-    n.sleep = slept(o.sleep);
-    n.chosen = o.chosen;
-    if (o.chosen_effect != DporSnapshot::no_effect) {
-      PAPAYA_ASSERT(o.chosen_effect < s.effects.size(), "optimal dpor: a snapshot lacks an effect");
-      n.chosen_effect = s.effects[o.chosen_effect];
-    }
-    n.n = o.n;
-    n.choice = o.choice;
-    n.wut = tree(tree, o.wut);
-    n.chosen_kids = tree(tree, o.chosen_kids);
-  }
-  answers_ = s.answers;
-  replay_ = static_cast<std::size_t>(s.replay);
-  branch_ = s.branch;
-  // The events of the snapshot's last execution are not here to keep: the next one records its
-  // replayed prefix afresh (the same events: the same answers replay the same steps).
-  keep_ = 0;
-  races_ = s.races;
-  divergences_ = s.divergences;
-  asleep_ = s.asleep;
-  insertions_ = s.insertions;
-  // next_execution's first call returns at once (first_ stays set): its branch is chosen.
-}
-
-// Source-DPOR: the decision nodes' shared fields as optimal's (its sleep sets and explored
-// branches), and each node's backtrack set and freshness instead of wakeup trees.
-DporSnapshot DporStrategy::snapshot() const {
-  PAPAYA_ASSERT(!first_ && bound_ < 0,
-                "dpor: a snapshot only of an unbounded search, between runs");
-  DporSnapshot s;
-  EffectIndex index{s.effects, {}};
-  s.data_options = data_;
-  for (const Node& n : nodes_) {
-    DporSnapshot::Node& o = s.nodes.emplace_back();
-    o.schedule = n.schedule;
-    o.first_event = n.first_event;
-    o.first_answer = n.first_answer;
-    o.ready = n.ready;
-    o.disabled = n.disabled;
-    o.done = save_slept(n.done, index);
-    o.sleep = save_slept(n.sleep, index);
-    o.chosen = n.chosen;
-    if (n.chosen_effect.pid != 0) {
-      o.chosen_effect = static_cast<std::uint32_t>(s.effects.size());
-      s.effects.push_back(n.chosen_effect);
-    }
-    o.n = n.n;
-    o.choice = n.choice;
-    o.backtrack = n.backtrack;
-    o.fresh = n.fresh;
-  }
-  s.answers = answers_;
-  s.replay = replay_;
-  s.branch = branch_;
-  s.races = races_;
-  return s;
-}
-
-void DporStrategy::restore(const DporSnapshot& s) {
-  PAPAYA_ASSERT(first_ && nodes_.empty() && bound_ < 0,
-                "dpor: restore into a strategy that has run");
-  PAPAYA_ASSERT(s.data_options == data_, "dpor: a snapshot of other data options");
-  std::vector<const Effect*> effects(s.effects.size(), nullptr);
-  auto slept = [&](const std::vector<DporSnapshot::Slept>& from) {
-    std::vector<DporSlept> out;
-    for (const DporSnapshot::Slept& x : from) {
-      PAPAYA_ASSERT(x.effect < effects.size(), "dpor: a snapshot lacks an effect");
-      if (effects[x.effect] == nullptr) effects[x.effect] = pool_.intern(s.effects[x.effect]);
-      out.push_back({x.pid, effects[x.effect]});
-    }
-    return out;
-  };
-  for (const DporSnapshot::Node& o : s.nodes) {
-    Node& n = nodes_.push();
+    auto& n = nodes.push();
     n.schedule = o.schedule;
     n.first_event = o.first_event;
     n.first_answer = static_cast<std::size_t>(o.first_answer);
@@ -197,13 +96,88 @@ void DporStrategy::restore(const DporSnapshot& s) {
     }
     n.n = o.n;
     n.choice = o.choice;
-    n.backtrack = o.backtrack;
-    n.fresh = o.fresh;
+    extra(n, o, effect);
   }
+}
+
+}  // namespace
+
+DporSnapshot OptimalDporStrategy::snapshot() const {
+  PAPAYA_ASSERT(!first_, "optimal dpor: a snapshot before the first execution chose its branch");
+  DporSnapshot s;
+  s.data_options = data_;
+  save_nodes(nodes_, s, [](const Node& n, DporSnapshot::Node& o, EffectIndex& index) {
+    o.wut = save_tree(n.wut, index);
+    o.chosen_kids = save_tree(n.chosen_kids, index);
+  });
+  s.answers = answers_;
+  s.replay = replay_;
+  s.branch = branch_;
+  s.races = races_;
+  s.divergences = divergences_;
+  s.asleep = asleep_;
+  s.insertions = insertions_;
+  return s;
+}
+
+void OptimalDporStrategy::restore(const DporSnapshot& s) {
+  PAPAYA_ASSERT(first_ && nodes_.empty(), "optimal dpor: restore into a strategy that has run");
+  PAPAYA_ASSERT(s.data_options == data_, "optimal dpor: a snapshot of other data options");
+  restore_nodes(nodes_, s, pool_, [](Node& n, const DporSnapshot::Node& o, auto&& effect) {
+    auto tree = [&](auto&& self,
+                    const std::vector<DporSnapshot::Wakeup>& from) -> std::vector<Wakeup> {
+      std::vector<Wakeup> out;
+      out.reserve(from.size());
+      for (const DporSnapshot::Wakeup& w : from)
+        out.push_back({w.pid, effect(w.effect), self(self, w.kids), w.unknown});
+      return out;
+    };
+    n.wut = tree(tree, o.wut);
+    n.chosen_kids = tree(tree, o.chosen_kids);
+  });
   answers_ = s.answers;
   replay_ = static_cast<std::size_t>(s.replay);
   branch_ = s.branch;
-  keep_ = 0;  // (as optimal's restore: the replayed prefix is recorded afresh)
+  // The events of the snapshot's last execution are not here to keep: the next one records its
+  // replayed prefix afresh (the same events: the same answers replay the same steps).
+  keep_ = 0;
+  races_ = s.races;
+  divergences_ = s.divergences;
+  asleep_ = s.asleep;
+  insertions_ = s.insertions;
+  // next_execution's first call returns at once (first_ stays set): its branch is chosen.
+}
+
+// Source-DPOR: the shared fields, and each node's backtrack set and freshness instead of wakeup
+// trees.
+DporSnapshot DporStrategy::snapshot() const {
+  PAPAYA_ASSERT(!first_ && bound_ < 0,
+                "dpor: a snapshot only of an unbounded search, between runs");
+  DporSnapshot s;
+  s.data_options = data_;
+  save_nodes(nodes_, s, [](const Node& n, DporSnapshot::Node& o, EffectIndex&) {
+    o.backtrack = n.backtrack;
+    o.fresh = n.fresh;
+  });
+  s.answers = answers_;
+  s.replay = replay_;
+  s.branch = branch_;
+  s.races = races_;
+  return s;
+}
+
+void DporStrategy::restore(const DporSnapshot& s) {
+  PAPAYA_ASSERT(first_ && nodes_.empty() && bound_ < 0,
+                "dpor: restore into a strategy that has run");
+  PAPAYA_ASSERT(s.data_options == data_, "dpor: a snapshot of other data options");
+  restore_nodes(nodes_, s, pool_, [](Node& n, const DporSnapshot::Node& o, auto&&) {
+    n.backtrack = o.backtrack;
+    n.fresh = o.fresh;
+  });
+  answers_ = s.answers;
+  replay_ = static_cast<std::size_t>(s.replay);
+  branch_ = s.branch;
+  keep_ = 0;  // (as optimal's restore)
   races_ = s.races;
 }
 

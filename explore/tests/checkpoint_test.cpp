@@ -67,16 +67,30 @@ Result checkpointed_in_pieces(const Program& p, const std::vector<std::uint64_t>
   return r;
 }
 
-void expect_checkpointed_search(const Result& whole, const Result& pieces,
-                                const std::string& what) {
-  EXPECT_TRUE(pieces.exhausted) << what;
-  EXPECT_EQ(pieces.executions, whole.executions) << what;
-  EXPECT_EQ(pieces.abandoned, whole.abandoned) << what;
-  EXPECT_EQ(pieces.steps, whole.steps) << what;
-  EXPECT_EQ(pieces.races, whole.races) << what;
-  EXPECT_EQ(pieces.wakeup_divergences, whole.wakeup_divergences) << what;
-  EXPECT_EQ(pieces.wakeup_asleep, whole.wakeup_asleep) << what;
-  EXPECT_EQ(pieces.trace_names, whole.trace_names) << what;
+// The search under `base` run whole, then stopped after each of `stops` and resumed, in memory
+// and through the file: every count the same. Returns the whole search.
+Result expect_resumes_as_whole(const std::string& name, const Program& p,
+                               const std::vector<std::uint64_t>& stops, const Config& base) {
+  const Result whole = explore(p, base);
+  EXPECT_TRUE(whole.exhausted) << name;
+  const std::string file =
+      (std::filesystem::temp_directory_path() / "papaya-checkpoint-test.cbor").string();
+  for (const std::string& f : {std::string(), file}) {
+    const Result pieces = checkpointed_in_pieces(p, stops, f, "test", base);
+    const std::string what = name + (f.empty() ? ", in memory" : ", through the file");
+    EXPECT_TRUE(pieces.exhausted) << what;
+    EXPECT_EQ(pieces.executions, whole.executions) << what;
+    EXPECT_EQ(pieces.abandoned, whole.abandoned) << what;
+    EXPECT_EQ(pieces.steps, whole.steps) << what;
+    EXPECT_EQ(pieces.races, whole.races) << what;
+    EXPECT_EQ(pieces.wakeup_divergences, whole.wakeup_divergences) << what;
+    EXPECT_EQ(pieces.wakeup_asleep, whole.wakeup_asleep) << what;
+    EXPECT_EQ(pieces.per_bound, whole.per_bound) << what;
+    EXPECT_EQ(pieces.preemption_bounded, whole.preemption_bounded) << what;
+    EXPECT_EQ(pieces.trace_names, whole.trace_names) << what;
+  }
+  std::filesystem::remove(file);
+  return whole;
 }
 
 // The chat 1 x 1 (3,072 traces), lastzero(3) and go-readers:1 on two Ps (266; a Go program's
@@ -92,55 +106,28 @@ TEST(OptimalCheckpoint, ResumingRunsExactlyTheExecutionsTheSearchWouldHaveRun) {
   lastzero.init = lastzero_program(3);
   lastzero.header.path_pids = true;
   lastzero.check_reads_order = false;
-  const std::string file =
-      (std::filesystem::temp_directory_path() / "papaya-checkpoint-test.cbor").string();
   for (const Case& c : {Case{"chat 1 x 1", exploration_chat(chat::Variant::correct, 1, 1), {1000}},
                         Case{"chat 1 x 1, three stops",
                              exploration_chat(chat::Variant::correct, 1, 1),
                              {1, 700, 2900}},
                         Case{"lastzero(3)", lastzero, {5}},
                         Case{"go-readers:1, two Ps", checkpointed_go_readers(2), {40, 200}}}) {
-    const Result whole = explore(c.program, checkpointed_optimal(10'000'000));
-    ASSERT_TRUE(whole.exhausted) << c.name;
+    const Result whole =
+        expect_resumes_as_whole(c.name, c.program, c.stops, checkpointed_optimal(10'000'000));
     if (c.name.starts_with("chat")) {
       EXPECT_EQ(whole.traces, 3'072u);
     }
-    expect_checkpointed_search(whole, checkpointed_in_pieces(c.program, c.stops),
-                               c.name + ", in memory");
-    expect_checkpointed_search(whole, checkpointed_in_pieces(c.program, c.stops, file),
-                               c.name + ", through the file");
   }
-  std::filesystem::remove(file);
 }
 
 // Source-DPOR (unbounded): the chat 1 x 1 and go-readers:1 on two Ps, stopped and resumed, the
 // whole search's executions, sleep-set-blocked runs, steps, races and traces.
 TEST(SourceDporCheckpoint, ResumingRunsExactlyTheExecutionsTheSearchWouldHaveRun) {
-  const std::string file =
-      (std::filesystem::temp_directory_path() / "papaya-dpor-checkpoint-test.cbor").string();
-  struct Case {
-    std::string name;
-    Program program;
-    std::vector<std::uint64_t> stops;
-  };
-  for (const Case& c : {Case{"chat 1 x 1", exploration_chat(chat::Variant::correct, 1, 1), {1000}},
-                        Case{"go-readers:1, two Ps", checkpointed_go_readers(2), {40, 200}}}) {
-    Config base = checkpointed_optimal(10'000'000);
-    base.strategy = StrategyName::dpor;
-    const Result whole = explore(c.program, base);
-    ASSERT_TRUE(whole.exhausted) << c.name;
-    for (const std::string& f : {std::string(), file}) {
-      const Result pieces = checkpointed_in_pieces(c.program, c.stops, f, "test", base);
-      const std::string what = c.name + (f.empty() ? ", in memory" : ", through the file");
-      EXPECT_TRUE(pieces.exhausted) << what;
-      EXPECT_EQ(pieces.executions, whole.executions) << what;
-      EXPECT_EQ(pieces.abandoned, whole.abandoned) << what;
-      EXPECT_EQ(pieces.steps, whole.steps) << what;
-      EXPECT_EQ(pieces.races, whole.races) << what;
-      EXPECT_EQ(pieces.trace_names, whole.trace_names) << what;
-    }
-  }
-  std::filesystem::remove(file);
+  Config base = checkpointed_optimal(10'000'000);
+  base.strategy = StrategyName::dpor;
+  expect_resumes_as_whole("chat 1 x 1", exploration_chat(chat::Variant::correct, 1, 1), {1000},
+                          base);
+  expect_resumes_as_whole("go-readers:1, two Ps", checkpointed_go_readers(2), {40, 200}, base);
 }
 
 // dfs: plain on readers(2) (6,772 schedules), within one preemption on the chat 1 x 0 (two
@@ -158,8 +145,6 @@ TEST(DfsCheckpoint, ResumingRunsExactlyTheSchedulesTheSearchWouldHaveRun) {
   readers.init = readers_program(2);
   readers.header.path_pids = true;
   readers.check_reads_order = false;
-  const std::string file =
-      (std::filesystem::temp_directory_path() / "papaya-dfs-checkpoint-test.cbor").string();
   for (const Case& c : {Case{"readers(2)", readers, -1, sim::BoundKind::preemption, {100, 5000}},
                         Case{"chat 1 x 0, one preemption",
                              exploration_chat(chat::Variant::correct, 1, 0),
@@ -175,20 +160,8 @@ TEST(DfsCheckpoint, ResumingRunsExactlyTheSchedulesTheSearchWouldHaveRun) {
     base.strategy = StrategyName::dfs;
     base.bound = c.bound;
     base.bound_kind = c.kind;
-    const Result whole = explore(c.program, base);
-    ASSERT_TRUE(whole.exhausted) << c.name;
-    for (const std::string& f : {std::string(), file}) {
-      const Result pieces = checkpointed_in_pieces(c.program, c.stops, f, "test", base);
-      const std::string what = c.name + (f.empty() ? ", in memory" : ", through the file");
-      EXPECT_TRUE(pieces.exhausted) << what;
-      EXPECT_EQ(pieces.executions, whole.executions) << what;
-      EXPECT_EQ(pieces.steps, whole.steps) << what;
-      EXPECT_EQ(pieces.per_bound, whole.per_bound) << what;
-      EXPECT_EQ(pieces.preemption_bounded, whole.preemption_bounded) << what;
-      EXPECT_EQ(pieces.trace_names, whole.trace_names) << what;
-    }
+    expect_resumes_as_whole(c.name, c.program, c.stops, base);
   }
-  std::filesystem::remove(file);
 }
 
 // What the equalities above rest on: a resume that loses the wakeup trees (the branches still to
