@@ -88,8 +88,8 @@ json optimal_json(const Checkpoint& k) {
           {"insertions", s.insertions}};
 }
 
-// The search's state under its strategy's key ("strategy": optimal DPOR's, the format's first
-// kind; "dfs"), then the counts.
+// The counts, and the search's state: "strategy" holds a DPOR's path (optimal's, the format's
+// first kind, or source-DPOR's with "search": "dpor"), "dfs" dfs's (with "search": "dfs").
 json checkpoint_json(const Checkpoint& k) {
   // The trace names as little-endian bytes: one binary string, not millions of numbers.
   std::vector<std::uint8_t> names;

@@ -274,6 +274,8 @@ void estimate_tree(const Program& p, const Config& c, Result& out) {
 }  // namespace
 
 Result explore(const Program& p, const Config& c) {
+  PAPAYA_ASSERT(!c.resume || c.resume->strategy == c.strategy,
+                "explore: a checkpoint of another strategy");
   Result out;
   std::set<std::uint64_t> seen;
   switch (c.strategy) {
