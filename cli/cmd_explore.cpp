@@ -670,14 +670,16 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "how fork names its child: path (by fork path, so forks of different parents "
                   "commute; the default of dfs, dpor and optimal) or sequential (in order, as "
                   "papaya sim does; the default of pct and random)");
-  cmd->add_option("--checkpoint", args->checkpoint.save,
-                  "optimal, dfs: save the search to FILE when it stops short of its end (time or "
-                  "execution limit) and every --checkpoint-every seconds");
+  cmd->add_option(
+      "--checkpoint", args->checkpoint.save,
+      "optimal, dpor (unbounded), dfs: save the search to FILE when it stops short of its "
+      "end (time or execution limit) and every --checkpoint-every seconds");
   cmd->add_option("--checkpoint-every", args->checkpoint.every, "seconds between checkpoints")
       ->capture_default_str();
-  cmd->add_option("--resume", args->checkpoint.resume,
-                  "optimal, dfs: go on with the search saved in FILE (the same target and options; "
-                  "--max-executions counts from the start)");
+  cmd->add_option(
+      "--resume", args->checkpoint.resume,
+      "optimal, dpor, dfs: go on with the search saved in FILE (the same target and options; "
+      "--max-executions counts from the start)");
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--check-commutation", args->check_commutation,
                   "instead of exploring: test the independence relation on N random schedules "
