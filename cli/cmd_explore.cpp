@@ -273,17 +273,10 @@ int run_explore(const ExploreArgs& a) {
   if (a.state_cache && *strategy != explore::StrategyName::dfs)
     return fail("--state-cache applies to --strategy dfs only");
   const bool checkpoints = !a.checkpoint.save.empty() || !a.checkpoint.resume.empty();
-  if (checkpoints && (*strategy == explore::StrategyName::pct ||
-                      *strategy == explore::StrategyName::random || a.estimate > 0 ||
-                      a.state_cache || (*strategy == explore::StrategyName::dpor && a.bound >= 0)))
-    return fail(
-        "--checkpoint and --resume apply to the searches of --strategy optimal, dpor (without "
-        "--bound) and dfs (not with --state-cache or --estimate)");
-  if (checkpoints && (a.race_census || !a.state_graph.empty()))
-    return fail(
-        "--checkpoint and --resume do not combine with --race-census or --state-graph (neither "
-        "is saved)");
-  if (a.checkpoint.every <= 0) return fail("--checkpoint-every must be more than 0 seconds");
+  if (std::string e = checkpoint_refusal(a.checkpoint, *strategy, a.bound, a.estimate > 0,
+                                         a.state_cache, a.race_census || !a.state_graph.empty());
+      !e.empty())
+    return fail(e);
   if (a.time_limit < 0) return fail("--time-limit must be at least 0");
   if (a.max_executions < 1) return fail("--max-executions must be at least 1");
   if (a.pct_depth < 1) return fail("--pct-depth must be at least 1");
@@ -386,7 +379,7 @@ int run_explore(const ExploreArgs& a) {
     std::fprintf(stderr, "papaya explore: %llu executions, %llu traces, %.1f s, %.0f/s%s\n",
                  static_cast<unsigned long long>(p.executions),
                  static_cast<unsigned long long>(p.traces), s,
-                 static_cast<double>(p.executions) / s, more.c_str());
+                 static_cast<double>(p.executions - saves.resumed_at()) / s, more.c_str());
   };
   std::unique_ptr<explore::StateGraph> graph;
   if (!a.state_graph.empty()) {
@@ -397,8 +390,11 @@ int run_explore(const ExploreArgs& a) {
   if (a.race_census) c.census = &census;
   explore::Result r = explore::explore(program, c);
   const double secs = seconds_since(t0);
-  const double per_s = secs > 0 ? static_cast<double>(r.executions + r.abandoned) / secs : 0;
-  const double steps_per_s = secs > 0 ? static_cast<double>(r.steps) / secs : 0;
+  // Rates are this sitting's (a resumed search's counts are totals since it began).
+  const double per_s =
+      secs > 0 ? static_cast<double>(r.executions + r.abandoned - saves.resumed_runs()) / secs : 0;
+  const double steps_per_s =
+      secs > 0 ? static_cast<double>(r.steps - saves.resumed_steps()) / secs : 0;
   std::string bounds = fmt::format(
       "max {} executions, {} steps per execution, time limit {}; non-scheduling decisions "
       "(segments, arrivals, signal races{}): {}; {}{}",

@@ -6,6 +6,21 @@
 
 namespace papaya::cli {
 
+std::string checkpoint_refusal(const CheckpointOptions& o, explore::StrategyName strategy,
+                               int bound, bool estimate, bool state_cache, bool debugging) {
+  if (o.every <= 0) return "--checkpoint-every must be more than 0 seconds";
+  if (o.save.empty() && o.resume.empty()) return {};
+  using S = explore::StrategyName;
+  if (strategy == S::pct || strategy == S::random || estimate || state_cache ||
+      (strategy == S::dpor && bound >= 0))
+    return "--checkpoint and --resume apply to the searches of --strategy optimal, dpor (without "
+           "--bound) and dfs (not with --state-cache or --estimate)";
+  if (debugging)
+    return "--checkpoint and --resume do not combine with --race-census or --state-graph (neither "
+           "is saved)";
+  return {};
+}
+
 std::string ExploreCheckpoints::attach(const CheckpointOptions& o, const std::string& target,
                                        explore::Config& c) {
   target_ = target;

@@ -18,6 +18,11 @@ struct CheckpointOptions {
   std::string resume;  // --resume FILE ("": the start)
 };
 
+// Why --checkpoint or --resume (or a bad --checkpoint-every) cannot go with these options; ""
+// when they can, or neither is asked for. `debugging`: --race-census or --state-graph.
+std::string checkpoint_refusal(const CheckpointOptions& o, explore::StrategyName strategy,
+                               int bound, bool estimate, bool state_cache, bool debugging);
+
 class ExploreCheckpoints {
  public:
   // Loads the checkpoint to resume from, and hooks the saves into `c` (which must outlive this
@@ -26,6 +31,11 @@ class ExploreCheckpoints {
   std::uint64_t saves() const { return saves_; }
   // The executions of the checkpoint resumed from (0: none), and the last one saved.
   std::uint64_t resumed_at() const { return resumed_ ? resumed_->executions : 0; }
+  // The runs (complete and abandoned) and steps of the checkpoint resumed from (0: none).
+  std::uint64_t resumed_runs() const {
+    return resumed_ ? resumed_->executions + resumed_->abandoned : 0;
+  }
+  std::uint64_t resumed_steps() const { return resumed_ ? resumed_->steps : 0; }
   std::uint64_t saved_at() const { return saved_at_; }
   const std::string& error() const { return error_; }  // the last save's failure ("": none)
   // The text account's lines: where the search resumed from, where it was saved, or, for a search
