@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/check.hpp"
+#include "sim/dpor_snapshot.hpp"
 #include "sim/effect_pool.hpp"
 #include "sim/step_recorder.hpp"
 #include "sim/strategy.hpp"
@@ -215,6 +216,24 @@ class DporBase : public Strategy {
     for (const std::vector<DporSlept>* from : {&p.sleep, &p.done})
       for (const DporSlept& s : *from)
         if (s.pid != p.chosen && !dependent(*s.effect, p.chosen_effect)) n.sleep.push_back(s);
+  }
+  // The path's replay state and race count, into and out of a snapshot (sim/dpor_snapshot.cpp:
+  // each strategy adds its nodes and counters). Restored, nothing of the last execution's events
+  // is kept: the next one records its replayed prefix afresh (the same answers replay the same
+  // steps).
+  void save_replay(DporSnapshot& s) const {
+    s.data_options = data_;
+    s.answers = answers_;
+    s.replay = replay_;
+    s.branch = branch_;
+    s.races = races_;
+  }
+  void restore_replay(const DporSnapshot& s) {
+    answers_ = s.answers;
+    replay_ = static_cast<std::size_t>(s.replay);
+    branch_ = s.branch;
+    keep_ = 0;
+    races_ = s.races;
   }
   // The next execution replays the answers up to `n` and takes its new branch there.
   void branch_at(const Node& n) {

@@ -105,15 +105,11 @@ void restore_nodes(Stack& nodes, const DporSnapshot& s, EffectPool& pool, Extra&
 DporSnapshot OptimalDporStrategy::snapshot() const {
   PAPAYA_ASSERT(!first_, "optimal dpor: a snapshot before the first execution chose its branch");
   DporSnapshot s;
-  s.data_options = data_;
   save_nodes(nodes_, s, [](const Node& n, DporSnapshot::Node& o, EffectIndex& index) {
     o.wut = save_tree(n.wut, index);
     o.chosen_kids = save_tree(n.chosen_kids, index);
   });
-  s.answers = answers_;
-  s.replay = replay_;
-  s.branch = branch_;
-  s.races = races_;
+  save_replay(s);
   s.divergences = divergences_;
   s.asleep = asleep_;
   s.insertions = insertions_;
@@ -135,13 +131,7 @@ void OptimalDporStrategy::restore(const DporSnapshot& s) {
     n.wut = tree(tree, o.wut);
     n.chosen_kids = tree(tree, o.chosen_kids);
   });
-  answers_ = s.answers;
-  replay_ = static_cast<std::size_t>(s.replay);
-  branch_ = s.branch;
-  // The events of the snapshot's last execution are not here to keep: the next one records its
-  // replayed prefix afresh (the same events: the same answers replay the same steps).
-  keep_ = 0;
-  races_ = s.races;
+  restore_replay(s);
   divergences_ = s.divergences;
   asleep_ = s.asleep;
   insertions_ = s.insertions;
@@ -154,15 +144,11 @@ DporSnapshot DporStrategy::snapshot() const {
   PAPAYA_ASSERT(!first_ && bound_ < 0,
                 "dpor: a snapshot only of an unbounded search, between runs");
   DporSnapshot s;
-  s.data_options = data_;
   save_nodes(nodes_, s, [](const Node& n, DporSnapshot::Node& o, EffectIndex&) {
     o.backtrack = n.backtrack;
     o.fresh = n.fresh;
   });
-  s.answers = answers_;
-  s.replay = replay_;
-  s.branch = branch_;
-  s.races = races_;
+  save_replay(s);
   return s;
 }
 
@@ -174,11 +160,7 @@ void DporStrategy::restore(const DporSnapshot& s) {
     n.backtrack = o.backtrack;
     n.fresh = o.fresh;
   });
-  answers_ = s.answers;
-  replay_ = static_cast<std::size_t>(s.replay);
-  branch_ = s.branch;
-  keep_ = 0;  // (as optimal's restore)
-  races_ = s.races;
+  restore_replay(s);
 }
 
 DfsSnapshot DfsStrategy::snapshot() const {
