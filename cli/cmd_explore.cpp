@@ -1,8 +1,7 @@
 // papaya explore: model checking by systematic exploration (docs/explore.md).
 //   papaya explore --design process --variant V --clients N --messages M
-//                  --strategy dfs|dpor|optimal|pct|random [--bound K (dfs, dpor)] [--max-executions
-//                  X]
-//                  [--time-limit S] [--json] [--state-graph OUT.dot] [--trace FILE]
+//                  --strategy dfs|dpor|optimal|pct|random [--bound K (dfs, dpor)]
+//                  [--max-executions X] [--time-limit S] [--json] [--state-graph G] [--trace F]
 //   papaya explore --benchmark readers:N|lastzero:N --strategy ...   (the DPOR benchmarks)
 //   papaya explore --design goroutine [--gomaxprocs P] [--go-preempt] ...   (goroutines)
 // The wall clock (time limit, executions per second, the progress line) lives here: sim/ and
@@ -67,7 +66,7 @@ struct ExploreArgs {
   int gomaxprocs = 2;                  // a goroutine program's Ps
   bool go_preempt = false;             // offer sysmon's preemption before each goroutine operation
   std::string go_footprints = "fine";  // a Go program's step footprints: fine or coarse
-  CheckpointOptions checkpoint;        // optimal: --checkpoint, --checkpoint-every, --resume
+  CheckpointOptions checkpoint;  // --checkpoint, --checkpoint-every, --resume, --no-trace-names
   // How fork names its child: "path" (by fork path), "sequential" (in order), "" (path for dfs,
   // dpor and optimal, sequential for pct and random).
   std::string pids;
@@ -349,6 +348,7 @@ int run_explore(const ExploreArgs& a) {
   c.state_cache = a.state_cache;
   c.max_states = a.max_states;
   c.go_fine_footprints = a.go_footprints == "fine";
+  c.name_traces = !a.checkpoint.no_trace_names;
   // A checkpoint belongs to one search: what is explored and every option that shapes its tree.
   ExploreCheckpoints saves;
   if (checkpoints) {
@@ -450,6 +450,7 @@ int run_explore(const ExploreArgs& a) {
                      {"executions", r.executions},
                      {"abandoned", r.abandoned},
                      {"traces", r.traces},
+                     {"traces_named", r.traces_named},
                      {"steps", r.steps},
                      {"seconds", secs},
                      {"executions_per_second", per_s},
@@ -526,11 +527,12 @@ int run_explore(const ExploreArgs& a) {
   } else {
     std::printf("papaya explore: %s, strategy %s\n", what.c_str(), a.strategy.c_str());
     std::printf("  bounds: %s\n", bounds.c_str());
-    std::printf("  executions %llu (%llu more %s), distinct traces %llu\n",
+    std::printf("  executions %llu (%llu more %s), distinct traces %llu%s\n",
                 static_cast<unsigned long long>(r.executions),
                 static_cast<unsigned long long>(r.abandoned),
                 a.state_cache ? "cut at a visited state" : "abandoned: sleep-set blocked",
-                static_cast<unsigned long long>(r.traces));
+                static_cast<unsigned long long>(r.traces),
+                r.traces_named ? "" : " (not named: each execution of the DPORs is a new trace)");
     if (a.state_cache)
       std::printf("  states stored %llu%s, distinct final states %zu\n",
                   static_cast<unsigned long long>(r.states),
@@ -676,6 +678,9 @@ void add_explore_command(CLI::App& app, int& exit_code) {
       "--resume", args->checkpoint.resume,
       "optimal, dpor, dfs: go on with the search saved in FILE (the same target and options; "
       "--max-executions counts from the start)");
+  cmd->add_flag("--no-trace-names", args->checkpoint.no_trace_names,
+                "dpor (unbounded), optimal: count each execution as a new trace without naming "
+                "it (small memory and checkpoints for very long searches)");
   cmd->add_flag("--json", args->json, "one JSON object instead of the text account");
   cmd->add_option("--check-commutation", args->check_commutation,
                   "instead of exploring: test the independence relation on N random schedules "

@@ -8,9 +8,12 @@ namespace papaya::cli {
 
 std::string checkpoint_refusal(const CheckpointOptions& o, explore::StrategyName strategy,
                                int bound, bool estimate, bool state_cache, bool debugging) {
-  if (o.every <= 0) return "--checkpoint-every must be more than 0 seconds";
-  if (o.save.empty() && o.resume.empty()) return {};
   using S = explore::StrategyName;
+  if (o.every <= 0) return "--checkpoint-every must be more than 0 seconds";
+  if (o.no_trace_names && ((strategy != S::dpor && strategy != S::optimal) || bound >= 0))
+    return "--no-trace-names applies to --strategy dpor (without --bound) and optimal, whose "
+           "executions are distinct traces; the others need the names to count traces";
+  if (o.save.empty() && o.resume.empty()) return {};
   if (strategy == S::pct || strategy == S::random || estimate || state_cache ||
       (strategy == S::dpor && bound >= 0))
     return "--checkpoint and --resume apply to the searches of --strategy optimal, dpor (without "
@@ -28,6 +31,10 @@ std::string ExploreCheckpoints::attach(const CheckpointOptions& o, const std::st
     std::string error;
     resumed_ = explore::read_checkpoint(o.resume, target, error);
     if (!resumed_) return error;
+    if (!resumed_->names_kept && !o.no_trace_names)
+      return o.resume +
+             " was saved with --no-trace-names: it holds no trace names to go on counting "
+             "distinct traces from; resume it with --no-trace-names";
     c.resume = &*resumed_;
   }
   if (o.save.empty()) return {};

@@ -16,10 +16,15 @@ struct CheckpointOptions {
   std::string save;    // --checkpoint FILE ("": none)
   double every = 600;  // --checkpoint-every S: also every S seconds of the search
   std::string resume;  // --resume FILE ("": the start)
+  // --no-trace-names: the DPORs count their executions as traces without naming them
+  // (explore::Config::name_traces), so a checkpoint holds the path alone: kilobytes, not 8 bytes a
+  // trace.
+  bool no_trace_names = false;
 };
 
-// Why --checkpoint or --resume (or a bad --checkpoint-every) cannot go with these options; ""
-// when they can, or neither is asked for. `debugging`: --race-census or --state-graph.
+// Why --checkpoint, --resume or --no-trace-names (or a bad --checkpoint-every) cannot go with
+// these options; "" when they can, or none is asked for. `debugging`: --race-census or
+// --state-graph.
 std::string checkpoint_refusal(const CheckpointOptions& o, explore::StrategyName strategy,
                                int bound, bool estimate, bool state_cache, bool debugging);
 

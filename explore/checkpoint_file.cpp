@@ -102,6 +102,7 @@ json checkpoint_json(const Checkpoint& k) {
             {"max_run_steps", k.max_run_steps},
             {"max_processes", k.max_processes},
             {"step_bound_hit", k.step_bound_hit},
+            {"names_kept", k.names_kept},
             {"trace_names", json::binary(std::move(names))}};
   if (k.strategy == StrategyName::dfs) {
     j["search"] = "dfs";
@@ -206,8 +207,12 @@ Checkpoint checkpoint_of_json(const json& j) {
   k.max_run_steps = j.at("max_run_steps").get<std::uint64_t>();
   k.max_processes = j.at("max_processes").get<int>();
   k.step_bound_hit = j.at("step_bound_hit").get<bool>();
+  k.names_kept = j.value("names_kept", true);  // (files of wave 16 always kept them)
   const auto& names = j.at("trace_names").get_binary();
   if (names.size() % 8 != 0) throw std::runtime_error("trace names of a broken length");
+  if (!k.names_kept && !names.empty()) throw std::runtime_error("names where none were kept");
+  if (k.names_kept && names.size() / 8 > k.executions)
+    throw std::runtime_error("more trace names than executions");
   for (std::size_t i = 0; i < names.size(); i += 8) {
     std::uint64_t h = 0;
     for (int b = 0; b < 8; ++b) h |= static_cast<std::uint64_t>(names[i + b]) << (8 * b);

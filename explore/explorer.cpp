@@ -92,7 +92,8 @@ Run run_once(const Program& p, const Config& c, sim::Strategy& s) {
 
 // A search saved between two executions: its strategy's snapshot and the counts so far.
 template <class S>
-Checkpoint checkpoint_of(const S& s, const Result& out, const std::set<std::uint64_t>& seen) {
+Checkpoint checkpoint_of(const S& s, const Config& c, const Result& out,
+                         const std::set<std::uint64_t>& seen) {
   Checkpoint k;
   if constexpr (std::is_same_v<S, sim::DfsStrategy>) {
     k.strategy = StrategyName::dfs;
@@ -109,19 +110,34 @@ Checkpoint checkpoint_of(const S& s, const Result& out, const std::set<std::uint
   k.max_run_steps = out.max_run_steps;
   k.max_processes = out.max_processes;
   k.step_bound_hit = out.step_bound_hit;
-  k.trace_names.assign(seen.begin(), seen.end());
+  k.names_kept = c.name_traces;
+  if (k.names_kept) k.trace_names.assign(seen.begin(), seen.end());
   return k;
 }
 
-// The counts of a resumed search, as they were when it was saved.
-void resume_counts(const Checkpoint& k, Result& out, std::set<std::uint64_t>& seen) {
+// The counts of a resumed search, as they were when it was saved. A search saved with names may go
+// on without them (it drops them); the other way round the names so far are not known.
+void resume_counts(const Checkpoint& k, const Config& c, Result& out,
+                   std::set<std::uint64_t>& seen) {
+  PAPAYA_ASSERT(k.names_kept || !c.name_traces, "explore: a checkpoint without trace names");
   out.executions = k.executions;
   out.abandoned = k.abandoned;
   out.steps = k.steps;
   out.max_run_steps = k.max_run_steps;
   out.max_processes = k.max_processes;
   out.step_bound_hit = k.step_bound_hit;
-  seen.insert(k.trace_names.begin(), k.trace_names.end());
+  if (c.name_traces) seen.insert(k.trace_names.begin(), k.trace_names.end());
+  out.traces = c.name_traces ? seen.size() : out.executions;
+}
+
+// A complete execution of a search: its trace, named or (Config::name_traces off) counted.
+template <class S>
+void count_trace(const S& s, const Config& c, Result& out, std::set<std::uint64_t>& seen) {
+  if (!c.name_traces) {
+    out.traces = out.executions;
+    return;
+  }
+  seen.insert(s.trace_hash());
   out.traces = seen.size();
 }
 
@@ -138,7 +154,7 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
       const bool savable = c.save && !out.violation && !c.state_cache &&
                            !(c.strategy == StrategyName::dpor && c.bound >= 0);
       if (savable && (over || stop || (c.checkpoint_due && c.checkpoint_due())))
-        c.save(checkpoint_of(s, out, seen));
+        c.save(checkpoint_of(s, c, out, seen));
     }
     if (over) {
       out.hit_max_executions = true;
@@ -155,7 +171,7 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
     else
       ++out.executions;
     if (c.progress && (out.executions + out.abandoned) % c.progress_every == 0) {
-      Progress now{out.executions, out.abandoned, seen.size(), 0, exactly_preemptions};
+      Progress now{out.executions, out.abandoned, out.traces, 0, exactly_preemptions};
       if constexpr (requires { s.states(); }) now.states = s.states();
       c.progress(now);
     }
@@ -167,8 +183,7 @@ bool pass(const Program& p, const Config& c, S& s, Result& out, std::set<std::ui
       if (exactly_preemptions >= 0 && s.preemptions() == exactly_preemptions)
         ++out.per_bound.back();
     }
-    seen.insert(s.trace_hash());
-    out.traces = seen.size();
+    count_trace(s, c, out, seen);
     // What optimal DPOR keeps between executions, sampled (a walk over the whole tree): the
     // largest sample, and the last.
     if constexpr (requires { s.footprint(); }) {
@@ -276,7 +291,13 @@ void estimate_tree(const Program& p, const Config& c, Result& out) {
 Result explore(const Program& p, const Config& c) {
   PAPAYA_ASSERT(!c.resume || c.resume->strategy == c.strategy,
                 "explore: a checkpoint of another strategy");
+  // Iterative bounding runs a trace again in each later pass, dfs many schedules per trace,
+  // pct and random what they hit.
+  PAPAYA_ASSERT(c.name_traces || (c.bound < 0 && (c.strategy == StrategyName::dpor ||
+                                                  c.strategy == StrategyName::optimal)),
+                "explore: only the unbounded DPORs count traces without naming them");
   Result out;
+  out.traces_named = c.name_traces;
   std::set<std::uint64_t> seen;
   switch (c.strategy) {
     case StrategyName::dfs: {
@@ -292,7 +313,7 @@ Result explore(const Program& p, const Config& c) {
           s.cache_states(c.max_states, c.max_steps, p.check_reads_order, c.cache_rule);
         if (c.resume) {
           s.restore(c.resume->dfs);
-          resume_counts(*c.resume, out, seen);
+          resume_counts(*c.resume, c, out, seen);
         }
         out.exhausted = pass(p, c, s, out, seen);
         out.states = s.states();
@@ -317,7 +338,7 @@ Result explore(const Program& p, const Config& c) {
       int first_pass = 0;
       if (c.resume) {
         s.restore(c.resume->dfs);
-        resume_counts(*c.resume, out, seen);
+        resume_counts(*c.resume, c, out, seen);
         out.per_bound = c.resume->per_bound;
         out.preemption_bounded = c.resume->preemption_bounded;
         first_pass = c.resume->dfs.bound;
@@ -368,7 +389,7 @@ Result explore(const Program& p, const Config& c) {
       s.fill_joins_read(c.fill_joins_read);
       if (c.resume) {
         s.restore(c.resume->optimal);
-        resume_counts(*c.resume, out, seen);
+        resume_counts(*c.resume, c, out, seen);
       }
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();
@@ -381,7 +402,7 @@ Result explore(const Program& p, const Config& c) {
       s.set_census(c.census);
       if (c.resume) {
         s.restore(c.resume->optimal);
-        resume_counts(*c.resume, out, seen);
+        resume_counts(*c.resume, c, out, seen);
       }
       out.exhausted = pass(p, c, s, out, seen);
       out.races = s.races();

@@ -66,7 +66,10 @@ struct Checkpoint {
   std::uint64_t max_run_steps = 0;
   int max_processes = 0;
   bool step_bound_hit = false;
-  std::vector<std::uint64_t> trace_names;  // the distinct traces so far, ascending
+  // Whether the search named its traces (Config::name_traces); when it did, the distinct traces
+  // so far, ascending.
+  bool names_kept = true;
+  std::vector<std::uint64_t> trace_names;
 };
 
 struct Config {
@@ -131,6 +134,12 @@ struct Config {
   std::uint64_t progress_every = 1000;
   StateGraph* graph = nullptr;    // when set, every execution is added to it
   bool keep_trace_names = false;  // fill Result::trace_names (tests comparing strategies)
+  // dpor, optimal: name every complete execution's trace and count the distinct names (a set of
+  // 64-bit names: about 50 bytes a trace in memory, 8 in a checkpoint). False: count each
+  // complete execution as a trace. Either DPOR's complete executions are pairwise
+  // inequivalent (sleep sets; Abdulla et al., JACM 2017), which the names check whenever they
+  // are kept; without them a search of 10^8 traces fits in kilobytes.
+  bool name_traces = true;
   // optimal: every race found, and whether it was reversed, by kind (docs/explore.md "Race
   // census"); null: not counted.
   sim::RaceCensus* census = nullptr;
@@ -159,6 +168,7 @@ struct Result {
   std::uint64_t abandoned = 0;   // dpor, optimal: sleep-set-blocked runs, stopped early;
                                  // stateful dfs: runs cut at a visited state
   std::uint64_t traces = 0;      // distinct Mazurkiewicz traces among the executions
+  bool traces_named = true;      // false: Config::name_traces was off, traces = executions
   std::uint64_t steps = 0;       // steps executed, abandoned runs included
   std::uint64_t max_run_steps = 0;
   int max_processes = 0;
