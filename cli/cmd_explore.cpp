@@ -487,11 +487,7 @@ int run_explore(const ExploreArgs& a) {
                                  {"states", r.pass_states[k]}});
       }
     }
-    if (checkpoints)
-      j["checkpoint"] = {{"resumed_at", saves.resumed_at()},
-                         {"saved", saves.saves()},
-                         {"saved_at", saves.saved_at()},
-                         {"file", a.checkpoint.save}};
+    if (checkpoints) j["checkpoint"] = saves.json(a.checkpoint);
     if (r.estimate) {
       const explore::TreeEstimate& e = *r.estimate;
       nlohmann::json passes = nlohmann::json::array();

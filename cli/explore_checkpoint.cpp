@@ -36,6 +36,7 @@ std::string ExploreCheckpoints::attach(const CheckpointOptions& o, const std::st
              " was saved with --no-trace-names: it holds no trace names to go on counting "
              "distinct traces from; resume it with --no-trace-names";
     c.resume = &*resumed_;
+    path_summary_ = explore::path_summary(*resumed_);
   }
   if (o.save.empty()) return {};
   path_ = o.save;
@@ -54,22 +55,43 @@ std::string ExploreCheckpoints::attach(const CheckpointOptions& o, const std::st
     }
     ++saves_;
     saved_at_ = k.executions;
-    std::fprintf(stderr, "papaya explore: checkpoint %s after %llu executions\n", path_.c_str(),
-                 static_cast<unsigned long long>(k.executions));
+    path_summary_ = explore::path_summary(k);
+    std::fprintf(stderr, "papaya explore: checkpoint %s after %llu executions; its path: %s\n",
+                 path_.c_str(), static_cast<unsigned long long>(k.executions),
+                 explore::describe(*path_summary_).c_str());
   };
   return {};
 }
 
+nlohmann::json ExploreCheckpoints::json(const CheckpointOptions& o) const {
+  nlohmann::json j = {
+      {"resumed_at", resumed_at()}, {"saved", saves_}, {"saved_at", saved_at_}, {"file", o.save}};
+  if (path_summary_) {
+    nlohmann::json shallowest = nlohmann::json::array();
+    for (const auto& s : path_summary_->shallowest) shallowest.push_back({s.at, s.branch, s.of});
+    j["path"] = {{"decisions", path_summary_->decisions},
+                 {"open", path_summary_->open},
+                 {"not_begun", path_summary_->not_begun},
+                 {"shallowest", shallowest}};
+  }
+  return j;
+}
+
 void ExploreCheckpoints::print(const CheckpointOptions& o, bool exhausted, bool could_save) const {
-  if (resumed_at() > 0)
+  if (resumed_at() > 0) {
     std::printf("  resumed from %s after %llu executions\n", o.resume.c_str(),
                 static_cast<unsigned long long>(resumed_at()));
+    // Before any save of this sitting: where the resumed search stood.
+    if (saves_ == 0)
+      std::printf("  its path then: %s\n", explore::describe(*path_summary_).c_str());
+  }
   if (!error_.empty()) std::printf("  checkpoint NOT saved at the last try: %s\n", error_.c_str());
   if (exhausted) return;
-  if (saves_ > 0)
+  if (saves_ > 0) {
     std::printf("  checkpoint: %s after %llu executions (go on with --resume %s)\n", o.save.c_str(),
                 static_cast<unsigned long long>(saved_at_), o.save.c_str());
-  else if (could_save && o.save.empty())
+    std::printf("  its path: %s\n", explore::describe(*path_summary_).c_str());
+  } else if (could_save && o.save.empty())
     std::printf("  to go on with this search later: --checkpoint FILE, then --resume FILE\n");
 }
 

@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "explore/explorer.hpp"
+#include "explore/path_summary.hpp"
 
 namespace papaya::cli {
 
@@ -43,6 +45,11 @@ class ExploreCheckpoints {
   std::uint64_t resumed_steps() const { return resumed_ ? resumed_->steps : 0; }
   std::uint64_t saved_at() const { return saved_at_; }
   const std::string& error() const { return error_; }  // the last save's failure ("": none)
+  // Where the last save, or else the checkpoint resumed from, is in the search's tree.
+  const std::optional<explore::PathSummary>& path() const { return path_summary_; }
+  // The JSON account's "checkpoint": resumed_at, saved, saved_at, file, and path (decisions,
+  // open, not_begun, shallowest: [[depth, branch, of], ...]) when there is one.
+  nlohmann::json json(const CheckpointOptions& o) const;
   // The text account's lines: where the search resumed from, where it was saved, or, for a search
   // that stopped short and `could_save` but was not asked to, how to go on with it later.
   void print(const CheckpointOptions& o, bool exhausted, bool could_save) const;
@@ -57,6 +64,7 @@ class ExploreCheckpoints {
   std::uint64_t saves_ = 0;
   std::uint64_t saved_at_ = 0;
   std::string error_;
+  std::optional<explore::PathSummary> path_summary_;
 };
 
 }  // namespace papaya::cli
