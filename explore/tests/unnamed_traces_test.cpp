@@ -50,6 +50,16 @@ Config unnamed_config(StrategyName s, bool names, std::uint64_t max_executions) 
   return c;
 }
 
+// The same search, counted the same: executions, traces, sleep-set-blocked runs, steps, races, end.
+void expect_same_counts(const Result& got, const Result& want, const std::string& what) {
+  EXPECT_EQ(got.executions, want.executions) << what;
+  EXPECT_EQ(got.traces, want.traces) << what;
+  EXPECT_EQ(got.abandoned, want.abandoned) << what;
+  EXPECT_EQ(got.steps, want.steps) << what;
+  EXPECT_EQ(got.races, want.races) << what;
+  EXPECT_EQ(got.exhausted, want.exhausted) << what;
+}
+
 // With names, each DPOR's distinct traces equal its complete executions (the chat 2 x 0 for its
 // first 5,000); without, the same search: the same executions, sleep-set-blocked runs, steps and
 // races, and as many traces, not named.
@@ -63,12 +73,7 @@ TEST(UnnamedTraces, EveryCompleteExecutionOfTheDporsIsANewTrace) {
       EXPECT_EQ(named.traces, named.executions) << what;
       EXPECT_TRUE(named.traces_named) << what;
       EXPECT_FALSE(unnamed.traces_named) << what;
-      EXPECT_EQ(unnamed.traces, unnamed.executions) << what;
-      EXPECT_EQ(unnamed.executions, named.executions) << what;
-      EXPECT_EQ(unnamed.abandoned, named.abandoned) << what;
-      EXPECT_EQ(unnamed.steps, named.steps) << what;
-      EXPECT_EQ(unnamed.races, named.races) << what;
-      EXPECT_EQ(unnamed.exhausted, named.exhausted) << what;
+      expect_same_counts(unnamed, named, what);
     }
   }
 }
@@ -111,13 +116,7 @@ TEST(UnnamedTraces, ACheckpointWithoutNamesHoldsThePathAloneAndResumesAsTheWhole
       bytes[saved_with_names ? 1 : 0] = std::filesystem::file_size(file);
       Config rest = unnamed_config(s, false, 10'000'000);
       rest.resume = &*saved;
-      const Result resumed = explore(p, rest);
-      EXPECT_TRUE(resumed.exhausted) << what;
-      EXPECT_EQ(resumed.executions, whole.executions) << what;
-      EXPECT_EQ(resumed.traces, whole.traces) << what;
-      EXPECT_EQ(resumed.abandoned, whole.abandoned) << what;
-      EXPECT_EQ(resumed.steps, whole.steps) << what;
-      EXPECT_EQ(resumed.races, whole.races) << what;
+      expect_same_counts(explore(p, rest), whole, what);
     }
     // The names are 8 bytes each of the 1,000 traces; without them the path alone is left.
     EXPECT_GE(bytes[1], bytes[0] + 8'000) << what;
