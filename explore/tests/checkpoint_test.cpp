@@ -14,6 +14,7 @@
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"
 #include "explore/tests/exploration_chat.hpp"
+#include "explore/tests/same_counts.hpp"
 
 namespace papaya::explore {
 namespace {
@@ -79,10 +80,7 @@ Result expect_resumes_as_whole(const std::string& name, const Program& p,
     const Result pieces = checkpointed_in_pieces(p, stops, f, "test", base);
     const std::string what = name + (f.empty() ? ", in memory" : ", through the file");
     EXPECT_TRUE(pieces.exhausted) << what;
-    EXPECT_EQ(pieces.executions, whole.executions) << what;
-    EXPECT_EQ(pieces.abandoned, whole.abandoned) << what;
-    EXPECT_EQ(pieces.steps, whole.steps) << what;
-    EXPECT_EQ(pieces.races, whole.races) << what;
+    expect_same_counts(pieces, whole, what);
     EXPECT_EQ(pieces.wakeup_divergences, whole.wakeup_divergences) << what;
     EXPECT_EQ(pieces.wakeup_asleep, whole.wakeup_asleep) << what;
     EXPECT_EQ(pieces.per_bound, whole.per_bound) << what;

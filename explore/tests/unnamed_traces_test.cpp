@@ -14,6 +14,7 @@
 #include "explore/explorer.hpp"
 #include "explore/programs.hpp"
 #include "explore/tests/exploration_chat.hpp"
+#include "explore/tests/same_counts.hpp"
 
 namespace papaya::explore {
 namespace {
@@ -48,16 +49,6 @@ Config unnamed_config(StrategyName s, bool names, std::uint64_t max_executions) 
   c.name_traces = names;
   c.max_executions = max_executions;
   return c;
-}
-
-// The same search, counted the same: executions, traces, sleep-set-blocked runs, steps, races, end.
-void expect_same_counts(const Result& got, const Result& want, const std::string& what) {
-  EXPECT_EQ(got.executions, want.executions) << what;
-  EXPECT_EQ(got.traces, want.traces) << what;
-  EXPECT_EQ(got.abandoned, want.abandoned) << what;
-  EXPECT_EQ(got.steps, want.steps) << what;
-  EXPECT_EQ(got.races, want.races) << what;
-  EXPECT_EQ(got.exhausted, want.exhausted) << what;
 }
 
 // With names, each DPOR's distinct traces equal its complete executions (the chat 2 x 0 for its
