@@ -31,17 +31,23 @@ ls_ list | tee "$runs/list" | grep -q "ended: $n sittings\?" || fail "list does 
 out=$(FORCE=1 ls_ resume chat 1 2>&1) && fail "an ended search resumed"
 echo "$out" | grep -q "has ended" || fail "no reason given: $out"
 
-# The last sitting at the first commit: the search code differs, so a sitting is refused.
-root=$(git -C "$here" rev-list --max-parents=0 HEAD | tail -n1)
+# A counterexample ends a search.
+FORCE=1 ls_ start bug 5 --variant lost-wakeup --clients 1 --messages 1 --strategy dpor >/dev/null
+tail -n1 "$runs/bug.sittings.jsonl" | grep -q '"status": "counterexample"' || fail "no counterexample"
+out=$(FORCE=1 ls_ resume bug 1 2>&1) && fail "a search that found a counterexample resumed"
+echo "$out" | grep -q "has ended" || fail "no reason given: $out"
+
+# The last sitting at the first commit: the search code differs, so a sitting is refused. (Not
+# in a tree git cannot read, or a clone of one commit: exit 77, which CTest reports as skipped.)
+root=$(git -C "$here" rev-list --max-parents=0 HEAD 2>/dev/null | tail -n1) || true
+if [ -z "$root" ] || [ "$root" = "$(git -C "$here" rev-parse HEAD)" ]; then
+  echo "SKIP: $here is not a git checkout with history; the code guard is not tested"
+  exit 77
+fi
 printf '{"commit": "%s", "exhausted": false, "seconds": 1}\n' "$root" >"$runs/old.sittings.jsonl"
 echo "--clients 1 --messages 1 --strategy dpor --no-trace-names" >"$runs/old.args"
 cp "$runs/chat.sittings.jsonl" "$runs/old.cbor"
 out=$(ls_ resume old 1 2>&1) && fail "a sitting ran on other search code"
 echo "$out" | grep -q "the search code" || fail "no reason given: $out"
 
-# A counterexample ends a search.
-FORCE=1 ls_ start bug 5 --variant lost-wakeup --clients 1 --messages 1 --strategy dpor >/dev/null
-tail -n1 "$runs/bug.sittings.jsonl" | grep -q '"status": "counterexample"' || fail "no counterexample"
-out=$(FORCE=1 ls_ resume bug 1 2>&1) && fail "a search that found a counterexample resumed"
-echo "$out" | grep -q "has ended" || fail "no reason given: $out"
 echo "ok"
