@@ -15,6 +15,7 @@
 #include "explore/programs.hpp"
 #include "explore/tests/exploration_chat.hpp"
 #include "explore/tests/same_counts.hpp"
+#include "explore/tests/scratch_dir.hpp"
 
 namespace papaya::explore {
 namespace {
@@ -74,8 +75,8 @@ Result expect_resumes_as_whole(const std::string& name, const Program& p,
                                const std::vector<std::uint64_t>& stops, const Config& base) {
   const Result whole = explore(p, base);
   EXPECT_TRUE(whole.exhausted) << name;
-  const std::string file =
-      (std::filesystem::temp_directory_path() / "papaya-checkpoint-test.cbor").string();
+  const ScratchDir scratch;
+  const std::string file = scratch.file("checkpoint.cbor");
   for (const std::string& f : {std::string(), file}) {
     const Result pieces = checkpointed_in_pieces(p, stops, f, "test", base);
     const std::string what = name + (f.empty() ? ", in memory" : ", through the file");
@@ -87,7 +88,6 @@ Result expect_resumes_as_whole(const std::string& name, const Program& p,
     EXPECT_EQ(pieces.preemption_bounded, whole.preemption_bounded) << what;
     EXPECT_EQ(pieces.trace_names, whole.trace_names) << what;
   }
-  std::filesystem::remove(file);
   return whole;
 }
 
@@ -204,8 +204,8 @@ std::string checkpoint_read_error(const std::string& path, const std::string& ta
 // A checkpoint of another search, a truncated file, bytes that are not CBOR, a CBOR document of
 // something else, and a missing file: each refused, saying which.
 TEST(CheckpointFile, RefusesAnotherSearchAndDamagedFiles) {
-  const auto dir = std::filesystem::temp_directory_path();
-  const std::string good = (dir / "papaya-checkpoint-good.cbor").string();
+  const ScratchDir scratch;
+  const std::string good = scratch.file("good.cbor");
   std::optional<Checkpoint> saved;
   Config c = checkpointed_optimal(100);
   c.save = [&](const Checkpoint& k) { saved = k; };
@@ -220,24 +220,22 @@ TEST(CheckpointFile, RefusesAnotherSearchAndDamagedFiles) {
   std::ifstream in(good, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto write = [&](const std::string& name, const std::string& content) {
-    const std::string path = (dir / name).string();
+    const std::string path = scratch.file(name);
     std::ofstream(path, std::ios::binary) << content;
     return path;
   };
-  const std::string cut = write("papaya-checkpoint-cut.cbor", bytes.substr(0, bytes.size() / 2));
+  const std::string cut = write("cut.cbor", bytes.substr(0, bytes.size() / 2));
   EXPECT_NE(checkpoint_read_error(cut, "chat 1 x 1").find("damaged"), std::string::npos);
-  const std::string text = write("papaya-checkpoint-text.cbor", "not a checkpoint\n");
+  const std::string text = write("text.cbor", "not a checkpoint\n");
   EXPECT_NE(checkpoint_read_error(text, "chat 1 x 1").find("damaged"), std::string::npos);
   // A CBOR map of something else: {"format": "x"}.
-  const std::string other = write("papaya-checkpoint-other.cbor",
+  const std::string other = write("other.cbor",
                                   "\xa1\x66"
                                   "format\x61x");
   EXPECT_NE(checkpoint_read_error(other, "chat 1 x 1").find("is not a papaya explore checkpoint"),
             std::string::npos);
-  EXPECT_NE(
-      checkpoint_read_error((dir / "papaya-no-such-checkpoint").string(), "x").find("cannot read"),
-      std::string::npos);
-  for (const std::string& f : {good, cut, text, other}) std::filesystem::remove(f);
+  EXPECT_NE(checkpoint_read_error(scratch.file("no-such-checkpoint"), "x").find("cannot read"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "explore/programs.hpp"
 #include "explore/tests/exploration_chat.hpp"
 #include "explore/tests/same_counts.hpp"
+#include "explore/tests/scratch_dir.hpp"
 
 namespace papaya::explore {
 namespace {
@@ -84,8 +85,8 @@ TEST(UnnamedTraces, DfsExecutionsAreNoCountOfTraces) {
 // holds names is damaged.
 TEST(UnnamedTraces, ACheckpointWithoutNamesHoldsThePathAloneAndResumesAsTheWholeSearch) {
   const Program p = exploration_chat(chat::Variant::correct, 1, 1);
-  const std::string file =
-      (std::filesystem::temp_directory_path() / "papaya-unnamed-checkpoint.cbor").string();
+  const ScratchDir scratch;
+  const std::string file = scratch.file("unnamed.cbor");
   for (const StrategyName s : {StrategyName::dpor, StrategyName::optimal}) {
     const std::string what(strategy_name(s));
     const Result whole = explore(p, unnamed_config(s, false, 10'000'000));
@@ -124,7 +125,6 @@ TEST(UnnamedTraces, ACheckpointWithoutNamesHoldsThePathAloneAndResumesAsTheWhole
     EXPECT_FALSE(read_checkpoint(file, "test", error)) << what;
     EXPECT_NE(error.find("names where none were kept"), std::string::npos) << error;
   }
-  std::filesystem::remove(file);
 }
 
 }  // namespace
