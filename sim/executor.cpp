@@ -11,7 +11,6 @@
 #include "sim/random_strategy.hpp"
 #include "sim/replay_strategy.hpp"
 #include "sim/sim_os.hpp"
-#include "sim/stack_pool.hpp"
 #include "sim/state_cache.hpp"
 
 namespace papaya::sim {
@@ -73,7 +72,7 @@ const model::Outcome& Executor::call(Pid pid, model::go::Gid gid, const model::O
   kernel_.submit(pid, op);
   p.file = site.file_name();
   p.line = site.line();
-  p.sched = std::move(p.sched).resume();  // to the scheduler; back when the call is complete
+  p.sched = leave(std::move(p.sched));  // to the scheduler; back when the call is complete
   if (p.outcome.status == model::StepStatus::exited) {
     p.dying = true;
     end_process_stack();
@@ -144,7 +143,7 @@ void Executor::call_to_exit(Pid pid, model::go::Gid gid, const model::Op& op, co
   kernel_.submit(pid, op);
   p.file = site.file_name();
   p.line = site.line();
-  p.sched = std::move(p.sched).resume();  // to the scheduler; back when the process has ended
+  p.sched = leave(std::move(p.sched));  // to the scheduler; back when the process has ended
   PAPAYA_ASSERT(p.outcome.status == model::StepStatus::exited, "a process lived on after _exit");
   p.dying = true;
 }
@@ -168,19 +167,18 @@ void Executor::start(Pid pid, std::function<void(Os&)> body) {
   p.body = std::move(body);
   p.running = true;
   p.kp = &kernel_.process(pid);
-  p.fiber = boost::context::fiber(std::allocator_arg, PooledStack(StackPool::local()),
-                                  [this, &p](boost::context::fiber&& sched) {
-                                    p.sched = std::move(sched);
-                                    fiber_main(p);
-                                    return std::move(p.sched);
-                                  });
+  p.fiber = make_fiber(p.stack, [this, &p](boost::context::fiber&& sched) {
+    p.sched = std::move(sched);
+    fiber_main(p);
+    return std::move(p.sched);
+  });
   live_.insert(std::upper_bound(live_.begin(), live_.end(), pid), pid);
   resume(p);
 }
 
 // Runs the process until its next Os call (or until its fiber returns).
 void Executor::resume(Proc& p) {
-  p.fiber = std::move(p.fiber).resume();
+  p.fiber = enter(std::move(p.fiber), p.stack);
   if (p.fiber) {
     PAPAYA_ASSERT(p.dying || kernel_.has_pending(p.pid) || p.go,
                   "a process came back to the scheduler without a call");
@@ -606,7 +604,7 @@ void Executor::unwind_all() {
     if (!p || !p->running) continue;
     p->outcome.status = model::StepStatus::exited;
     p->dying = true;
-    p->fiber = std::move(p->fiber).resume();
+    p->fiber = enter(std::move(p->fiber), p->stack);
     PAPAYA_ASSERT(!p->fiber, "a fiber survived its unwinding");
     p->running = false;
   }

@@ -11,7 +11,6 @@
 #include "sim/executor.hpp"
 #include "sim/executor_internal.hpp"
 #include "sim/go_events.hpp"
-#include "sim/stack_pool.hpp"
 
 namespace papaya::sim {
 
@@ -98,9 +97,9 @@ Executor::Goroutine& Executor::goroutine(Proc& p, Gid gid) {
 
 void Executor::suspend(Proc& p, Goroutine& g) {
   if (g.gid == 1)
-    p.sched = std::move(p.sched).resume();
+    p.sched = leave(std::move(p.sched));
   else
-    g.sched = std::move(g.sched).resume();
+    g.sched = leave(std::move(g.sched));
   if (p.go->ended) end_process_stack();
 }
 
@@ -203,14 +202,13 @@ void Executor::resume_goroutine(Proc& p, Goroutine& g) {
   }
   if (!g.running) {  // its first run: a fiber of its own
     g.running = true;
-    g.fiber = boost::context::fiber(std::allocator_arg, PooledStack(StackPool::local()),
-                                    [this, &p, &g](boost::context::fiber&& sched) {
-                                      g.sched = std::move(sched);
-                                      goroutine_main(p, g);
-                                      return std::move(g.sched);
-                                    });
+    g.fiber = make_fiber(g.stack, [this, &p, &g](boost::context::fiber&& sched) {
+      g.sched = std::move(sched);
+      goroutine_main(p, g);
+      return std::move(g.sched);
+    });
   }
-  g.fiber = std::move(g.fiber).resume();
+  g.fiber = enter(std::move(g.fiber), g.stack);
   if (!g.fiber) g.running = false;
 }
 
@@ -390,7 +388,7 @@ void Executor::go_unwind(Proc& p) {
   gp.timers.clear();
   for (auto& g : gp.gs) {
     if (!g || g->gid == 1 || !g->running) continue;
-    g->fiber = std::move(g->fiber).resume();
+    g->fiber = enter(std::move(g->fiber), g->stack);
     PAPAYA_ASSERT(!g->fiber, "a goroutine survived its unwinding");
     g->running = false;
   }

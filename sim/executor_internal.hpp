@@ -12,6 +12,7 @@
 
 #include "model/go/runtime.hpp"
 #include "sim/executor.hpp"
+#include "sim/fiber_switch.hpp"
 #include "sim/process_exit.hpp"
 #include "sim/sim_os.hpp"
 
@@ -35,6 +36,7 @@ struct Executor::Goroutine {
   std::function<void(Os&)> go_body;  // handed over by its pending `go`
   boost::context::fiber fiber;       // the goroutine, while suspended
   boost::context::fiber sched;       // the scheduler, while it runs
+  FiberStack stack;                  // its fiber's (sim/fiber_switch.hpp)
   bool running = false;              // has a fiber that has not returned
   model::go::GoOutcome gout;         // of its last runtime operation
   model::Outcome kout;               // of its last kernel call
@@ -81,6 +83,7 @@ struct Executor::Proc {
   bool execing = false;                 // its exec succeeded: unwind to the new image
   boost::context::fiber fiber;          // the process, while suspended
   boost::context::fiber sched;          // the scheduler, while the process runs
+  FiberStack stack;                     // its fiber's (sim/fiber_switch.hpp)
   model::Outcome outcome;               // of the call just completed
   const char* file = "";
   std::uint32_t line = 0;
