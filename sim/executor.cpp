@@ -7,6 +7,7 @@
 #include "model/check.hpp"
 #include "sim/borrowed_strategy.hpp"
 #include "sim/executor_internal.hpp"
+#include "sim/fiber_switch.hpp"
 #include "sim/prefix_strategy.hpp"
 #include "sim/random_strategy.hpp"
 #include "sim/replay_strategy.hpp"

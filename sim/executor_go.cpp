@@ -10,6 +10,7 @@
 #include "model/check.hpp"
 #include "sim/executor.hpp"
 #include "sim/executor_internal.hpp"
+#include "sim/fiber_switch.hpp"
 #include "sim/go_events.hpp"
 
 namespace papaya::sim {
